@@ -1,0 +1,38 @@
+# 经开区技能大师工作室管理平台 — the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup test-postgres bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Sets up everything and serves the platform on http://127.0.0.1:8000 (SQLite, demo data).
+run: export DEBUG = true
+run: $(STAMP)
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py demo_data
+	@echo "平台地址：http://127.0.0.1:8000/"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Sets up everything and runs the whole test suite (SQLite unless DATABASE_URL says otherwise).
+test: $(STAMP)
+	scripts/system-deps.sh
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres:
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(MAKE) test
+
+bench: $(STAMP)
+	$(PY) bench/bench_eligibility.py
+
+clean:
+	rm -rf $(VENV) var

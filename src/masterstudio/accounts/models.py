@@ -1,0 +1,95 @@
+"""Accounts and roles.
+
+Roles (one per account): applicant unit (申报单位), studio leader (领办人), bureau staff
+(社会事业局工作人员, with finer duties), expert (评审专家), third-party evaluator (第三方评估机构).
+The public needs no account.
+
+Staff duties follow separation of duties (三员分立): the system administrator manages accounts
+but holds no business duty; the audit administrator only reads the audit trail.
+"""
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+
+from masterstudio.core.crypto import EncryptedTextField, mask_phone
+
+
+class Role(models.TextChoices):
+    UNIT = "unit", "申报单位"
+    LEADER = "leader", "领办人"
+    STAFF = "staff", "社会事业局工作人员"
+    EXPERT = "expert", "评审专家"
+    EVALUATOR = "evaluator", "第三方评估机构"
+
+
+class Duty(models.TextChoices):
+    REVIEWER = "reviewer", "业务审核"
+    APPROVER = "approver", "审批"
+    FINANCE = "finance", "财务"
+    SYSADMIN = "sysadmin", "系统管理员"
+    AUDITOR = "auditor", "安全审计员"
+
+
+BUSINESS_DUTIES = {Duty.REVIEWER, Duty.APPROVER, Duty.FINANCE}
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
+    duties = models.JSONField("职责", default=list, blank=True)
+    display_name = models.CharField("姓名或名称", max_length=100)
+    phone = EncryptedTextField("手机号", blank=True)
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name="所属单位", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="accounts",
+    )
+    person = models.OneToOneField(
+        "units.Person", verbose_name="对应人员（领办人）", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="account",
+    )
+    organisation = models.CharField("工作单位或机构", max_length=200, blank=True)
+    failed_logins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "账号"
+        verbose_name_plural = "账号"
+        constraints = [
+            models.CheckConstraint(
+                name="user_role_valid",
+                condition=models.Q(role__in=[r.value for r in Role]),
+            ),
+            models.CheckConstraint(
+                name="unit_account_has_unit",
+                condition=~models.Q(role__in=["unit", "leader"]) | models.Q(unit__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name}（{self.username}）"
+
+    @property
+    def display_label(self) -> str:
+        return f"{self.display_name}（{self.get_role_display()}）"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    def has_duty(self, duty: str) -> bool:
+        return self.role == Role.STAFF and self.is_active and duty in (self.duties or [])
+
+    @property
+    def duty_labels(self) -> list[str]:
+        return [Duty(d).label for d in self.duties or [] if d in Duty.values]
+
+    @property
+    def is_bureau(self) -> bool:
+        return self.role == Role.STAFF
+
+    def is_locked(self, now=None) -> bool:
+        return bool(self.locked_until and self.locked_until > (now or timezone.now()))

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from masterstudio.accounts import services
+from masterstudio.accounts.forms import AccountCreateForm, LoginForm, UnitDecisionForm, UnitRegistrationForm
+from masterstudio.accounts.models import Role, User
+from masterstudio.core.events import events_for, record_event
+from masterstudio.core.permissions import duty_required
+from masterstudio.units.models import Unit, UnitStatus
+
+
+def login_view(request):
+    form = LoginForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"].strip()
+        candidate = User.objects.filter(username__iexact=username).first()
+        if candidate is not None and candidate.is_locked():
+            until = timezone.localtime(candidate.locked_until).strftime("%H:%M")
+            form.add_error(None, f"连续登录失败次数过多，账号已锁定至今天 {until}，请稍后再试或联系系统管理员")
+            record_event("auth.login_locked", obj=candidate, ip=services.client_ip(request))
+        else:
+            user = authenticate(request, username=candidate.username if candidate else username,
+                                password=form.cleaned_data["password"])
+            if user is None:
+                failed = services.record_login_failure(username, request)
+                if failed is not None and failed.is_locked():
+                    until = timezone.localtime(failed.locked_until).strftime("%H:%M")
+                    form.add_error(None, f"连续登录失败次数过多，账号已锁定至今天 {until}")
+                else:
+                    form.add_error(None, "用户名或密码不正确（注意区分大小写）")
+            else:
+                login(request, user)
+                services.record_login_success(user, request)
+                if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+                    return redirect(next_url)
+                return redirect("core:home")
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        record_event("auth.logout", obj=request.user, actor=request.user, ip=services.client_ip(request))
+    logout(request)
+    messages.info(request, "您已安全退出")
+    return redirect("core:home")
+
+
+@login_required
+def account(request):
+    return render(request, "accounts/account.html")
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now())
+        update_session_auth_hash(request, user)
+        record_event("auth.password_changed", obj=user, actor=user, ip=services.client_ip(request))
+        messages.success(request, "密码已修改")
+        return redirect("accounts:account")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+def register(request):
+    form = UnitRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.register_unit(form.cleaned_data, request)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "注册成功。社会事业局审核通过后，即可填报申报材料")
+        return redirect("units:dashboard")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@duty_required("sysadmin")
+def user_list(request):
+    users = User.objects.select_related("unit").order_by("role", "username")
+    role = request.GET.get("role", "")
+    if role:
+        users = users.filter(role=role)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page, "roles": Role.choices, "role": role})
+
+
+@duty_required("sysadmin")
+def user_create(request):
+    form = AccountCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.create_account(form.cleaned_data, actor=request.user, request=request)
+        messages.success(request, f"已创建账号 {user.username}")
+        return redirect("accounts:user_list")
+    return render(request, "accounts/user_create.html", {"form": form})
+
+
+@duty_required("sysadmin")
+@require_POST
+def user_toggle(request, pk: int):
+    user = get_object_or_404(User, pk=pk)
+    try:
+        services.set_active(user, not user.is_active, actor=request.user, request=request)
+        messages.success(request, f"账号 {user.username} 已{'停用' if user.is_active else '启用'}")
+    except services.AccountError as exc:
+        messages.error(request, str(exc))
+    return redirect("accounts:user_list")
+
+
+@duty_required("reviewer", "approver")
+def unit_registrations(request):
+    status = request.GET.get("status", UnitStatus.PENDING)
+    units = Unit.objects.order_by("-registered_at")
+    if status:
+        units = units.filter(status=status)
+    page = Paginator(units, 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/unit_registrations.html",
+                  {"page": page, "status": status, "statuses": UnitStatus.choices})
+
+
+@duty_required("reviewer", "approver")
+def unit_registration_detail(request, pk: int):
+    unit = get_object_or_404(Unit, pk=pk)
+    form = UnitDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_unit(unit, decision=form.cleaned_data["decision"],
+                                 reason=form.cleaned_data["reason"], actor=request.user, request=request)
+            messages.success(request, f"已审核：{unit.name}")
+            return redirect("accounts:unit_registrations")
+        except services.AccountError as exc:
+            form.add_error(None, str(exc))
+    return render(request, "accounts/unit_registration_detail.html",
+                  {"unit": unit, "form": form, "events": events_for(unit)})

@@ -1,0 +1,13 @@
+from masterstudio.core.permissions import WORKSPACES
+
+
+def workspace(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"workspace_name": "公开信息", "unread_count": 0}
+    url_name, label = WORKSPACES.get(user.role, ("core:home", "公开信息"))
+    return {
+        "workspace_name": label,
+        "workspace_url_name": url_name,
+        "unread_count": user.notifications.filter(read_at__isnull=True).count(),
+    }

@@ -1,0 +1,92 @@
+"""Demo data for `make run`: one account for every role, two units, people and a branch.
+
+Safe to run again: existing demo records are left as they are and the accounts are printed.
+"""
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from masterstudio.accounts.models import Duty, Role, User
+from masterstudio.core.events import record_event
+from masterstudio.units.models import Branch, Person, Unit, UnitStatus
+
+DEMO_PASSWORD = "Demo@2026yz"
+
+# Real check characters: computed by the policy engine's identity rules (see tests).
+UNIT_A = ("北京亦庄示例精密机械有限公司", "91110302MA01ABCD0Y", "北京经济技术开发区科创十三街 18 号")
+UNIT_B = ("北京经开区示例汽车零部件有限公司", "91110302MA01EFGH1Q", "北京经济技术开发区荣华南路 9 号")
+
+ACCOUNTS = [
+    # username, role, duties, display name, unit key
+    ("staff_review", Role.STAFF, ["reviewer"], "王审核（业务审核）", None),
+    ("staff_approve", Role.STAFF, ["approver"], "李审批（审批）", None),
+    ("staff_finance", Role.STAFF, ["finance"], "赵财务（财务）", None),
+    ("sysadmin", Role.STAFF, ["sysadmin"], "系统管理员", None),
+    ("auditor", Role.STAFF, ["auditor"], "安全审计员", None),
+    ("unit_a", Role.UNIT, [], UNIT_A[0], "A"),
+    ("unit_b", Role.UNIT, [], UNIT_B[0], "B"),
+    ("leader_a", Role.LEADER, [], "张师傅（领办人）", "A"),
+    ("expert1", Role.EXPERT, [], "陈专家", None),
+    ("expert2", Role.EXPERT, [], "刘专家", None),
+    ("expert3", Role.EXPERT, [], "周专家", None),
+    ("evaluator", Role.EVALUATOR, [], "北京示例第三方评估中心", None),
+]
+
+PEOPLE_A = [
+    # name, ID number, original retirement age, position, frontline since
+    ("张建国", "11010519750308001X", None, "数控车工 技师", "2003-07-01"),
+    ("李明", "110105198806150016", None, "数控车工", "2010-07-01"),
+    ("王芳", "110105199002200027", 55, "质检工", "2012-03-01"),
+    ("赵强", "11010519921111001X", None, "钳工", "2014-09-01"),
+]
+
+
+class Command(BaseCommand):
+    help = "创建演示数据（每个角色一个演示账号），并打印演示账号"
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            units = {"A": self._unit(*UNIT_A), "B": self._unit(*UNIT_B)}
+            self._people(units["A"])
+            Branch.objects.get_or_create(unit=units["A"], name="第二分厂",
+                                         defaults={"address": "北京经济技术开发区经海路 66 号"})
+            leader_person = Person.objects.filter(unit=units["A"], name="张建国").first()
+            for username, role, duties, name, unit_key in ACCOUNTS:
+                user = User.objects.filter(username=username).first()
+                if user is None:
+                    user = User.objects.create_user(
+                        username=username, password=DEMO_PASSWORD, role=role, duties=duties,
+                        display_name=name, unit=units.get(unit_key) if unit_key else None,
+                        email=f"{username}@demo.etown.example",
+                        organisation="北京示例高级技工学校" if role == Role.EXPERT else "",
+                        password_changed_at=timezone.now(),
+                    )
+                    if username == "leader_a":
+                        user.person = leader_person
+                        user.save(update_fields=["person"])
+                    record_event("account.created", obj=user, data={"role": role, "demo": True})
+        self.stdout.write(self.style.SUCCESS("演示账号（密码均为 %s）：" % DEMO_PASSWORD))
+        for username, role, duties, name, _ in ACCOUNTS:
+            extra = "、".join(Duty(d).label for d in duties)
+            self.stdout.write(f"  {username:<14} {Role(role).label}{'（' + extra + '）' if extra else ''} — {name}")
+
+    def _unit(self, name, code, address):
+        unit, created = Unit.objects.get_or_create(
+            credit_code=code,
+            defaults={
+                "name": name, "kind": "enterprise", "address": address, "in_etown": True,
+                "contact_name": "人力资源部", "contact_phone": "13800138000",
+                "status": UnitStatus.APPROVED, "approved_at": timezone.now(),
+            },
+        )
+        if created:
+            record_event("unit.registered", obj=unit, to_state=UnitStatus.APPROVED, data={"demo": True})
+        return unit
+
+    def _people(self, unit):
+        for name, number, age, position, since in PEOPLE_A:
+            if not Person.objects.filter(unit=unit, name=name).exists():
+                Person.objects.create(unit=unit, name=name, id_number=number, original_retirement_age=age,
+                                      position=position, frontline_since=since, phone="13900139000")

@@ -1,0 +1,66 @@
+"""Who may open what. Views use these decorators; object visibility lives in each app's
+``selectors`` module so that lists, exports, files and the API share one rule."""
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+
+def _require(check, message: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(user):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def role_required(*roles: str):
+    return _require(lambda u: u.role in roles and u.is_active, "您的账号角色无权访问此页面")
+
+
+def duty_required(*duties: str):
+    """Bureau staff holding any of the duties."""
+    return _require(
+        lambda u: u.role == "staff" and any(u.has_duty(d) for d in duties),
+        "您的岗位职责无权执行此操作（三员分立：系统管理员、审计员不办理业务）",
+    )
+
+
+def staff_required(view):
+    return _require(lambda u: u.role == "staff" and u.is_active, "仅社会事业局工作人员可访问")(view)
+
+
+def approved_unit_required(view):
+    """Unit and leader accounts whose unit registration has been approved."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if user.role not in ("unit", "leader") or user.unit_id is None:
+            raise PermissionDenied("仅申报单位账号可访问")
+        if user.unit.status != "approved":
+            raise PermissionDenied("单位注册尚未通过社会事业局审核，审核通过后即可使用此功能")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+WORKSPACES = {
+    "unit": ("units:dashboard", "单位端"),
+    "leader": ("units:dashboard", "单位端（领办人）"),
+    "staff": ("core:manage", "管理端"),
+    "expert": ("core:expert", "专家端"),
+    "evaluator": ("core:evaluator", "评估端"),
+}

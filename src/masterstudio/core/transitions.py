@@ -1,0 +1,112 @@
+"""One door for every state change (habit 4 of the architecture guide).
+
+A :class:`StateMachine` holds the explicit table of allowed transitions (from, to) → rule. The
+only way to change the state is :meth:`StateMachine.apply`, which
+
+1. refuses a pair that is not in the table,
+2. runs the rule's guard (which returns a Chinese reason to refuse, or None),
+3. saves with compare-and-swap (``filter(pk=…, state=old).update(state=new)``) so a second,
+   concurrent change fails loudly instead of overwriting the first,
+4. appends an event (actor, time, from, to, reason, clause),
+5. and sends notifications after the transaction commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from django.db import models, transaction
+
+from masterstudio.core.events import record_event
+
+
+class TransitionError(Exception):
+    """A refused state change; ``str(exc)`` is a Chinese message for the user."""
+
+
+class TransitionNotAllowed(TransitionError):
+    pass
+
+
+class ConcurrentTransition(TransitionError):
+    pass
+
+
+Guard = Callable[[models.Model, Any], str | None]
+AfterCommit = Callable[[models.Model, Any], None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    clause: str = ""
+    guard: Guard | None = None
+    requires_reason: bool = False
+    label: str = ""
+
+
+@dataclass
+class StateMachine:
+    model: type[models.Model]
+    field: str
+    labels: dict[str, str]
+    table: dict[tuple[str, str], Rule] = field(default_factory=dict)
+
+    def allowed_targets(self, obj: models.Model, actor=None) -> list[str]:
+        current = getattr(obj, self.field)
+        return [
+            target
+            for (source, target), rule in self.table.items()
+            if source == current and (rule.guard is None or rule.guard(obj, actor) is None)
+        ]
+
+    def label(self, state: str) -> str:
+        return self.labels.get(state, state)
+
+    def apply(
+        self,
+        obj: models.Model,
+        target: str,
+        *,
+        actor=None,
+        reason: str = "",
+        clause: str | None = None,
+        data: dict[str, Any] | None = None,
+        extra_fields: dict[str, Any] | None = None,
+        after_commit: Iterable[AfterCommit] = (),
+        ip: str | None = None,
+    ):
+        source = getattr(obj, self.field)
+        rule = self.table.get((source, target))
+        if rule is None:
+            raise TransitionNotAllowed(
+                f"当前状态为“{self.label(source)}”，不能变更为“{self.label(target)}”"
+            )
+        if rule.requires_reason and not reason.strip():
+            raise TransitionError(f"变更为“{self.label(target)}”必须填写理由")
+        if rule.guard is not None:
+            refusal = rule.guard(obj, actor)
+            if refusal:
+                raise TransitionNotAllowed(refusal)
+        updates = {self.field: target, **(extra_fields or {})}
+        with transaction.atomic():
+            changed = type(obj)._default_manager.filter(pk=obj.pk, **{self.field: source}).update(**updates)
+            if changed != 1:
+                raise ConcurrentTransition(
+                    "该记录已被其他人处理（状态已变化），请刷新页面查看最新状态后再操作"
+                )
+            for name, value in updates.items():
+                setattr(obj, name, value)
+            event = record_event(
+                f"{obj._meta.model_name}.{target}",
+                obj=obj,
+                actor=actor,
+                from_state=source,
+                to_state=target,
+                reason=reason,
+                clause=rule.clause if clause is None else clause,
+                data=data,
+                ip=ip,
+            )
+            for callback in after_commit:
+                transaction.on_commit(lambda cb=callback: cb(obj, event))
+        return event

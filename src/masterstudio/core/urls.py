@@ -1,0 +1,15 @@
+from django.urls import path
+
+from masterstudio.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("manage/", views.manage, name="manage"),
+    path("manage/activity/", views.activity_log, name="activity_log"),
+    path("expert/", views.expert, name="expert"),
+    path("evaluation/", views.evaluator, name="evaluator"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+]

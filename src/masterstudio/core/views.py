@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from masterstudio.core.models import Event, Notification
+from masterstudio.core.permissions import WORKSPACES, role_required, staff_required
+
+
+def home(request):
+    """The public front page; a signed-in user goes straight to their own workspace."""
+    if request.user.is_authenticated:
+        url_name, _ = WORKSPACES.get(request.user.role, ("core:home", ""))
+        if url_name != "core:home":
+            return redirect(url_name)
+    return render(request, "core/home.html")
+
+
+@staff_required
+def manage(request):
+    from masterstudio.units.models import Unit, UnitStatus
+
+    context = {
+        "pending_units": Unit.objects.filter(status=UnitStatus.PENDING).count(),
+        "approved_units": Unit.objects.filter(status=UnitStatus.APPROVED).count(),
+        "recent_events": Event.objects.select_related("actor")[:10],
+    }
+    return render(request, "core/manage.html", context)
+
+
+@role_required("expert")
+def expert(request):
+    return render(request, "core/expert.html")
+
+
+@role_required("evaluator")
+def evaluator(request):
+    return render(request, "core/evaluator.html")
+
+
+@login_required
+def notifications(request):
+    page = Paginator(request.user.notifications.all(), 20).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if note.read_at is None:
+        Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())
+    if note.url and note.url.startswith("/"):
+        return redirect(note.url)
+    return redirect("core:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("core:notifications")
+
+
+@staff_required
+def activity_log(request):
+    """The event log, filterable by object type, object id, person and action."""
+    events = Event.objects.select_related("actor", "content_type")
+    model = request.GET.get("model", "")
+    object_id = request.GET.get("object_id", "").strip()
+    actor = request.GET.get("actor", "").strip()
+    action = request.GET.get("action", "").strip()
+    if model:
+        app_label, _, model_name = model.partition(".")
+        events = events.filter(content_type__app_label=app_label, content_type__model=model_name)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    if actor:
+        events = events.filter(actor_label__icontains=actor)
+    if action:
+        events = events.filter(action__icontains=action)
+    types = ContentType.objects.filter(
+        pk__in=Event.objects.exclude(content_type=None).values("content_type").distinct()
+    ).order_by("app_label", "model")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/activity_log.html",
+        {
+            "page": page,
+            "types": types,
+            "filters": {"model": model, "object_id": object_id, "actor": actor, "action": action},
+        },
+    )
+
+
+def error_403(request, exception=None):
+    message = str(exception) if exception and str(exception) else "您无权访问此页面"
+    return render(request, "errors/403.html", {"message": message}, status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "errors/500.html", status=500)
+
+
+def error_400(request, exception=None):
+    return render(request, "errors/400.html", status=400)

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("masterstudio.core.urls")),
+    path("accounts/", include("masterstudio.accounts.urls")),
+    path("unit/", include("masterstudio.units.urls")),
+]
+
+handler400 = "masterstudio.core.views.error_400"
+handler403 = "masterstudio.core.views.error_403"
+handler404 = "masterstudio.core.views.error_404"
+handler500 = "masterstudio.core.views.error_500"
