@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "masterstudio.core",
     "masterstudio.accounts",
     "masterstudio.units",
+    "masterstudio.applications",
+    "masterstudio.studios",
+    "masterstudio.funding",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FundingConfig(AppConfig):
+    name = "masterstudio.funding"
+    label = "funding"
+    verbose_name = "资金"

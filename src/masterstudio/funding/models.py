@@ -1,0 +1,74 @@
+"""District money under Art. 14 and 15 as records. The database makes a second initial grant, a
+second reward for the same 优秀 year and a second Art. 15 reward of the same level impossible,
+and keeps the approver and the person who confirms payment apart."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+
+class GrantKind(models.TextChoices):
+    INITIAL = "initial", "首次认定一次性资助（第14条）"
+    EXCELLENT = "excellent", "年度考核优秀奖励（第14条）"
+    NATIONAL = "national", "国家级技能大师工作室称号奖励（第15条）"
+    BEIJING = "beijing", "北京市级技能大师工作室称号奖励（第15条）"
+
+
+CLAUSE_OF_KIND = {"initial": "14.1", "excellent": "14.2", "national": "15.1", "beijing": "15.2"}
+
+
+class GrantState(models.TextChoices):
+    APPROVED = "approved", "已核定"
+    DISBURSED = "disbursed", "已拨付"
+    CANCELLED = "cancelled", "已取消"
+    RECOVERED = "recovered", "已追回"
+
+
+class Grant(models.Model):
+    studio = models.ForeignKey("studios.Studio", verbose_name="工作室", on_delete=models.PROTECT, related_name="grants")
+    kind = models.CharField("类别", max_length=12, choices=GrantKind.choices)
+    clause = models.CharField("依据条款", max_length=8)
+    year = models.PositiveSmallIntegerField("考核年度", null=True, blank=True)
+    amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
+    dated_on = models.DateField("核定日期")
+    state = models.CharField("状态", max_length=12, choices=GrantState.choices, default=GrantState.APPROVED)
+    basis = models.TextField("依据说明", blank=True)
+    document_no = models.CharField("文件编号", max_length=100, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="核定人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    disbursed_on = models.DateField("拨付日期", null=True, blank=True)
+    voucher_no = models.CharField("拨付凭证号", max_length=100, blank=True)
+    disbursed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="拨付确认人", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["dated_on", "id"]
+        verbose_name = "资助与奖励"
+        verbose_name_plural = "资助与奖励"
+        constraints = [
+            models.UniqueConstraint(fields=["studio"], condition=models.Q(kind="initial"), name="grant_one_initial",
+                                    violation_error_message="该工作室已有首次认定资助（第14条），不能重复核定"),
+            models.UniqueConstraint(fields=["studio", "year"], condition=models.Q(kind="excellent"),
+                                    name="grant_one_excellent_per_year",
+                                    violation_error_message="该工作室该年度的优秀奖励（第14条）已核定，不能重复"),
+            models.UniqueConstraint(fields=["studio", "kind"], condition=models.Q(kind__in=["national", "beijing"]),
+                                    name="grant_one_title_reward_per_level",
+                                    violation_error_message="该工作室该级别称号奖励（第15条）已核定，不能重复"),
+            models.CheckConstraint(name="grant_amount_positive", condition=models.Q(amount__gt=Decimal("0"))),
+            models.CheckConstraint(name="grant_kind_valid", condition=models.Q(kind__in=GrantKind.values)),
+            models.CheckConstraint(name="grant_excellent_has_year",
+                                   condition=~models.Q(kind="excellent") | models.Q(year__isnull=False)),
+            models.CheckConstraint(name="grant_disbursed_has_voucher",
+                                   condition=~models.Q(state="disbursed")
+                                   | (models.Q(disbursed_on__isnull=False) & ~models.Q(voucher_no="")
+                                      & models.Q(disbursed_by__isnull=False))),
+            models.CheckConstraint(name="grant_four_eyes",
+                                   condition=models.Q(disbursed_by__isnull=True) | models.Q(approved_by__isnull=True)
+                                   | ~models.Q(disbursed_by=models.F("approved_by"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.studio} {self.get_kind_display()} {self.amount} 元"
