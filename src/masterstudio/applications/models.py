@@ -86,6 +86,11 @@ class Application(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    # What the wizard holds as typed, valid or not, so that nothing typed is lost (issue 4).
+    draft = models.JSONField("填报草稿", default=dict, blank=True)
+    copied_from = models.ForeignKey("self", verbose_name="复制自", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    copy_report = models.JSONField("复制情况", default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -118,3 +123,102 @@ class Application(models.Model):
 def scope_key(unit_id: int, branch_id: int | None, occupation_code: str, occupation_name: str) -> str:
     occupation = occupation_code.strip() or "name:" + "".join(occupation_name.split())
     return f"unit:{unit_id}|branch:{branch_id or 0}|occ:{occupation}"
+
+
+class TeamMember(models.Model):
+    """A formal employee on the studio's team besides the leader (Art. 4(5))."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="team_members")
+    person = models.ForeignKey("units.Person", verbose_name="团队成员", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "团队成员"
+        verbose_name_plural = "团队成员"
+        constraints = [
+            models.UniqueConstraint(fields=["application", "person"], name="team_member_once",
+                                    violation_error_message="同一人员不能在团队中列出两次"),
+        ]
+
+
+def _material_path(instance, filename):  # generated name, never the uploaded one
+    return f"applications/{timezone.now():%Y/%m}/{instance.token}.{instance.kind}"
+
+
+class Material(models.Model):
+    """One uploaded file for one item (Art. 9 materials, Art. 4 evidence). A file is never
+    physically deleted once uploaded: a replaced file is marked removed, so every submitted
+    version keeps its materials."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="materials")
+    item = models.CharField("材料项", max_length=12)
+    original_name = models.CharField("原文件名", max_length=255)
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    file = models.FileField("文件", upload_to=_material_path, max_length=200)
+    kind = models.CharField("文件类型", max_length=8)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField("移除时间", null=True, blank=True)
+    copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["item", "uploaded_at", "id"]
+        verbose_name = "申报材料"
+        verbose_name_plural = "申报材料"
+        constraints = [
+            models.CheckConstraint(name="material_kind_valid",
+                                   condition=models.Q(kind__in=["pdf", "jpg", "png", "docx", "xlsx"])),
+            models.CheckConstraint(name="material_not_empty", condition=models.Q(size__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ApplicationSnapshot(models.Model):
+    """What was submitted, frozen: facts, the pre-check result and the materials (Art. 9)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="snapshots")
+    version = models.PositiveIntegerField("版本")
+    receipt_no = models.CharField("受理编号", max_length=30)
+    facts = models.JSONField("申报事实")
+    engine_input = models.JSONField("预检输入")
+    precheck = models.JSONField("预检结果")
+    materials = models.JSONField("材料清单")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "version"]
+        verbose_name = "申报版本"
+        verbose_name_plural = "申报版本"
+        constraints = [
+            models.UniqueConstraint(fields=["application", "version"], name="snapshot_one_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_no} 第{self.version}版"
+
+
+class SupplementRequest(models.Model):
+    """退回补正: staff's comment per item; resolved when the unit resubmits (Art. 10)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="supplement_requests")
+    version = models.PositiveIntegerField("针对版本")
+    comment = models.TextField("总体意见", blank=True)
+    items = models.JSONField("逐项意见", default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField("补正提交时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "补正要求"
+        verbose_name_plural = "补正要求"
+        constraints = [
+            models.UniqueConstraint(fields=["application"], condition=models.Q(resolved_at__isnull=True),
+                                    name="supplement_one_open_per_application"),
+        ]

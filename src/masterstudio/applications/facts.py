@@ -1,0 +1,158 @@
+"""The application's facts in the policy engine's contract shape (contracts/policy-api.md,
+``eligibility``), and the one call to the engine's eligibility question.
+
+The rules of the Measures live only in the engine; this module gathers facts. Issue 5 passes staff
+findings (``findings={"leader.practical_mastery": True}``) to re-evaluate with what review found.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from masterstudio.applications.models import OPEN_STATES, Application, Round
+
+CONDITION_FIELDS = [
+    # (fact name in the contract, clause, Chinese label)
+    ("lawful_operation", "4.1", "遵守法律法规，在经开区范围内依法经营"),
+    ("has_talent_pipeline", "4.2", "除领办人外，拥有相关职业、岗位技能人才梯队"),
+    ("has_talent_systems", "4.3", "建立了较为完善的技能人才培养、评价、选拔、使用和激励制度"),
+    ("has_stable_funding", "4.4", "能为工作室提供稳定的资金支持"),
+    ("has_facilities", "4.4", "能提供包括场所、设备在内的必要工作条件"),
+    ("has_management_rules", "4.4", "有明确的工作室管理制度、工作职责、目标任务"),
+]
+
+
+def round_reference_date(round_: Round) -> date:
+    """Interpretation 1: the reference date is the round's closing date (Asia/Shanghai). A round
+    closing at 00:00 closes at the end of the previous day."""
+    return timezone.localtime(round_.closes_at - timedelta(microseconds=1)).date()
+
+
+def _leader_facts(application: Application, declared: dict) -> dict:
+    person = application.leader
+    route = declared.get("route") or application.route
+    facts: dict[str, Any] = {
+        "name": None, "id_number": None, "birth_date": None, "gender": None,
+        "original_retirement_age": None, "employed": None, "frontline": None,
+        "frontline_years": declared.get("frontline_years"),
+        "occupation_code": (application.occupation_code or None) if route == "listed" else None,
+        "occupation_name": application.occupation_name or None,
+        "skill_level": declared.get("skill_level") or None,
+        "honors": list(declared.get("honors") or []),
+        "practical_mastery": None,  # interpretation 3: settled by an expert or staff member
+    }
+    if person is not None:
+        facts.update(
+            name=person.name,
+            id_number=person.id_number,
+            birth_date=person.birth_date.isoformat(),
+            gender=person.gender,
+            original_retirement_age=person.original_retirement_age,
+            employed=person.employed,
+            frontline=person.frontline,
+        )
+    return facts
+
+
+def existing_studios(application: Application) -> list[dict]:
+    """Live studios and the round's other open applications that could collide with this one
+    under Art. 7: the same leader (by ID number) or the same unit."""
+    from masterstudio.studios.models import LIVE_STATES, Studio
+
+    leader_index = application.leader.id_index if application.leader_id else None
+    near = Q(unit_id=application.unit_id)
+    if leader_index:
+        near |= Q(leader__id_index=leader_index)
+    rows = []
+    studios = Studio.objects.filter(near, state__in=LIVE_STATES).select_related("leader", "branch", "unit")
+    others = (
+        Application.objects.filter(near, round_id=application.round_id, state__in=OPEN_STATES)
+        .exclude(pk=application.pk)
+        .select_related("leader", "branch", "unit")
+    )
+    for row in [*studios, *others]:
+        rows.append({
+            "leader_id_number": row.leader.id_number if row.leader_id else None,
+            "leader_name": row.leader.name if row.leader_id else None,
+            "credit_code": row.unit.credit_code,
+            "branch": row.branch.name if row.branch_id else None,
+            "occupation_code": row.occupation_code or None,
+            "occupation_name": row.occupation_name or None,
+        })
+    return rows
+
+
+def _set_path(target: dict, dotted: str, value: Any) -> None:
+    keys = dotted.split(".")
+    for key in keys[:-1]:
+        target = target.setdefault(key, {})
+    target[keys[-1]] = value
+
+
+def build_input(application: Application, *, findings: dict[str, Any] | None = None) -> dict:
+    """The engine's ``eligibility`` input for this application.
+
+    ``findings`` maps dotted contract paths to what review established (for example
+    ``{"leader.practical_mastery": True, "unit.has_facilities": False}``); they replace the
+    unit's declarations.
+    """
+    declared = application.facts or {}
+    unit = application.unit
+    conditions = declared.get("conditions") or {}
+    data = {
+        "as_of": round_reference_date(application.round).isoformat(),
+        "unit": {
+            "name": unit.name,
+            "credit_code": unit.credit_code,
+            "kind": unit.kind,
+            "in_etown": unit.in_etown,
+            **{name: conditions.get(name) for name, _, _ in CONDITION_FIELDS},
+            "branch": application.branch.name if application.branch_id else None,
+        },
+        "leader": _leader_facts(application, declared),
+        "team": [
+            {"name": m.person.name, "formal_employee": m.person.formal_employee}
+            for m in application.team_members.select_related("person")
+        ],
+        "existing_studios": existing_studios(application),
+    }
+    for path, value in (findings or {}).items():
+        _set_path(data, path, value)
+    return data
+
+
+def evaluate(engine_input: dict) -> dict:
+    """Ask the engine. Returns its answer, or ``{"error": {...}}`` when the question cannot be
+    answered as asked (the contract's error object, e.g. an unknown occupation code)."""
+    from masterstudio.policy.errors import PolicyInputError
+    from masterstudio.policy.eligibility import evaluate as engine_evaluate
+
+    try:
+        return engine_evaluate(engine_input)
+    except PolicyInputError as exc:
+        return exc.to_dict()
+
+
+def precheck(application: Application, *, findings: dict[str, Any] | None = None) -> tuple[dict, dict]:
+    """(engine input, engine answer) for the application as it stands."""
+    engine_input = build_input(application, findings=findings)
+    return engine_input, evaluate(engine_input)
+
+
+def submission_blockers(result: dict) -> list[str]:
+    """Why the unit may not submit, in Chinese, each naming its clause; empty when it may.
+
+    An ``unknown`` check does not block: staff and experts settle it in review. A ``fail`` does:
+    every fail rests on what the unit itself declared, on the leader's ID number or on the
+    register of studios and open applications (Art. 7), and no later review turns it into a pass.
+    """
+    if "error" in result:
+        return [result["error"]["message"]]
+    return [
+        f"第{check['clause']}条：{check['message']}"
+        for check in result.get("checks", [])
+        if check.get("result") == "fail"
+    ]

@@ -1,0 +1,77 @@
+"""Who sees which application: one rule for pages, files, exports and the API (habit 6).
+
+unit / leader accounts: their own unit's applications; staff: all; experts: the applications
+assigned to them (``experts.Assignment``, issue 5; none until that model exists); everyone else:
+none. A refused object answers 404.
+"""
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from masterstudio.applications.models import AppState, Application, Material, Round
+
+
+def applications_for(user) -> QuerySet[Application]:
+    base = Application.objects.select_related("round", "unit", "branch", "leader")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return base.none()
+    if user.role in ("unit", "leader") and user.unit_id:
+        return base.filter(unit_id=user.unit_id)
+    if user.role == "staff":
+        return base
+    if user.role == "expert" and apps.is_installed("masterstudio.experts"):
+        assignment = apps.get_model("experts", "Assignment")
+        return base.filter(pk__in=assignment.objects.filter(expert=user).values("application_id"))
+    return base.none()
+
+
+def application_for(user, pk) -> Application:
+    try:
+        return applications_for(user).get(pk=pk)
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有找到该申报，或您无权查看") from None
+
+
+def material_file_for(user, pk) -> Material:
+    """A material the user may download (the application must be visible to them)."""
+    try:
+        return Material.objects.select_related("application").get(
+            pk=pk, application__in=applications_for(user)
+        )
+    except (Material.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有找到该文件，或您无权查看") from None
+
+
+def open_rounds(now=None) -> QuerySet[Round]:
+    now = now or timezone.now()
+    return Round.objects.filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
+
+
+def active_materials(application: Application) -> QuerySet[Material]:
+    return application.materials.filter(removed_at__isnull=True)
+
+
+def staff_application_list(user, params) -> QuerySet[Application]:
+    """The staff list, filtered by round, state, occupation, pre-check outcome, unit and a search."""
+    qs = applications_for(user).exclude(state=AppState.DRAFT)
+    if params.get("round"):
+        qs = qs.filter(round_id=params["round"])
+    if params.get("state"):
+        qs = qs.filter(state=params["state"])
+    if params.get("outcome"):
+        qs = qs.filter(precheck_outcome=params["outcome"])
+    if params.get("unit"):
+        qs = qs.filter(unit_id=params["unit"])
+    if params.get("occupation"):
+        term = params["occupation"].strip()
+        qs = qs.filter(Q(occupation_code__icontains=term) | Q(occupation_name__icontains=term))
+    if params.get("q"):
+        term = params["q"].strip()
+        qs = qs.filter(
+            Q(receipt_no__icontains=term) | Q(unit__name__icontains=term) | Q(leader__name__icontains=term)
+            | Q(occupation_name__icontains=term) | Q(unit__credit_code__icontains=term)
+        )
+    return qs.order_by("-submitted_at", "-pk")

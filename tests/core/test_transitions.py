@@ -1,0 +1,118 @@
+"""The one door for state changes: allowed, refused, guarded, and a concurrent change that fails."""
+import threading
+
+import pytest
+from django.db import connection
+
+from masterstudio.applications.models import Application, Round
+from masterstudio.applications.states import APPLICATION_MACHINE
+from masterstudio.core.events import events_for, verify_chain
+from masterstudio.core.transitions import ConcurrentTransition, TransitionError, TransitionNotAllowed
+from tests.factories import make_person
+
+
+def _submitted_application(unit, round_):
+    leader = make_person(unit, "张三")
+    return Application.objects.create(round=round_, unit=unit, leader=leader, occupation_code="6-18-01-01",
+                                      occupation_name="车工", state="submitted", leader_key="k1",
+                                      scope_key=f"unit:{unit.pk}|branch:0|occ:6-18-01-01")
+
+
+@pytest.fixture
+def round_(db):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Asia/Shanghai")
+    return Round.objects.create(year=2026, title="2026年度申报", opens_at=datetime(2026, 3, 1, tzinfo=tz),
+                                closes_at=datetime(2026, 6, 30, 17, tzinfo=tz), policy_version="test")
+
+
+def test_allowed_transition_saves_and_logs(cast, unit_a, round_):
+    app = _submitted_application(unit_a, round_)
+    event = APPLICATION_MACHINE.apply(app, "material_review", actor=cast["reviewer"])
+    app.refresh_from_db()
+    assert app.state == "material_review"
+    assert (event.from_state, event.to_state, event.clause, event.actor) == (
+        "submitted", "material_review", "10", cast["reviewer"])
+    assert [e.to_state for e in events_for(app)] == ["material_review"]
+    assert verify_chain()[1] is None
+
+
+def test_transition_not_in_table_is_refused(cast, unit_a, round_):
+    app = _submitted_application(unit_a, round_)
+    with pytest.raises(TransitionNotAllowed, match="当前状态为“已提交”，不能变更为“已认定”"):
+        APPLICATION_MACHINE.apply(app, "recognised", actor=cast["approver"])
+    app.refresh_from_db()
+    assert app.state == "submitted"
+
+
+def test_reason_required_where_the_table_says_so(cast, unit_a, round_):
+    app = _submitted_application(unit_a, round_)
+    APPLICATION_MACHINE.apply(app, "material_review", actor=cast["reviewer"])
+    with pytest.raises(TransitionError, match="必须填写理由"):
+        APPLICATION_MACHINE.apply(app, "supplement", actor=cast["reviewer"], reason="  ")
+
+
+def test_stale_object_fails_loudly(cast, unit_a, round_):
+    app = _submitted_application(unit_a, round_)
+    stale = Application.objects.get(pk=app.pk)
+    APPLICATION_MACHINE.apply(app, "material_review", actor=cast["reviewer"])
+    with pytest.raises(ConcurrentTransition, match="已被其他人处理"):
+        APPLICATION_MACHINE.apply(stale, "withdrawn", actor=cast["unit_a"])
+    app.refresh_from_db()
+    assert app.state == "material_review"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_threads_moving_the_same_application_only_one_wins(unit_a, round_):
+    from tests.factories import make_user
+
+    staff = [make_user(f"r{i}", "staff", duties=["reviewer"]) for i in range(2)]
+    app = _submitted_application(unit_a, round_)
+    results = []
+    barrier = threading.Barrier(2)
+
+    def worker(user, target):
+        copy = Application.objects.get(pk=app.pk)
+        barrier.wait()
+        try:
+            APPLICATION_MACHINE.apply(copy, target, actor=user)
+            results.append("ok")
+        except (ConcurrentTransition, Exception) as exc:  # SQLite may report a lock instead of a lost race
+            results.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(staff[0], "material_review")),
+               threading.Thread(target=worker, args=(staff[1], "withdrawn"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    app.refresh_from_db()
+    assert results.count("ok") == 1
+    assert app.state in {"material_review", "withdrawn"}
+    assert len(list(events_for(app))) == 1
+
+
+def test_tampered_event_breaks_the_chain(cast, unit_a, round_):
+    from masterstudio.core.models import Event
+
+    app = _submitted_application(unit_a, round_)
+    APPLICATION_MACHINE.apply(app, "material_review", actor=cast["reviewer"])
+    APPLICATION_MACHINE.apply(app, "site_inspection", actor=cast["reviewer"])
+    first = Event.objects.filter(action="application.material_review").get()
+    Event.objects.filter(pk=first.pk).update(reason="被篡改")
+    checked, broken, why = verify_chain()
+    assert broken is not None and broken.pk == first.pk and "内容与哈希不符" in why
+
+
+def test_events_cannot_be_edited_or_deleted(cast):
+    from masterstudio.core.events import record_event
+
+    event = record_event("test.ping", actor=cast["reviewer"])
+    with pytest.raises(RuntimeError):
+        event.save()
+    with pytest.raises(RuntimeError):
+        event.delete()
