@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "masterstudio.applications",
     "masterstudio.studios",
     "masterstudio.funding",
+    "masterstudio.reviews",
+    "masterstudio.experts",
+    "masterstudio.notices",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +82,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "masterstudio.urls"
+CSRF_FAILURE_VIEW = "masterstudio.core.views.csrf_failure"
 WSGI_APPLICATION = "masterstudio.wsgi.application"
 
 TEMPLATES = [

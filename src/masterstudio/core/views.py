@@ -113,3 +113,9 @@ def error_500(request):
 
 def error_400(request, exception=None):
     return render(request, "errors/400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "errors/403.html", {
+        "message": "页面已过期或表单校验失败（CSRF）。请返回上一页，刷新后重新提交；您填写的内容可在刷新前复制保存。"
+    }, status=403)

@@ -1,0 +1,339 @@
+"""Writes for district money (Art. 13–15): awarding, disbursing, cancelling and recovering grants.
+
+Amounts and clauses come from the policy engine (``masterstudio.policy.funding``); nothing here
+restates an amount of the Measures. Every change goes through ``GRANT_MACHINE.apply`` or records
+an event itself, inside one transaction.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
+
+from masterstudio.core.events import record_event
+from masterstudio.core.transitions import Rule, StateMachine, TransitionError
+from masterstudio.funding.models import (
+    Disbursement,
+    Grant,
+    GrantDocument,
+    GrantKind,
+    GrantState,
+    StudioTitle,
+)
+from masterstudio.funding.uploads import check_upload
+
+
+class FundingError(Exception):
+    """A refused money operation; ``str(exc)`` is a Chinese message saying what to fix."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+GRANT_MACHINE = StateMachine(
+    model=Grant,
+    field="state",
+    labels=dict(GrantState.choices),
+    table={
+        (GrantState.APPROVED, GrantState.DISBURSED): Rule(clause="", label="拨付完毕"),
+        (GrantState.APPROVED, GrantState.CANCELLED): Rule(clause="", requires_reason=True, label="取消核定"),
+        (GrantState.DISBURSED, GrantState.RECOVERED): Rule(clause="13", requires_reason=True, label="追回"),
+    },
+)
+
+
+def lock_row(model, pk):
+    """Lock one row for the rest of the transaction, on PostgreSQL and on SQLite alike.
+
+    PostgreSQL: ``SELECT … FOR UPDATE``. SQLite has no row locks; a no-op UPDATE as the first
+    statement takes the database write lock, so a second writer waits instead of reading stale data.
+    """
+    if connection.features.has_select_for_update:
+        return model._default_manager.select_for_update().get(pk=pk)
+    model._default_manager.filter(pk=pk).update(pk=pk)
+    return model._default_manager.get(pk=pk)
+
+
+# ---------------------------------------------------------------- the engine
+
+
+def _engine():
+    from masterstudio.policy import funding as engine  # pure Python, no Django
+
+    return engine
+
+
+def policy_valid_until() -> date:
+    from masterstudio.policy import funding as engine
+
+    return engine.valid_until()
+
+
+def _engine_award(studio, kind: str, on: date, year: int | None) -> dict:
+    """Ask the engine what the Measures give for this event; return the award dict."""
+    from masterstudio.policy.errors import POLICY_EXPIRED, PolicyInputError
+
+    request = {
+        "as_of": on.isoformat(),
+        "recognized_on": studio.recognized_on.isoformat(),
+        "assessments": [],
+        "titles": [],
+        "revoked_on": studio.revoked_on.isoformat() if studio.revoked_on else None,
+    }
+    if kind == GrantKind.EXCELLENT:
+        request["assessments"].append({"year": year, "grade": "excellent", "on": on.isoformat()})
+    elif kind in (GrantKind.NATIONAL, GrantKind.BEIJING):
+        request["titles"].append({"level": kind, "on": on.isoformat()})
+    try:
+        answer = _engine().compute(request)
+    except PolicyInputError as exc:
+        if exc.code == POLICY_EXPIRED:
+            raise FundingError(_expired_message(on)) from exc
+        raise FundingError(exc.message, field=exc.field) from exc
+    for award in answer["awards"]:
+        if award["kind"] == kind and (kind != GrantKind.EXCELLENT or award.get("year") == year):
+            return award
+    valid_until = policy_valid_until()
+    if on > valid_until:
+        raise FundingError(_expired_message(on))
+    if studio.revoked_on and on > studio.revoked_on:
+        raise FundingError(f"工作室已于 {studio.revoked_on:%Y-%m-%d} 撤销（第13条），此后不再核定资助或奖励")
+    if kind == GrantKind.INITIAL and on < studio.recognized_on:
+        raise FundingError(f"首次认定资助的核定日期不能早于认定日期 {studio.recognized_on:%Y-%m-%d}（第14条）")
+    raise FundingError("政策计算器未给出该项资助或奖励，请核对认定日期、考核年度和日期")
+
+
+def _expired_message(on: date) -> str:
+    return (f"《办法》有效期截止 {policy_valid_until():%Y年%-m月%-d日}（第20条），{on:%Y-%m-%d} 已超出有效期，"
+            "不能再按本办法核定新的资助或奖励；请先载入新版政策")
+
+
+# ---------------------------------------------------------------- awarding
+
+
+def _existing(studio, kind: str, year: int | None):
+    grants = Grant.objects.filter(studio=studio, kind=kind)
+    if kind == GrantKind.EXCELLENT:
+        grants = grants.filter(year=year)
+    return grants.first()
+
+
+def award_grant(studio, kind: str, *, on: date, year: int | None = None, actor=None, basis: str = "",
+                document_no: str = "") -> Grant:
+    """Create the Grant the Measures give ``studio`` for ``kind`` (initial / excellent / national /
+    beijing) dated ``on``. Idempotent: a second call for the same (studio, kind[, year]) returns the
+    grant that exists. Refuses after the policy's expiry (Art. 20) and after revocation (Art. 13)."""
+    if kind not in GrantKind.values:
+        raise FundingError(f"未知的资助类别“{kind}”，应为首次认定、年度优秀、国家级或北京市级称号之一")
+    if kind == GrantKind.EXCELLENT:
+        if year is None:
+            raise FundingError("年度考核优秀奖励须注明考核年度（第14条）", field="year")
+    else:
+        year = None
+    existing = _existing(studio, kind, year)
+    if existing is not None:
+        return existing
+    award = _engine_award(studio, kind, on, year)
+    amount = Decimal(award["amount"])
+    grant = Grant(
+        studio=studio, kind=kind, clause=award["clause"], year=year, amount=amount,
+        dated_on=date.fromisoformat(award["on"]), basis=basis, document_no=document_no,
+        approved_by=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+    )
+    try:
+        with transaction.atomic():
+            grant.save()
+            record_event("grant.approved", obj=grant, actor=actor, to_state=GrantState.APPROVED,
+                         clause=grant.clause, reason=basis,
+                         data={"kind": kind, "year": year, "amount": str(amount), "on": award["on"],
+                               "document_no": document_no})
+    except IntegrityError:
+        existing = _existing(studio, kind, year)
+        if existing is None:
+            raise
+        return existing
+    return grant
+
+
+def record_title(studio, level: str, *, document_no: str, awarded_on: date, actor) -> tuple[StudioTitle, Grant]:
+    """Record a national or Beijing-level studio title (Art. 15) and award its reward."""
+    document_no = (document_no or "").strip()
+    if not document_no:
+        raise FundingError("请填写命名文件文号", field="document_no")
+    with transaction.atomic():
+        lock_row(type(studio), studio.pk)
+        title = StudioTitle.objects.filter(studio=studio, level=level).first()
+        if title is None:
+            title = StudioTitle.objects.create(studio=studio, level=level, document_no=document_no,
+                                               awarded_on=awarded_on, recorded_by=actor)
+            record_event("studio_title.recorded", obj=title, actor=actor, clause="15",
+                         data={"level": level, "document_no": document_no, "awarded_on": awarded_on})
+        grant = award_grant(studio, level, on=title.awarded_on, actor=actor,
+                            basis=f"取得{title.get_level_display()}称号（{title.document_no}）",
+                            document_no=title.document_no)
+    return title, grant
+
+
+# ---------------------------------------------------------------- paying
+
+
+def parse_amount(value, field: str = "amount") -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        raise FundingError(f"金额“{value}”不是有效的数字，请填写如 50000.00", field=field) from None
+    if not amount.is_finite() or amount <= 0:
+        raise FundingError("金额必须大于 0", field=field)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise FundingError("金额最多保留两位小数（分）", field=field)
+    return amount.quantize(Decimal("0.01"))
+
+
+def disbursed_total(grant: Grant) -> Decimal:
+    return grant.disbursements.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def disburse(grant: Grant, *, amount, paid_on: date, voucher_no: str, actor, note: str = "") -> Disbursement:
+    """Record a payment (拨付) of an approved grant.
+
+    Only finance staff confirm payments, and never the person who approved the grant (four eyes).
+    The grant row is locked, so two finance staff confirming the same payment at once cannot pay
+    more than approved: the second sees the first's payment and is refused. When the payments reach
+    the approved amount the grant moves to 已拨付.
+    """
+    if actor is None or not actor.has_duty("finance"):
+        raise FundingError("只有具有财务职责的工作人员可以确认拨付")
+    amount = parse_amount(amount)
+    voucher_no = (voucher_no or "").strip()
+    if not voucher_no:
+        raise FundingError("请填写拨付凭证号", field="voucher_no")
+    if paid_on is None:
+        raise FundingError("请填写拨付日期", field="paid_on")
+    with transaction.atomic():
+        grant = lock_row(Grant, grant.pk)
+        if grant.approved_by_id is not None and grant.approved_by_id == actor.pk:
+            raise FundingError("核定该笔资金的人员不能再确认拨付（审批与财务分离），请由其他财务人员确认")
+        if grant.state != GrantState.APPROVED:
+            raise FundingError(f"该笔资金当前状态为“{grant.get_state_display()}”，不能再拨付")
+        if paid_on < grant.dated_on:
+            raise FundingError(f"拨付日期不能早于核定日期 {grant.dated_on:%Y-%m-%d}", field="paid_on")
+        if Disbursement.objects.filter(voucher_no=voucher_no).exists():
+            raise FundingError(f"拨付凭证号“{voucher_no}”已登记过，请勿重复登记同一笔拨付", field="voucher_no")
+        paid = disbursed_total(grant)
+        remaining = grant.amount - paid
+        if amount > remaining:
+            raise FundingError(
+                f"拨付金额 {amount:,.2f} 元超过核定未拨付金额 {remaining:,.2f} 元"
+                f"（核定 {grant.amount:,.2f} 元，已拨付 {paid:,.2f} 元）", field="amount")
+        payment = Disbursement.objects.create(grant=grant, amount=amount, paid_on=paid_on, voucher_no=voucher_no,
+                                              confirmed_by=actor, note=note)
+        record_event("grant.payment", obj=grant, actor=actor, clause=grant.clause,
+                     data={"amount": str(amount), "paid_on": paid_on, "voucher_no": voucher_no,
+                           "disbursement": payment.pk})
+        if paid + amount == grant.amount:
+            GRANT_MACHINE.apply(grant, GrantState.DISBURSED, actor=actor, clause=grant.clause,
+                                reason=f"拨付完毕，凭证号 {voucher_no}",
+                                extra_fields={"disbursed_on": paid_on, "voucher_no": voucher_no,
+                                              "disbursed_by": actor})
+    return payment
+
+
+def cancel_grant(grant: Grant, *, actor, reason: str, on: date, clause: str = "") -> Grant:
+    """Cancel a grant not yet (fully) paid. Approver duty."""
+    if actor is None or not actor.has_duty("approver"):
+        raise FundingError("只有具有审批职责的工作人员可以取消核定")
+    with transaction.atomic():
+        grant = lock_row(Grant, grant.pk)
+        if grant.disbursements.exists():
+            raise FundingError("该笔资金已有拨付记录，不能取消；已拨付的资金应办理追回")
+        try:
+            GRANT_MACHINE.apply(grant, GrantState.CANCELLED, actor=actor, reason=reason, clause=clause or grant.clause,
+                                extra_fields={"closed_on": on, "closed_reason": reason, "closed_by": actor})
+        except TransitionError as exc:
+            raise FundingError(str(exc)) from exc
+    return grant
+
+
+def confirm_recovery(grant: Grant, *, actor, on: date, voucher_no: str, reason: str) -> Grant:
+    """Finance confirms that paid money came back (Art. 13)."""
+    if actor is None or not actor.has_duty("finance"):
+        raise FundingError("只有具有财务职责的工作人员可以确认追回到账")
+    voucher_no = (voucher_no or "").strip()
+    if not voucher_no:
+        raise FundingError("请填写追回凭证号", field="voucher_no")
+    with transaction.atomic():
+        grant = lock_row(Grant, grant.pk)
+        try:
+            GRANT_MACHINE.apply(grant, GrantState.RECOVERED, actor=actor, reason=reason, clause="13",
+                                extra_fields={"closed_on": on, "closed_reason": reason, "closed_by": actor,
+                                              "recovery_voucher_no": voucher_no})
+        except TransitionError as exc:
+            raise FundingError(str(exc)) from exc
+    return grant
+
+
+def apply_revocation(studio, *, actor, reason: str = "") -> dict:
+    """After a studio is revoked (Art. 13): the engine names the clauses of the funding cycle to
+    recover; grants dated in that cycle are cancelled if unpaid and flagged for recovery if paid.
+
+    Returns ``{"cycle_start", "cycle_end", "amount", "cancelled": [...], "to_recover": [...]}``."""
+    if studio.revoked_on is None:
+        raise FundingError("工作室尚未撤销，不能办理资金追回")
+    grants = list(studio.grants.exclude(state__in=[GrantState.CANCELLED, GrantState.RECOVERED]))
+    request = {
+        "as_of": studio.revoked_on.isoformat(),
+        "recognized_on": studio.recognized_on.isoformat(),
+        "assessments": [{"year": g.year, "grade": "excellent", "on": g.dated_on.isoformat()}
+                        for g in grants if g.kind == GrantKind.EXCELLENT],
+        "titles": [{"level": g.kind, "on": g.dated_on.isoformat()}
+                   for g in grants if g.kind in (GrantKind.NATIONAL, GrantKind.BEIJING)],
+        "revoked_on": studio.revoked_on.isoformat(),
+    }
+    answer = _engine().compute(request)
+    recovery = answer.get("recovery") or {}
+    cycle_start = date.fromisoformat(recovery["cycle_start"]) if recovery.get("cycle_start") else None
+    cycle_end = date.fromisoformat(recovery["cycle_end"]) if recovery.get("cycle_end") else None
+    result = {"cycle_start": cycle_start, "cycle_end": cycle_end, "amount": recovery.get("amount"),
+              "cancelled": [], "to_recover": []}
+    if cycle_start is None:
+        return result
+    clause_note = reason or f"工作室撤销（第13条），追回 {cycle_start:%Y-%m-%d} 起资助周期内的区级资金"
+    with transaction.atomic():
+        for grant in grants:
+            if grant.imported or not (cycle_start <= grant.dated_on <= studio.revoked_on):
+                continue
+            grant = lock_row(Grant, grant.pk)
+            if grant.state == GrantState.APPROVED and not grant.disbursements.exists():
+                GRANT_MACHINE.apply(grant, GrantState.CANCELLED, actor=actor, reason=clause_note, clause="13",
+                                    extra_fields={"closed_on": studio.revoked_on, "closed_reason": clause_note,
+                                                  "closed_by": actor if getattr(actor, "pk", None) else None})
+                result["cancelled"].append(grant)
+            elif not grant.recovery_required:
+                Grant.objects.filter(pk=grant.pk).update(recovery_required=True)
+                grant.recovery_required = True
+                record_event("grant.recovery_required", obj=grant, actor=actor, clause="13", reason=clause_note,
+                             data={"paid": str(disbursed_total(grant))})
+                result["to_recover"].append(grant)
+    return result
+
+
+# ---------------------------------------------------------------- documents
+
+
+def attach_document(grant: Grant, *, title: str, upload, actor) -> GrantDocument:
+    title = (title or "").strip()
+    if not title:
+        raise FundingError("请填写文件名称，如“资金核定通知”“拨付凭证”", field="title")
+    try:
+        check_upload(upload)
+    except Exception as exc:
+        raise FundingError(getattr(exc, "messages", [str(exc)])[0], field="file") from exc
+    with transaction.atomic():
+        document = GrantDocument.objects.create(grant=grant, title=title, file=upload, original_name=upload.name,
+                                                uploaded_by=actor)
+        record_event("grant.document", obj=grant, actor=actor, data={"document": document.pk, "title": title,
+                                                                     "file": upload.name})
+    return document

@@ -1,0 +1,69 @@
+"""Settings come from the environment, typed, failing loudly; production settings pass check --deploy."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from masterstudio.env import env_bool, env_int, parse_database_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args, **env):
+    full_env = {k: v for k, v in os.environ.items() if k not in {
+        "DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "DATABASE_URL",
+        "SECURE_SSL_REDIRECT", "PASSWORD_HASHERS"}}
+    full_env.update(env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="false",
+                     SECRET_KEY="a-long-random-production-secret-key-" + "k" * 40,
+                     FIELD_ENCRYPTION_KEY="c2tpbGwtc3R1ZGlvLXRlc3Qta2V5LTMyLWJ5dGVzISE=",
+                     ALLOWED_HOSTS="studio.etown.gov.cn", VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_without_secret_key_refuses_to_start(tmp_path):
+    result = _manage("check", DEBUG="false", ALLOWED_HOSTS="x", VAR_DIR=str(tmp_path))
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_bad_boolean_names_the_variable(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG='maybe' 不是布尔值"):
+        env_bool("DEBUG", False)
+
+
+def test_bad_integer_names_the_variable(monkeypatch):
+    monkeypatch.setenv("EMAIL_PORT", "twenty-five")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT"):
+        env_int("EMAIL_PORT", 25)
+
+
+def test_database_urls(tmp_path):
+    pg = parse_database_url("postgres://app:s%40cret@db.local:5433/studios?sslmode=require", base_dir=tmp_path)
+    assert (pg["ENGINE"], pg["NAME"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["OPTIONS"]) == (
+        "django.db.backends.postgresql", "studios", "app", "s@cret", "db.local", "5433", {"sslmode": "require"})
+    assert parse_database_url("sqlite:///var/db.sqlite3", base_dir=tmp_path)["NAME"] == str(tmp_path / "var/db.sqlite3")
+    assert parse_database_url("sqlite:////srv/db.sqlite3", base_dir=tmp_path)["NAME"] == "/srv/db.sqlite3"
+    with pytest.raises(ImproperlyConfigured, match="不受支持"):
+        parse_database_url("mysql://x/y", base_dir=tmp_path)
+
+
+def test_error_pages_are_chinese(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and "页面不存在" in response.content.decode()
+
+
+def test_security_headers(client, db):
+    response = client.get("/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
