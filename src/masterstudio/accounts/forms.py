@@ -13,6 +13,24 @@ class LoginForm(forms.Form):
     password = forms.CharField(label="密码", widget=forms.PasswordInput)
 
 
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(label="动态口令或恢复码", max_length=20,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}))
+
+
+class ReauthForm(forms.Form):
+    password = forms.CharField(label="登录密码", widget=forms.PasswordInput)
+    code = forms.CharField(label="动态口令", max_length=6, required=False,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+    def __init__(self, *args, needs_code: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_code:
+            del self.fields["code"]
+        else:
+            self.fields["code"].required = True
+
+
 class UnitRegistrationForm(forms.Form):
     """A unit registers itself; the bureau approves it before it can apply."""
 

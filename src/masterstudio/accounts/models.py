@@ -52,6 +52,11 @@ class User(AbstractUser):
     failed_logins = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
     password_changed_at = models.DateTimeField(null=True, blank=True)
+    # Second factor (TOTP, RFC 6238) — required for bureau staff; recovery codes stored hashed.
+    totp_secret = EncryptedTextField("动态口令密钥", blank=True)
+    totp_confirmed_at = models.DateTimeField("动态口令启用时间", null=True, blank=True)
+    totp_last_step = models.PositiveBigIntegerField(default=0)
+    recovery_codes = models.JSONField("恢复码（哈希）", default=list, blank=True)
 
     objects = UserManager()
 
@@ -89,6 +94,11 @@ class User(AbstractUser):
 
     @property
     def is_bureau(self) -> bool:
+        return self.role == Role.STAFF
+
+    @property
+    def requires_second_factor(self) -> bool:
+        """Bureau staff (all duties, administrators included) sign in with a second factor."""
         return self.role == Role.STAFF
 
     def is_locked(self, now=None) -> bool:

@@ -5,6 +5,9 @@ from masterstudio.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/verify/", views.login_verify, name="login_verify"),
+    path("login/enrol/", views.login_enrol, name="login_enrol"),
+    path("reauth/", views.reauth, name="reauth"),
     path("logout/", views.logout_view, name="logout"),
     path("register/", views.register, name="register"),
     path("me/", views.account, name="account"),

@@ -10,8 +10,17 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from masterstudio.accounts import services
-from masterstudio.accounts.forms import AccountCreateForm, LoginForm, UnitDecisionForm, UnitRegistrationForm
+import time
+
+from masterstudio.accounts import otp, services
+from masterstudio.accounts.forms import (
+    AccountCreateForm,
+    LoginForm,
+    ReauthForm,
+    SecondFactorForm,
+    UnitDecisionForm,
+    UnitRegistrationForm,
+)
 from masterstudio.accounts.models import Role, User
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.permissions import duty_required
@@ -38,13 +47,97 @@ def login_view(request):
                     form.add_error(None, f"连续登录失败次数过多，账号已锁定至今天 {until}")
                 else:
                     form.add_error(None, "用户名或密码不正确（注意区分大小写）")
+            elif user.requires_second_factor:
+                request.session[PENDING] = {"user": user.pk, "at": time.time(), "next": next_url}
+                return redirect("accounts:login_verify" if user.totp_confirmed_at else "accounts:login_enrol")
             else:
-                login(request, user)
-                services.record_login_success(user, request)
-                if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-                    return redirect(next_url)
-                return redirect("core:home")
+                return _complete_login(request, user, next_url)
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+PENDING = "pending_login"
+PENDING_SECONDS = 300
+
+
+def _complete_login(request, user, next_url: str = ""):
+    request.session.pop(PENDING, None)
+    request.session.pop("enrol_secret", None)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[REAUTH] = time.time()
+    services.record_login_success(user, request)
+    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        return redirect(next_url)
+    return redirect("core:home")
+
+
+def _pending_user(request):
+    pending = request.session.get(PENDING)
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None, ""
+    user = User.objects.filter(pk=pending["user"], is_active=True).first()
+    return user, pending.get("next", "")
+
+
+def login_verify(request):
+    """Second step for staff: a code from the authenticator app, or a one-time recovery code."""
+    user, next_url = _pending_user(request)
+    if user is None:
+        messages.warning(request, "登录已超时，请重新输入用户名和密码")
+        return redirect("accounts:login")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if user.is_locked():
+            form.add_error(None, "连续验证失败次数过多，账号已锁定，请稍后再试")
+        elif otp.verify_code(user, code) or otp.use_recovery_code(user, code):
+            return _complete_login(request, user, next_url)
+        else:
+            services.record_login_failure(user.username, request)
+            form.add_error("code", "动态口令不正确或已使用过。请输入验证器中当前显示的 6 位数字，或一个恢复码")
+    return render(request, "accounts/login_verify.html", {"form": form, "pending_user": user})
+
+
+def login_enrol(request):
+    """First sign-in of a staff member: set up the authenticator app before entering."""
+    user, next_url = _pending_user(request)
+    if user is None or user.totp_confirmed_at:
+        return redirect("accounts:login")
+    secret = request.session.get("enrol_secret") or otp.new_secret()
+    request.session["enrol_secret"] = secret
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.verify_code(user, form.cleaned_data["code"], secret=secret):
+            codes = otp.confirm_enrolment(user, secret)
+            record_event("auth.second_factor_enrolled", obj=user, actor=user, ip=services.client_ip(request))
+            _complete_login(request, user, next_url)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url or "/"})
+        form.add_error("code", "验证码不正确。请确认手机时间准确，并输入验证器中当前显示的 6 位数字")
+    return render(request, "accounts/login_enrol.html", {
+        "form": form, "secret": secret, "uri": otp.provisioning_uri(user, secret), "pending_user": user})
+
+
+REAUTH = "reauth_at"
+
+
+@login_required
+def reauth(request):
+    """Confirm identity again before money and revocation actions."""
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    form = ReauthForm(request.POST or None, needs_code=request.user.requires_second_factor)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        ok = user.check_password(form.cleaned_data["password"])
+        if ok and user.requires_second_factor:
+            ok = otp.verify_code(user, form.cleaned_data.get("code", ""))
+        if ok:
+            request.session[REAUTH] = time.time()
+            record_event("auth.reauthenticated", obj=user, actor=user, ip=services.client_ip(request))
+            if url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+                return redirect(next_url)
+            return redirect("core:home")
+        services.record_login_failure(user.username, request)
+        form.add_error(None, "密码或动态口令不正确")
+    return render(request, "accounts/reauth.html", {"form": form, "next": next_url})
 
 
 @require_POST

@@ -23,8 +23,9 @@ def applications_for(user) -> QuerySet[Application]:
     if user.role == "staff":
         return base
     if user.role == "expert" and apps.is_installed("masterstudio.experts"):
-        assignment = apps.get_model("experts", "Assignment")
-        return base.filter(pk__in=assignment.objects.filter(expert=user).values("application_id"))
+        from masterstudio.experts.selectors import subject_ids_for_expert
+
+        return base.filter(pk__in=subject_ids_for_expert(user, Application))
     return base.none()
 
 

@@ -57,6 +57,30 @@ def approved_unit_required(view):
     return wrapped
 
 
+REAUTH_SECONDS = 10 * 60
+
+
+def recent_auth_required(view):
+    """Money and revocation actions: the user confirmed password (and second factor) within
+    the last ten minutes, else they are asked again and brought back."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        import time
+
+        from django.shortcuts import redirect
+        from django.utils.http import urlencode
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if time.time() - request.session.get("reauth_at", 0) > REAUTH_SECONDS:
+            target = request.get_full_path() if request.method == "GET" else request.META.get("HTTP_REFERER", "/")
+            return redirect("/accounts/reauth/?" + urlencode({"next": target}))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 WORKSPACES = {
     "unit": ("units:dashboard", "单位端"),
     "leader": ("units:dashboard", "单位端（领办人）"),

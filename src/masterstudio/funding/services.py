@@ -67,9 +67,9 @@ def _engine():
 
 
 def policy_valid_until() -> date:
-    from masterstudio.policy import funding as engine
+    from masterstudio.policy import params
 
-    return engine.valid_until()
+    return params.load().valid_until
 
 
 def _engine_award(studio, kind: str, on: date, year: int | None) -> dict:

@@ -48,3 +48,67 @@ def serve(field_file, original_name: str) -> FileResponse:
     inline = content_type in ("application/pdf", "image/jpeg", "image/png")
     return FileResponse(field_file.open("rb"), content_type=content_type, as_attachment=not inline,
                         filename=original_name)
+
+
+# ------------------------------------------------------------ keeping an upload across a form error
+#
+# A form that fails validation must not make the user choose their file again. The upload is kept
+# in a staging folder under MEDIA_ROOT and the form carries a signed token (bound to the user) that
+# names it; the next submission uses the staged file when no new file is chosen.
+
+import uuid  # noqa: E402
+
+from django.core import signing  # noqa: E402
+from django.core.files import File  # noqa: E402
+
+_SALT = "masterstudio.staged-upload"
+
+
+def stage(upload, user) -> str:
+    folder = Path(settings.MEDIA_ROOT) / "staging" / uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    name = Path(upload.name).name
+    with open(folder / "file", "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    upload.seek(0)
+    return signing.dumps({"dir": folder.name, "name": name, "user": user.pk}, salt=_SALT)
+
+
+def staged_name(token: str, user) -> str | None:
+    data = _read(token, user)
+    return data["name"] if data else None
+
+
+def _read(token: str, user):
+    if not token:
+        return None
+    try:
+        data = signing.loads(token, salt=_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        return None
+    if data.get("user") != user.pk:
+        return None
+    path = Path(settings.MEDIA_ROOT) / "staging" / data["dir"] / "file"
+    return data if path.exists() else None
+
+
+def unstage(token: str, user):
+    """The staged upload as a Django File (name = the original name), or None."""
+    data = _read(token, user)
+    if not data:
+        return None
+    path = Path(settings.MEDIA_ROOT) / "staging" / data["dir"] / "file"
+    handle = open(path, "rb")
+    staged = File(handle, name=data["name"])
+    staged.size = path.stat().st_size
+    return staged
+
+
+def discard(token: str, user) -> None:
+    data = _read(token, user)
+    if data:
+        folder = Path(settings.MEDIA_ROOT) / "staging" / data["dir"]
+        for child in folder.iterdir():
+            child.unlink()
+        folder.rmdir()

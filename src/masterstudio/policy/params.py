@@ -160,9 +160,11 @@ class ParameterSet:
                     INVALID_INPUT, path, f"参数集中没有参数“{name}”；可用参数：{'、'.join(sorted(parameters))}"
                 )
             original = parameters[name]
-            if isinstance(raw, list) and original.type not in ("list_int", "list_str") or (
-                isinstance(raw, list) and raw and isinstance(raw[0], Mapping)
-            ):
+            # A list is a series of dated values, except a plain list given for a list-typed parameter.
+            dated = isinstance(raw, list) and (
+                original.type not in ("list_int", "list_str") or (bool(raw) and isinstance(raw[0], Mapping))
+            )
+            if dated:
                 entries = []
                 for index, item in enumerate(raw):
                     item_path = f"{path}.{index}"

@@ -13,6 +13,8 @@ from masterstudio.core.events import record_event
 from masterstudio.units.models import Branch, Person, Unit, UnitStatus
 
 DEMO_PASSWORD = "Demo@2026yz"
+# Demo only: the staff accounts' authenticator secret, so that `manage.py demo_totp` can show a code.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 # Real check characters: computed by the policy engine's identity rules (see tests).
 UNIT_A = ("北京亦庄示例精密机械有限公司", "91110302MA01ABCD0Y", "北京经济技术开发区科创十三街 18 号")
@@ -63,6 +65,10 @@ class Command(BaseCommand):
                         organisation="北京示例高级技工学校" if role == Role.EXPERT else "",
                         password_changed_at=timezone.now(),
                     )
+                    if role == Role.STAFF:
+                        user.totp_secret = DEMO_TOTP_SECRET
+                        user.totp_confirmed_at = timezone.now()
+                        user.save(update_fields=["totp_secret", "totp_confirmed_at"])
                     if username == "leader_a":
                         user.person = leader_person
                         user.save(update_fields=["person"])
@@ -71,6 +77,10 @@ class Command(BaseCommand):
         for username, role, duties, name, _ in ACCOUNTS:
             extra = "、".join(Duty(d).label for d in duties)
             self.stdout.write(f"  {username:<14} {Role(role).label}{'（' + extra + '）' if extra else ''} — {name}")
+        self.stdout.write(
+            "管理端账号登录需动态口令（第二因素）：用验证器添加密钥 %s，或运行 "
+            ".venv/bin/python manage.py demo_totp 查看当前 6 位口令" % DEMO_TOTP_SECRET
+        )
 
     def _unit(self, name, code, address):
         unit, created = Unit.objects.get_or_create(

@@ -1,0 +1,58 @@
+"""Visibility of activities and the annual-summary feed (Art. 11, 17)."""
+from __future__ import annotations
+
+from django.db.models import Count, Sum
+
+from masterstudio.activities.models import Activity, ActivityState, Signup, StudioActivity
+from masterstudio.evaluations.selectors import evaluator_scope
+
+
+def activities_for(user):
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Activity.objects.none()
+    queryset = Activity.objects.annotate(signup_count=Count("signups"), signup_people=Sum("signups__headcount"))
+    if user.role == "staff":
+        return queryset
+    if user.role in ("unit", "leader", "evaluator"):
+        return queryset.filter(state=ActivityState.PUBLISHED)
+    return queryset.none()
+
+
+def reports_for(user):
+    queryset = StudioActivity.objects.select_related("studio", "studio__unit").annotate(photo_count=Count("photos"))
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.role == "staff":
+        return queryset
+    if user.role in ("unit", "leader") and user.unit_id:
+        return queryset.filter(studio__unit_id=user.unit_id)
+    if user.role == "evaluator":
+        return queryset.filter(evaluator_scope(user).q("studio", "held_on"))
+    return queryset.none()
+
+
+def signups_for(user, activity):
+    queryset = Signup.objects.filter(activity=activity).select_related("studio", "studio__unit")
+    if user.role == "staff":
+        return queryset
+    if user.role in ("unit", "leader") and user.unit_id:
+        return queryset.filter(studio__unit_id=user.unit_id)
+    return queryset.none()
+
+
+def summary_for(studio, year: int) -> dict:
+    """What the studio did in ``year`` for its annual summary (Art. 11) and assessment (Art. 12):
+    the bureau activities it joined and the activities it reported, with totals by kind."""
+    reports = list(StudioActivity.objects.filter(studio=studio, held_on__year=year).order_by("held_on"))
+    joined = list(Signup.objects.filter(studio=studio, activity__starts_at__year=year,
+                                        activity__state=ActivityState.PUBLISHED)
+                  .select_related("activity").order_by("activity__starts_at"))
+    by_kind: dict[str, dict] = {}
+    for report in reports:
+        entry = by_kind.setdefault(report.kind, {"label": report.get_kind_display(), "count": 0, "participants": 0})
+        entry["count"] += 1
+        entry["participants"] += report.participants
+    apprentices = sorted({line.strip() for r in reports if r.kind == "apprentice"
+                          for line in r.apprentices.splitlines() if line.strip()})
+    return {"year": year, "reports": reports, "joined": joined, "by_kind": by_kind, "apprentices": apprentices,
+            "joined_people": sum(s.headcount for s in joined)}

@@ -1,0 +1,20 @@
+"""The wizard's door to the occupation catalogue (《职业分类大典（2022年版）》 as loaded by the
+policy engine): look up a code, search by name or code."""
+from __future__ import annotations
+
+from masterstudio.policy import occupations as catalogue
+
+
+def lookup(code: str) -> dict | None:
+    """``{"code", "name", "major_group"}`` of an occupation (细类), or None."""
+    entry = catalogue.find(code.strip().upper())
+    if entry is None:
+        return None
+    return {"code": entry.code, "name": entry.name, "major_group": entry.major_group}
+
+
+def search(term: str, limit: int = 20) -> list[dict]:
+    term = (term or "").strip()
+    if not term:
+        return []
+    return [{"code": e.code, "name": e.name, "major_group": e.major_group} for e in catalogue.search(term, limit=limit)]

@@ -1,0 +1,443 @@
+"""Writes of the applying capability (Art. 7–10): rounds, drafts, materials, submission,
+withdrawal and supplement. Every state change goes through APPLICATION_MACHINE.apply."""
+from __future__ import annotations
+
+import uuid
+from typing import Iterable
+
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from django.utils import timezone
+
+from masterstudio.applications import facts as app_facts
+from masterstudio.applications.files import check_upload
+from masterstudio.applications.forms import ApplicationForm
+from masterstudio.applications.models import (
+    OPEN_STATES,
+    AppState,
+    Application,
+    ApplicationSnapshot,
+    Material,
+    Round,
+    SupplementRequest,
+    TeamMember,
+    scope_key,
+)
+from masterstudio.applications.states import APPLICATION_MACHINE
+from masterstudio.core.events import record_event
+from masterstudio.core.notify import notify
+from masterstudio.units.models import Person
+
+EDITABLE_STATES = (AppState.DRAFT, AppState.SUPPLEMENT)
+
+# Evidence for the unit's conditions (Art. 4); Art. 9 items come from the engine's answer.
+EVIDENCE_ITEMS = {
+    "4.1": "依法经营证明（营业执照等）",
+    "4.2": "技能人才梯队情况",
+    "4.3": "技能人才培养、评价、选拔、使用和激励制度",
+    "4.4": "资金支持、场所设备及工作室管理制度证明",
+}
+SECTION_ITEMS = {
+    "scope": "申报主体",
+    "leader": "领办人信息",
+    "occupation": "职业（工种）与技能等级",
+    "team": "团队成员",
+    "conditions": "单位条件（第4条）",
+}
+
+
+class ApplyError(Exception):
+    """A refused action; ``messages`` are Chinese, each saying what to fix."""
+
+    def __init__(self, messages: str | Iterable[str]):
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__("；".join(self.messages))
+
+
+# ---------------------------------------------------------------- rounds
+
+@transaction.atomic
+def save_round(form, *, actor) -> Round:
+    creating = form.instance.pk is None
+    round_ = form.save(commit=False)
+    if creating:
+        round_.created_by = actor
+    round_.save()
+    record_event("round.created" if creating else "round.updated", obj=round_, actor=actor, clause="8",
+                 data={"opens_at": round_.opens_at.isoformat(), "closes_at": round_.closes_at.isoformat(),
+                       "policy_version": round_.policy_version})
+    return round_
+
+
+# ---------------------------------------------------------------- the draft
+
+def draft_querydict(application: Application) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, values in (application.draft or {}).items():
+        data.setlist(key, values if isinstance(values, list) else [values])
+    return data
+
+
+def material_items(application: Application) -> list[dict]:
+    """The items a unit uploads for: Art. 4 evidence, then the Art. 9 items of the route
+    (``required_materials`` of the engine's answer; the route's 9.x clauses until it has one)."""
+    from masterstudio.policy import clauses
+
+    items = [{"clause": k, "title": v, "required": False} for k, v in EVIDENCE_ITEMS.items()]
+    required = (application.precheck or {}).get("required_materials")
+    if not required:
+        prefix = "9.2." if application.route == "unlisted" else "9.1."
+        required = [{"clause": c.id, "title": c.title} for c in clauses.measures().clauses()
+                    if c.id.startswith(prefix)]
+    items += [{"clause": m["clause"], "title": m["title"], "required": True} for m in required]
+    return items
+
+
+def _store_precheck(application: Application) -> dict:
+    engine_input, result = app_facts.precheck(application)
+    application.precheck = result
+    application.precheck_outcome = result.get("outcome", "")
+    Application.objects.filter(pk=application.pk).update(
+        precheck=result, precheck_outcome=application.precheck_outcome
+    )
+    return result
+
+
+def _apply_form(application: Application, form: ApplicationForm) -> None:
+    """Copy the valid part of the form onto the application (invalid fields keep old values)."""
+    data = form.cleaned_data
+    previous = application.facts or {}
+    declared = form.declared_facts()
+    for name in declared:
+        if name in form.errors and name in previous:
+            declared[name] = previous[name]
+    application.facts = {**previous, **declared}
+    if "scope" not in form.errors:
+        scope = data.get("scope") or "head"
+        application.branch = form.branches.get(scope) if scope != "head" else None
+    if "leader" not in form.errors:
+        application.leader = data.get("leader")
+    if "route" not in form.errors and data.get("route"):
+        application.route = data["route"]
+    if not {"occupation_code", "occupation_name", "route"} & set(form.errors):
+        application.occupation_code = data.get("occupation_code") or ""
+        application.occupation_name = (data.get("occupation_name") or "").strip()
+    application.save(update_fields=["facts", "branch", "leader", "route", "occupation_code", "occupation_name",
+                                    "draft", "updated_at"])
+    if "team" not in form.errors:
+        TeamMember.objects.filter(application=application).delete()
+        TeamMember.objects.bulk_create(
+            [TeamMember(application=application, person=p, position=i) for i, p in enumerate(data.get("team", []))]
+        )
+
+
+def _editable(application: Application, actor) -> None:
+    if actor.role != "unit" or actor.unit_id != application.unit_id:
+        raise ApplyError("申报由单位账号填报")
+    if application.state not in EDITABLE_STATES:
+        raise ApplyError(f"申报已{application.get_state_display()}，内容已冻结，不能修改")
+    if application.state == AppState.DRAFT and not application.round.is_open():
+        raise ApplyError(f"申报批次“{application.round.title}”已于 "
+                         f"{timezone.localtime(application.round.closes_at):%Y-%m-%d %H:%M} 截止，不能再填报（第8条）")
+
+
+def save_draft(application_id: int, post: QueryDict, *, actor) -> tuple[Application, ApplicationForm]:
+    """Autosave: keep everything as typed, apply the valid part, re-run the pre-check."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("round", "unit").get(pk=application_id)
+        _editable(application, actor)
+        application.draft = {k: v for k, v in post.lists() if k != "csrfmiddlewaretoken"}
+        form = ApplicationForm(post, unit=application.unit)
+        form.is_valid()
+        _apply_form(application, form)
+        _store_precheck(application)
+    return application, form
+
+
+@transaction.atomic
+def add_person(form, *, application: Application, actor) -> Person:
+    _editable(application, actor)
+    data = form.cleaned_data
+    person = Person.objects.create(
+        unit=application.unit, name=data["name"].strip(), id_number=data["id_number"],
+        original_retirement_age=data.get("original_retirement_age"), position=data.get("position", ""),
+        formal_employee=data.get("formal_employee", False), frontline=data.get("frontline", False),
+    )
+    record_event("person.created", obj=person, actor=actor, data={"from": f"application:{application.pk}"})
+    return person
+
+
+# ---------------------------------------------------------------- starting, with reuse
+
+def _still_valid(material: Material) -> tuple[bool, str]:
+    flagged = [
+        r for r in material.application.supplement_requests.all()
+        if r.created_at > material.uploaded_at and any(i.get("item") == material.item for i in r.items)
+    ]
+    if flagged:
+        return False, "社会事业局曾要求补正此项，请重新上传"
+    if not material.file.storage.exists(material.file.name):
+        return False, "原文件已不存在"
+    return True, ""
+
+
+@transaction.atomic
+def start_application(*, unit, round_: Round, actor) -> Application:
+    if actor.role != "unit" or actor.unit_id != unit.pk:
+        raise ApplyError("申报由单位账号填报")
+    if unit.status != "approved":
+        raise ApplyError("单位注册尚未通过审核，审核通过后才能申报")
+    if not round_.is_open():
+        raise ApplyError(f"申报批次“{round_.title}”不在申报时间内（"
+                         f"{timezone.localtime(round_.opens_at):%Y-%m-%d %H:%M} 至 "
+                         f"{timezone.localtime(round_.closes_at):%Y-%m-%d %H:%M}，第8条）")
+    last = (Application.objects.filter(unit=unit).exclude(draft={}).select_related("round")
+            .order_by("-created_at").first())
+    application = Application.objects.create(round=round_, unit=unit, created_by=actor)
+    if last is not None:
+        _copy_from(application, last)
+    record_event("application.created", obj=application, actor=actor, clause="8",
+                 data={"copied_from": last.pk if last else None})
+    _store_precheck(application)
+    return application
+
+
+def _copy_from(application: Application, last: Application) -> None:
+    team = [m.person for m in last.team_members.select_related("person") if m.person.employed]
+    application.draft = dict(last.draft)
+    if team or last.draft.get("team"):
+        application.draft["team"] = [str(p.pk) for p in team]
+    application.facts = dict(last.facts)
+    application.leader = last.leader if last.leader_id and last.leader.employed else None
+    if application.leader is None:
+        application.draft.pop("leader", None)
+    application.branch, application.route = last.branch, last.route
+    application.occupation_code, application.occupation_name = last.occupation_code, last.occupation_name
+    application.copied_from = last
+    TeamMember.objects.bulk_create([TeamMember(application=application, person=p, position=i)
+                                    for i, p in enumerate(team)])
+    copied, skipped = [], []
+    for material in last.materials.filter(removed_at__isnull=True).prefetch_related("application__supplement_requests"):
+        ok, why = _still_valid(material)
+        if not ok:
+            skipped.append({"item": material.item, "name": material.original_name, "why": why})
+            continue
+        Material.objects.create(
+            application=application, item=material.item, original_name=material.original_name,
+            token=uuid.uuid4().hex, file=material.file.name, kind=material.kind, size=material.size,
+            sha256=material.sha256, uploaded_by=material.uploaded_by, copied_from=material,
+        )
+        copied.append({"item": material.item, "name": material.original_name})
+    facts_copied = ["申报主体", "职业（工种）", "技能等级与证书", "直接认定荣誉", "一线工作年限", "单位条件及说明"]
+    if application.leader:
+        facts_copied.insert(1, f"领办人（{application.leader.name}）")
+    if team:
+        facts_copied.append(f"团队成员 {len(team)} 人")
+    application.copy_report = {
+        "from_id": last.pk, "from_label": last.receipt_no or f"{last.round.title}草稿",
+        "facts": facts_copied, "materials": copied, "skipped": skipped,
+    }
+    application.save()
+
+
+# ---------------------------------------------------------------- materials
+
+def upload_materials(application_id: int, item: str, uploads, *, actor) -> tuple[list[Material], list[str]]:
+    """Store each valid file; a bad file is refused with its reason and does not stop the rest."""
+    errors, stored = [], []
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("round", "unit").get(pk=application_id)
+        _editable(application, actor)
+        if item not in {i["clause"] for i in material_items(application)}:
+            raise ApplyError("材料项不存在，请刷新页面后重试")
+        if not uploads:
+            raise ApplyError("请选择要上传的文件")
+        for upload in uploads:
+            try:
+                kind, digest = check_upload(upload)
+            except Exception as exc:  # ValidationError: report and go on with the next file
+                errors.append(" ".join(getattr(exc, "messages", [str(exc)])))
+                continue
+            material = Material(application=application, item=item, original_name=upload.name[:255],
+                                token=uuid.uuid4().hex, kind=kind, size=upload.size, sha256=digest,
+                                uploaded_by=actor)
+            material.file.save(f"{material.token}.{kind}", upload, save=False)
+            material.save()
+            stored.append(material)
+            record_event("material.uploaded", obj=application, actor=actor, clause=item,
+                         data={"material": material.pk, "name": material.original_name, "sha256": digest})
+    return stored, errors
+
+
+@transaction.atomic
+def remove_material(material_id: int, *, actor) -> Material:
+    material = Material.objects.select_related("application__round", "application__unit").get(pk=material_id)
+    application = Application.objects.select_for_update().get(pk=material.application_id)
+    application.round = material.application.round
+    _editable(application, actor)
+    if material.removed_at is None:
+        Material.objects.filter(pk=material.pk).update(removed_at=timezone.now())
+        record_event("material.removed", obj=application, actor=actor, clause=material.item,
+                     data={"material": material.pk, "name": material.original_name})
+    return material
+
+
+# ---------------------------------------------------------------- submission
+
+def unit_accounts(application: Application):
+    return list(application.unit.accounts.filter(is_active=True, role="unit"))
+
+
+def reviewers():
+    from masterstudio.accounts.models import User
+
+    return [u for u in User.objects.filter(role="staff", is_active=True) if u.has_duty("reviewer")]
+
+
+def _art7_conflicts(application: Application, leader_key: str, scope: str) -> list[str]:
+    """Art. 7 against live studios and open applications of other rounds (the round's own open
+    applications are held off by the database constraints)."""
+    from masterstudio.studios.models import LIVE_STATES, Studio
+
+    found = []
+    live = Studio.objects.filter(state__in=LIVE_STATES)
+    if live.filter(leader_key=leader_key).exists():
+        found.append("第7条：该领办人已领办一个经开区技能大师工作室，同一领办人只能领办一个工作室")
+    if live.filter(scope_key=scope).exists():
+        found.append("第7条：本单位（分厂/分公司）该职业已建立工作室，相同职业只能建立一个工作室")
+    others = Application.objects.filter(state__in=OPEN_STATES).exclude(round=application.round).exclude(pk=application.pk)
+    if others.filter(leader_key=leader_key).exists():
+        found.append("第7条：该领办人已有另一批次的申报正在办理，同一领办人只能领办一个工作室")
+    if others.filter(scope_key=scope).exists():
+        found.append("第7条：本单位（分厂/分公司）该职业已有另一批次的申报正在办理")
+    return found
+
+
+def _integrity_message(exc: IntegrityError) -> str:
+    text = str(exc)
+    if "leader" in text:
+        return "第7条：本批次已有该领办人的申报（可能刚由他人提交），同一领办人只能领办一个工作室"
+    if "scope" in text:
+        return "第7条：本批次已有本单位（分厂/分公司）相同职业的申报（可能刚由他人提交），相同职业只能建立一个工作室"
+    raise exc
+
+
+def submit(application_id: int, *, actor) -> ApplicationSnapshot:
+    """Submit (or resubmit after 退回补正): full validation, the pre-check, Art. 7, the materials,
+    then the state change, the receipt number and the frozen snapshot, in one transaction."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("round", "unit").get(pk=application_id)
+        _editable(application, actor)
+        form = ApplicationForm(draft_querydict(application), unit=application.unit, final=True)
+        if not form.is_valid():
+            _apply_form(application, form)
+            raise ApplyError(["填报内容尚不完整或有误，请按页面上各栏的提示修改后再提交"])
+        _apply_form(application, form)
+        result = _store_precheck(application)
+        blockers = app_facts.submission_blockers(result)
+        active = set(application.materials.filter(removed_at__isnull=True).values_list("item", flat=True))
+        for item in material_items(application):
+            if item["required"] and item["clause"] not in active:
+                blockers.append(f"第{item['clause']}条：请上传“{item['title']}”")
+        leader_key = application.leader.id_index
+        scope = scope_key(application.unit_id, application.branch_id, application.occupation_code,
+                          application.occupation_name)
+        blockers += _art7_conflicts(application, leader_key, scope)
+        if blockers:
+            raise ApplyError(blockers)
+        resubmission = application.state == AppState.SUPPLEMENT
+        receipt = application.receipt_no or f"JK{application.round.year}-{application.pk:06d}"
+        version = application.version + 1
+        now = timezone.now()
+        try:
+            APPLICATION_MACHINE.apply(
+                application, AppState.SUBMITTED, actor=actor,
+                data={"receipt_no": receipt, "version": version, "outcome": application.precheck_outcome},
+                extra_fields={"leader_key": leader_key, "scope_key": scope, "receipt_no": receipt,
+                              "version": version, "submitted_at": now},
+            )
+        except IntegrityError as exc:
+            raise ApplyError(_integrity_message(exc)) from None
+        engine_input = app_facts.build_input(application)
+        materials = [
+            {"id": m.pk, "item": m.item, "name": m.original_name, "kind": m.kind, "size": m.size, "sha256": m.sha256}
+            for m in application.materials.filter(removed_at__isnull=True)
+        ]
+        snapshot = ApplicationSnapshot.objects.create(
+            application=application, version=version, receipt_no=receipt, facts=_snapshot_facts(application),
+            engine_input=engine_input, precheck=application.precheck, materials=materials, created_by=actor,
+        )
+        if resubmission:
+            application.supplement_requests.filter(resolved_at__isnull=True).update(resolved_at=now)
+        url = f"/applications/{application.pk}/"
+        context = {"application": application, "receipt_no": receipt, "version": version}
+        notify(unit_accounts(application), "application_resubmitted" if resubmission else "application_submitted",
+               context, url)
+        notify(reviewers(), "application_received", context, f"/applications/manage/{application.pk}/")
+    return snapshot
+
+
+def _snapshot_facts(application: Application) -> dict:
+    leader = application.leader
+    return {
+        **application.facts,
+        "unit": {"name": application.unit.name, "credit_code": application.unit.credit_code},
+        "branch": application.branch.name if application.branch_id else None,
+        "leader": {"id": leader.pk, "name": leader.name, "masked_id_number": leader.masked_id_number} if leader else None,
+        "occupation_code": application.occupation_code, "occupation_name": application.occupation_name,
+        "route": application.route,
+        "team": [{"id": m.person_id, "name": m.person.name, "formal_employee": m.person.formal_employee}
+                 for m in application.team_members.select_related("person")],
+    }
+
+
+@transaction.atomic
+def withdraw(application_id: int, *, actor, reason: str = "") -> Application:
+    application = Application.objects.select_for_update().select_related("unit").get(pk=application_id)
+    if actor.role != "unit" or actor.unit_id != application.unit_id:
+        raise ApplyError("只有申报单位可以撤回申报")
+    if (application.state, AppState.WITHDRAWN) not in APPLICATION_MACHINE.table:
+        raise ApplyError(f"申报已{application.get_state_display()}，评审已结束，不能撤回")
+    APPLICATION_MACHINE.apply(application, AppState.WITHDRAWN, actor=actor, reason=reason.strip())
+    if application.receipt_no:
+        context = {"application": application, "reason": reason}
+        notify(unit_accounts(application), "application_withdrawn", context, f"/applications/{application.pk}/")
+        notify(reviewers(), "application_withdrawn", context, f"/applications/manage/{application.pk}/")
+    return application
+
+
+# ---------------------------------------------------------------- staff
+
+def notify_state_change(application: Application, event) -> None:
+    """An ``after_commit`` callback for APPLICATION_MACHINE.apply: tells the unit of any change."""
+    notify(unit_accounts(application), "application_state_changed",
+           {"application": application, "event": event, "state": application.get_state_display()},
+           f"/applications/{application.pk}/")
+
+
+@transaction.atomic
+def start_material_review(application_id: int, *, actor) -> Application:
+    application = Application.objects.select_for_update().get(pk=application_id)
+    if not actor.has_duty("reviewer"):
+        raise ApplyError("开始材料审核需要“业务审核”职责")
+    APPLICATION_MACHINE.apply(application, AppState.MATERIAL_REVIEW, actor=actor, after_commit=[notify_state_change])
+    return application
+
+
+@transaction.atomic
+def return_for_supplement(application_id: int, *, actor, comment: str, items: dict[str, str]) -> SupplementRequest:
+    """退回补正 with a comment per item (``{"9.1.1": "证书复印件不清晰", "team": "…"}``)."""
+    application = Application.objects.select_for_update().get(pk=application_id)
+    if not actor.has_duty("reviewer"):
+        raise ApplyError("退回补正需要“业务审核”职责")
+    listed = [{"item": k, "comment": v.strip()} for k, v in items.items() if v and v.strip()]
+    if not listed:
+        raise ApplyError("请至少对一项写明需要补正的内容")
+    reason = comment.strip() or "；".join(f"{i['item']}：{i['comment']}" for i in listed)
+    APPLICATION_MACHINE.apply(application, AppState.SUPPLEMENT, actor=actor, reason=reason,
+                              data={"items": listed})
+    request = SupplementRequest.objects.create(application=application, version=application.version,
+                                               comment=comment.strip(), items=listed, created_by=actor)
+    notify(unit_accounts(application), "application_supplement",
+           {"application": application, "request": request}, f"/applications/{application.pk}/")
+    return request

@@ -1,0 +1,347 @@
+"""Thin views of the applying capability: each reads through selectors and writes through services."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from masterstudio.applications import exports, occupations, selectors, services
+from masterstudio.applications.files import ACCEPT_ATTR, CONTENT_TYPES
+from masterstudio.applications.forms import ApplicationForm, QuickPersonForm, RoundForm, StaffFilterForm
+from masterstudio.applications.models import AppState, Application, Round
+from masterstudio.applications.presenters import precheck_view, timeline
+from masterstudio.applications.states import APPLICATION_MACHINE
+from masterstudio.core.events import record_event
+from masterstudio.core.permissions import approved_unit_required, duty_required, staff_required
+from masterstudio.policy import params as policy_params
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# ---------------------------------------------------------------- public
+
+def rounds_public(request):
+    return render(request, "applications/rounds_public.html", {"rounds": selectors.open_rounds()})
+
+
+# ---------------------------------------------------------------- unit side
+
+@approved_unit_required
+def mine(request):
+    applications = selectors.applications_for(request.user).prefetch_related("supplement_requests")
+    return render(request, "applications/mine.html", {
+        "applications": applications, "rounds": selectors.open_rounds(),
+    })
+
+
+@approved_unit_required
+@require_POST
+def start(request, round_id: int):
+    round_ = get_object_or_404(Round, pk=round_id)
+    try:
+        application = services.start_application(unit=request.user.unit, round_=round_, actor=request.user)
+    except services.ApplyError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+        return redirect("applications:mine")
+    return redirect("applications:edit", pk=application.pk)
+
+
+def _wizard_context(request, application: Application, form=None, person_form=None, submit_errors=None):
+    if form is None:
+        form = ApplicationForm(services.draft_querydict(application), unit=application.unit)
+        form.is_valid()
+    materials = list(selectors.active_materials(application))
+    items = services.material_items(application)
+    open_request = application.supplement_requests.filter(resolved_at__isnull=True).first()
+    flagged = {i["item"]: i["comment"] for i in (open_request.items if open_request else [])}
+    for item in items:
+        item["files"] = [m for m in materials if m.item == item["clause"]]
+        item["flag"] = flagged.get(item["clause"], "")
+    return {
+        "application": application,
+        "form": form,
+        "person_form": person_form or QuickPersonForm(unit=application.unit),
+        "items": items,
+        "flagged": flagged,
+        "open_request": open_request,
+        "precheck": precheck_view(application.precheck),
+        "accept": ACCEPT_ATTR,
+        "max_mb": services.settings_max_mb(),
+        "submit_errors": submit_errors or [],
+        "editable": application.state in services.EDITABLE_STATES,
+    }
+
+
+@approved_unit_required
+def edit(request, pk: int):
+    application = selectors.application_for(request.user, pk)
+    if application.state not in services.EDITABLE_STATES or request.user.role != "unit":
+        return redirect("applications:detail", pk=pk)
+    if request.method == "POST":  # the no-script path of autosave: "保存草稿"
+        try:
+            application, form = services.save_draft(application.pk, request.POST, actor=request.user)
+        except services.ApplyError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+            return redirect("applications:detail", pk=pk)
+        if form.errors:
+            messages.warning(request, "草稿已保存；标红的栏目需要修改")
+        else:
+            messages.success(request, "草稿已保存")
+        return render(request, "applications/wizard.html", _wizard_context(request, application, form))
+    return render(request, "applications/wizard.html", _wizard_context(request, application))
+
+
+@require_POST
+def autosave(request, pk: int):
+    """htmx: save as typed; answer with the pre-check panel and each field's errors."""
+    if not request.user.is_authenticated:
+        return HttpResponse("登录已超时，请重新登录；您填写的内容已保存在本机浏览器中，重新登录后回到此页即可恢复",
+                            status=401, content_type="text/plain; charset=utf-8")
+    application = selectors.application_for(request.user, pk)
+    try:
+        application, form = services.save_draft(application.pk, request.POST, actor=request.user)
+    except services.ApplyError as exc:
+        return HttpResponse("；".join(exc.messages), status=409, content_type="text/plain; charset=utf-8")
+    return render(request, "applications/_autosave.html", {
+        "application": application, "form": form, "precheck": precheck_view(application.precheck),
+        "saved_at": timezone.localtime(), "items": services.material_items(application),
+    })
+
+
+@approved_unit_required
+@require_POST
+def add_person(request, pk: int):
+    application = selectors.application_for(request.user, pk)
+    form = QuickPersonForm(request.POST, unit=application.unit)
+    if form.is_valid():
+        try:
+            person = services.add_person(form, application=application, actor=request.user)
+        except services.ApplyError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+            return redirect("applications:detail", pk=pk)
+        messages.success(request, f"已登记人员：{person.name}，可在下方选为领办人或团队成员")
+        return redirect(reverse("applications:edit", args=[pk]) + "#leader")
+    messages.error(request, "人员信息有误，请按提示修改")
+    return render(request, "applications/wizard.html", _wizard_context(request, application, person_form=form),
+                  status=400)
+
+
+@approved_unit_required
+@require_POST
+def upload(request, pk: int, item: str):
+    application = selectors.application_for(request.user, pk)
+    try:
+        stored, errors = services.upload_materials(application.pk, item, request.FILES.getlist("files"),
+                                                   actor=request.user)
+    except services.ApplyError as exc:
+        stored, errors = [], exc.messages
+    if _is_htmx(request):
+        application.refresh_from_db()
+        context = _wizard_context(request, application)
+        block = next((i for i in context["items"] if i["clause"] == item), None)
+        if block is None:
+            raise Http404
+        return render(request, "applications/_material_item.html",
+                      {**context, "item": block, "errors": errors, "stored": stored})
+    for text in errors:
+        messages.error(request, text)
+    if stored:
+        messages.success(request, f"已上传 {len(stored)} 个文件")
+    return redirect(reverse("applications:edit", args=[pk]) + f"#item-{item}")
+
+
+@approved_unit_required
+@require_POST
+def remove_material(request, pk: int):
+    material = selectors.material_file_for(request.user, pk)
+    try:
+        services.remove_material(material.pk, actor=request.user)
+    except services.ApplyError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, f"已移除：{material.original_name}")
+    return redirect(reverse("applications:edit", args=[material.application_id]) + f"#item-{material.item}")
+
+
+@require_GET
+def download(request, pk: int):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    material = selectors.material_file_for(request.user, pk)
+    record_event("material.downloaded", obj=material.application, actor=request.user,
+                 data={"material": material.pk, "name": material.original_name})
+    response = FileResponse(material.file.open("rb"), as_attachment=request.GET.get("inline") != "1",
+                            filename=material.original_name, content_type=CONTENT_TYPES[material.kind])
+    return response
+
+
+@approved_unit_required
+@require_POST
+def submit(request, pk: int):
+    application = selectors.application_for(request.user, pk)
+    try:
+        snapshot = services.submit(application.pk, actor=request.user)
+    except services.ApplyError as exc:
+        application.refresh_from_db()
+        form = ApplicationForm(services.draft_querydict(application), unit=application.unit, final=True)
+        form.is_valid()
+        return render(request, "applications/wizard.html",
+                      _wizard_context(request, application, form=form, submit_errors=exc.messages), status=400)
+    messages.success(request, f"申报已提交，受理编号 {snapshot.receipt_no}")
+    return redirect("applications:detail", pk=pk)
+
+
+@approved_unit_required
+@require_POST
+def withdraw(request, pk: int):
+    application = selectors.application_for(request.user, pk)
+    try:
+        services.withdraw(application.pk, actor=request.user, reason=request.POST.get("reason", ""))
+    except Exception as exc:  # ApplyError or a refused transition: both carry a Chinese message
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "申报已撤回")
+    return redirect("applications:detail", pk=pk)
+
+
+def _detail_context(application: Application, user) -> dict:
+    snapshots = list(application.snapshots.all())
+    return {
+        "application": application,
+        "snapshots": snapshots,
+        "latest": snapshots[-1] if snapshots else None,
+        "timeline": timeline(application),
+        "precheck": precheck_view(application.precheck),
+        "requests": list(application.supplement_requests.all()),
+        "materials": list(selectors.active_materials(application)),
+        "team": [m.person for m in application.team_members.select_related("person")],
+        "can_withdraw": user.role == "unit"
+        and (application.state, AppState.WITHDRAWN) in APPLICATION_MACHINE.table,
+        "editable": user.role == "unit" and application.state in services.EDITABLE_STATES,
+    }
+
+
+@approved_unit_required
+def detail(request, pk: int):
+    application = selectors.application_for(request.user, pk)
+    return render(request, "applications/detail.html", _detail_context(application, request.user))
+
+
+def snapshot(request, pk: int, version: int):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    application = selectors.application_for(request.user, pk)
+    snap = get_object_or_404(application.snapshots, version=version)
+    return render(request, "applications/snapshot.html", {
+        "application": application, "snapshot": snap, "precheck": precheck_view(snap.precheck),
+    })
+
+
+@require_GET
+def occupation_search(request):
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    results = occupations.search(request.GET.get("occupation_code") or request.GET.get("q", ""))
+    return render(request, "applications/_occupation_options.html", {"results": results})
+
+
+# ---------------------------------------------------------------- staff side
+
+def _policy_versions() -> dict[str, str]:
+    return {name: policy_params.load(name).valid_until.isoformat() for name in policy_params.available_sets()}
+
+
+@staff_required
+def rounds(request):
+    return render(request, "applications/rounds.html", {"rounds": Round.objects.all(), "now": timezone.now()})
+
+
+@duty_required("reviewer", "approver")
+def round_edit(request, pk: int | None = None):
+    instance = get_object_or_404(Round, pk=pk) if pk else None
+    form = RoundForm(request.POST or None, instance=instance, policy_versions=_policy_versions())
+    if request.method == "POST" and form.is_valid():
+        round_ = services.save_round(form, actor=request.user)
+        messages.success(request, f"已保存申报批次：{round_.title}")
+        return redirect("applications:rounds")
+    return render(request, "applications/round_form.html", {"form": form, "round": instance})
+
+
+@staff_required
+def staff_list(request):
+    filters = StaffFilterForm(request.GET or None)
+    qs = selectors.staff_application_list(request.user, filters.params())
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "applications/staff_list.html", {"filters": filters, "page": page})
+
+
+@staff_required
+def staff_export(request):
+    filters = StaffFilterForm(request.GET or None)
+    params = filters.params()
+    qs = selectors.staff_application_list(request.user, params)
+    content, count = exports.applications_xlsx(qs)
+    record_event("applications.exported", actor=request.user,
+                 data={"filters": {k: v for k, v in params.items() if v}, "rows": count})
+    response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.xlsx"'
+    return response
+
+
+@staff_required
+def staff_detail(request, pk: int):
+    application = selectors.application_for(request.user, pk)
+    if application.state == AppState.DRAFT:
+        raise Http404("草稿未提交，社会事业局不可见")
+    context = _detail_context(application, request.user)
+    context["items"] = services.material_items(application)
+    context["sections"] = services.SECTION_ITEMS
+    context["can_review"] = request.user.has_duty("reviewer")
+    return render(request, "applications/staff_detail.html", context)
+
+
+@duty_required("reviewer")
+@require_POST
+def staff_start_review(request, pk: int):
+    application = selectors.application_for(request.user, pk)
+    try:
+        services.start_material_review(application.pk, actor=request.user)
+    except Exception as exc:  # a refused transition carries a Chinese message
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已开始材料审核")
+    return redirect("applications:staff_detail", pk=pk)
+
+
+@duty_required("reviewer")
+@require_POST
+def staff_supplement(request, pk: int):
+    application = selectors.application_for(request.user, pk)
+    keys = list(services.SECTION_ITEMS) + [i["clause"] for i in services.material_items(application)]
+    items = {key: request.POST.get(f"item_{key}", "") for key in keys}
+    try:
+        services.return_for_supplement(application.pk, actor=request.user,
+                                       comment=request.POST.get("comment", ""), items=items)
+    except Exception as exc:  # ApplyError or a refused transition
+        messages.error(request, str(exc))
+        context = _detail_context(application, request.user)
+        context.update(items=services.material_items(application), sections=services.SECTION_ITEMS,
+                       can_review=True, posted=request.POST)
+        return render(request, "applications/staff_detail.html", context, status=400)
+    messages.success(request, "已退回补正，单位将收到逐项意见")
+    return redirect("applications:staff_detail", pk=pk)

@@ -1,0 +1,16 @@
+"""Demo only: print the current second-factor code of the demo staff accounts."""
+import pyotp
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from masterstudio.core.management.commands.demo_data import DEMO_TOTP_SECRET
+
+
+class Command(BaseCommand):
+    help = "演示环境：显示演示管理端账号当前的动态口令"
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("仅演示环境（DEBUG=true）可用")
+        totp = pyotp.TOTP(DEMO_TOTP_SECRET)
+        self.stdout.write(f"当前动态口令：{totp.now()}（30 秒内有效，每个口令只能使用一次）")

@@ -1,0 +1,53 @@
+"""Who sees what in a third-party evaluation (Art. 18). ``evaluator_scope`` is the one function
+that decides an evaluator's reach: studios and years of the evaluations whose access period is
+running now. When the period ends the scope is empty, without any job having to run."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from masterstudio.evaluations.models import Evaluation
+
+
+@dataclass
+class Scope:
+    # studio id → the set of years the evaluator may read for it
+    years_by_studio: dict[int, set[int]] = field(default_factory=dict)
+
+    @property
+    def studio_ids(self) -> list[int]:
+        return list(self.years_by_studio)
+
+    def q(self, studio_field: str, date_field: str) -> Q:
+        """A filter for rows whose studio and date fall inside the scope (empty scope → nothing)."""
+        condition = Q(pk__in=[])
+        for studio_id, years in self.years_by_studio.items():
+            condition |= Q(**{studio_field: studio_id, f"{date_field}__year__in": sorted(years)})
+        return condition
+
+
+def open_evaluations(user, now=None):
+    now = now or timezone.now()
+    if user is None or not user.is_authenticated or user.role != "evaluator" or not user.is_active:
+        return Evaluation.objects.none()
+    return Evaluation.objects.filter(evaluator=user, revoked_at__isnull=True, access_from__lte=now,
+                                     access_until__gt=now)
+
+
+def evaluator_scope(user, now=None) -> Scope:
+    scope = Scope()
+    for evaluation in open_evaluations(user, now).prefetch_related("studios"):
+        for studio in evaluation.studios.all():
+            scope.years_by_studio.setdefault(studio.pk, set()).update(evaluation.years)
+    return scope
+
+
+def evaluations_for(user):
+    """Evaluations a user may open: staff all, an evaluator its own (open or not, for the list)."""
+    if user.role == "staff" and user.is_active:
+        return Evaluation.objects.all()
+    if user.role == "evaluator" and user.is_active:
+        return Evaluation.objects.filter(evaluator=user)
+    return Evaluation.objects.none()

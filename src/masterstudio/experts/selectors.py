@@ -1,0 +1,55 @@
+"""Who sees which scoring task and which scores (habit 6: one rule for every page).
+
+* an expert sees only their own assignments, and of a panel only their own scores — never the
+  other experts' scores nor any total (sealed scoring);
+* staff with a business duty see the pool and the panels; the scores of a panel only once it
+  has been opened (:func:`panel_results`).
+"""
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.http import Http404
+
+from masterstudio.experts.aggregate import Summary
+from masterstudio.experts.models import Assignment, AssignmentState, ScoringPanel
+
+
+def assignments_for(user) -> QuerySet[Assignment]:
+    base = Assignment.objects.select_related("panel", "panel__rubric", "panel__content_type", "expert")
+    if user is None or not user.is_authenticated or not user.is_active or user.role != "expert":
+        return base.none()
+    return base.filter(expert__user=user)
+
+
+def assignment_for(user, pk) -> Assignment:
+    try:
+        return assignments_for(user).get(pk=pk)
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有找到该评审任务，或它不是分配给您的") from None
+
+
+def subject_ids_for_expert(user, model) -> QuerySet:
+    """Primary keys of the ``model`` objects (applications, studios…) an expert is judging and
+    has not recused from; used by other apps' visibility rules."""
+    content_type = ContentType.objects.get_for_model(model)
+    return (assignments_for(user).filter(panel__content_type=content_type)
+            .exclude(state=AssignmentState.RECUSED).values("panel__object_id"))
+
+
+def panels_for_subjects(model, ids) -> dict[int, ScoringPanel]:
+    content_type = ContentType.objects.get_for_model(model)
+    panels = (ScoringPanel.objects.filter(content_type=content_type, object_id__in=list(ids))
+              .select_related("rubric").prefetch_related("assignments__expert"))
+    return {p.object_id: p for p in panels}
+
+
+def panel_results(panel: ScoringPanel) -> dict | None:
+    """The unsealed results for staff, or None while the panel is sealed."""
+    from masterstudio.experts.services import panel_summary
+
+    if panel.is_sealed:
+        return None
+    assignments = list(panel.assignments.select_related("expert").prefetch_related("scores__criterion"))
+    summary: Summary = panel_summary(panel)
+    return {"assignments": assignments, "summary": summary, "max_total": panel.rubric.max_total}

@@ -1,0 +1,368 @@
+"""Art. 10 review, step by step: material review, site inspection, expert review and the
+comprehensive evaluation. Every state change goes through ``APPLICATION_MACHINE``; the unit is
+notified at each step it can see."""
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from masterstudio.applications.models import AppState, Application
+from masterstudio.applications.states import APPLICATION_MACHINE
+from masterstudio.core.events import record_event
+from masterstudio.core.notify import notify
+from masterstudio.reviews.models import (
+    Decision,
+    Finding,
+    ItemResult,
+    MaterialReview,
+    Outcome,
+    ReviewItem,
+    SitePhoto,
+    SiteVisit,
+)
+
+
+class ReviewError(Exception):
+    """A refused review action; ``str(exc)`` says in Chinese what to do."""
+
+
+# ---------------------------------------------------------------- notifications
+
+def unit_recipients(application: Application):
+    from masterstudio.accounts.models import User
+
+    return User.objects.filter(unit_id=application.unit_id, role__in=["unit", "leader"], is_active=True)
+
+
+def notify_unit(key: str, **context):
+    """An ``after_commit`` callback for ``APPLICATION_MACHINE.apply``: tells the unit."""
+
+    def callback(application, event):
+        notify(unit_recipients(application), key,
+               {"application": application, "reason": event.reason, "clause": event.clause, **context},
+               url=f"/applications/{application.pk}/")
+
+    return callback
+
+
+def _refresh(application: Application) -> Application:
+    return Application.objects.select_related("round", "unit", "branch", "leader").get(pk=application.pk)
+
+
+# ---------------------------------------------------------------- material review
+
+def findings_of(application: Application) -> dict[str, Any]:
+    return {f.fact: f.value for f in application.findings.all()}
+
+
+def reevaluate(application: Application) -> dict:
+    """Ask the engine again with the unit's declarations replaced by review findings."""
+    from masterstudio.applications.facts import precheck
+
+    _, result = precheck(application, findings=findings_of(application))
+    return result
+
+
+def _clause_title(clause: str) -> str:
+    from masterstudio.policy.clauses import measures
+
+    try:
+        found = measures().clause(clause)
+    except KeyError:
+        return f"第{clause}条"
+    return found.title or found.label or f"第{clause}条"
+
+
+def _sync_items(review: MaterialReview, result: dict) -> None:
+    """One checklist line per Art. 9 material and per Art. 4–7 check the engine made."""
+    lines = []
+    for material in result.get("required_materials", []):
+        lines.append(("material", material["clause"], material["title"], "", ""))
+    for check in result.get("checks", []):
+        if check["clause"].split(".")[0] in {"4", "5", "6", "7"}:
+            lines.append(("condition", check["clause"], _clause_title(check["clause"]),
+                          check.get("result", ""), check.get("message", "")))
+    existing = {(i.kind, i.clause): i for i in review.items.all()}
+    for position, (kind, clause, title, engine_result, message) in enumerate(lines):
+        item = existing.get((kind, clause))
+        if item is None:
+            ReviewItem.objects.create(review=review, kind=kind, clause=clause, title=title[:300],
+                                      engine_result=engine_result, engine_message=message, position=position)
+        else:
+            item.title, item.engine_result, item.engine_message, item.position = title[:300], engine_result, message, position
+            item.save(update_fields=["title", "engine_result", "engine_message", "position"])
+
+
+def start_review(application: Application, *, actor) -> MaterialReview:
+    """submitted → material review; the checklist comes from the engine's answer."""
+    with transaction.atomic():
+        APPLICATION_MACHINE.apply(application, AppState.MATERIAL_REVIEW, actor=actor,
+                                  after_commit=[notify_unit("application_review_started")])
+        review, created = MaterialReview.objects.get_or_create(application=application,
+                                                               defaults={"started_by": actor})
+        if not created:  # resubmitted after a supplement request: review again what was asked for
+            review.rounds += 1
+            review.conclusion, review.comment, review.concluded_at, review.concluded_by = "", "", None, None
+            review.started_at, review.started_by = timezone.now(), actor
+            review.items.filter(result=ItemResult.SUPPLEMENT).update(result="", comment="")
+        review.eligibility = reevaluate(application)
+        review.save()
+        _sync_items(review, review.eligibility)
+    return review
+
+
+def _review_open(review: MaterialReview) -> None:
+    if review.application.state != AppState.MATERIAL_REVIEW:
+        raise ReviewError(f"申报当前状态为“{review.application.get_state_display()}”，材料审核已结束，不能修改")
+
+
+def set_item(item: ReviewItem, *, result: str, comment: str, actor) -> ReviewItem:
+    _review_open(item.review)
+    if result not in ItemResult.values:
+        raise ReviewError("请选择审核结果：通过、需补正或不通过")
+    if result != ItemResult.PASS and not comment.strip():
+        raise ReviewError(f"“{item.title}”选择“{ItemResult(result).label}”时须填写意见，告诉单位需要补正或不通过的原因")
+    item.result, item.comment, item.updated_by, item.updated_at = result, comment.strip(), actor, timezone.now()
+    item.save(update_fields=["result", "comment", "updated_by", "updated_at"])
+    record_event("review.item", obj=item.review.application, actor=actor, clause=item.clause,
+                 data={"item": item.title, "result": result, "comment": item.comment})
+    return item
+
+
+def parse_fact_value(text: str):
+    text = (text or "").strip()
+    if text in ("是", "true", "True", "符合"):
+        return True
+    if text in ("否", "false", "False", "不符合"):
+        return False
+    if text.isdigit():
+        return int(text)
+    if not text:
+        raise ReviewError("请填写认定值：是 / 否，或数字")
+    return text
+
+
+def record_finding(application: Application, *, fact: str, value, note: str, actor) -> MaterialReview:
+    """Settle a fact (e.g. Art. 6(二) practical mastery) and re-evaluate with the engine."""
+    review = application.material_review
+    _review_open(review)
+    if not note.strip():
+        raise ReviewError("请写明认定依据（如材料页码、考察或专家意见）")
+    if not fact or "." not in fact:
+        raise ReviewError("请选择要认定的事实")
+    with transaction.atomic():
+        Finding.objects.update_or_create(application=application, fact=fact,
+                                         defaults={"value": value, "note": note.strip(), "recorded_by": actor})
+        review.eligibility = reevaluate(application)
+        review.save(update_fields=["eligibility"])
+        _sync_items(review, review.eligibility)
+        record_event("review.finding", obj=application, actor=actor, clause=_fact_clause(review.eligibility, fact),
+                     reason=note.strip(), data={"fact": fact, "value": value,
+                                                "outcome": review.eligibility.get("outcome")})
+    return review
+
+
+def _fact_clause(result: dict, fact: str) -> str:
+    for check in result.get("checks", []):
+        if fact in (check.get("facts") or {}) or fact.split(".")[-1] in (check.get("facts") or {}):
+            return check["clause"]
+    return "10"
+
+
+def conclude_review(review: MaterialReview, *, conclusion: str, comment: str, actor) -> MaterialReview:
+    """pass → site inspection; supplement → back to the unit; fail → rejected (with the reason)."""
+    application = review.application
+    _review_open(review)
+    items = list(review.items.all())
+    comment = comment.strip()
+    if conclusion == ItemResult.PASS:
+        open_items = [i.title for i in items if i.result != ItemResult.PASS]
+        if open_items:
+            raise ReviewError("以下审核项尚未通过，不能作出“通过”结论：" + "；".join(open_items))
+        outcome = review.eligibility.get("outcome")
+        if outcome != "eligible":
+            unknown = "、".join(review.eligibility.get("unknown_clauses", [])) or "—"
+            raise ReviewError(f"引擎复核结论为“{outcome or '无法判断'}”（待认定条款：{unknown}），"
+                              "请先在“认定事实”中认定相关事实")
+        target, reason, after = AppState.SITE_INSPECTION, comment or "材料审核通过", "application_review_passed"
+    elif conclusion == ItemResult.SUPPLEMENT:
+        asked = [i for i in items if i.result == ItemResult.SUPPLEMENT]
+        if not asked:
+            raise ReviewError("退回补正须至少有一项标为“需补正”，并写明要补正的内容")
+        reason = "；".join(f"{i.title}：{i.comment}" for i in asked)
+        if comment:
+            reason = f"{comment}。{reason}"
+        target, after = AppState.SUPPLEMENT, "application_supplement"
+    elif conclusion == ItemResult.FAIL:
+        failed = [i for i in items if i.result == ItemResult.FAIL]
+        if not failed and review.eligibility.get("outcome") != "ineligible":
+            raise ReviewError("不通过须至少有一项审核为“不通过”，或引擎复核结论为不符合条件")
+        reason = "；".join([comment] * bool(comment) + [f"{i.title}：{i.comment}" for i in failed]
+                          + [f"第{c['clause']}条：{c['message']}" for c in review.eligibility.get("checks", [])
+                             if c.get("result") == "fail"])
+        target, after = AppState.REJECTED, "application_rejected"
+    else:
+        raise ReviewError("请选择审核结论")
+    with transaction.atomic():
+        APPLICATION_MACHINE.apply(application, target, actor=actor, reason=reason,
+                                  data={"review_round": review.rounds}, after_commit=[notify_unit(after)])
+        review.conclusion, review.comment = conclusion, comment
+        review.concluded_by, review.concluded_at = actor, timezone.now()
+        review.save(update_fields=["conclusion", "comment", "concluded_by", "concluded_at"])
+        if target == AppState.SUPPLEMENT:
+            from masterstudio.applications.models import SupplementRequest
+
+            SupplementRequest.objects.create(
+                application=application, version=application.version, comment=comment, created_by=actor,
+                items=[{"item": i.clause, "title": i.title, "comment": i.comment} for i in asked],
+            )
+    return review
+
+
+# ---------------------------------------------------------------- site inspection
+
+def schedule_visit(application: Application, *, scheduled_on: date, people: str, contact: str, actor) -> SiteVisit:
+    if application.state != AppState.SITE_INSPECTION:
+        raise ReviewError("只有处于“实地考察”阶段的申报才能安排考察")
+    if not people.strip():
+        raise ReviewError("请填写考察人员")
+    with transaction.atomic():
+        visit = SiteVisit.objects.create(application=application, scheduled_on=scheduled_on, people=people.strip(),
+                                         contact=contact.strip(), scheduled_by=actor)
+        record_event("visit.scheduled", obj=application, actor=actor, clause="10",
+                     data={"visit": visit.pk, "date": scheduled_on.isoformat(), "people": visit.people})
+        notify(unit_recipients(application), "visit_scheduled", {"application": application, "visit": visit},
+               url=f"/applications/{application.pk}/")
+    return visit
+
+
+def record_visit(visit: SiteVisit, *, checks: dict[str, str], findings: str, result: str, actor) -> SiteVisit:
+    """Record what the visit found. A result of pass/fail concludes the site inspection."""
+    application = visit.application
+    if application.state != AppState.SITE_INSPECTION:
+        raise ReviewError("实地考察阶段已结束，考察记录不能再修改")
+    if result and not findings.strip():
+        raise ReviewError("作出考察结论前请填写考察发现")
+    if result and any(not checks.get(key) for key, _ in SiteVisit.CHECKS):
+        raise ReviewError("作出考察结论前请逐项填写考察清单")
+    if result and result not in ("pass", "fail"):
+        raise ReviewError("考察结论只能是通过或不通过")
+    with transaction.atomic():
+        for key, _ in SiteVisit.CHECKS:
+            setattr(visit, key, checks.get(key, ""))
+        visit.findings, visit.result = findings.strip(), result
+        visit.completed_by, visit.completed_at = actor, timezone.now()
+        visit.save()
+        record_event("visit.recorded", obj=application, actor=actor, clause="10",
+                     data={"visit": visit.pk, "checks": checks, "result": result})
+        if result == "pass":
+            APPLICATION_MACHINE.apply(application, AppState.EXPERT_REVIEW, actor=actor, reason=visit.findings,
+                                      after_commit=[notify_unit("application_site_passed")])
+        elif result == "fail":
+            APPLICATION_MACHINE.apply(application, AppState.REJECTED, actor=actor,
+                                      reason=f"实地考察不通过：{visit.findings}",
+                                      after_commit=[notify_unit("application_rejected")])
+    return visit
+
+
+def add_photo(visit: SiteVisit, upload, *, caption: str, actor) -> SitePhoto:
+    from masterstudio.applications.files import check_upload
+
+    kind, _ = check_upload(upload)
+    if kind not in ("jpg", "png"):
+        raise ValidationError(f"“{upload.name}”不是照片：考察照片请上传 JPG 或 PNG")
+    with transaction.atomic():
+        photo = SitePhoto(visit=visit, token=secrets.token_hex(16), kind=kind, caption=caption.strip()[:200],
+                          uploaded_by=actor)
+        photo.file.save(f"{photo.token}.{kind}", upload, save=False)
+        photo.save()
+        record_event("visit.photo", obj=visit.application, actor=actor, clause="10",
+                     data={"visit": visit.pk, "photo": photo.pk})
+    return photo
+
+
+# ---------------------------------------------------------------- expert review
+
+def draw_for(applications: list[Application], *, size: int, seed: str, opens_at: datetime, closes_at: datetime,
+             actor):
+    """Create the panels (the round's rubric) and draw the experts for one application or a group."""
+    from masterstudio.experts import services as experts
+
+    if not applications:
+        raise ReviewError("请选择要抽取专家的申报")
+    rounds = {a.round_id for a in applications}
+    if len(rounds) != 1:
+        raise ReviewError("同一次抽取只能针对同一批次的申报")
+    for application in applications:
+        if application.state != AppState.EXPERT_REVIEW:
+            raise ReviewError(f"{application}：只有处于“专家评审”阶段的申报才能抽取专家")
+    rubric = applications[0].round.rubrics.filter(purpose="application").first()
+    if rubric is None or not rubric.criteria.exists():
+        raise ReviewError("本批次尚未设置评分表，请先在“评分表”中设置评分项、权重和满分")
+    try:
+        panels = [experts.panel_for(a, rubric, opens_at=opens_at, closes_at=closes_at, year=a.round.year)
+                  for a in applications]
+        return experts.draw_experts(panels, size, seed=seed, actor=actor)
+    except experts.ScoringError as exc:
+        raise ReviewError(str(exc)) from exc
+
+
+def finish_expert_review(application: Application, *, actor) -> Application:
+    """Open the sealed scores and move to the comprehensive evaluation."""
+    from masterstudio.experts import services as experts
+
+    panels = list(experts.panels_of(application))
+    if not panels:
+        raise ReviewError("尚未抽取评审专家")
+    with transaction.atomic():
+        for panel in panels:
+            if panel.is_sealed:
+                try:
+                    experts.open_panel(panel, actor=actor)
+                except experts.ScoringError as exc:
+                    raise ReviewError(str(exc)) from exc
+        APPLICATION_MACHINE.apply(application, AppState.EVALUATION, actor=actor,
+                                  after_commit=[notify_unit("application_expert_done")])
+    return application
+
+
+# ---------------------------------------------------------------- comprehensive evaluation
+
+def decide(application: Application, *, outcome: str, reason: str, rank: int | None, version: int, actor) -> Decision:
+    """Record (or change) the evaluation decision. ``version`` is the decision version the staff
+    member saw (0 when there was none): a decision changed meanwhile by someone else is refused.
+    A proposal moves the application to 拟认定; nothing is told to the unit until publication."""
+    if outcome not in Outcome.values:
+        raise ReviewError("请选择评议结论")
+    if not reason.strip():
+        raise ReviewError("请填写评议理由（将在公布时告知单位）")
+    if application.state not in (AppState.EVALUATION, AppState.PROPOSED):
+        raise ReviewError(f"申报当前状态为“{application.get_state_display()}”，不能再作出或修改评议决定")
+    stale = "该申报的评议决定已被其他工作人员修改，请刷新页面查看后再决定"
+    with transaction.atomic():
+        if version == 0:
+            try:
+                with transaction.atomic():
+                    decision = Decision.objects.create(application=application, outcome=outcome, rank=rank,
+                                                       reason=reason.strip(), decided_by=actor)
+            except IntegrityError as exc:
+                raise ReviewError(stale) from exc
+        else:
+            changed = Decision.objects.filter(application=application, version=version, published_at__isnull=True).update(
+                outcome=outcome, rank=rank, reason=reason.strip(), decided_by=actor, version=version + 1,
+                decided_at=timezone.now())
+            if changed != 1:
+                raise ReviewError(stale)
+            decision = Decision.objects.get(application=application)
+        if outcome == Outcome.PROPOSE and application.state == AppState.EVALUATION:
+            APPLICATION_MACHINE.apply(application, AppState.PROPOSED, actor=actor, reason=reason.strip())
+        elif outcome == Outcome.REJECT and application.state == AppState.PROPOSED:
+            APPLICATION_MACHINE.apply(application, AppState.EVALUATION, actor=actor, reason=reason.strip())
+        record_event("decision.saved", obj=application, actor=actor, clause="10", reason=reason.strip(),
+                     data={"outcome": outcome, "rank": rank, "version": decision.version})
+    return decision
