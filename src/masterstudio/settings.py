@@ -196,6 +196,7 @@ SECURE_HSTS_PRELOAD = not DEBUG
 # Sign-in protection.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 30, minimum=1)  # sign-in posts per address per 5 minutes
 
 LOGGING = {
     "version": 1,

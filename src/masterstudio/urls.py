@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("masterstudio.core.urls")),
     path("accounts/", include("masterstudio.accounts.urls")),
     path("unit/", include("masterstudio.units.urls")),
+    path("applications/", include("masterstudio.applications.urls")),
 ]
 
 handler400 = "masterstudio.core.views.error_400"

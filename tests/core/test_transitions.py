@@ -116,3 +116,18 @@ def test_events_cannot_be_edited_or_deleted(cast):
         event.save()
     with pytest.raises(RuntimeError):
         event.delete()
+
+
+def test_verify_audit_command_names_the_first_broken_record(cast):
+    from django.core.management import CommandError, call_command
+
+    from masterstudio.core.events import record_event
+    from masterstudio.core.models import Event
+
+    for i in range(3):
+        record_event("test.ping", actor=cast["reviewer"], data={"i": i})
+    call_command("verify_audit", stdout=open("/dev/null", "w"))
+    second = Event.objects.order_by("seq")[1]
+    Event.objects.filter(pk=second.pk).delete()  # a queryset delete, as an attacker with SQL would
+    with pytest.raises(CommandError, match=f"第 {second.seq + 1} 条记录.*序号不连续"):
+        call_command("verify_audit")

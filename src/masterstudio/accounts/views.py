@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -9,8 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-
-import time
 
 from masterstudio.accounts import otp, services
 from masterstudio.accounts.forms import (
@@ -24,9 +25,11 @@ from masterstudio.accounts.forms import (
 from masterstudio.accounts.models import Role, User
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.permissions import duty_required
+from masterstudio.core.ratelimit import rate_limited
 from masterstudio.units.models import Unit, UnitStatus
 
 
+@rate_limited("login", limit=settings.LOGIN_RATE_LIMIT, window=300)
 def login_view(request):
     form = LoginForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next") or ""

@@ -441,3 +441,9 @@ def return_for_supplement(application_id: int, *, actor, comment: str, items: di
     notify(unit_accounts(application), "application_supplement",
            {"application": application, "request": request}, f"/applications/{application.pk}/")
     return request
+
+
+def settings_max_mb() -> int:
+    from django.conf import settings
+
+    return settings.UPLOAD_MAX_BYTES // (1024 * 1024)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from masterstudio.core.exports import xlsx_response
 from masterstudio.core.models import Event, Notification
 from masterstudio.core.permissions import WORKSPACES, role_required, staff_required
 
@@ -86,6 +87,12 @@ def activity_log(request):
     types = ContentType.objects.filter(
         pk__in=Event.objects.exclude(content_type=None).values("content_type").distinct()
     ).order_by("app_label", "model")
+    if request.GET.get("export") == "xlsx":
+        rows = ((e.seq, e.at, e.actor_label, e.ip or "", e.action, e.object_repr, e.from_state, e.to_state,
+                 e.clause, e.reason, e.hash) for e in events.iterator(chunk_size=2000))
+        return xlsx_response(request, "操作日志.xlsx",
+                             ["序号", "时间", "操作人", "来源地址", "动作", "对象", "原状态", "新状态", "依据条款", "理由", "哈希"],
+                             rows, title="操作日志", what="audit_log")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -22,7 +22,7 @@ from masterstudio.notices.models import (
     Objection,
     ObjectionState,
 )
-from masterstudio.notices.period import notice_days
+from masterstudio.notices.period import PeriodError, notice_days
 from masterstudio.notices.states import ENTRY_MACHINE, OBJECTION_MACHINE
 from masterstudio.reviews.models import Decision, Outcome
 from masterstudio.reviews.services import notify_unit
@@ -72,7 +72,10 @@ def publish(round_: Round, *, actor, title: str = "", now: datetime | None = Non
         if undecided:
             raise NoticeError(f"本批次还有 {undecided} 份申报尚未作出综合评议决定，请全部决定后再发布公示")
         start = timezone.localdate(now)
-        days = notice_days(start)
+        try:
+            days = notice_days(start)
+        except PeriodError as exc:
+            raise NoticeError(f"无法计算公示期：{exc}") from exc
         notice = Notice.objects.create(
             round=round_, title=title.strip() or f"{round_.year}年度经开区技能大师工作室拟认定名单公示",
             published_at=now, starts_on=days[0], ends_on=days[-1], days=[d.isoformat() for d in days],
@@ -170,16 +173,16 @@ def resolve(objection: Objection, *, upheld: bool, investigation: str, reply: st
             if not still_open:
                 ENTRY_MACHINE.apply(entry, EntryState.LISTED, actor=actor, reason=f"异议 {objection.receipt} 不成立")
                 if now >= closes_at(entry.notice):
-                    _recognise_entry(entry, actor=actor)
+                    _recognise_entry(entry, actor=actor, now=now)
     return objection
 
 
 # ---------------------------------------------------------------- closing
 
-def _recognise_entry(entry: NoticeEntry, *, actor=None):
+def _recognise_entry(entry: NoticeEntry, *, actor=None, now=None):
     from masterstudio.studios.services import recognise
 
-    return recognise(entry.application, actor=actor)
+    return recognise(entry.application, actor=actor, now=now)
 
 
 def mark_recognised(application: Application, *, actor=None) -> None:
@@ -205,17 +208,18 @@ def recognition_block(application: Application, now=None) -> str | None:
     return None
 
 
-def close_due(*, today: date | None = None, actor=None) -> dict:
+def close_due(*, now: datetime | None = None, actor=None) -> dict:
     """Recognise every entry whose notice period has ended without objection. Safe to run twice
     (and at the same time as another run): recognised entries are skipped."""
     from masterstudio.studios.services import AwardError
 
-    today = today or timezone.localdate()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     done, waiting, errors = [], [], []
     for notice in Notice.objects.filter(closed_at__isnull=True, ends_on__lt=today).order_by("pk"):
         for entry in notice.entries.filter(state=EntryState.LISTED).order_by("position"):
             try:
-                studio = _recognise_entry(entry, actor=actor)
+                studio = _recognise_entry(entry, actor=actor, now=now)
                 done.append(studio.nameplate_no)
             except AwardError as exc:
                 errors.append(f"{entry}：{exc}")

@@ -1,0 +1,99 @@
+"""Writes for activities (Art. 17): the bureau publishes, studios sign up and report their own."""
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from masterstudio.activities.models import Activity, ActivityPhoto, ActivityState, Signup, StudioActivity
+from masterstudio.core.events import record_event
+from masterstudio.core.transitions import Rule, StateMachine, TransitionError
+from masterstudio.funding.services import FundingError, lock_row
+from masterstudio.funding.uploads import PHOTO_EXTENSIONS, check_upload
+
+
+class ActivityError(FundingError):
+    pass
+
+
+ACTIVITY_MACHINE = StateMachine(
+    model=Activity,
+    field="state",
+    labels=dict(ActivityState.choices),
+    table={
+        (ActivityState.DRAFT, ActivityState.PUBLISHED): Rule(clause="17", label="发布活动"),
+        (ActivityState.PUBLISHED, ActivityState.CANCELLED): Rule(clause="17", requires_reason=True, label="取消活动"),
+        (ActivityState.DRAFT, ActivityState.CANCELLED): Rule(clause="17", requires_reason=True, label="取消活动"),
+    },
+)
+
+
+def save_activity(form, *, actor) -> Activity:
+    with transaction.atomic():
+        created = form.instance.pk is None
+        activity = form.save(commit=False)
+        if created:
+            activity.created_by = actor
+        activity.save()
+        record_event("activity.created" if created else "activity.edited", obj=activity, actor=actor, clause="17")
+    return activity
+
+
+def change_state(activity: Activity, target: str, *, actor, reason: str = "") -> Activity:
+    try:
+        ACTIVITY_MACHINE.apply(activity, target, actor=actor, reason=reason)
+    except TransitionError as exc:
+        raise ActivityError(str(exc)) from exc
+    return activity
+
+
+def sign_up(activity: Activity, studio, *, participants: str, contact: str, actor) -> Signup:
+    names = [line.strip() for line in (participants or "").splitlines() if line.strip()]
+    if not names:
+        raise ActivityError("请填写参加人员，每行一人", field="participants")
+    if not (contact or "").strip():
+        raise ActivityError("请填写联系人及电话", field="contact")
+    if studio.unit_id != actor.unit_id:
+        raise ActivityError("只能为本单位的工作室报名", field="studio")
+    with transaction.atomic():
+        activity = lock_row(Activity, activity.pk)
+        if activity.state != ActivityState.PUBLISHED:
+            raise ActivityError("该活动未发布或已取消，不能报名")
+        if timezone.now() > activity.signup_deadline:
+            raise ActivityError(f"报名已于 {timezone.localtime(activity.signup_deadline):%Y-%m-%d %H:%M} 截止")
+        if activity.capacity:
+            taken = sum(activity.signups.values_list("headcount", flat=True))
+            if taken + len(names) > activity.capacity:
+                raise ActivityError(f"名额不足：共 {activity.capacity} 人，已报 {taken} 人，剩余 {activity.capacity - taken} 人",
+                                    field="participants")
+        try:
+            with transaction.atomic():
+                signup = Signup.objects.create(activity=activity, studio=studio, participants="\n".join(names),
+                                               headcount=len(names), contact=contact.strip(), created_by=actor)
+        except IntegrityError:
+            raise ActivityError("本工作室已报名该活动，如需调整人员请联系社会事业局", field="studio") from None
+        record_event("activity.signup", obj=activity, actor=actor, clause="17",
+                     data={"studio": studio.pk, "headcount": len(names)})
+    return signup
+
+
+def report_activity(studio, *, data: dict, photos, actor) -> StudioActivity:
+    if studio.unit_id != actor.unit_id:
+        raise ActivityError("只能填报本单位工作室的活动", field="studio")
+    if data.get("kind") == "apprentice" and not (data.get("apprentices") or "").strip():
+        raise ActivityError("传技带徒请填写带徒名单，每行一人", field="apprentices")
+    if data["held_on"] > timezone.localdate():
+        raise ActivityError("活动日期不能晚于今天；尚未举办的活动请举办后再填报", field="held_on")
+    photos = list(photos or [])
+    for photo in photos:
+        try:
+            check_upload(photo, allowed=PHOTO_EXTENSIONS, label="照片")
+        except Exception as exc:
+            raise ActivityError(getattr(exc, "messages", [str(exc)])[0], field="photos") from exc
+    with transaction.atomic():
+        report = StudioActivity.objects.create(studio=studio, reported_by=actor, **data)
+        for photo in photos:
+            ActivityPhoto.objects.create(activity=report, image=photo, original_name=photo.name)
+        record_event("studio_activity.reported", obj=report, actor=actor, clause="17",
+                     data={"studio": studio.pk, "kind": report.kind, "participants": report.participants,
+                           "photos": len(photos)})
+    return report

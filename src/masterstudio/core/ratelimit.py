@@ -1,0 +1,54 @@
+"""Rate limits kept in the shared cache (Redis or the database cache table), so that every
+application server counts the same requests. Fixed windows: simple and predictable."""
+from __future__ import annotations
+
+import time
+from functools import wraps
+
+from django.core.cache import cache
+from django.shortcuts import render
+
+
+def client_key(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def hit(scope: str, key: str, limit: int, window: int) -> tuple[bool, int]:
+    """Count one request; returns (allowed, seconds until the window resets)."""
+    now = int(time.time())
+    bucket = now // window
+    cache_key = f"rl:{scope}:{key}:{bucket}"
+    if cache.add(cache_key, 1, timeout=window + 5):
+        count = 1
+    else:
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add and incr
+            cache.set(cache_key, 1, timeout=window + 5)
+            count = 1
+    return count <= limit, (bucket + 1) * window - now
+
+
+def rate_limited(scope: str, *, limit: int, window: int, methods: tuple[str, ...] = ("POST",), json: bool = False):
+    """Refuse with 429 and a Chinese message after ``limit`` requests per ``window`` seconds per address."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in methods:
+                allowed, retry = hit(scope, client_key(request), limit, window)
+                if not allowed:
+                    message = f"操作过于频繁，请 {retry} 秒后再试"
+                    if json:
+                        from django.http import JsonResponse
+
+                        response = JsonResponse({"error": {"code": "rate_limited", "field": None, "message": message}}, status=429)
+                    else:
+                        response = render(request, "errors/429.html", {"message": message}, status=429)
+                    response["Retry-After"] = str(retry)
+                    return response
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

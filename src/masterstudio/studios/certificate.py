@@ -1,0 +1,92 @@
+"""The printable certificate (证书) of a recognised studio: an A4 landscape PDF with the CJK font
+embedded, so it prints the same on every machine (architecture guide, "PDF documents")."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from django.conf import settings
+
+DEFAULT_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+FONT_NAME = "WenQuanYiMicroHei"
+
+
+class CertificateError(Exception):
+    pass
+
+
+def font_path() -> Path:
+    return Path(getattr(settings, "CERTIFICATE_FONT", "") or DEFAULT_FONT)
+
+
+def _register_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if FONT_NAME in pdfmetrics.getRegisteredFontNames():
+        return FONT_NAME
+    path = font_path()
+    if not path.exists():
+        raise CertificateError(
+            f"找不到证书所需的中文字体文件 {path}：请以 root 运行 scripts/system-deps.sh"
+            "（安装 Debian 软件包 fonts-wqy-microhei）后再生成证书"
+        )
+    pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
+    return FONT_NAME
+
+
+def _chinese_date(value) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def render_certificate(studio) -> bytes:
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen import canvas
+
+    font = _register_font()
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    pdf.setTitle(f"{studio.title}证书 {studio.nameplate_no}")
+    pdf.setAuthor("北京经济技术开发区社会事业局")
+    red, dark = HexColor("#9b1c1c"), HexColor("#1d2733")
+    pdf.setStrokeColor(red)
+    pdf.setLineWidth(6)
+    pdf.rect(28, 28, width - 56, height - 56)
+    pdf.setLineWidth(1.5)
+    pdf.rect(42, 42, width - 84, height - 84)
+
+    pdf.setFillColor(red)
+    pdf.setFont(font, 40)
+    pdf.drawCentredString(width / 2, height - 130, "证　书")
+    pdf.setFillColor(dark)
+    pdf.setFont(font, 13)
+    pdf.drawRightString(width - 80, height - 80, f"编号：{studio.nameplate_no}")
+
+    lines = [
+        f"{studio.unit.name}：",
+        f"经评审和公示，{studio.name}（领办人：{studio.leader.name}，职业（工种）：{studio.occupation_name}）",
+        f"被认定为“{studio.title}”，特发此证，并授予铭牌。",
+    ]
+    pdf.setFont(font, 18)
+    y = height - 210
+    pdf.drawString(90, y, lines[0])
+    for text in lines[1:]:
+        y -= 40
+        for chunk in _wrap(text, 36):
+            pdf.drawString(120, y, chunk)
+            y -= 30
+        y += 30
+    pdf.setFont(font, 11)
+    pdf.drawString(90, 120, "依据：《北京经济技术开发区技能大师工作室建设管理办法（试行）》第十条（认定）、第十四条（一次性资助）")
+    pdf.setFont(font, 16)
+    pdf.drawRightString(width - 100, 150, "北京经济技术开发区社会事业局")
+    pdf.drawRightString(width - 100, 120, _chinese_date(studio.recognized_on))
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return [text[i:i + width] for i in range(0, len(text), width)] or [""]
