@@ -5,6 +5,10 @@ urlpatterns = [
     path("accounts/", include("masterstudio.accounts.urls")),
     path("unit/", include("masterstudio.units.urls")),
     path("applications/", include("masterstudio.applications.urls")),
+    path("review/", include("masterstudio.reviews.urls")),
+    path("experts/", include("masterstudio.experts.urls")),
+    path("notices/", include("masterstudio.notices.urls")),
+    path("studios/", include("masterstudio.studios.urls")),
 ]
 
 handler400 = "masterstudio.core.views.error_400"

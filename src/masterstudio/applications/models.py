@@ -115,6 +115,18 @@ class Application(models.Model):
             models.CheckConstraint(name="app_state_valid", condition=models.Q(state__in=AppState.values)),
         ]
 
+    @property
+    def precheck_outcome_label(self) -> str:
+        return {"eligible": "符合条件", "undetermined": "待定", "ineligible": "不符合条件"}.get(
+            self.precheck_outcome, self.precheck_outcome)
+
+    @property
+    def skill_level_label(self) -> str:
+        from masterstudio.policy import skills
+
+        code = (self.facts or {}).get("skill_level")
+        return skills.level(code).full_label if skills.is_level(code) else ""
+
     def __str__(self) -> str:
         occupation = self.occupation_name or "未选择职业"
         return f"{self.receipt_no or '草稿'} {self.unit.name if self.unit_id else ''} {occupation}".strip()

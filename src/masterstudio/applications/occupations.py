@@ -1,20 +1,22 @@
-"""The wizard's door to the occupation catalogue (《职业分类大典（2022年版）》 as loaded by the
-policy engine): look up a code, search by name or code."""
+"""The wizard's door to the occupation catalogue (《职业分类大典（2022年版）》 and the new
+occupations since, as loaded by the policy engine): look up a code, search by name or code."""
 from __future__ import annotations
 
-from masterstudio.policy import occupations as catalogue
+from masterstudio.policy.occupations import load_catalogue
+
+
+def catalogue():
+    return load_catalogue()
 
 
 def lookup(code: str) -> dict | None:
     """``{"code", "name", "major_group"}`` of an occupation (细类), or None."""
-    entry = catalogue.find(code.strip().upper())
-    if entry is None:
+    entry = catalogue().get(code.strip())
+    if entry is None or not entry.is_occupation:
         return None
     return {"code": entry.code, "name": entry.name, "major_group": entry.major_group}
 
 
 def search(term: str, limit: int = 20) -> list[dict]:
-    term = (term or "").strip()
-    if not term:
-        return []
-    return [{"code": e.code, "name": e.name, "major_group": e.major_group} for e in catalogue.search(term, limit=limit)]
+    return [{"code": e.code, "name": e.name, "major_group": e.major_group}
+            for e in catalogue().search(term or "", limit=limit)]

@@ -90,3 +90,13 @@ def timeline(application) -> list[dict]:
         rows.append({"at": event.at, "title": title, "detail": detail, "actor": event.actor_label,
                      "clause": event.clause, "state_change": bool(event.to_state)})
     return rows
+
+
+def conditions_view(application) -> list[dict]:
+    declared = application.facts or {}
+    answers, notes = declared.get("conditions") or {}, declared.get("condition_notes") or {}
+    return [
+        {"label": label, "clause": clause, "answer": {True: "是", False: "否"}.get(answers.get(name), "未填写"),
+         "note": notes.get(name, "")}
+        for name, clause, label in app_facts.CONDITION_FIELDS
+    ]

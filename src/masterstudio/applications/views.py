@@ -13,7 +13,7 @@ from masterstudio.applications import exports, occupations, selectors, services
 from masterstudio.applications.files import ACCEPT_ATTR, CONTENT_TYPES
 from masterstudio.applications.forms import ApplicationForm, QuickPersonForm, RoundForm, StaffFilterForm
 from masterstudio.applications.models import AppState, Application, Round
-from masterstudio.applications.presenters import precheck_view, timeline
+from masterstudio.applications.presenters import conditions_view, precheck_view, timeline
 from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.core.events import record_event
 from masterstudio.core.permissions import approved_unit_required, duty_required, staff_required
@@ -110,10 +110,9 @@ def autosave(request, pk: int):
         application, form = services.save_draft(application.pk, request.POST, actor=request.user)
     except services.ApplyError as exc:
         return HttpResponse("；".join(exc.messages), status=409, content_type="text/plain; charset=utf-8")
-    return render(request, "applications/_autosave.html", {
-        "application": application, "form": form, "precheck": precheck_view(application.precheck),
-        "saved_at": timezone.localtime(), "items": services.material_items(application),
-    })
+    context = _wizard_context(request, application, form)
+    context["saved_at"] = timezone.localtime()
+    return render(request, "applications/_autosave.html", context)
 
 
 @approved_unit_required
@@ -227,6 +226,7 @@ def _detail_context(application: Application, user) -> dict:
         "requests": list(application.supplement_requests.all()),
         "materials": list(selectors.active_materials(application)),
         "team": [m.person for m in application.team_members.select_related("person")],
+        "conditions": conditions_view(application),
         "can_withdraw": user.role == "unit"
         and (application.state, AppState.WITHDRAWN) in APPLICATION_MACHINE.table,
         "editable": user.role == "unit" and application.state in services.EDITABLE_STATES,

@@ -2,7 +2,7 @@
 evaluator the accounts of studios in an open evaluation (entries limited to its years)."""
 from __future__ import annotations
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from masterstudio.evaluations.selectors import evaluator_scope
@@ -23,7 +23,7 @@ def accounts_for(user):
     queryset = SpecialAccount.objects.select_related("studio", "studio__unit").annotate(
         income_total=_sum(Income), expense_total=_sum(Expense),
         warnings=Count("expenses", filter=~Q(expenses__warning=""), distinct=True),
-    )
+    ).annotate(balance=F("income_total") - F("expense_total"))
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.role == "staff":

@@ -92,9 +92,6 @@ def label(clause_id: str) -> str:
     return measures().clause(clause_id).label
 
 
-_PART = re.compile(r"(\d+)|([a-z]+)")
-
-
 def clause_sort_key(clause_id: str) -> tuple:
     """Document order: ``4.5`` < ``5.3`` < ``5.d1`` < ``9.1.1`` < ``10`` < ``20``."""
     key = []

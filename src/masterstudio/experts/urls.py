@@ -1,0 +1,13 @@
+from django.urls import path
+
+from masterstudio.experts import views
+
+app_name = "experts"
+urlpatterns = [
+    path("pool/", views.pool, name="pool"),
+    path("pool/new/", views.expert_edit, name="expert_create"),
+    path("pool/<int:pk>/", views.expert_edit, name="expert_edit"),
+    path("draws/<int:pk>/", views.draw_record, name="draw"),
+    path("tasks/", views.tasks, name="tasks"),
+    path("tasks/<int:pk>/", views.task, name="task"),
+]

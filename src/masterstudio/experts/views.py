@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+
+from masterstudio.core.permissions import duty_required, role_required
+from masterstudio.core.transitions import TransitionError
+from masterstudio.experts import selectors, services
+from masterstudio.experts.forms import DeclarationForm, ExpertForm
+from masterstudio.experts.models import AssignmentState, Draw, Expert
+
+business = duty_required("reviewer", "approver")
+
+
+@business
+def pool(request):
+    experts = Expert.objects.select_related("user").order_by("-active", "name")
+    return render(request, "experts/pool.html", {"experts": experts})
+
+
+@business
+def expert_edit(request, pk=None):
+    instance = get_object_or_404(Expert, pk=pk) if pk else None
+    form = ExpertForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        expert = form.save()
+        from masterstudio.core.events import record_event
+
+        record_event("expert.saved", obj=expert, actor=request.user,
+                     data={"fields": expert.fields, "employer": expert.employer, "active": expert.active})
+        messages.success(request, f"已保存专家：{expert.name}")
+        return redirect("experts:pool")
+    return render(request, "experts/expert_form.html", {"form": form, "expert": instance})
+
+
+@business
+def draw_record(request, pk):
+    draw = get_object_or_404(Draw, pk=pk)
+    return render(request, "experts/draw.html", {"draw": draw, "replayed": services.replay_draw(draw),
+                                                 "assignments": draw.assignments.select_related("expert", "panel")})
+
+
+@role_required("expert")
+def tasks(request):
+    return render(request, "experts/tasks.html", {"assignments": _task_rows(request.user)})
+
+
+def _task_rows(user):
+    rows = []
+    for assignment in selectors.assignments_for(user).order_by("panel__closes_at"):
+        rows.append({"assignment": assignment, "subject": assignment.panel.subject})
+    return rows
+
+
+@role_required("expert")
+def task(request, pk):
+    assignment = selectors.assignment_for(request.user, pk)
+    panel = assignment.panel
+    criteria = list(panel.rubric.criteria.all())
+    errors, raw = {}, {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "declare":
+                form = DeclarationForm(request.POST)
+                if not form.is_valid():
+                    raise services.ScoringError("；".join(e for errs in form.errors.values() for e in errs))
+                services.declare(assignment, request.user, conflict=form.cleaned_data["conflict"] == "yes",
+                                 text=form.cleaned_data["text"])
+                messages.success(request, "已提交声明" if assignment.state == AssignmentState.SCORING
+                                 else "已申请回避，社会事业局将另行抽取专家")
+                return redirect("experts:task", assignment.pk)
+            raw = {c.pk: (request.POST.get(f"points-{c.pk}", ""), request.POST.get(f"comment-{c.pk}", ""))
+                   for c in criteria}
+            final = action == "submit"
+            services.save_scores(assignment, request.user, raw, final=final)
+            messages.success(request, "评分已提交，感谢您的评审" if final else "评分已暂存，提交前可继续修改")
+            return redirect("experts:task", assignment.pk)
+        except services.ScoringValidation as exc:
+            errors = exc.errors
+            messages.error(request, str(exc))
+        except (services.ScoringError, TransitionError) as exc:
+            messages.error(request, str(exc))
+    saved = {s.criterion_id: s for s in assignment.scores.all()}
+    lines = []
+    for criterion in criteria:
+        points, comment = raw.get(criterion.pk, (None, None))
+        score = saved.get(criterion.pk)
+        lines.append({
+            "criterion": criterion,
+            "points": points if points is not None else (f"{score.points.normalize():f}" if score else ""),
+            "comment": comment if comment is not None else (score.comment if score else ""),
+            "error": errors.get(criterion.pk, ""),
+        })
+    return render(request, "experts/task.html", {
+        "assignment": assignment, "panel": panel, "subject": panel.subject, "lines": lines,
+        "declaration_form": DeclarationForm(), "window_open": panel.window_open(),
+    })

@@ -1,0 +1,21 @@
+from django import template
+
+from masterstudio.funding.selectors import grants_for
+from masterstudio.ledger.selectors import accounts_for
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def studio_money(context, studio):
+    """Grants and special-account balances of one studio, through the same selectors as the lists."""
+    user = context["request"].user
+    from masterstudio.ledger.services import balances
+
+    account = accounts_for(user).filter(studio=studio).first()
+    return {
+        "grants": list(grants_for(user).filter(studio=studio).order_by("dated_on", "id")),
+        "account": account,
+        "balances": list(balances(account).values()) if account else [],
+        "warnings": account.warnings if account else 0,
+    }

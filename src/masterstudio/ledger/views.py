@@ -1,0 +1,215 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from masterstudio.core.events import record_event
+from masterstudio.core.permissions import role_required
+from masterstudio.dataio.excel import wants_xlsx, xlsx_response
+from masterstudio.funding import uploads
+from masterstudio.ledger import selectors, services
+from masterstudio.ledger.forms import ExpenseForm, IncomeForm, OpenAccountForm
+from masterstudio.ledger.models import Asset, Category, Expense, Income, Source
+from masterstudio.studios.models import Studio
+
+READERS = ("unit", "leader", "staff", "evaluator")
+
+
+def _error(form, exc):
+    field = getattr(exc, "field", None)
+    form.add_error(field if field in form.fields else None, str(exc))
+
+
+def _own_account(request, pk):
+    if request.user.role != "unit":
+        raise Http404
+    return get_object_or_404(selectors.accounts_for(request.user), pk=pk)
+
+
+@role_required(*READERS)
+def account_list(request):
+    accounts = selectors.accounts_for(request.user).order_by("studio__name")
+    q = request.GET.get("q", "").strip()
+    if q:
+        accounts = accounts.filter(Q(studio__name__icontains=q) | Q(studio__unit__name__icontains=q) | Q(name__icontains=q))
+    if request.GET.get("warnings"):
+        accounts = accounts.filter(warnings__gt=0)
+    if wants_xlsx(request):
+        return xlsx_response(request, filename="工作室专账.xlsx", title="专账", what="ledger_accounts",
+                             headers=["工作室", "所在单位", "专账名称", "建账日期", "收入合计（元）", "支出合计（元）",
+                                      "余额（元）", "预警支出笔数"],
+                             rows=([a.studio.name, a.studio.unit.name, a.name, a.opened_on, a.income_total,
+                                    a.expense_total, a.income_total - a.expense_total, a.warnings] for a in accounts))
+    without = []
+    if request.user.role == "unit":
+        without = Studio.objects.filter(unit=request.user.unit, special_account__isnull=True).order_by("name")
+    page = Paginator(accounts, 30).get_page(request.GET.get("page"))
+    return render(request, "ledger/account_list.html", {"page": page, "without": without, "q": q,
+                                                        "only_warnings": bool(request.GET.get("warnings"))})
+
+
+@role_required("unit")
+def account_open(request, studio_pk: int):
+    studio = get_object_or_404(Studio, pk=studio_pk, unit=request.user.unit)
+    if hasattr(studio, "special_account"):
+        return redirect("ledger:account_detail", pk=studio.special_account.pk)
+    form = OpenAccountForm(request.POST or None, initial={"name": f"{studio.name}专项资金"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account = services.open_account(studio, name=data["name"], opened_on=data["opened_on"],
+                                            bank_note=data["bank_note"], actor=request.user,
+                                            openings={"grant": data["opening_grant"], "reward": data["opening_reward"],
+                                                      "matching": data["opening_matching"]})
+        except services.LedgerError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "已建立专账")
+            return redirect("ledger:account_detail", pk=account.pk)
+    return render(request, "ledger/account_open.html", {"form": form, "studio": studio})
+
+
+@role_required(*READERS)
+def account_detail(request, pk: int):
+    account = get_object_or_404(selectors.accounts_for(request.user), pk=pk)
+    user = request.user
+    expenses = selectors.entries_for(user, account, Expense).select_related("recorded_by")
+    incomes = selectors.entries_for(user, account, Income).select_related("grant")
+    assets = selectors.entries_for(user, account, Asset)
+    what = request.GET.get("what")
+    if wants_xlsx(request):
+        if what == "assets":
+            return xlsx_response(request, filename=f"{account.studio.name}固定资产登记册.xlsx", title="固定资产",
+                                 what="ledger_assets", headers=["资产名称", "价值（元）", "取得日期", "存放地点", "资产编号"],
+                                 rows=([a.name, a.value, a.acquired_on, a.location, a.tag_no] for a in assets))
+        if what == "incomes":
+            return xlsx_response(request, filename=f"{account.studio.name}专账收入.xlsx", title="收入", what="ledger_incomes",
+                                 headers=["到账日期", "收入类型", "资金来源", "金额（元）", "凭证号", "摘要"],
+                                 rows=([i.received_on, i.get_kind_display(), i.get_source_display(), i.amount, i.voucher_no,
+                                        i.note] for i in incomes))
+        return xlsx_response(request, filename=f"{account.studio.name}专账支出.xlsx", title="支出", what="ledger_expenses",
+                             headers=["支出日期", "摘要", "资金来源", "支出类别", "金额（元）", "凭证号", "预警", "情况说明", "记账人"],
+                             rows=([e.spent_on, e.description, e.get_source_display(), e.get_category_display(), e.amount,
+                                    e.voucher_no, e.warning, e.explanation, e.recorded_by.display_name] for e in expenses))
+    return render(request, "ledger/account_detail.html", {
+        "account": account, "balances": services.balances(account).values(), "expenses": expenses,
+        "incomes": incomes, "assets": assets, "can_write": user.role == "unit",
+    })
+
+
+@role_required("unit")
+def income_create(request, pk: int):
+    account = _own_account(request, pk)
+    form = IncomeForm(request.POST or None, studio=account.studio)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_income(account, kind=data["kind"], amount=data["amount"], received_on=data["received_on"],
+                                   grant=data["grant"], voucher_no=data["voucher_no"], note=data["note"],
+                                   actor=request.user)
+        except services.LedgerError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "已登记收入")
+            return redirect("ledger:account_detail", pk=account.pk)
+    return render(request, "ledger/entry_form.html", {"form": form, "account": account, "title": "登记收入"})
+
+
+@role_required("unit")
+def expense_create(request, pk: int):
+    account = _own_account(request, pk)
+    form = ExpenseForm(request.POST or None, request.FILES or None)
+    staged = None
+    if request.method == "POST":
+        token = request.POST.get("voucher_token", "")
+        upload = request.FILES.get("voucher")
+        if upload is not None:
+            token = uploads.stage(upload, request.user)
+        staged = uploads.staged_name(token, request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            voucher = uploads.unstage(token, request.user)
+            try:
+                services.record_expense(
+                    account, spent_on=data["spent_on"], amount=data["amount"], source=data["source"],
+                    category=data["category"], description=data["description"], voucher_no=data["voucher_no"],
+                    voucher=voucher, explanation=data["explanation"], actor=request.user,
+                    special_equipment=data["special_equipment"],
+                    asset={"name": data["asset_name"], "location": data["asset_location"], "tag_no": data["asset_tag_no"]})
+            except services.LedgerError as exc:
+                _error(form, exc)
+            else:
+                uploads.discard(token, request.user)
+                messages.success(request, "已记录支出")
+                return redirect("ledger:account_detail", pk=account.pk)
+            finally:
+                if voucher is not None:
+                    voucher.close()
+        form.data = form.data.copy()
+        form.data["voucher_token"] = token
+    warning = ""
+    if form.is_bound and form.data.get("source") in Source.values and form.data.get("category") in Category.values:
+        from django.utils import timezone
+
+        warning = services.spending_warning(form.data["source"], form.data["category"], timezone.localdate())
+    return render(request, "ledger/expense_form.html", {"form": form, "account": account, "staged": staged,
+                                                        "warning": warning})
+
+
+@role_required("unit")
+def expense_check(request, pk: int):
+    """htmx: the Art. 16 warning for the chosen source and category, shown before saving."""
+    _own_account(request, pk)
+    source, category = request.GET.get("source"), request.GET.get("category")
+    warning = ""
+    if source in Source.values and category in Category.values:
+        from django.utils import timezone
+
+        warning = services.spending_warning(source, category, timezone.localdate())
+    return render(request, "ledger/_warning.html", {"warning": warning})
+
+
+@role_required(*READERS)
+def voucher_download(request, pk: int):
+    expense = get_object_or_404(selectors.expenses_for(request.user), pk=pk)
+    record_event("ledger.voucher_download", obj=expense.account, actor=request.user, data={"expense": expense.pk},
+                 ip=request.META.get("REMOTE_ADDR"))
+    return uploads.serve(expense.voucher, expense.voucher_name)
+
+
+@role_required(*READERS)
+def expense_list(request):
+    """Query expenses across the accounts the user may see (staff: all)."""
+    rows = selectors.expenses_for(request.user).order_by("-spent_on", "-id")
+    q = request.GET.get("q", "").strip()
+    source, category = request.GET.get("source", ""), request.GET.get("category", "")
+    if q:
+        rows = rows.filter(Q(description__icontains=q) | Q(account__studio__name__icontains=q) | Q(voucher_no__icontains=q))
+    if source in Source.values:
+        rows = rows.filter(source=source)
+    if category in Category.values:
+        rows = rows.filter(category=category)
+    if request.GET.get("warnings"):
+        rows = rows.exclude(warning="")
+    if wants_xlsx(request):
+        return xlsx_response(request, filename="专账支出查询.xlsx", title="支出", what="ledger_expense_query",
+                             headers=["工作室", "支出日期", "摘要", "资金来源", "支出类别", "金额（元）", "凭证号", "预警", "情况说明"],
+                             rows=([e.account.studio.name, e.spent_on, e.description, e.get_source_display(),
+                                    e.get_category_display(), e.amount, e.voucher_no, e.warning, e.explanation] for e in rows))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "ledger/expense_list.html", {
+        "page": page, "sources": Source.choices, "categories": Category.choices,
+        "filters": {"q": q, "source": source, "category": category, "warnings": request.GET.get("warnings", "")}})
+
+
+@role_required(*READERS)
+def asset_list(request):
+    rows = selectors.assets_for(request.user).order_by("account__studio__name", "-acquired_on")
+    if wants_xlsx(request):
+        return xlsx_response(request, filename="固定资产登记册.xlsx", title="固定资产", what="ledger_asset_register",
+                             headers=["工作室", "资产名称", "价值（元）", "取得日期", "存放地点", "资产编号"],
+                             rows=([a.account.studio.name, a.name, a.value, a.acquired_on, a.location, a.tag_no] for a in rows))
+    return render(request, "ledger/asset_list.html", {"assets": rows})

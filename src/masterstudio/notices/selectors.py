@@ -1,0 +1,50 @@
+"""Reads for the public notice pages (no login) and staff objection handling."""
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from masterstudio.notices.models import OPEN_OBJECTION_STATES, Notice, NoticeEntry, Objection
+
+
+def public_notices():
+    return Notice.objects.select_related("round").annotate(entry_count=Count("entries")).order_by("-published_at")
+
+
+def public_notice(pk) -> Notice:
+    try:
+        return Notice.objects.get(pk=pk)
+    except (Notice.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有找到该公示") from None
+
+
+def public_entries(notice: Notice):
+    """Only what the public may see: unit, occupation, leader's name, state (never ID numbers)."""
+    return notice.entries.only("id", "notice_id", "position", "unit_name", "occupation", "leader_name", "state")
+
+
+def entry_of(notice: Notice, pk) -> NoticeEntry:
+    try:
+        return notice.entries.select_related("notice").get(pk=pk)
+    except (NoticeEntry.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有找到该公示条目") from None
+
+
+def objection_by_receipt(receipt: str) -> Objection:
+    try:
+        return Objection.objects.select_related("entry__notice").get(receipt=receipt.strip().upper())
+    except Objection.DoesNotExist:
+        raise Http404("没有找到该受理编号的异议") from None
+
+
+def objections_for_staff(state: str = ""):
+    qs = Objection.objects.select_related("entry", "entry__notice").annotate(files=Count("evidence"))
+    if state == "open":
+        qs = qs.filter(state__in=OPEN_OBJECTION_STATES)
+    elif state:
+        qs = qs.filter(state=state)
+    return qs
+
+
+def open_objection_count() -> int:
+    return Objection.objects.filter(Q(state__in=OPEN_OBJECTION_STATES)).count()

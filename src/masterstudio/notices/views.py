@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from masterstudio.applications.files import CONTENT_TYPES
+from masterstudio.applications.models import Round
+from masterstudio.core.events import events_for, record_event
+from masterstudio.core.permissions import duty_required
+from masterstudio.core.transitions import TransitionError
+from masterstudio.notices import selectors, services
+from masterstudio.notices.forms import ObjectionForm, ResolveForm
+from masterstudio.notices.models import OPEN_OBJECTION_STATES, Evidence, Objection
+from masterstudio.studios.services import AwardError
+
+business = duty_required("reviewer", "approver")
+approver = duty_required("approver")
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+# ---------------------------------------------------------------- public (no login)
+
+def notice_list(request):
+    notices = list(selectors.public_notices())
+    now = timezone.now()
+    current = [n for n in notices if services.is_open(n, now)]
+    past = [n for n in notices if not services.is_open(n, now)]
+    return render(request, "notices/list.html", {"current": current, "past": past})
+
+
+def notice_detail(request, pk):
+    notice = selectors.public_notice(pk)
+    return render(request, "notices/detail.html", {
+        "notice": notice, "entries": selectors.public_entries(notice), "open": services.is_open(notice),
+        "closes_at": services.closes_at(notice),
+    })
+
+
+def object_form(request, pk, entry_pk):
+    notice = selectors.public_notice(pk)
+    entry = selectors.entry_of(notice, entry_pk)
+    form = ObjectionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            objection = services.file_objection(
+                entry, name=form.cleaned_data["name"], contact=form.cleaned_data["contact"],
+                content=form.cleaned_data["content"], uploads=request.FILES.getlist("evidence"), ip=_client_ip(request))
+            return redirect("notices:objection_status", objection.receipt)
+        except ValidationError as exc:
+            form.add_error("evidence", "；".join(exc.messages) + "（您填写的文字已保留，请重新选择文件）")
+        except services.NoticeError as exc:
+            form.add_error(None, str(exc))
+    return render(request, "notices/object.html", {"notice": notice, "entry": entry, "form": form,
+                                                   "open": services.is_open(notice)})
+
+
+def objection_status(request, receipt):
+    objection = selectors.objection_by_receipt(receipt)
+    return render(request, "notices/objection_status.html", {"objection": objection})
+
+
+def objection_lookup(request):
+    receipt = request.GET.get("receipt", "").strip()
+    if receipt:
+        return redirect("notices:objection_status", receipt.upper())
+    return redirect("notices:list")
+
+
+# ---------------------------------------------------------------- staff
+
+@business
+def manage(request):
+    state = request.GET.get("state", "open")
+    return render(request, "notices/manage.html", {
+        "notices": selectors.public_notices(), "objections": selectors.objections_for_staff(state), "state": state,
+    })
+
+
+@approver
+@require_POST
+def publish(request, round_pk):
+    round_ = get_object_or_404(Round, pk=round_pk)
+    try:
+        notice = services.publish(round_, actor=request.user, title=request.POST.get("title", ""))
+        messages.success(request, f"已发布公示，公示期 {notice.starts_on:%Y-%m-%d} 至 {notice.ends_on:%Y-%m-%d}（5个工作日）")
+        return redirect("notices:detail", notice.pk)
+    except (services.NoticeError, TransitionError) as exc:
+        messages.error(request, str(exc))
+    return redirect("reviews:evaluation", round_.pk)
+
+
+@business
+def objection_detail(request, pk):
+    objection = get_object_or_404(Objection.objects.select_related("entry__notice", "entry__application"), pk=pk)
+    form = ResolveForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "investigate":
+                services.start_investigation(objection, actor=request.user)
+                messages.success(request, "已开始调查核实")
+                return redirect("notices:objection", objection.pk)
+            if form.is_valid():
+                services.resolve(objection, upheld=form.cleaned_data["outcome"] == "upheld",
+                                 investigation=form.cleaned_data["investigation"], reply=form.cleaned_data["reply"],
+                                 actor=request.user)
+                messages.success(request, "已记录处理结论和答复")
+                return redirect("notices:objection", objection.pk)
+        except (services.NoticeError, TransitionError, AwardError) as exc:
+            form.add_error(None, str(exc))
+    return render(request, "notices/objection.html", {
+        "objection": objection, "form": form, "open": objection.state in OPEN_OBJECTION_STATES,
+        "evidence": objection.evidence.all(), "events": events_for(objection),
+    })
+
+
+@business
+def evidence_file(request, pk):
+    evidence = get_object_or_404(Evidence, pk=pk)
+    record_event("objection.evidence_downloaded", obj=evidence.objection, actor=request.user,
+                 data={"evidence": evidence.pk})
+    try:
+        return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+                            content_type=CONTENT_TYPES.get(evidence.kind, "application/octet-stream"))
+    except FileNotFoundError:
+        raise Http404("文件不存在") from None

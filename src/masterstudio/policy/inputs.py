@@ -1,0 +1,139 @@
+"""Reading untrusted JSON-like input field by field.
+
+Every reader names the field by its dotted path (``leader.birth_date``, ``team.1.formal_employee``;
+list positions count from 0) and raises ``invalid_input`` with a Chinese message saying what to put
+there. ``null`` or an absent key means "not known yet" for facts; an empty or blank string is read
+the same way.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Mapping
+
+from .dates import parse_date
+from .errors import INVALID_INPUT, PolicyInputError
+
+MISSING = object()
+
+
+def join(path: str, key: str | int) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+def fail(path: str | None, message: str) -> PolicyInputError:
+    return PolicyInputError(INVALID_INPUT, path, message)
+
+
+def root_object(payload: Any, what: str) -> Mapping:
+    if not isinstance(payload, Mapping):
+        raise fail(None, f"{what}的输入应为 JSON 对象（{{...}}），收到 {type(payload).__name__}")
+    return payload
+
+
+def get(obj: Mapping | None, key: str) -> Any:
+    if obj is None:
+        return None
+    return obj.get(key)
+
+
+def opt_object(obj: Mapping | None, key: str, path: str) -> Mapping | None:
+    value = get(obj, key)
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise fail(join(path, key), f"{join(path, key)} 应为对象（{{...}}）或 null")
+    return value
+
+
+def opt_list(obj: Mapping | None, key: str, path: str) -> list | None:
+    value = get(obj, key)
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise fail(join(path, key), f"{join(path, key)} 应为列表（[...]）或 null")
+    return value
+
+
+def item_object(value: Any, path: str) -> Mapping:
+    if not isinstance(value, Mapping):
+        raise fail(path, f"{path} 应为对象（{{...}}）")
+    return value
+
+
+def opt_bool(obj: Mapping | None, key: str, path: str) -> bool | None:
+    value = get(obj, key)
+    if value is None or isinstance(value, bool):
+        return value
+    raise fail(join(path, key), f"{join(path, key)} 应为 true 或 false（尚不知道时填 null），收到 {value!r}")
+
+
+def opt_str(obj: Mapping | None, key: str, path: str, *, max_length: int = 200) -> str | None:
+    value = get(obj, key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise fail(join(path, key), f"{join(path, key)} 应为文字（字符串），收到 {value!r}")
+    cleaned = value.strip()
+    if len(cleaned) > max_length:
+        raise fail(join(path, key), f"{join(path, key)} 过长（{len(cleaned)} 字），最多 {max_length} 字")
+    return cleaned or None
+
+
+def opt_int(obj: Mapping | None, key: str, path: str, *, minimum: int, maximum: int) -> int | None:
+    value = get(obj, key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise fail(join(path, key), f"{join(path, key)} 应为整数，收到 {value!r}")
+    if not minimum <= value <= maximum:
+        raise fail(join(path, key), f"{join(path, key)} 应在 {minimum}–{maximum} 之间，收到 {value}")
+    return value
+
+
+def opt_number(obj: Mapping | None, key: str, path: str, *, minimum: Decimal, maximum: Decimal) -> Decimal | None:
+    value = get(obj, key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise fail(join(path, key), f"{join(path, key)} 应为数字，收到 {value!r}")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise fail(join(path, key), f"{join(path, key)} 应为数字，收到 {value!r}") from None
+    if not number.is_finite() or not minimum <= number <= maximum:
+        raise fail(join(path, key), f"{join(path, key)} 应在 {minimum}–{maximum} 之间，收到 {value}")
+    return number
+
+
+def opt_date(obj: Mapping | None, key: str, path: str) -> date | None:
+    value = get(obj, key)
+    if value is None:
+        return None
+    return parse_date(value, join(path, key))
+
+
+def req(obj: Mapping, key: str, path: str, what: str) -> Any:
+    value = obj.get(key)
+    if value is None:
+        raise fail(join(path, key), f"缺少 {join(path, key)}：请填写{what}")
+    return value
+
+
+def req_date(obj: Mapping, key: str, path: str, what: str) -> date:
+    return parse_date(req(obj, key, path, what), join(path, key))
+
+
+def opt_enum(obj: Mapping | None, key: str, path: str, choices: Mapping[str, str]) -> str | None:
+    value = get(obj, key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in choices:
+        listed = "、".join(f"{code}（{label}）" for code, label in choices.items())
+        raise fail(join(path, key), f"{join(path, key)} 应为以下之一：{listed}；收到 {value!r}")
+    return value
+
+
+def req_enum(obj: Mapping, key: str, path: str, choices: Mapping[str, str], what: str) -> str:
+    req(obj, key, path, what)
+    return opt_enum(obj, key, path, choices)  # type: ignore[return-value]

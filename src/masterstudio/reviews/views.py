@@ -1,0 +1,297 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from masterstudio.applications.models import AppState, Application, Round
+from masterstudio.applications.selectors import application_for
+from masterstudio.core.events import events_for, record_event
+from masterstudio.core.permissions import duty_required
+from masterstudio.core.transitions import TransitionError
+from masterstudio.experts.forms import RubricForm
+from masterstudio.experts.models import Rubric
+from masterstudio.experts.selectors import panel_results
+from masterstudio.experts.services import ScoringError, panels_of, save_rubric
+from masterstudio.reviews import forms, selectors, services
+from masterstudio.reviews.models import ReviewItem, SitePhoto, SiteVisit
+
+business = duty_required("reviewer", "approver")
+approver = duty_required("approver")
+REFUSALS = (services.ReviewError, TransitionError, ScoringError)
+
+
+def _back(application):
+    return redirect("reviews:detail", application.pk)
+
+
+@business
+def queue(request):
+    rounds = Round.objects.all()
+    round_id = request.GET.get("round") or ""
+    state = request.GET.get("state") or ""
+    applications = selectors.review_queue(request.user, round_id=round_id, state=state)
+    return render(request, "reviews/queue.html", {
+        "rounds": rounds, "applications": applications, "states": [(s, s.label) for s in selectors.REVIEW_STATES],
+        "filters": {"round": round_id, "state": state},
+    })
+
+
+@business
+def detail(request, pk):
+    application = application_for(request.user, pk)
+    review = getattr(application, "material_review", None)
+    items = list(review.items.select_related("updated_by")) if review else []
+    panel = panels_of(application).select_related("rubric").first()
+    assignments = list(panel.assignments.select_related("expert")) if panel else []
+    now = timezone.now()
+    context = {
+        "application": application,
+        "review": review,
+        "materials": [i for i in items if i.kind == "material"],
+        "conditions": [i for i in items if i.kind == "condition"],
+        "findings": application.findings.select_related("recorded_by"),
+        "missing_facts": (review.eligibility.get("missing_facts", []) if review else []),
+        "visits": application.site_visits.prefetch_related("photos"),
+        "panel": panel,
+        "assignments": assignments,
+        "results": panel_results(panel) if panel else None,
+        "decision": getattr(application, "decision", None),
+        "events": events_for(application),
+        "finding_form": forms.FindingForm(),
+        "conclude_form": forms.ConcludeForm(),
+        "schedule_form": forms.ScheduleForm(),
+        "visit_form_class": forms.VisitForm,
+        "photo_form": forms.PhotoForm(),
+        "draw_form": forms.DrawForm(initial={"size": 3, "opens_at": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M"),
+                                             "closes_at": timezone.localtime(now + timezone.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")}),
+        "decision_form": forms.DecisionForm(initial={"version": getattr(getattr(application, "decision", None), "version", 0)}),
+        "S": AppState,
+    }
+    return render(request, "reviews/detail.html", context)
+
+
+def _refuse(request, exc):
+    messages.error(request, str(exc))
+
+
+@business
+@require_POST
+def start(request, pk):
+    application = application_for(request.user, pk)
+    try:
+        services.start_review(application, actor=request.user)
+        messages.success(request, "已开始材料审核，审核清单已按预检结果生成")
+    except REFUSALS as exc:
+        _refuse(request, exc)
+    return _back(application)
+
+
+@business
+@require_POST
+def item(request, pk):
+    review_item = get_object_or_404(ReviewItem.objects.select_related("review__application"), pk=pk)
+    application = application_for(request.user, review_item.review.application_id)
+    form = forms.ItemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_item(review_item, result=form.cleaned_data["result"], comment=form.cleaned_data["comment"],
+                              actor=request.user)
+            messages.success(request, f"已保存：{review_item.title}")
+        except REFUSALS as exc:
+            _refuse(request, exc)
+    else:
+        messages.error(request, f"“{review_item.title}”未保存：" + "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect(f"/review/{application.pk}/#item-{review_item.pk}")
+
+
+@business
+@require_POST
+def finding(request, pk):
+    application = application_for(request.user, pk)
+    form = forms.FindingForm(request.POST)
+    if form.is_valid():
+        try:
+            value = services.parse_fact_value(form.cleaned_data["value"])
+            review = services.record_finding(application, fact=form.cleaned_data["fact"], value=value,
+                                             note=form.cleaned_data["note"], actor=request.user)
+            messages.success(request, f"已认定事实，引擎复核结论：{review.eligibility.get('outcome', '无法判断')}")
+        except REFUSALS as exc:
+            _refuse(request, exc)
+    else:
+        messages.error(request, "认定未保存：" + "；".join(e for errs in form.errors.values() for e in errs))
+    return _back(application)
+
+
+@business
+@require_POST
+def conclude(request, pk):
+    application = application_for(request.user, pk)
+    form = forms.ConcludeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.conclude_review(application.material_review, conclusion=form.cleaned_data["conclusion"],
+                                     comment=form.cleaned_data["comment"], actor=request.user)
+            messages.success(request, "已作出材料审核结论，并已通知申报单位")
+        except REFUSALS as exc:
+            _refuse(request, exc)
+    else:
+        messages.error(request, "请选择审核结论")
+    return _back(application)
+
+
+@business
+@require_POST
+def schedule(request, pk):
+    application = application_for(request.user, pk)
+    form = forms.ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.schedule_visit(application, actor=request.user, **form.cleaned_data)
+            messages.success(request, "已安排实地考察，并已通知申报单位")
+        except REFUSALS as exc:
+            _refuse(request, exc)
+    else:
+        messages.error(request, "考察未安排：" + "；".join(e for errs in form.errors.values() for e in errs))
+    return _back(application)
+
+
+@business
+@require_POST
+def record(request, pk):
+    visit = get_object_or_404(SiteVisit, pk=pk)
+    application = application_for(request.user, visit.application_id)
+    form = forms.VisitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_visit(visit, checks=form.checks(), findings=form.cleaned_data["findings"],
+                                  result=form.cleaned_data["result"], actor=request.user)
+            messages.success(request, "已保存考察记录")
+        except REFUSALS as exc:
+            _refuse(request, exc)
+    return _back(application)
+
+
+@business
+@require_POST
+def photo(request, pk):
+    visit = get_object_or_404(SiteVisit, pk=pk)
+    application = application_for(request.user, visit.application_id)
+    form = forms.PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_photo(visit, form.cleaned_data["photo"], caption=form.cleaned_data["caption"], actor=request.user)
+            messages.success(request, "照片已上传")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, "请选择照片")
+    return _back(application)
+
+
+@business
+def photo_file(request, pk):
+    item = get_object_or_404(SitePhoto.objects.select_related("visit"), pk=pk)
+    application_for(request.user, item.visit.application_id)
+    record_event("visit.photo_downloaded", obj=item.visit.application, actor=request.user, data={"photo": item.pk})
+    content_type = "image/png" if item.kind == "png" else "image/jpeg"
+    try:
+        return FileResponse(item.file.open("rb"), content_type=content_type)
+    except FileNotFoundError:
+        raise Http404("照片文件不存在") from None
+
+
+@business
+@require_POST
+def draw(request, pk):
+    application = application_for(request.user, pk)
+    form = forms.DrawForm(request.POST)
+    if form.is_valid():
+        try:
+            result = services.draw_for([application], actor=request.user, **form.cleaned_data)
+            messages.success(request, f"已随机抽取 {result.size} 位专家（随机种子 {result.seed}），排除 {len(result.excluded)} 位")
+        except REFUSALS as exc:
+            _refuse(request, exc)
+    else:
+        messages.error(request, "未抽取：" + "；".join(e for errs in form.errors.values() for e in errs))
+    return _back(application)
+
+
+@business
+@require_POST
+def group_draw(request, round_pk):
+    round_ = get_object_or_404(Round, pk=round_pk)
+    form = forms.DrawForm(request.POST)
+    ids = request.POST.getlist("applications")
+    applications = list(Application.objects.filter(round=round_, pk__in=ids))
+    if form.is_valid():
+        try:
+            result = services.draw_for(applications, actor=request.user, **form.cleaned_data)
+            messages.success(request, f"已为 {len(applications)} 份申报共同抽取 {result.size} 位专家（随机种子 {result.seed}）")
+        except REFUSALS as exc:
+            _refuse(request, exc)
+    else:
+        messages.error(request, "未抽取：" + "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("reviews:evaluation", round_.pk)
+
+
+@business
+@require_POST
+def finish_experts(request, pk):
+    application = application_for(request.user, pk)
+    try:
+        services.finish_expert_review(application, actor=request.user)
+        messages.success(request, "已开封专家评分，申报进入综合评议")
+    except REFUSALS as exc:
+        _refuse(request, exc)
+    return _back(application)
+
+
+@approver
+@require_POST
+def decide(request, pk):
+    application = application_for(request.user, pk)
+    form = forms.DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide(application, actor=request.user, **form.cleaned_data)
+            messages.success(request, "已保存评议决定（公布前不通知单位）")
+        except REFUSALS as exc:
+            _refuse(request, exc)
+    else:
+        messages.error(request, "评议决定未保存：" + "；".join(e for errs in form.errors.values() for e in errs))
+    nxt = request.POST.get("next", "")
+    return redirect(nxt) if nxt.startswith("/review/") else _back(application)
+
+
+@business
+def evaluation(request, round_pk):
+    round_ = get_object_or_404(Round, pk=round_pk)
+    rows = selectors.evaluation_rows(request.user, round_)
+    return render(request, "reviews/evaluation.html", {
+        "round": round_, "rows": rows, "draw_form": forms.DrawForm(initial={
+            "size": 3, "opens_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": timezone.localtime(timezone.now() + timezone.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")}),
+        "proposed": sum(1 for r in rows if r["application"].state == AppState.PROPOSED),
+        "notices": round_.notices.all(),
+    })
+
+
+@business
+def rubric(request, round_pk):
+    round_ = get_object_or_404(Round, pk=round_pk)
+    instance = round_.rubrics.filter(purpose="application").first() or Rubric(
+        round=round_, purpose="application", name=f"{round_.title} 专家评分表")
+    form = RubricForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_rubric(form.instance, form.cleaned_data["criteria_text"], actor=request.user)
+            messages.success(request, "评分表已保存")
+            return redirect("reviews:evaluation", round_.pk)
+        except ScoringError as exc:
+            form.add_error(None, str(exc))
+    return render(request, "reviews/rubric.html", {"round": round_, "form": form,
+                                                   "locked": bool(instance.pk) and instance.is_locked()})
