@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("masterstudio.core.urls")),
     path("accounts/", include("masterstudio.accounts.urls")),
+    path("", include("masterstudio.catalog.urls")),
     path("unit/", include("masterstudio.units.urls")),
     path("applications/", include("masterstudio.applications.urls")),
     path("review/", include("masterstudio.reviews.urls")),

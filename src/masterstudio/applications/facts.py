@@ -124,14 +124,15 @@ def build_input(application: Application, *, findings: dict[str, Any] | None = N
     return data
 
 
-def evaluate(engine_input: dict) -> dict:
-    """Ask the engine. Returns its answer, or ``{"error": {...}}`` when the question cannot be
-    answered as asked (the contract's error object, e.g. an unknown occupation code)."""
-    from masterstudio.policy.errors import PolicyInputError
+def evaluate(engine_input: dict, *, policy_version: str | None = None) -> dict:
+    """Ask the engine under the round's policy version. Returns its answer, or
+    ``{"error": {...}}`` when the question cannot be answered as asked (the contract's error
+    object, e.g. an unknown occupation code)."""
     from masterstudio.policy.eligibility import evaluate as engine_evaluate
+    from masterstudio.policy.errors import PolicyInputError
 
     try:
-        return engine_evaluate(engine_input)
+        return engine_evaluate(engine_input, params=policy_version or None)
     except PolicyInputError as exc:
         return exc.to_dict()
 
@@ -139,7 +140,7 @@ def evaluate(engine_input: dict) -> dict:
 def precheck(application: Application, *, findings: dict[str, Any] | None = None) -> tuple[dict, dict]:
     """(engine input, engine answer) for the application as it stands."""
     engine_input = build_input(application, findings=findings)
-    return engine_input, evaluate(engine_input)
+    return engine_input, evaluate(engine_input, policy_version=application.round.policy_version)
 
 
 def submission_blockers(result: dict) -> list[str]:

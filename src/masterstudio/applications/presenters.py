@@ -69,6 +69,7 @@ def precheck_view(result: dict | None) -> dict:
         "missing": [FACT_LABELS.get(p, p) for p in result.get("missing_facts", [])],
         "blockers": app_facts.submission_blockers(result),
         "interpretations": result.get("interpretations", []),
+        "notes": result.get("notes", []),
         "policy": result.get("policy", {}),
     }
 

@@ -79,17 +79,14 @@ def draft_querydict(application: Application) -> QueryDict:
 
 
 def material_items(application: Application) -> list[dict]:
-    """The items a unit uploads for: Art. 4 evidence, then the Art. 9 items of the route
-    (``required_materials`` of the engine's answer; the route's 9.x clauses until it has one)."""
-    from masterstudio.policy import clauses
+    """The items a unit uploads for: Art. 4 evidence, then the Art. 9 items of the route chosen
+    in the wizard, as the engine lists them."""
+    from masterstudio.policy.eligibility import required_materials
 
-    items = [{"clause": k, "title": v, "required": False} for k, v in EVIDENCE_ITEMS.items()]
-    required = (application.precheck or {}).get("required_materials")
-    if not required:
-        prefix = "9.2." if application.route == "unlisted" else "9.1."
-        required = [{"clause": c.id, "title": c.title} for c in clauses.measures().clauses()
-                    if c.id.startswith(prefix)]
-    items += [{"clause": m["clause"], "title": m["title"], "required": True} for m in required]
+    items = [{"clause": k, "title": v, "required": False, "note": ""} for k, v in EVIDENCE_ITEMS.items()]
+    direct = bool((application.precheck or {}).get("direct_recognition"))
+    items += [{"clause": m["clause"], "title": m["title"], "required": True, "note": m.get("note", "")}
+              for m in required_materials(application.route, direct)]
     return items
 
 

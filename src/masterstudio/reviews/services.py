@@ -98,22 +98,38 @@ def _sync_items(review: MaterialReview, result: dict) -> None:
             item.save(update_fields=["title", "engine_result", "engine_message", "position"])
 
 
-def start_review(application: Application, *, actor) -> MaterialReview:
-    """submitted → material review; the checklist comes from the engine's answer."""
-    with transaction.atomic():
-        APPLICATION_MACHINE.apply(application, AppState.MATERIAL_REVIEW, actor=actor,
-                                  after_commit=[notify_unit("application_review_started")])
-        review, created = MaterialReview.objects.get_or_create(application=application,
-                                                               defaults={"started_by": actor})
-        if not created:  # resubmitted after a supplement request: review again what was asked for
-            review.rounds += 1
-            review.conclusion, review.comment, review.concluded_at, review.concluded_by = "", "", None, None
-            review.started_at, review.started_by = timezone.now(), actor
-            review.items.filter(result=ItemResult.SUPPLEMENT).update(result="", comment="")
-        review.eligibility = reevaluate(application)
-        review.save()
-        _sync_items(review, review.eligibility)
+def ensure_review(application: Application, *, actor=None) -> MaterialReview | None:
+    """The application's material review, created (with its checklist) on first need — also
+    when the review was started from the applications pages."""
+    review = getattr(application, "material_review", None)
+    if application.state != AppState.MATERIAL_REVIEW:
+        return review
+    if review is None or review.concluded_at is not None:
+        with transaction.atomic():
+            review, created = MaterialReview.objects.get_or_create(application=application,
+                                                                   defaults={"started_by": actor})
+            if not created:  # resubmitted after a supplement request: review again what was asked for
+                review.rounds += 1
+                review.conclusion, review.comment, review.concluded_at, review.concluded_by = "", "", None, None
+                review.started_at, review.started_by = timezone.now(), actor
+                review.items.filter(result=ItemResult.SUPPLEMENT).update(result="", comment="")
+            review.eligibility = reevaluate(application)
+            review.save()
+            _sync_items(review, review.eligibility)
     return review
+
+
+def start_review(application: Application, *, actor) -> MaterialReview:
+    """submitted → material review (through the applications service, which notifies the unit);
+    the checklist comes from the engine's answer."""
+    from masterstudio.applications.services import ApplyError, start_material_review
+
+    with transaction.atomic():
+        try:
+            application = start_material_review(application.pk, actor=actor)
+        except ApplyError as exc:
+            raise ReviewError(str(exc)) from exc
+        return ensure_review(application, actor=actor)
 
 
 def _review_open(review: MaterialReview) -> None:
@@ -197,7 +213,7 @@ def conclude_review(review: MaterialReview, *, conclusion: str, comment: str, ac
         reason = "；".join(f"{i.title}：{i.comment}" for i in asked)
         if comment:
             reason = f"{comment}。{reason}"
-        target, after = AppState.SUPPLEMENT, "application_supplement"
+        target, after = AppState.SUPPLEMENT, ""
     elif conclusion == ItemResult.FAIL:
         failed = [i for i in items if i.result == ItemResult.FAIL]
         if not failed and review.eligibility.get("outcome") != "ineligible":
@@ -209,18 +225,20 @@ def conclude_review(review: MaterialReview, *, conclusion: str, comment: str, ac
     else:
         raise ReviewError("请选择审核结论")
     with transaction.atomic():
-        APPLICATION_MACHINE.apply(application, target, actor=actor, reason=reason,
-                                  data={"review_round": review.rounds}, after_commit=[notify_unit(after)])
+        if target == AppState.SUPPLEMENT:
+            from masterstudio.applications.services import ApplyError, return_for_supplement
+
+            try:  # the applications service records the request per item and tells the unit
+                return_for_supplement(application.pk, actor=actor, comment=comment,
+                                      items={i.clause: f"{i.title}：{i.comment}" for i in asked})
+            except ApplyError as exc:
+                raise ReviewError(str(exc)) from exc
+        else:
+            APPLICATION_MACHINE.apply(application, target, actor=actor, reason=reason,
+                                      data={"review_round": review.rounds}, after_commit=[notify_unit(after)])
         review.conclusion, review.comment = conclusion, comment
         review.concluded_by, review.concluded_at = actor, timezone.now()
         review.save(update_fields=["conclusion", "comment", "concluded_by", "concluded_at"])
-        if target == AppState.SUPPLEMENT:
-            from masterstudio.applications.models import SupplementRequest
-
-            SupplementRequest.objects.create(
-                application=application, version=application.version, comment=comment, created_by=actor,
-                items=[{"item": i.clause, "title": i.title, "comment": i.comment} for i in asked],
-            )
     return review
 
 

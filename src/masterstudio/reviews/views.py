@@ -17,7 +17,7 @@ from masterstudio.experts.models import Rubric
 from masterstudio.experts.selectors import panel_results
 from masterstudio.experts.services import ScoringError, panels_of, save_rubric
 from masterstudio.reviews import forms, selectors, services
-from masterstudio.reviews.models import ReviewItem, SitePhoto, SiteVisit
+from masterstudio.reviews.models import ItemResult, Outcome, ReviewItem, SitePhoto, SiteVisit
 
 business = duty_required("reviewer", "approver")
 approver = duty_required("approver")
@@ -43,7 +43,7 @@ def queue(request):
 @business
 def detail(request, pk):
     application = application_for(request.user, pk)
-    review = getattr(application, "material_review", None)
+    review = services.ensure_review(application, actor=request.user)
     items = list(review.items.select_related("updated_by")) if review else []
     panel = panels_of(application).select_related("rubric").first()
     assignments = list(panel.assignments.select_related("expert")) if panel else []
@@ -64,7 +64,10 @@ def detail(request, pk):
         "finding_form": forms.FindingForm(),
         "conclude_form": forms.ConcludeForm(),
         "schedule_form": forms.ScheduleForm(),
-        "visit_form_class": forms.VisitForm,
+        "result_choices": ItemResult.choices,
+        "conclusion_choices": [(ItemResult.PASS, "通过，进入实地考察"), (ItemResult.SUPPLEMENT, "退回补正"),
+                               (ItemResult.FAIL, "不通过")],
+        "outcome_choices": Outcome.choices,
         "photo_form": forms.PhotoForm(),
         "draw_form": forms.DrawForm(initial={"size": 3, "opens_at": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M"),
                                              "closes_at": timezone.localtime(now + timezone.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")}),

@@ -1,0 +1,51 @@
+"""The Django side's one door to the policy engine.
+
+The engine is pure Python and knows nothing of the database; this module hands it what staff
+have entered: holiday arrangements of years the chinesecalendar package does not know, and
+occupations published after the 2022 大典 edition. Every page, command and API endpoint asks the
+engine through :func:`ask` (or the helpers below), so they all answer alike.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from masterstudio.catalog.models import CalendarYear, Occupation
+from masterstudio.policy import occupations as engine_occupations
+from masterstudio.policy import workdays as engine_workdays
+
+
+def calendar_overrides() -> dict[int, dict[str, list[str]]]:
+    return {row.year: {"holidays": row.holidays, "workdays": row.workdays}
+            for row in CalendarYear.objects.only("year", "holidays", "workdays")}
+
+
+def extra_occupations() -> list[dict[str, Any]]:
+    entries = []
+    for row in Occupation.objects.all():
+        aliases = [a.strip() for a in row.aliases.replace("，", "、").replace(",", "、").split("、") if a.strip()]
+        entries.append({"code": row.code, "name": row.name, "marks": row.marks, "aliases": aliases,
+                        "source": row.source})
+    return entries
+
+
+def catalogue(*, include_extra: bool = True):
+    base = engine_occupations.load_catalogue()
+    if not include_extra:
+        return base
+    extra = extra_occupations()
+    return base.with_extra(extra) if extra else base
+
+
+def calendar():
+    return engine_workdays.calendar_for(calendar_overrides())
+
+
+def ask(name: str, payload: Any, *, params=None) -> dict:
+    """Ask the engine one of the contract's questions with the platform's own facts added.
+
+    Raises ``masterstudio.policy.errors.PolicyInputError`` for a question it cannot answer.
+    """
+    from masterstudio.policy import calculator
+
+    return calculator.run(name, payload, params=params, calendar_overrides=calendar_overrides() or None,
+                          extra_occupations=extra_occupations() or None)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from masterstudio.catalog import views
+
+app_name = "catalog"
+urlpatterns = [
+    path("occupations/search/", views.occupation_search, name="occupation_search"),
+    path("manage/catalog/occupations/", views.occupations, name="occupations"),
+    path("manage/catalog/calendar/", views.calendar, name="calendar"),
+    path("manage/catalog/calendar/<int:year>/", views.calendar_edit, name="calendar_edit"),
+]

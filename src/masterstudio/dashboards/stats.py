@@ -1,0 +1,175 @@
+"""The figures the bureau's leadership reads (issue 7, item 6). Each function runs a fixed number of
+aggregate queries, whatever the number of rows (tests/dashboards checks the query count)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import Count, F, Min, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from masterstudio.funding.models import Disbursement, Grant, GrantState
+from masterstudio.studios.models import LIVE_STATES, Studio, StudioState
+
+MAJOR_GROUPS = {
+    "1": "第一大类 党政机关、群众团体和社会组织、企事业单位负责人",
+    "2": "第二大类 专业技术人员",
+    "3": "第三大类 办事人员和有关人员",
+    "4": "第四大类 社会生产服务和生活服务人员",
+    "5": "第五大类 农、林、牧、渔业生产及辅助人员",
+    "6": "第六大类 生产制造及有关人员",
+    "7": "第七大类 军人",
+    "8": "第八大类 不便分类的其他从业人员",
+}
+UNLISTED = "未列入大典的新职业（第2条）"
+
+
+def _group(code: str) -> str:
+    head = (code or "").split("-")[0]
+    return MAJOR_GROUPS.get(head, UNLISTED) if code else UNLISTED
+
+
+def studios_overview() -> dict:
+    by_state = {label: 0 for _, label in StudioState.choices}
+    for row in Studio.objects.values("state").annotate(n=Count("id")).order_by():
+        by_state[StudioState(row["state"]).label] = row["n"]
+    by_group: dict[str, int] = defaultdict(int)
+    for row in Studio.objects.filter(state__in=LIVE_STATES).values("occupation_code").annotate(n=Count("id")).order_by():
+        by_group[_group(row["occupation_code"])] += row["n"]
+    by_year = {row["y"]: row["n"] for row in Studio.objects.annotate(y=ExtractYear("recognized_on"))
+               .values("y").annotate(n=Count("id")).order_by("y")}
+    return {"by_state": by_state, "by_group": dict(sorted(by_group.items())), "by_year": by_year}
+
+
+def applications_by_round() -> dict:
+    if not apps.is_installed("masterstudio.applications"):
+        return {"rounds": [], "states": {}}
+    from masterstudio.applications.models import Application, AppState
+
+    rounds: dict[str, dict[str, int]] = {}
+    for row in Application.objects.values("round__year", "round__title", "state").annotate(n=Count("id")).order_by(
+            "round__year", "round__title"):
+        key = f"{row['round__year']} {row['round__title']}"
+        rounds.setdefault(key, {})[AppState(row["state"]).label] = row["n"]
+    states = sorted({s for counts in rounds.values() for s in counts})
+    return {"rounds": list(rounds), "states": {s: [rounds[r].get(s, 0) for r in rounds] for s in states}}
+
+
+def grants_by_year() -> dict:
+    approved: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for row in (Grant.objects.exclude(state=GrantState.CANCELLED).annotate(y=ExtractYear("dated_on"))
+                .values("y", "clause").annotate(total=Sum("amount")).order_by()):
+        approved[row["y"]][row["clause"]] += row["total"]
+    disbursed = {row["y"]: row["total"] for row in Disbursement.objects.annotate(y=ExtractYear("paid_on"))
+                 .values("y").annotate(total=Sum("amount")).order_by()}
+    recovered = {row["y"]: row["total"] for row in Grant.objects.filter(state=GrantState.RECOVERED)
+                 .annotate(y=ExtractYear("closed_on")).values("y").annotate(total=Sum("amount")).order_by()}
+    years = sorted(set(approved) | set(disbursed) | set(recovered))
+    clauses = sorted({c for per in approved.values() for c in per})
+    totals = Grant.objects.values("state").annotate(total=Sum("amount"), n=Count("id")).order_by()
+    return {
+        "years": years,
+        "approved_by_clause": {c: [str(approved[y].get(c, Decimal(0))) for y in years] for c in clauses},
+        "disbursed": [str(disbursed.get(y, Decimal(0))) for y in years],
+        "recovered": [str(recovered.get(y, Decimal(0))) for y in years],
+        "by_state": {GrantState(r["state"]).label: {"amount": str(r["total"]), "count": r["n"]} for r in totals},
+        "to_recover": Grant.objects.filter(state=GrantState.DISBURSED, recovery_required=True).count(),
+    }
+
+
+def fulfilment_days() -> dict:
+    """兑现周期: days from the end of the public notice (or, for a studio without one, its recognition
+    date) to the day its initial grant was paid in full."""
+    rows = (Grant.objects.filter(kind="initial", state__in=[GrantState.DISBURSED, GrantState.RECOVERED],
+                                 imported=False)
+            .annotate(paid_on=Min("disbursements__paid_on"), recognised=F("studio__recognized_on"))
+            .values("disbursed_on", "recognised", "studio__application_id"))
+    notice_end = {}
+    if apps.is_installed("masterstudio.notices"):
+        from masterstudio.notices.models import NoticeEntry
+
+        ids = [r["studio__application_id"] for r in rows if r["studio__application_id"]]
+        notice_end = dict(NoticeEntry.objects.filter(application_id__in=ids).values_list("application_id", "notice__ends_on"))
+    days = []
+    for row in rows:
+        start = notice_end.get(row["studio__application_id"]) or row["recognised"]
+        if row["disbursed_on"] and start:
+            days.append((row["disbursed_on"] - start).days)
+    return {"count": len(days), "average": round(sum(days) / len(days), 1) if days else None,
+            "max": max(days) if days else None}
+
+
+def assessment_grades() -> dict | None:
+    """Grade distribution of the annual assessment (Art. 12), when the assessment model exists."""
+    for label in ("assessments", "studios"):
+        try:
+            model = apps.get_model(label, "Assessment")
+        except LookupError:
+            continue
+        field = next((f.name for f in model._meta.fields if f.name in ("grade", "result")), None)
+        year_field = next((f.name for f in model._meta.fields if f.name == "year"), None)
+        if field is None:
+            return None
+        counts: dict = defaultdict(dict)
+        values = [year_field, field] if year_field else [field]
+        for row in model.objects.exclude(**{field: ""}).values(*values).annotate(n=Count("pk")).order_by():
+            counts[row.get(year_field, "全部")][str(row[field])] = row["n"]
+        return dict(counts)
+    return None
+
+
+def upcoming_deadlines(now=None) -> list[dict]:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    horizon = today + timedelta(days=60)
+    items: list[dict] = []
+    if apps.is_installed("masterstudio.applications"):
+        from masterstudio.applications.models import Round
+
+        for r in Round.objects.filter(closes_at__gte=now, closes_at__date__lte=horizon).order_by("closes_at"):
+            items.append({"on": timezone.localdate(r.closes_at), "what": f"申报截止：{r.title}", "clause": "8"})
+    if apps.is_installed("masterstudio.notices"):
+        from masterstudio.notices.models import Notice
+
+        for n in Notice.objects.filter(ends_on__gte=today, ends_on__lte=horizon).order_by("ends_on"):
+            items.append({"on": n.ends_on, "what": f"公示期满：{n.title}", "clause": "10"})
+    from masterstudio.evaluations.models import Evaluation
+
+    for e in Evaluation.objects.filter(revoked_at__isnull=True, access_until__gte=now,
+                                       access_until__date__lte=horizon).select_related("evaluator"):
+        items.append({"on": timezone.localdate(e.access_until), "what": f"第三方评估授权到期：{e.title}", "clause": "18"})
+    from masterstudio.activities.models import Activity
+
+    for a in Activity.objects.filter(state="published", signup_deadline__gte=now, signup_deadline__date__lte=horizon):
+        items.append({"on": timezone.localdate(a.signup_deadline), "what": f"活动报名截止：{a.title}", "clause": "17"})
+    waiting = Grant.objects.filter(state=GrantState.APPROVED).aggregate(n=Count("id"), oldest=Min("dated_on"))
+    if waiting["n"]:
+        items.append({"on": waiting["oldest"], "what": f"{waiting['n']} 笔已核定资金待拨付（最早核定于该日）", "clause": "14"})
+    from masterstudio.policy import params
+
+    pset = params.load()
+    summary_day = pset.get("annual_summary_deadline", today) if "annual_summary_deadline" in pset.names() else None
+    if summary_day is not None:
+        month, day = (summary_day if isinstance(summary_day, tuple) else (12, 15))
+        due = today.replace(month=month, day=day)
+        if today <= due <= horizon:
+            items.append({"on": due, "what": "年度工作总结报送截止", "clause": "11"})
+    valid_until = pset.valid_until
+    if today <= valid_until:
+        items.append({"on": valid_until, "what": "《办法》有效期截止，此后不再核定新的资助与认定", "clause": "20"})
+    return sorted(items, key=lambda i: i["on"])
+
+
+def public_figures() -> dict:
+    """Published figures for the public page: counts only, no personal data."""
+    live = Studio.objects.filter(state__in=LIVE_STATES)
+    by_year = {row["y"]: row["n"] for row in live.annotate(y=ExtractYear("recognized_on")).values("y")
+               .annotate(n=Count("id")).order_by("y")}
+    by_group: dict[str, int] = defaultdict(int)
+    for row in live.values("occupation_code").annotate(n=Count("id")).order_by():
+        by_group[_group(row["occupation_code"])] += row["n"]
+    return {"studios": live.count(), "occupations": live.values("occupation_name").distinct().count(),
+            "units": live.values("unit").distinct().count(), "by_year": by_year, "by_group": dict(by_group)}

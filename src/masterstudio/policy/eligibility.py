@@ -1,0 +1,1040 @@
+"""Eligibility of an application (申报资格自测与预审): Art. 4, 5 or 6, 7 and 20 of the Measures.
+
+Each check answers ``pass``, ``fail``, ``unknown`` (a fact is missing or needs expert judgement) or
+``waived`` (Art. 5(一)(二) under 直接认定), cites its clause, states the facts and parameter values
+it read in a Chinese sentence that says what to fix, and lists the input facts that would settle it.
+
+Checks, in order (contract): 4.1–4.5; 5.1–5.3 (plus 5.d1–5.d3 for each honour held) when the
+occupation is listed in the 大典, 6.1–6.3 when it is not; 7.1, then 7.2 (head office) or 7.3
+(branch); 20. Outcome: ``ineligible`` if any check fails, else ``undetermined`` if any is unknown,
+else ``eligible``.
+
+Behaviour after the validity date (Art. 20): eligibility is a screening answer, not a recognition,
+so it is always answered; check 20 then fails (outcome ``ineligible``) and says that a newer policy
+version must be loaded first (interpretation 10). ``policy_expired`` is reserved for questions whose
+answer would be a new grant (see ``funding``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Mapping
+
+from . import inputs, skills
+from .clauses import label as clause_label
+from .clauses import measures
+from .dates import add_years, whole_months_between
+from .errors import IDENTITY_MISMATCH, PolicyInputError
+from .identity import normalize_credit_code, normalize_id_number, validate_credit_code, validate_id_number
+from .occupations import CODE_PATTERN, MAJOR_GROUP_NAMES, Catalogue, Occupation, load_catalogue
+from .params import ParameterSet, resolve
+from .registry import rule
+from .retirement import Retirement, category_for, retirement
+
+PASS, FAIL, UNKNOWN, WAIVED = "pass", "fail", "unknown", "waived"
+
+UNIT_KINDS = {
+    "enterprise": "企业",
+    "institution": "事业单位",
+    "social_group": "社会团体",
+    "industry_org": "行业组织",
+    "other": "其他",
+}
+GENDERS = {"male": "男", "female": "女"}
+SKILL_LEVELS = {level.code: level.full_label for level in skills.LEVELS}
+HONORS = {
+    "china_skill_award": "中华技能大奖",
+    "national_technical_expert": "全国技术能手",
+    "state_council_allowance": "享受国务院政府特殊津贴",
+    "beijing_outstanding_contribution": "北京市有突出贡献的高技能人才",
+    "beijing_technician_allowance": "享受北京市政府技师特殊津贴",
+    "worldskills_beijing_expert_or_coach": "代表北京市在世界技能大赛项目中获奖的专家组长、教练组长、主教练",
+    "intangible_heritage_inheritor": "非物质遗产传承人",
+    "time_honored_craftsman": "老字号工匠",
+}
+HONOR_PARAMETERS = (
+    ("5.d1", "direct_recognition_honors_1"),
+    ("5.d2", "direct_recognition_honors_2"),
+    ("5.d3", "direct_recognition_honors_3"),
+)
+
+
+# -- the facts, typed ----------------------------------------------------------------------------
+@dataclass(slots=True)
+class Unit:
+    name: str | None
+    credit_code: str | None
+    kind: str | None
+    in_etown: bool | None
+    lawful_operation: bool | None
+    has_talent_pipeline: bool | None
+    has_talent_systems: bool | None
+    has_stable_funding: bool | None
+    has_facilities: bool | None
+    has_management_rules: bool | None
+    branch: str | None
+
+
+@dataclass(slots=True)
+class Leader:
+    name: str | None
+    id_number: str | None
+    birth_date: date | None
+    gender: str | None
+    original_retirement_age: int | None
+    employed: bool | None
+    frontline: bool | None
+    frontline_years: Decimal | None
+    occupation_code: str | None
+    occupation_name: str | None
+    occupation: Occupation | None
+    skill_level: str | None
+    honors: tuple[str, ...]
+    practical_mastery: bool | None
+
+
+@dataclass(slots=True)
+class Member:
+    name: str | None
+    id_number: str | None
+    formal_employee: bool | None
+
+
+@dataclass(slots=True)
+class Studio:
+    leader_id_number: str | None
+    leader_name: str | None
+    credit_code: str | None
+    branch: str | None
+    occupation_code: str | None
+    occupation_name: str | None
+
+
+@dataclass(slots=True)
+class Application:
+    as_of: date
+    unit: Unit
+    leader: Leader
+    team: list[Member] | None
+    existing_studios: list[Studio] | None
+    notes: list[str]
+
+    @property
+    def route(self) -> str:
+        return route_of(self.leader)
+
+
+@rule("2.2")
+def route_of(leader: Leader) -> str:
+    """第二条第二款 未列入《中华人民共和国职业分类大典》内的新职业（工种），可依据本办法申请设立技能大师
+    工作室。
+
+    ``listed`` (Art. 5, materials 9(一)) when the leader's occupation has a catalogue code;
+    ``unlisted`` (Art. 6, materials 9(二)) when the code is null and a name is given.
+    """
+    return "listed" if leader.occupation_code else "unlisted"
+
+
+# -- reading the input ---------------------------------------------------------------------------
+def parse_application(payload: Any, catalogue: Catalogue) -> Application:
+    """Validate the contract's eligibility input; raise ``PolicyInputError`` naming the field."""
+    root = inputs.root_object(payload, "资格计算")
+    as_of = inputs.req_date(root, "as_of", "", "申报截止日（as_of，YYYY-MM-DD）")
+    notes: list[str] = []
+
+    raw_unit = inputs.opt_object(root, "unit", "")
+    credit_code = inputs.opt_str(raw_unit, "credit_code", "unit", max_length=40)
+    if credit_code is not None:
+        checked = validate_credit_code(credit_code)
+        if not checked.valid:
+            raise inputs.fail("unit.credit_code", f"统一社会信用代码无效：{checked.reason}；请核对营业执照上的18位代码")
+        credit_code = normalize_credit_code(credit_code)
+    unit = Unit(
+        name=inputs.opt_str(raw_unit, "name", "unit"),
+        credit_code=credit_code,
+        kind=inputs.opt_enum(raw_unit, "kind", "unit", UNIT_KINDS),
+        in_etown=inputs.opt_bool(raw_unit, "in_etown", "unit"),
+        lawful_operation=inputs.opt_bool(raw_unit, "lawful_operation", "unit"),
+        has_talent_pipeline=inputs.opt_bool(raw_unit, "has_talent_pipeline", "unit"),
+        has_talent_systems=inputs.opt_bool(raw_unit, "has_talent_systems", "unit"),
+        has_stable_funding=inputs.opt_bool(raw_unit, "has_stable_funding", "unit"),
+        has_facilities=inputs.opt_bool(raw_unit, "has_facilities", "unit"),
+        has_management_rules=inputs.opt_bool(raw_unit, "has_management_rules", "unit"),
+        branch=inputs.opt_str(raw_unit, "branch", "unit"),
+    )
+
+    leader = _parse_leader(inputs.opt_object(root, "leader", ""), as_of, catalogue, notes)
+
+    team = None
+    raw_team = inputs.opt_list(root, "team", "")
+    if raw_team is not None:
+        team = []
+        for index, item in enumerate(raw_team):
+            path = f"team.{index}"
+            member = inputs.item_object(item, path)
+            team.append(
+                Member(
+                    name=inputs.opt_str(member, "name", path),
+                    id_number=_opt_id_number(member, "id_number", path),
+                    formal_employee=inputs.opt_bool(member, "formal_employee", path),
+                )
+            )
+
+    studios = None
+    raw_studios = inputs.opt_list(root, "existing_studios", "")
+    if raw_studios is not None:
+        studios = []
+        for index, item in enumerate(raw_studios):
+            path = f"existing_studios.{index}"
+            entry = inputs.item_object(item, path)
+            studio_code = inputs.opt_str(entry, "credit_code", path, max_length=40)
+            if studio_code is not None:
+                checked = validate_credit_code(studio_code)
+                if not checked.valid:
+                    raise inputs.fail(f"{path}.credit_code", f"统一社会信用代码无效：{checked.reason}；请核对")
+                studio_code = normalize_credit_code(studio_code)
+            occupation_code = inputs.opt_str(entry, "occupation_code", path, max_length=20)
+            if occupation_code is not None and not CODE_PATTERN.match(occupation_code):
+                raise inputs.fail(
+                    f"{path}.occupation_code", "职业编码格式应为“大类-中类-小类-细类”，如 6-18-01-02"
+                )
+            studios.append(
+                Studio(
+                    leader_id_number=_opt_id_number(entry, "leader_id_number", path),
+                    leader_name=inputs.opt_str(entry, "leader_name", path),
+                    credit_code=studio_code,
+                    branch=inputs.opt_str(entry, "branch", path),
+                    occupation_code=occupation_code,
+                    occupation_name=inputs.opt_str(entry, "occupation_name", path),
+                )
+            )
+    return Application(as_of, unit, leader, team, studios, notes)
+
+
+def _opt_id_number(obj: Mapping, key: str, path: str) -> str | None:
+    value = inputs.opt_str(obj, key, path, max_length=30)
+    if value is None:
+        return None
+    checked = validate_id_number(value)
+    if not checked.valid:
+        raise inputs.fail(inputs.join(path, key), f"身份证号无效：{checked.reason}；请核对18位居民身份证号")
+    return normalize_id_number(value)
+
+
+def _parse_leader(raw: Mapping | None, as_of: date, catalogue: Catalogue, notes: list[str]) -> Leader:
+    path = "leader"
+    id_number = _opt_id_number(raw, "id_number", path) if raw is not None else None
+    birth_date = inputs.opt_date(raw, "birth_date", path)
+    gender = inputs.opt_enum(raw, "gender", path, GENDERS)
+    if id_number is not None:
+        facts = validate_id_number(id_number).facts
+        if birth_date is not None and birth_date != facts["birth_date"]:
+            raise PolicyInputError(
+                IDENTITY_MISMATCH,
+                "leader.birth_date",
+                f"身份证号中的出生日期为 {facts['birth_date'].isoformat()}，与填写的出生日期 {birth_date.isoformat()} 不一致；"
+                f"请核对身份证号或出生日期",
+            )
+        if gender is not None and gender != facts["gender"]:
+            raise PolicyInputError(
+                IDENTITY_MISMATCH,
+                "leader.gender",
+                f"身份证号显示性别为{GENDERS[facts['gender']]}，与填写的性别（{GENDERS[gender]}）不一致；请核对身份证号或性别",
+            )
+        birth_date, gender = facts["birth_date"], facts["gender"]
+    if birth_date is not None and birth_date >= as_of:
+        raise inputs.fail("leader.birth_date", f"出生日期 {birth_date.isoformat()} 不早于申报截止日 {as_of.isoformat()}，请核对")
+
+    original_age = None
+    if gender != "male":
+        original_age = inputs.opt_int(raw, "original_retirement_age", path, minimum=0, maximum=100)
+        if original_age is not None and original_age not in (50, 55):
+            raise inputs.fail(
+                "leader.original_retirement_age",
+                "女职工的原法定退休年龄只能是 50 或 55（周岁）；男职工无需填写",
+            )
+
+    occupation_code = inputs.opt_str(raw, "occupation_code", path, max_length=20)
+    occupation_name = inputs.opt_str(raw, "occupation_name", path)
+    occupation = None
+    if occupation_code is not None:
+        occupation = catalogue.require(occupation_code, "leader.occupation_code")
+        if occupation_name is not None and occupation_name != occupation.name:
+            notes.append(
+                f"填写的职业名称“{occupation_name}”与职业编码 {occupation.code} 的大典名称“{occupation.name}”不一致，"
+                f"以编码为准；如编码有误请更正"
+            )
+    elif occupation_name is None:
+        raise inputs.fail(
+            "leader.occupation_code",
+            "请填写领办人从事职业的大典编码（leader.occupation_code，如 6-18-01-01）；"
+            "未列入大典的新职业请将编码置空并填写 leader.occupation_name",
+        )
+    else:
+        same_name = catalogue.find_by_name(occupation_name)
+        if same_name:
+            listed = "、".join(entry.label for entry in same_name)
+            notes.append(
+                f"职业名称“{occupation_name}”与职业目录中的 {listed} 同名；如属该职业，应填写编码并按第五条（大典内职业）申报"
+            )
+
+    skill_level = inputs.opt_enum(raw, "skill_level", path, SKILL_LEVELS)
+
+    honors: list[str] = []
+    raw_honors = inputs.opt_list(raw, "honors", path)
+    for index, item in enumerate(raw_honors or ()):
+        if not isinstance(item, str) or item not in HONORS:
+            listed = "、".join(f"{code}（{name}）" for code, name in HONORS.items())
+            raise inputs.fail(f"leader.honors.{index}", f"leader.honors.{index} 应为以下之一：{listed}；收到 {item!r}")
+        if item not in honors:
+            honors.append(item)
+
+    return Leader(
+        name=inputs.opt_str(raw, "name", path),
+        id_number=id_number,
+        birth_date=birth_date,
+        gender=gender,
+        original_retirement_age=original_age,
+        employed=inputs.opt_bool(raw, "employed", path),
+        frontline=inputs.opt_bool(raw, "frontline", path),
+        frontline_years=inputs.opt_number(raw, "frontline_years", path, minimum=Decimal(0), maximum=Decimal(80)),
+        occupation_code=occupation_code,
+        occupation_name=occupation_name,
+        occupation=occupation,
+        skill_level=skill_level,
+        honors=tuple(honors),
+        practical_mastery=inputs.opt_bool(raw, "practical_mastery", path),
+    )
+
+
+# -- small helpers -------------------------------------------------------------------------------
+def _check(clause: str, result: str, message: str, facts: dict, missing: list[str] | None = None,
+           interpretations: tuple[str, ...] = ()) -> dict:
+    return {
+        "clause": clause,
+        "result": result,
+        "message": message,
+        "facts": facts,
+        "missing_facts": missing or [],
+        "interpretations": list(interpretations),
+    }
+
+
+def _combine(results: list[str]) -> str:
+    if FAIL in results:
+        return FAIL
+    if UNKNOWN in results:
+        return UNKNOWN
+    return PASS
+
+
+def _years_text(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _declared(clause: str, items: list[tuple[str, bool | None, str]], requirement: str) -> dict:
+    """A check over declared yes/no facts: ``items`` = (dotted path, value, what it means)."""
+    fails = [what for _, value, what in items if value is False]
+    unknown = [(path, what) for path, value, what in items if value is None]
+    facts = {path.split(".", 1)[1]: value for path, value, _ in items}
+    where = clause_label(clause)
+    if fails:
+        return _check(
+            clause, FAIL,
+            f"单位未具备：{'；'.join(fails)}，不符合{where}（{requirement}）；请先建立或完善后再申报",
+            facts,
+        )
+    if unknown:
+        missing = [path for path, _ in unknown]
+        return _check(
+            clause, UNKNOWN,
+            f"尚未填写单位是否具备：{'；'.join(what for _, what in unknown)}（{'、'.join(missing)}）；"
+            f"{where}要求{requirement}",
+            facts, missing,
+        )
+    return _check(clause, PASS, f"单位具备：{'；'.join(what for _, _, what in items)}（{where}）", facts)
+
+
+def _same_person(id_a: str | None, name_a: str | None, id_b: str | None, name_b: str | None) -> bool | None:
+    """Identity rule of the contract: ID numbers when both sides have one, else names."""
+    if id_a and id_b:
+        return id_a == id_b
+    if name_a and name_b:
+        return name_a == name_b
+    return None
+
+
+def _norm_branch(branch: str | None) -> str | None:
+    return "".join(branch.split()).casefold() if branch else None
+
+
+# -- Art. 4: the unit ----------------------------------------------------------------------------
+@rule("4.1", "2.1")
+def check_4_1(app: Application, params: ParameterSet) -> dict:
+    """第4条（1）遵守国家和北京市有关法律、法规、规章及行业规范。在经开区范围内依法经营的企事业单位、
+    社会团体及行业组织；（第二条第一款：工作室设在亦庄新城范围内的企事业单位）"""
+    unit = app.unit
+    allowed = params.get("eligible_unit_kinds", app.as_of)
+    allowed_text = "、".join(UNIT_KINDS[k] for k in allowed)
+    facts = {"kind": unit.kind, "in_etown": unit.in_etown, "lawful_operation": unit.lawful_operation}
+    fails, unknown, passes, missing = [], [], [], []
+    if unit.kind is None:
+        unknown.append("单位类型")
+        missing.append("unit.kind")
+    elif unit.kind not in allowed:
+        fails.append(f"单位类型为“{UNIT_KINDS[unit.kind]}”，不属于{allowed_text}")
+    else:
+        passes.append(f"单位类型为{UNIT_KINDS[unit.kind]}")
+    if unit.in_etown is None:
+        unknown.append("是否在经开区范围内")
+        missing.append("unit.in_etown")
+    elif not unit.in_etown:
+        fails.append("单位不在经开区范围内")
+    else:
+        passes.append("位于经开区范围内")
+    if unit.lawful_operation is None:
+        unknown.append("是否依法经营")
+        missing.append("unit.lawful_operation")
+    elif not unit.lawful_operation:
+        fails.append("单位未依法经营（或未遵守有关法律、法规、规章及行业规范）")
+    else:
+        passes.append("依法经营")
+    requirement = f"在经开区范围内依法经营的{allowed_text}"
+    if fails:
+        return _check("4.1", FAIL, f"{'；'.join(fails)}，不符合第4条第（1）项（{requirement}）", facts)
+    if unknown:
+        return _check(
+            "4.1", UNKNOWN, f"尚未填写{'、'.join(unknown)}（{'、'.join(missing)}）；第4条第（1）项要求{requirement}",
+            facts, missing,
+        )
+    return _check("4.1", PASS, f"{'，'.join(passes)}（第4条第（1）项）", facts)
+
+
+@rule("4.2")
+def check_4_2(app: Application, params: ParameterSet) -> dict:
+    """第4条（2）除有符合条件的领办人以外，还拥有相关职业、岗位技能人才梯队；"""
+    return _declared(
+        "4.2",
+        [("unit.has_talent_pipeline", app.unit.has_talent_pipeline, "领办人以外的相关职业、岗位技能人才梯队")],
+        "除领办人外还拥有相关职业、岗位技能人才梯队",
+    )
+
+
+@rule("4.3")
+def check_4_3(app: Application, params: ParameterSet) -> dict:
+    """第4条（3）建立了较为完善的技能人才培养、评价、选拔、使用和激励制度；"""
+    return _declared(
+        "4.3",
+        [("unit.has_talent_systems", app.unit.has_talent_systems, "较为完善的技能人才培养、评价、选拔、使用和激励制度")],
+        "建立较为完善的技能人才培养、评价、选拔、使用和激励制度",
+    )
+
+
+@rule("4.4")
+def check_4_4(app: Application, params: ParameterSet) -> dict:
+    """第4条（4）能为工作室提供稳定的资金支持以及包括场所、设备在内的必要工作条件；有明确的工作室管理
+    制度、工作职责、目标任务；"""
+    unit = app.unit
+    return _declared(
+        "4.4",
+        [
+            ("unit.has_stable_funding", unit.has_stable_funding, "为工作室提供稳定的资金支持"),
+            ("unit.has_facilities", unit.has_facilities, "包括场所、设备在内的必要工作条件"),
+            ("unit.has_management_rules", unit.has_management_rules, "明确的工作室管理制度、工作职责、目标任务"),
+        ],
+        "提供稳定资金、场所设备等必要工作条件，并有明确的管理制度、工作职责、目标任务",
+    )
+
+
+@rule("4.5")
+def check_4_5(app: Application, params: ParameterSet) -> dict:
+    """第4条（5）除领办人外，应为工作室配备一支由3名以上正式员工组成的技术技能人才团队，成员可以是
+    技能人才或专业技术人才。"""
+    minimum = params.get("team_min_size", app.as_of)
+    rule_text = f"第4条第（5）项：{minimum}名以上，含本数"
+    if app.team is None:
+        return _check(
+            "4.5", UNKNOWN,
+            f"尚未填写团队成员（team）；领办人以外须有 {minimum} 名以上正式员工（{rule_text}）",
+            {"team_min_size": minimum}, ["team"],
+        )
+    leader = app.leader
+    counted: list[Member] = []
+    unsure: list[tuple[int, Member]] = []
+    leader_listed = duplicates = 0
+    for index, member in enumerate(app.team):
+        if _same_person(member.id_number, member.name, leader.id_number, leader.name):
+            leader_listed += 1
+            continue
+        if any(_same_person(member.id_number, member.name, other.id_number, other.name) for other in counted):
+            duplicates += 1
+            continue
+        if member.formal_employee is True:
+            counted.append(member)
+        elif member.formal_employee is None:
+            unsure.append((index, member))
+    formal = len(counted)
+    facts = {
+        "formal_members": formal,
+        "undetermined_members": len(unsure),
+        "team_min_size": minimum,
+        "leader_listed_in_team": leader_listed > 0,
+        "duplicate_members": duplicates,
+    }
+    remarks = []
+    if leader_listed:
+        remarks.append("名单中的领办人本人不计入")
+    if duplicates:
+        remarks.append(f"重复列出的 {duplicates} 人只计一次")
+    remark = f"（{'；'.join(remarks)}）" if remarks else ""
+    if formal >= minimum:
+        return _check("4.5", PASS, f"团队正式员工 {formal} 人，达到 {minimum} 人（{rule_text}）{remark}", facts)
+    if formal + len(unsure) >= minimum:
+        missing = [f"team.{index}.formal_employee" for index, _ in unsure]
+        return _check(
+            "4.5", UNKNOWN,
+            f"团队已确认正式员工 {formal} 人，另有 {len(unsure)} 人未填写是否为正式员工（{'、'.join(missing)}）；"
+            f"须达到 {minimum} 人（{rule_text}）{remark}",
+            facts, missing,
+        )
+    return _check(
+        "4.5", FAIL,
+        f"团队正式员工 {formal} 人，少于 {minimum} 人（{rule_text}）{remark}；"
+        f"请为工作室再配备 {minimum - formal} 名以上正式员工",
+        facts,
+    )
+
+
+# -- Art. 5: leader, occupation listed in the 大典 -------------------------------------------------
+@rule("5.1")
+def check_5_1(app: Application, params: ParameterSet) -> dict:
+    """第五条（一）长期在生产服务一线岗位工作；"""
+    leader = app.leader
+    facts = {"frontline": leader.frontline,
+             "frontline_years": _years_text(leader.frontline_years) if leader.frontline_years is not None else None}
+    years = f"（一线工作 {facts['frontline_years']} 年）" if leader.frontline_years is not None else ""
+    if leader.frontline is None:
+        return _check(
+            "5.1", UNKNOWN,
+            "尚未填写领办人是否长期在生产服务一线岗位工作（leader.frontline）；第五条第（一）项要求长期在生产服务一线岗位工作",
+            facts, ["leader.frontline"],
+        )
+    if not leader.frontline:
+        return _check(
+            "5.1", FAIL,
+            f"领办人不在生产服务一线岗位工作{years}，不符合第五条第（一）项（长期在生产服务一线岗位工作）；"
+            f"可另选长期在一线工作的领办人，或核对是否符合直接认定条件",
+            facts,
+        )
+    return _check("5.1", PASS, f"领办人长期在生产服务一线岗位工作{years}（第五条第（一）项）", facts)
+
+
+@rule("5.2")
+def check_5_2(app: Application, params: ParameterSet) -> dict:
+    """第五条（二）所从事的职业（工种）在《中华人民共和国职业分类大典》内的技能类职业（工种），且具有
+    技师及以上国家职业资格或技能等级证书；"""
+    leader = app.leader
+    occupation = leader.occupation
+    assert occupation is not None
+    groups = params.get("skill_type_major_groups", app.as_of)
+    minimum = params.get("min_skill_level", app.as_of)
+    skill_type = occupation.major_group in groups
+    groups_text = "、".join(str(g) for g in groups)
+    facts = {
+        "occupation_code": occupation.code,
+        "occupation_name": occupation.name,
+        "major_group": occupation.major_group,
+        "skill_type": skill_type,
+        "skill_type_major_groups": list(groups),
+        "skill_level": leader.skill_level,
+        "min_skill_level": minimum,
+    }
+    interpretation = ("skill_type_major_groups",)
+    group_text = f"大典第{occupation.major_group}大类（{MAJOR_GROUP_NAMES[occupation.major_group]}）"
+    minimum_text = skills.label(minimum)
+    if not skill_type:
+        return _check(
+            "5.2", FAIL,
+            f"职业 {occupation.label} 属{group_text}，不是技能类职业（解释口径8：第{groups_text}大类为技能类），"
+            f"不符合第五条第（二）项；领办人应从事大典内的技能类职业（工种）",
+            facts, interpretations=interpretation,
+        )
+    occupation_text = f"职业 {occupation.label} 属{group_text}，为技能类职业"
+    if leader.skill_level is None:
+        return _check(
+            "5.2", UNKNOWN,
+            f"{occupation_text}；尚未填写领办人职业技能等级（leader.skill_level），第五条第（二）项要求{minimum_text}及以上",
+            facts, ["leader.skill_level"], interpretation,
+        )
+    level_text = skills.label(leader.skill_level)
+    if not skills.at_least(leader.skill_level, minimum):
+        return _check(
+            "5.2", FAIL,
+            f"{occupation_text}；领办人职业技能等级为{level_text}，低于{minimum_text}，不符合第五条第（二）项"
+            f"（技师及以上国家职业资格或技能等级证书）；取得{minimum_text}及以上证书后方可申报，或核对是否符合直接认定条件",
+            facts, interpretations=interpretation,
+        )
+    return _check(
+        "5.2", PASS,
+        f"{occupation_text}；领办人职业技能等级为{level_text}，达到{minimum_text}及以上（第五条第（二）项）",
+        facts, interpretations=interpretation,
+    )
+
+
+@rule("5.3", "6.3")
+def check_employment_and_retirement(app: Application, params: ParameterSet, clause: str) -> dict:
+    """第五条（三）在职在聘，距法定退休年龄2年以上（含2年）。
+    第六条（三）在职在岗，距法定退休年龄2年以上（含2年）。
+
+    Reference date: the round's closing date, ``as_of`` (interpretation 1). "2年以上（含2年）":
+    as_of + 2 years (month-end clamped) must not be later than the statutory retirement date.
+    """
+    leader = app.leader
+    where = clause_label(clause)
+    status = "在职在聘" if clause == "5.3" else "在职在岗"
+    years = params.get("retirement_min_years", app.as_of)
+    results, sentences, missing = [], [], []
+    facts: dict[str, Any] = {"employed": leader.employed, "reference_date": app.as_of.isoformat(),
+                             "retirement_min_years": years}
+    interpretations: tuple[str, ...] = ()
+
+    category = category_for(leader.gender, leader.original_retirement_age) if leader.gender else None
+    if leader.birth_date is None or leader.gender is None:
+        absent = [p for p, v in (("leader.birth_date", leader.birth_date), ("leader.gender", leader.gender)) if v is None]
+        missing.extend(absent)
+        results.append(UNKNOWN)
+        sentences.append(f"缺少{'、'.join(absent)}，无法计算法定退休日期（也可填写 leader.id_number）")
+    elif category is None:
+        missing.append("leader.original_retirement_age")
+        results.append(UNKNOWN)
+        sentences.append("领办人为女职工，须填写原法定退休年龄（50 或 55 周岁，leader.original_retirement_age）才能计算法定退休日期")
+    else:
+        outcome: Retirement = retirement(leader.birth_date, category)
+        latest_start = add_years(app.as_of, years)
+        facts.update({
+            "retirement_date": outcome.retirement_date.isoformat(),
+            "retirement_age": {"years": outcome.age_years, "months": outcome.age_months},
+            "retirement_category": category.code,
+            "earliest_allowed_retirement_date": latest_start.isoformat(),
+        })
+        interpretations = ("reference_date",)
+        retire = outcome.retirement_date.isoformat()
+        if outcome.retirement_date <= app.as_of:
+            results.append(FAIL)
+            sentences.append(
+                f"法定退休日期 {retire}，不晚于申报截止日 {app.as_of.isoformat()}，领办人已达到法定退休年龄，"
+                f"不符合{where}（距法定退休年龄{years}年以上，含{years}年）"
+            )
+        else:
+            months = whole_months_between(app.as_of, outcome.retirement_date)
+            span = f"距申报截止日 {months // 12} 年 {months % 12} 个月"
+            facts["months_to_retirement"] = months
+            if outcome.retirement_date >= latest_start:
+                results.append(PASS)
+                sentences.append(f"法定退休日期 {retire}，{span}，满足{years}年以上（含{years}年）")
+            else:
+                results.append(FAIL)
+                sentences.append(
+                    f"法定退休日期 {retire}，{span}，不足{years}年（须法定退休日期不早于 {latest_start.isoformat()}），"
+                    f"不符合{where}；请另选距法定退休年龄{years}年以上的领办人"
+                )
+    if leader.employed is None:
+        missing.append("leader.employed")
+        results.append(UNKNOWN)
+        sentences.append(f"尚未填写领办人是否{status}（leader.employed）")
+    elif not leader.employed:
+        results.append(FAIL)
+        sentences.append(f"领办人不是{status}人员，不符合{where}（须{status}）")
+    else:
+        sentences.append(f"领办人{status}")
+    result = _combine(results)
+    suffix = f"（{where}）" if result == PASS else ("" if result == FAIL else f"；{where}要求{status}、距法定退休年龄{years}年以上（含{years}年）")
+    return _check(clause, result, "；".join(sentences) + suffix, facts, missing, interpretations)
+
+
+@rule("5.d1", "5.d2", "5.d3")
+def direct_recognition_checks(app: Application, params: ParameterSet) -> list[dict]:
+    """第五条 符合以下条件可直接认定为经开区技能大师工作室领办人：
+    （1）获得北京市“中华技能大奖”“全国技术能手”“享受国务院政府特殊津贴”“北京市有突出贡献的高技能
+    人才”“享受北京市政府技师特殊津贴”；（2）代表北京市在世界技能大赛项目中获奖的“专家组长、教练
+    组长、主教练”；（3）“非物质遗产传承人”“老字号工匠”等称号的优秀高技能人才。
+
+    One ``pass`` check per clause whose honours the leader holds; none when no honour is held
+    (holding no honour is not a failure: the ordinary conditions 5.1–5.3 apply).
+    """
+    checks = []
+    waives = params.get("direct_recognition_waives", app.as_of)
+    waived_text = "、".join(clause_label(c) for c in waives)
+    for clause, parameter in HONOR_PARAMETERS:
+        listed = params.get(parameter, app.as_of)
+        held = [honor for honor in app.leader.honors if honor in listed]
+        if not held:
+            continue
+        names = "、".join(f"“{HONORS[h]}”" for h in held)
+        checks.append(_check(
+            clause, PASS,
+            f"领办人获得{names}，符合{clause_label(clause)}，可直接认定为领办人；{waived_text}不再适用（解释口径2）",
+            {"honors": held},
+            interpretations=("direct_recognition_waives",),
+        ))
+    return checks
+
+
+# -- Art. 6: leader, occupation not listed ---------------------------------------------------------
+@rule("6.1")
+def check_6_1(app: Application, params: ParameterSet) -> dict:
+    """第六条（一）在生产服务一线岗位工作三年以上；"""
+    leader = app.leader
+    minimum = params.get("unlisted_frontline_min_years", app.as_of)
+    years = leader.frontline_years
+    facts = {"frontline": leader.frontline, "frontline_years": _years_text(years) if years is not None else None,
+             "unlisted_frontline_min_years": minimum}
+    rule_text = f"第六条第（一）项：在生产服务一线岗位工作{minimum}年以上，含本数"
+    results, sentences, missing = [], [], []
+    if years is None:
+        results.append(UNKNOWN)
+        missing.append("leader.frontline_years")
+        sentences.append("尚未填写领办人在生产服务一线岗位工作的年数（leader.frontline_years）")
+    elif years < minimum:
+        results.append(FAIL)
+        sentences.append(f"领办人在生产服务一线岗位工作 {_years_text(years)} 年，不足 {minimum} 年")
+    else:
+        results.append(PASS)
+        sentences.append(f"领办人在生产服务一线岗位工作 {_years_text(years)} 年，达到 {minimum} 年")
+    if leader.frontline is None:
+        results.append(UNKNOWN)
+        missing.append("leader.frontline")
+        sentences.append("尚未填写领办人目前是否在生产服务一线岗位工作（leader.frontline）")
+    elif not leader.frontline:
+        results.append(FAIL)
+        sentences.append("领办人目前不在生产服务一线岗位工作")
+    result = _combine(results)
+    tail = {PASS: f"（{rule_text}）", FAIL: f"，不符合{rule_text}", UNKNOWN: f"（{rule_text}）"}[result]
+    return _check("6.1", result, "；".join(sentences) + tail, facts, missing)
+
+
+@rule("6.2")
+def check_6_2(app: Application, params: ParameterSet) -> dict:
+    """第六条（二）拥有较为丰富的实操经验，熟练掌握所从事岗位的技艺方法；
+
+    An expert judgement (interpretation 3): undetermined until an expert or staff member records it.
+    """
+    value = app.leader.practical_mastery
+    facts = {"practical_mastery": value, "judgement": params.get("practical_mastery_judgement", app.as_of)}
+    if value is None:
+        return _check(
+            "6.2", UNKNOWN,
+            "“拥有较为丰富的实操经验，熟练掌握所从事岗位的技艺方法”须由评审专家判断（解释口径3），"
+            "待专家或工作人员记录结论（leader.practical_mastery）；申报时请提交技艺水平或实操经验证明材料（第九条第（二）项第1目）",
+            facts, ["leader.practical_mastery"], ("practical_mastery_judgement",),
+        )
+    if not value:
+        return _check(
+            "6.2", FAIL,
+            "经专家或工作人员认定，领办人的实操经验和技艺方法尚未达到第六条第（二）项（较为丰富的实操经验，熟练掌握所从事岗位的技艺方法）",
+            facts,
+        )
+    return _check(
+        "6.2", PASS,
+        "经专家或工作人员认定，领办人拥有较为丰富的实操经验，熟练掌握所从事岗位的技艺方法（第六条第（二）项）",
+        facts,
+    )
+
+
+# -- Art. 7: one studio per leader / unit × occupation / branch × occupation ------------------------
+@rule("7.1")
+def check_7_1(app: Application, params: ParameterSet) -> dict:
+    """第七条 同一领办人只能领办一个经开区技能大师工作室
+
+    Identity: the ID number when both sides have one, else the name.
+    """
+    leader = app.leader
+    if app.existing_studios is None:
+        return _check(
+            "7.1", UNKNOWN,
+            "尚未提供已有工作室名单（existing_studios），无法核对领办人是否已领办其他工作室；同一领办人只能领办一个工作室（第七条）",
+            {}, ["existing_studios"],
+        )
+    if not leader.id_number and not leader.name:
+        return _check(
+            "7.1", UNKNOWN,
+            "尚未填写领办人姓名或身份证号（leader.name、leader.id_number），无法核对是否已领办其他工作室（第七条）",
+            {"existing_studios": len(app.existing_studios)}, ["leader.name"],
+        )
+    matches, undecided = [], []
+    for index, studio in enumerate(app.existing_studios):
+        same = _same_person(leader.id_number, leader.name, studio.leader_id_number, studio.leader_name)
+        if same is True:
+            matches.append((index, studio))
+        elif same is None:
+            undecided.append(index)
+    basis = "身份证号" if leader.id_number else "姓名"
+    facts = {"existing_studios": len(app.existing_studios), "matched": [i for i, _ in matches]}
+    if matches:
+        index, studio = matches[0]
+        by = "身份证号" if leader.id_number and studio.leader_id_number else "姓名"
+        where = _studio_text(studio)
+        return _check(
+            "7.1", FAIL,
+            f"领办人（按{by}比对）已领办工作室（{where}），同一领办人只能领办一个经开区技能大师工作室（第七条）；请另选领办人",
+            facts,
+        )
+    if undecided:
+        missing = ["leader.name"] if leader.name is None else ["leader.id_number"]
+        return _check(
+            "7.1", UNKNOWN,
+            f"已有工作室第 {'、'.join(str(i) for i in undecided)} 项与本领办人没有共同的比对信息（身份证号或姓名），"
+            f"无法核对（第七条）；请补充领办人的{'姓名' if leader.name is None else '身份证号'}",
+            facts, missing,
+        )
+    return _check(
+        "7.1", PASS,
+        f"已按{basis}核对 {len(app.existing_studios)} 个已有工作室，领办人未领办其他工作室（第七条）",
+        facts,
+    )
+
+
+def _studio_text(studio: Studio) -> str:
+    parts = []
+    if studio.credit_code:
+        parts.append(f"统一社会信用代码 {studio.credit_code}")
+    parts.append(f"分厂/分公司“{studio.branch}”" if studio.branch else "单位本部")
+    if studio.occupation_code or studio.occupation_name:
+        parts.append(f"职业 {studio.occupation_code or ''}{' ' if studio.occupation_code and studio.occupation_name else ''}{studio.occupation_name or ''}")
+    return "，".join(parts)
+
+
+def _same_occupation(app: Application, studio: Studio, catalogue: Catalogue) -> bool | None:
+    leader = app.leader
+    if leader.occupation_code and studio.occupation_code:
+        return leader.occupation_code == studio.occupation_code
+    mine = leader.occupation.name if leader.occupation else leader.occupation_name
+    theirs = studio.occupation_name
+    if theirs is None and studio.occupation_code:
+        entry = catalogue.get(studio.occupation_code)
+        theirs = entry.name if entry else None
+    if mine and theirs:
+        return mine == theirs
+    return None
+
+
+@rule("7.2", "7.3")
+def check_unit_scope(app: Application, params: ParameterSet, catalogue: Catalogue) -> dict:
+    """第七条 同一单位相同职业（工种）只能建立一个工作室；在本区拥有多个分厂、分公司的单位，每个分厂、
+    分公司相同职业（工种）只能建立一个工作室。
+
+    7.2 when the application is filed by the head office (``unit.branch`` null), 7.3 when by a branch.
+    Scope key (interpretation 9): (credit code, branch or none, occupation); the head office and each
+    branch are separate scopes unless ``studio_scope_key`` is ``unit_occupation``.
+    """
+    unit = app.unit
+    clause = "7.3" if unit.branch else "7.2"
+    scope_rule = params.get("studio_scope_key", app.as_of)
+    mine_branch = _norm_branch(unit.branch)
+    scope_text = f"分厂/分公司“{unit.branch}”" if unit.branch else "单位本部"
+    occupation_text = app.leader.occupation.label if app.leader.occupation else f"“{app.leader.occupation_name}”"
+    requirement = (
+        "每个分厂、分公司相同职业（工种）只能建立一个工作室" if clause == "7.3" else "同一单位相同职业（工种）只能建立一个工作室"
+    )
+    facts: dict[str, Any] = {"credit_code": unit.credit_code, "branch": unit.branch, "scope_key": scope_rule}
+    if app.existing_studios is None:
+        return _check(
+            clause, UNKNOWN,
+            f"尚未提供已有工作室名单（existing_studios），无法核对{requirement}（第七条）",
+            facts, ["existing_studios"],
+        )
+    facts["existing_studios"] = len(app.existing_studios)
+    conflicts, undecided, other_scope, missing = [], [], [], []
+    for index, studio in enumerate(app.existing_studios):
+        if unit.credit_code and studio.credit_code:
+            same_unit: bool | None = unit.credit_code == studio.credit_code
+        else:
+            same_unit = None
+        if same_unit is False:
+            continue
+        same_occupation = _same_occupation(app, studio, catalogue)
+        if same_occupation is False:
+            continue
+        same_scope = scope_rule == "unit_occupation" or _norm_branch(studio.branch) == mine_branch
+        if same_unit is None or same_occupation is None:
+            if same_scope:
+                undecided.append(index)
+                if same_unit is None:
+                    missing.append("unit.credit_code" if not unit.credit_code else f"existing_studios.{index}.credit_code")
+                if same_occupation is None:
+                    missing.append(f"existing_studios.{index}.occupation_code")
+            continue
+        if same_scope:
+            conflicts.append(studio)
+        else:
+            other_scope.append(studio)
+    facts["conflicts"] = len(conflicts)
+    if conflicts:
+        return _check(
+            clause, FAIL,
+            f"{scope_text}已有相同职业（{occupation_text}）的工作室（{_studio_text(conflicts[0])}），{requirement}"
+            f"（{clause_label(clause)}）；请核对职业或申报单位",
+            facts,
+        )
+    if undecided:
+        missing = list(dict.fromkeys(missing))
+        return _check(
+            clause, UNKNOWN,
+            f"已有工作室第 {'、'.join(str(i) for i in undecided)} 项缺少统一社会信用代码或职业，无法判断是否与本申报同一范围、"
+            f"同一职业（{'、'.join(missing)}）；{requirement}（第七条）",
+            facts, missing,
+        )
+    if other_scope:
+        names = "、".join(f"“{s.branch}”" if s.branch else "单位本部" for s in other_scope)
+        return _check(
+            clause, PASS,
+            f"本单位{names}已有相同职业（{occupation_text}）的工作室，但单位本部与各分厂、分公司为不同范围（解释口径9），"
+            f"{scope_text}尚无该职业工作室（{clause_label(clause)}）",
+            facts, interpretations=("studio_scope_key",),
+        )
+    return _check(
+        clause, PASS,
+        f"已核对 {len(app.existing_studios)} 个已有工作室，{scope_text}尚无相同职业（{occupation_text}）的工作室（{clause_label(clause)}）",
+        facts,
+    )
+
+
+# -- Art. 20: validity -----------------------------------------------------------------------------
+@rule("20")
+def check_20(app: Application, params: ParameterSet) -> dict:
+    """第二十条 本办法自印发之日起试行，有效期截止2027年1月10日……"""
+    until = params.valid_until
+    facts = {"as_of": app.as_of.isoformat(), "valid_until": until.isoformat()}
+    if app.as_of > until:
+        return _check(
+            "20", FAIL,
+            f"申报截止日 {app.as_of.isoformat()} 晚于本办法有效期截止日 {until.isoformat()}（第二十条），"
+            f"本版办法下不再认定工作室（解释口径10）；请待社会事业局加载新版政策参数后再评估",
+            facts, interpretations=("validity_cutoff",),
+        )
+    return _check(
+        "20", PASS,
+        f"申报截止日 {app.as_of.isoformat()} 在本办法有效期内（截止 {until.isoformat()}，第二十条）",
+        facts,
+    )
+
+
+# -- Art. 9: materials ------------------------------------------------------------------------------
+@rule("9.1.1", "9.1.2", "9.1.3", "9.1.4", "9.2.1", "9.2.2", "9.2.3", "9.2.4")
+def required_materials(route: str, direct_recognition: bool = False) -> list[dict]:
+    """第九条 申报经开区技能大师工作室需提交以下材料：
+    （一）领办人从事职业（工种）列入大典的：1.领办人国家职业资格或技能等级证书等证明材料；2.工作室各项
+    配套制度；3.场所、设备等工作条件情况说明或照片；4.重点项目建设情况、获奖证书复印件、获得的国家专利
+    或主要创新发明等材料。
+    （二）未列入大典的：1.领办人职位职级情况、技艺水平或实操经验等证明材料；2–4 同上。
+    """
+    prefix = "9.1." if route == "listed" else "9.2."
+    items = []
+    for number in range(1, 5):
+        clause = measures().clause(f"{prefix}{number}")
+        item = {"clause": clause.id, "title": clause.title}
+        if direct_recognition and clause.id == "9.1.1":
+            item["note"] = "直接认定的，同时提交荣誉称号证明材料"
+        items.append(item)
+    return items
+
+
+# -- the whole evaluation --------------------------------------------------------------------------
+INTERPRETATION_ORDER = (
+    "reference_date",
+    "direct_recognition_waives",
+    "practical_mastery_judgement",
+    "public_notice_counting",
+    "annual_summary_deadline",
+    "funding_cycle_years",
+    "award_frequency",
+    "skill_type_major_groups",
+    "studio_scope_key",
+    "validity_cutoff",
+)
+
+
+def evaluate_application(app: Application, params: ParameterSet, catalogue: Catalogue) -> dict:
+    checks = [check_4_1(app, params), check_4_2(app, params), check_4_3(app, params), check_4_4(app, params),
+              check_4_5(app, params)]
+    direct = False
+    notes = list(app.notes)
+    if app.route == "listed":
+        honours = direct_recognition_checks(app, params)
+        direct = bool(honours)
+        waives = params.get("direct_recognition_waives", app.as_of) if direct else ()
+        first_honour = honours[0]["clause"] if honours else None
+        for clause, build in (("5.1", lambda: check_5_1(app, params)), ("5.2", lambda: check_5_2(app, params)),
+                              ("5.3", lambda: check_employment_and_retirement(app, params, "5.3"))):
+            if clause in waives:
+                checks.append(_check(
+                    clause, WAIVED,
+                    f"领办人符合{clause_label(first_honour)}，可直接认定，{clause_label(clause)}不再适用（解释口径2）",
+                    {"direct_recognition": first_honour},
+                    interpretations=("direct_recognition_waives",),
+                ))
+            else:
+                checks.append(build())
+        checks.extend(honours)
+    else:
+        checks.extend([check_6_1(app, params), check_6_2(app, params),
+                       check_employment_and_retirement(app, params, "6.3")])
+        if app.leader.honors:
+            notes.append("直接认定（第五条）只适用于职业列入大典的领办人；本申报职业未列入大典，按第六条条件判断，所填荣誉可作为第九条第（二）项第1目的证明材料")
+    checks.append(check_7_1(app, params))
+    checks.append(check_unit_scope(app, params, catalogue))
+    checks.append(check_20(app, params))
+
+    failed = sorted({c["clause"] for c in checks if c["result"] == FAIL})
+    unknown = sorted({c["clause"] for c in checks if c["result"] == UNKNOWN})
+    outcome = "ineligible" if failed else ("undetermined" if unknown else "eligible")
+    missing = list(dict.fromkeys(path for c in checks for path in c["missing_facts"]))
+    used = {name for c in checks for name in c["interpretations"]}
+    return {
+        "outcome": outcome,
+        "route": app.route,
+        "direct_recognition": direct,
+        "checks": checks,
+        "failed_clauses": failed,
+        "unknown_clauses": unknown,
+        "missing_facts": missing,
+        "required_materials": required_materials(app.route, direct),
+        "interpretations": [name for name in INTERPRETATION_ORDER if name in used],
+        "policy": params.policy_info(),
+        "as_of": app.as_of.isoformat(),
+        "occupation": (
+            {"code": app.leader.occupation.code, "name": app.leader.occupation.name,
+             "major_group": app.leader.occupation.major_group, "marks": app.leader.occupation.marks}
+            if app.leader.occupation else {"code": None, "name": app.leader.occupation_name}
+        ),
+        "notes": notes,
+    }
+
+
+def evaluate(payload: Any, *, params: ParameterSet | str | None = None, catalogue: Catalogue | None = None) -> dict:
+    """The contract's ``eligibility`` answer for a JSON-like ``payload``."""
+    pset = resolve(params)
+    cat = catalogue if catalogue is not None else load_catalogue()
+    app = parse_application(payload, cat)
+    try:
+        pset.get("valid_until", app.as_of)
+    except PolicyInputError as error:  # an as_of before the parameters' first effective date
+        raise PolicyInputError(error.code, "as_of", error.message) from None
+    return evaluate_application(app, pset, cat)
+
+
+def results_by_clause(result: Mapping) -> dict[str, str]:
+    return {check["clause"]: check["result"] for check in result["checks"]}
+
+
+__all__ = [
+    "Application",
+    "evaluate",
+    "evaluate_application",
+    "parse_application",
+    "required_materials",
+    "results_by_clause",
+    "route_of",
+]
