@@ -1,8 +1,12 @@
 from django.urls import include, path
 
+from masterstudio.api.urls import api
+
 urlpatterns = [
     path("", include("masterstudio.core.urls")),
     path("accounts/", include("masterstudio.accounts.urls")),
+    path("api/", api.urls),
+    path("policy/check/", include("masterstudio.selfcheck.urls")),
     path("", include("masterstudio.catalog.urls")),
     path("unit/", include("masterstudio.units.urls")),
     path("applications/", include("masterstudio.applications.urls")),
@@ -10,6 +14,12 @@ urlpatterns = [
     path("experts/", include("masterstudio.experts.urls")),
     path("notices/", include("masterstudio.notices.urls")),
     path("studios/", include("masterstudio.studios.urls")),
+    path("funding/", include("masterstudio.funding.urls")),
+    path("ledger/", include("masterstudio.ledger.urls")),
+    path("activities/", include("masterstudio.activities.urls")),
+    path("evaluations/", include("masterstudio.evaluations.urls")),
+    path("dashboards/", include("masterstudio.dashboards.urls")),
+    path("data/", include("masterstudio.dataio.urls")),
 ]
 
 handler400 = "masterstudio.core.views.error_400"

@@ -17,9 +17,11 @@ SHANGHAI_CLOSE = datetime(2026, 6, 30, 17, 0)
 
 
 def make_round(*, year: int = 2026, title: str | None = None, open_now: bool = True, closes_at=None,
-               policy_version: str = "measures-2026-draft", **extra) -> Round:
+               opens_at=None, policy_version: str = "measures-2026-draft", **extra) -> Round:
     now = timezone.now()
-    if open_now:
+    if opens_at is not None:
+        opens, closes = opens_at, closes_at
+    elif open_now:
         opens, closes = now - timedelta(days=10), closes_at or now + timedelta(days=20)
     else:
         opens, closes = now - timedelta(days=40), closes_at or now - timedelta(days=1)

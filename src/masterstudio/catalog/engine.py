@@ -9,19 +9,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+from django.db.utils import OperationalError, ProgrammingError
+
 from masterstudio.catalog.models import CalendarYear, Occupation
 from masterstudio.policy import occupations as engine_occupations
 from masterstudio.policy import workdays as engine_workdays
 
 
 def calendar_overrides() -> dict[int, dict[str, list[str]]]:
-    return {row.year: {"holidays": row.holidays, "workdays": row.workdays}
-            for row in CalendarYear.objects.only("year", "holidays", "workdays")}
+    try:
+        with transaction.atomic():
+            return {row.year: {"holidays": row.holidays, "workdays": row.workdays}
+                    for row in CalendarYear.objects.only("year", "holidays", "workdays")}
+    except (OperationalError, ProgrammingError):
+        # The calculator also runs from a fresh checkout (manage.py policy) before migrate has
+        # created the staff tables: then staff have entered nothing yet.
+        return {}
 
 
 def extra_occupations() -> list[dict[str, Any]]:
+    try:
+        with transaction.atomic():
+            rows = list(Occupation.objects.all())
+    except (OperationalError, ProgrammingError):  # before migrate, as above
+        return []
     entries = []
-    for row in Occupation.objects.all():
+    for row in rows:
         aliases = [a.strip() for a in row.aliases.replace("，", "、").replace(",", "、").split("、") if a.strip()]
         entries.append({"code": row.code, "name": row.name, "marks": row.marks, "aliases": aliases,
                         "source": row.source})

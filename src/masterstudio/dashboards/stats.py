@@ -151,12 +151,10 @@ def upcoming_deadlines(now=None) -> list[dict]:
     from masterstudio.policy import params
 
     pset = params.load()
-    summary_day = pset.get("annual_summary_deadline", today) if "annual_summary_deadline" in pset.names() else None
-    if summary_day is not None:
-        month, day = (summary_day if isinstance(summary_day, tuple) else (12, 15))
-        due = today.replace(month=month, day=day)
-        if today <= due <= horizon:
-            items.append({"on": due, "what": "年度工作总结报送截止", "clause": "11"})
+    month, day = (int(part) for part in str(pset.get("annual_summary_deadline", today)).split("-"))
+    due = today.replace(month=month, day=day)
+    if today <= due <= horizon:
+        items.append({"on": due, "what": "年度工作总结报送截止（解释口径5）", "clause": "11"})
     valid_until = pset.valid_until
     if today <= valid_until:
         items.append({"on": valid_until, "what": "《办法》有效期截止，此后不再核定新的资助与认定", "clause": "20"})

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from masterstudio.applications.models import Application
+from masterstudio.experts import selectors
+from masterstudio.experts import services as scoring
+from masterstudio.experts.models import Assignment, Expert
+from masterstudio.reviews import services as reviews
+from tests.factories import make_unit
+from tests.factories import selecting as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def expert_stage(cast, unit_a):
+    application = f.submitted_application(unit_a, cast["unit_a"])
+    f.pass_material_review(application, cast["reviewer"])
+    f.pass_site_inspection(application, cast["reviewer"])
+    f.make_rubric(application.round)
+    experts = [f.make_expert(f"e{i}", name=f"专家{i}") for i in range(4)]
+    conflicted = f.make_expert("conflicted", name="同单位专家", employer=unit_a.name)
+    past = f.make_expert("former", name="前员工专家", past=[unit_a.credit_code])
+    related = f.make_expert("related", name="关联专家", relations=[unit_a.name])
+    other_field = f.make_expert("welder", name="焊工专家", fields=["6-19"])
+    return {"application": application, "experts": experts, "conflicted": conflicted, "past": past,
+            "related": related, "other_field": other_field}
+
+
+def test_draw_excludes_conflicts_and_other_fields_with_reasons(expert_stage, cast):
+    draw = f.draw_panel([expert_stage["application"]], cast["reviewer"], size=3, seed="s1")
+    excluded = {row["name"]: row["reasons"] for row in draw.excluded}
+    assert excluded["同单位专家"] == [f"利益冲突：与申报单位为同一单位（{expert_stage['application'].unit.name}）"]
+    assert "曾在申报单位任职" in excluded["前员工专家"][0]
+    assert "已申报与申报单位存在利害关系" in excluded["关联专家"][0]
+    assert excluded["焊工专家"] == ["专业领域与申报职业不符"]
+    chosen = set(Assignment.objects.values_list("expert__name", flat=True))
+    assert len(chosen) == 3 and chosen <= {"专家0", "专家1", "专家2", "专家3"}
+
+
+def test_draw_is_reproducible_from_its_record(expert_stage, cast):
+    draw = f.draw_panel([expert_stage["application"]], cast["reviewer"], size=3, seed="fixed-seed")
+    assert scoring.replay_draw(draw)
+    draw.chosen = [e.pk for e in expert_stage["experts"][:3]] if sorted(draw.chosen) != sorted(
+        e.pk for e in expert_stage["experts"][:3]) else [e.pk for e in expert_stage["experts"][1:]]
+    assert not scoring.replay_draw(draw)
+
+
+def test_draw_refuses_when_too_few_experts_qualify(expert_stage, cast):
+    with pytest.raises(reviews.ReviewError, match="仅 4 人，不足 5 人"):
+        f.draw_panel([expert_stage["application"]], cast["reviewer"], size=5)
+    assert not Assignment.objects.exists()
+
+
+def test_load_cap_excludes_busy_expert(expert_stage, cast):
+    Expert.objects.filter(name="专家0").update(max_per_year=1)
+    first = f.draw_panel([expert_stage["application"]], cast["reviewer"], size=4, seed="a")
+    assert len(first.chosen) == 4
+    other = f.submitted_application(make_unit("乙单位", "91110302MA01EFGH1Q"), cast["unit_b"],
+                                    expert_stage["application"].round, prefix="乙", seq_base=50)
+    f.pass_material_review(other, cast["reviewer"])
+    f.pass_site_inspection(other, cast["reviewer"])
+    with pytest.raises(reviews.ReviewError, match="仅 3 人"):
+        f.draw_panel([other], cast["reviewer"], size=4, seed="b")
+    second = f.draw_panel([other], cast["reviewer"], size=3, seed="b")
+    reasons = {row["name"]: row["reasons"] for row in second.excluded}
+    assert reasons["专家0"] == ["已达年度评审任务上限（1 项）"]
+
+
+def _seat(stage, cast):
+    f.draw_panel([stage["application"]], cast["reviewer"], size=3, seed="s")
+    return list(Assignment.objects.select_related("expert__user", "panel__rubric"))
+
+
+def test_expert_must_declare_before_scoring_and_conflict_recuses(expert_stage, cast):
+    first, second, _ = _seat(expert_stage, cast)
+    criteria = list(first.panel.rubric.criteria.all())
+    with pytest.raises(scoring.ScoringError, match="请先声明"):
+        scoring.save_scores(first, first.expert.user, {criteria[0].pk: ("20", "")}, final=False)
+    scoring.declare(second, second.expert.user, conflict=True, text="申报单位负责人是本人亲属")
+    second.refresh_from_db()
+    assert second.state == "recused"
+    with pytest.raises(scoring.ScoringError, match="已回避"):
+        scoring.save_scores(second, second.expert.user, {}, final=True)
+
+
+def test_scoring_refusals(expert_stage, cast):
+    first, second, _ = _seat(expert_stage, cast)
+    criteria = list(first.panel.rubric.criteria.all())
+    scoring.declare(first, first.expert.user, conflict=False)
+    with pytest.raises(scoring.ScoringError, match="不是分配给您的"):
+        scoring.save_scores(first, second.expert.user, {}, final=False)
+    with pytest.raises(scoring.ScoringValidation) as above:
+        scoring.save_scores(first, first.expert.user, {criteria[0].pk: ("31", "")}, final=False)
+    assert above.value.errors[criteria[0].pk] == "得分应在 0 到 30 之间"
+    raw = {c.pk: (p, "") for c, p in zip(criteria, ["10", "20", "20", "15"])}
+    with pytest.raises(scoring.ScoringValidation) as low:
+        scoring.save_scores(first, first.expert.user, raw, final=True)
+    assert "须填写评语" in low.value.errors[criteria[0].pk]
+    raw[criteria[0].pk] = ("10", "示范作用不足")
+    scoring.save_scores(first, first.expert.user, raw, final=True)
+    first.refresh_from_db()
+    assert first.state == "submitted" and str(first.total) == "65.00"
+    with pytest.raises(scoring.ScoringError, match="已提交"):
+        scoring.save_scores(first, first.expert.user, raw, final=True)
+
+
+def test_scoring_after_the_window_is_refused(expert_stage, cast):
+    first, *_ = _seat(expert_stage, cast)
+    scoring.declare(first, first.expert.user, conflict=False)
+    first.panel.__class__.objects.filter(pk=first.panel_id).update(
+        opens_at=timezone.now() - timedelta(days=5), closes_at=timezone.now() - timedelta(minutes=1))
+    first.panel.refresh_from_db()
+    with pytest.raises(scoring.ScoringError, match="已于 .* 截止"):
+        scoring.save_scores(first, first.expert.user, {}, final=False)
+
+
+def test_scores_stay_sealed_until_opened(expert_stage, cast):
+    assignments = _seat(expert_stage, cast)
+    f.score_all(expert_stage["application"], points=("25", "20", "20", "15"))
+    panel = assignments[0].panel
+    assert selectors.panel_results(panel) is None
+    mine = selectors.assignments_for(assignments[0].expert.user)
+    assert list(mine.values_list("pk", flat=True)) == [assignments[0].pk]
+    reviews.finish_expert_review(expert_stage["application"], actor=cast["reviewer"])
+    panel.refresh_from_db()
+    results = selectors.panel_results(panel)
+    assert str(results["summary"].value) == "80.00" and results["summary"].count == 3
+
+
+def test_panel_cannot_open_while_experts_are_still_scoring(expert_stage, cast):
+    assignments = _seat(expert_stage, cast)
+    a = assignments[0]
+    scoring.declare(a, a.expert.user, conflict=False)
+    raw = {c.pk: ("20", "") for c in a.panel.rubric.criteria.all()}
+    scoring.save_scores(a, a.expert.user, raw, final=True)
+    with pytest.raises(reviews.ReviewError, match="还有 2 位专家未提交评分"):
+        reviews.finish_expert_review(expert_stage["application"], actor=cast["reviewer"])
+    assert Application.objects.get(pk=expert_stage["application"].pk).state == "expert_review"
+
+
+def test_group_draw_seats_the_same_experts_on_every_panel(expert_stage, cast):
+    other = f.submitted_application(make_unit("乙单位", "91110302MA01EFGH1Q"), cast["unit_b"],
+                                    expert_stage["application"].round, prefix="乙", seq_base=50)
+    f.pass_material_review(other, cast["reviewer"])
+    f.pass_site_inspection(other, cast["reviewer"])
+    draw = f.draw_panel([expert_stage["application"], other], cast["reviewer"], size=3, seed="group")
+    seats = {}
+    for a in Assignment.objects.filter(draw=draw):
+        seats.setdefault(a.panel.object_id, set()).add(a.expert_id)
+    assert len(seats) == 2 and len(set(map(frozenset, seats.values()))) == 1
+
+
+def test_rubric_is_locked_once_scored(expert_stage, cast):
+    assignments = _seat(expert_stage, cast)
+    f.score_all(expert_stage["application"])
+    rubric = assignments[0].panel.rubric
+    with pytest.raises(scoring.ScoringError, match="不能再修改"):
+        scoring.save_rubric(rubric, [{"title": "新项", "max_points": 10, "weight": 1, "comment_below": None,
+                                      "description": ""}])
