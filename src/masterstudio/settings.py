@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "masterstudio.reviews",
     "masterstudio.experts",
     "masterstudio.notices",
+    "masterstudio.summaries",
+    "masterstudio.assessments",
+    "masterstudio.recoveries",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +145,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "zh-hans"
+FORMAT_MODULE_PATH = ["masterstudio.formats"]
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -24,6 +24,8 @@ def _submit_together(pairs):
             outcomes[index] = "ok"
         except services.ApplyError as exc:
             outcomes[index] = exc.messages
+        except Exception as exc:  # anything else is a failure of the test, reported with its type
+            outcomes[index] = f"{type(exc).__name__}: {exc}"
         finally:
             connections.close_all()
 
@@ -46,6 +48,7 @@ def test_two_concurrent_submissions_for_one_leader_let_exactly_one_through(cast,
     outcomes = _submit_together([(first.pk, cast["unit_a"]), (second.pk, second_user)])
     assert sorted(o == "ok" for o in outcomes) == [False, True], outcomes
     refused = next(o for o in outcomes if o != "ok")
+    assert isinstance(refused, list), refused
     assert any("第7" in m for m in refused), refused
     assert Application.objects.filter(state=AppState.SUBMITTED, leader=leader).count() == 1
 

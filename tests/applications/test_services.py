@@ -195,20 +195,36 @@ def test_art7_against_a_live_studio(cast, unit_a):
         services.submit(app.pk, actor=cast["unit_a"])
 
 
-def test_art7_database_constraint_catches_what_the_checks_did_not_see(cast, unit_a):
-    """Two drafts for the same leader both pass the pre-check while neither is submitted; the
-    second submission is refused by the partial unique constraint, with a clause-naming message."""
+def test_art7_submission_re_evaluates_a_stale_precheck(cast, unit_a):
+    """Two drafts for one leader both pass the pre-check while neither is submitted; submitting
+    the second re-evaluates against the register and refuses it on 7.1."""
     leader, team = make_people(unit_a)
     first = ready_application(unit_a, cast["unit_a"], leader=leader, team=team)
     second = ready_application(unit_a, cast["unit_a"], first.round, leader=leader, team=team,
                                occupation_code="6-18-01-02")
     assert first.precheck_outcome == second.precheck_outcome == "eligible"
     services.submit(first.pk, actor=cast["unit_a"])
-    # The second's stored pre-check is stale; submit re-evaluates and refuses on 7.1.
     with pytest.raises(services.ApplyError) as exc:
         services.submit(second.pk, actor=cast["unit_a"])
-    assert any("第7.1条" in m or "第7条" in m for m in exc.value.messages)
+    assert any(m.startswith("第7.1条") for m in exc.value.messages)
     assert Application.objects.filter(state=AppState.SUBMITTED).count() == 1
+
+
+def test_art7_holds_in_the_database_itself(cast, unit_a):
+    from django.db import IntegrityError, transaction
+
+    leader, team = make_people(unit_a)
+    first = ready_application(unit_a, cast["unit_a"], leader=leader, team=team)
+    services.submit(first.pk, actor=cast["unit_a"])
+    first.refresh_from_db()
+    second = ready_application(unit_a, cast["unit_a"], first.round, leader=leader, team=team,
+                               occupation_code="6-18-01-02")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.filter(pk=second.pk).update(state=AppState.SUBMITTED, leader_key=first.leader_key,
+                                                        scope_key="unit:other|branch:0|occ:x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.filter(pk=second.pk).update(state=AppState.SUBMITTED, leader_key="another",
+                                                        scope_key=first.scope_key)
 
 
 # ---------------------------------------------------------------- withdraw, supplement

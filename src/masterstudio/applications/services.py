@@ -128,6 +128,17 @@ def _apply_form(application: Application, form: ApplicationForm) -> None:
         )
 
 
+def _locked(application_id: int, *, serialise_round: bool = False) -> Application:
+    """The application's row, locked for this transaction (only that row: a FOR UPDATE over a
+    join would also lock the round and the unit in an order that can deadlock). Submissions of
+    one round also lock the round first, so they run one after another and each sees the last."""
+    if serialise_round:
+        round_id = Application.objects.values_list("round_id", flat=True).get(pk=application_id)
+        Round.objects.select_for_update().get(pk=round_id)
+    return (Application.objects.select_for_update(of=("self",)).select_related("round", "unit")
+            .get(pk=application_id))
+
+
 def _editable(application: Application, actor) -> None:
     if actor.role != "unit" or actor.unit_id != application.unit_id:
         raise ApplyError("申报由单位账号填报")
@@ -141,7 +152,7 @@ def _editable(application: Application, actor) -> None:
 def save_draft(application_id: int, post: QueryDict, *, actor) -> tuple[Application, ApplicationForm]:
     """Autosave: keep everything as typed, apply the valid part, re-run the pre-check."""
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("round", "unit").get(pk=application_id)
+        application = _locked(application_id)
         _editable(application, actor)
         application.draft = {k: v for k, v in post.lists() if k != "csrfmiddlewaretoken"}
         form = ApplicationForm(post, unit=application.unit)
@@ -243,7 +254,7 @@ def upload_materials(application_id: int, item: str, uploads, *, actor) -> tuple
     """Store each valid file; a bad file is refused with its reason and does not stop the rest."""
     errors, stored = [], []
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("round", "unit").get(pk=application_id)
+        application = _locked(application_id)
         _editable(application, actor)
         if item not in {i["clause"] for i in material_items(application)}:
             raise ApplyError("材料项不存在，请刷新页面后重试")
@@ -268,9 +279,8 @@ def upload_materials(application_id: int, item: str, uploads, *, actor) -> tuple
 
 @transaction.atomic
 def remove_material(material_id: int, *, actor) -> Material:
-    material = Material.objects.select_related("application__round", "application__unit").get(pk=material_id)
-    application = Application.objects.select_for_update().get(pk=material.application_id)
-    application.round = material.application.round
+    material = Material.objects.get(pk=material_id)
+    application = _locked(material.application_id)
     _editable(application, actor)
     if material.removed_at is None:
         Material.objects.filter(pk=material.pk).update(removed_at=timezone.now())
@@ -323,7 +333,7 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
     """Submit (or resubmit after 退回补正): full validation, the pre-check, Art. 7, the materials,
     then the state change, the receipt number and the frozen snapshot, in one transaction."""
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("round", "unit").get(pk=application_id)
+        application = _locked(application_id, serialise_round=True)
         _editable(application, actor)
         form = ApplicationForm(draft_querydict(application), unit=application.unit, final=True)
         if not form.is_valid():
@@ -390,7 +400,7 @@ def _snapshot_facts(application: Application) -> dict:
 
 @transaction.atomic
 def withdraw(application_id: int, *, actor, reason: str = "") -> Application:
-    application = Application.objects.select_for_update().select_related("unit").get(pk=application_id)
+    application = _locked(application_id)
     if actor.role != "unit" or actor.unit_id != application.unit_id:
         raise ApplyError("只有申报单位可以撤回申报")
     if (application.state, AppState.WITHDRAWN) not in APPLICATION_MACHINE.table:
@@ -414,7 +424,7 @@ def notify_state_change(application: Application, event) -> None:
 
 @transaction.atomic
 def start_material_review(application_id: int, *, actor) -> Application:
-    application = Application.objects.select_for_update().get(pk=application_id)
+    application = _locked(application_id)
     if not actor.has_duty("reviewer"):
         raise ApplyError("开始材料审核需要“业务审核”职责")
     APPLICATION_MACHINE.apply(application, AppState.MATERIAL_REVIEW, actor=actor, after_commit=[notify_state_change])
@@ -424,7 +434,7 @@ def start_material_review(application_id: int, *, actor) -> Application:
 @transaction.atomic
 def return_for_supplement(application_id: int, *, actor, comment: str, items: dict[str, str]) -> SupplementRequest:
     """退回补正 with a comment per item (``{"9.1.1": "证书复印件不清晰", "team": "…"}``)."""
-    application = Application.objects.select_for_update().get(pk=application_id)
+    application = _locked(application_id)
     if not actor.has_duty("reviewer"):
         raise ApplyError("退回补正需要“业务审核”职责")
     listed = [{"item": k, "comment": v.strip()} for k, v in items.items() if v and v.strip()]

@@ -14,6 +14,7 @@ from django.db.utils import OperationalError, ProgrammingError
 
 from masterstudio.catalog.models import CalendarYear, Occupation
 from masterstudio.policy import occupations as engine_occupations
+from masterstudio.policy import run as policy_run
 from masterstudio.policy import workdays as engine_workdays
 
 
@@ -59,7 +60,5 @@ def ask(name: str, payload: Any, *, params=None) -> dict:
 
     Raises ``masterstudio.policy.errors.PolicyInputError`` for a question it cannot answer.
     """
-    from masterstudio.policy import calculator
-
-    return calculator.run(name, payload, params=params, calendar_overrides=calendar_overrides() or None,
+    return policy_run(name, payload, params=params, calendar_overrides=calendar_overrides() or None,
                           extra_occupations=extra_occupations() or None)

@@ -58,6 +58,10 @@ def applications_by_round() -> dict:
     return {"rounds": list(rounds), "states": {s: [rounds[r].get(s, 0) for r in rounds] for s in states}}
 
 
+def _yuan(value) -> str:
+    return f"{Decimal(value or 0):.2f}"
+
+
 def grants_by_year() -> dict:
     approved: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for row in (Grant.objects.exclude(state=GrantState.CANCELLED).annotate(y=ExtractYear("dated_on"))
@@ -72,10 +76,10 @@ def grants_by_year() -> dict:
     totals = Grant.objects.values("state").annotate(total=Sum("amount"), n=Count("id")).order_by()
     return {
         "years": years,
-        "approved_by_clause": {c: [str(approved[y].get(c, Decimal(0))) for y in years] for c in clauses},
-        "disbursed": [str(disbursed.get(y, Decimal(0))) for y in years],
-        "recovered": [str(recovered.get(y, Decimal(0))) for y in years],
-        "by_state": {GrantState(r["state"]).label: {"amount": str(r["total"]), "count": r["n"]} for r in totals},
+        "approved_by_clause": {c: [_yuan(approved[y].get(c)) for y in years] for c in clauses},
+        "disbursed": [_yuan(disbursed.get(y)) for y in years],
+        "recovered": [_yuan(recovered.get(y)) for y in years],
+        "by_state": {GrantState(r["state"]).label: {"amount": _yuan(r["total"]), "count": r["n"]} for r in totals},
         "to_recover": Grant.objects.filter(state=GrantState.DISBURSED, recovery_required=True).count(),
     }
 

@@ -53,17 +53,11 @@ def lock_row(model, pk):
     """
     if connection.features.has_select_for_update:
         return model._default_manager.select_for_update().get(pk=pk)
-    model._default_manager.filter(pk=pk).update(pk=pk)
+    model._default_manager.filter(pk=pk).update(**{model._meta.pk.attname: pk})
     return model._default_manager.get(pk=pk)
 
 
 # ---------------------------------------------------------------- the engine
-
-
-def _engine():
-    from masterstudio.policy import funding as engine  # pure Python, no Django
-
-    return engine
 
 
 def policy_valid_until() -> date:
@@ -72,43 +66,31 @@ def policy_valid_until() -> date:
     return params.load().valid_until
 
 
-def _engine_award(studio, kind: str, on: date, year: int | None) -> dict:
-    """Ask the engine what the Measures give for this event; return the award dict."""
+def _engine_award(studio, kind: str, on: date, year: int | None):
+    """Ask the engine (``policy.funding``) what the Measures give for this event: an ``Award``
+    with its clause and amount. The engine refuses a date after the policy's validity (Art. 20)."""
+    from masterstudio.policy import funding as engine
     from masterstudio.policy.errors import POLICY_EXPIRED, PolicyInputError
 
-    request = {
-        "as_of": on.isoformat(),
-        "recognized_on": studio.recognized_on.isoformat(),
-        "assessments": [],
-        "titles": [],
-        "revoked_on": studio.revoked_on.isoformat() if studio.revoked_on else None,
-    }
-    if kind == GrantKind.EXCELLENT:
-        request["assessments"].append({"year": year, "grade": "excellent", "on": on.isoformat()})
-    elif kind in (GrantKind.NATIONAL, GrantKind.BEIJING):
-        request["titles"].append({"level": kind, "on": on.isoformat()})
-    try:
-        answer = _engine().compute(request)
-    except PolicyInputError as exc:
-        if exc.code == POLICY_EXPIRED:
-            raise FundingError(_expired_message(on)) from exc
-        raise FundingError(exc.message, field=exc.field) from exc
-    for award in answer["awards"]:
-        if award["kind"] == kind and (kind != GrantKind.EXCELLENT or award.get("year") == year):
-            return award
-    valid_until = policy_valid_until()
-    if on > valid_until:
-        raise FundingError(_expired_message(on))
     if studio.revoked_on and on > studio.revoked_on:
         raise FundingError(f"工作室已于 {studio.revoked_on:%Y-%m-%d} 撤销（第13条），此后不再核定资助或奖励")
-    if kind == GrantKind.INITIAL and on < studio.recognized_on:
-        raise FundingError(f"首次认定资助的核定日期不能早于认定日期 {studio.recognized_on:%Y-%m-%d}（第14条）")
-    raise FundingError("政策计算器未给出该项资助或奖励，请核对认定日期、考核年度和日期")
-
-
-def _expired_message(on: date) -> str:
-    return (f"《办法》有效期截止 {policy_valid_until():%Y年%-m月%-d日}（第20条），{on:%Y-%m-%d} 已超出有效期，"
-            "不能再按本办法核定新的资助或奖励；请先载入新版政策")
+    if on < studio.recognized_on:
+        raise FundingError(f"核定依据日期不能早于工作室认定日期 {studio.recognized_on:%Y-%m-%d}", field="on")
+    try:
+        if kind == GrantKind.INITIAL:
+            return engine.initial_grant(on)
+        if kind == GrantKind.EXCELLENT:
+            if year < studio.recognized_on.year or year > on.year:
+                raise FundingError(f"考核年度 {year} 应在认定年度 {studio.recognized_on.year} 与核定日期所在年度之间",
+                                   field="year")
+            return engine.excellent_reward(year, on)
+        return engine.title_reward(kind, on)
+    except PolicyInputError as exc:
+        if exc.code == POLICY_EXPIRED:
+            raise FundingError(
+                f"《办法》有效期截止 {policy_valid_until():%Y-%m-%d}（第20条），{on:%Y-%m-%d} 已超出有效期，"
+                f"不能再按本办法核定新的资助或奖励；请先载入新版政策。（{exc.message}）", field="on") from exc
+        raise FundingError(exc.message, field=exc.field) from exc
 
 
 # ---------------------------------------------------------------- awarding
@@ -137,10 +119,10 @@ def award_grant(studio, kind: str, *, on: date, year: int | None = None, actor=N
     if existing is not None:
         return existing
     award = _engine_award(studio, kind, on, year)
-    amount = Decimal(award["amount"])
+    amount = award.amount.quantize(Decimal("0.01"))
     grant = Grant(
-        studio=studio, kind=kind, clause=award["clause"], year=year, amount=amount,
-        dated_on=date.fromisoformat(award["on"]), basis=basis, document_no=document_no,
+        studio=studio, kind=kind, clause=award.clause, year=year, amount=amount,
+        dated_on=award.on, basis=basis, document_no=document_no,
         approved_by=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
     )
     try:
@@ -148,7 +130,7 @@ def award_grant(studio, kind: str, *, on: date, year: int | None = None, actor=N
             grant.save()
             record_event("grant.approved", obj=grant, actor=actor, to_state=GrantState.APPROVED,
                          clause=grant.clause, reason=basis,
-                         data={"kind": kind, "year": year, "amount": str(amount), "on": award["on"],
+                         data={"kind": kind, "year": year, "amount": str(amount), "on": award.on.isoformat(),
                                "document_no": document_no})
     except IntegrityError:
         existing = _existing(studio, kind, year)
@@ -282,28 +264,19 @@ def apply_revocation(studio, *, actor, reason: str = "") -> dict:
     Returns ``{"cycle_start", "cycle_end", "amount", "cancelled": [...], "to_recover": [...]}``."""
     if studio.revoked_on is None:
         raise FundingError("工作室尚未撤销，不能办理资金追回")
+    from masterstudio.policy import funding as engine
+
     grants = list(studio.grants.exclude(state__in=[GrantState.CANCELLED, GrantState.RECOVERED]))
-    request = {
-        "as_of": studio.revoked_on.isoformat(),
-        "recognized_on": studio.recognized_on.isoformat(),
-        "assessments": [{"year": g.year, "grade": "excellent", "on": g.dated_on.isoformat()}
-                        for g in grants if g.kind == GrantKind.EXCELLENT],
-        "titles": [{"level": g.kind, "on": g.dated_on.isoformat()}
-                   for g in grants if g.kind in (GrantKind.NATIONAL, GrantKind.BEIJING)],
-        "revoked_on": studio.revoked_on.isoformat(),
-    }
-    answer = _engine().compute(request)
-    recovery = answer.get("recovery") or {}
-    cycle_start = date.fromisoformat(recovery["cycle_start"]) if recovery.get("cycle_start") else None
-    cycle_end = date.fromisoformat(recovery["cycle_end"]) if recovery.get("cycle_end") else None
-    result = {"cycle_start": cycle_start, "cycle_end": cycle_end, "amount": recovery.get("amount"),
-              "cancelled": [], "to_recover": []}
-    if cycle_start is None:
-        return result
+    awards = {engine.Award(g.kind, g.clause, g.dated_on, g.amount, year=g.year): g for g in grants}
+    answer = engine.recovery(list(awards), studio.recognized_on, studio.revoked_on)
+    cycle_start, cycle_end = answer.cycle_start, answer.cycle_end
+    inside = {awards[a].pk for a in answer.awards}
+    result = {"cycle_start": cycle_start, "cycle_end": cycle_end, "amount": answer.amount,
+              "clauses": answer.clauses, "cancelled": [], "to_recover": []}
     clause_note = reason or f"工作室撤销（第13条），追回 {cycle_start:%Y-%m-%d} 起资助周期内的区级资金"
     with transaction.atomic():
         for grant in grants:
-            if grant.imported or not (cycle_start <= grant.dated_on <= studio.revoked_on):
+            if grant.pk not in inside:
                 continue
             grant = lock_row(Grant, grant.pk)
             if grant.state == GrantState.APPROVED and not grant.disbursements.exists():

@@ -3,8 +3,8 @@ voucher, and the register of fixed assets bought with it.
 
 Sources: the one-time grant (一次性资助, Art. 14 first part), rewards (奖励, Art. 14 优秀 and
 Art. 15) and the unit's matching funds (所在单位配套费用). Which categories a source may pay for is a
-policy parameter (``grant_spending_categories`` / ``reward_spending_categories``, clause 16) read
-from the engine; an expense outside them is saved only with an explanation and carries a warning.
+question for the engine (``policy.spending.check_expense``, clause 16); an expense outside them is
+saved only with an explanation and carries a warning staff can see and query.
 """
 from __future__ import annotations
 

@@ -33,6 +33,13 @@ class LedgerError(FundingError):
 ZERO = Decimal("0.00")
 
 
+def _amount(value, field: str = "amount") -> Decimal:
+    try:
+        return parse_amount(value, field)
+    except FundingError as exc:
+        raise LedgerError(str(exc), field=exc.field) from None
+
+
 def source_of_grant(grant: Grant) -> str:
     """Art. 16 separates the one-time grant (Art. 14 first part) from rewards (优秀, Art. 15)."""
     return Source.GRANT if grant.kind == GrantKind.INITIAL else Source.REWARD
@@ -63,18 +70,16 @@ def balances(account: SpecialAccount) -> dict[str, SourceBalance]:
 
 
 def spending_warning(source: str, category: str, on: date) -> str:
-    """The Art. 16 warning for spending ``source`` on ``category``, or '' when it is allowed."""
-    allowed = rules.allowed_categories(source, on)
-    if category in allowed:
+    """The Art. 16 warning for spending ``source`` on ``category`` (the engine's sentence), or ''."""
+    answer = rules.check(source, category, Decimal("0.00"), on)
+    if answer["allowed"]:
         return ""
-    names = "、".join(Category(c).label for c in allowed)
-    return (f"{Source(source).label}不能列支“{Category(category).label}”（第16条）："
-            f"{Source(source).label}可用于{names}。"
-            + ("团队激励只能从奖励费用中列支。" if category == Category.INCENTIVE else ""))
+    extra = "团队激励只能从奖励费用中列支。" if category == Category.INCENTIVE else ""
+    return f"{answer['message']}{extra}"
 
 
 def asset_required(category: str, amount: Decimal, on: date, *, special_equipment: bool = False) -> bool:
-    return category == Category.EQUIPMENT and amount >= rules.fixed_asset_threshold(on, special=special_equipment)
+    return rules.check(Source.GRANT, category, amount, on, special=special_equipment)["register_as_fixed_asset"]
 
 
 # ---------------------------------------------------------------- writes
@@ -92,7 +97,7 @@ def open_account(studio, *, name: str, opened_on: date, bank_note: str = "", ope
             for source, amount in (openings or {}).items():
                 if amount in (None, "", 0, ZERO):
                     continue
-                value = parse_amount(amount, field=f"opening_{source}")
+                value = _amount(amount, field=f"opening_{source}")
                 Income.objects.create(account=account, kind=IncomeKind.OPENING, source=source, amount=value,
                                       received_on=opened_on, note="期初余额", recorded_by=actor)
             record_event("ledger.opened", obj=account, actor=actor, clause="16",
@@ -104,7 +109,7 @@ def open_account(studio, *, name: str, opened_on: date, bank_note: str = "", ope
 
 def record_income(account: SpecialAccount, *, kind: str, amount, received_on: date, actor, grant: Grant | None = None,
                   voucher_no: str = "", note: str = "") -> Income:
-    amount = parse_amount(amount)
+    amount = _amount(amount)
     if kind == IncomeKind.GRANT:
         if grant is None or grant.studio_id != account.studio_id:
             raise LedgerError("请选择本工作室已拨付的区级资助或奖励", field="grant")
@@ -138,7 +143,7 @@ def record_expense(account: SpecialAccount, *, spent_on: date, amount, source: s
     """Record one expense with its voucher. Refuses a missing voucher, a non-positive amount, and
     an amount larger than the source's balance; an expense in a category its source may not pay
     for (Art. 16) needs an explanation and is saved with a warning staff can see."""
-    amount = parse_amount(amount)
+    amount = _amount(amount)
     if source not in Source.values:
         raise LedgerError("请选择资金来源", field="source")
     if category not in Category.values:

@@ -7,6 +7,20 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input (the pattern of Django's documentation)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class ObjectionForm(forms.Form):
     name = forms.CharField(label="真实姓名", max_length=50, error_messages={"required": "异议须实名提出，请填写真实姓名"})
     contact = forms.CharField(label="联系方式", max_length=100, help_text="手机号或电子邮箱，用于答复",
@@ -14,8 +28,7 @@ class ObjectionForm(forms.Form):
     content = forms.CharField(label="异议内容", widget=forms.Textarea(attrs={"rows": 5}),
                               help_text="写明异议的具体事实和理由",
                               error_messages={"required": "请写明异议的具体事实和理由"})
-    evidence = forms.FileField(label="证据材料（可选，最多 5 个，PDF/JPG/PNG/DOCX/XLSX）", required=False,
-                               widget=MultipleFileInput(attrs={"multiple": True}))
+    evidence = MultipleFileField(label="证据材料（可选，最多 5 个，PDF/JPG/PNG/DOCX/XLSX）", required=False)
     pledge = forms.BooleanField(label="本人承诺所提异议属实，并愿意配合调查核实",
                                 error_messages={"required": "请勾选承诺"})
 

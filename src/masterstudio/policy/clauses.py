@@ -87,6 +87,7 @@ def clause(clause_id: str) -> Clause:
     return measures().clause(clause_id)
 
 
+@lru_cache(maxsize=None)
 def label(clause_id: str) -> str:
     """``"5.3"`` → ``"第五条第（三）项"``."""
     return measures().clause(clause_id).label

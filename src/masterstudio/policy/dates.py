@@ -23,6 +23,11 @@ def parse_date(value, field: str) -> date:
     if not isinstance(value, str):
         raise PolicyInputError(INVALID_INPUT, field, f"{field} 应为日期字符串，格式 YYYY-MM-DD（如 2026-06-30）")
     match = _ISO_DATE.match(value)
+    if match:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass  # explained below: month or day out of range
     if not match:
         raise PolicyInputError(INVALID_INPUT, field, f"{field} 的日期格式应为 YYYY-MM-DD（如 2026-06-30），收到“{value}”")
     year, month, day = (int(part) for part in match.groups())

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Mapping
 
 from . import inputs, skills
@@ -53,6 +54,7 @@ HONORS = {
     "intangible_heritage_inheritor": "非物质遗产传承人",
     "time_honored_craftsman": "老字号工匠",
 }
+CHINESE_NUMERALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八"}
 HONOR_PARAMETERS = (
     ("5.d1", "direct_recognition_honors_1"),
     ("5.d2", "direct_recognition_honors_2"),
@@ -146,7 +148,7 @@ def parse_application(payload: Any, catalogue: Catalogue) -> Application:
     raw_unit = inputs.opt_object(root, "unit", "")
     credit_code = inputs.opt_str(raw_unit, "credit_code", "unit", max_length=40)
     if credit_code is not None:
-        checked = validate_credit_code(credit_code)
+        checked = validate_credit_code(credit_code, with_facts=False)
         if not checked.valid:
             raise inputs.fail("unit.credit_code", f"统一社会信用代码无效：{checked.reason}；请核对营业执照上的18位代码")
         credit_code = normalize_credit_code(credit_code)
@@ -190,7 +192,7 @@ def parse_application(payload: Any, catalogue: Catalogue) -> Application:
             entry = inputs.item_object(item, path)
             studio_code = inputs.opt_str(entry, "credit_code", path, max_length=40)
             if studio_code is not None:
-                checked = validate_credit_code(studio_code)
+                checked = validate_credit_code(studio_code, with_facts=False)
                 if not checked.valid:
                     raise inputs.fail(f"{path}.credit_code", f"统一社会信用代码无效：{checked.reason}；请核对")
                 studio_code = normalize_credit_code(studio_code)
@@ -213,22 +215,25 @@ def parse_application(payload: Any, catalogue: Catalogue) -> Application:
 
 
 def _opt_id_number(obj: Mapping, key: str, path: str) -> str | None:
+    return _opt_id_number_with_facts(obj, key, path)[0]
+
+
+def _opt_id_number_with_facts(obj: Mapping | None, key: str, path: str) -> tuple[str | None, dict]:
     value = inputs.opt_str(obj, key, path, max_length=30)
     if value is None:
-        return None
+        return None, {}
     checked = validate_id_number(value)
     if not checked.valid:
         raise inputs.fail(inputs.join(path, key), f"身份证号无效：{checked.reason}；请核对18位居民身份证号")
-    return normalize_id_number(value)
+    return normalize_id_number(value), checked.facts
 
 
 def _parse_leader(raw: Mapping | None, as_of: date, catalogue: Catalogue, notes: list[str]) -> Leader:
     path = "leader"
-    id_number = _opt_id_number(raw, "id_number", path) if raw is not None else None
+    id_number, facts = _opt_id_number_with_facts(raw, "id_number", path)
     birth_date = inputs.opt_date(raw, "birth_date", path)
     gender = inputs.opt_enum(raw, "gender", path, GENDERS)
     if id_number is not None:
-        facts = validate_id_number(id_number).facts
         if birth_date is not None and birth_date != facts["birth_date"]:
             raise PolicyInputError(
                 IDENTITY_MISMATCH,
@@ -330,8 +335,7 @@ def _combine(results: list[str]) -> str:
 
 
 def _years_text(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 def _declared(clause: str, items: list[tuple[str, bool | None, str]], requirement: str) -> dict:
@@ -376,7 +380,7 @@ def check_4_1(app: Application, params: ParameterSet) -> dict:
     """第4条（1）遵守国家和北京市有关法律、法规、规章及行业规范。在经开区范围内依法经营的企事业单位、
     社会团体及行业组织；（第二条第一款：工作室设在亦庄新城范围内的企事业单位）"""
     unit = app.unit
-    allowed = params.get("eligible_unit_kinds", app.as_of)
+    allowed = params.values_on(app.as_of)["eligible_unit_kinds"]
     allowed_text = "、".join(UNIT_KINDS[k] for k in allowed)
     facts = {"kind": unit.kind, "in_etown": unit.in_etown, "lawful_operation": unit.lawful_operation}
     fails, unknown, passes, missing = [], [], [], []
@@ -452,7 +456,7 @@ def check_4_4(app: Application, params: ParameterSet) -> dict:
 def check_4_5(app: Application, params: ParameterSet) -> dict:
     """第4条（5）除领办人外，应为工作室配备一支由3名以上正式员工组成的技术技能人才团队，成员可以是
     技能人才或专业技术人才。"""
-    minimum = params.get("team_min_size", app.as_of)
+    minimum = params.values_on(app.as_of)["team_min_size"]
     rule_text = f"第4条第（5）项：{minimum}名以上，含本数"
     if app.team is None:
         return _check(
@@ -538,10 +542,10 @@ def check_5_2(app: Application, params: ParameterSet) -> dict:
     leader = app.leader
     occupation = leader.occupation
     assert occupation is not None
-    groups = params.get("skill_type_major_groups", app.as_of)
-    minimum = params.get("min_skill_level", app.as_of)
+    groups = params.values_on(app.as_of)["skill_type_major_groups"]
+    minimum = params.values_on(app.as_of)["min_skill_level"]
     skill_type = occupation.major_group in groups
-    groups_text = "、".join(str(g) for g in groups)
+    groups_text = "、".join(CHINESE_NUMERALS[g] for g in groups)
     facts = {
         "occupation_code": occupation.code,
         "occupation_name": occupation.name,
@@ -552,7 +556,7 @@ def check_5_2(app: Application, params: ParameterSet) -> dict:
         "min_skill_level": minimum,
     }
     interpretation = ("skill_type_major_groups",)
-    group_text = f"大典第{occupation.major_group}大类（{MAJOR_GROUP_NAMES[occupation.major_group]}）"
+    group_text = f"大典第{CHINESE_NUMERALS[occupation.major_group]}大类（{MAJOR_GROUP_NAMES[occupation.major_group]}）"
     minimum_text = skills.label(minimum)
     if not skill_type:
         return _check(
@@ -594,7 +598,7 @@ def check_employment_and_retirement(app: Application, params: ParameterSet, clau
     leader = app.leader
     where = clause_label(clause)
     status = "在职在聘" if clause == "5.3" else "在职在岗"
-    years = params.get("retirement_min_years", app.as_of)
+    years = params.values_on(app.as_of)["retirement_min_years"]
     results, sentences, missing = [], [], []
     facts: dict[str, Any] = {"employed": leader.employed, "reference_date": app.as_of.isoformat(),
                              "retirement_min_years": years}
@@ -664,11 +668,13 @@ def direct_recognition_checks(app: Application, params: ParameterSet) -> list[di
     One ``pass`` check per clause whose honours the leader holds; none when no honour is held
     (holding no honour is not a failure: the ordinary conditions 5.1–5.3 apply).
     """
+    if not app.leader.honors:
+        return []
     checks = []
-    waives = params.get("direct_recognition_waives", app.as_of)
+    waives = params.values_on(app.as_of)["direct_recognition_waives"]
     waived_text = "、".join(clause_label(c) for c in waives)
     for clause, parameter in HONOR_PARAMETERS:
-        listed = params.get(parameter, app.as_of)
+        listed = params.values_on(app.as_of)[parameter]
         held = [honor for honor in app.leader.honors if honor in listed]
         if not held:
             continue
@@ -687,11 +693,11 @@ def direct_recognition_checks(app: Application, params: ParameterSet) -> list[di
 def check_6_1(app: Application, params: ParameterSet) -> dict:
     """第六条（一）在生产服务一线岗位工作三年以上；"""
     leader = app.leader
-    minimum = params.get("unlisted_frontline_min_years", app.as_of)
+    minimum = params.values_on(app.as_of)["unlisted_frontline_min_years"]
     years = leader.frontline_years
     facts = {"frontline": leader.frontline, "frontline_years": _years_text(years) if years is not None else None,
              "unlisted_frontline_min_years": minimum}
-    rule_text = f"第六条第（一）项：在生产服务一线岗位工作{minimum}年以上，含本数"
+    rule_text = f"在生产服务一线岗位工作{minimum}年以上，含本数"
     results, sentences, missing = [], [], []
     if years is None:
         results.append(UNKNOWN)
@@ -711,7 +717,8 @@ def check_6_1(app: Application, params: ParameterSet) -> dict:
         results.append(FAIL)
         sentences.append("领办人目前不在生产服务一线岗位工作")
     result = _combine(results)
-    tail = {PASS: f"（{rule_text}）", FAIL: f"，不符合{rule_text}", UNKNOWN: f"（{rule_text}）"}[result]
+    tail = {PASS: f"（第六条第（一）项：{rule_text}）", FAIL: f"，不符合第六条第（一）项（{rule_text}）",
+            UNKNOWN: f"；第六条第（一）项要求{rule_text}"}[result]
     return _check("6.1", result, "；".join(sentences) + tail, facts, missing)
 
 
@@ -722,7 +729,7 @@ def check_6_2(app: Application, params: ParameterSet) -> dict:
     An expert judgement (interpretation 3): undetermined until an expert or staff member records it.
     """
     value = app.leader.practical_mastery
-    facts = {"practical_mastery": value, "judgement": params.get("practical_mastery_judgement", app.as_of)}
+    facts = {"practical_mastery": value, "judgement": params.values_on(app.as_of)["practical_mastery_judgement"]}
     if value is None:
         return _check(
             "6.2", UNKNOWN,
@@ -831,7 +838,7 @@ def check_unit_scope(app: Application, params: ParameterSet, catalogue: Catalogu
     """
     unit = app.unit
     clause = "7.3" if unit.branch else "7.2"
-    scope_rule = params.get("studio_scope_key", app.as_of)
+    scope_rule = params.values_on(app.as_of)["studio_scope_key"]
     mine_branch = _norm_branch(unit.branch)
     scope_text = f"分厂/分公司“{unit.branch}”" if unit.branch else "单位本部"
     occupation_text = app.leader.occupation.label if app.leader.occupation else f"“{app.leader.occupation_name}”"
@@ -875,7 +882,7 @@ def check_unit_scope(app: Application, params: ParameterSet, catalogue: Catalogu
         return _check(
             clause, FAIL,
             f"{scope_text}已有相同职业（{occupation_text}）的工作室（{_studio_text(conflicts[0])}），{requirement}"
-            f"（{clause_label(clause)}）；请核对职业或申报单位",
+            f"（第七条）；请核对职业或申报单位",
             facts,
         )
     if undecided:
@@ -891,12 +898,12 @@ def check_unit_scope(app: Application, params: ParameterSet, catalogue: Catalogu
         return _check(
             clause, PASS,
             f"本单位{names}已有相同职业（{occupation_text}）的工作室，但单位本部与各分厂、分公司为不同范围（解释口径9），"
-            f"{scope_text}尚无该职业工作室（{clause_label(clause)}）",
+            f"{scope_text}尚无该职业工作室（第七条）",
             facts, interpretations=("studio_scope_key",),
         )
     return _check(
         clause, PASS,
-        f"已核对 {len(app.existing_studios)} 个已有工作室，{scope_text}尚无相同职业（{occupation_text}）的工作室（{clause_label(clause)}）",
+        f"已核对 {len(app.existing_studios)} 个已有工作室，{scope_text}尚无相同职业（{occupation_text}）的工作室（第七条）",
         facts,
     )
 
@@ -930,15 +937,16 @@ def required_materials(route: str, direct_recognition: bool = False) -> list[dic
     或主要创新发明等材料。
     （二）未列入大典的：1.领办人职位职级情况、技艺水平或实操经验等证明材料；2–4 同上。
     """
-    prefix = "9.1." if route == "listed" else "9.2."
-    items = []
-    for number in range(1, 5):
-        clause = measures().clause(f"{prefix}{number}")
-        item = {"clause": clause.id, "title": clause.title}
-        if direct_recognition and clause.id == "9.1.1":
-            item["note"] = "直接认定的，同时提交荣誉称号证明材料"
-        items.append(item)
+    items = [{"clause": clause_id, "title": title} for clause_id, title in _materials(route)]
+    if direct_recognition and route == "listed":
+        items[0]["note"] = "直接认定的，同时提交荣誉称号证明材料"
     return items
+
+
+@lru_cache(maxsize=2)
+def _materials(route: str) -> tuple[tuple[str, str], ...]:
+    prefix = "9.1." if route == "listed" else "9.2."
+    return tuple((clause.id, clause.title) for clause in (measures().clause(f"{prefix}{n}") for n in range(1, 5)))
 
 
 # -- the whole evaluation --------------------------------------------------------------------------
@@ -964,7 +972,7 @@ def evaluate_application(app: Application, params: ParameterSet, catalogue: Cata
     if app.route == "listed":
         honours = direct_recognition_checks(app, params)
         direct = bool(honours)
-        waives = params.get("direct_recognition_waives", app.as_of) if direct else ()
+        waives = params.values_on(app.as_of)["direct_recognition_waives"] if direct else ()
         first_honour = honours[0]["clause"] if honours else None
         for clause, build in (("5.1", lambda: check_5_1(app, params)), ("5.2", lambda: check_5_2(app, params)),
                               ("5.3", lambda: check_employment_and_retirement(app, params, "5.3"))):

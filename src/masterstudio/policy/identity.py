@@ -7,7 +7,11 @@ an error. ID numbers are personal information (个人信息保护法): show them
 """
 from __future__ import annotations
 
+import re
 from datetime import date
+from functools import lru_cache
+from operator import mul
+from types import MappingProxyType
 from typing import NamedTuple
 
 # -- 居民身份证号 -------------------------------------------------------------------------------------
@@ -31,9 +35,8 @@ class IdentityCheck(NamedTuple):
 
 
 def id_check_char(body17: str) -> str:
-    """The check character for the first 17 digits."""
-    total = sum(int(digit) * weight for digit, weight in zip(body17, ID_WEIGHTS))
-    return ID_CHECK_CHARS[total % 11]
+    """The check character for the first 17 digits: ID_CHECK_CHARS[(Σ aᵢ·Wᵢ) mod 11]."""
+    return ID_CHECK_CHARS[sum(map(mul, map(int, body17), ID_WEIGHTS)) % 11]
 
 
 def normalize_id_number(value: str) -> str:
@@ -41,10 +44,26 @@ def normalize_id_number(value: str) -> str:
 
 
 def validate_id_number(value) -> IdentityCheck:
-    """Validate a 居民身份证号; facts: ``birth_date`` (date), ``gender``, ``region_code``."""
+    """Validate a 居民身份证号; facts: ``birth_date`` (date), ``gender``, ``region_code``.
+
+    Results are memoised per string (the same people recur across calculations); ``facts`` is a
+    read-only mapping.
+    """
     if not isinstance(value, str):
-        return IdentityCheck(False, "身份证号应为字符串", {})
+        return IdentityCheck(False, "身份证号应为字符串", MappingProxyType({}))
     number = normalize_id_number(value)
+    if len(number) != 18:  # only well-sized strings are memoised
+        return IdentityCheck(False, f"长度应为18位（当前 {len(number)} 位）", MappingProxyType({}))
+    return _validate_id_number(number)
+
+
+@lru_cache(maxsize=8192)
+def _validate_id_number(number: str) -> IdentityCheck:
+    result = _check_id_number(number)
+    return IdentityCheck(result.valid, result.reason, MappingProxyType(result.facts))
+
+
+def _check_id_number(number: str) -> IdentityCheck:
     if len(number) != 18:
         return IdentityCheck(False, f"长度应为18位（当前 {len(number)} 位）", {})
     body, check = number[:17], number[17]
@@ -113,8 +132,9 @@ _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def credit_check_char(body17: str) -> str:
-    """The check character for the first 17 characters (all from ``CREDIT_CHARSET``)."""
-    total = sum(CREDIT_VALUES[char] * weight for char, weight in zip(body17, CREDIT_WEIGHTS))
+    """The check character for the first 17 characters (all from ``CREDIT_CHARSET``):
+    C₁₈ = 31 − (Σ Cᵢ·Wᵢ mod 31), with 31 written as 0."""
+    total = sum(map(mul, map(CREDIT_VALUES.__getitem__, body17), CREDIT_WEIGHTS))
     return CREDIT_CHARSET[(31 - total % 31) % 31]
 
 
@@ -134,25 +154,44 @@ def normalize_credit_code(value: str) -> str:
     return value.strip().upper()
 
 
-def validate_credit_code(value) -> IdentityCheck:
-    """Validate a 统一社会信用代码 (length, character set, check character).
+_CREDIT_SHAPE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{18}")
 
-    Facts: ``registration_authority`` / ``organisation_category`` (Chinese names, ``None`` when the
-    code is outside GB 32100's tables), ``region_code``, ``organisation_code`` and
-    ``organisation_code_check_ok`` (the GB 11714 check of characters 9–17, reported, not required).
+
+def validate_credit_code(value, *, with_facts: bool = True) -> IdentityCheck:
+    """Validate a 统一社会信用代码 (length, character set, check character); memoised per string.
+
+    Facts (read-only mapping, empty unless ``with_facts``): ``registration_authority`` /
+    ``organisation_category`` (Chinese names, ``None`` when the code is outside GB 32100's tables),
+    ``region_code``, ``organisation_code`` and ``organisation_code_check_ok`` (the GB 11714 check of
+    characters 9–17, reported, not required).
     """
     if not isinstance(value, str):
-        return IdentityCheck(False, "统一社会信用代码应为字符串", {})
+        return IdentityCheck(False, "统一社会信用代码应为字符串", MappingProxyType({}))
     code = normalize_credit_code(value)
+    if len(code) != 18:  # only well-sized strings are memoised
+        return IdentityCheck(False, f"长度应为18位（当前 {len(code)} 位）", MappingProxyType({}))
+    return _validate_credit_code(code, with_facts)
+
+
+@lru_cache(maxsize=8192)
+def _validate_credit_code(code: str, with_facts: bool) -> IdentityCheck:
+    result = _check_credit_code(code, with_facts)
+    return IdentityCheck(result.valid, result.reason, MappingProxyType(result.facts))
+
+
+def _check_credit_code(code: str, with_facts: bool) -> IdentityCheck:
     if len(code) != 18:
         return IdentityCheck(False, f"长度应为18位（当前 {len(code)} 位）", {})
-    for position, char in enumerate(code, start=1):
-        if char not in CREDIT_VALUES:
-            return IdentityCheck(
-                False, f"第{position}位“{char}”不是允许的字符（只能是数字和除 I、O、S、V、Z 以外的大写字母）", {}
-            )
+    if not _CREDIT_SHAPE.fullmatch(code):
+        for position, char in enumerate(code, start=1):
+            if char not in CREDIT_VALUES:
+                return IdentityCheck(
+                    False, f"第{position}位“{char}”不是允许的字符（只能是数字和除 I、O、S、V、Z 以外的大写字母）", {}
+                )
     if credit_check_char(code[:17]) != code[17]:
         return IdentityCheck(False, "校验码错误", {})
+    if not with_facts:
+        return IdentityCheck(True, None, {})
     authority = REGISTRATION_AUTHORITIES.get(code[0])
     category = ORGANISATION_CATEGORIES.get(code[0], {}).get(code[1])
     return IdentityCheck(

@@ -7,9 +7,10 @@ the same way.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from typing import Any
 
 from .dates import parse_date
 from .errors import INVALID_INPUT, PolicyInputError
@@ -25,23 +26,26 @@ def fail(path: str | None, message: str) -> PolicyInputError:
     return PolicyInputError(INVALID_INPUT, path, message)
 
 
+def is_object(value: Any) -> bool:
+    """A JSON object: a dict (the common case, checked first) or another Mapping."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def root_object(payload: Any, what: str) -> Mapping:
-    if not isinstance(payload, Mapping):
+    if not is_object(payload):
         raise fail(None, f"{what}的输入应为 JSON 对象（{{...}}），收到 {type(payload).__name__}")
     return payload
 
 
 def get(obj: Mapping | None, key: str) -> Any:
-    if obj is None:
-        return None
-    return obj.get(key)
+    return None if obj is None else obj.get(key)
 
 
 def opt_object(obj: Mapping | None, key: str, path: str) -> Mapping | None:
-    value = get(obj, key)
+    value = None if obj is None else obj.get(key)
     if value is None:
         return None
-    if not isinstance(value, Mapping):
+    if not is_object(value):
         raise fail(join(path, key), f"{join(path, key)} 应为对象（{{...}}）或 null")
     return value
 
@@ -56,20 +60,20 @@ def opt_list(obj: Mapping | None, key: str, path: str) -> list | None:
 
 
 def item_object(value: Any, path: str) -> Mapping:
-    if not isinstance(value, Mapping):
+    if not is_object(value):
         raise fail(path, f"{path} 应为对象（{{...}}）")
     return value
 
 
 def opt_bool(obj: Mapping | None, key: str, path: str) -> bool | None:
-    value = get(obj, key)
-    if value is None or isinstance(value, bool):
+    value = None if obj is None else obj.get(key)
+    if value is None or value is True or value is False:
         return value
     raise fail(join(path, key), f"{join(path, key)} 应为 true 或 false（尚不知道时填 null），收到 {value!r}")
 
 
 def opt_str(obj: Mapping | None, key: str, path: str, *, max_length: int = 200) -> str | None:
-    value = get(obj, key)
+    value = None if obj is None else obj.get(key)
     if value is None:
         return None
     if not isinstance(value, str):
@@ -125,7 +129,7 @@ def req_date(obj: Mapping, key: str, path: str, what: str) -> date:
 
 
 def opt_enum(obj: Mapping | None, key: str, path: str, choices: Mapping[str, str]) -> str | None:
-    value = get(obj, key)
+    value = None if obj is None else obj.get(key)
     if value is None:
         return None
     if not isinstance(value, str) or value not in choices:

@@ -81,9 +81,18 @@ def code_key(code: str) -> tuple[int, ...]:
 class Catalogue:
     """Lookup and search over the occupation codes; immutable."""
 
-    def __init__(self, base: Mapping[str, Occupation], extra: Mapping[str, Occupation] | None = None):
+    def __init__(self, base: Mapping[str, Occupation], extra: Mapping[str, Occupation] | None = None,
+                 _base_names: Mapping[str, tuple[Occupation, ...]] | None = None):
         self._base = base
         self._extra = dict(extra or {})
+        # Occupation name → base entries, built once for the shared base and reused by every layer.
+        if _base_names is None:
+            names: dict[str, list[Occupation]] = {}
+            for entry in base.values():
+                if entry.is_occupation:
+                    names.setdefault(entry.name, []).append(entry)
+            _base_names = {name: tuple(entries) for name, entries in names.items()}
+        self._base_names = _base_names
 
     # -- lookup ----------------------------------------------------------------------------------
     def get(self, code: str) -> Occupation | None:
@@ -141,8 +150,11 @@ class Catalogue:
         return len(set(self._base) | set(self._extra))
 
     def find_by_name(self, name: str) -> list[Occupation]:
+        """Occupations (细类) named exactly ``name``, in code order."""
         wanted = name.strip()
-        return [e for e in self.entries() if e.is_occupation and e.name == wanted]
+        found = {e.code: e for e in self._base_names.get(wanted, ()) if e.code not in self._extra}
+        found.update({e.code: e for e in self._extra.values() if e.is_occupation and e.name == wanted})
+        return [found[code] for code in sorted(found, key=code_key)]
 
     def search(self, query: str, limit: int = 20, kinds: Iterable[str] = ("occupation",)) -> list[Occupation]:
         """By code prefix (``6-18``, ``61801``), name substring or alias substring, best first.
@@ -192,7 +204,7 @@ class Catalogue:
         for index, item in enumerate(entries):
             entry = item if isinstance(item, Occupation) else _entry_from_mapping(item, f"{field}.{index}")
             extra[entry.code] = entry
-        return Catalogue(self._base, extra)
+        return Catalogue(self._base, extra, self._base_names)
 
 
 def _entry_from_mapping(item, path: str) -> Occupation:

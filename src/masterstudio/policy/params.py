@@ -99,9 +99,10 @@ class ParameterSet:
     name: str
     title: str
     revision: int
-    parameters: Mapping[str, Parameter]
+    parameters: Mapping[str, Parameter] = field(repr=False)
     overridden: tuple[str, ...] = ()
     version: str = field(default="", compare=False)
+    _snapshots: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- reading ---------------------------------------------------------------------------------
     def get(self, name: str, on: date | None = None) -> Any:
@@ -114,6 +115,21 @@ class ParameterSet:
 
     def __getitem__(self, name: str) -> Any:
         return self.get(name)
+
+    def values_on(self, on: date) -> Mapping[str, Any]:
+        """Every parameter's value in force on ``on``, as a read-only mapping cached per date.
+
+        Rules read many parameters for the same date; the snapshot makes that a dict lookup. A
+        parameter not yet in force on ``on`` is absent from the snapshot and raises, on access, the
+        same ``PolicyInputError`` as ``get``.
+        """
+        snapshot = self._snapshots.get(on)
+        if snapshot is None:
+            if len(self._snapshots) >= 1024:
+                self._snapshots.clear()
+            snapshot = _Snapshot(self, on)
+            self._snapshots[on] = snapshot
+        return snapshot
 
     def param(self, name: str) -> Parameter:
         return self.parameters[name]
@@ -201,14 +217,37 @@ class ParameterSet:
         return _finish(ParameterSet(self.name, self.title, self.revision, parameters, overridden))
 
 
+class _Snapshot(dict):
+    def __init__(self, pset: ParameterSet, on: date):
+        values = {}
+        for name, parameter in pset.parameters.items():
+            if parameter.values[0].effective_from <= on:
+                values[name] = parameter.value_on(on)
+        super().__init__(values)
+        self._pset = pset
+        self._on = on
+
+    def __missing__(self, name: str) -> Any:
+        return self._pset.get(name, self._on)  # raises: unknown name, or not yet in force
+
+    def _readonly(self, *args, **kwargs):
+        raise TypeError("parameter values are read-only")
+
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = _readonly  # type: ignore[assignment]
+
+
 # -- loading -------------------------------------------------------------------------------------
 def available_sets() -> list[str]:
     return sorted(p.name for p in PARAMETERS_DIR.iterdir() if p.is_dir() and (p / "_set.yaml").exists())
 
 
-@lru_cache(maxsize=16)
 def load(name: str = DEFAULT_SET) -> ParameterSet:
     """The parameter set ``name``, parsed once per process."""
+    return _load(name)
+
+
+@lru_cache(maxsize=16)
+def _load(name: str) -> ParameterSet:
     directory = PARAMETERS_DIR / name
     if not (directory / "_set.yaml").is_file():
         raise PolicyInputError(

@@ -144,6 +144,7 @@ def start_review(application: Application, *, actor) -> MaterialReview:
 
 
 def _review_open(review: MaterialReview) -> None:
+    review.application.refresh_from_db(fields=["state", "version"])
     if review.application.state != AppState.MATERIAL_REVIEW:
         raise ReviewError(f"申报当前状态为“{review.application.get_state_display()}”，材料审核已结束，不能修改")
 
@@ -176,8 +177,9 @@ def parse_fact_value(text: str):
 
 def record_finding(application: Application, *, fact: str, value, note: str, actor) -> MaterialReview:
     """Settle a fact (e.g. Art. 6(二) practical mastery) and re-evaluate with the engine."""
-    review = application.material_review
+    review = MaterialReview.objects.select_related("application").get(application=application)
     _review_open(review)
+    application = review.application
     if not note.strip():
         raise ReviewError("请写明认定依据（如材料页码、考察或专家意见）")
     if not fact or "." not in fact:
@@ -203,8 +205,8 @@ def _fact_clause(result: dict, fact: str) -> str:
 
 def conclude_review(review: MaterialReview, *, conclusion: str, comment: str, actor) -> MaterialReview:
     """pass → site inspection; supplement → back to the unit; fail → rejected (with the reason)."""
-    application = review.application
     _review_open(review)
+    application = review.application
     items = list(review.items.all())
     comment = comment.strip()
     if conclusion == ItemResult.PASS:

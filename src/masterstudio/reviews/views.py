@@ -64,6 +64,7 @@ def detail(request, pk):
         "finding_form": forms.FindingForm(),
         "conclude_form": forms.ConcludeForm(),
         "schedule_form": forms.ScheduleForm(),
+        "editable": application.state == AppState.MATERIAL_REVIEW,
         "result_choices": ItemResult.choices,
         "conclusion_choices": [(ItemResult.PASS, "通过，进入实地考察"), (ItemResult.SUPPLEMENT, "退回补正"),
                                (ItemResult.FAIL, "不通过")],

@@ -23,6 +23,12 @@ HONORS = [
 ]
 
 
+# The self-check asks no credit code; the engine's Art. 7 comparison needs one, so the unit
+# and "another unit" get two fixed, well-formed codes that stand for "this unit" and "elsewhere".
+SELF_CODE = "91110302000000000T"
+OTHER_CODE = "91350100M000100Y43"
+
+
 def _tri(value: str):
     return {"yes": True, "no": False}.get(value)
 
@@ -90,16 +96,16 @@ class SelfCheckForm(forms.Form):
         known = _tri(d.get("leader_has_studio")) is not None and _tri(d.get("scope_has_studio")) is not None
         existing = [] if known else None  # 不确定 → the engine reports Art. 7 as unknown
         if _tri(d.get("leader_has_studio")):
-            existing.append({"leader_id_number": None, "leader_name": "本人", "credit_code": "OTHER",
+            existing.append({"leader_id_number": None, "leader_name": "本人", "credit_code": OTHER_CODE,
                              "branch": None, "occupation_code": code, "occupation_name": d.get("occupation_name") or None})
         if _tri(d.get("scope_has_studio")):
-            existing.append({"leader_id_number": None, "leader_name": "另一位领办人", "credit_code": "SELF",
+            existing.append({"leader_id_number": None, "leader_name": "另一位领办人", "credit_code": SELF_CODE,
                              "branch": d.get("branch") or None, "occupation_code": code,
                              "occupation_name": d.get("occupation_name") or None})
         return {
             "as_of": d["as_of"].isoformat(),
             "unit": {
-                "name": "自测单位", "credit_code": "SELF", "kind": d["unit_kind"],
+                "name": "自测单位", "credit_code": SELF_CODE, "kind": d["unit_kind"],
                 "in_etown": _tri(d.get("in_etown")), "lawful_operation": _tri(d.get("lawful_operation")),
                 "has_talent_pipeline": _tri(d.get("has_talent_pipeline")),
                 "has_talent_systems": _tri(d.get("has_talent_systems")),

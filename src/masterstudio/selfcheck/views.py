@@ -35,12 +35,13 @@ def _initial():
 
 def _funding():
     p = engine_params.load()
-    return [
+    items = [
         ("14.1", "首次认定", p.get("initial_grant_amount")),
         ("14.2", "年度绩效考核优秀（每个优秀年度）", p.get("excellent_reward_amount")),
         ("15.1", "取得国家级技能大师工作室称号", p.get("national_title_reward_amount")),
         ("15.2", "取得北京市级技能大师工作室称号", p.get("beijing_title_reward_amount")),
-    ], p.valid_until
+    ]
+    return [(clauses.label(c), what, amount) for c, what, amount in items], p.valid_until
 
 
 @rate_limited("selfcheck", limit=120, window=60)

@@ -1,19 +1,39 @@
-"""Who sees which studio: staff all; a unit its own; everyone else none (404)."""
+"""Who sees which studio (habit 6: one rule for lists, pages, files and exports): bureau staff
+with a business duty all; a unit its own; a leader the studio they lead (or their unit's when the
+account is not linked to a person); a third-party evaluator the studios inside an evaluation whose
+access period is running (``evaluator_scope``, the hook the evaluations app provides); everyone
+else none — a refused studio answers 404."""
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.http import Http404
 
 from masterstudio.studios.models import Studio
+
+BUSINESS_DUTIES = ("reviewer", "approver", "finance", "auditor")
+
+
+def evaluator_studio_ids(user) -> list[int]:
+    """The hook for Art. 18: studio ids an evaluator may read now (empty when no evaluation is open)."""
+    from masterstudio.evaluations.selectors import evaluator_scope
+
+    return evaluator_scope(user).studio_ids
 
 
 def studios_for(user):
     base = Studio.objects.select_related("unit", "leader", "branch")
     if user is None or not user.is_authenticated or not user.is_active:
         return base.none()
-    if user.role == "staff" and any(user.has_duty(d) for d in ("reviewer", "approver", "finance", "auditor")):
+    if user.role == "staff" and any(user.has_duty(d) for d in BUSINESS_DUTIES):
         return base
-    if user.role in ("unit", "leader") and user.unit_id:
+    if user.role == "unit" and user.unit_id:
         return base.filter(unit_id=user.unit_id)
+    if user.role == "leader" and user.unit_id:
+        if user.person_id:
+            return base.filter(unit_id=user.unit_id, leader_id=user.person_id)
+        return base.filter(unit_id=user.unit_id)
+    if user.role == "evaluator":
+        return base.filter(pk__in=evaluator_studio_ids(user))
     return base.none()
 
 
@@ -22,3 +42,14 @@ def studio_for(user, pk) -> Studio:
         return studios_for(user).get(pk=pk)
     except (Studio.DoesNotExist, ValueError, TypeError):
         raise Http404("没有找到该工作室，或您无权查看") from None
+
+
+def studio_list(user, params):
+    queryset = studios_for(user).annotate(
+        open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True))
+    state, q = params.get("state", ""), params.get("q", "").strip()
+    if state:
+        queryset = queryset.filter(state=state)
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(unit__name__icontains=q) | Q(nameplate_no__icontains=q))
+    return queryset.order_by("-recognized_on", "name")

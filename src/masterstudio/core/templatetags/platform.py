@@ -23,3 +23,17 @@ def action_label(event) -> str:
         if field is not None:
             return "变更为“" + dict(field.choices).get(event.to_state, event.to_state) + "”"
     return event.action
+
+
+@register.filter
+def yuan(value) -> str:
+    """Money as the bureau writes it: 200000 → "200,000.00" (Decimal, never float)."""
+    from decimal import Decimal, InvalidOperation
+
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return str(value)
+    return f"{amount:,.2f}"

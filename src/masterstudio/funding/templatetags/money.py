@@ -19,3 +19,14 @@ def studio_money(context, studio):
         "balances": list(balances(account).values()) if account else [],
         "warnings": account.warnings if account else 0,
     }
+
+
+@register.filter
+def yuan(value) -> str:
+    """Yuan with thousands separators and two decimals: 200000 → 200,000.00."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return f"{Decimal(value or 0):,.2f}"
+    except (InvalidOperation, TypeError, ValueError):
+        return ""

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         if explain and name == "eligibility":
             from masterstudio.policy import explain as explainer
 
-            sys.stderr.write(explainer.render(data) + "\n")
+            sys.stderr.write(explainer.render("eligibility", data) + "\n")
 
     def _fail(self, error: PolicyInputError):
         sys.stdout.write(json.dumps(error.to_dict(), ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,221 @@
+"""Writes for the annual work summary (Art. 11)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from masterstudio.core.events import record_event
+from masterstudio.core.transitions import Rule, StateMachine, TransitionError
+from masterstudio.funding.services import lock_row
+from masterstudio.studios.lifecycle import ask_engine
+from masterstudio.studios.models import LIVE_STATES
+from masterstudio.summaries.models import AnnualSummary, SummaryAttachment, SummaryState
+
+TEXT_FIELDS = ("projects", "apprentices", "exchanges", "social_benefit", "spending")
+
+SUMMARY_MACHINE = StateMachine(
+    model=AnnualSummary,
+    field="state",
+    labels=dict(SummaryState.choices),
+    table={
+        (SummaryState.DRAFT, SummaryState.SUBMITTED): Rule(clause="11", label="领办人提交单位确认"),
+        (SummaryState.SUBMITTED, SummaryState.DRAFT): Rule(clause="11", requires_reason=True, label="单位退回修改"),
+        (SummaryState.DRAFT, SummaryState.CONFIRMED): Rule(clause="11", label="单位确认并报送"),
+        (SummaryState.SUBMITTED, SummaryState.CONFIRMED): Rule(clause="11", label="单位确认并报送"),
+    },
+)
+
+
+class SummaryError(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def deadline(year: int) -> date:
+    """The engine's deadline for ``year`` (interpretation 5: 15 December)."""
+    return date.fromisoformat(ask_engine("deadline", {"kind": "annual_summary", "year": year})["end"])
+
+
+def figures_for(studio, year: int) -> dict:
+    """What the studio's own records say about ``year``: activities it reported and joined, the
+    apprentices it named, and its special-account entries. Filled in for the unit to check."""
+    from masterstudio.activities.selectors import summary_for
+
+    activity = summary_for(studio, year)
+    figures = {
+        "year": year,
+        "activities": {kind: {"label": v["label"], "count": v["count"], "participants": v["participants"]}
+                       for kind, v in activity["by_kind"].items()},
+        "activity_count": len(activity["reports"]),
+        "apprentices": activity["apprentices"],
+        "joined": [{"title": s.activity.title, "headcount": s.headcount} for s in activity["joined"]],
+        "joined_people": activity["joined_people"],
+        "income": "0.00", "expense": "0.00", "expense_by_category": {},
+    }
+    account = getattr(studio, "special_account", None) if _has_account(studio) else None
+    if account is not None:
+        income = account.incomes.filter(received_on__year=year).aggregate(t=Sum("amount"))["t"] or Decimal("0")
+        expenses = account.expenses.filter(spent_on__year=year)
+        figures["income"] = f"{income:.2f}"
+        figures["expense"] = f"{(expenses.aggregate(t=Sum('amount'))['t'] or Decimal('0')):.2f}"
+        from masterstudio.ledger.models import Category
+
+        labels = dict(Category.choices)
+        figures["expense_by_category"] = {
+            labels.get(row["category"], row["category"]): f"{row['t']:.2f}"
+            for row in expenses.values("category").annotate(t=Sum("amount")).order_by("category")}
+    return figures
+
+
+def _has_account(studio) -> bool:
+    from masterstudio.ledger.models import SpecialAccount
+
+    return SpecialAccount.objects.filter(studio=studio).exists()
+
+
+def _can_edit(summary: AnnualSummary, actor) -> None:
+    if actor.role not in ("unit", "leader") or actor.unit_id != summary.studio.unit_id:
+        raise SummaryError("只有工作室所在单位或领办人可以填写年度工作总结")
+    if summary.state == SummaryState.CONFIRMED:
+        raise SummaryError("该年度工作总结已由单位确认报送，不能再修改")
+    if summary.state == SummaryState.SUBMITTED and actor.role == "leader":
+        raise SummaryError("总结已提交单位确认；如需修改，请单位退回后再改")
+
+
+def get_or_start(studio, year: int, *, actor) -> AnnualSummary:
+    if studio.state not in LIVE_STATES:
+        raise SummaryError("工作室已撤销，不再报送年度工作总结")
+    if year < studio.recognized_on.year:
+        raise SummaryError(f"工作室于 {studio.recognized_on:%Y-%m-%d} 认定，不能填写 {year} 年度的总结")
+    existing = AnnualSummary.objects.filter(studio=studio, year=year).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            summary = AnnualSummary.objects.create(studio=studio, year=year, due_on=deadline(year),
+                                                   figures=figures_for(studio, year), drafted_by=actor)
+            record_event("annualsummary.started", obj=summary, actor=actor, clause="11", to_state=summary.state)
+    except IntegrityError:
+        summary = AnnualSummary.objects.get(studio=studio, year=year)
+    return summary
+
+
+def save_draft(summary: AnnualSummary, *, actor, data: dict, uploads=()) -> AnnualSummary:
+    """Save the text of a summary (the leader or the unit) and any attachments; refreshes the
+    figures from the studio's records."""
+    from masterstudio.funding.uploads import check_upload
+
+    _can_edit(summary, actor)
+    checked = []
+    for title, upload in uploads:
+        try:
+            check_upload(upload, label="附件")
+        except Exception as exc:
+            raise SummaryError(getattr(exc, "messages", [str(exc)])[0], field="attachment") from exc
+        checked.append((title.strip() or upload.name, upload))
+    with transaction.atomic():
+        summary = lock_row(AnnualSummary, summary.pk)
+        _can_edit(summary, actor)
+        for name in TEXT_FIELDS:
+            setattr(summary, name, (data.get(name) or "").strip())
+        summary.figures = figures_for(summary.studio, summary.year)
+        summary.save()
+        for title, upload in checked:
+            SummaryAttachment.objects.create(summary=summary, title=title, file=upload, original_name=upload.name,
+                                             uploaded_by=actor)
+        record_event("annualsummary.saved", obj=summary, actor=actor, clause="11",
+                     data={"attachments": [u.name for _, u in checked]})
+    return summary
+
+
+def _missing(summary: AnnualSummary) -> list[str]:
+    return [AnnualSummary._meta.get_field(n).verbose_name for n in TEXT_FIELDS if not getattr(summary, n).strip()]
+
+
+def submit(summary: AnnualSummary, *, actor) -> AnnualSummary:
+    """The leader hands the draft to the unit for confirmation."""
+    _can_edit(summary, actor)
+    with transaction.atomic():
+        summary = lock_row(AnnualSummary, summary.pk)
+        _can_edit(summary, actor)
+        missing = _missing(summary)
+        if missing:
+            raise SummaryError(f"请先填写：{'、'.join(missing)}")
+        try:
+            SUMMARY_MACHINE.apply(summary, SummaryState.SUBMITTED, actor=actor,
+                                  extra_fields={"submitted_at": timezone.now()})
+        except TransitionError as exc:
+            raise SummaryError(str(exc)) from exc
+    return summary
+
+
+def return_to_leader(summary: AnnualSummary, *, actor, reason: str) -> AnnualSummary:
+    if actor.role != "unit" or actor.unit_id != summary.studio.unit_id:
+        raise SummaryError("只有工作室所在单位可以退回总结")
+    if not reason.strip():
+        raise SummaryError("请填写退回意见，说明需要修改的内容", field="reason")
+    with transaction.atomic():
+        summary = lock_row(AnnualSummary, summary.pk)
+        try:
+            SUMMARY_MACHINE.apply(summary, SummaryState.DRAFT, actor=actor, reason=reason,
+                                  extra_fields={"return_reason": reason.strip()})
+        except TransitionError as exc:
+            raise SummaryError(str(exc)) from exc
+    return summary
+
+
+def confirm(summary: AnnualSummary, *, actor, figures_checked: bool) -> AnnualSummary:
+    """The unit confirms the summary (经所在单位确定) and so reports it to the bureau. Refused a
+    second time; marked late when confirmed after the deadline."""
+    if actor.role != "unit" or actor.unit_id != summary.studio.unit_id:
+        raise SummaryError("年度工作总结须经工作室所在单位确认（第11条），请使用单位账号确认")
+    with transaction.atomic():
+        summary = lock_row(AnnualSummary, summary.pk)
+        if summary.state == SummaryState.CONFIRMED:
+            raise SummaryError(f"该年度工作总结已于 {timezone.localtime(summary.confirmed_at):%Y-%m-%d %H:%M} 确认报送，"
+                               "不能重复确认")
+        missing = _missing(summary)
+        if missing:
+            raise SummaryError(f"确认前请先填写：{'、'.join(missing)}")
+        if not figures_checked:
+            raise SummaryError("请核对平台记录的活动、带徒和专账数据后勾选“已核对”", field="figures_checked")
+        now = timezone.now()
+        late = timezone.localdate(now) > summary.due_on
+        try:
+            SUMMARY_MACHINE.apply(
+                summary, SummaryState.CONFIRMED, actor=actor,
+                reason=f"逾期报送（截止 {summary.due_on:%Y-%m-%d}）" if late else "",
+                extra_fields={"confirmed_at": now, "confirmed_by": actor, "figures_checked": True, "late": late,
+                              "figures": figures_for(summary.studio, summary.year)})
+        except TransitionError as exc:
+            raise SummaryError(str(exc)) from exc
+    return summary
+
+
+def last_work_on(studio) -> date:
+    """The last day the studio's own records show work: a confirmed summary, a reported or joined
+    activity, a ledger entry — or its recognition."""
+    from masterstudio.activities.models import Signup, StudioActivity
+    from masterstudio.ledger.models import Expense, Income
+
+    days = [studio.recognized_on]
+    confirmed = AnnualSummary.objects.filter(studio=studio, confirmed_at__isnull=False).aggregate(m=Max("confirmed_at"))["m"]
+    if confirmed:
+        days.append(timezone.localdate(confirmed))
+    for value in (
+        StudioActivity.objects.filter(studio=studio).aggregate(m=Max("held_on"))["m"],
+        Income.objects.filter(account__studio=studio).aggregate(m=Max("received_on"))["m"],
+        Expense.objects.filter(account__studio=studio).aggregate(m=Max("spent_on"))["m"],
+    ):
+        if value:
+            days.append(value)
+    joined = Signup.objects.filter(studio=studio).aggregate(m=Max("activity__starts_at"))["m"]
+    if joined:
+        days.append(timezone.localdate(joined))
+    today = timezone.localdate()
+    return min(max(days), today)
