@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "masterstudio.catalog",
     "masterstudio.api",
     "masterstudio.selfcheck",
+    "masterstudio.policytools",
     "masterstudio.reviews",
     "masterstudio.experts",
     "masterstudio.notices",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("masterstudio.accounts.urls")),
     path("api/", api.urls),
     path("policy/check/", include("masterstudio.selfcheck.urls")),
+    path("manage/policy/", include("masterstudio.policytools.urls")),
     path("", include("masterstudio.catalog.urls")),
     path("unit/", include("masterstudio.units.urls")),
     path("applications/", include("masterstudio.applications.urls")),

@@ -128,11 +128,11 @@ def evaluate(engine_input: dict, *, policy_version: str | None = None) -> dict:
     """Ask the engine under the round's policy version. Returns its answer, or
     ``{"error": {...}}`` when the question cannot be answered as asked (the contract's error
     object, e.g. an unknown occupation code)."""
-    from masterstudio.policy.eligibility import evaluate as engine_evaluate
+    from masterstudio.catalog.engine import ask
     from masterstudio.policy.errors import PolicyInputError
 
     try:
-        return engine_evaluate(engine_input, params=policy_version or None)
+        return ask("eligibility", engine_input, params=policy_version or None)
     except PolicyInputError as exc:
         return exc.to_dict()
 

@@ -1,12 +1,13 @@
 """The wizard's door to the occupation catalogue (《职业分类大典（2022年版）》 and the new
-occupations since, as loaded by the policy engine): look up a code, search by name or code."""
+occupations since, as loaded by the policy engine, plus staff-added entries): look up a code, search by name or code."""
 from __future__ import annotations
 
-from masterstudio.policy.occupations import load_catalogue
+from masterstudio.catalog import engine
 
 
 def catalogue():
-    return load_catalogue()
+    """The engine's catalogue with the occupations staff added (catalog app)."""
+    return engine.catalogue()
 
 
 def lookup(code: str) -> dict | None:

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from masterstudio.core.events import events_for, record_event
+from masterstudio.funding.uploads import serve
+from masterstudio.studios.selectors import studio_for, studios_for
+from masterstudio.summaries import services
+from masterstudio.summaries.models import AnnualSummary, SummaryAttachment, SummaryState
+from masterstudio.summaries.services import TEXT_FIELDS, SummaryError
+
+
+def summaries_for(user):
+    return AnnualSummary.objects.filter(studio__in=studios_for(user)).select_related("studio", "studio__unit")
+
+
+@login_required
+def index(request):
+    year = request.GET.get("year", "")
+    summaries = summaries_for(request.user)
+    if year.isdigit():
+        summaries = summaries.filter(year=int(year))
+    page = Paginator(summaries.order_by("-year", "studio__name"), 30).get_page(request.GET.get("page"))
+    return render(request, "summaries/index.html", {"page": page, "year": year, "this_year": timezone.localdate().year,
+                                                    "studios": studios_for(request.user).filter(state__in=["active", "rectification"])
+                                                    if request.user.role in ("unit", "leader") else []})
+
+
+@login_required
+def edit(request, studio_pk, year):
+    studio = studio_for(request.user, studio_pk)
+    user = request.user
+    summary = AnnualSummary.objects.filter(studio=studio, year=year).first()
+    can_write = user.role in ("unit", "leader") and studio.state in ("active", "rectification")
+    if summary is None:
+        if not can_write:
+            raise Http404("该年度尚无工作总结")
+        try:
+            summary = services.get_or_start(studio, year, actor=user)
+        except SummaryError as exc:
+            messages.error(request, str(exc))
+            return redirect("studios:detail", studio.pk)
+    values = {name: getattr(summary, name) for name in TEXT_FIELDS}
+    error_field = None
+    if request.method == "POST" and can_write:
+        action = request.POST.get("action", "save")
+        try:
+            if action in ("save", "submit", "confirm"):
+                values = {name: request.POST.get(name, "") for name in TEXT_FIELDS}
+                if summary.state != SummaryState.CONFIRMED and not (summary.state == SummaryState.SUBMITTED and user.role == "leader"):
+                    uploads = [(request.POST.get("attachment_title", ""), f) for f in request.FILES.getlist("attachment")]
+                    summary = services.save_draft(summary, actor=user, data=values, uploads=uploads)
+            if action == "submit":
+                services.submit(summary, actor=user)
+                messages.success(request, "已提交单位确认")
+            elif action == "confirm":
+                services.confirm(summary, actor=user, figures_checked=request.POST.get("figures_checked") == "on")
+                messages.success(request, f"{year} 年度工作总结已确认并报送社会事业局（第11条）")
+            elif action == "return":
+                services.return_to_leader(summary, actor=user, reason=request.POST.get("reason", ""))
+                messages.success(request, "已退回领办人修改")
+            else:
+                messages.success(request, "已保存")
+            return redirect("summaries:edit", studio.pk, year)
+        except SummaryError as exc:
+            messages.error(request, str(exc))
+            error_field = exc.field
+        summary.refresh_from_db()
+    fields = [{"name": n, "label": AnnualSummary._meta.get_field(n).verbose_name, "value": values[n]} for n in TEXT_FIELDS]
+    editable = can_write and summary.state == SummaryState.DRAFT or (
+        can_write and summary.state == SummaryState.SUBMITTED and user.role == "unit")
+    return render(request, "summaries/edit.html", {
+        "studio": studio, "summary": summary, "fields": fields, "editable": editable, "error_field": error_field,
+        "figures": summary.figures, "events": events_for(summary), "today": timezone.localdate()})
+
+
+@login_required
+def attachment(request, pk):
+    try:
+        item = SummaryAttachment.objects.select_related("summary").get(pk=pk, summary__in=summaries_for(request.user))
+    except (SummaryAttachment.DoesNotExist, ValueError):
+        raise Http404("没有找到该附件，或您无权查看") from None
+    record_event("annualsummary.attachment_downloaded", obj=item.summary, actor=request.user, clause="11",
+                 data={"attachment": item.pk})
+    return serve(item.file, item.original_name)
