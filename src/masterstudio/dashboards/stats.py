@@ -107,22 +107,17 @@ def fulfilment_days() -> dict:
 
 
 def assessment_grades() -> dict | None:
-    """Grade distribution of the annual assessment (Art. 12), when the assessment model exists."""
-    for label in ("assessments", "studios"):
-        try:
-            model = apps.get_model(label, "Assessment")
-        except LookupError:
-            continue
-        field = next((f.name for f in model._meta.fields if f.name in ("grade", "result")), None)
-        year_field = next((f.name for f in model._meta.fields if f.name == "year"), None)
-        if field is None:
-            return None
-        counts: dict = defaultdict(dict)
-        values = [year_field, field] if year_field else [field]
-        for row in model.objects.exclude(**{field: ""}).values(*values).annotate(n=Count("pk")).order_by():
-            counts[row.get(year_field, "全部")][str(row[field])] = row["n"]
-        return dict(counts)
-    return None
+    """Published grade distribution of the annual assessment (Art. 12) by year: {year: {等次: n}}.
+    None while the assessments app is not installed."""
+    if not apps.is_installed("masterstudio.assessments"):
+        return None
+    from masterstudio.assessments.models import Grade, StudioAssessment
+
+    counts: dict = defaultdict(dict)
+    for row in (StudioAssessment.objects.filter(published=True).exclude(grade="")
+                .values("year", "grade").annotate(n=Count("pk")).order_by("year")):
+        counts[str(row["year"])][Grade(row["grade"]).label] = row["n"]
+    return dict(counts) or None
 
 
 def upcoming_deadlines(now=None) -> list[dict]:
