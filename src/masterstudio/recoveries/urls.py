@@ -1,0 +1,11 @@
+from django.urls import path
+
+from masterstudio.recoveries import views
+
+app_name = "recoveries"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/repay/", views.repay, name="repay"),
+    path("revocations/<int:pk>/file/", views.evidence_file, name="evidence_file"),
+]

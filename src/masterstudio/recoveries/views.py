@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from masterstudio.core.events import events_for, record_event
+from masterstudio.core.permissions import duty_required, recent_auth_required, staff_required
+from masterstudio.funding.uploads import serve
+from masterstudio.recoveries import services
+from masterstudio.recoveries.forms import RepaymentForm
+from masterstudio.recoveries.models import Recovery, Revocation
+from masterstudio.studios.selectors import studios_for
+
+
+def _recovery(user, pk) -> Recovery:
+    try:
+        return Recovery.objects.select_related("studio", "studio__unit", "revocation").get(
+            pk=pk, studio__in=studios_for(user))
+    except (Recovery.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有找到该追回记录，或您无权查看") from None
+
+
+@staff_required
+def index(request):
+    show = request.GET.get("show", "open")
+    recoveries = Recovery.objects.filter(studio__in=studios_for(request.user)).select_related(
+        "studio", "studio__unit", "revocation")
+    if show == "open":
+        recoveries = recoveries.filter(state="open")
+    rows = [{"r": r, "repaid": services.repaid_total(r), "owed": services.outstanding(r)} for r in recoveries]
+    return render(request, "recoveries/index.html", {"rows": rows, "show": show})
+
+
+@staff_required
+def detail(request, pk):
+    recovery = _recovery(request.user, pk)
+    return render(request, "recoveries/detail.html", {
+        "recovery": recovery, "repaid": services.repaid_total(recovery), "owed": services.outstanding(recovery),
+        "form": RepaymentForm(), "events": events_for(recovery)})
+
+
+@duty_required("finance")
+@recent_auth_required
+def repay(request, pk):
+    recovery = _recovery(request.user, pk)
+    form = RepaymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_repayment(recovery, amount=data["amount"], paid_on=data["paid_on"],
+                                      voucher_no=data["voucher_no"], note=data["note"], actor=request.user)
+        except services.RecoveryError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            recovery.refresh_from_db()
+            messages.success(request, "已登记退回款" + ("，追回已结清" if recovery.state == "settled" else ""))
+            return redirect("recoveries:detail", recovery.pk)
+    return render(request, "recoveries/detail.html", {
+        "recovery": recovery, "repaid": services.repaid_total(recovery), "owed": services.outstanding(recovery),
+        "form": form, "events": events_for(recovery)})
+
+
+@login_required
+def evidence_file(request, pk):
+    try:
+        revocation = Revocation.objects.get(pk=pk, studio__in=studios_for(request.user))
+    except (Revocation.DoesNotExist, ValueError):
+        raise Http404("没有找到该文件，或您无权查看") from None
+    if not revocation.evidence_file:
+        raise Http404("没有证据材料")
+    record_event("revocation.file_downloaded", obj=revocation, actor=request.user, clause=revocation.clause)
+    return serve(revocation.evidence_file, revocation.evidence_file_name)
