@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "masterstudio.summaries",
     "masterstudio.assessments",
     "masterstudio.recoveries",
+    "masterstudio.perf",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,9 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
+
+# The benchmark's empty view (/bench/empty/): the framework's floor. Never set in production.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 
 # Sign-in protection.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)

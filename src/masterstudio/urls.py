@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 from masterstudio.api.urls import api
@@ -15,6 +16,9 @@ urlpatterns = [
     path("experts/", include("masterstudio.experts.urls")),
     path("notices/", include("masterstudio.notices.urls")),
     path("studios/", include("masterstudio.studios.urls")),
+    path("summaries/", include("masterstudio.summaries.urls")),
+    path("assessments/", include("masterstudio.assessments.urls")),
+    path("recoveries/", include("masterstudio.recoveries.urls")),
     path("funding/", include("masterstudio.funding.urls")),
     path("ledger/", include("masterstudio.ledger.urls")),
     path("activities/", include("masterstudio.activities.urls")),
@@ -22,6 +26,9 @@ urlpatterns = [
     path("dashboards/", include("masterstudio.dashboards.urls")),
     path("data/", include("masterstudio.dataio.urls")),
 ]
+
+if settings.BENCH_ENDPOINTS:  # the benchmark's floor (docs/performance.md); absent otherwise
+    urlpatterns.append(path("bench/", include("masterstudio.perf.urls")))
 
 handler400 = "masterstudio.core.views.error_400"
 handler403 = "masterstudio.core.views.error_403"

@@ -36,24 +36,36 @@ def browser():
         browser.close()
 
 
+def _watched(context):
+    """A page whose Content-Security-Policy violations and script errors fail the test: the
+    platform serves no inline script or style, and its own scripts must not throw."""
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
+    page.problems = problems
+    return page
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN",
                                   base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    page = _watched(context)
     yield page
     context.close()
+    assert not page.problems, "页面违反内容安全策略或脚本出错：\n" + "\n".join(page.problems[:5])
 
 
 @pytest.fixture
 def phone_page(browser, live_server):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
                                   has_touch=True, base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    page = _watched(context)
     yield page
     context.close()
+    assert not page.problems, "页面违反内容安全策略或脚本出错：\n" + "\n".join(page.problems[:5])
 
 
 def totp_now(username: str) -> str:

@@ -160,3 +160,25 @@ def test_rubric_is_locked_once_scored(expert_stage, cast):
     with pytest.raises(scoring.ScoringError, match="不能再修改"):
         scoring.save_rubric(rubric, [{"title": "新项", "max_points": 10, "weight": 1, "comment_below": None,
                                       "description": ""}])
+
+
+def test_staff_add_an_expert_to_the_pool(cast):
+    from django.test import Client
+
+    from tests.factories import PASSWORD, make_user
+
+    account = make_user("new_expert", "expert", display_name="新专家")
+    client = Client()
+    client.login(username="reviewer", password=PASSWORD)
+    bad = client.post("/experts/pool/new/", {"user": account.pk, "name": "新专家", "employer": "某学院", "title": "教授",
+                                             "fields_text": "6-1x", "max_per_year": 5, "active": "on"})
+    assert "不是有效的职业编码前缀" in bad.content.decode()
+    response = client.post("/experts/pool/new/", {
+        "user": account.pk, "name": "新专家", "employer": "某学院", "title": "教授", "fields_text": "6-18、无人机装调检修工艺师",
+        "past_text": "北京亦庄测试甲有限公司", "relations_text": "", "max_per_year": 5, "active": "on"})
+    assert response.status_code == 302
+    expert = Expert.objects.get(user=account)
+    assert expert.fields == ["6-18", "无人机装调检修工艺师"] and expert.past_employers == ["北京亦庄测试甲有限公司"]
+    assert expert.matches("6-18-01-01", "车工") and expert.matches("", "无人机 装调检修工艺师")
+    assert not expert.matches("6-19-01-01", "焊工")
+    assert expert.conflicts_with(cast["unit_a"].unit) == ["曾在申报单位任职"]

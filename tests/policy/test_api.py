@@ -65,7 +65,8 @@ def test_eligibility_policy_block():
 
 
 def test_parameter_set_by_name_and_what_if():
-    assert run("deadline", {"kind": "annual_summary", "year": 2026}, params="measures-2026-draft")["end"] == "2026-12-15"
+    answer = run("deadline", {"kind": "annual_summary", "year": 2026}, params="measures-2026-draft")
+    assert answer["end"] == "2026-12-15"
 
 
 def test_funding_helpers_for_the_django_side():
@@ -73,7 +74,8 @@ def test_funding_helpers_for_the_django_side():
     assert grant == Award("initial", "14.1", date(2024, 6, 20), Decimal("200000.00"))
     reward = excellent_reward(2024, date(2025, 1, 15), paid=True)
     title = title_reward("national", date(2025, 9, 1), paid=False)
-    assert (reward.clause, reward.amount, title.clause, title.amount) == ("14.2", Decimal("100000.00"), "15.1", Decimal("200000.00"))
+    assert (reward.clause, reward.amount) == ("14.2", Decimal("100000.00"))
+    assert (title.clause, title.amount) == ("15.1", Decimal("200000.00"))
     back = recovery([grant, reward, title], date(2024, 6, 20), date(2025, 12, 31))
     assert back.to_dict() == {
         "cycle_start": "2024-06-20",

@@ -18,7 +18,8 @@ def test_contract_clause_ids_exist_and_are_marked():
     doc = measures()
     for clause_id in CONTRACT_IDS:
         assert doc.clause(clause_id).contract, clause_id
-    assert sorted((c.id for c in doc.clauses() if c.contract), key=clause_sort_key) == sorted(CONTRACT_IDS, key=clause_sort_key)
+    marked = sorted((c.id for c in doc.clauses() if c.contract), key=clause_sort_key)
+    assert marked == sorted(CONTRACT_IDS, key=clause_sort_key)
 
 
 def test_article_texts_hold_their_clauses():

@@ -7,7 +7,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from masterstudio.policy.retirement import MEN, WOMEN_50, WOMEN_55, category_for, delay_months, retirement, retirement_for
+from masterstudio.policy.retirement import (
+    MEN,
+    WOMEN_50,
+    WOMEN_55,
+    category_for,
+    delay_months,
+    retirement,
+    retirement_for,
+)
 
 
 def test_categories():

@@ -27,7 +27,8 @@ def test_is_in_lieu_is_not_a_makeup_workday():
     # chinese_calendar.is_in_lieu marks weekdays taken off; the make-up Saturday is not one.
     assert not chinese_calendar.is_in_lieu(date(2026, 2, 14))
     assert default_calendar().is_workday(date(2026, 2, 14))
-    in_lieu = [d for d in chinese_calendar.get_dates(date(2026, 1, 1), date(2026, 12, 31)) if chinese_calendar.is_in_lieu(d)]
+    year = chinese_calendar.get_dates(date(2026, 1, 1), date(2026, 12, 31))
+    in_lieu = [d for d in year if chinese_calendar.is_in_lieu(d)]
     assert in_lieu and all(not default_calendar().is_workday(d) for d in in_lieu)
 
 

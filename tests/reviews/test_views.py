@@ -90,3 +90,15 @@ def test_review_detail_renders_at_every_stage(cast, unit_a):
         reviewer.post(f"/review/items/{item.pk}/", {"result": "pass", "comment": ""})
     response = reviewer.post(f"/review/{application.pk}/conclude/", {"conclusion": "pass", "comment": "齐全"}, follow=True)
     assert "安排考察" in response.content.decode()
+
+
+def test_expert_can_open_the_materials_of_an_assigned_application_only(world, cast, unit_b):
+    mine = world["assignment"]
+    me = client_for(mine.expert.user.username)
+    page = me.get(f"/experts/tasks/{mine.pk}/").content.decode()
+    material = world["application"].materials.filter(removed_at__isnull=True).first()
+    assert f"/applications/materials/{material.pk}/" in page
+    assert me.get(f"/applications/materials/{material.pk}/").status_code == 200
+    other = f.submitted_application(unit_b, cast["unit_b"], world["application"].round, prefix="乙", seq_base=50)
+    foreign = other.materials.first()
+    assert me.get(f"/applications/materials/{foreign.pk}/").status_code == 404

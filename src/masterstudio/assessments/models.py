@@ -136,6 +136,10 @@ class StudioAssessment(models.Model):
     def occupation_name(self) -> str:
         return self.studio.occupation_name
 
+    @property
+    def leader(self):
+        return self.studio.leader
+
     scoring_clause = "12"
 
 

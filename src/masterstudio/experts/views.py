@@ -92,7 +92,11 @@ def task(request, pk):
             "comment": comment if comment is not None else (score.comment if score else ""),
             "error": errors.get(criterion.pk, ""),
         })
+    subject = panel.subject
+    materials = []
+    if assignment.state != AssignmentState.RECUSED and hasattr(subject, "materials"):
+        materials = subject.materials.filter(removed_at__isnull=True).order_by("item", "pk")
     return render(request, "experts/task.html", {
-        "assignment": assignment, "panel": panel, "subject": panel.subject, "lines": lines,
+        "assignment": assignment, "panel": panel, "subject": subject, "lines": lines, "materials": materials,
         "declaration_form": DeclarationForm(), "window_open": panel.window_open(),
     })

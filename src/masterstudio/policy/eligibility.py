@@ -606,7 +606,8 @@ def check_employment_and_retirement(app: Application, params: ParameterSet, clau
 
     category = category_for(leader.gender, leader.original_retirement_age) if leader.gender else None
     if leader.birth_date is None or leader.gender is None:
-        absent = [p for p, v in (("leader.birth_date", leader.birth_date), ("leader.gender", leader.gender)) if v is None]
+        known = (("leader.birth_date", leader.birth_date), ("leader.gender", leader.gender))
+        absent = [path for path, value in known if value is None]
         missing.extend(absent)
         results.append(UNKNOWN)
         sentences.append(f"缺少{'、'.join(absent)}，无法计算法定退休日期（也可填写 leader.id_number）")
@@ -654,7 +655,12 @@ def check_employment_and_retirement(app: Application, params: ParameterSet, clau
     else:
         sentences.append(f"领办人{status}")
     result = _combine(results)
-    suffix = f"（{where}）" if result == PASS else ("" if result == FAIL else f"；{where}要求{status}、距法定退休年龄{years}年以上（含{years}年）")
+    if result == PASS:
+        suffix = f"（{where}）"
+    elif result == FAIL:
+        suffix = ""
+    else:
+        suffix = f"；{where}要求{status}、距法定退休年龄{years}年以上（含{years}年）"
     return _check(clause, result, "；".join(sentences) + suffix, facts, missing, interpretations)
 
 
@@ -796,6 +802,8 @@ def check_7_1(app: Application, params: ParameterSet) -> dict:
             f"无法核对（第七条）；请补充领办人的{'姓名' if leader.name is None else '身份证号'}",
             facts, missing,
         )
+    if not app.existing_studios:
+        return _check("7.1", PASS, "已有工作室名单为空，领办人未领办其他工作室（第七条）", facts)
     return _check(
         "7.1", PASS,
         f"已按{basis}核对 {len(app.existing_studios)} 个已有工作室，领办人未领办其他工作室（第七条）",
@@ -808,8 +816,9 @@ def _studio_text(studio: Studio) -> str:
     if studio.credit_code:
         parts.append(f"统一社会信用代码 {studio.credit_code}")
     parts.append(f"分厂/分公司“{studio.branch}”" if studio.branch else "单位本部")
-    if studio.occupation_code or studio.occupation_name:
-        parts.append(f"职业 {studio.occupation_code or ''}{' ' if studio.occupation_code and studio.occupation_name else ''}{studio.occupation_name or ''}")
+    occupation = " ".join(part for part in (studio.occupation_code, studio.occupation_name) if part)
+    if occupation:
+        parts.append(f"职业 {occupation}")
     return "，".join(parts)
 
 
@@ -849,7 +858,7 @@ def check_unit_scope(app: Application, params: ParameterSet, catalogue: Catalogu
     if app.existing_studios is None:
         return _check(
             clause, UNKNOWN,
-            f"尚未提供已有工作室名单（existing_studios），无法核对{requirement}（第七条）",
+            f"尚未提供已有工作室名单（existing_studios），无法核对是否符合“{requirement}”（第七条）",
             facts, ["existing_studios"],
         )
     facts["existing_studios"] = len(app.existing_studios)
@@ -869,7 +878,9 @@ def check_unit_scope(app: Application, params: ParameterSet, catalogue: Catalogu
             if same_scope:
                 undecided.append(index)
                 if same_unit is None:
-                    missing.append("unit.credit_code" if not unit.credit_code else f"existing_studios.{index}.credit_code")
+                    missing.append(
+                        f"existing_studios.{index}.credit_code" if unit.credit_code else "unit.credit_code"
+                    )
                 if same_occupation is None:
                     missing.append(f"existing_studios.{index}.occupation_code")
             continue
@@ -901,9 +912,10 @@ def check_unit_scope(app: Application, params: ParameterSet, catalogue: Catalogu
             f"{scope_text}尚无该职业工作室（第七条）",
             facts, interpretations=("studio_scope_key",),
         )
+    checked = f"已核对 {len(app.existing_studios)} 个已有工作室，" if app.existing_studios else "已有工作室名单为空，"
     return _check(
         clause, PASS,
-        f"已核对 {len(app.existing_studios)} 个已有工作室，{scope_text}尚无相同职业（{occupation_text}）的工作室（第七条）",
+        f"{checked}{scope_text}尚无相同职业（{occupation_text}）的工作室（第七条）",
         facts,
     )
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from .clauses import clause_sort_key
 from .clauses import label as clause_label
 from .clauses import measures
 from .params import resolve
@@ -25,7 +26,8 @@ def _interpretation_lines(names: list[str], params=None) -> list[str]:
         if parameter is None:
             lines.append(f"  · {name}")
         else:
-            lines.append(f"  · 解释口径{parameter.interpretation}（{name}）：{parameter.entry_on(None).note}")
+            note = parameter.entry_on(None).note.removeprefix(f"解释口径{parameter.interpretation}：")
+            lines.append(f"  · 解释口径{parameter.interpretation}（{name}）：{note}")
     return lines
 
 
@@ -42,7 +44,8 @@ def render_eligibility(result: Mapping, *, params=None) -> str:
     for check in result["checks"]:
         lines.append(f"  [{RESULT_MARKS[check['result']]}] {clause_label(check['clause'])}：{check['message']}")
     if result["failed_clauses"]:
-        lines += ["", "不符合的条款：" + "、".join(clause_label(c) for c in result["failed_clauses"])]
+        failed = sorted(result["failed_clauses"], key=clause_sort_key)
+        lines += ["", "不符合的条款：" + "、".join(clause_label(c) for c in failed)]
     if result["missing_facts"]:
         lines += ["", "请补充以下信息后重新计算：" + "、".join(result["missing_facts"])]
     lines += ["", "需提交的材料（第九条）："]
@@ -63,7 +66,8 @@ def render_funding(result: Mapping) -> str:
     lines = ["区级资金："]
     for award in result["awards"]:
         year = f"（{award['year']} 年度）" if "year" in award else ""
-        lines.append(f"  {award['on']} {kinds[award['kind']]}{year} {award['amount']} 元 — {clause_label(award['clause'])}")
+        where = clause_label(award["clause"])
+        lines.append(f"  {award['on']} {kinds[award['kind']]}{year} {award['amount']} 元 — {where}")
     lines.append(f"合计：{result['total']} 元")
     recovery = result.get("recovery")
     if recovery:

@@ -119,7 +119,8 @@ def initial_grant(recognized_on: date, params: ParameterSet | str | None = None,
     """第十四条 经评审首次认定为经开区技能大师工作室的，按照每个工作室20万元的标准给予一次性资助；"""
     pset = resolve(params)
     _refuse_after_validity(recognized_on, pset, "认定", field)
-    return Award("initial", "14.1", recognized_on, _amount(pset, "initial_grant_amount", recognized_on, field), paid=paid)
+    amount = _amount(pset, "initial_grant_amount", recognized_on, field)
+    return Award("initial", "14.1", recognized_on, amount, paid=paid)
 
 
 @rule("14.2", "12")

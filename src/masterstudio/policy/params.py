@@ -104,6 +104,9 @@ class ParameterSet:
     version: str = field(default="", compare=False)
     _snapshots: dict = field(default_factory=dict, repr=False, compare=False)
 
+    def __hash__(self) -> int:
+        return hash(self.version)
+
     # -- reading ---------------------------------------------------------------------------------
     def get(self, name: str, on: date | None = None) -> Any:
         """The value of ``name`` in force on ``on`` (the latest value when ``on`` is None)."""

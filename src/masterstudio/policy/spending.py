@@ -36,9 +36,11 @@ def check_expense(fund: str, category: str, unit_value, *, special_equipment: bo
     whose unit value reaches the fixed-asset threshold (special equipment: its own threshold).
     """
     if fund not in FUNDS:
-        raise PolicyInputError(INVALID_INPUT, "fund", f"资金类别应为以下之一：{'、'.join(f'{k}（{v}）' for k, v in FUNDS.items())}")
+        listed = "、".join(f"{k}（{v}）" for k, v in FUNDS.items())
+        raise PolicyInputError(INVALID_INPUT, "fund", f"资金类别应为以下之一：{listed}")
     if category not in CATEGORIES:
-        raise PolicyInputError(INVALID_INPUT, "category", f"用途应为以下之一：{'、'.join(f'{k}（{v}）' for k, v in CATEGORIES.items())}")
+        listed = "、".join(f"{k}（{v}）" for k, v in CATEGORIES.items())
+        raise PolicyInputError(INVALID_INPUT, "category", f"用途应为以下之一：{listed}")
     if isinstance(unit_value, (bool, float)):
         raise PolicyInputError(INVALID_INPUT, "unit_value", "单价应为金额字符串，如 \"12000.00\"")
     try:
@@ -50,7 +52,8 @@ def check_expense(fund: str, category: str, unit_value, *, special_equipment: bo
     pset = resolve(params)
     allowed_list = pset.get("reward_spending_categories" if fund == "reward" else "grant_spending_categories", on)
     allowed = category in allowed_list
-    threshold = pset.get("special_equipment_fixed_asset_threshold" if special_equipment else "fixed_asset_threshold", on)
+    threshold_name = "special_equipment_fixed_asset_threshold" if special_equipment else "fixed_asset_threshold"
+    threshold = pset.get(threshold_name, on)
     register = category == "equipment_facilities" and value >= threshold
     uses = "、".join(CATEGORIES[c] for c in allowed_list)
     sentences = [f"{FUNDS[fund]}应进入工作室专门账目（科目），专款专用"]

@@ -47,7 +47,9 @@ def _package_years() -> dict[int, YearArrangement]:
         workdays.setdefault(day.year, set()).add(day)
     first, last = min(holidays), max(holidays)
     return {
-        year: YearArrangement(year, frozenset(holidays.get(year, ())), frozenset(workdays.get(year, ())), "chinese_calendar")
+        year: YearArrangement(
+            year, frozenset(holidays.get(year, ())), frozenset(workdays.get(year, ())), "chinese_calendar"
+        )
         for year in range(first, last + 1)
     }
 
@@ -106,7 +108,9 @@ class WorkCalendar:
             current += timedelta(days=1)
         raise RuntimeError(f"no working day within {_MAX_GAP} days of {day}: holiday data is inconsistent")
 
-    def working_days(self, start: date, count: int, *, include_start: bool = True, field: str | None = None) -> list[date]:
+    def working_days(
+        self, start: date, count: int, *, include_start: bool = True, field: str | None = None
+    ) -> list[date]:
         """``count`` working days counted from ``start``.
 
         ``include_start``: ``start`` is day 1 when it is a working day (interpretation 4);
