@@ -5,8 +5,6 @@ import os
 
 import pytest
 
-from tests.factories import make_unit, make_user
-
 
 def pytest_sessionfinish(session, exitstatus):
     """In CI nothing may skip: browser and PostgreSQL tests included."""
@@ -18,17 +16,23 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture
 def unit_a(db):
+    from tests.factories import make_unit
+
     return make_unit("北京亦庄测试甲有限公司", "91110302MA01ABCD0Y")
 
 
 @pytest.fixture
 def unit_b(db):
+    from tests.factories import make_unit
+
     return make_unit("北京亦庄测试乙有限公司", "91110302MA01EFGH1Q")
 
 
 @pytest.fixture
 def cast(db, unit_a, unit_b):
     """One account for every role the platform knows."""
+    from tests.factories import make_user
+
     return {
         "unit_a": make_user("unit_a", "unit", unit=unit_a),
         "unit_b": make_user("unit_b", "unit", unit=unit_b),

@@ -35,7 +35,7 @@ def reauth_if_asked(page, username):
         page.fill("#id_password", PASSWORD)
         if page.locator("#id_code").count():
             page.fill("#id_code", totp_now(username))
-        page.click("form button[type=submit]")
+        page.click("main form button[type=submit]")
         page.wait_for_load_state("networkidle")
         return True
     return False
@@ -56,17 +56,17 @@ def fill_summary(page, studio, year, *, confirm_as_unit):
 def open_and_score(staff, expert, year, points):
     staff.goto("/assessments/new/")
     staff.fill("#id_year", str(year))
-    staff.click("form button[type=submit]")
+    staff.click("main form button[type=submit]")
     staff.wait_for_selector("[data-testid=year-state]")
     staff.fill("#id_size", "1")
     staff.fill("#id_seed", f"e2e-{year}")
-    staff.click("text=抽取专家")
+    staff.click("main button:has-text('抽取专家')")
     staff.wait_for_load_state("networkidle")
     year_url = staff.url
     expert.goto("/experts/tasks/")
     expert.click(f"text={Studio.objects.first().unit.name}")
     expert.check("input[name=conflict][value=no]")
-    expert.click("text=提交声明")
+    expert.click("main button:has-text('提交声明')")
     expert.wait_for_load_state("networkidle")
     for field in expert.locator("input[type=number]").all():
         field.fill(str(points))
@@ -75,18 +75,18 @@ def open_and_score(staff, expert, year, points):
     expert.click("button[value=submit]")
     expert.wait_for_load_state("networkidle")
     staff.goto(year_url)
-    staff.click("text=开封并计算等次")
+    staff.click("main button:has-text('开封并计算等次')")
     staff.wait_for_load_state("networkidle")
     return year_url
 
 
 def publish(approver, year_url):
     approver.goto(year_url)
-    approver.click("text=发布结果并应用")
+    approver.click("main button:has-text('发布结果并应用')")
     approver.wait_for_load_state("networkidle")
     if reauth_if_asked(approver, "approver"):
         approver.goto(year_url)
-        approver.click("text=发布结果并应用")
+        approver.click("main button:has-text('发布结果并应用')")
         approver.wait_for_load_state("networkidle")
     assert approver.inner_text("[data-testid=year-state]") == "已发布"
 
@@ -121,7 +121,7 @@ def test_two_years_from_excellent_to_revocation(browser, live_server, cast, unit
     reviewer.click(f"[data-testid=result-{studio.pk}] >> text=复核")
     reviewer.fill("#id_rectify_deadline", (timezone.localdate() + timezone.timedelta(days=60)).isoformat())
     reviewer.fill("#id_rectify_actions", "每季度开展一次技艺交流，补齐带徒培养记录")
-    reviewer.click("text=保存复核")
+    reviewer.click("main button:has-text('保存复核')")
     reviewer.wait_for_load_state("networkidle")
     publish(approver, year_url)
     unit.goto(f"/studios/{studio.pk}/")
@@ -144,7 +144,7 @@ def test_two_years_from_excellent_to_revocation(browser, live_server, cast, unit
     approver.fill("#id_evidence", "2026年度考核不合格，限期整改后复评仍不合格")
     approver.fill("#id_decision", "经评估审查，依第13条第（二）项撤销称号")
     approver.fill("#id_document_no", "京技社〔2026〕12号")
-    approver.click("text=确认撤销")
+    approver.click("main button:has-text('确认撤销')")
     approver.wait_for_load_state("networkidle")
     screenshot(approver, "studio-life-recovery")
 
@@ -163,13 +163,13 @@ def test_two_years_from_excellent_to_revocation(browser, live_server, cast, unit
     finance.goto(f"/recoveries/{recovery.pk}/")
     finance.fill("#id_amount", "200000.00")
     finance.fill("#id_voucher_no", "TH-2026-001")
-    finance.click("form button:has-text('登记')")
+    finance.click("main form button:has-text('登记')")
     finance.wait_for_load_state("networkidle")
     if reauth_if_asked(finance, "finance"):
         finance.goto(f"/recoveries/{recovery.pk}/")
         finance.fill("#id_amount", "200000.00")
         finance.fill("#id_voucher_no", "TH-2026-001")
-        finance.click("form button:has-text('登记')")
+        finance.click("main form button:has-text('登记')")
         finance.wait_for_load_state("networkidle")
     assert finance.inner_text("[data-testid=recovery-state]") == "已结清"
     unit.goto(f"/studios/{studio.pk}/")

@@ -12,6 +12,7 @@ from masterstudio.applications.models import AppState, Application, Round
 from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.core.events import record_event
 from masterstudio.core.notify import notify
+from masterstudio.funding.services import lock_row
 from masterstudio.notices.models import (
     OPEN_OBJECTION_STATES,
     EntryState,
@@ -24,7 +25,7 @@ from masterstudio.notices.models import (
 from masterstudio.notices.period import PeriodError, notice_days
 from masterstudio.notices.states import ENTRY_MACHINE, OBJECTION_MACHINE
 from masterstudio.reviews.models import Decision, Outcome
-from masterstudio.reviews.services import lock_row, notify_unit
+from masterstudio.reviews.services import notify_unit
 
 MAX_EVIDENCE_FILES = 5
 

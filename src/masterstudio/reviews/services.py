@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from masterstudio.applications.models import AppState, Application
@@ -25,17 +25,6 @@ from masterstudio.reviews.models import (
     SitePhoto,
     SiteVisit,
 )
-
-
-def lock_row(model, pk):
-    """Lock one row for the rest of the transaction: ``SELECT … FOR UPDATE`` on PostgreSQL; on
-    SQLite (no row locks) a no-op UPDATE takes the database write lock first, so a second writer
-    waits instead of deciding on stale data."""
-    manager = model._default_manager
-    if connection.features.has_select_for_update:
-        return manager.select_for_update().get(pk=pk)
-    manager.filter(pk=pk).update(**{model._meta.pk.attname: pk})
-    return manager.get(pk=pk)
 
 
 class ReviewError(Exception):

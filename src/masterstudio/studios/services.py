@@ -11,8 +11,7 @@ from masterstudio.applications.models import AppState, Application
 from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.core.events import record_event
 from masterstudio.core.transitions import TransitionError
-from masterstudio.funding.services import FundingError, award_grant
-from masterstudio.reviews.services import lock_row
+from masterstudio.funding.services import FundingError, award_grant, lock_row
 from masterstudio.studios.models import Studio
 
 TITLE = "经开区技能大师工作室"

@@ -73,6 +73,10 @@ class Command(BaseCommand):
                         user.person = leader_person
                         user.save(update_fields=["person"])
                     record_event("account.created", obj=user, data={"role": role, "demo": True})
+                elif role == Role.STAFF and not user.totp_confirmed_at:
+                    user.totp_secret = DEMO_TOTP_SECRET
+                    user.totp_confirmed_at = timezone.now()
+                    user.save(update_fields=["totp_secret", "totp_confirmed_at"])
         self.stdout.write(self.style.SUCCESS("演示账号（密码均为 %s）：" % DEMO_PASSWORD))
         for username, role, duties, name, _ in ACCOUNTS:
             extra = "、".join(Duty(d).label for d in duties)
