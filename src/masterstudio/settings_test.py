@@ -11,6 +11,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-01234567
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "c2tpbGwtc3R1ZGlvLXRlc3Qta2V5LTMyLWJ5dGVzISE=")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("LOGIN_RATE_LIMIT", "100000")  # tests of the limit set their own
 os.environ.setdefault("PASSWORD_HASHERS", "django.contrib.auth.hashers.MD5PasswordHasher")
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="masterstudio-test-"))
 

@@ -208,3 +208,15 @@ def test_notification_email_goes_out_after_commit(cast, mailoutbox, django_captu
         notify([cast["unit_a"]], "unit_decided", {"unit": cast["unit_a"].unit})
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["hr@a.example"]
     assert cast["unit_a"].notifications.get().emailed_at is not None
+
+
+def test_login_posts_are_rate_limited_per_address(client, db, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.LOGIN_RATE_LIMIT = 3
+    for _ in range(3):
+        assert client.post(reverse("accounts:login"), {"username": "x", "password": "y"}).status_code == 200
+    response = client.post(reverse("accounts:login"), {"username": "x", "password": "y"})
+    assert response.status_code == 429 and "操作过于频繁" in response.content.decode()
+    assert int(response["Retry-After"]) > 0

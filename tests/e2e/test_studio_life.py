@@ -64,7 +64,7 @@ def open_and_score(staff, expert, year, points):
     staff.wait_for_load_state("networkidle")
     year_url = staff.url
     expert.goto("/experts/tasks/")
-    expert.click(f"text={Studio.objects.first().unit.name}")
+    expert.click(f".task-card:has-text('{Studio.objects.first().unit.name}'):has-text('待声明利益冲突')")
     expert.check("input[name=conflict][value=no]")
     expert.click("main button:has-text('提交声明')")
     expert.wait_for_load_state("networkidle")

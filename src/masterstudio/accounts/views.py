@@ -29,7 +29,7 @@ from masterstudio.core.ratelimit import rate_limited
 from masterstudio.units.models import Unit, UnitStatus
 
 
-@rate_limited("login", limit=settings.LOGIN_RATE_LIMIT, window=300)
+@rate_limited("login", limit="LOGIN_RATE_LIMIT", window=300)
 def login_view(request):
     form = LoginForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next") or ""

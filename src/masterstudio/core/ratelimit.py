@@ -29,14 +29,20 @@ def hit(scope: str, key: str, limit: int, window: int) -> tuple[bool, int]:
     return count <= limit, (bucket + 1) * window - now
 
 
-def rate_limited(scope: str, *, limit: int, window: int, methods: tuple[str, ...] = ("POST",), json: bool = False):
-    """Refuse with 429 and a Chinese message after ``limit`` requests per ``window`` seconds per address."""
+def rate_limited(scope: str, *, limit: int | str, window: int, methods: tuple[str, ...] = ("POST",), json: bool = False):
+    """Refuse with 429 and a Chinese message after ``limit`` requests per ``window`` seconds per address.
+
+    ``limit`` is a number, or the name of a setting read at each request (so deployments and
+    tests can change it)."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method in methods:
-                allowed, retry = hit(scope, client_key(request), limit, window)
+                from django.conf import settings
+
+                allowed, retry = hit(scope, client_key(request),
+                                     getattr(settings, limit) if isinstance(limit, str) else limit, window)
                 if not allowed:
                     message = f"操作过于频繁，请 {retry} 秒后再试"
                     if json:
