@@ -13,7 +13,6 @@ from masterstudio.assessments.services import AssessmentError
 from masterstudio.experts.models import Assignment
 from masterstudio.funding.models import Grant
 from masterstudio.studios.models import StudioState
-from tests.factories import make_unit
 from tests.factories.studio_life import make_expert, make_studio, open_year, run_year, score_all
 
 pytestmark = pytest.mark.django_db

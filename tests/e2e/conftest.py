@@ -41,8 +41,13 @@ def _watched(context):
     platform serves no inline script or style, and its own scripts must not throw."""
     page = context.new_page()
     page.set_default_timeout(15000)
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'CSP violation detail: ' + e.violatedDirective + ' at ' + e.sourceFile + ':' + e.lineNumber + ' ' + e.sample))"
+    )
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("console", lambda m: problems.append(m.text)
+            if "Content Security Policy" in m.text or "CSP violation" in m.text else None)
     page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
     page.problems = problems
     return page
@@ -55,7 +60,7 @@ def page(browser, live_server):
     page = _watched(context)
     yield page
     context.close()
-    assert not page.problems, "页面违反内容安全策略或脚本出错：\n" + "\n".join(page.problems[:5])
+    assert not page.problems, "页面违反内容安全策略或脚本出错：\n" + "\n".join(sorted(page.problems, key=lambda p: "detail" not in p)[:5])
 
 
 @pytest.fixture
@@ -65,7 +70,7 @@ def phone_page(browser, live_server):
     page = _watched(context)
     yield page
     context.close()
-    assert not page.problems, "页面违反内容安全策略或脚本出错：\n" + "\n".join(page.problems[:5])
+    assert not page.problems, "页面违反内容安全策略或脚本出错：\n" + "\n".join(sorted(page.problems, key=lambda p: "detail" not in p)[:5])
 
 
 def totp_now(username: str) -> str:

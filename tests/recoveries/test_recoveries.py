@@ -1,7 +1,7 @@
 """Revocation (Art. 13) and recovery of the current funding cycle's money (interpretation 6)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest

@@ -45,7 +45,7 @@ def save_rubric(rubric: Rubric, criteria: list[dict], *, actor=None) -> Rubric:
         rubric.criteria.all().delete()
         for order, item in enumerate(criteria, start=1):
             Criterion.objects.create(rubric=rubric, order=order, **item)
-        record_event("rubric.saved", obj=rubric, actor=actor, clause="10",
+        record_event("rubric.saved", obj=rubric, actor=actor, clause="12" if rubric.purpose == "assessment" else "10",
                      data={"aggregation": rubric.aggregation,
                            "criteria": [{k: str(v) for k, v in c.items()} for c in criteria]})
     return rubric
@@ -140,7 +140,7 @@ def draw_experts(panels: list[ScoringPanel], size: int, *, seed: str | None = No
         except IntegrityError as exc:
             raise ScoringError("抽取时评审组已发生变化，请刷新后重试") from exc
         for panel in locked:
-            record_event("panel.drawn", obj=panel, actor=actor, clause="10",
+            record_event("panel.drawn", obj=panel, actor=actor, clause=getattr(panel.subject, "scoring_clause", "10"),
                          data={"draw": draw.pk, "seed": seed, "size": size, "chosen": chosen,
                                "excluded": draw.excluded})
         notify([experts[i].user for i in chosen], "expert_assigned",
@@ -269,7 +269,7 @@ def open_panel(panel: ScoringPanel, *, actor=None) -> ScoringPanel:
             raise ScoringError(f"还有 {pending} 位专家未提交评分；评分截止前须全部提交后才能开封")
         panel.opened_at, panel.opened_by = timezone.now(), actor
         panel.save(update_fields=["opened_at", "opened_by"])
-        record_event("panel.opened", obj=panel, actor=actor, clause="10",
+        record_event("panel.opened", obj=panel, actor=actor, clause=getattr(panel.subject, "scoring_clause", "10"),
                      data={"submitted": submitted, "not_submitted": pending})
     return panel
 

@@ -669,7 +669,9 @@ class Generator:
         reached = sum(1 for p in c.plans.values() if "expert_review" in p["path"])
         assessed = self._assessment_count()
         subjects = max(1, reached + assessed)
-        return max(3, min(7, round(c.scale.scores / (subjects * 4))))
+        size = max(3, min(7, c.scale.scores // (subjects * 4)))
+        self.extra_seats = max(0, (c.scale.scores - subjects * size * 4) // 4)
+        return size
 
     def _assessment_count(self) -> int:
         per_year = self.c.scale.studios // 4
@@ -728,6 +730,10 @@ class Generator:
         c.counts.update(application_panels=len(panels), draws=len(draws))
 
     def _choose_experts(self, size: int):
+        """``size`` experts, one more while the scale's score count needs seats beyond it."""
+        if getattr(self, "extra_seats", 0) > 0:
+            self.extra_seats -= 1
+            size += 1
         return self.c.rng.sample(self.c.experts, min(size, len(self.c.experts)))
 
     def _write_scores(self, assignments, states):

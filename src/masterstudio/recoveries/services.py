@@ -29,7 +29,7 @@ from masterstudio.funding.services import (
 )
 from masterstudio.recoveries.models import CAUSE_CLAUSE, Cause, Recovery, RecoveryState, Repayment, Revocation
 from masterstudio.studios.lifecycle import STUDIO_MACHINE, ask_engine, revoke_guard
-from masterstudio.studios.models import LIVE_STATES, Studio, StudioState
+from masterstudio.studios.models import Studio, StudioState
 
 ZERO = Decimal("0.00")
 
@@ -144,7 +144,7 @@ def _open_recovery(studio: Studio, revocation: Revocation, *, actor) -> Recovery
               f"{recovery_answer.get('cycle_end')} 内的区级资金依第13条追回或取消")
     for award in recovery_answer.get("awards", []):
         grant = grants.get((award["kind"], award.get("year")))
-        line = {"kind": award["kind"], "clause": award["clause"], "on": award["on"], "year": award.get("year"),
+        line = {"kind": award["kind"], "label": GrantKind(award["kind"]).label, "clause": award["clause"], "on": award["on"], "year": award.get("year"),
                 "amount": award["amount"], "grant": grant.pk if grant else None}
         if grant is None:
             line.update(action="no_record", paid="0.00", note="平台没有该笔资金的核定记录")
@@ -238,6 +238,3 @@ def record_repayment(recovery: Recovery, *, amount, paid_on: date | None, vouche
 def open_recoveries():
     return Recovery.objects.filter(state=RecoveryState.OPEN).select_related("studio", "studio__unit", "revocation")
 
-
-__all__ = ["revoke", "record_repayment", "RecoveryError", "outstanding", "repaid_total", "open_recoveries",
-           "LIVE_STATES"]
