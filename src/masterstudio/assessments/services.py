@@ -173,6 +173,7 @@ def compute(ay: AssessmentYear, *, actor) -> dict:
     """Open every panel (sealed until now), aggregate the experts' totals, convert to the
     100-point scale, grade by the year's thresholds and apply the cap on 优秀. Can be repeated
     until the results are published."""
+    from masterstudio.experts.models import Aggregation
     from masterstudio.experts.services import ScoringError, open_panel, panel_summary
 
     with transaction.atomic():
@@ -209,7 +210,8 @@ def compute(ay: AssessmentYear, *, actor) -> dict:
         capped = {s[0].pk for s in ranked[cap:]} if cap is not None else set()
         for result, score, summary in scored:
             grade = grade_for(score, ay)
-            reasons = [f"专家 {summary.count} 人评分，按“{summary.method_used}”汇总加权总分 {summary.value}"
+            method = dict(Aggregation.choices).get(summary.method_used, summary.method_used)
+            reasons = [f"专家 {summary.count} 人评分，按“{method}”汇总加权总分 {summary.value}"
                        f"（满分 {panel_of(result).rubric.max_total.normalize():f}），折合百分制 {score} 分"]
             if summary.note:
                 reasons.append(summary.note)

@@ -135,7 +135,8 @@ class Ctx:
 
 
 class Generator:
-    def __init__(self, seed: int, scale: Scale, *, log=print, today: date | None = None):
+    def __init__(self, seed: int, scale: Scale, *, log=print, today: date | None = None, drafts_only: bool = False):
+        self.drafts_only = drafts_only  # the simulated year: every application a complete draft of the open round
         now = timezone.now()
         today = today or timezone.localdate(now)
         self.c = Ctx(seed=seed, scale=scale, rng=random.Random(seed), now=now, today=today, year=today.year, log=log)
@@ -256,12 +257,12 @@ class Generator:
 
     def _person(self, unit, male: bool, *, position: str, since: date):
         """A person with an ID number no other person of this run has: the serial number picks
-        the birth date (1970–1989, a bijection on 7,300 days) and the order code."""
+        the birth date (1975–1994, a bijection on 7,300 days) and the order code."""
         from masterstudio.core.crypto import blind_index
         from masterstudio.units.models import Person
 
         s = self.serial() + self.c.seed * 7919
-        birth = date(1970, 1, 1) + timedelta(days=(s * 2741) % 7300)
+        birth = date(1975, 1, 1) + timedelta(days=(s * 2741) % 7300)
         number = id_number(birth, s // 7300, male)
         return Person(unit=unit, name=self.name(), id_number=number, id_index=blind_index(number), birth_date=birth,
                       gender="male" if male else "female", original_retirement_age=None if male else 55,
@@ -292,7 +293,7 @@ class Generator:
             self.event("round.created", r.opens_at - timedelta(days=7), obj=r, actor=c.staff["reviewer"], clause="8",
                        data={"opens_at": r.opens_at.isoformat(), "closes_at": r.closes_at.isoformat()})
         rubrics = [Rubric(name=f"{r.title} 评分表", round=r, purpose="application", aggregation="trimmed")
-                   for key, r in c.rounds.items() if key != "open"]
+                   for key, r in c.rounds.items() if key != "open" or self.drafts_only]
         Rubric.objects.bulk_create(rubrics)
         Criterion.objects.bulk_create([
             Criterion(rubric=rb, order=i, title=t, max_points=Decimal(m), weight=Decimal("1"),
@@ -332,6 +333,8 @@ class Generator:
     def _plans(self) -> list[tuple[str, list[str]]]:
         """(round key, path of states after draft) for every application."""
         c, s = self.c, self.c.scale
+        if self.drafts_only:
+            return [("open", [])] * s.applications
         hist_total = round(s.applications * 0.64)
         current_total = round(s.applications * 0.20)
         open_total = s.applications - hist_total - current_total
@@ -551,7 +554,7 @@ class Generator:
         rows = []
         for index, application in enumerate(c.apps):
             plan = c.plans[index]
-            count = len(items) if plan["path"] or index % 3 == 0 else 2
+            count = len(items) if plan["path"] or index % 3 == 0 or self.drafts_only else 2
             for clause, name, kind in items[:count]:
                 if kind == "pdf":
                     content = files.pdf(f"{name.removesuffix('.pdf')}\n{application.round.title}")
