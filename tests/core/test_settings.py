@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _manage(*args, **env):
     full_env = {k: v for k, v in os.environ.items() if k not in {
         "DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "DATABASE_URL",
-        "SECURE_SSL_REDIRECT", "PASSWORD_HASHERS"}}
+        "SECURE_SSL_REDIRECT", "PASSWORD_HASHERS", "DJANGO_ALLOW_ASYNC_UNSAFE", "LOGIN_RATE_LIMIT", "VAR_DIR"}}
     full_env.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env,
                           capture_output=True, text=True, timeout=120)

@@ -96,7 +96,13 @@ def task(request, pk):
     materials = []
     if assignment.state != AssignmentState.RECUSED and hasattr(subject, "materials"):
         materials = subject.materials.filter(removed_at__isnull=True).order_by("item", "pk")
+    dossier_url = ""
+    if assignment.state != AssignmentState.RECUSED and subject._meta.label_lower == "assessments.studioassessment":
+        from django.urls import reverse
+
+        dossier_url = reverse("assessments:dossier", args=[subject.pk])
     return render(request, "experts/task.html", {
         "assignment": assignment, "panel": panel, "subject": subject, "lines": lines, "materials": materials,
+        "dossier_url": dossier_url,
         "declaration_form": DeclarationForm(), "window_open": panel.window_open(),
     })
