@@ -8,7 +8,7 @@ from masterstudio.activities.models import Activity, ActivityPhoto, ActivityStat
 from masterstudio.core.events import record_event
 from masterstudio.core.transitions import Rule, StateMachine, TransitionError
 from masterstudio.funding.services import FundingError, lock_row
-from masterstudio.funding.uploads import PHOTO_EXTENSIONS, check_upload
+from masterstudio.core.uploads import PHOTO_KINDS, check_upload
 
 
 class ActivityError(FundingError):
@@ -86,7 +86,7 @@ def report_activity(studio, *, data: dict, photos, actor) -> StudioActivity:
     photos = list(photos or [])
     for photo in photos:
         try:
-            check_upload(photo, allowed=PHOTO_EXTENSIONS, label="照片")
+            check_upload(photo, kinds=PHOTO_KINDS, label="照片")
         except Exception as exc:
             raise ActivityError(getattr(exc, "messages", [str(exc)])[0], field="photos") from exc
     with transaction.atomic():

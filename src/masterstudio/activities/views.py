@@ -12,7 +12,7 @@ from masterstudio.activities.models import ActivityPhoto, ActivityState
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.permissions import duty_required, role_required
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
-from masterstudio.funding.uploads import serve
+from masterstudio.core.uploads import serve
 from masterstudio.studios.models import LIVE_STATES, Studio
 
 READERS = ("unit", "leader", "staff", "evaluator")

@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from masterstudio.applications import facts as app_facts
-from masterstudio.applications.files import check_upload
+from masterstudio.core.uploads import check_upload
 from masterstudio.applications.forms import ApplicationForm
 from masterstudio.applications.models import (
     OPEN_STATES,

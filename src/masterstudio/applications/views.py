@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from masterstudio.applications import exports, occupations, selectors, services
-from masterstudio.applications.files import ACCEPT_ATTR, CONTENT_TYPES
+from masterstudio.core.uploads import ACCEPT_ATTR, CONTENT_TYPES, serve
 from masterstudio.applications.forms import ApplicationForm, QuickPersonForm, RoundForm, StaffFilterForm
 from masterstudio.applications.models import AppState, Application, Round
 from masterstudio.applications.presenters import conditions_view, precheck_view, timeline
@@ -181,9 +181,7 @@ def download(request, pk: int):
     material = selectors.material_file_for(request.user, pk)
     record_event("material.downloaded", obj=material.application, actor=request.user,
                  data={"material": material.pk, "name": material.original_name})
-    response = FileResponse(material.file.open("rb"), as_attachment=request.GET.get("inline") != "1",
-                            filename=material.original_name, content_type=CONTENT_TYPES[material.kind])
-    return response
+    return serve(material.file, material.original_name, kind=material.kind, inline=request.GET.get("inline") == "1")
 
 
 @approved_unit_required

@@ -375,7 +375,7 @@ def recommend_leader(result: StudioAssessment, *, note: str, actor) -> LeaderRec
 
 
 def report_rectification(rectification: Rectification, *, report: str, upload=None, actor) -> Rectification:
-    from masterstudio.funding.uploads import check_upload
+    from masterstudio.core.uploads import check_upload
 
     if actor.role not in ("unit", "leader") or actor.unit_id != rectification.studio.unit_id:
         raise AssessmentError("只有工作室所在单位可以报送整改情况")

@@ -18,7 +18,7 @@ from masterstudio.assessments.models import ASPECTS, AssessmentYear, LeaderRecom
 from masterstudio.assessments.services import AssessmentError
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.permissions import duty_required, recent_auth_required, role_required
-from masterstudio.funding.uploads import serve
+from masterstudio.core.uploads import serve
 
 business = duty_required("reviewer", "approver")
 
@@ -59,12 +59,22 @@ def open_year(request):
 def year_detail(request, pk):
     ay = get_object_or_404(AssessmentYear.objects.select_related("rubric"), pk=pk)
     rows = []
-    for result in ay.results.select_related("studio", "studio__unit").order_by("studio__name"):
-        panel = services.panel_of(result)
-        assignments = list(panel.assignments.select_related("expert")) if panel else []
+    # perf (issue 9): panels with their assignments, and the year's rewards, fetched once for all rows
+    from masterstudio.assessments.models import StudioAssessment
+    from masterstudio.experts.selectors import panels_for_subjects
+    from masterstudio.funding.models import Grant
+
+    results = list(ay.results.select_related("studio", "studio__unit", "recommendation").order_by("studio__name"))
+    panels = panels_for_subjects(StudioAssessment, [r.pk for r in results])
+    grants = {}
+    for grant in Grant.objects.filter(kind="excellent", year=ay.year, studio__in=[r.studio_id for r in results]).order_by("-pk"):
+        grants[grant.studio_id] = grant
+    for result in results:
+        panel = panels.get(result.pk)
+        assignments = list(panel.assignments.all()) if panel else []
         rows.append({"result": result, "panel": panel, "experts": len(assignments),
                      "submitted": sum(1 for a in assignments if a.state == "submitted"),
-                     "grant": result.studio.grants.filter(kind="excellent", year=ay.year).first()})
+                     "grant": grants.get(result.studio_id)})
     return render(request, "assessments/year.html", {
         "ay": ay, "rows": rows, "draw_form": DrawForm(), "criteria": ay.rubric.criteria.all(), "events": events_for(ay)})
 

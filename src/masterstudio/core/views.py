@@ -23,12 +23,37 @@ def home(request):
 
 @staff_required
 def manage(request):
+    """The bureau's workbench: what is waiting for someone, across the whole programme."""
+    from django.urls import reverse
+
+    from masterstudio.applications.models import Application, AppState
+    from masterstudio.assessments.models import Flag
+    from masterstudio.funding.models import Grant, GrantState
+    from masterstudio.notices.models import Objection, ObjectionState
+    from masterstudio.recoveries.models import Recovery, RecoveryState
+    from masterstudio.studios.models import LIVE_STATES, Studio
     from masterstudio.units.models import Unit, UnitStatus
 
+    waiting = [
+        ("待审核单位注册", Unit.objects.filter(status=UnitStatus.PENDING).count(),
+         reverse("accounts:unit_registrations"), "4.1"),
+        ("待开始材料审核的申报", Application.objects.filter(state=AppState.SUBMITTED).count(),
+         reverse("applications:staff_list") + "?state=submitted", "10"),
+        ("评审中的申报", Application.objects.filter(state__in=[
+            AppState.MATERIAL_REVIEW, AppState.SITE_INSPECTION, AppState.EXPERT_REVIEW, AppState.EVALUATION]).count(),
+         reverse("reviews:queue"), "10"),
+        ("待处理的公示异议", Objection.objects.filter(state__in=[ObjectionState.RECEIVED, ObjectionState.INVESTIGATING]).count(),
+         reverse("notices:manage"), "10"),
+        ("待拨付的资助与奖励", Grant.objects.filter(state=GrantState.APPROVED).count(),
+         reverse("funding:grant_list") + "?state=approved", "14"),
+        ("追回中的资金", Recovery.objects.filter(state=RecoveryState.OPEN).count(), reverse("recoveries:index"), "13"),
+        ("未处理的工作室预警", Flag.objects.filter(resolved_at__isnull=True).count(), reverse("studios:flags"), "13"),
+    ]
     context = {
-        "pending_units": Unit.objects.filter(status=UnitStatus.PENDING).count(),
+        "waiting": waiting,
+        "live_studios": Studio.objects.filter(state__in=LIVE_STATES).count(),
         "approved_units": Unit.objects.filter(status=UnitStatus.APPROVED).count(),
-        "recent_events": Event.objects.select_related("actor")[:10],
+        "recent_events": Event.objects.select_related("actor", "content_type")[:10],
     }
     return render(request, "core/manage.html", context)
 

@@ -10,7 +10,7 @@ from masterstudio.core.permissions import duty_required, staff_required
 from masterstudio.dataio import imports
 from masterstudio.dataio.excel import XLSX
 from masterstudio.dataio.pdf import recognition_list_pdf
-from masterstudio.funding import uploads
+from masterstudio.core import uploads
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -37,6 +37,11 @@ def import_studios(request):
                 return render(request, "dataio/import.html", context, status=400)
             if upload.size > MAX_IMPORT_BYTES:
                 context["upload_error"] = "文件超过 5 MB，请分批导入"
+                return render(request, "dataio/import.html", context, status=400)
+            try:
+                uploads.check_upload(upload, kinds=uploads.EXCEL_KINDS, label="导入文件")
+            except uploads.UploadRefused as exc:
+                context["upload_error"] = exc.messages[0]
                 return render(request, "dataio/import.html", context, status=400)
             token = uploads.stage(upload, request.user)
         staged = uploads.unstage(token, request.user)

@@ -8,7 +8,7 @@ from masterstudio.core.events import record_event
 from masterstudio.core.notify import notify
 from masterstudio.evaluations.models import Evaluation, EvaluationReport
 from masterstudio.funding.services import FundingError
-from masterstudio.funding.uploads import check_upload
+from masterstudio.core.uploads import check_upload
 
 
 class EvaluationError(FundingError):

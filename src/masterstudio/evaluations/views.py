@@ -14,7 +14,7 @@ from masterstudio.evaluations import selectors, services
 from masterstudio.evaluations.forms import EvaluationForm, ReportForm
 from masterstudio.evaluations.models import EvaluationReport
 from masterstudio.funding.selectors import grants_for
-from masterstudio.funding.uploads import serve
+from masterstudio.core.uploads import serve
 from masterstudio.ledger.selectors import accounts_for
 
 

@@ -46,8 +46,16 @@ def tasks(request):
 
 
 def _task_rows(user):
+    # perf (issue 9): fetch every subject and its unit in one query per kind, not one per task
+    from django.contrib.contenttypes.prefetch import GenericPrefetch
+
+    from masterstudio.applications.models import Application
+    from masterstudio.assessments.models import StudioAssessment
+
+    subjects = GenericPrefetch("panel__subject", [Application.objects.select_related("unit"),
+                                                  StudioAssessment.objects.select_related("studio__unit")])
     rows = []
-    for assignment in selectors.assignments_for(user).order_by("panel__closes_at"):
+    for assignment in selectors.assignments_for(user).order_by("panel__closes_at").prefetch_related(subjects):
         rows.append({"assignment": assignment, "subject": assignment.panel.subject})
     return rows
 

@@ -22,7 +22,7 @@ from masterstudio.funding.models import (
     GrantState,
     StudioTitle,
 )
-from masterstudio.funding.uploads import check_upload
+from masterstudio.core.uploads import VOUCHER_KINDS, check_upload
 
 
 class FundingError(Exception):
@@ -301,7 +301,7 @@ def attach_document(grant: Grant, *, title: str, upload, actor) -> GrantDocument
     if not title:
         raise FundingError("请填写文件名称，如“资金核定通知”“拨付凭证”", field="title")
     try:
-        check_upload(upload)
+        check_upload(upload, kinds=VOUCHER_KINDS)
     except Exception as exc:
         raise FundingError(getattr(exc, "messages", [str(exc)])[0], field="file") from exc
     with transaction.atomic():

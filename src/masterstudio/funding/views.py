@@ -12,7 +12,7 @@ from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.funding import selectors, services
 from masterstudio.funding.forms import AwardForm, CancelForm, DisburseForm, DocumentForm, RecoveryForm, TitleForm
 from masterstudio.funding.models import GrantDocument, GrantKind, GrantState
-from masterstudio.funding.uploads import serve
+from masterstudio.core.uploads import serve
 
 ALL_ROLES = ("unit", "leader", "staff", "evaluator")
 

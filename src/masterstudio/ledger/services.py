@@ -13,7 +13,7 @@ from django.db.models import Sum
 from masterstudio.core.events import record_event
 from masterstudio.funding.models import Grant, GrantKind
 from masterstudio.funding.services import FundingError, disbursed_total, lock_row, parse_amount
-from masterstudio.funding.uploads import check_upload
+from masterstudio.core.uploads import VOUCHER_KINDS, check_upload
 from masterstudio.ledger import rules
 from masterstudio.ledger.models import (
     Asset,
@@ -157,7 +157,7 @@ def record_expense(account: SpecialAccount, *, spent_on: date, amount, source: s
     if voucher is None:
         raise LedgerError("请上传支出凭证（发票、合同或付款凭证的扫描件）", field="voucher")
     try:
-        check_upload(voucher, label="凭证")
+        check_upload(voucher, kinds=VOUCHER_KINDS, label="凭证")
     except Exception as exc:
         raise LedgerError(getattr(exc, "messages", [str(exc)])[0], field="voucher") from exc
     if spent_on < account.opened_on:

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from masterstudio.core.events import record_event
 from masterstudio.core.permissions import role_required
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
-from masterstudio.funding import uploads
+from masterstudio.core import uploads
 from masterstudio.ledger import selectors, services
 from masterstudio.ledger.forms import ExpenseForm, IncomeForm, OpenAccountForm
 from masterstudio.ledger.models import Asset, Category, Expense, Income, Source

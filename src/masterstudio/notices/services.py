@@ -107,7 +107,7 @@ def publish(round_: Round, *, actor, title: str = "", now: datetime | None = Non
 def file_objection(entry: NoticeEntry, *, name: str, contact: str, content: str, uploads=(), now=None,
                    ip: str | None = None) -> Objection:
     """Anyone may object, with real name and contact, during the period. Freezes only ``entry``."""
-    from masterstudio.applications.files import check_upload
+    from masterstudio.core.uploads import check_upload
 
     now = now or timezone.now()
     notice = entry.notice

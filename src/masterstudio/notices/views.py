@@ -2,16 +2,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from masterstudio.applications.files import CONTENT_TYPES
 from masterstudio.applications.models import Round
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.permissions import duty_required
 from masterstudio.core.transitions import TransitionError
+from masterstudio.core.uploads import serve
 from masterstudio.notices import selectors, services
 from masterstudio.notices.forms import ObjectionForm, ResolveForm
 from masterstudio.notices.models import OPEN_OBJECTION_STATES, Evidence, Objection
@@ -126,8 +125,4 @@ def evidence_file(request, pk):
     evidence = get_object_or_404(Evidence, pk=pk)
     record_event("objection.evidence_downloaded", obj=evidence.objection, actor=request.user,
                  data={"evidence": evidence.pk})
-    try:
-        return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-                            content_type=CONTENT_TYPES.get(evidence.kind, "application/octet-stream"))
-    except FileNotFoundError:
-        raise Http404("文件不存在") from None
+    return serve(evidence.file, evidence.original_name, kind=evidence.kind)

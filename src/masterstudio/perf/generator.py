@@ -37,6 +37,9 @@ from django.utils import timezone
 from masterstudio.perf import files
 
 BATCH = 2000
+# The parameters of this version of the Measures take effect on this day; studios recognised
+# before it were recognised under the former Measures and are carried as imported records.
+POLICY_FROM = date(2024, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,10 @@ SCALES = {
                    audit_events=1_000, scores=2_000, objections=6, activities_per_year=4, reports_per_studio=3,
                    notifications_per_unit=2),
     # for the query-count tests: the same shapes with a few rows, and with some more rows
-    "tiny": Scale("tiny", units=12, applications=24, studios=6, experts=8, ledger_entries=120, audit_events=80,
+    "tiny": Scale("tiny", units=12, applications=24, studios=8, experts=8, ledger_entries=120, audit_events=80,
                   scores=200, objections=2, activities_per_year=1, reports_per_studio=1, notifications_per_unit=1,
-                  bench_unit_applications=2),
-    "tiny-large": Scale("tiny-large", units=36, applications=72, studios=18, experts=12, ledger_entries=600,
+                  bench_unit_applications=3),
+    "tiny-large": Scale("tiny-large", units=36, applications=72, studios=24, experts=12, ledger_entries=600,
                         audit_events=300, scores=700, objections=5, activities_per_year=3, reports_per_studio=3,
                         notifications_per_unit=2, bench_unit_applications=5),
 }
@@ -878,7 +881,8 @@ class Generator:
                 occupation_code=application.occupation_code, occupation_name=application.occupation_name,
                 name=f"{application.leader.name}{application.occupation_name}技能大师工作室",
                 nameplate_no=f"经开技大〔{recognized.year}〕{c.seed:02d}{per_year[recognized.year]:03d}号",
-                recognized_on=recognized, leader_key=application.leader_key, scope_key=application.scope_key))
+                recognized_on=recognized, leader_key=application.leader_key, scope_key=application.scope_key,
+                imported_from="依原办法认定并导入" if recognized < POLICY_FROM else ""))
         Studio.objects.bulk_create(studios, batch_size=BATCH)
         c.studios = studios
         grants = []
@@ -890,7 +894,8 @@ class Generator:
                                 approved_by=c.staff["approver"],
                                 disbursed_on=paid if paid < c.today else None,
                                 voucher_no=f"BF{studio.recognized_on.year}-{c.seed:02d}{studio.pk:06d}" if paid < c.today else "",
-                                disbursed_by=c.staff["finance"] if paid < c.today else None))
+                                disbursed_by=c.staff["finance"] if paid < c.today else None,
+                                imported=studio.recognized_on < POLICY_FROM))
             self.event("studio.recognised", shanghai(studio.recognized_on, 11), obj=studio, actor=c.staff["approver"],
                        clause="10", to_state="active", data={"nameplate_no": studio.nameplate_no})
         Grant.objects.bulk_create(grants, batch_size=BATCH)
@@ -1143,26 +1148,56 @@ class Generator:
         c = self.c
         bench_studio = c.principals.get("studio")
         candidates = [s for s in c.studios if s.state == "active" and s.pk != bench_studio
-                      and s.recognized_on.year <= c.year - 2]
-        revoke = candidates[: max(1, len(c.studios) // 25)] if candidates else []
-        revocations, recoveries = [], []
-        for studio in revoke:
+                      and s.recognized_on.year <= c.year - 1]
+        from masterstudio.funding.models import GrantKind
+        from masterstudio.policy.errors import PolicyInputError
+        from masterstudio.recoveries.services import engine_request
+        from masterstudio.studios.lifecycle import ask_engine
+
+        revocations, recoveries, answers = [], [], {}
+        for studio in candidates:
+            if len(revocations) >= max(1, len(c.studios) // 25):
+                break
             decided = min(c.today - timedelta(days=30), date(studio.recognized_on.year + 1, 9, 1))
+            try:  # studios of the former Measures (before the parameters' effective date) are not revoked here
+                answers[studio.pk] = ask_engine("funding", engine_request(studio, decided))
+            except PolicyInputError:
+                continue
             revocations.append(Revocation(
                 studio=studio, cause="left", clause="13.3", evidence="领办人已于当年离职，单位出具离职证明",
                 decision="经评估审查，取消工作室称号，追回本资助周期内区级资金", document_no=f"京技社〔{decided.year}〕{studio.pk}号",
                 decided_on=decided, nameplate_withdrawn_on=decided + timedelta(days=5), decided_by=c.staff["approver"]))
         Revocation.objects.bulk_create(revocations, batch_size=BATCH)
-        for revocation in revocations:
+
+        for revocation in revocations:  # what must come back: the engine's answer, as the service records it
             studio = revocation.studio
-            paid = [g for g in self.grants.get(studio.pk, []) if g.state == "disbursed" and g.dated_on <= revocation.decided_on]
-            due = sum((g.amount for g in paid), Decimal("0"))
+            answer = answers[studio.pk]
+            recovery = answer.get("recovery") or {}
+            grants = {(g.kind, g.year): g for g in self.grants.get(studio.pk, [])}
+            lines, due, cancelled = [], Decimal("0"), Decimal("0")
+            for award in recovery.get("awards", []):
+                grant = grants.get((award["kind"], award.get("year")))
+                line = {"kind": award["kind"], "label": GrantKind(award["kind"]).label, "clause": award["clause"],
+                        "on": award["on"], "year": award.get("year"), "amount": award["amount"],
+                        "grant": grant.pk if grant else None}
+                if grant is None:
+                    line.update(action="no_record", paid="0.00", note="平台没有该笔资金的核定记录")
+                elif grant.state == "disbursed":
+                    line.update(action="recover", paid=f"{grant.amount:.2f}")
+                    due += grant.amount
+                    Grant.objects.filter(pk=grant.pk).update(recovery_required=True)
+                else:
+                    line.update(action="cancel", paid="0.00")
+                    cancelled += grant.amount
+                    Grant.objects.filter(pk=grant.pk).update(state="cancelled", closed_on=revocation.decided_on,
+                                                             closed_reason="工作室撤销（第13条）", closed_by=c.staff["approver"])
+                lines.append(line)
             recoveries.append(Recovery(
-                revocation=revocation, studio=studio, cycle_start=studio.recognized_on,
-                cycle_end=date(studio.recognized_on.year + 3, studio.recognized_on.month, studio.recognized_on.day) - timedelta(days=1),
-                engine_amount=due, clauses=["13", "14"], lines=[{"grant": g.pk, "amount": str(g.amount)} for g in paid],
-                engine_answer={}, amount_due=due, amount_cancelled=Decimal("0"), state="open"))
-            Grant.objects.filter(pk__in=[g.pk for g in paid]).update(recovery_required=True)
+                revocation=revocation, studio=studio, cycle_start=date.fromisoformat(recovery["cycle_start"]),
+                cycle_end=date.fromisoformat(recovery["cycle_end"]), engine_amount=Decimal(recovery.get("amount", "0")),
+                clauses=recovery.get("clauses", []), lines=lines, engine_answer=answer, amount_due=due,
+                amount_cancelled=cancelled, state="open" if due else "settled",
+                settled_on=None if due else revocation.decided_on))
             self.event("studio.revoked", shanghai(revocation.decided_on, 10), obj=studio, actor=c.staff["approver"],
                        from_state="active", to_state="revoked", clause="13.3", reason=revocation.decision)
         Recovery.objects.bulk_create(recoveries, batch_size=BATCH)

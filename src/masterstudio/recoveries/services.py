@@ -72,7 +72,7 @@ def revoke(studio: Studio, *, cause: str, evidence: str, decision: str, decided_
            document_no: str = "", upload=None, actor) -> Revocation:
     """Revoke a studio's title (Art. 13): record cause, evidence and decision; end the title and
     record the nameplate as withdrawn; compute and open the recovery of the cycle's money."""
-    from masterstudio.funding.uploads import check_upload
+    from masterstudio.core.uploads import check_upload
     from masterstudio.policy.errors import PolicyInputError
 
     if actor is None or not actor.has_duty("approver"):

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.permissions import duty_required, recent_auth_required, staff_required
-from masterstudio.funding.uploads import serve
+from masterstudio.core.uploads import serve
 from masterstudio.recoveries import services
 from masterstudio.recoveries.forms import RepaymentForm
 from masterstudio.recoveries.models import Recovery, Revocation
@@ -29,7 +29,12 @@ def index(request):
         "studio", "studio__unit", "revocation")
     if show == "open":
         recoveries = recoveries.filter(state="open")
-    rows = [{"r": r, "repaid": services.repaid_total(r), "owed": services.outstanding(r)} for r in recoveries]
+    # perf (issue 9): the repaid sum in the same query, not one aggregate per row
+    from django.db.models import Sum
+
+    recoveries = recoveries.annotate(repaid_sum=Sum("repayments__amount"))
+    rows = [{"r": r, "repaid": r.repaid_sum or services.ZERO, "owed": r.amount_due - (r.repaid_sum or services.ZERO)}
+            for r in recoveries]
     return render(request, "recoveries/index.html", {"rows": rows, "show": show})
 
 

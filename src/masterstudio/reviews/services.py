@@ -7,7 +7,6 @@ import secrets
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -291,11 +290,9 @@ def record_visit(visit: SiteVisit, *, checks: dict[str, str], findings: str, res
 
 
 def add_photo(visit: SiteVisit, upload, *, caption: str, actor) -> SitePhoto:
-    from masterstudio.applications.files import check_upload
+    from masterstudio.core.uploads import PHOTO_KINDS, check_upload
 
-    kind, _ = check_upload(upload)
-    if kind not in ("jpg", "png"):
-        raise ValidationError(f"“{upload.name}”不是照片：考察照片请上传 JPG 或 PNG")
+    kind, _ = check_upload(upload, kinds=PHOTO_KINDS, label="考察照片")
     with transaction.atomic():
         photo = SitePhoto(visit=visit, token=secrets.token_hex(16), kind=kind, caption=caption.strip()[:200],
                           uploaded_by=actor)

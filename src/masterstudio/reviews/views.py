@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 from masterstudio.applications.models import AppState, Application, Round
 from masterstudio.applications.selectors import application_for
 from masterstudio.core.events import events_for, record_event
+from masterstudio.core.uploads import serve
 from masterstudio.core.permissions import duty_required
 from masterstudio.core.transitions import TransitionError
 from masterstudio.experts.forms import RubricForm
@@ -201,11 +201,7 @@ def photo_file(request, pk):
     item = get_object_or_404(SitePhoto.objects.select_related("visit"), pk=pk)
     application_for(request.user, item.visit.application_id)
     record_event("visit.photo_downloaded", obj=item.visit.application, actor=request.user, data={"photo": item.pk})
-    content_type = "image/png" if item.kind == "png" else "image/jpeg"
-    try:
-        return FileResponse(item.file.open("rb"), content_type=content_type)
-    except FileNotFoundError:
-        raise Http404("照片文件不存在") from None
+    return serve(item.file, f"考察照片-{item.pk}.{item.kind}", kind=item.kind, inline=True)
 
 
 @business

@@ -108,7 +108,7 @@ def get_or_start(studio, year: int, *, actor) -> AnnualSummary:
 def save_draft(summary: AnnualSummary, *, actor, data: dict, uploads=()) -> AnnualSummary:
     """Save the text of a summary (the leader or the unit) and any attachments; refreshes the
     figures from the studio's records."""
-    from masterstudio.funding.uploads import check_upload
+    from masterstudio.core.uploads import check_upload
 
     _can_edit(summary, actor)
     checked = []

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from masterstudio.core.events import events_for, record_event
-from masterstudio.funding.uploads import serve
+from masterstudio.core.uploads import serve
 from masterstudio.studios.selectors import studio_for, studios_for
 from masterstudio.summaries import services
 from masterstudio.summaries.models import AnnualSummary, SummaryAttachment, SummaryState

@@ -45,7 +45,10 @@ def action_label(event) -> str:
     if event.action in ACTION_LABELS:
         return ACTION_LABELS[event.action]
     if event.to_state:
-        model = event.content_type.model_class() if event.content_type_id else None
+        # get_for_id answers from ContentType's process cache: no query per event row (issue 9)
+        from django.contrib.contenttypes.models import ContentType
+
+        model = ContentType.objects.get_for_id(event.content_type_id).model_class() if event.content_type_id else None
         field = getattr(model, "_meta", None) and next(
             (f for f in model._meta.fields if f.name in ("state", "status") and f.choices), None)
         if field is not None:
