@@ -45,12 +45,14 @@ def manage(request):
         ("待处理的公示异议", Objection.objects.filter(state__in=[ObjectionState.RECEIVED, ObjectionState.INVESTIGATING]).count(),
          reverse("notices:manage"), "10"),
         ("待拨付的资助与奖励", Grant.objects.filter(state=GrantState.APPROVED).count(),
-         reverse("funding:grant_list") + "?state=approved", "14"),
+         reverse("funding:grant_list") + "?state=approved", "14.1"),
         ("追回中的资金", Recovery.objects.filter(state=RecoveryState.OPEN).count(), reverse("recoveries:index"), "13"),
         ("未处理的工作室预警", Flag.objects.filter(resolved_at__isnull=True).count(), reverse("studios:flags"), "13"),
     ]
+    from masterstudio.policy import clauses
+
     context = {
-        "waiting": waiting,
+        "waiting": [(label, count, url, clauses.label(clause)) for label, count, url, clause in waiting],
         "live_studios": Studio.objects.filter(state__in=LIVE_STATES).count(),
         "approved_units": Unit.objects.filter(status=UnitStatus.APPROVED).count(),
         "recent_events": Event.objects.select_related("actor", "content_type")[:10],
