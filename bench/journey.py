@@ -72,6 +72,7 @@ def main(a: str, b: str) -> int:
         assert "/accounts/login/" not in page.url, "server B did not know the session made on A"
         step(f"B ({b}) serves the unit's dashboard with the session made on A")
         page.goto(f"{a}/applications/{draft}/edit/")
+        assert page.locator("input[name=certificate_no]").count() == 1, f"no wizard on A: {page.url}"
         field = page.locator("input[name=certificate_no]")
         value = f"S2026JOURNEY{int(time.time()) % 100000:05d}"
         with page.expect_response(lambda r: "/autosave/" in r.url) as saved:
@@ -86,10 +87,10 @@ def main(a: str, b: str) -> int:
         clause = item.get_attribute("id").removeprefix("item-")
         with page.expect_response(lambda r: "/materials/" in r.url and r.request.method == "POST") as uploaded:
             item.locator("input[type=file]").set_input_files(str(pdf))
-            item.locator("button[type=submit]").click()
+            item.locator(".upload-form button[type=submit]").click()
         assert uploaded.value.status == 200, f"upload on B answered {uploaded.value.status}"
         page.wait_for_timeout(300)
-        link = page.locator(f"#item-{clause} ul.files a", has_text="journey.pdf").last
+        link = page.locator(f'[id="item-{clause}"] ul.files a', has_text="journey.pdf").last
         href = link.get_attribute("href")
         step(f"uploaded a PDF for item {clause} on B")
         response = context.request.get(f"{a}{href}")

@@ -60,22 +60,32 @@ def approved_unit_required(view):
 REAUTH_SECONDS = 10 * 60
 
 
+def reauth_redirect(request):
+    """None when the user confirmed password (and second factor) within REAUTH_SECONDS; else the
+    redirect to the re-authentication page, which brings them back (GET: this page; POST: the form
+    they came from — what they typed is kept by the browser's back navigation)."""
+    import time
+
+    from django.shortcuts import redirect
+    from django.utils.http import urlencode
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if time.time() - request.session.get("reauth_at", 0) > REAUTH_SECONDS:
+        target = request.get_full_path() if request.method == "GET" else request.META.get("HTTP_REFERER", "/")
+        return redirect("/accounts/reauth/?" + urlencode({"next": target}))
+    return None
+
+
 def recent_auth_required(view):
     """Money and revocation actions: the user confirmed password (and second factor) within
     the last ten minutes, else they are asked again and brought back."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        import time
-
-        from django.shortcuts import redirect
-        from django.utils.http import urlencode
-
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if time.time() - request.session.get("reauth_at", 0) > REAUTH_SECONDS:
-            target = request.get_full_path() if request.method == "GET" else request.META.get("HTTP_REFERER", "/")
-            return redirect("/accounts/reauth/?" + urlencode({"next": target}))
+        stale = reauth_redirect(request)
+        if stale is not None:
+            return stale
         return view(request, *args, **kwargs)
 
     return wrapped

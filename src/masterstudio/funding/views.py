@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from masterstudio.core.events import events_for, record_event
-from masterstudio.core.permissions import duty_required, role_required
+from masterstudio.core.permissions import duty_required, reauth_redirect, recent_auth_required, role_required
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.funding import selectors, services
 from masterstudio.funding.forms import AwardForm, CancelForm, DisburseForm, DocumentForm, RecoveryForm, TitleForm
@@ -82,6 +82,7 @@ def _grant_action(request, pk, form_class, action, context_key, success):
 
 @require_POST
 @duty_required("finance")
+@recent_auth_required
 def grant_disburse(request, pk: int):
     return _grant_action(request, pk, DisburseForm, lambda g, d: services.disburse(
         g, amount=d["amount"], paid_on=d["paid_on"], voucher_no=d["voucher_no"], note=d["note"], actor=request.user),
@@ -90,6 +91,7 @@ def grant_disburse(request, pk: int):
 
 @require_POST
 @duty_required("approver")
+@recent_auth_required
 def grant_cancel(request, pk: int):
     return _grant_action(request, pk, CancelForm, lambda g, d: services.cancel_grant(
         g, actor=request.user, reason=d["reason"], on=d["on"]), "cancel_form", "已取消核定")
@@ -97,6 +99,7 @@ def grant_cancel(request, pk: int):
 
 @require_POST
 @duty_required("finance")
+@recent_auth_required
 def grant_recover(request, pk: int):
     return _grant_action(request, pk, RecoveryForm, lambda g, d: services.confirm_recovery(
         g, actor=request.user, on=d["on"], voucher_no=d["voucher_no"], reason=d["reason"]),
@@ -121,6 +124,7 @@ def document_download(request, pk: int):
 
 
 @duty_required("approver")
+@recent_auth_required
 def award(request):
     form = AwardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -150,6 +154,8 @@ def titles(request):
                                     t.recorded_by.display_name] for t in rows), what="titles")
     form = None
     if request.user.has_duty("approver"):
+        if request.method == "POST" and (stale := reauth_redirect(request)) is not None:
+            return stale  # a title reward is a money action: confirm identity first
         form = TitleForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

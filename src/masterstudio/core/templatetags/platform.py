@@ -40,20 +40,50 @@ ACTION_LABELS = {
 }
 
 
+def _state_labels(event) -> dict:
+    """The Chinese labels of the state field of the event's object type.
+
+    ContentType.get_for_id answers from its process cache: no query per event row."""
+    if not event.content_type_id:
+        return {}
+    from django.contrib.contenttypes.models import ContentType
+
+    model = ContentType.objects.get_for_id(event.content_type_id).model_class()
+    if model is None:
+        return {}
+    field = next((f for f in model._meta.fields if f.name in ("state", "status") and f.choices), None)
+    return dict(field.choices) if field is not None else {}
+
+
 @register.filter
 def action_label(event) -> str:
     if event.action in ACTION_LABELS:
         return ACTION_LABELS[event.action]
     if event.to_state:
-        # get_for_id answers from ContentType's process cache: no query per event row (issue 9)
-        from django.contrib.contenttypes.models import ContentType
-
-        model = ContentType.objects.get_for_id(event.content_type_id).model_class() if event.content_type_id else None
-        field = getattr(model, "_meta", None) and next(
-            (f for f in model._meta.fields if f.name in ("state", "status") and f.choices), None)
-        if field is not None:
-            return "变更为“" + dict(field.choices).get(event.to_state, event.to_state) + "”"
+        return "变更为“" + _state_labels(event).get(event.to_state, event.to_state) + "”"
     return event.action
+
+
+@register.filter
+def state_change(event) -> str:
+    """"运行中 → 限期整改" for an event that moved a state."""
+    if not (event.from_state or event.to_state):
+        return ""
+    labels = _state_labels(event)
+    return f"{labels.get(event.from_state, event.from_state) or '—'} → {labels.get(event.to_state, event.to_state)}"
+
+
+@register.filter
+def clause_label(clause_id) -> str:
+    """"13.2" → "第十三条第（二）项" from the Measures as data; an id it does not know as "第…条"."""
+    if not clause_id:
+        return ""
+    from masterstudio.policy import clauses
+
+    try:
+        return clauses.label(str(clause_id))
+    except KeyError:
+        return f"第{clause_id}条"
 
 
 @register.filter
