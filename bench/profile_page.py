@@ -64,7 +64,7 @@ def main() -> None:
     print(f"per request: {cpu / args.repeat * 1000:.1f} ms CPU, {wall / args.repeat * 1000:.1f} ms wall")
     reset_queries()
     if args.tree:
-        print(profiler.output_text(unicode=True, color=False, show_all=False))
+        print(profiler.output_text(unicode=True, color=False, show_all=os.environ.get("PROFILE_ALL") == "1"))
 
 
 if __name__ == "__main__":

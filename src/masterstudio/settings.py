@@ -209,6 +209,9 @@ BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 30, minimum=1)  # sign-in posts per address per 5 minutes
+# Anonymous writes: objections (per address per hour) and unit registrations (per address per hour).
+OBJECTION_RATE_LIMIT = env_int("OBJECTION_RATE_LIMIT", 10, minimum=1)
+REGISTER_RATE_LIMIT = env_int("REGISTER_RATE_LIMIT", 20, minimum=1)
 
 LOGGING = {
     "version": 1,

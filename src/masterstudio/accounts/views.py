@@ -81,6 +81,7 @@ def _pending_user(request):
     return user, pending.get("next", "")
 
 
+@rate_limited("login", limit="LOGIN_RATE_LIMIT", window=300)
 def login_verify(request):
     """Second step for staff: a code from the authenticator app, or a one-time recovery code."""
     user, next_url = _pending_user(request)
@@ -100,6 +101,7 @@ def login_verify(request):
     return render(request, "accounts/login_verify.html", {"form": form, "pending_user": user})
 
 
+@rate_limited("login", limit="LOGIN_RATE_LIMIT", window=300)
 def login_enrol(request):
     """First sign-in of a staff member: set up the authenticator app before entering."""
     user, next_url = _pending_user(request)
@@ -170,6 +172,7 @@ def password_change(request):
     return render(request, "accounts/password_change.html", {"form": form})
 
 
+@rate_limited("register", limit="REGISTER_RATE_LIMIT", window=3600)
 def register(request):
     form = UnitRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from masterstudio.applications.models import Round
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.permissions import duty_required
+from masterstudio.core.ratelimit import rate_limited
 from masterstudio.core.transitions import TransitionError
 from masterstudio.core.uploads import serve
 from masterstudio.notices import selectors, services
@@ -42,6 +43,7 @@ def notice_detail(request, pk):
     })
 
 
+@rate_limited("objection", limit="OBJECTION_RATE_LIMIT", window=3600)
 def object_form(request, pk, entry_pk):
     notice = selectors.public_notice(pk)
     entry = selectors.entry_of(notice, entry_pk)
@@ -60,6 +62,7 @@ def object_form(request, pk, entry_pk):
                                                    "open": services.is_open(notice)})
 
 
+@rate_limited("objection_status", limit=60, window=60, methods=("GET",))  # receipts cannot be guessed in bulk
 def objection_status(request, receipt):
     objection = selectors.objection_by_receipt(receipt)
     return render(request, "notices/objection_status.html", {"objection": objection})

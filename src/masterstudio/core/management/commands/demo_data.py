@@ -77,6 +77,10 @@ class Command(BaseCommand):
                     user.totp_secret = DEMO_TOTP_SECRET
                     user.totp_confirmed_at = timezone.now()
                     user.save(update_fields=["totp_secret", "totp_confirmed_at"])
+        from masterstudio.core.demo import build
+
+        for line in build():
+            self.stdout.write("演示情景 · " + line)
         self.stdout.write(self.style.SUCCESS("演示账号（密码均为 %s）：" % DEMO_PASSWORD))
         for username, role, duties, name, _ in ACCOUNTS:
             extra = "、".join(Duty(d).label for d in duties)
