@@ -49,7 +49,7 @@ def build(cast: dict, unit_a, unit_b) -> dict:
 
     # annual assessment of 2025: A's studio fails and must rectify
     assessor = life.make_expert("考核专家", fields=("6-18",))
-    ay, _ = life.run_year(2025, {studio.pk: 50, doomed.pk: 80, studio_b.pk: 80}, reviewer=reviewer,
+    ay, _ = life.run_year(2025, {studio.pk: 12, doomed.pk: 20, studio_b.pk: 20}, reviewer=reviewer,
                           approver=approver)
     assessor.active = False
     assessor.save(update_fields=["active"])
@@ -68,8 +68,8 @@ def build(cast: dict, unit_a, unit_b) -> dict:
     # special account with a voucher
     account = ledger.open_account(studio, name="甲工作室专项资金", opened_on=date(2024, 7, 1), actor=cast["unit_a"],
                                   openings={"grant": "50000"})
-    expense = ledger.record_expense(account, spent_on=date(2024, 8, 1), amount="1200", source="grant",
-                                    category="equipment", description="购置千分尺", voucher_no="PZ-1",
+    expense = ledger.record_expense(account, spent_on=date(2024, 8, 1), amount="800", source="grant",
+                                    category="equipment_facilities", description="购置千分尺", voucher_no="PZ-1",
                                     voucher=pdf_upload("发票.pdf"), actor=cast["unit_a"])
     o.update(account=account, expense=expense)
 
@@ -132,10 +132,12 @@ def build(cast: dict, unit_a, unit_b) -> dict:
     o.update(application=application, review=review, review_item=review.items.first(), visit=visit, photo=photo,
              draw=draw, assignment=assignment, material=application.materials.first(),
              snapshot=application.snapshots.first())
-    o["application_b"] = sel.submitted_application(unit_b, cast["unit_b"], round_, prefix="乙", seq_base=50)
+    o["application_b"] = sel.submitted_application(unit_b, cast["unit_b"], round_, prefix="乙", seq_base=50,
+                                                  occupation_code="6-18-01-03")
 
     # A's other application goes through to the public notice and draws an objection with evidence
-    proposed = sel.submitted_application(unit_a, cast["unit_a"], round_, prefix="甲一", seq_base=0)
+    proposed = sel.submitted_application(unit_a, cast["unit_a"], round_, prefix="甲一", seq_base=0,
+                                         occupation_code="6-18-01-04")
     sel.to_proposed(proposed, reviewer, approver)
     notice = sel.published(round_, approver, on=today.isoformat())
     entry = notice.entries.get(application=proposed)

@@ -47,7 +47,8 @@ def render_certificate(studio) -> bytes:
     font = _register_font()
     buffer = io.BytesIO()
     width, height = landscape(A4)
-    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    # initialFontName: the page never declares a font that is not embedded (no stray Helvetica).
+    pdf = canvas.Canvas(buffer, pagesize=(width, height), initialFontName=font, initialFontSize=12)
     pdf.setTitle(f"{studio.title}证书 {studio.nameplate_no}")
     pdf.setAuthor("北京经济技术开发区社会事业局")
     red, dark = HexColor("#9b1c1c"), HexColor("#1d2733")
@@ -66,7 +67,8 @@ def render_certificate(studio) -> bytes:
 
     lines = [
         f"{studio.unit.name}：",
-        f"经评审和公示，{studio.name}（领办人：{studio.leader.name}，职业（工种）：{studio.occupation_name}）",
+        f"经评审和公示，{studio.name}",
+        f"（领办人：{studio.leader.name}；职业（工种）：{studio.occupation_name}）",
         f"被认定为“{studio.title}”，特发此证，并授予铭牌。",
     ]
     pdf.setFont(font, 18)
@@ -78,11 +80,12 @@ def render_certificate(studio) -> bytes:
             pdf.drawString(120, y, chunk)
             y -= 30
         y += 30
-    pdf.setFont(font, 11)
-    pdf.drawString(90, 120, "依据：《北京经济技术开发区技能大师工作室建设管理办法（试行）》第十条（认定）、第十四条（一次性资助）")
     pdf.setFont(font, 16)
-    pdf.drawRightString(width - 100, 150, "北京经济技术开发区社会事业局")
-    pdf.drawRightString(width - 100, 120, _chinese_date(studio.recognized_on))
+    pdf.drawRightString(width - 100, 170, "北京经济技术开发区社会事业局")
+    pdf.drawRightString(width - 100, 142, _chinese_date(studio.recognized_on))
+    pdf.setFont(font, 10)
+    pdf.setFillColor(HexColor("#5f6b7a"))
+    pdf.drawString(70, 64, "依据：《北京经济技术开发区技能大师工作室建设管理办法（试行）》第十条（认定）、第十四条（一次性资助）")
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
