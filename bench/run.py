@@ -284,7 +284,10 @@ def measure_upload(info, servers: Servers) -> dict:
     seconds = time.perf_counter() - started
     conn.close()
     growth = max((_status_kb(pid, "VmHWM") - before[pid]) for pid in pids) / 1024
-    return {"status": response.status, "seconds": round(seconds, 2), "growth_mb": round(growth, 1),
+    stored = manage("shell", "-c", "from masterstudio.applications.models import Material\n"
+                                   f"print(Material.objects.filter(application_id={app}, size={path.stat().st_size}).count())",
+                    capture=True).strip().splitlines()[-1]
+    return {"status": response.status, "stored": stored == "1", "seconds": round(seconds, 2), "growth_mb": round(growth, 1),
             "size_mb": round(size / 1024 / 1024, 1), "answer": body[:200].decode("utf-8", "replace")}
 
 
@@ -312,7 +315,7 @@ def measure_daily() -> dict:
     check = manage("shell", "-c", "from django.utils import timezone\nfrom masterstudio.assessments.models import DailyRun\n"
                                   "print(DailyRun.objects.filter(day=timezone.localdate()).count(), "
                                   "DailyRun.objects.filter(day=timezone.localdate(), finished_at__isnull=True).count())",
-                   capture=True).split()
+                   capture=True).strip().splitlines()[-1].split()
     return {"seconds": round(seconds, 2), "summary": out.strip().splitlines()[-6:], "concurrent_done": done,
             "concurrent_skipped": skipped, "exit_codes": codes, "claimed_rows": int(check[0]),
             "unfinished_rows": int(check[1]), "ok": sum(done) == int(check[0]) and all(c == 0 for c in codes)
@@ -404,9 +407,10 @@ def main() -> int:
         print(f"   recognition list PDF: median {notice_pdf['median_s']} s, {notice_pdf['bytes']:,} bytes, "
               f"status {notice_pdf['status']}")
         upload = measure_upload(info, servers)
-        upload["ok"] = upload["status"] in (200, 302) and upload["growth_mb"] < TARGETS["upload_growth_mb"]
+        upload["ok"] = upload["stored"] and upload["growth_mb"] < TARGETS["upload_growth_mb"]
         results["upload"] = upload
-        print(f"   50 MB upload: HTTP {upload['status']} in {upload['seconds']} s, worker memory growth {upload['growth_mb']} MB")
+        print(f"   50 MB upload: HTTP {upload['status']} in {upload['seconds']} s, {'stored' if upload['stored'] else 'NOT STORED'}, "
+              f"worker memory growth {upload['growth_mb']} MB")
         cleanup_upload(info)
         if not args.skip_journey:
             journey = run_journey()

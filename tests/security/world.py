@@ -13,7 +13,7 @@ from django.utils import timezone
 from masterstudio.activities import services as activities
 from masterstudio.activities.models import Activity, ActivityPhoto
 from masterstudio.assessments import services as assessments
-from masterstudio.assessments.models import Rectification
+from masterstudio.assessments.models import Flag, Rectification
 from masterstudio.evaluations import services as evaluations
 from masterstudio.experts import services as scoring
 from masterstudio.experts.models import Assignment
@@ -59,6 +59,8 @@ def build(cast: dict, unit_a, unit_b) -> dict:
     assessments.report_rectification(rect, report="已补充带徒计划，并开展技艺交流", upload=pdf_upload("整改报告.pdf"),
                                      actor=cast["unit_a"])
     o["rectification"] = rect
+    o["flag"] = Flag.objects.create(studio=studio, kind="late_summary", key="summary-2025", clause="11",
+                                    raised_on=today, detail="2025 年度工作总结逾期未报送")
 
     # revocation and recovery of A's second studio
     revocation = recoveries.revoke(doomed, cause="other", evidence="单位来函申请撤销", decision="经研究撤销称号",
@@ -145,6 +147,10 @@ def build(cast: dict, unit_a, unit_b) -> dict:
                                        uploads=[pdf_upload("证据.pdf")], now=timezone.now())
     o.update(notice=notice, entry=entry, objection=objection, evidence=objection.evidence.get())
 
+    from masterstudio.core.models import Notification
+
+    o["notification"] = Notification.objects.filter(recipient=cast["unit_a"]).first()
+    o["expert"] = expert_in
     users = {
         "anon": None, "unit_a": cast["unit_a"], "unit_b": cast["unit_b"], "leader": cast["leader"],
         "reviewer": reviewer, "approver": approver, "finance": finance, "sysadmin": cast["sysadmin"],

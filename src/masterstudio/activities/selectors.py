@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.db.models import Count, Sum
 
 from masterstudio.activities.models import Activity, ActivityState, Signup, StudioActivity
+from masterstudio.core.permissions import reads_business_records
 from masterstudio.evaluations.selectors import evaluator_scope
 
 
@@ -23,7 +24,7 @@ def reports_for(user):
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.role == "staff":
-        return queryset
+        return queryset if reads_business_records(user) else queryset.none()
     if user.role in ("unit", "leader") and user.unit_id:
         return queryset.filter(studio__unit_id=user.unit_id)
     if user.role == "evaluator":

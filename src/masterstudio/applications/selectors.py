@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from masterstudio.applications.models import AppState, Application, Material, Round
+from masterstudio.core.permissions import reads_business_records
 
 
 def applications_for(user) -> QuerySet[Application]:
@@ -20,8 +21,8 @@ def applications_for(user) -> QuerySet[Application]:
         return base.none()
     if user.role in ("unit", "leader") and user.unit_id:
         return base.filter(unit_id=user.unit_id)
-    if user.role == "staff":
-        return base
+    if user.role == "staff":  # the system administrator reads no applications (三员分立)
+        return base if reads_business_records(user) else base.none()
     if user.role == "expert" and apps.is_installed("masterstudio.experts"):
         from masterstudio.experts.selectors import subject_ids_for_expert
 

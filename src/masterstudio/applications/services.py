@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from masterstudio.applications import facts as app_facts
+from masterstudio.core.crypto import seal_personal
 from masterstudio.core.uploads import check_upload
 from masterstudio.applications.forms import ApplicationForm
 from masterstudio.applications.models import (
@@ -372,7 +373,7 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
         ]
         snapshot = ApplicationSnapshot.objects.create(
             application=application, version=version, receipt_no=receipt, facts=_snapshot_facts(application),
-            engine_input=engine_input, precheck=application.precheck, materials=materials, created_by=actor,
+            engine_input=seal_personal(engine_input), precheck=application.precheck, materials=materials, created_by=actor,
         )
         if resubmission:
             application.supplement_requests.filter(resolved_at__isnull=True).update(resolved_at=now)

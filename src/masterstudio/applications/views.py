@@ -105,6 +105,8 @@ def autosave(request, pk: int):
     if not request.user.is_authenticated:
         return HttpResponse("登录已超时，请重新登录；您填写的内容已保存在本机浏览器中，重新登录后回到此页即可恢复",
                             status=401, content_type="text/plain; charset=utf-8")
+    if request.user.role != "unit":
+        return HttpResponse("只有申报单位账号可以填报申报", status=403, content_type="text/plain; charset=utf-8")
     application = selectors.application_for(request.user, pk)
     try:
         application, form = services.save_draft(application.pk, request.POST, actor=request.user)

@@ -58,3 +58,28 @@ def mask_phone(phone: str | None) -> str:
     if len(phone) < 7:
         return "*" * len(phone)
     return phone[:3] + "****" + phone[-4:]
+
+
+PERSONAL_KEYS = frozenset({"id_number", "leader_id_number", "phone", "contact_phone"})
+SEALED_PREFIX = "fernet:"
+
+
+def seal_personal(data):
+    """A copy of a JSON-like structure (an engine input kept with a decision) in which every value
+    under a personal key (ID number, phone) is encrypted, so the record can still be replayed with
+    :func:`unseal_personal` but the database never holds the number in clear."""
+    if isinstance(data, dict):
+        return {k: (SEALED_PREFIX + encrypt(v) if k in PERSONAL_KEYS and isinstance(v, str) and v
+                    and not v.startswith(SEALED_PREFIX) else seal_personal(v)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [seal_personal(v) for v in data]
+    return data
+
+
+def unseal_personal(data):
+    if isinstance(data, dict):
+        return {k: (decrypt(v[len(SEALED_PREFIX):]) if k in PERSONAL_KEYS and isinstance(v, str)
+                    and v.startswith(SEALED_PREFIX) else unseal_personal(v)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [unseal_personal(v) for v in data]
+    return data

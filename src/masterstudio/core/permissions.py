@@ -57,6 +57,15 @@ def approved_unit_required(view):
     return wrapped
 
 
+READER_DUTIES = ("reviewer", "approver", "finance", "auditor")
+
+
+def reads_business_records(user) -> bool:
+    """Bureau staff who may read applications, studios and money records: the business duties and
+    the audit administrator (read-only). The system administrator manages accounts only (三员分立)."""
+    return user.role == "staff" and any(user.has_duty(d) for d in READER_DUTIES)
+
+
 REAUTH_SECONDS = 10 * 60
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from masterstudio.core.permissions import reads_business_records
 from masterstudio.evaluations.selectors import evaluator_scope
 from masterstudio.funding.models import Grant, StudioTitle
 
@@ -14,7 +15,7 @@ def _visible(queryset, user, studio_field: str, date_field: str):
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.role == "staff":
-        return queryset
+        return queryset if reads_business_records(user) else queryset.none()
     if user.role in ("unit", "leader") and user.unit_id:
         return queryset.filter(**{f"{studio_field}__unit_id": user.unit_id})
     if user.role == "evaluator":

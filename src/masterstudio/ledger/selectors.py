@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, F, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from masterstudio.core.permissions import reads_business_records
 from masterstudio.evaluations.selectors import evaluator_scope
 from masterstudio.ledger.models import Asset, Expense, Income, SpecialAccount
 
@@ -27,7 +28,7 @@ def accounts_for(user):
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.role == "staff":
-        return queryset
+        return queryset if reads_business_records(user) else queryset.none()
     if user.role in ("unit", "leader") and user.unit_id:
         return queryset.filter(studio__unit_id=user.unit_id)
     if user.role == "evaluator":
