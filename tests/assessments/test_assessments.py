@@ -164,3 +164,27 @@ def test_only_approver_publishes(cast, unit_a, pool):
     services.compute(ay, actor=cast["reviewer"])
     with pytest.raises(AssessmentError, match="审批职责"):
         services.publish(ay, actor=cast["reviewer"])
+
+
+def test_daily_flags_a_rectification_past_its_deadline_once(cast, unit_a, pool, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from masterstudio.assessments.models import Flag
+    from tests.factories.studio_life import at
+
+    studio = make_studio(unit_a, approver=cast["approver"])
+    run_year(2025, {studio.pk: 10}, reviewer=cast["reviewer"], approver=cast["approver"], rectify_days=30)
+    rect = Rectification.objects.get(studio=studio)
+    for day in (rect.deadline, rect.deadline + timedelta(days=1), rect.deadline + timedelta(days=2)):
+        monkeypatch.setattr(timezone, "now", lambda day=day: at(day))
+        call_command("daily", "--only", "overdue_rectifications", stdout=StringIO(), stderr=StringIO())
+        flags = Flag.objects.filter(studio=studio, kind="rect_overdue")
+        assert flags.count() == (0 if day == rect.deadline else 1)
+    assert "仍未报送整改情况" in flags.get().detail and flags.get().clause == "12"
+    services.report_rectification(rect, report="已整改", actor=cast["unit_a"])
+    rect2_day = rect.deadline + timedelta(days=3)
+    monkeypatch.setattr(timezone, "now", lambda: at(rect2_day))
+    call_command("daily", "--only", "overdue_rectifications", stdout=StringIO(), stderr=StringIO())
+    assert Flag.objects.filter(kind="rect_overdue").count() == 1

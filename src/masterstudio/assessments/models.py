@@ -212,10 +212,11 @@ class FlagKind(models.TextChoices):
     RETIREMENT_NEAR = "retirement_near", "领办人距法定退休不足2年（第13条第（三）项）"
     RETIREMENT_UNKNOWN = "retirement_unknown", "领办人法定退休日期无法计算（缺原法定退休年龄）"
     LEADER_LEFT = "leader_left", "领办人已离开所在单位（第13条第（三）项）"
+    RECT_OVERDUE = "rect_overdue", "限期整改逾期未报送整改情况（第12条）"
 
 
 FLAG_CLAUSE = {"late_summary": "11", "inactive": "13.1", "retirement_near": "13.3", "retirement_unknown": "13.3",
-               "leader_left": "13.3"}
+               "leader_left": "13.3", "rect_overdue": "12"}
 
 
 class Flag(models.Model):

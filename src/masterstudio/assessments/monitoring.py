@@ -138,3 +138,21 @@ def flag_leaders(today: date) -> list[str]:
             if raise_flag(studio, FlagKind.RETIREMENT_NEAR, retire_on.isoformat(), detail, today):
                 raised.append(studio.name)
     return raised
+
+
+def flag_overdue_rectifications(today: date) -> list[str]:
+    """Rectifications (限期整改) whose deadline has passed without the unit's report (Art. 12).
+
+    Staff then decide: re-assess, or treat it as non-cooperation (Art. 13(1))."""
+    from masterstudio.assessments.models import Rectification, RectificationState
+
+    raised = []
+    overdue = (Rectification.objects.filter(state=RectificationState.OPEN, deadline__lt=today)
+               .select_related("studio", "assessment").order_by("pk"))
+    for rectification in overdue:
+        flag = raise_flag(rectification.studio, FlagKind.RECT_OVERDUE, str(rectification.pk),
+                          f"{rectification.assessment.year} 年度考核不合格，整改期限 {rectification.deadline:%Y-%m-%d}，"
+                          f"至 {today:%Y-%m-%d} 单位仍未报送整改情况（第12条）；请复评或按第13条第（一）项处理", today)
+        if flag:
+            raised.append(rectification.studio.name)
+    return raised

@@ -3,7 +3,8 @@
 Tasks, each at most once per day across all servers: close public-notice periods (Art. 10),
 remind units of the annual summary 30, 7 and 1 days before the deadline (Art. 11), flag late
 summaries, studios without work for over a year (Art. 13(1)), leaders near retirement or gone
-(Art. 13(3)), and retry notification e-mails left in the outbox.
+(Art. 13(3)), rectifications past their deadline without a report (Art. 12), and retry
+notification e-mails left in the outbox.
 
 Safe to run twice and on two servers at once: a task claims its day with a row in
 ``assessments.DailyRun`` (unique on day × task) committed before it starts; a second run finds
@@ -46,6 +47,8 @@ TASKS = [
     ("late_summaries", "逾期总结提示（第11条）", lambda d: {"flagged": monitoring.flag_late_summaries(d)}),
     ("inactive_studios", "超过一年未开展工作提示（第13条第（一）项）", lambda d: {"flagged": monitoring.flag_inactive(d)}),
     ("leader_checks", "领办人退休、离职提示（第13条第（三）项）", lambda d: {"flagged": monitoring.flag_leaders(d)}),
+    ("overdue_rectifications", "限期整改逾期提示（第12条）",
+     lambda d: {"flagged": monitoring.flag_overdue_rectifications(d)}),
     ("outbox", "补发通知邮件", _send_outbox),
 ]
 
