@@ -30,6 +30,9 @@ def test_finance_pays_in_two_parts_and_the_grant_becomes_disbursed(grant, cast):
     grant.refresh_from_db()
     assert (grant.state, grant.disbursed_on, grant.voucher_no, grant.disbursed_by) == (
         "disbursed", date(2025, 9, 1), "CZ-2", cast["finance"])
+    # the unit is told once, when the last part is paid
+    note = cast["unit_a"].notifications.get(key="grant_paid")
+    assert "200,000.00 元已于 2025年9月1日 拨付完毕" in note.body and "第十四条" in note.body
 
 
 def test_disbursement_larger_than_approved_is_refused(grant, cast):

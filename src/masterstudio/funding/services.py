@@ -220,6 +220,11 @@ def disburse(grant: Grant, *, amount, paid_on: date, voucher_no: str, actor, not
                                 reason=f"拨付完毕，凭证号 {voucher_no}",
                                 extra_fields={"disbursed_on": paid_on, "voucher_no": voucher_no,
                                               "disbursed_by": actor})
+            from masterstudio.core.notify import notify
+
+            notify(grant.studio.unit.accounts.filter(is_active=True), "grant_paid",
+                   {"grant": grant, "studio": grant.studio, "paid_on": paid_on},
+                   url=f"/studios/{grant.studio_id}/")
     return payment
 
 

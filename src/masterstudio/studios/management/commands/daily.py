@@ -41,6 +41,12 @@ def _send_outbox(today):
     return {"sent": send_pending()}
 
 
+def _remove_orphans():
+    from masterstudio.core.uploads import remove_orphans
+
+    return len(remove_orphans())
+
+
 TASKS = [
     ("close_notices", "公示期满处理（第10条）", _close_notices),
     ("summary_reminders", "年度工作总结提醒（第11条）", lambda d: {"reminded": monitoring.send_summary_reminders(d)}),
@@ -50,6 +56,7 @@ TASKS = [
     ("overdue_rectifications", "限期整改逾期提示（第12条）",
      lambda d: {"flagged": monitoring.flag_overdue_rectifications(d)}),
     ("outbox", "补发通知邮件", _send_outbox),
+    ("orphan_files", "清理无记录的上传文件（24 小时以前）", lambda d: {"removed": _remove_orphans()}),
 ]
 
 
