@@ -29,6 +29,14 @@ from masterstudio.core.ratelimit import rate_limited
 from masterstudio.units.models import Unit, UnitStatus
 
 
+def _until(moment) -> str:
+    """'今天 14:35', or '11月25日 00:10' when the lock ends on another day (Asia/Shanghai)."""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return f"今天 {local:%H:%M}"
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
 @rate_limited("login", limit="LOGIN_RATE_LIMIT", window=300)
 def login_view(request):
     form = LoginForm(request.POST or None)
@@ -37,8 +45,7 @@ def login_view(request):
         username = form.cleaned_data["username"].strip()
         candidate = User.objects.filter(username__iexact=username).first()
         if candidate is not None and candidate.is_locked():
-            until = timezone.localtime(candidate.locked_until).strftime("%H:%M")
-            form.add_error(None, f"连续登录失败次数过多，账号已锁定至今天 {until}，请稍后再试或联系系统管理员")
+            form.add_error(None, f"连续登录失败次数过多，账号已锁定至{_until(candidate.locked_until)}，请稍后再试或联系系统管理员")
             record_event("auth.login_locked", obj=candidate, ip=services.client_ip(request))
         else:
             user = authenticate(request, username=candidate.username if candidate else username,
@@ -46,8 +53,7 @@ def login_view(request):
             if user is None:
                 failed = services.record_login_failure(username, request)
                 if failed is not None and failed.is_locked():
-                    until = timezone.localtime(failed.locked_until).strftime("%H:%M")
-                    form.add_error(None, f"连续登录失败次数过多，账号已锁定至今天 {until}")
+                    form.add_error(None, f"连续登录失败次数过多，账号已锁定至{_until(failed.locked_until)}")
                 else:
                     form.add_error(None, "用户名或密码不正确（注意区分大小写）")
             elif user.requires_second_factor:

@@ -30,6 +30,9 @@ def applications_xlsx(queryset) -> tuple[bytes, int]:
             timezone.localtime(app.submitted_at).strftime("%Y-%m-%d %H:%M") if app.submitted_at else "",
             app.version,
         ])
+        for cell in sheet[sheet.max_row]:  # text, never a formula (formula injection)
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
         count += 1
     for column, width in zip("ABCDEFGHIJKLM", [16, 22, 30, 22, 16, 10, 12, 20, 26, 10, 16, 17, 6]):
         sheet.column_dimensions[column].width = width

@@ -34,6 +34,10 @@ def record_event(
     The chain head row is locked for the rest of the caller's transaction, so concurrent
     writers append one after another and the sequence has no gaps or forks.
     """
+    if ip is None:
+        from masterstudio.core.middleware import current_client_address
+
+        ip = current_client_address()
     with transaction.atomic():
         head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
         if actor is not None and not getattr(actor, "is_authenticated", False):

@@ -21,6 +21,16 @@ def _plain(value):
     return value
 
 
+def _text_cell(sheet, value):
+    """Text that starts with '=' stays text: openpyxl would otherwise write it as a formula that
+    Excel runs when staff open the export (formula injection, OWASP)."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def xlsx_response(request, filename: str, headers: Sequence[str], rows: Iterable[Sequence], *, title: str = "导出",
                   what: str = "") -> FileResponse:
     """Write the rows to a temporary .xlsx and send it as an attachment; the export is audited."""
@@ -35,7 +45,7 @@ def xlsx_response(request, filename: str, headers: Sequence[str], rows: Iterable
     sheet.append(header_cells)
     count = 0
     for row in rows:
-        sheet.append([_plain(v) for v in row])
+        sheet.append([_text_cell(sheet, _plain(v)) for v in row])
         count += 1
     handle = tempfile.TemporaryFile()
     workbook.save(handle)

@@ -1,4 +1,28 @@
+from contextvars import ContextVar
+
 from django.conf import settings
+
+_client_address: ContextVar[str | None] = ContextVar("client_address", default=None)
+
+
+def current_client_address() -> str | None:
+    """The address of the request being served (None outside a request: commands, tests)."""
+    return _client_address.get()
+
+
+class RequestAddressMiddleware:
+    """Remembers the client's address for the audit trail, so that every event recorded while
+    serving a request names where it came from, even where the caller did not pass it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _client_address.set(request.META.get("REMOTE_ADDR") or None)
+        try:
+            return self.get_response(request)
+        finally:
+            _client_address.reset(token)
 
 
 class SecurityHeadersMiddleware:
@@ -18,6 +42,35 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", self.CSP)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if not settings.DEBUG:
-            response.headers.setdefault("Cache-Control", "no-store") if request.user.is_authenticated else None
+        if not settings.DEBUG and settings.SESSION_COOKIE_NAME in request.COOKIES:
+            # signed-in pages are not kept by browsers or proxies (decided without a database query,
+            # so that this also works while the database is unreachable)
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Losing the database connection (restart, network, failover) answers a clear Chinese page with
+    503 and Retry-After instead of a bare server error. The page is rendered without touching the
+    database. Whatever the request was writing was inside a transaction and is not saved."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        import logging
+
+        from django.db import InterfaceError, OperationalError
+        from django.template.loader import render_to_string
+        from django.http import HttpResponse
+
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logging.getLogger("masterstudio.db").error("数据库连接异常：%s %s：%s", request.method, request.path,
+                                                   type(exception).__name__)
+        response = HttpResponse(render_to_string("errors/503.html"), status=503)
+        response["Retry-After"] = "60"
         return response

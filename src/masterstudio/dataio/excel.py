@@ -38,14 +38,18 @@ def workbook(title: str, headers: list[str], rows) -> Workbook:
         cell.fill = PatternFill("solid", fgColor="EEF2F7")
         cell.alignment = Alignment(vertical="center")
     widths = [max(8, len(h) * 2 + 2) for h in headers]
-    for row in rows:
+    # perf (issue 9): the row number is counted here; ``sheet.max_row`` scans every cell written so
+    # far, which made an export quadratic (10,000 rows took 90 s)
+    for row_number, row in enumerate(rows, start=2):
         values = [_cell(v) for v in row]
         sheet.append(values)
         for index, value in enumerate(values):
+            if isinstance(value, str) and value.startswith("="):  # text, never a formula (formula injection)
+                sheet.cell(row=sheet.max_row, column=index + 1).data_type = "s"
             if isinstance(value, Decimal):
-                sheet.cell(row=sheet.max_row, column=index + 1).number_format = "#,##0.00"
+                sheet.cell(row=row_number, column=index + 1).number_format = "#,##0.00"
             elif isinstance(value, (date, datetime)):
-                sheet.cell(row=sheet.max_row, column=index + 1).number_format = (
+                sheet.cell(row=row_number, column=index + 1).number_format = (
                     "yyyy-mm-dd hh:mm" if isinstance(value, datetime) else "yyyy-mm-dd")
             widths[index] = min(60, max(widths[index], len(str(value)) + 2))
     for index, width in enumerate(widths, start=1):

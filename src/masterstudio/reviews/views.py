@@ -201,7 +201,7 @@ def photo_file(request, pk):
     item = get_object_or_404(SitePhoto.objects.select_related("visit"), pk=pk)
     application_for(request.user, item.visit.application_id)
     record_event("visit.photo_downloaded", obj=item.visit.application, actor=request.user, data={"photo": item.pk})
-    return serve(item.file, f"考察照片-{item.pk}.{item.kind}", kind=item.kind, inline=True)
+    return serve(item.file, f"考察照片-{item.pk}.{item.kind}", kind=item.kind)
 
 
 @business
