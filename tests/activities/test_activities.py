@@ -84,3 +84,16 @@ def test_other_unit_cannot_report_for_a_studio(unit_a, cast):
         services.report_activity(make_studio(unit_a), data={"kind": "training", "title": "x", "held_on": date(2025, 1, 1),
                                                             "participants": 1, "apprentices": "", "description": "d"},
                                  photos=[], actor=cast["unit_b"])
+
+
+def test_signup_contact_phone_is_encrypted_at_rest(activity, unit_a, cast):
+    from django.db import connection
+
+    signup = services.sign_up(activity, make_studio(unit_a), participants="张三 车工", contact="王老师 13912345678",
+                              actor=cast["unit_a"])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT contact FROM activities_signup WHERE id = %s", [signup.pk])
+        stored = cursor.fetchone()[0]
+    assert "13912345678" not in stored and stored.startswith("gAAAAA")
+    signup.refresh_from_db()
+    assert signup.contact == "王老师 13912345678"

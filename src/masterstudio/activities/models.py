@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from masterstudio.core.crypto import EncryptedTextField
+
 
 class ActivityKind(models.TextChoices):
     LEARNING = "learning", "学习培训"
@@ -52,7 +54,7 @@ class Signup(models.Model):
     studio = models.ForeignKey("studios.Studio", verbose_name="工作室", on_delete=models.PROTECT, related_name="signups")
     participants = models.TextField("参加人员", help_text="每行一人：姓名、岗位")
     headcount = models.PositiveIntegerField("人数")
-    contact = models.CharField("联系人及电话", max_length=100)
+    contact = EncryptedTextField("联系人及电话")  # a phone number: personal information, encrypted at rest
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -15,9 +15,11 @@ review, 5% the site inspection, the rest are ranked and the first ``studios`` ar
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils import timezone
 
 from masterstudio.perf.generator import Generator, Scale
@@ -40,8 +42,6 @@ def setup(applications: int, *, seed: int = 7, log=print):
 def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=print) -> dict:
     from masterstudio.applications import services as applying
     from masterstudio.applications.models import Application
-    from masterstudio.assessments import services as assessments
-    from masterstudio.assessments.models import Grade
     from masterstudio.experts import services as experts
     from masterstudio.experts.models import Assignment
     from masterstudio.notices import services as notices
@@ -137,6 +137,35 @@ def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=prin
         + timedelta(minutes=10)
     closed = notices.close_due(now=after, actor=approver)
     mark = phase("recognition and initial grants", mark)
+    with clock_from(after + timedelta(days=1)):  # the year goes on after the notice: assessment at its end
+        graded, published = _assess(studios, reviewer, approver)
+    phase("annual assessment", mark)
+    seconds = time.perf_counter() - began
+    states = dict(Application.objects.filter(round=round_).values_list("state").annotate(n=Count("id")))
+    return {"seconds": round(seconds, 1), "setup_seconds": round(setup_seconds, 1), "phases": phases,
+            "applications": n, "states": states, "recognised": len(closed["recognised"]), "award_errors": closed["errors"][:5],
+            "assessed": graded, "rewards": len(published["rewards"]), "rectifications": len(published["rectifications"]),
+            "reward_errors": published["reward_errors"][:5],
+            "detail": f"{n} applications → {len(closed['recognised'])} studios with initial grants; {graded} studio assessments, "
+                      f"{len(published['rewards'])} 优秀 rewards, {len(published['rectifications'])} rectifications"}
+
+
+@contextmanager
+def clock_from(start):
+    """The platform's clock (``django.utils.timezone.now``, which ``localdate`` reads too) moved
+    to ``start`` and running on from there: the simulation reaches the days after the notice."""
+    from unittest import mock
+
+    real = timezone.now
+    offset = start - real()
+    with mock.patch("django.utils.timezone.now", lambda: real() + offset):
+        yield
+
+
+def _assess(studios, reviewer, approver):
+    from masterstudio.assessments import services as assessments
+    from masterstudio.assessments.models import Grade
+    from masterstudio.experts import services as experts
     from masterstudio.studios.models import Studio
 
     years = sorted(set(Studio.objects.values_list("recognized_on__year", flat=True)))
@@ -164,12 +193,4 @@ def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=prin
                                rectify_actions="补充带徒计划，每季度开展一次技艺交流", actor=reviewer)
     ay.refresh_from_db()
     published = assessments.publish(ay, actor=approver)
-    phase("annual assessment", mark)
-    seconds = time.perf_counter() - began
-    states = dict(Application.objects.filter(round=round_).values_list("state").annotate(n=__import__("django").db.models.Count("id")))
-    return {"seconds": round(seconds, 1), "setup_seconds": round(setup_seconds, 1), "phases": phases,
-            "applications": n, "states": states, "recognised": len(closed["recognised"]), "award_errors": closed["errors"][:5],
-            "assessed": graded, "rewards": len(published["rewards"]), "rectifications": len(published["rectifications"]),
-            "reward_errors": published["reward_errors"][:5],
-            "detail": f"{n} applications → {len(closed['recognised'])} studios with initial grants; {graded} studio assessments, "
-                      f"{len(published['rewards'])} 优秀 rewards, {len(published['rectifications'])} rectifications"}
+    return graded, published
