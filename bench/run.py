@@ -359,7 +359,7 @@ def main() -> int:
     ensure_database(DB_NAME)
     manage("migrate", "--noinput", "-v", "0")
     manage("collectstatic", "--noinput", "-v", "0")
-    manage("generate_data", "--seed", str(SEED), "--scale", SCALE)
+    manage("generate_data", "--seed", str(SEED), "--scale", SCALE, "--replace")  # the bench database is its own
     info = json.loads(manage("bench_sessions", capture=True).strip().splitlines()[-1])
     results: dict = {"date": stamp, "seed": info["seed"], "scale": info["scale"], "counts": info["counts"],
                      "machine": {"cores": os.cpu_count()}, "command": "make bench"}

@@ -34,8 +34,10 @@ def _first(model_path: str, **filters):
     return model.objects.filter(**filters).order_by("pk").first().pk
 
 
-def _bench_studio_part(model_path: str, field: str = "studio"):
-    return lambda p: _first(model_path, **{field: p["studio"]})
+def _round_of(application_pk: int) -> int:
+    from masterstudio.applications.models import Application
+
+    return Application.objects.values_list("round_id", flat=True).get(pk=application_pk)
 
 
 PAGES = [
@@ -69,8 +71,7 @@ PAGES = [
     Page("staff rounds", "staff", lambda p: "/applications/manage/rounds/"),
     Page("review queue", "staff", lambda p: "/review/"),
     Page("review page", "staff", lambda p: f"/review/{p['review_application']}/"),
-    Page("comprehensive evaluation", "staff",
-         lambda p: f"/review/rounds/{_first('applications.Application', pk=p['review_application']) and __import__('masterstudio.applications.models', fromlist=['Application']).Application.objects.get(pk=p['review_application']).round_id}/"),
+    Page("comprehensive evaluation", "staff", lambda p: f"/review/rounds/{_round_of(p['review_application'])}/"),
     Page("expert pool", "staff", lambda p: "/experts/pool/"),
     Page("expert draw record", "staff", lambda p: f"/experts/draws/{_first('experts.Draw')}/"),
     Page("notice management", "staff", lambda p: "/notices/manage/"),
@@ -86,7 +87,7 @@ PAGES = [
     Page("recoveries", "staff", lambda p: "/recoveries/"),
     Page("recovery", "staff", lambda p: f"/recoveries/{_first('recoveries.Recovery')}/"),
     Page("grants", "staff", lambda p: "/funding/"),
-    Page("grant", "staff", _bench_studio_part("funding.Grant") and (lambda p: f"/funding/{_first('funding.Grant', studio=p['studio'])}/")),
+    Page("grant", "staff", lambda p: f"/funding/{_first('funding.Grant', studio=p['studio'])}/"),
     Page("titles", "staff", lambda p: "/funding/titles/"),
     Page("special accounts", "staff", lambda p: "/ledger/"),
     Page("special account", "staff", lambda p: f"/ledger/{_first('ledger.SpecialAccount', studio=p['studio'])}/"),

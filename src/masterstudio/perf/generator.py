@@ -37,6 +37,8 @@ from django.utils import timezone
 from masterstudio.perf import files
 
 BATCH = 2000
+# Bumped whenever the generator's output changes: a data set of an older version is not reused.
+VERSION = 2
 # The parameters of this version of the Measures take effect on this day; studios recognised
 # before it were recognised under the former Measures and are carried as imported records.
 POLICY_FROM = date(2024, 1, 1)
@@ -676,7 +678,9 @@ class Generator:
         assessed = self._assessment_count()
         subjects = max(1, reached + assessed)
         size = max(3, min(7, c.scale.scores // (subjects * 4)))
-        self.extra_seats = max(0, (c.scale.scores - subjects * size * 4) // 4)
+        # an expert still scoring has given 2 of 4 scores: seats beyond the panels' size make up the count
+        per_seat = 3.9 if c.scale.scores >= 1000 else 4
+        self.extra_seats = max(0, round((c.scale.scores - subjects * size * per_seat) / per_seat))
         return size
 
     def _assessment_count(self) -> int:

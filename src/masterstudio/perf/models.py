@@ -8,6 +8,7 @@ from django.db import models
 class GeneratedDataset(models.Model):
     seed = models.PositiveIntegerField("随机种子")
     scale = models.CharField("规模", max_length=16)
+    version = models.PositiveSmallIntegerField("生成器版本", default=1)
     started_at = models.DateTimeField("开始时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     seconds = models.FloatField("用时（秒）", null=True, blank=True)

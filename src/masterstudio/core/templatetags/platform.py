@@ -98,3 +98,12 @@ def yuan(value) -> str:
     except InvalidOperation:
         return str(value)
     return f"{amount:,.2f}"
+
+
+OUTCOME_LABELS = {"eligible": "符合条件", "ineligible": "不符合条件", "undetermined": "尚待确认"}
+
+
+@register.filter
+def outcome_label(outcome) -> str:
+    """The engine's eligibility outcome in Chinese."""
+    return OUTCOME_LABELS.get(outcome or "", "—")
