@@ -890,14 +890,14 @@ class Generator:
         Studio.objects.bulk_create(studios, batch_size=BATCH)
         c.studios = studios
         grants = []
-        for studio in studios:
+        for number, studio in enumerate(studios, start=1):
             paid = studio.recognized_on + timedelta(days=30)
             grants.append(Grant(studio=studio, kind="initial", clause="14.1", amount=Decimal("200000.00"),
                                 dated_on=studio.recognized_on, state="disbursed" if paid < c.today else "approved",
                                 basis=f"首次认定为经开区技能大师工作室（第14条），铭牌编号 {studio.nameplate_no}",
                                 approved_by=c.staff["approver"],
                                 disbursed_on=paid if paid < c.today else None,
-                                voucher_no=f"BF{studio.recognized_on.year}-{c.seed:02d}{studio.pk:06d}" if paid < c.today else "",
+                                voucher_no=f"BF{studio.recognized_on.year}-{c.seed:02d}{number:04d}" if paid < c.today else "",
                                 disbursed_by=c.staff["finance"] if paid < c.today else None,
                                 imported=studio.recognized_on < POLICY_FROM))
             self.event("studio.recognised", shanghai(studio.recognized_on, 11), obj=studio, actor=c.staff["approver"],
@@ -978,6 +978,7 @@ class Generator:
         self._write_scores(assignments, states)
         # what the grades lead to: rewards for 优秀 (paid), recommendations, rectifications
         grants, recommendations, rectifications = [], [], []
+        numbers = {studio.pk: number for number, studio in enumerate(c.studios, start=1)}
         for result in results:
             if result.grade == "excellent":
                 dated = result.assessed_on + timedelta(days=10)
@@ -987,7 +988,7 @@ class Generator:
                                     state="disbursed" if paid < c.today else "approved",
                                     basis=f"{result.year}年度绩效考核优秀（第14条）", approved_by=c.staff["approver"],
                                     disbursed_on=paid if paid < c.today else None,
-                                    voucher_no=f"JL{result.year}-{c.seed:02d}{result.studio.pk:06d}" if paid < c.today else "",
+                                    voucher_no=f"JL{result.year}-{c.seed:02d}{numbers[result.studio_id]:04d}" if paid < c.today else "",
                                     disbursed_by=c.staff["finance"] if paid < c.today else None))
                 if result.studio.pk % 3 == 0:
                     recommendations.append(LeaderRecommendation(
@@ -1035,7 +1036,7 @@ class Generator:
 
         c = self.c
         accounts = [SpecialAccount(studio=s, name=f"{s.name}专账", opened_on=s.recognized_on + timedelta(days=10),
-                                   bank_note=f"6222 0200 {s.pk:08d}", created_by=c.unit_users[s.unit_id])
+                                   bank_note=f"6222 0200 {s.nameplate_no[-5:-1]}{s.recognized_on:%Y%m}", created_by=c.unit_users[s.unit_id])
                     for s in c.studios]
         SpecialAccount.objects.bulk_create(accounts, batch_size=BATCH)
         incomes = []
@@ -1065,7 +1066,7 @@ class Generator:
             for k in range(n_matching):
                 matching.append(Income(account=account, kind="matching", source="matching",
                                        amount=Decimal(c.rng.randint(20, 120) * 1000), received_on=start + timedelta(days=k * days // n_matching),
-                                       voucher_no=f"PT-{account.studio_id}-{k}", note="单位配套投入", recorded_by=unit_user))
+                                       voucher_no=f"PT-{n + 1:04d}-{k}", note="单位配套投入", recorded_by=unit_user))
             for k in range(count - n_matching):
                 category, source, text = categories[k % len(categories)]
                 spent = start + timedelta(days=(k * days) // max(1, count - n_matching))
@@ -1075,12 +1076,12 @@ class Generator:
                     voucher_paths[(account.pk, year)] = self.store(f"ledger/vouchers/{year}/{uuid.UUID(int=c.rng.getrandbits(128)).hex}.pdf", content)
                 expenses.append(Expense(account=account, spent_on=spent, amount=Decimal(c.rng.randint(3, 300) * 100),
                                         source=source, category=category, description=text,
-                                        voucher_no=f"PZ{year}-{account.pk}-{k:05d}", voucher=voucher_paths[(account.pk, year)],
+                                        voucher_no=f"PZ{year}-{n + 1:04d}-{k:05d}", voucher=voucher_paths[(account.pk, year)],
                                         voucher_name=f"凭证{k + 1}.pdf", recorded_by=unit_user))
         Income.objects.bulk_create(incomes + matching, batch_size=BATCH)
         Expense.objects.bulk_create(expenses, batch_size=BATCH)
         assets = [Asset(account=e.account, expense=e, name="数控车床配件", value=e.amount, acquired_on=e.spent_on,
-                        location="工作室实训车间", tag_no=f"ZC-{e.account_id}-{i:05d}")
+                        location="工作室实训车间", tag_no=f"ZC-{i:06d}")
                   for i, e in enumerate(expenses) if e.category == "equipment_facilities" and i % 4 == 0]
         Asset.objects.bulk_create(assets, batch_size=BATCH)
         c.counts.update(special_accounts=len(accounts), ledger_entries=len(incomes) + len(matching) + len(expenses),
