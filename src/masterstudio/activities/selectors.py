@@ -11,7 +11,9 @@ from masterstudio.evaluations.selectors import evaluator_scope
 def activities_for(user):
     if user is None or not user.is_authenticated or not user.is_active:
         return Activity.objects.none()
-    queryset = Activity.objects.annotate(signup_count=Count("signups"), signup_people=Sum("signups__headcount"))
+    # Aggregating queries ignore Meta.ordering: the order is stated here so pages are stable.
+    queryset = Activity.objects.annotate(signup_count=Count("signups"), signup_people=Sum("signups__headcount")
+                                         ).order_by("-starts_at", "-pk")
     if user.role == "staff":
         return queryset
     if user.role in ("unit", "leader", "evaluator"):
@@ -20,7 +22,8 @@ def activities_for(user):
 
 
 def reports_for(user):
-    queryset = StudioActivity.objects.select_related("studio", "studio__unit").annotate(photo_count=Count("photos"))
+    queryset = (StudioActivity.objects.select_related("studio", "studio__unit").annotate(photo_count=Count("photos"))
+                .order_by("-held_on", "-id"))
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.role == "staff":
