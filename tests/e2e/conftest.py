@@ -89,34 +89,37 @@ def totp_now(username: str) -> str:
     return pyotp.TOTP(User.objects.get(username=username).totp_secret).now()
 
 
-def login(page, username: str, password: str) -> None:
+def _submit(page, selector: str = "form button[type=submit]") -> None:
+    """Click and wait for the page the server answers with (not merely the old page going idle)."""
+    with page.expect_navigation(wait_until="load"):
+        page.click(selector)
+
+
+def login(page, username: str, password: str, *, expect_success: bool = True) -> None:
     """Sign in through the real pages, second factor included for bureau staff."""
+    import pyotp
+
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    _submit(page)
     if "/accounts/login/enrol/" in page.url:
-        import pyotp
-
         secret = page.inner_text("[data-testid=totp-secret]").strip()
         for attempt in range(2):  # a code typed across a 30-second boundary is retried once, as a person would
             page.fill("#id_code", pyotp.TOTP(secret).now())
-            page.click("form button[type=submit]")
-            page.wait_for_load_state("networkidle")
+            _submit(page)
             if page.locator("[data-testid=recovery-codes]").count():
                 break
         assert page.locator("[data-testid=recovery-codes]").count(), (
             f"动态口令绑定未完成（{page.url}）：" + page.inner_text("main")[:300])
-        page.click("text=我已保存，继续")
-        page.wait_for_load_state("networkidle")
+        _submit(page, "text=我已保存，继续")
     elif "/accounts/login/verify/" in page.url:
         for attempt in range(2):
             page.fill("#id_code", totp_now(username))
-            page.click("form button[type=submit]")
-            page.wait_for_load_state("networkidle")
+            _submit(page)
             if "/accounts/login/verify/" not in page.url:
                 break
+    if expect_success:
         assert "/accounts/login/" not in page.url, f"登录未完成（{page.url}）：" + page.inner_text("main")[:300]
 
 

@@ -29,7 +29,7 @@ def test_every_demo_role_logs_in_and_sees_its_workspace(page):
 @pytest.mark.django_db(transaction=True)
 def test_wrong_password_message_and_phone_menu(page, phone_page):
     call_command("demo_data", stdout=open("/dev/null", "w"))
-    login(page, "unit_a", "wrong-password")
+    login(page, "unit_a", "wrong-password", expect_success=False)
     assert "用户名或密码不正确" in page.inner_text("main")
     phone_page.goto("/")
     assert not phone_page.is_visible("nav.nav")
