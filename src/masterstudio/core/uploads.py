@@ -120,6 +120,8 @@ def _check_package(upload, name: str) -> str | None:
                         total += len(chunk)
                         if total > max_total or total / compressed > max_ratio:
                             raise bomb
+    # zipfile raises NotImplementedError for a compression method it cannot read: such a file is
+    # refused as "not an Office document", like any other unreadable archive.
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, NotImplementedError, EOFError):
         return None
     finally:
