@@ -122,8 +122,13 @@ def to_proposed(application, staff, approver, *, rank: int = 1):
 
 
 def published(round_, approver, *, on: str = "2026-09-28"):
-    """Publish on a given day (default: the Monday before National Day, so the period spans it)."""
-    return notices.publish(round_, actor=approver, now=at(on, 9))
+    """Publish on a given day (default: the Monday before National Day, so the period spans it) at
+    9:00 — or, for today, a minute ago, so that the notice is open now whatever the hour (before
+    9:00 Beijing time a notice published "today at 9:00" would not have started yet)."""
+    when = at(on, 9)
+    if on == timezone.localdate().isoformat():
+        when = timezone.now() - timedelta(minutes=1)
+    return notices.publish(round_, actor=approver, now=when)
 
 
 def day_after(notice) -> datetime:
