@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "masterstudio.core.middleware.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "masterstudio.core.context_processors.workspace",
+                "masterstudio.core.context_processors.csrf_placeholder",
             ],
         },
     }
@@ -142,9 +144,12 @@ PASSWORD_HASHERS = env_list(
 )
 
 # Idle timeout: a session lives SESSION_IDLE_MINUTES after the last request.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"  # cached_db (read from Redis) when REDIS_URL is set, below
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Instead of saving the session on every request (SESSION_SAVE_EVERY_REQUEST: a database write per
+# page), core.middleware.SessionIdleMiddleware renews it when the last renewal is a minute old.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -185,12 +190,19 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "经开区社会事业局 <noreply@etown.example>")
 
+# Rendered pages kept until any business table is written (core/pagecache.py); 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0)
+
 _redis = env_str("REDIS_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis}
+    "default": {"BACKEND": "masterstudio.core.cache.RedisCache", "LOCATION": _redis}
     if _redis
     else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_table"}
 }
+if _redis:
+    # sessions stay in PostgreSQL and are read through Redis (written to both)
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+AUTHENTICATION_BACKENDS = ["masterstudio.accounts.backends.AccountBackend"]
 
 # Security headers. HTTPS settings apply when DEBUG is off (production behind TLS).
 SECURE_CONTENT_TYPE_NOSNIFF = True

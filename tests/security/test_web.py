@@ -86,16 +86,32 @@ def test_lockout_message_says_until_when(client, cast, settings):
 
 
 def test_idle_sessions_end_and_activity_keeps_them_alive(client, cast, settings):
+    """30 idle minutes end a session; requests renew it, writing the session at most once a minute."""
     from datetime import timedelta
 
     from django.contrib.sessions.models import Session
 
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_RENEW_SECONDS == 60
+    assert not settings.SESSION_SAVE_EVERY_REQUEST
     client.force_login(cast["reviewer"])
     key = client.session.session_key
-    assert client.get("/manage/").status_code == 200
-    expiry = Session.objects.get(session_key=key).expire_date
-    assert timedelta(minutes=29) < expiry - timezone.now() <= timedelta(minutes=30)
+
+    def expires_in():
+        return Session.objects.get(session_key=key).expire_date - timezone.now()
+
+    assert client.get("/manage/").status_code == 200  # first request: renewed
+    assert timedelta(minutes=29) < expires_in() <= timedelta(minutes=30)
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(minutes=10))
+    assert client.get("/manage/").status_code == 200  # within the minute: nothing written
+    assert timedelta(minutes=9) < expires_in() <= timedelta(minutes=10)
+
+    session = client.session
+    session["_touched"] -= 61  # the last renewal is a minute old
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(minutes=10))
+    assert client.get("/manage/").status_code == 200  # renewed: 30 minutes again
+    assert timedelta(minutes=29) < expires_in() <= timedelta(minutes=30)
+
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get("/manage/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

@@ -71,7 +71,7 @@ PENDING_SECONDS = 300
 def _complete_login(request, user, next_url: str = ""):
     request.session.pop(PENDING, None)
     request.session.pop("enrol_secret", None)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="masterstudio.accounts.backends.AccountBackend")
     request.session[REAUTH] = time.time()
     services.record_login_success(user, request)
     if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
@@ -183,7 +183,7 @@ def register(request):
     form = UnitRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.register_unit(form.cleaned_data, request)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="masterstudio.accounts.backends.AccountBackend")
         messages.success(request, "注册成功。社会事业局审核通过后，即可填报申报材料")
         return redirect("units:dashboard")
     return render(request, "accounts/register.html", {"form": form})

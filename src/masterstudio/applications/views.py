@@ -18,6 +18,7 @@ from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.core.events import record_event
 from masterstudio.core.permissions import approved_unit_required, duty_required, staff_required
 from masterstudio.policy import params as policy_params
+from masterstudio.core.pagecache import cached_page
 
 
 def _is_htmx(request) -> bool:
@@ -80,6 +81,7 @@ def _wizard_context(request, application: Application, form=None, person_form=No
 
 
 @approved_unit_required
+@cached_page
 def edit(request, pk: int):
     application = selectors.application_for(request.user, pk)
     if application.state not in services.EDITABLE_STATES or request.user.role != "unit":
@@ -282,6 +284,7 @@ def round_edit(request, pk: int | None = None):
 
 
 @staff_required
+@cached_page
 def staff_list(request):
     filters = StaffFilterForm(request.GET or None)
     qs = selectors.staff_application_list(request.user, filters.params())

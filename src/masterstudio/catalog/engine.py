@@ -55,10 +55,37 @@ def calendar():
     return engine_workdays.calendar_for(calendar_overrides())
 
 
+_facts: tuple[Any, dict, list] | None = None
+
+
+def staff_facts() -> tuple[dict, list]:
+    """(calendar overrides, extra occupations) as staff last saved them.
+
+    Read once per process and again only when a catalog table has been written since (the
+    ``catalog`` data version kept in the shared cache by core.pagecache, so a change saved through
+    one application server reaches the others at their next request)."""
+    global _facts
+    from masterstudio.core import pagecache
+
+    if not pagecache.shared_cache_outside_database() or pagecache.has_uncommitted_writes():
+        return calendar_overrides(), extra_occupations()
+    try:
+        version = pagecache.current_version("catalog")
+    except Exception:  # the cache is down: read the tables every time
+        return calendar_overrides(), extra_occupations()
+    cached = _facts
+    if cached is not None and cached[0] == version:
+        return cached[1], cached[2]
+    overrides, extra = calendar_overrides(), extra_occupations()
+    _facts = (version, overrides, extra)
+    return overrides, extra
+
+
 def ask(name: str, payload: Any, *, params=None) -> dict:
     """Ask the engine one of the contract's questions with the platform's own facts added.
 
     Raises ``masterstudio.policy.errors.PolicyInputError`` for a question it cannot answer.
     """
-    return policy_run(name, payload, params=params, calendar_overrides=calendar_overrides() or None,
-                          extra_occupations=extra_occupations() or None)
+    overrides, extra = staff_facts()
+    return policy_run(name, payload, params=params, calendar_overrides=overrides or None,
+                      extra_occupations=extra or None)

@@ -50,7 +50,12 @@ def approved_unit_required(view):
             return redirect_to_login(request.get_full_path())
         if user.role not in ("unit", "leader") or user.unit_id is None:
             raise PermissionDenied("仅申报单位账号可访问")
-        if user.unit.status != "approved":
+        status = getattr(user, "unit_status", None)  # read with the user (accounts/backends.py)
+        if status is None:
+            from masterstudio.units.models import Unit
+
+            status = Unit.objects.filter(pk=user.unit_id).values_list("status", flat=True).first()
+        if status != "approved":
             raise PermissionDenied("单位注册尚未通过社会事业局审核，审核通过后即可使用此功能")
         return view(request, *args, **kwargs)
 

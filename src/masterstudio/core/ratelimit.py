@@ -13,11 +13,29 @@ def client_key(request) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
+def _count_in_redis(cache_key: str, timeout: int) -> int | None:
+    """One round trip to Redis (SET NX EX, then INCR, pipelined); None when the cache is not Redis."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    key = backend.make_and_validate_key(cache_key)
+    pipe = backend._cache.get_client(key, write=True).pipeline(transaction=False)
+    pipe.set(key, 0, ex=timeout, nx=True)
+    pipe.incr(key)
+    return int(pipe.execute()[1])
+
+
 def hit(scope: str, key: str, limit: int, window: int) -> tuple[bool, int]:
     """Count one request; returns (allowed, seconds until the window resets)."""
     now = int(time.time())
     bucket = now // window
     cache_key = f"rl:{scope}:{key}:{bucket}"
+    count = _count_in_redis(cache_key, window + 5)
+    if count is not None:
+        return count <= limit, (bucket + 1) * window - now
     if cache.add(cache_key, 1, timeout=window + 5):
         count = 1
     else:

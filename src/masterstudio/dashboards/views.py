@@ -7,6 +7,7 @@ from django.shortcuts import render
 from masterstudio.core.permissions import staff_required
 from masterstudio.dashboards import stats
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
+from masterstudio.core.pagecache import cached_page
 
 
 def _charts() -> dict:
@@ -19,6 +20,7 @@ def _charts() -> dict:
 
 
 @staff_required
+@cached_page
 def dashboard(request):
     charts = _charts()
     deadlines = stats.upcoming_deadlines()

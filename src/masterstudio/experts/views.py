@@ -8,6 +8,7 @@ from masterstudio.core.transitions import TransitionError
 from masterstudio.experts import selectors, services
 from masterstudio.experts.forms import DeclarationForm, ExpertForm
 from masterstudio.experts.models import AssignmentState, Draw, Expert
+from masterstudio.core.pagecache import cached_page
 
 business = duty_required("reviewer", "approver")
 
@@ -61,6 +62,7 @@ def _task_rows(user):
 
 
 @role_required("expert")
+@cached_page
 def task(request, pk):
     assignment = selectors.assignment_for(request.user, pk)
     panel = assignment.panel

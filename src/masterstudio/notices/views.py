@@ -16,6 +16,7 @@ from masterstudio.notices import selectors, services
 from masterstudio.notices.forms import ObjectionForm, ResolveForm
 from masterstudio.notices.models import OPEN_OBJECTION_STATES, Evidence, Objection
 from masterstudio.studios.services import AwardError
+from masterstudio.core.pagecache import cached_page
 
 business = duty_required("reviewer", "approver")
 approver = duty_required("approver")
@@ -27,6 +28,7 @@ def _client_ip(request):
 
 # ---------------------------------------------------------------- public (no login)
 
+@cached_page
 def notice_list(request):
     notices = list(selectors.public_notices())
     now = timezone.now()
@@ -35,6 +37,7 @@ def notice_list(request):
     return render(request, "notices/list.html", {"current": current, "past": past})
 
 
+@cached_page
 def notice_detail(request, pk):
     notice = selectors.public_notice(pk)
     return render(request, "notices/detail.html", {

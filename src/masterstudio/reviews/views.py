@@ -18,6 +18,7 @@ from masterstudio.experts.selectors import panel_results
 from masterstudio.experts.services import ScoringError, panels_of, save_rubric
 from masterstudio.reviews import forms, selectors, services
 from masterstudio.reviews.models import ItemResult, Outcome, ReviewItem, SitePhoto, SiteVisit
+from masterstudio.core.pagecache import cached_page
 
 business = duty_required("reviewer", "approver")
 approver = duty_required("approver")
@@ -41,6 +42,7 @@ def queue(request):
 
 
 @business
+@cached_page
 def detail(request, pk):
     application = application_for(request.user, pk)
     review = services.ensure_review(application, actor=request.user)

@@ -14,6 +14,7 @@ from masterstudio.studios.certificate import render_certificate
 from masterstudio.studios.forms import ResolveFlagForm, RevocationForm
 from masterstudio.studios.models import StudioState
 from masterstudio.studios.selectors import studio_for, studio_list
+from masterstudio.core.pagecache import cached_page
 
 
 @login_required
@@ -28,6 +29,7 @@ def certificate(request, pk):
 
 
 @login_required
+@cached_page
 def studio_index(request):
     studios = studio_list(request.user, request.GET)
     if request.user.role not in ("unit", "leader", "staff", "evaluator"):
@@ -55,6 +57,7 @@ def _documents(studio):
 
 
 @login_required
+@cached_page
 def studio_detail(request, pk):
     studio = studio_for(request.user, pk)
     user = request.user

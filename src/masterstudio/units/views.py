@@ -7,9 +7,11 @@ from masterstudio.core.permissions import approved_unit_required, role_required
 from masterstudio.units import services
 from masterstudio.units.forms import BranchForm, PersonForm
 from masterstudio.units.models import Person
+from masterstudio.core.pagecache import cached_page
 
 
 @role_required("unit", "leader")
+@cached_page
 def dashboard(request):
     unit = request.user.unit
     return render(request, "units/dashboard.html", {
