@@ -46,6 +46,7 @@ def main() -> None:
         client.cookies["sessionid"] = info["sessions"][args.role]
     response = client.generic(args.method, args.path)
     print(f"{args.path}: HTTP {response.status_code}, {len(response.content):,} bytes")
+    reset_queries()  # request_started empties the log too: start the capture from an empty one
     with CaptureQueriesContext(connection) as queries:
         client.generic(args.method, args.path)
     slow = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:8]

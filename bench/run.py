@@ -93,9 +93,10 @@ def ensure_database(name: str) -> None:
 # ---------------------------------------------------------------------------------- servers
 
 class Servers:
-    def __init__(self, workers: int = 2, threads: int = 4):
+    def __init__(self, workers: int = 2, threads: int = 4, **extra_env):
         self.procs = []
         self.workers, self.threads = workers, threads
+        self.extra_env = extra_env
 
     def __enter__(self):
         for host, port in SERVERS:
@@ -104,7 +105,8 @@ class Servers:
                 [GUNICORN, "masterstudio.wsgi", "--bind", f"{host}:{port}", "--workers", str(self.workers),
                  "--worker-class", "gthread", "--threads", str(self.threads), "--keep-alive", "30",
                  "--max-requests", "0", "--timeout", "120"],
-                env=env_for(DB_NAME), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                env=env_for(DB_NAME, **self.extra_env), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
             self.procs.append(proc)
         deadline = time.time() + 60
         for host, port in SERVERS:
@@ -175,16 +177,23 @@ def key_targets(info: dict) -> list[tuple[load.Target, str]]:
     ]
 
 
-def sanity(targets) -> list[str]:
+def sanity(targets, *, cached: bool = True) -> list[str]:
+    """Every page answers with its marker on both servers; with the page cache on, the second
+    server serves what the first rendered (one shared cache), with the cache off nothing is cached."""
     problems = []
     for target, marker in targets:
-        for server in SERVERS:
+        for index, server in enumerate(SERVERS):
             status, headers, body = fetch(server, target.path, method=target.method, body=target.body,
                                           headers=target.headers)
             text = body.decode("utf-8", "replace")
             if status != target.expect or marker not in text or "/accounts/login/" in headers.get("Location", ""):
                 problems.append(f"{target.name} on :{server[1]}: HTTP {status}, {len(body)} bytes, "
                                 f"marker {marker!r} {'found' if marker in text else 'missing'}")
+            if target.method == "GET":
+                state = headers.get("X-Page-Cache")
+                expected = ("hit" if index else ("hit", "miss")) if cached else None
+                if (state not in expected) if isinstance(expected, tuple) else (state != expected):
+                    problems.append(f"{target.name} on :{server[1]}: page cache {state!r}, expected {expected!r}")
     return problems
 
 
@@ -330,6 +339,14 @@ def measure_year() -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def measure_render() -> list[dict]:
+    """Each key page rendered in-process with the page cache off: CPU and wall time per request
+    (what the first visitor after a change waits for), and its query count."""
+    out = subprocess.run([PY, str(ROOT / "bench" / "render_cost.py")], env=env_for(DB_NAME, PAGE_CACHE_SECONDS="0"),
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def measure_eligibility() -> dict:
     proc = subprocess.run([PY, str(ROOT / "bench" / "bench_eligibility.py")], capture_output=True, text=True, cwd=ROOT)
     line = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr
@@ -418,6 +435,26 @@ def main() -> int:
             print(f"   browser journey across both servers: {'ok' if journey['ok'] else 'FAILED'}")
             if not journey["ok"]:
                 failures.append("browser journey: " + " | ".join(journey["log"][-3:]))
+    print("-- the same pages with the page cache off (every request renders), for comparison")
+    with Servers(PAGE_CACHE_SECONDS="0"):
+        targets = key_targets(info)
+        problems = sanity(targets, cached=False)
+        if problems:
+            failures += problems
+        uncached_floor = load.run(load.Target("空视图（框架下限）", "/bench/empty/"), SERVERS,
+                                  concurrency=args.concurrency, seconds=args.seconds)
+        results["uncached"] = {"floor": uncached_floor.as_dict(), "pages": []}
+        for target, _ in targets:
+            if target.method != "GET":
+                continue
+            result = load.run(target, SERVERS, concurrency=args.concurrency, seconds=args.seconds)
+            row = result.as_dict()
+            row["ratio"] = round(result.throughput / uncached_floor.throughput, 3) if uncached_floor.throughput else 0
+            results["uncached"]["pages"].append(row)
+            print(f"   {target.name:<24} {result.throughput:8.1f}/s  p50 {result.pct(50):6.1f}  p95 {result.pct(95):6.1f} ms")
+    results["render"] = measure_render()
+    print("   render cost per page (in-process, cache off): " + ", ".join(
+        f"{row['name']} {row['cpu_ms']} ms CPU / {row['wall_ms']} ms" for row in results["render"]))
     daily = measure_daily()
     results["daily"] = daily
     print(f"   daily command: {daily['seconds']} s; started twice at once: done {daily['concurrent_done']}, "
@@ -455,6 +492,16 @@ def markdown(r: dict) -> str:
     for row in r["pages"]:
         lines.append(f"| {row['name']} | {row['throughput']} | {row['ratio']:.0%} | {row['p50_ms']} | {row['p95_ms']} | "
                      f"{row['p99_ms']} | {row['errors']} | {'yes' if row['ok'] else 'NO'} |")
+    if "uncached" in r:
+        lines += ["", f"With the page cache off (every request renders; floor {r['uncached']['floor']['throughput']}/s):", "",
+                  "| page | req/s | % of floor | p50 ms | p95 ms | p99 ms |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for row in r["uncached"]["pages"]:
+            lines.append(f"| {row['name']} | {row['throughput']} | {row['ratio']:.0%} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} |")
+    if "render" in r:
+        lines += ["", "Render cost per page, in-process with the cache off:", "",
+                  "| page | queries | CPU ms | wall ms |", "| --- | ---: | ---: | ---: |"]
+        for row in r["render"]:
+            lines.append(f"| {row['name']} | {row['queries']} | {row['cpu_ms']} | {row['wall_ms']} |")
     lines += ["", "| measurement | figure | target | met |", "| --- | --- | --- | --- |",
               f"| Excel export ({r['export']['rows']} rows) | {r['export']['median_s']} s | < 3 s | {'yes' if r['export']['ok'] else 'NO'} |",
               f"| certificate PDF | {r['certificate']['median_s']} s | < 1 s | {'yes' if r['certificate']['ok'] else 'NO'} |",

@@ -2,7 +2,7 @@
 evaluator the accounts of studios in an open evaluation (entries limited to its years)."""
 from __future__ import annotations
 
-from django.db.models import Count, F, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from masterstudio.core.permissions import reads_business_records
@@ -20,10 +20,16 @@ def _sum(model, source=None):
                     Value(0), output_field=_MONEY)
 
 
+def _warnings():
+    rows = Expense.objects.filter(account=OuterRef("pk")).exclude(warning="")
+    return Coalesce(Subquery(rows.values("account").annotate(n=Count("pk")).values("n")[:1]), Value(0))
+
+
 def accounts_for(user):
+    # every figure is a subquery: a COUNT over a join with the expenses would group the account by
+    # its subqueries and run them once per expense
     queryset = SpecialAccount.objects.select_related("studio", "studio__unit").annotate(
-        income_total=_sum(Income), expense_total=_sum(Expense),
-        warnings=Count("expenses", filter=~Q(expenses__warning=""), distinct=True),
+        income_total=_sum(Income), expense_total=_sum(Expense), warnings=_warnings(),
     ).annotate(balance=F("income_total") - F("expense_total"))
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
