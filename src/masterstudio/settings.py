@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "masterstudio.core.middleware.SecurityHeadersMiddleware",
     "masterstudio.core.middleware.DatabaseUnavailableMiddleware",
     "masterstudio.core.middleware.RequestAddressMiddleware",
+    "masterstudio.core.pagecache.PrefetchMiddleware",
 ]
 
 ROOT_URLCONF = "masterstudio.urls"

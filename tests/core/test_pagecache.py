@@ -204,3 +204,4 @@ def test_the_cache_can_be_turned_off(transactional_db, cast, settings):
     client.force_login(cast["reviewer"])
     client.get("/studios/")
     assert "X-Page-Cache" not in client.get("/studios/")
+

@@ -54,7 +54,7 @@ class AccountBackend(ModelBackend):
         version = (None,)
         if pagecache.shared_cache_outside_database() and not pagecache.has_uncommitted_writes():
             try:
-                version = pagecache.current_versions("accounts", "units")
+                version = pagecache.prefetched_versions("accounts", "units") or pagecache.current_versions("accounts", "units")
             except Exception:  # the shared cache is down: read the row
                 pass
         if None in version:
