@@ -113,8 +113,34 @@ def current_version(topic: str = "all"):
     return version
 
 
+def _bump_in_redis(topics) -> bool:
+    """All topics in one round trip (SET NX to a fresh start, then INCR, pipelined); False when the
+    cache is not Redis."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return False
+    keys = [backend.make_and_validate_key(_VERSION_KEY.format(topic)) for topic in topics]
+    pipe = backend._cache.get_client(keys[0], write=True).pipeline(transaction=False)
+    for key in keys:
+        pipe.set(key, _initial(), nx=True)
+        pipe.incr(key)
+    pipe.execute()
+    return True
+
+
 def bump(*topics: str) -> None:
     """Increment the data version of each topic (after a committed write)."""
+    if not topics:
+        return
+    try:
+        if _bump_in_redis(topics):
+            return
+    except Exception:  # Redis is down: pages are not served from it either
+        log.exception("数据版本未能更新（缓存不可用）：%s", "、".join(topics))
+        return
     for topic in topics:
         key = _VERSION_KEY.format(topic)
         try:
