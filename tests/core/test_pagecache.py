@@ -205,3 +205,21 @@ def test_the_cache_can_be_turned_off(transactional_db, cast, settings):
     client.get("/studios/")
     assert "X-Page-Cache" not in client.get("/studios/")
 
+
+
+def test_catalog_changes_saved_on_another_server_are_seen(transactional_db, cast, monkeypatch, shared_cache):
+    """Another server's write moves the shared version but not this process's copy; the copy looks
+    at the version again once FACTS_RECHECK_SECONDS have passed."""
+    from masterstudio.catalog import engine
+    from masterstudio.catalog.models import Occupation
+
+    engine.staff_facts()
+    copy_before = engine._facts
+    Occupation.objects.create(code="6-99-99-97", name="另一台服务器保存的职业", source="测试", added_by=cast["sysadmin"])
+    engine._facts = copy_before  # this process did not see the write: only the shared version moved
+    if shared_cache == "memory":
+        _, extra = engine.staff_facts()
+        assert not any(e["code"] == "6-99-99-97" for e in extra)  # within the second: the copy
+    monkeypatch.setattr(engine, "FACTS_RECHECK_SECONDS", 0.0)
+    _, extra = engine.staff_facts()
+    assert any(e["code"] == "6-99-99-97" for e in extra)

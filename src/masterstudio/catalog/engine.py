@@ -7,6 +7,7 @@ engine through :func:`ask` (or the helpers below), so they all answer alike.
 """
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.db import transaction
@@ -55,30 +56,50 @@ def calendar():
     return engine_workdays.calendar_for(calendar_overrides())
 
 
-_facts: tuple[Any, dict, list] | None = None
+_facts: tuple[Any, dict, list, float] | None = None
+FACTS_RECHECK_SECONDS = 1.0
+
+
+def _forget_facts() -> None:
+    global _facts
+    _facts = None
 
 
 def staff_facts() -> tuple[dict, list]:
     """(calendar overrides, extra occupations) as staff last saved them.
 
-    Read once per process and again only when a catalog table has been written since (the
-    ``catalog`` data version kept in the shared cache by core.pagecache, so a change saved through
-    one application server reaches the others at their next request)."""
+    Read once per process, and again when a catalog table has been written since: this process's
+    own writes drop the copy at once; another server's are seen through the ``catalog`` data
+    version in the shared cache (core.pagecache), looked at once a second at most — a holiday
+    arrangement or occupation saved on one server is used by every server within a second."""
     global _facts
     from masterstudio.core import pagecache
 
     if not pagecache.shared_cache_outside_database() or pagecache.has_uncommitted_writes():
         return calendar_overrides(), extra_occupations()
+    cached = _facts
+    now = time.monotonic()
+    if cached is not None and now - cached[3] < FACTS_RECHECK_SECONDS:
+        return cached[1], cached[2]
     try:
         version = pagecache.current_version("catalog")
     except Exception:  # the cache is down: read the tables every time
         return calendar_overrides(), extra_occupations()
-    cached = _facts
     if cached is not None and cached[0] == version:
+        _facts = (version, cached[1], cached[2], now)
         return cached[1], cached[2]
     overrides, extra = calendar_overrides(), extra_occupations()
-    _facts = (version, overrides, extra)
+    _facts = (version, overrides, extra, now)
     return overrides, extra
+
+
+def _listen() -> None:
+    from masterstudio.core import pagecache
+
+    pagecache.on_local_bump("catalog", _forget_facts)
+
+
+_listen()
 
 
 def ask(name: str, payload: Any, *, params=None) -> dict:

@@ -131,10 +131,22 @@ def _bump_in_redis(topics) -> bool:
     return True
 
 
+_local_listeners: dict[str, list] = {}
+
+
+def on_local_bump(topic: str, callback) -> None:
+    """Call ``callback()`` whenever this process bumps ``topic`` (a process-level copy that checks
+    the shared version only now and then drops itself at once after its own process's writes)."""
+    _local_listeners.setdefault(topic, []).append(callback)
+
+
 def bump(*topics: str) -> None:
     """Increment the data version of each topic (after a committed write)."""
     if not topics:
         return
+    for topic in topics:
+        for callback in _local_listeners.get(topic, ()):
+            callback()
     try:
         if _bump_in_redis(topics):
             return
