@@ -48,12 +48,12 @@ def catalogue(*, include_extra: bool = True):
     base = engine_occupations.load_catalogue()
     if not include_extra:
         return base
-    extra = extra_occupations()
+    extra = staff_facts()[1]
     return base.with_extra(extra) if extra else base
 
 
 def calendar():
-    return engine_workdays.calendar_for(calendar_overrides())
+    return engine_workdays.calendar_for(staff_facts()[0])
 
 
 _facts: tuple[Any, dict, list, float] | None = None
