@@ -52,7 +52,7 @@ class AccountBackend(ModelBackend):
         from masterstudio.core import pagecache
 
         version = (None,)
-        if pagecache.shared_cache_outside_database() and not pagecache.has_uncommitted_writes():
+        if pagecache.shared_cache_outside_database() and not pagecache.has_uncommitted_writes("accounts", "units"):
             try:
                 version = pagecache.prefetched_versions("accounts", "units") or pagecache.current_versions("accounts", "units")
             except Exception:  # the shared cache is down: read the row

@@ -75,7 +75,7 @@ def staff_facts() -> tuple[dict, list]:
     global _facts
     from masterstudio.core import pagecache
 
-    if not pagecache.shared_cache_outside_database() or pagecache.has_uncommitted_writes():
+    if not pagecache.shared_cache_outside_database() or pagecache.has_uncommitted_writes("catalog"):
         return calendar_overrides(), extra_occupations()
     cached = _facts
     now = time.monotonic()

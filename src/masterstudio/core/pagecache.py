@@ -246,9 +246,15 @@ def install(sender=None, connection=None, **kwargs) -> None:
         connection.execute_wrappers.append(_track_writes)
 
 
-def has_uncommitted_writes(alias: str = DEFAULT_DB_ALIAS) -> bool:
+def has_uncommitted_writes(*topics: str, alias: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether this connection's open transaction has written (to any of ``topics``, if given)."""
     connection = connections[alias]
-    return connection.in_atomic_block and _pending(connection) is not None
+    if not connection.in_atomic_block:
+        return False
+    pending = _pending(connection)
+    if pending is None:
+        return False
+    return not topics or any(topic in pending.topics for topic in topics)
 
 
 # ------------------------------------------------------------------------------------ pages
