@@ -23,3 +23,15 @@ def test_a_simulated_year_recognises_assesses_and_pays():
     assert result["rewards"] == Grant.objects.filter(kind="excellent").count() >= 1
     assert result["rectifications"] >= 1
     assert verify_chain()[1] is None
+    # every checklist line, state change and notification of the year is kept and sent
+    from django.core import mail
+
+    from masterstudio.core.models import Event, Notification
+    from masterstudio.reviews.models import ReviewItem
+
+    assert Event.objects.filter(action="review.item").count() == ReviewItem.objects.exclude(result="").count() > 12
+    assert Event.objects.filter(action="application.submitted").count() == 12
+    assert Event.objects.filter(action="panel.opened").count() == Event.objects.filter(action="panel.drawn").count()
+    mailed = Notification.objects.exclude(email_to="")
+    assert mailed.exists() and not mailed.filter(emailed_at__isnull=True).exists()
+    assert len(mail.outbox) == mailed.count()

@@ -61,11 +61,12 @@ def existing_studios(application: Application) -> list[dict]:
     """Live studios and the round's other open applications that could collide with this one
     under Art. 7: the same leader (by ID number) or the same unit."""
     from masterstudio.studios.models import LIVE_STATES, Studio
+    from masterstudio.units.models import Person
 
     leader_index = application.leader.id_index if application.leader_id else None
     near = Q(unit_id=application.unit_id)
-    if leader_index:
-        near |= Q(leader__id_index=leader_index)
+    if leader_index:  # as a subquery, so the rows are filtered without joining every one to its leader
+        near |= Q(leader__in=Person.objects.filter(id_index=leader_index).values("pk"))
     rows = []
     studios = Studio.objects.filter(near, state__in=LIVE_STATES).select_related("leader", "branch", "unit")
     others = (

@@ -26,7 +26,7 @@ from masterstudio.applications.models import (
 )
 from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.core.events import record_event
-from masterstudio.core.notify import notify
+from masterstudio.core.notify import notify, notify_many
 from masterstudio.units.models import Person
 
 EDITABLE_STATES = (AppState.DRAFT, AppState.SUPPLEMENT)
@@ -92,13 +92,18 @@ def material_items(application: Application) -> list[dict]:
 
 
 def _store_precheck(application: Application) -> dict:
+    return _run_precheck(application)[1]
+
+
+def _run_precheck(application: Application) -> tuple[dict, dict]:
+    """Ask the engine about the application as it stands and store its answer; (input, answer)."""
     engine_input, result = app_facts.precheck(application)
     application.precheck = result
     application.precheck_outcome = result.get("outcome", "")
     Application.objects.filter(pk=application.pk).update(
         precheck=result, precheck_outcome=application.precheck_outcome
     )
-    return result
+    return engine_input, result
 
 
 def _apply_form(application: Application, form: ApplicationForm) -> None:
@@ -136,7 +141,7 @@ def _locked(application_id: int, *, serialise_round: bool = False) -> Applicatio
     if serialise_round:
         round_id = Application.objects.values_list("round_id", flat=True).get(pk=application_id)
         Round.objects.select_for_update().get(pk=round_id)
-    return (Application.objects.select_for_update(of=("self",)).select_related("round", "unit")
+    return (Application.objects.select_for_update(of=("self",)).select_related("round", "unit", "leader", "branch")
             .get(pk=application_id))
 
 
@@ -305,18 +310,22 @@ def reviewers():
 def _art7_conflicts(application: Application, leader_key: str, scope: str) -> list[str]:
     """Art. 7 against live studios and open applications of other rounds (the round's own open
     applications are held off by the database constraints)."""
+    from django.db.models import Q
+
     from masterstudio.studios.models import LIVE_STATES, Studio
 
+    near = Q(leader_key=leader_key) | Q(scope_key=scope)
     found = []
-    live = Studio.objects.filter(state__in=LIVE_STATES)
-    if live.filter(leader_key=leader_key).exists():
+    studios = set(Studio.objects.filter(near, state__in=LIVE_STATES).values_list("leader_key", "scope_key"))
+    if any(key == leader_key for key, _ in studios):
         found.append("第7条：该领办人已领办一个经开区技能大师工作室，同一领办人只能领办一个工作室")
-    if live.filter(scope_key=scope).exists():
+    if any(key == scope for _, key in studios):
         found.append("第7条：本单位（分厂/分公司）该职业已建立工作室，相同职业只能建立一个工作室")
-    others = Application.objects.filter(state__in=OPEN_STATES).exclude(round=application.round).exclude(pk=application.pk)
-    if others.filter(leader_key=leader_key).exists():
+    others = set(Application.objects.filter(near, state__in=OPEN_STATES).exclude(round=application.round)
+                 .exclude(pk=application.pk).values_list("leader_key", "scope_key"))
+    if any(key == leader_key for key, _ in others):
         found.append("第7条：该领办人已有另一批次的申报正在办理，同一领办人只能领办一个工作室")
-    if others.filter(scope_key=scope).exists():
+    if any(key == scope for _, key in others):
         found.append("第7条：本单位（分厂/分公司）该职业已有另一批次的申报正在办理")
     return found
 
@@ -341,9 +350,10 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
             _apply_form(application, form)
             raise ApplyError(["填报内容尚不完整或有误，请按页面上各栏的提示修改后再提交"])
         _apply_form(application, form)
-        result = _store_precheck(application)
+        engine_input, result = _run_precheck(application)
         blockers = app_facts.submission_blockers(result)
-        active = set(application.materials.filter(removed_at__isnull=True).values_list("item", flat=True))
+        current = list(application.materials.filter(removed_at__isnull=True))
+        active = {m.item for m in current}
         for item in material_items(application):
             if item["required"] and item["clause"] not in active:
                 blockers.append(f"第{item['clause']}条：请上传“{item['title']}”")
@@ -366,10 +376,10 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
             )
         except IntegrityError as exc:
             raise ApplyError(_integrity_message(exc)) from None
-        engine_input = app_facts.build_input(application)
+        # engine_input: what the pre-check above asked, which nothing since has changed
         materials = [
             {"id": m.pk, "item": m.item, "name": m.original_name, "kind": m.kind, "size": m.size, "sha256": m.sha256}
-            for m in application.materials.filter(removed_at__isnull=True)
+            for m in current
         ]
         snapshot = ApplicationSnapshot.objects.create(
             application=application, version=version, receipt_no=receipt, facts=_snapshot_facts(application),
@@ -379,9 +389,9 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
             application.supplement_requests.filter(resolved_at__isnull=True).update(resolved_at=now)
         url = f"/applications/{application.pk}/"
         context = {"application": application, "receipt_no": receipt, "version": version}
-        notify(unit_accounts(application), "application_resubmitted" if resubmission else "application_submitted",
-               context, url)
-        notify(reviewers(), "application_received", context, f"/applications/manage/{application.pk}/")
+        told = "application_resubmitted" if resubmission else "application_submitted"
+        notify_many([(unit_accounts(application), told, context, url),
+                     (reviewers(), "application_received", context, f"/applications/manage/{application.pk}/")])
     return snapshot
 
 
@@ -425,6 +435,11 @@ def notify_state_change(application: Application, event) -> None:
 
 @transaction.atomic
 def start_material_review(application_id: int, *, actor) -> Application:
+    return start_material_review_within(application_id, actor=actor)
+
+
+def start_material_review_within(application_id: int, *, actor) -> Application:
+    """:func:`start_material_review` inside the caller's transaction (which must be open)."""
     application = _locked(application_id)
     if not actor.has_duty("reviewer"):
         raise ApplyError("开始材料审核需要“业务审核”职责")

@@ -24,8 +24,8 @@ from masterstudio.assessments.models import (
     StudioAssessment,
     YearState,
 )
-from masterstudio.core.events import record_event
-from masterstudio.core.notify import notify
+from masterstudio.core.events import appended_together, record_event
+from masterstudio.core.notify import notify, notify_many
 from masterstudio.core.transitions import TransitionError
 from masterstudio.funding.services import FundingError, award_grant, lock_row
 from masterstudio.studios.lifecycle import STUDIO_MACHINE
@@ -42,9 +42,13 @@ class AssessmentError(Exception):
 
 
 def unit_users(studio):
+    return unit_users_of([studio.unit_id])
+
+
+def unit_users_of(unit_ids):
     from masterstudio.accounts.models import User
 
-    return User.objects.filter(unit_id=studio.unit_id, role__in=["unit", "leader"], is_active=True)
+    return User.objects.filter(unit_id__in=list(unit_ids), role__in=["unit", "leader"], is_active=True)
 
 
 def staff_with(*duties):
@@ -72,7 +76,7 @@ def open_year(year: int, *, weights: list, max_points: list, excellent_min, qual
     the grade thresholds and the cap on 优秀; one result row (and one sealed panel) per live studio
     recognised by the end of the year."""
     from masterstudio.experts.models import Rubric
-    from masterstudio.experts.services import ScoringError, panel_for, save_rubric
+    from masterstudio.experts.services import ScoringError, panels_for, save_rubric
 
     if AssessmentYear.objects.filter(year=year).exists():
         raise AssessmentError(f"{year} 年度的绩效考核已开启，不能重复开启", field="year")
@@ -93,7 +97,7 @@ def open_year(year: int, *, weights: list, max_points: list, excellent_min, qual
         raise AssessmentError("优秀比例上限应在 1% 到 100% 之间，不限请留空", field="cap_percent")
     if closes_at <= opens_at:
         raise AssessmentError("评分截止时间必须晚于开始时间", field="closes_at")
-    with transaction.atomic():
+    with transaction.atomic(), appended_together():
         rubric = save_rubric(Rubric(name=f"{year}年度工作室绩效考核评分表（第12条）", purpose="assessment",
                                     aggregation=aggregation), criteria, actor=actor)
         try:
@@ -104,15 +108,16 @@ def open_year(year: int, *, weights: list, max_points: list, excellent_min, qual
                     opens_at=opens_at, closes_at=closes_at, created_by=actor)
         except IntegrityError as exc:
             raise AssessmentError(f"{year} 年度的绩效考核已开启，不能重复开启", field="year") from exc
-        studios = Studio.objects.filter(state__in=LIVE_STATES, recognized_on__lte=date(year, 12, 31)).order_by("pk")
-        for studio in studios:
-            result = StudioAssessment.objects.create(assessment_year=ay, studio=studio, year=year, kind=Kind.ANNUAL)
-            try:
-                panel_for(result, rubric, opens_at=opens_at, closes_at=closes_at, year=year)
-            except ScoringError as exc:
-                raise AssessmentError(str(exc)) from exc
+        studios = list(Studio.objects.filter(state__in=LIVE_STATES, recognized_on__lte=date(year, 12, 31))
+                       .order_by("pk"))
+        results = StudioAssessment.objects.bulk_create(
+            [StudioAssessment(assessment_year=ay, studio=studio, year=year, kind=Kind.ANNUAL) for studio in studios])
+        try:
+            panels_for(results, rubric, opens_at=opens_at, closes_at=closes_at, year=year)
+        except ScoringError as exc:
+            raise AssessmentError(str(exc)) from exc
         record_event("assessmentyear.opened", obj=ay, actor=actor, clause="12", to_state=ay.state,
-                     data={"studios": studios.count(), "excellent_min": str(excellent_min),
+                     data={"studios": len(studios), "excellent_min": str(excellent_min),
                            "qualified_min": str(qualified_min), "cap_percent": ay.excellent_cap_percent,
                            "criteria": [{"title": c["title"], "weight": str(c["weight"]),
                                          "max_points": str(c["max_points"])} for c in criteria]})
@@ -133,8 +138,10 @@ def draw(ay: AssessmentYear, *, size: int, seed: str = "", actor) -> dict:
     if ay.state != YearState.OPEN:
         raise AssessmentError("考核已计算或发布，不能再抽取专家")
     drawn, errors = [], []
-    for result in ay.results.select_related("studio", "studio__unit").order_by("pk"):
-        panel = panel_of(result)
+    results = list(ay.results.select_related("studio", "studio__unit").order_by("pk"))
+    panels = _panels_of(results)
+    for result in results:
+        panel = panels.get(result.pk)
         if panel is None or panel.assignments.exists():
             continue
         try:
@@ -156,45 +163,78 @@ def grade_for(score: Decimal, ay: AssessmentYear) -> str:
     return Grade.UNQUALIFIED
 
 
-def _aspects(panel) -> list[dict]:
-    from masterstudio.experts.models import AssignmentState, Score
-
+def _aspect_rows(panel, points: dict[int, list]) -> list[dict]:
+    """The mean of the submitted points of each criterion of the panel's rubric (``points`` by
+    criterion id)."""
     rows = []
     for criterion in panel.rubric.criteria.all():
-        points = [s.points for s in Score.objects.filter(criterion=criterion, assignment__panel=panel,
-                                                        assignment__state=AssignmentState.SUBMITTED)]
-        mean = (sum(points) / len(points)).quantize(TWO, ROUND_HALF_UP) if points else None
+        given = points.get(criterion.pk, [])
+        mean = (sum(given) / len(given)).quantize(TWO, ROUND_HALF_UP) if given else None
         rows.append({"title": criterion.title, "weight": str(criterion.weight), "max": str(criterion.max_points),
                      "mean": str(mean) if mean is not None else None})
     return rows
+
+
+def _panels_of(results: list[StudioAssessment]) -> dict[int, object]:
+    """:func:`panel_of` for every result at once (by result id), each panel with its subject and
+    its rubric (criteria loaded, one rubric object shared by its panels)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import prefetch_related_objects
+
+    from masterstudio.experts.models import Rubric, ScoringPanel
+
+    by_id = {r.pk: r for r in results}
+    panels = {}
+    for panel in (ScoringPanel.objects.filter(content_type=ContentType.objects.get_for_model(StudioAssessment),
+                                              object_id__in=list(by_id))
+                  .order_by("object_id", "-created_at", "-pk")):
+        panels.setdefault(panel.object_id, panel)
+    rubrics = {r.pk: r for r in Rubric.objects.filter(pk__in={p.rubric_id for p in panels.values()})}
+    prefetch_related_objects(list(rubrics.values()), "criteria")
+    for object_id, panel in panels.items():
+        panel.rubric = rubrics[panel.rubric_id]
+        panel.subject = by_id[object_id]
+    return panels
 
 
 def compute(ay: AssessmentYear, *, actor) -> dict:
     """Open every panel (sealed until now), aggregate the experts' totals, convert to the
     100-point scale, grade by the year's thresholds and apply the cap on 优秀. Can be repeated
     until the results are published."""
-    from masterstudio.experts.models import Aggregation
-    from masterstudio.experts.services import ScoringError, open_panel, panel_summary
+    from masterstudio.experts.aggregate import aggregate
+    from masterstudio.experts.models import Aggregation, Assignment, AssignmentState, Score
+    from masterstudio.experts.services import open_panels
 
-    with transaction.atomic():
+    with transaction.atomic(), appended_together():
         ay = lock_row(AssessmentYear, ay.pk)
         if ay.state == YearState.PUBLISHED:
             raise AssessmentError(f"{ay.year} 年度考核结果已发布，不能重新计算")
         results = list(ay.results.select_related("studio").order_by("pk"))
+        panels = _panels_of(results)
+        _, refused = open_panels([panels[r.pk] for r in results if r.pk in panels and panels[r.pk].is_sealed],
+                                 actor=actor)
+        panel_ids = [p.pk for p in panels.values()]
+        totals: dict[int, list] = {}
+        for panel_id, total in (Assignment.objects.filter(panel_id__in=panel_ids, state=AssignmentState.SUBMITTED)
+                                .order_by().values_list("panel_id", "total")):
+            totals.setdefault(panel_id, []).append(total)
+        points: dict[int, dict[int, list]] = {}
+        submitted_scores = (Score.objects.filter(assignment__panel_id__in=panel_ids,
+                                                 assignment__state=AssignmentState.SUBMITTED)
+                            .order_by().values_list("assignment__panel_id", "criterion_id", "points"))
+        for panel_id, criterion_id, value in submitted_scores:
+            points.setdefault(panel_id, {}).setdefault(criterion_id, []).append(value)
         problems = []
         scored = []
         for result in results:
-            panel = panel_of(result)
+            panel = panels.get(result.pk)
             if panel is None:
                 problems.append(f"{result.studio.name}：没有评审组")
                 continue
-            if panel.is_sealed:
-                try:
-                    open_panel(panel, actor=actor)
-                except ScoringError as exc:
-                    problems.append(f"{result.studio.name}：{exc}")
-                    continue
-            summary = panel_summary(panel)
+            if panel.pk in refused:
+                problems.append(f"{result.studio.name}：{refused[panel.pk]}")
+                continue
+            summary = aggregate(totals.get(panel.pk, []), panel.rubric.aggregation)
             max_total = panel.rubric.max_total
             if summary.value is None or not max_total:
                 problems.append(f"{result.studio.name}：尚无专家评分")
@@ -209,10 +249,11 @@ def compute(ay: AssessmentYear, *, actor) -> dict:
         ranked = sorted((s for s in scored if grade_for(s[1], ay) == Grade.EXCELLENT), key=lambda s: (-s[1], s[0].pk))
         capped = {s[0].pk for s in ranked[cap:]} if cap is not None else set()
         for result, score, summary in scored:
+            panel = panels[result.pk]
             grade = grade_for(score, ay)
             method = dict(Aggregation.choices).get(summary.method_used, summary.method_used)
             reasons = [f"专家 {summary.count} 人评分，按“{method}”汇总加权总分 {summary.value}"
-                       f"（满分 {panel_of(result).rubric.max_total.normalize():f}），折合百分制 {score} 分"]
+                       f"（满分 {panel.rubric.max_total.normalize():f}），折合百分制 {score} 分"]
             if summary.note:
                 reasons.append(summary.note)
             reasons.append(f"优秀线 {ay.excellent_min.normalize():f} 分，合格线 {ay.qualified_min.normalize():f} 分（第12条）")
@@ -221,10 +262,12 @@ def compute(ay: AssessmentYear, *, actor) -> dict:
                 reasons.append(f"达到优秀线，但超出优秀比例上限 {ay.excellent_cap_percent}%（共 {len(results)} 个工作室，"
                                f"优秀至多 {cap} 个），按得分排序后定为合格")
             result.score, result.computed_grade, result.grade = score, grade, grade
-            result.aspects = _aspects(panel_of(result))
+            result.aspects = _aspect_rows(panel, points.get(panel.pk, {}))
             result.reasons = "；".join(reasons)
             result.override_reason = ""
-            result.save(update_fields=["score", "computed_grade", "grade", "aspects", "reasons", "override_reason"])
+        StudioAssessment.objects.bulk_update(
+            [r for r, _, _ in scored], ["score", "computed_grade", "grade", "aspects", "reasons", "override_reason"],
+            batch_size=200)
         AssessmentYear.objects.filter(pk=ay.pk).update(state=YearState.COMPUTED)
         record_event("assessmentyear.computed", obj=ay, actor=actor, clause="12", from_state=ay.state,
                      to_state=YearState.COMPUTED,
@@ -275,7 +318,7 @@ def publish(ay: AssessmentYear, *, actor) -> dict:
         raise AssessmentError("只有具有审批职责的工作人员可以发布考核结果")
     today = timezone.localdate()
     rewards, rectifications, reward_errors = [], [], []
-    with transaction.atomic():
+    with transaction.atomic(), appended_together():
         ay = lock_row(AssessmentYear, ay.pk)
         if ay.state == YearState.PUBLISHED:
             raise AssessmentError(f"{ay.year} 年度考核结果已于 {ay.published_on:%Y-%m-%d} 发布，不能重复发布")
@@ -289,8 +332,9 @@ def publish(ay: AssessmentYear, *, actor) -> dict:
                      and (r.rectify_deadline is None or not r.rectify_actions)]
         if unplanned:
             raise AssessmentError("以下不合格工作室尚未填写整改期限和整改要求：" + "、".join(unplanned))
+        StudioAssessment.objects.filter(pk__in=[r.pk for r in results]).update(published=True, assessed_on=today,
+                                                                               recorded_by=actor)
         for result in results:
-            StudioAssessment.objects.filter(pk=result.pk).update(published=True, assessed_on=today, recorded_by=actor)
             result.published, result.assessed_on = True, today
             record_event("studioassessment.published", obj=result, actor=actor, clause="12", to_state=result.grade,
                          reason=result.reasons, data={"score": str(result.score), "grade": result.grade,
@@ -305,7 +349,11 @@ def publish(ay: AssessmentYear, *, actor) -> dict:
                     reward_errors.append(f"{result.studio.name}：{exc}")
             elif result.grade == Grade.UNQUALIFIED:
                 rectifications.append(_open_rectification(result, actor=actor))
-            _notify_result(result)
+        users = {}
+        for user in unit_users_of({r.studio.unit_id for r in results}):
+            users.setdefault(user.unit_id, []).append(user)
+        notify_many((users.get(r.studio.unit_id, []), "assessment_result", {"result": r, "studio": r.studio},
+                     f"/studios/{r.studio.pk}/") for r in results)
         AssessmentYear.objects.filter(pk=ay.pk).update(state=YearState.PUBLISHED, published_on=today, published_by=actor)
         record_event("assessmentyear.published", obj=ay, actor=actor, clause="12", from_state=ay.state,
                      to_state=YearState.PUBLISHED,

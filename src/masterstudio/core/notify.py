@@ -1,8 +1,9 @@
 """The notification outbox. Later capabilities call :func:`notify` and nothing else.
 
 Messages are rendered from templates keyed by event (``notifications/<key>.txt``: first line is
-the title, the rest the body). Rows are written in the caller's transaction; e-mail goes out after
-commit, and a failed e-mail stays in the outbox (``emailed_at`` empty) for the daily command.
+the title, the rest the body). Rows are written in the caller's transaction (one insert per call);
+e-mail goes out after commit — every message of one transaction together, claimed with one
+statement — and a failed e-mail stays in the outbox (``emailed_at`` empty) for the daily command.
 """
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ from typing import Any, Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from masterstudio.core.models import Notification
 
 log = logging.getLogger(__name__)
+
+CLAIM_CHUNK = 500
 
 
 def render(key: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -27,33 +30,88 @@ def render(key: str, context: dict[str, Any]) -> tuple[str, str]:
 
 
 def notify(recipients: Iterable, key: str, context: dict[str, Any] | None = None, url: str = "") -> list[Notification]:
-    context = dict(context or {})
-    created = []
-    for user in {u.pk: u for u in recipients if u is not None}.values():
-        title, body = render(key, {**context, "recipient": user})
-        created.append(
-            Notification.objects.create(
-                recipient=user, key=key, title=title, body=body, url=url, email_to=user.email or ""
-            )
-        )
-    ids = [n.pk for n in created if n.email_to]
-    if ids:
-        transaction.on_commit(lambda: send_pending(ids))
+    return notify_many([(recipients, key, context, url)])
+
+
+def notify_many(messages: Iterable[tuple]) -> list[Notification]:
+    """:func:`notify` for several messages at once (``(recipients, key, context, url)`` each), e.g.
+    one result to each of many units: the rows in the same order, written with one insert."""
+    rows = []
+    for recipients, key, context, url in messages:
+        context = dict(context or {})
+        for user in {u.pk: u for u in recipients if u is not None}.values():
+            title, body = render(key, {**context, "recipient": user})
+            rows.append(Notification(recipient=user, key=key, title=title, body=body, url=url or "",
+                                     email_to=user.email or ""))
+    if not rows:
+        return []
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.in_atomic_block:  # e-mail after commit, with the rest of the transaction's
+        created = Notification.objects.bulk_create(rows)
+        _outbox(connection).notes.extend(n for n in created if n.email_to)
+        return created
+    # Outside a transaction the rows are committed at once and the e-mails go out right after: the
+    # rows are written already claimed (as a claim just before sending would mark them).
+    now = timezone.now()
+    for row in rows:
+        if row.email_to:
+            row.emailed_at = now
+    created = Notification.objects.bulk_create(rows)
+    _deliver([n for n in created if n.email_to])
     return created
 
 
+class _Outbox:
+    """The one on-commit callback of a transaction that wrote notifications: sends them all."""
+
+    def __init__(self):
+        self.notes: list[Notification] = []
+
+    def __call__(self):
+        _send(self.notes)
+
+
+def _outbox(connection) -> _Outbox:
+    """The outbox of the open transaction, registered with ``on_commit`` on first use. A rollback
+    (also to a savepoint) drops the callbacks registered inside it, and so an outbox registered
+    there; notes of a rolled-back savepoint left in an outer outbox are never claimed (their rows
+    are gone), so they are not sent."""
+    callbacks = connection.run_on_commit
+    cached = getattr(connection, "_masterstudio_outbox", None)
+    if cached is not None and cached[0] is callbacks:
+        return cached[1]
+    for _sids, func, _robust in callbacks:
+        if isinstance(func, _Outbox):
+            connection._masterstudio_outbox = (callbacks, func)
+            return func
+    outbox = _Outbox()
+    connection.on_commit(outbox)
+    connection._masterstudio_outbox = (connection.run_on_commit, outbox)
+    return outbox
+
+
 def send_pending(ids: list[int] | None = None) -> int:
-    """Send e-mails still in the outbox; safe to run repeatedly (rows are claimed one by one)."""
+    """Send e-mails still in the outbox; safe to run repeatedly and at the same time as another
+    run (a row is claimed before its e-mail is sent, and only one run can claim it)."""
     queryset = Notification.objects.filter(emailed_at__isnull=True).exclude(email_to="")
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
+    return _send(list(queryset.order_by("pk")))
+
+
+def _send(notes: list[Notification]) -> int:
     sent = 0
-    for note in queryset.order_by("pk"):
-        claimed = Notification.objects.filter(pk=note.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
-        if not claimed:
-            continue
+    for start in range(0, len(notes), CLAIM_CHUNK):
+        chunk = notes[start:start + CLAIM_CHUNK]
+        claimed = _claim([note.pk for note in chunk])
+        sent += _deliver([note for note in chunk if note.pk in claimed])
+    return sent
+
+
+def _deliver(notes: list[Notification]) -> int:
+    """E-mail claimed rows; a failure puts its row back in the outbox with the error."""
+    sent = 0
+    for note in notes:
         try:
             send_mail(note.title, note.body + (f"\n\n{note.url}" if note.url else ""),
                       settings.DEFAULT_FROM_EMAIL, [note.email_to])
@@ -61,4 +119,26 @@ def send_pending(ids: list[int] | None = None) -> int:
         except Exception as exc:  # the mail server is outside our control: keep the row to retry
             log.warning("通知邮件发送失败 #%s: %s", note.pk, exc)
             Notification.objects.filter(pk=note.pk).update(emailed_at=None, email_error=str(exc)[:500])
+            note.emailed_at, note.email_error = None, str(exc)[:500]
     return sent
+
+
+def _claim(ids: list[int]) -> set[int]:
+    """Mark the rows of ``ids`` still unsent as sent now; returns the ids this call claimed (a row
+    another run claimed first, or one that no longer exists, is not among them)."""
+    if not ids:
+        return set()
+    now = timezone.now()
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor in ("postgresql", "sqlite"):  # both have UPDATE … RETURNING
+        table, qn = Notification._meta.db_table, connection.ops.quote_name
+        field = Notification._meta.get_field("emailed_at")
+        placeholders = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {qn(table)} SET {qn('emailed_at')} = %s WHERE {qn('id')} IN ({placeholders}) "
+                f"AND {qn('emailed_at')} IS NULL RETURNING {qn('id')}",
+                [field.get_db_prep_value(now, connection), *ids])
+            return {row[0] for row in cursor.fetchall()}
+    return {pk for pk in ids
+            if Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(emailed_at=now)}

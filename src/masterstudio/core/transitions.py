@@ -88,25 +88,29 @@ class StateMachine:
             if refusal:
                 raise TransitionNotAllowed(refusal)
         updates = {self.field: target, **(extra_fields or {})}
-        with transaction.atomic():
+        event = None
+        # No savepoint of its own: nothing is written unless the compare-and-swap succeeds, and an
+        # error after it (a database error) leaves the caller's transaction to be rolled back.
+        with transaction.atomic(savepoint=False):
             changed = type(obj)._default_manager.filter(pk=obj.pk, **{self.field: source}).update(**updates)
-            if changed != 1:
-                raise ConcurrentTransition(
-                    "该记录已被其他人处理（状态已变化），请刷新页面查看最新状态后再操作"
+            if changed == 1:
+                for name, value in updates.items():
+                    setattr(obj, name, value)
+                event = record_event(
+                    f"{obj._meta.model_name}.{target}",
+                    obj=obj,
+                    actor=actor,
+                    from_state=source,
+                    to_state=target,
+                    reason=reason,
+                    clause=rule.clause if clause is None else clause,
+                    data=data,
+                    ip=ip,
                 )
-            for name, value in updates.items():
-                setattr(obj, name, value)
-            event = record_event(
-                f"{obj._meta.model_name}.{target}",
-                obj=obj,
-                actor=actor,
-                from_state=source,
-                to_state=target,
-                reason=reason,
-                clause=rule.clause if clause is None else clause,
-                data=data,
-                ip=ip,
+                for callback in after_commit:
+                    transaction.on_commit(lambda cb=callback: cb(obj, event))
+        if event is None:
+            raise ConcurrentTransition(
+                "该记录已被其他人处理（状态已变化），请刷新页面查看最新状态后再操作"
             )
-            for callback in after_commit:
-                transaction.on_commit(lambda cb=callback: cb(obj, event))
         return event

@@ -7,11 +7,13 @@ import random
 import secrets
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from masterstudio.core.events import record_event
+from masterstudio.core.events import record_event, record_events
 from masterstudio.core.notify import notify
 from masterstudio.experts.aggregate import Summary, aggregate
 from masterstudio.experts.models import (
@@ -64,7 +66,58 @@ def panel_for(subject, rubric: Rubric, *, opens_at, closes_at, year: int) -> Sco
     if not created and panel.opened_at is None and (panel.opens_at, panel.closes_at) != (opens_at, closes_at):
         panel.opens_at, panel.closes_at = opens_at, closes_at
         panel.save(update_fields=["opens_at", "closes_at"])
+    panel.subject = subject  # known: spares reading it back through the generic relation
     return panel
+
+
+def panels_for(subjects: list, rubric: Rubric, *, opens_at, closes_at, year: int) -> list[ScoringPanel]:
+    """:func:`panel_for` for several subjects of one kind at once (e.g. every studio of an
+    assessment year): the panels that exist are kept (their window moved while still sealed), the
+    others are created together. In the order of ``subjects``."""
+    if closes_at <= opens_at:
+        raise ScoringError("评分截止时间必须晚于开始时间")
+    if not subjects:
+        return []
+    content_type = ContentType.objects.get_for_model(subjects[0])
+    existing = {p.object_id: p for p in ScoringPanel.objects.filter(content_type=content_type, rubric=rubric,
+                                                                     object_id__in=[s.pk for s in subjects])}
+    missing = [ScoringPanel(content_type=content_type, object_id=s.pk, rubric=rubric, opens_at=opens_at,
+                            closes_at=closes_at, year=year) for s in subjects if s.pk not in existing]
+    try:
+        with transaction.atomic():
+            ScoringPanel.objects.bulk_create(missing)
+    except IntegrityError:  # some were created meanwhile: one by one, as panel_for does
+        return [panel_for(s, rubric, opens_at=opens_at, closes_at=closes_at, year=year) for s in subjects]
+    moved = [p for p in existing.values() if p.opened_at is None and (p.opens_at, p.closes_at) != (opens_at, closes_at)]
+    for panel in moved:
+        panel.opens_at, panel.closes_at = opens_at, closes_at
+    if moved:
+        ScoringPanel.objects.bulk_update(moved, ["opens_at", "closes_at"])
+    created = {p.object_id: p for p in missing}
+    panels = []
+    for subject in subjects:
+        panel = existing.get(subject.pk) or created[subject.pk]
+        panel.subject = subject
+        panels.append(panel)
+    return panels
+
+
+def _keep_loaded(source, target) -> None:
+    """Copy the related objects already loaded on ``source`` (the same row read earlier, e.g.
+    before it was read again under lock) to ``target`` where ``target`` points at the same rows,
+    so describing ``target`` reads nothing again."""
+    for field in type(source)._meta.get_fields():
+        if not getattr(field, "is_relation", False) or not hasattr(field, "is_cached"):
+            continue
+        if isinstance(field, GenericForeignKey):
+            keys = [field.ct_field + "_id", field.fk_field]
+        elif field.concrete and (field.many_to_one or field.one_to_one):
+            keys = [field.attname]
+        else:
+            continue
+        if field.is_cached(source) and not field.is_cached(target) \
+                and all(getattr(source, k) == getattr(target, k) for k in keys):
+            field.set_cached_value(target, field.get_cached_value(source))
 
 
 def panels_of(subject):
@@ -72,11 +125,17 @@ def panels_of(subject):
 
 
 def _load(expert_ids: list[int], year: int) -> dict[int, int]:
-    from django.db.models import Count
+    """Active assignments of each expert in panels of ``year``. Counted from the experts' side so
+    the database joins the assignments and panels by hashing whatever their size (an aggregate
+    driven from the assignments was planned as a nested loop and grew with the square of the year's
+    assignments)."""
+    from django.db.models import Count, Q
 
-    rows = (Assignment.objects.filter(expert_id__in=expert_ids, panel__year=year, state__in=ACTIVE_ASSIGNMENT_STATES)
-            .values("expert_id").annotate(n=Count("id")))
-    return {r["expert_id"]: r["n"] for r in rows}
+    rows = (Expert.objects.filter(id__in=expert_ids).order_by()
+            .annotate(n=Count("assignments", filter=Q(assignments__panel__year=year,
+                                                      assignments__state__in=ACTIVE_ASSIGNMENT_STATES)))
+            .values_list("id", "n"))
+    return {expert_id: n for expert_id, n in rows if n}
 
 
 def _screen(panels: list[ScoringPanel]) -> list[dict]:
@@ -122,6 +181,9 @@ def draw_experts(panels: list[ScoringPanel], size: int, *, seed: str | None = No
     with transaction.atomic():
         # Lock the panels so two staff drawing for the same subject at once draw one after the other.
         locked = list(ScoringPanel.objects.select_for_update().filter(pk__in=[p.pk for p in panels]).order_by("pk"))
+        given = {p.pk: p for p in panels}
+        for panel in locked:
+            _keep_loaded(given[panel.pk], panel)
         candidates = _screen(locked)
         eligible = sum(1 for c in candidates if c["eligible"])
         if eligible < size:
@@ -134,15 +196,15 @@ def draw_experts(panels: list[ScoringPanel], size: int, *, seed: str | None = No
         experts = {e.id: e for e in Expert.objects.filter(id__in=chosen).select_related("user")}
         try:
             with transaction.atomic():
-                for panel in locked:
-                    for expert_id in chosen:
-                        Assignment.objects.create(panel=panel, expert=experts[expert_id], draw=draw)
+                Assignment.objects.bulk_create([Assignment(panel=panel, expert=experts[expert_id], draw=draw)
+                                                for panel in locked for expert_id in chosen])
         except IntegrityError as exc:
             raise ScoringError("抽取时评审组已发生变化，请刷新后重试") from exc
-        for panel in locked:
-            record_event("panel.drawn", obj=panel, actor=actor, clause=getattr(panel.subject, "scoring_clause", "10"),
-                         data={"draw": draw.pk, "seed": seed, "size": size, "chosen": chosen,
-                               "excluded": draw.excluded})
+        record_events({"action": "panel.drawn", "obj": panel, "actor": actor,
+                       "clause": getattr(panel.subject, "scoring_clause", "10"),
+                       "data": {"draw": draw.pk, "seed": seed, "size": size, "chosen": chosen,
+                                "excluded": draw.excluded}}
+                      for panel in locked)
         notify([experts[i].user for i in chosen], "expert_assigned",
                {"count": len(locked), "closes_at": locked[0].closes_at}, url="/experts/tasks/")
     return draw
@@ -219,23 +281,40 @@ def save_scores(assignment: Assignment, user, raw: dict[int, tuple[str, str]], *
         raise ScoringError(f"评分尚未开始（{timezone.localtime(panel.opens_at):%Y-%m-%d %H:%M} 开始）")
     if now >= panel.closes_at:
         raise ScoringError(f"评分已于 {timezone.localtime(panel.closes_at):%Y-%m-%d %H:%M} 截止，不能再评分")
+    prefetch_related_objects([panel.rubric], "criteria")  # read once for checking and for the total
     clean, errors = parse_scores(panel.rubric, raw, final=final)
     if errors:
         raise ScoringValidation(errors)
     with transaction.atomic():
         fresh = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        _keep_loaded(assignment, fresh)
         if fresh.state != AssignmentState.SCORING:
             raise ScoringError("评分已提交，不能修改")
-        for criterion_id, (points, comment) in clean.items():
-            Score.objects.update_or_create(assignment=fresh, criterion_id=criterion_id,
-                                           defaults={"points": points, "comment": comment})
+        # one statement: each criterion's score inserted, or updated where a draft saved it before
+        Score.objects.bulk_create([Score(assignment=fresh, criterion_id=criterion_id, points=points, comment=comment)
+                                   for criterion_id, (points, comment) in clean.items()],
+                                  update_conflicts=True, unique_fields=["assignment", "criterion"],
+                                  update_fields=["points", "comment"])
         if final:
-            total = weighted_total(fresh)
+            total = _total_of(panel.rubric, clean) if _covers(panel.rubric, clean) else weighted_total(fresh)
             ASSIGNMENT_MACHINE.apply(fresh, AssignmentState.SUBMITTED, actor=user,
                                      extra_fields={"submitted_at": now, "total": total},
                                      data={"criteria": len(clean)})
             assignment.state, assignment.total, assignment.submitted_at = fresh.state, total, now
     return assignment
+
+
+def _covers(rubric: Rubric, clean: dict) -> bool:
+    """Whether ``clean`` scores every criterion of ``rubric`` (as a final submission does)."""
+    return {c.pk for c in rubric.criteria.all()} == set(clean)
+
+
+def _total_of(rubric: Rubric, clean: dict) -> Decimal:
+    """:func:`weighted_total` of an assignment whose scores are ``clean``, one per criterion."""
+    total = Decimal("0")
+    for criterion in rubric.criteria.all():
+        total += clean[criterion.pk][0] * criterion.weight
+    return total.quantize(Decimal("0.01"))
 
 
 class ScoringValidation(ScoringError):
@@ -256,22 +335,55 @@ def weighted_total(assignment: Assignment) -> Decimal:
 def open_panel(panel: ScoringPanel, *, actor=None) -> ScoringPanel:
     """Unseal a panel's scores for staff. Allowed when every expert still on the panel has
     submitted, or when the window has closed and at least one has."""
+    opened, refused = open_panels([panel], actor=actor)
+    if refused:
+        raise ScoringError(refused[panel.pk])
+    return opened[0]
+
+
+def open_panels(panels: list[ScoringPanel], *, actor=None) -> tuple[list[ScoringPanel], dict[int, str]]:
+    """:func:`open_panel` for several panels at once (e.g. every studio of an assessment year), each
+    by the same rule and with its own ``panel.opened`` event, in the order given. Returns the
+    opened panels (read again under lock) and, by panel id, why each other one was not opened."""
+    opened, refused = [], {}
+    if not panels:
+        return opened, refused
     with transaction.atomic():
-        panel = ScoringPanel.objects.select_for_update().get(pk=panel.pk)
-        if panel.opened_at is not None:
-            raise ScoringError("评审组已开封，无需重复操作")
-        states = list(panel.assignments.values_list("state", flat=True))
-        submitted = states.count(AssignmentState.SUBMITTED)
-        pending = sum(1 for s in states if s in (AssignmentState.DECLARING, AssignmentState.SCORING))
-        if submitted == 0:
-            raise ScoringError("尚无专家提交评分，不能开封")
-        if pending and timezone.now() < panel.closes_at:
-            raise ScoringError(f"还有 {pending} 位专家未提交评分；评分截止前须全部提交后才能开封")
-        panel.opened_at, panel.opened_by = timezone.now(), actor
-        panel.save(update_fields=["opened_at", "opened_by"])
-        record_event("panel.opened", obj=panel, actor=actor, clause=getattr(panel.subject, "scoring_clause", "10"),
-                     data={"submitted": submitted, "not_submitted": pending})
-    return panel
+        locked = {p.pk: p for p in ScoringPanel.objects.select_for_update().filter(pk__in=[p.pk for p in panels])
+                  .order_by("pk")}
+        states: dict[int, list[str]] = {pk: [] for pk in locked}
+        for panel_id, state in (Assignment.objects.filter(panel_id__in=list(locked)).order_by()
+                                .values_list("panel_id", "state")):
+            states[panel_id].append(state)
+        now = timezone.now()
+        counts = {}
+        for given in panels:
+            panel = locked[given.pk]
+            if panel.pk in counts or panel.pk in refused:  # listed twice
+                continue
+            _keep_loaded(given, panel)
+            if panel.opened_at is not None:
+                refused[panel.pk] = "评审组已开封，无需重复操作"
+                continue
+            submitted = states[panel.pk].count(AssignmentState.SUBMITTED)
+            pending = sum(1 for s in states[panel.pk] if s in (AssignmentState.DECLARING, AssignmentState.SCORING))
+            if submitted == 0:
+                refused[panel.pk] = "尚无专家提交评分，不能开封"
+                continue
+            if pending and now < panel.closes_at:
+                refused[panel.pk] = f"还有 {pending} 位专家未提交评分；评分截止前须全部提交后才能开封"
+                continue
+            counts[panel.pk] = (submitted, pending)
+            opened.append(panel)
+        if opened:
+            ScoringPanel.objects.filter(pk__in=[p.pk for p in opened]).update(opened_at=now, opened_by=actor)
+            for panel in opened:
+                panel.opened_at, panel.opened_by = now, actor
+            record_events({"action": "panel.opened", "obj": panel, "actor": actor,
+                           "clause": getattr(panel.subject, "scoring_clause", "10"),
+                           "data": {"submitted": counts[panel.pk][0], "not_submitted": counts[panel.pk][1]}}
+                          for panel in opened)
+    return opened, refused
 
 
 def panel_summary(panel: ScoringPanel) -> Summary:

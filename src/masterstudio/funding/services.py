@@ -45,16 +45,18 @@ GRANT_MACHINE = StateMachine(
 )
 
 
-def lock_row(model, pk):
-    """Lock one row for the rest of the transaction, on PostgreSQL and on SQLite alike.
+def lock_row(model, pk, *, related: tuple[str, ...] = ()):
+    """Lock one row for the rest of the transaction, on PostgreSQL and on SQLite alike, read with
+    the ``related`` rows it points at (not locked).
 
     PostgreSQL: ``SELECT … FOR UPDATE``. SQLite has no row locks; a no-op UPDATE as the first
     statement takes the database write lock, so a second writer waits instead of reading stale data.
     """
+    rows = model._default_manager.select_related(*related) if related else model._default_manager.all()
     if connection.features.has_select_for_update:
-        return model._default_manager.select_for_update().get(pk=pk)
+        return rows.select_for_update(of=("self",) if related else ()).get(pk=pk)
     model._default_manager.filter(pk=pk).update(**{model._meta.pk.attname: pk})
-    return model._default_manager.get(pk=pk)
+    return rows.get(pk=pk)
 
 
 # ---------------------------------------------------------------- the engine

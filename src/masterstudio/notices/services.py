@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from masterstudio.applications.models import AppState, Application, Round
 from masterstudio.applications.states import APPLICATION_MACHINE
-from masterstudio.core.events import record_event
+from masterstudio.core.events import appended_together, record_event
 from masterstudio.core.notify import notify
 from masterstudio.funding.services import lock_row
 from masterstudio.notices.models import (
@@ -62,7 +62,7 @@ def publish(round_: Round, *, actor, title: str = "", now: datetime | None = Non
     """Publish every proposed application of the round and tell every decided unit. Refused when
     nothing is proposed (already published) or when an application still awaits its decision."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), appended_together():
         round_ = lock_row(Round, round_.pk)  # two staff publishing at once: the second waits, then finds nothing
         proposed = list(Application.objects.filter(round=round_, state=AppState.PROPOSED)
                         .select_related("unit", "leader", "decision").order_by("decision__rank", "pk"))
@@ -81,11 +81,12 @@ def publish(round_: Round, *, actor, title: str = "", now: datetime | None = Non
             published_at=now, starts_on=days[0], ends_on=days[-1], days=[d.isoformat() for d in days],
             how_to_object=HOW_TO_OBJECT, published_by=actor,
         )
-        for position, application in enumerate(proposed, start=1):
-            leader = application.leader
-            NoticeEntry.objects.create(notice=notice, application=application, position=position,
-                                       unit_name=application.unit.name, occupation=application.occupation_name,
-                                       leader_name=leader.name if leader else "")
+        NoticeEntry.objects.bulk_create([
+            NoticeEntry(notice=notice, application=application, position=position, unit_name=application.unit.name,
+                        occupation=application.occupation_name,
+                        leader_name=application.leader.name if application.leader else "")
+            for position, application in enumerate(proposed, start=1)])
+        for application in proposed:
             APPLICATION_MACHINE.apply(application, AppState.ON_NOTICE, actor=actor,
                                       reason=f"公示期 {days[0]:%Y-%m-%d} 至 {days[-1]:%Y-%m-%d}",
                                       after_commit=[notify_unit("application_on_notice", notice=notice)])
@@ -185,16 +186,23 @@ def _recognise_entry(entry: NoticeEntry, *, actor=None, now=None):
     return recognise(entry.application, actor=actor, now=now)
 
 
-def mark_recognised(application: Application, *, actor=None) -> None:
-    """Called by the award inside its transaction: the entry shows 已认定 on the public page."""
-    entry = NoticeEntry.objects.filter(application=application).first()
+_UNREAD = object()
+
+
+def mark_recognised(application: Application, *, actor=None, entry=_UNREAD) -> None:
+    """Called by the award inside its transaction: the entry shows 已认定 on the public page
+    (``entry``: the application's entry, when the caller has just read it)."""
+    if entry is _UNREAD:
+        entry = NoticeEntry.objects.filter(application=application).first()
     if entry is not None and entry.state == EntryState.LISTED:
         ENTRY_MACHINE.apply(entry, EntryState.RECOGNISED, actor=actor, reason="公示期满无异议")
 
 
-def recognition_block(application: Application, now=None) -> str | None:
-    """Why ``application`` may not be recognised yet (None when it may)."""
-    entry = NoticeEntry.objects.select_related("notice").filter(application=application).first()
+def recognition_block(application: Application, now=None, *, entry=_UNREAD) -> str | None:
+    """Why ``application`` may not be recognised yet (None when it may). ``entry``: the
+    application's entry with its notice, when the caller has just read it."""
+    if entry is _UNREAD:
+        entry = NoticeEntry.objects.select_related("notice").filter(application=application).first()
     if entry is None:
         return "该申报未经公示，不能认定（第10条：公示无异议的，授予称号和铭牌）"
     if now is None:
@@ -217,7 +225,7 @@ def close_due(*, now: datetime | None = None, actor=None) -> dict:
     today = timezone.localdate(now)
     done, waiting, errors = [], [], []
     for notice in Notice.objects.filter(closed_at__isnull=True, ends_on__lt=today).order_by("pk"):
-        for entry in notice.entries.filter(state=EntryState.LISTED).order_by("position"):
+        for entry in notice.entries.filter(state=EntryState.LISTED).select_related("application").order_by("position"):
             try:
                 studio = _recognise_entry(entry, actor=actor, now=now)
                 done.append(studio.nameplate_no)

@@ -5,12 +5,13 @@ expert pool, the round open now with its rubric, and ``applications`` complete d
 materials (what the wizard leaves behind).
 
 Timed, every step through the same service a page calls: submission (Art. 9), material review
-item by item with the engine's re-evaluation, site inspection, a random draw of three experts per
-application with conflict declarations and sealed scores, the comprehensive evaluation, the public
-notice of 5 working days, recognition with the Art. 14 initial grant once the notice period is
-over, and the annual assessment of the recognised studios (draw, scoring, grades, publication
-with the 优秀 rewards and the rectifications). Outcomes: of 1,000 applications, 10% fail material
-review, 5% the site inspection, the rest are ranked and the first ``studios`` are proposed.
+with the engine's re-evaluation and the checklist saved as a whole (one audit event per line), site
+inspection, a random draw of three experts per application with conflict declarations and sealed
+scores, the comprehensive evaluation, the public notice of 5 working days, recognition with the
+Art. 14 initial grant once the notice period is over, and the annual assessment of the recognised
+studios (draw, scoring, grades, publication with the 优秀 rewards and the rectifications).
+Outcomes: of 1,000 applications, 10% fail material review, 5% the site inspection, the rest are
+ranked and the first ``studios`` are proposed.
 """
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ def setup(applications: int, *, seed: int = 7, log=print):
 
 
 def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=print) -> dict:
+    from django.contrib.contenttypes.prefetch import GenericPrefetch
+
     from masterstudio.applications import services as applying
     from masterstudio.applications.models import Application
     from masterstudio.experts import services as experts
@@ -70,28 +73,24 @@ def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=prin
     fail_visit = {i for i in range(5, n, 20)}
     passed = []
     for index, app in enumerate(apps):
-        app.refresh_from_db()
+        # the application as each service leaves it (state, round and unit loaded) goes on to the next step
         review = reviews.start_review(app, actor=reviewer)
+        app = review.application
         items = list(review.items.all())
-        for k, item in enumerate(items):
-            if index in fail_review and k == 0:
-                reviews.set_item(item, result="fail", comment="证书与申报职业不符", actor=reviewer)
-            else:
-                reviews.set_item(item, result="pass", comment="", actor=reviewer)
-        review.refresh_from_db()
+        # the checklist saved as a whole, one result per line
+        reviews.set_items(review, [(item, "fail", "证书与申报职业不符") if index in fail_review and k == 0
+                                   else (item, "pass", "") for k, item in enumerate(items)], actor=reviewer)
         if index not in fail_review and review.eligibility.get("outcome") != "eligible":
             for fact in review.eligibility.get("missing_facts", []):
                 review = reviews.record_finding(app, fact=fact, value=True, note="材料第3页，现场核实", actor=reviewer)
-        review.refresh_from_db()
         conclusion = "fail" if index in fail_review else "pass"
         reviews.conclude_review(review, conclusion=conclusion, comment="材料审核结论", actor=reviewer)
         if conclusion == "pass":
-            passed.append((index, app))
+            passed.append((index, review.application))
     mark = phase("material review", mark)
     to_experts = []
     today = timezone.localdate()
     for index, app in passed:
-        app.refresh_from_db()
         visit = reviews.schedule_visit(app, scheduled_on=today, people="王审核、李专家", contact="联系人", actor=reviewer)
         failed = index in fail_visit
         reviews.record_visit(visit, checks={"site": "yes", "equipment": "yes", "team_present": "no" if failed else "yes",
@@ -103,14 +102,16 @@ def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=prin
     mark = phase("site inspection", mark)
     now = timezone.now()
     for app in to_experts:
-        app.refresh_from_db()
         reviews.draw_for([app], size=3, seed=f"sim-{app.pk}", opens_at=now - timedelta(hours=1),
                          closes_at=now + timedelta(days=3), actor=reviewer)
     mark = phase("expert draws", mark)
     totals = {}
+    # each expert's task page: the task with its panel, rubric and subject
     assignments = (Assignment.objects.filter(panel__object_id__in=[a.pk for a in to_experts],
                                              panel__rubric__purpose="application")
-                   .select_related("expert__user", "panel__rubric").order_by("pk"))
+                   .select_related("expert__user", "panel__rubric").order_by("pk")
+                   .prefetch_related("panel__rubric__criteria",
+                                     GenericPrefetch("panel__subject", [Application.objects.select_related("unit")])))
     for assignment in assignments:
         user = assignment.expert.user
         experts.declare(assignment, user, conflict=False)
@@ -121,11 +122,9 @@ def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=prin
         totals[assignment.panel.object_id] = totals.get(assignment.panel.object_id, 0) + float(assignment.total)
     mark = phase("expert scoring", mark)
     for app in to_experts:
-        app.refresh_from_db()
         reviews.finish_expert_review(app, actor=reviewer)
     ranked = sorted(to_experts, key=lambda a: (-totals.get(a.pk, 0), a.pk))
     for rank, app in enumerate(ranked, start=1):
-        app.refresh_from_db()
         if rank <= studios:
             reviews.decide(app, outcome="propose", reason="综合评议排名靠前", rank=rank, version=0, actor=approver)
         else:
@@ -163,9 +162,12 @@ def clock_from(start):
 
 
 def _assess(studios, reviewer, approver):
+    from django.contrib.contenttypes.prefetch import GenericPrefetch
+
     from masterstudio.assessments import services as assessments
-    from masterstudio.assessments.models import Grade
+    from masterstudio.assessments.models import Grade, StudioAssessment
     from masterstudio.experts import services as experts
+    from masterstudio.experts.models import Assignment
     from masterstudio.studios.models import Studio
 
     years = sorted(set(Studio.objects.values_list("recognized_on__year", flat=True)))
@@ -175,10 +177,17 @@ def _assess(studios, reviewer, approver):
                                closes_at=timezone.now() + timedelta(days=7), actor=reviewer)
     assessments.draw(ay, size=3, seed="sim", actor=reviewer)
     graded = 0
-    for result in ay.results.select_related("studio").order_by("pk"):
-        panel = assessments.panel_of(result)
-        criteria = list(panel.rubric.criteria.all())
-        for assignment in panel.assignments.select_related("expert__user"):
+    # each expert's task page: the task with its panel, rubric and subject (the studio's assessment)
+    tasks: dict[int, list] = {}
+    subjects = GenericPrefetch("panel__subject", [StudioAssessment.objects.select_related("studio__unit")])
+    for assignment in (Assignment.objects.filter(panel__rubric=ay.rubric)
+                       .select_related("expert__user", "panel__rubric")
+                       .order_by("panel__object_id", "expert__name", "pk")
+                       .prefetch_related("panel__rubric__criteria", subjects)):
+        tasks.setdefault(assignment.panel.object_id, []).append(assignment)
+    for result in ay.results.order_by("pk"):
+        for assignment in tasks.get(result.pk, []):
+            criteria = list(assignment.panel.rubric.criteria.all())
             user = assignment.expert.user
             experts.declare(assignment, user, conflict=False)
             base = [23, 20, 16, 12][result.pk % 4]  # 优秀, 合格, 合格, 不合格

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from masterstudio.applications.models import AppState, Application
 from masterstudio.applications.states import APPLICATION_MACHINE
-from masterstudio.core.events import record_event
+from masterstudio.core.events import appended_together, record_event, record_events
 from masterstudio.core.notify import notify
 from masterstudio.reviews.models import (
     Decision,
@@ -77,8 +77,9 @@ def _clause_title(clause: str) -> str:
     return found.title or found.label or f"第{clause}条"
 
 
-def _sync_items(review: MaterialReview, result: dict) -> None:
-    """One checklist line per Art. 9 material and per Art. 4–7 check the engine made."""
+def _sync_items(review: MaterialReview, result: dict, *, new: bool = False) -> None:
+    """One checklist line per Art. 9 material and per Art. 4–7 check the engine made (``new``: the
+    review was just created and has no lines yet)."""
     lines = []
     for material in result.get("required_materials", []):
         lines.append(("material", material["clause"], material["title"], "", ""))
@@ -86,15 +87,20 @@ def _sync_items(review: MaterialReview, result: dict) -> None:
         if check["clause"].split(".")[0] in {"4", "5", "6", "7"}:
             lines.append(("condition", check["clause"], _clause_title(check["clause"]),
                           check.get("result", ""), check.get("message", "")))
-    existing = {(i.kind, i.clause): i for i in review.items.all()}
+    existing = {} if new else {(i.kind, i.clause): i for i in review.items.all()}
+    created, changed = [], []
     for position, (kind, clause, title, engine_result, message) in enumerate(lines):
         item = existing.get((kind, clause))
         if item is None:
-            ReviewItem.objects.create(review=review, kind=kind, clause=clause, title=title[:300],
-                                      engine_result=engine_result, engine_message=message, position=position)
+            created.append(ReviewItem(review=review, kind=kind, clause=clause, title=title[:300],
+                                      engine_result=engine_result, engine_message=message, position=position))
         else:
             item.title, item.engine_result, item.engine_message, item.position = title[:300], engine_result, message, position
-            item.save(update_fields=["title", "engine_result", "engine_message", "position"])
+            changed.append(item)
+    if created:
+        ReviewItem.objects.bulk_create(created)
+    if changed:
+        ReviewItem.objects.bulk_update(changed, ["title", "engine_result", "engine_message", "position"])
 
 
 def ensure_review(application: Application, *, actor=None) -> MaterialReview | None:
@@ -105,30 +111,48 @@ def ensure_review(application: Application, *, actor=None) -> MaterialReview | N
         return review
     if review is None or review.concluded_at is not None:
         with transaction.atomic():
-            review, created = MaterialReview.objects.get_or_create(application=application,
-                                                                   defaults={"started_by": actor})
-            if not created:  # resubmitted after a supplement request: review again what was asked for
-                review.rounds += 1
-                review.conclusion, review.comment, review.concluded_at, review.concluded_by = "", "", None, None
-                review.started_at, review.started_by = timezone.now(), actor
-                review.items.filter(result=ItemResult.SUPPLEMENT).update(result="", comment="")
-            review.eligibility = reevaluate(application)
-            review.save()
-            _sync_items(review, review.eligibility)
+            review = _open_review(application, review, actor=actor)
+    return review
+
+
+def _open_review(application: Application, review: MaterialReview | None, *, actor) -> MaterialReview:
+    """The review of :func:`ensure_review` opened (created, or reopened for another round), inside
+    the caller's transaction."""
+    eligibility = reevaluate(application)
+    created = False
+    if review is None:
+        try:
+            with transaction.atomic():
+                review = MaterialReview.objects.create(application=application, started_by=actor,
+                                                       eligibility=eligibility)
+            created = True
+        except IntegrityError:  # started by someone else a moment ago
+            review = MaterialReview.objects.get(application=application)
+    if not created:  # resubmitted after a supplement request: review again what was asked for
+        review.rounds += 1
+        review.conclusion, review.comment, review.concluded_at, review.concluded_by = "", "", None, None
+        review.started_at, review.started_by = timezone.now(), actor
+        review.items.filter(result=ItemResult.SUPPLEMENT).update(result="", comment="")
+        review.eligibility = eligibility
+        review.save()
+    _sync_items(review, review.eligibility, new=created)
     return review
 
 
 def start_review(application: Application, *, actor) -> MaterialReview:
     """submitted → material review (through the applications service, which notifies the unit);
     the checklist comes from the engine's answer."""
-    from masterstudio.applications.services import ApplyError, start_material_review
+    from masterstudio.applications.services import ApplyError, start_material_review_within
 
-    with transaction.atomic():
+    with transaction.atomic():  # one transaction for both steps (no savepoint of their own)
         try:
-            application = start_material_review(application.pk, actor=actor)
+            application = start_material_review_within(application.pk, actor=actor)
         except ApplyError as exc:
             raise ReviewError(str(exc)) from exc
-        return ensure_review(application, actor=actor)
+        review = getattr(application, "material_review", None)
+        if review is None or review.concluded_at is not None:
+            review = _open_review(application, review, actor=actor)
+        return review
 
 
 def _review_open(review: MaterialReview) -> None:
@@ -138,16 +162,39 @@ def _review_open(review: MaterialReview) -> None:
 
 
 def set_item(item: ReviewItem, *, result: str, comment: str, actor) -> ReviewItem:
-    _review_open(item.review)
-    if result not in ItemResult.values:
-        raise ReviewError("请选择审核结果：通过、需补正或不通过")
-    if result != ItemResult.PASS and not comment.strip():
-        raise ReviewError(f"“{item.title}”选择“{ItemResult(result).label}”时须填写意见，告诉单位需要补正或不通过的原因")
-    item.result, item.comment, item.updated_by, item.updated_at = result, comment.strip(), actor, timezone.now()
-    item.save(update_fields=["result", "comment", "updated_by", "updated_at"])
-    record_event("review.item", obj=item.review.application, actor=actor, clause=item.clause,
-                 data={"item": item.title, "result": result, "comment": item.comment})
-    return item
+    return set_items(item.review, [(item, result, comment)], actor=actor)[0]
+
+
+def set_items(review: MaterialReview, results, *, actor) -> list[ReviewItem]:
+    """Record the result of one or more checklist lines of ``review`` (``[(item, result, comment), …]``,
+    e.g. a whole checklist saved at once), each as its own ``review.item`` event. All or nothing:
+    a line refused refuses the whole set."""
+    results = [(item, result, (comment or "").strip()) for item, result, comment in results]
+    for item, _, _ in results:
+        if item.review_id != review.pk:
+            raise ReviewError("审核项不属于本次材料审核，请刷新页面后重试")
+    _review_open(review)
+    for item, result, comment in results:
+        if result not in ItemResult.values:
+            raise ReviewError("请选择审核结果：通过、需补正或不通过")
+        if result != ItemResult.PASS and not comment:
+            raise ReviewError(f"“{item.title}”选择“{ItemResult(result).label}”时须填写意见，告诉单位需要补正或不通过的原因")
+    now = timezone.now()
+    for item, result, comment in results:
+        item.result, item.comment, item.updated_by, item.updated_at = result, comment, actor, now
+    items = [item for item, _, _ in results]
+    application = review.application
+    groups: dict[tuple[str, str], list[int]] = {}
+    for item in items:
+        groups.setdefault((item.result, item.comment), []).append(item.pk)
+    with transaction.atomic():
+        for (result, comment), pks in groups.items():  # one statement per distinct result (all passed: one)
+            ReviewItem.objects.filter(pk__in=pks).update(result=result, comment=comment, updated_by=actor,
+                                                         updated_at=now)
+        record_events({"action": "review.item", "obj": application, "actor": actor, "clause": item.clause,
+                       "data": {"item": item.title, "result": item.result, "comment": item.comment}}
+                      for item in items)
+    return items
 
 
 def parse_fact_value(text: str):
@@ -271,7 +318,7 @@ def record_visit(visit: SiteVisit, *, checks: dict[str, str], findings: str, res
         raise ReviewError("作出考察结论前请逐项填写考察清单")
     if result and result not in ("pass", "fail"):
         raise ReviewError("考察结论只能是通过或不通过")
-    with transaction.atomic():
+    with transaction.atomic(), appended_together():
         for key, _ in SiteVisit.CHECKS:
             setattr(visit, key, checks.get(key, ""))
         visit.findings, visit.result = findings.strip(), result
@@ -308,7 +355,10 @@ def add_photo(visit: SiteVisit, upload, *, caption: str, actor) -> SitePhoto:
 def draw_for(applications: list[Application], *, size: int, seed: str, opens_at: datetime, closes_at: datetime,
              actor):
     """Create the panels (the round's rubric) and draw the experts for one application or a group."""
+    from django.db.models import Exists, OuterRef
+
     from masterstudio.experts import services as experts
+    from masterstudio.experts.models import Criterion
 
     if not applications:
         raise ReviewError("请选择要抽取专家的申报")
@@ -318,8 +368,9 @@ def draw_for(applications: list[Application], *, size: int, seed: str, opens_at:
     for application in applications:
         if application.state != AppState.EXPERT_REVIEW:
             raise ReviewError(f"{application}：只有处于“专家评审”阶段的申报才能抽取专家")
-    rubric = applications[0].round.rubrics.filter(purpose="application").first()
-    if rubric is None or not rubric.criteria.exists():
+    rubric = (applications[0].round.rubrics.filter(purpose="application")
+              .annotate(scored=Exists(Criterion.objects.filter(rubric=OuterRef("pk")))).first())
+    if rubric is None or not rubric.scored:
         raise ReviewError("本批次尚未设置评分表，请先在“评分表”中设置评分项、权重和满分")
     try:
         panels = [experts.panel_for(a, rubric, opens_at=opens_at, closes_at=closes_at, year=a.round.year)
@@ -336,7 +387,9 @@ def finish_expert_review(application: Application, *, actor) -> Application:
     panels = list(experts.panels_of(application))
     if not panels:
         raise ReviewError("尚未抽取评审专家")
-    with transaction.atomic():
+    for panel in panels:
+        panel.subject = application
+    with transaction.atomic(), appended_together():
         for panel in panels:
             if panel.is_sealed:
                 try:
@@ -361,7 +414,7 @@ def decide(application: Application, *, outcome: str, reason: str, rank: int | N
     if application.state not in (AppState.EVALUATION, AppState.PROPOSED):
         raise ReviewError(f"申报当前状态为“{application.get_state_display()}”，不能再作出或修改评议决定")
     stale = "该申报的评议决定已被其他工作人员修改，请刷新页面查看后再决定"
-    with transaction.atomic():
+    with transaction.atomic(), appended_together():
         if version == 0:
             try:
                 with transaction.atomic():

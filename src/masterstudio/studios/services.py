@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from masterstudio.applications.models import AppState, Application
 from masterstudio.applications.states import APPLICATION_MACHINE
-from masterstudio.core.events import record_event
+from masterstudio.core.events import appended_together, record_event
 from masterstudio.core.transitions import TransitionError
 from masterstudio.funding.services import FundingError, award_grant, lock_row
 from masterstudio.studios.models import Studio
@@ -42,18 +42,20 @@ def recognise(application: Application, actor=None, *, now: datetime | None = No
     application becomes 已认定, the Studio is created with title 经开区技能大师工作室 and the next
     nameplate number, and the Art. 14 initial grant is approved through the funding service.
     All of it in one transaction; a second call is refused and pays nothing."""
+    from masterstudio.notices.models import NoticeEntry
     from masterstudio.notices.services import mark_recognised, recognition_block
 
     now = now or timezone.now()
     on: date = timezone.localdate(now)
-    with transaction.atomic():
-        app = lock_row(Application, application.pk)
+    with transaction.atomic(), appended_together():
+        app = lock_row(Application, application.pk, related=("unit", "leader", "branch"))
         existing = Studio.objects.filter(application=app).first()
         if existing is not None:
             raise AwardError(f"该申报已于 {existing.recognized_on:%Y-%m-%d} 认定为工作室（铭牌编号 {existing.nameplate_no}），不能重复认定")
         if app.state != AppState.ON_NOTICE:
             raise AwardError(f"申报当前状态为“{app.get_state_display()}”，只有公示期满且无异议的申报才能认定")
-        refusal = recognition_block(app, now)
+        entry = NoticeEntry.objects.select_related("notice").filter(application=app).first()
+        refusal = recognition_block(app, now, entry=entry)
         if refusal:
             raise AwardError(refusal)
         try:
@@ -85,7 +87,7 @@ def recognise(application: Application, actor=None, *, now: datetime | None = No
                                 basis=f"首次认定为{TITLE}（第14条），铭牌编号 {studio.nameplate_no}")
         except FundingError as exc:
             raise AwardError(str(exc)) from exc
-        mark_recognised(app, actor=actor)
+        mark_recognised(app, actor=actor, entry=entry)
         record_event("studio.recognised", obj=studio, actor=actor, clause="10", to_state=studio.state,
                      reason="公示期满无异议，授予“经开区技能大师工作室”称号和铭牌",
                      data={"application": app.pk, "nameplate_no": studio.nameplate_no,

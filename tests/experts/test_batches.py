@@ -1,0 +1,99 @@
+"""Scoring services that work on several panels or criteria at once (issue 9): the same rules and
+the same audit events as one at a time."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from masterstudio.core.events import events_for, verify_chain
+from masterstudio.experts import services as scoring
+from masterstudio.experts.models import Assignment, Score, ScoringPanel
+from tests.factories import selecting as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_panels(cast, unit_a, unit_b):
+    first = f.submitted_application(unit_a, cast["unit_a"])
+    second = f.submitted_application(unit_b, cast["unit_b"], first.round, prefix="乙", seq_base=50)
+    for application in (first, second):
+        f.pass_material_review(application, cast["reviewer"])
+        f.pass_site_inspection(application, cast["reviewer"])
+    f.make_rubric(first.round)
+    for i in range(3):
+        f.make_expert(f"e{i}", name=f"专家{i}")
+    for application, seed in ((first, "a"), (second, "b")):
+        f.draw_panel([application], cast["reviewer"], size=3, seed=seed)
+    return first, second
+
+
+def _panel(application):
+    return ScoringPanel.objects.get(object_id=application.pk)
+
+
+def test_open_panels_opens_the_ready_ones_and_says_why_not_the_others(two_panels, cast):
+    first, second = two_panels
+    f.score_all(first)
+    panels = [_panel(first), _panel(second)]
+    opened, refused = scoring.open_panels(panels, actor=cast["reviewer"])
+    assert [p.pk for p in opened] == [panels[0].pk]
+    assert refused == {panels[1].pk: "尚无专家提交评分，不能开封"}
+    a = Assignment.objects.filter(panel=panels[1]).select_related("expert__user", "panel__rubric").first()
+    scoring.declare(a, a.expert.user, conflict=False)
+    scoring.save_scores(a, a.expert.user, {c.pk: ("20", "") for c in a.panel.rubric.criteria.all()}, final=True)
+    _, refused = scoring.open_panels([_panel(second)], actor=cast["reviewer"])
+    assert refused == {panels[1].pk: "还有 2 位专家未提交评分；评分截止前须全部提交后才能开封"}
+    assert _panel(first).opened_by == cast["reviewer"] and _panel(second).opened_at is None
+    event = [e for e in events_for(panels[0]) if e.action == "panel.opened"]
+    assert len(event) == 1 and event[0].data == {"submitted": 3, "not_submitted": 0} and event[0].clause == "10"
+    assert event[0].object_repr == f"评审组：{first}"
+    assert not [e for e in events_for(panels[1]) if e.action == "panel.opened"]
+    again, refused = scoring.open_panels([_panel(first)], actor=cast["reviewer"])
+    assert again == [] and list(refused.values()) == ["评审组已开封，无需重复操作"]
+    with pytest.raises(scoring.ScoringError, match="已开封"):
+        scoring.open_panel(_panel(first), actor=cast["reviewer"])
+    assert verify_chain()[1] is None
+
+
+def test_a_closed_window_opens_with_the_scores_given(two_panels, cast):
+    _, second = two_panels
+    a = Assignment.objects.filter(panel__object_id=second.pk).select_related("expert__user", "panel__rubric").first()
+    scoring.declare(a, a.expert.user, conflict=False)
+    scoring.save_scores(a, a.expert.user, {c.pk: ("20", "") for c in a.panel.rubric.criteria.all()}, final=True)
+    ScoringPanel.objects.filter(pk=a.panel_id).update(closes_at=timezone.now() - timedelta(minutes=1),
+                                                      opens_at=timezone.now() - timedelta(days=3))
+    opened, refused = scoring.open_panels([_panel(second)], actor=cast["reviewer"])
+    assert len(opened) == 1 and refused == {}
+    logged = [e.data for e in events_for(opened[0]) if e.action == "panel.opened"]
+    assert logged == [{"submitted": 1, "not_submitted": 2}]
+
+
+def test_panels_for_keeps_existing_panels_and_creates_the_rest(two_panels):
+    first, second = two_panels
+    rubric = _panel(first).rubric
+    now = timezone.now()
+    panels = scoring.panels_for([second, first], rubric, opens_at=now, closes_at=now + timedelta(days=1), year=2026)
+    assert [p.pk for p in panels] == [_panel(second).pk, _panel(first).pk]  # the drawn panels, kept
+    assert ScoringPanel.objects.count() == 2 and panels[0].subject == second
+    with pytest.raises(scoring.ScoringError, match="截止时间必须晚于"):
+        scoring.panels_for([first], rubric, opens_at=now, closes_at=now, year=2026)
+    assert scoring.panels_for([], rubric, opens_at=now, closes_at=now + timedelta(days=1), year=2026) == []
+
+
+def test_a_draft_then_the_final_scores_update_in_place(two_panels):
+    first, _ = two_panels
+    a = Assignment.objects.filter(panel__object_id=first.pk).select_related("expert__user", "panel__rubric").first()
+    criteria = list(a.panel.rubric.criteria.all())
+    scoring.declare(a, a.expert.user, conflict=False)
+    scoring.save_scores(a, a.expert.user, {criteria[0].pk: ("12", "初评")}, final=False)
+    draft = Score.objects.get(assignment=a, criterion=criteria[0])
+    raw = {c.pk: (p, "示范作用不足" if c == criteria[0] else "") for c, p in zip(criteria, ["14", "20", "20", "15"])}
+    scoring.save_scores(a, a.expert.user, raw, final=True)
+    scores = {s.criterion_id: s for s in Score.objects.filter(assignment=a)}
+    assert len(scores) == 4 and scores[criteria[0].pk].pk == draft.pk
+    assert (str(scores[criteria[0].pk].points), scores[criteria[0].pk].comment) == ("14.00", "示范作用不足")
+    a.refresh_from_db()
+    assert a.state == "submitted" and str(a.total) == str(scoring.weighted_total(a)) == "69.00"
