@@ -3,19 +3,23 @@ from django.urls import include, path
 
 from masterstudio.api.urls import api
 
+# Every include below has a prefix of its own and the two root-level ones ("" core, "" catalog) have
+# no pattern starting with another's prefix, so the order does not change what matches: the busiest
+# areas come first, because resolving walks the list in order.
 urlpatterns = [
     path("", include("masterstudio.core.urls")),
-    path("accounts/", include("masterstudio.accounts.urls")),
-    path("api/", api.urls),
-    path("policy/check/", include("masterstudio.selfcheck.urls")),
-    path("manage/policy/", include("masterstudio.policytools.urls")),
-    path("", include("masterstudio.catalog.urls")),
-    path("unit/", include("masterstudio.units.urls")),
+    path("dashboards/", include("masterstudio.dashboards.urls")),
+    path("studios/", include("masterstudio.studios.urls")),
     path("applications/", include("masterstudio.applications.urls")),
     path("review/", include("masterstudio.reviews.urls")),
     path("experts/", include("masterstudio.experts.urls")),
     path("notices/", include("masterstudio.notices.urls")),
-    path("studios/", include("masterstudio.studios.urls")),
+    path("unit/", include("masterstudio.units.urls")),
+    path("api/", api.urls),
+    path("accounts/", include("masterstudio.accounts.urls")),
+    path("policy/check/", include("masterstudio.selfcheck.urls")),
+    path("manage/policy/", include("masterstudio.policytools.urls")),
+    path("", include("masterstudio.catalog.urls")),
     path("summaries/", include("masterstudio.summaries.urls")),
     path("assessments/", include("masterstudio.assessments.urls")),
     path("recoveries/", include("masterstudio.recoveries.urls")),
@@ -23,7 +27,6 @@ urlpatterns = [
     path("ledger/", include("masterstudio.ledger.urls")),
     path("activities/", include("masterstudio.activities.urls")),
     path("evaluations/", include("masterstudio.evaluations.urls")),
-    path("dashboards/", include("masterstudio.dashboards.urls")),
     path("data/", include("masterstudio.dataio.urls")),
 ]
 
