@@ -28,3 +28,15 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+
+def redis_pipeline(*cache_keys: str):
+    """(the keys as stored, a pipeline on the default cache's Redis) for several commands in one
+    round trip, or None when the default cache is not Redis (development and tests)."""
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    if not isinstance(backend, DjangoRedisCache):
+        return None
+    keys = [backend.make_and_validate_key(key) for key in cache_keys]
+    return keys, backend._cache.get_client(keys[0], write=True).pipeline(transaction=False)

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from masterstudio.core.models import Notification
+from masterstudio.core.oncommit import transaction_callback
 
 log = logging.getLogger(__name__)
 
@@ -76,18 +77,7 @@ def _outbox(connection) -> _Outbox:
     (also to a savepoint) drops the callbacks registered inside it, and so an outbox registered
     there; notes of a rolled-back savepoint left in an outer outbox are never claimed (their rows
     are gone), so they are not sent."""
-    callbacks = connection.run_on_commit
-    cached = getattr(connection, "_masterstudio_outbox", None)
-    if cached is not None and cached[0] is callbacks:
-        return cached[1]
-    for _sids, func, _robust in callbacks:
-        if isinstance(func, _Outbox):
-            connection._masterstudio_outbox = (callbacks, func)
-            return func
-    outbox = _Outbox()
-    connection.on_commit(outbox)
-    connection._masterstudio_outbox = (connection.run_on_commit, outbox)
-    return outbox
+    return transaction_callback(connection, _Outbox, create=True)
 
 
 def send_pending(ids: list[int] | None = None) -> int:

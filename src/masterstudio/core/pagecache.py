@@ -45,6 +45,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpResponse
 from django.utils import timezone
 
+from masterstudio.core.oncommit import transaction_callback
+
 log = logging.getLogger("masterstudio.pagecache")
 
 CSRF_PLACEHOLDER = "pagecacheCSRFplaceholder0x5f3759df"
@@ -116,14 +118,12 @@ def current_version(topic: str = "all"):
 def _bump_in_redis(topics) -> bool:
     """All topics in one round trip (SET NX to a fresh start, then INCR, pipelined); False when the
     cache is not Redis."""
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
+    from masterstudio.core.cache import redis_pipeline
 
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache):
+    found = redis_pipeline(*(_VERSION_KEY.format(topic) for topic in topics))
+    if found is None:
         return False
-    keys = [backend.make_and_validate_key(_VERSION_KEY.format(topic)) for topic in topics]
-    pipe = backend._cache.get_client(keys[0], write=True).pipeline(transaction=False)
+    keys, pipe = found
     for key in keys:
         pipe.set(key, _initial(), nx=True)
         pipe.incr(key)
@@ -181,15 +181,7 @@ class _BumpOnCommit:
 
 def _pending(connection) -> _BumpOnCommit | None:
     """The bump registered by the current transaction, if it has written anything."""
-    callbacks = connection.run_on_commit
-    cached = getattr(connection, "_pagecache_pending", None)
-    if cached is not None and cached[0] is callbacks:
-        return cached[1]
-    for _sids, func, _robust in callbacks:
-        if isinstance(func, _BumpOnCommit):
-            connection._pagecache_pending = (callbacks, func)
-            return func
-    return None
+    return transaction_callback(connection, _BumpOnCommit, create=False)
 
 
 def _cache_in_database() -> bool:
@@ -231,12 +223,7 @@ def _track_writes(execute, sql, params, many, context):
             else:
                 bump(*topics)
         else:
-            pending = _pending(connection)
-            if pending is None:
-                pending = _BumpOnCommit()
-                connection.on_commit(pending)
-                connection._pagecache_pending = (connection.run_on_commit, pending)
-            pending.topics.update(topics)
+            transaction_callback(connection, _BumpOnCommit, create=True).topics.update(topics)
     return result
 
 

@@ -15,14 +15,12 @@ def client_key(request) -> str:
 
 def _count_in_redis(cache_key: str, timeout: int) -> int | None:
     """One round trip to Redis (SET NX EX, then INCR, pipelined); None when the cache is not Redis."""
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
+    from masterstudio.core.cache import redis_pipeline
 
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache):
+    found = redis_pipeline(cache_key)
+    if found is None:
         return None
-    key = backend.make_and_validate_key(cache_key)
-    pipe = backend._cache.get_client(key, write=True).pipeline(transaction=False)
+    (key,), pipe = found
     pipe.set(key, 0, ex=timeout, nx=True)
     pipe.incr(key)
     return int(pipe.execute()[1])
