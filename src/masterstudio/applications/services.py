@@ -25,7 +25,7 @@ from masterstudio.applications.models import (
     scope_key,
 )
 from masterstudio.applications.states import APPLICATION_MACHINE
-from masterstudio.core.events import record_event
+from masterstudio.core.events import appended_together, record_event
 from masterstudio.core.notify import notify, notify_many
 from masterstudio.units.models import Person
 
@@ -134,15 +134,30 @@ def _apply_form(application: Application, form: ApplicationForm) -> None:
         )
 
 
-def _locked(application_id: int, *, serialise_round: bool = False) -> Application:
+def _locked(application_id: int) -> Application:
     """The application's row, locked for this transaction (only that row: a FOR UPDATE over a
-    join would also lock the round and the unit in an order that can deadlock). Submissions of
-    one round also lock the round first, so they run one after another and each sees the last."""
-    if serialise_round:
-        round_id = Application.objects.values_list("round_id", flat=True).get(pk=application_id)
-        Round.objects.select_for_update().get(pk=round_id)
+    join would also lock the round and the unit in an order that can deadlock)."""
     return (Application.objects.select_for_update(of=("self",)).select_related("round", "unit", "leader", "branch")
             .get(pk=application_id))
+
+
+def _serialise_art7(application: Application, leader_key: str, scope: str) -> None:
+    """Submissions that could collide under Art. 7 — the same leader or the same scope (unit or
+    branch and occupation) — run one after another, and each then sees the one before it; the
+    others do not wait. On PostgreSQL: a transaction-level advisory lock on each key, taken in
+    sorted order (no deadlock) and released at commit; the next statement after the wait reads
+    what the first committed. SQLite runs one writing transaction at a time anyway (IMMEDIATE).
+    Elsewhere: the round's row, as one queue for the whole round. Within one round the partial
+    unique constraints hold Art. 7 regardless; this makes the check against live studios and other
+    rounds' applications exact as well."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        keys = sorted({f"art7:leader:{leader_key}", f"art7:scope:{scope}"})
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(["pg_advisory_xact_lock(hashtextextended(%s, 0))"] * len(keys)), keys)
+    elif connection.vendor != "sqlite":
+        list(Round.objects.select_for_update().filter(pk=application.round_id).values_list("pk", flat=True))
 
 
 def _editable(application: Application, actor) -> None:
@@ -342,8 +357,8 @@ def _integrity_message(exc: IntegrityError) -> str:
 def submit(application_id: int, *, actor) -> ApplicationSnapshot:
     """Submit (or resubmit after 退回补正): full validation, the pre-check, Art. 7, the materials,
     then the state change, the receipt number and the frozen snapshot, in one transaction."""
-    with transaction.atomic():
-        application = _locked(application_id, serialise_round=True)
+    with transaction.atomic(), appended_together():
+        application = _locked(application_id)
         _editable(application, actor)
         form = ApplicationForm(draft_querydict(application), unit=application.unit, final=True)
         if not form.is_valid():
@@ -360,6 +375,7 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
         leader_key = application.leader.id_index
         scope = scope_key(application.unit_id, application.branch_id, application.occupation_code,
                           application.occupation_name)
+        _serialise_art7(application, leader_key, scope)
         blockers += _art7_conflicts(application, leader_key, scope)
         if blockers:
             raise ApplyError(blockers)
@@ -427,7 +443,7 @@ def withdraw(application_id: int, *, actor, reason: str = "") -> Application:
 # ---------------------------------------------------------------- staff
 
 def notify_state_change(application: Application, event) -> None:
-    """An ``after_commit`` callback for APPLICATION_MACHINE.apply: tells the unit of any change."""
+    """A ``then`` callback for APPLICATION_MACHINE.apply: tells the unit of any change (in the same transaction)."""
     notify(unit_accounts(application), "application_state_changed",
            {"application": application, "event": event, "state": application.get_state_display()},
            f"/applications/{application.pk}/")
@@ -443,7 +459,7 @@ def start_material_review_within(application_id: int, *, actor) -> Application:
     application = _locked(application_id)
     if not actor.has_duty("reviewer"):
         raise ApplyError("开始材料审核需要“业务审核”职责")
-    APPLICATION_MACHINE.apply(application, AppState.MATERIAL_REVIEW, actor=actor, after_commit=[notify_state_change])
+    APPLICATION_MACHINE.apply(application, AppState.MATERIAL_REVIEW, actor=actor, then=[notify_state_change])
     return application
 
 
