@@ -284,7 +284,7 @@ def review(result: StudioAssessment, *, grade: str, reason: str, rectify_deadlin
         raise AssessmentError("复评结果请在整改记录中登记")
     if grade not in Grade.values:
         raise AssessmentError("请选择等次：优秀、合格或不合格", field="grade")
-    with transaction.atomic():
+    with transaction.atomic(), appended_together():
         result = lock_row(StudioAssessment, result.pk)
         if result.published:
             raise AssessmentError("考核结果已发布，不能再调整")

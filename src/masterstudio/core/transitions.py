@@ -8,7 +8,8 @@ only way to change the state is :meth:`StateMachine.apply`, which
 3. saves with compare-and-swap (``filter(pk=…, state=old).update(state=new)``) so a second,
    concurrent change fails loudly instead of overwriting the first,
 4. appends an event (actor, time, from, to, reason, clause),
-5. and sends notifications after the transaction commits.
+5. and runs the caller's callbacks (notifications) in the same transaction: their rows commit or
+   roll back with the change; e-mail leaves after the commit (core/notify.py).
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ class ConcurrentTransition(TransitionError):
 
 
 Guard = Callable[[models.Model, Any], str | None]
-AfterCommit = Callable[[models.Model, Any], None]
+Then = Callable[[models.Model, Any], None]
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class StateMachine:
         clause: str | None = None,
         data: dict[str, Any] | None = None,
         extra_fields: dict[str, Any] | None = None,
-        after_commit: Iterable[AfterCommit] = (),
+        then: Iterable[Then] = (),
         ip: str | None = None,
     ):
         source = getattr(obj, self.field)
@@ -107,8 +108,8 @@ class StateMachine:
                     data=data,
                     ip=ip,
                 )
-                for callback in after_commit:
-                    transaction.on_commit(lambda cb=callback: cb(obj, event))
+                for callback in then:  # inside the transaction: no change without its notice, nor the reverse
+                    callback(obj, event)
         if event is None:
             raise ConcurrentTransition(
                 "该记录已被其他人处理（状态已变化），请刷新页面查看最新状态后再操作"

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from masterstudio.core.events import record_event, record_events
+from masterstudio.core.events import appended_together, record_event, record_events
 from masterstudio.core.notify import notify
 from masterstudio.experts.aggregate import Summary, aggregate
 from masterstudio.experts.models import (
@@ -178,7 +178,7 @@ def draw_experts(panels: list[ScoringPanel], size: int, *, seed: str | None = No
     if any(not p.is_sealed for p in panels):
         raise ScoringError("评审组已开封，不能再抽取专家")
     seed = (seed or "").strip() or secrets.token_hex(8)
-    with transaction.atomic():
+    with transaction.atomic(), appended_together():
         # Lock the panels so two staff drawing for the same subject at once draw one after the other.
         locked = list(ScoringPanel.objects.select_for_update().filter(pk__in=[p.pk for p in panels]).order_by("pk"))
         given = {p.pk: p for p in panels}
@@ -285,7 +285,7 @@ def save_scores(assignment: Assignment, user, raw: dict[int, tuple[str, str]], *
     clean, errors = parse_scores(panel.rubric, raw, final=final)
     if errors:
         raise ScoringValidation(errors)
-    with transaction.atomic():
+    with transaction.atomic(), appended_together():
         fresh = Assignment.objects.select_for_update().get(pk=assignment.pk)
         _keep_loaded(assignment, fresh)
         if fresh.state != AssignmentState.SCORING:

@@ -89,13 +89,13 @@ def publish(round_: Round, *, actor, title: str = "", now: datetime | None = Non
         for application in proposed:
             APPLICATION_MACHINE.apply(application, AppState.ON_NOTICE, actor=actor,
                                       reason=f"公示期 {days[0]:%Y-%m-%d} 至 {days[-1]:%Y-%m-%d}",
-                                      after_commit=[notify_unit("application_on_notice", notice=notice)])
+                                      then=[notify_unit("application_on_notice", notice=notice)])
         rejected = list(Application.objects.filter(round=round_, state=AppState.EVALUATION,
                                                    decision__outcome=Outcome.REJECT).select_related("decision"))
         for application in rejected:
             APPLICATION_MACHINE.apply(application, AppState.REJECTED, actor=actor,
                                       reason=f"综合评议不予认定：{application.decision.reason}",
-                                      after_commit=[notify_unit("application_rejected")])
+                                      then=[notify_unit("application_rejected")])
         Decision.objects.filter(application__in=[*proposed, *rejected]).update(published_at=now)
         record_event("notice.published", obj=notice, actor=actor, clause="10",
                      data={"round": round_.pk, "entries": [a.pk for a in proposed],
@@ -168,7 +168,7 @@ def resolve(objection: Objection, *, upheld: bool, investigation: str, reply: st
             application = Application.objects.get(pk=entry.application_id)
             APPLICATION_MACHINE.apply(application, AppState.REJECTED, actor=actor,
                                       reason=f"公示期间异议成立：{investigation.strip()}",
-                                      after_commit=[notify_unit("application_rejected")])
+                                      then=[notify_unit("application_rejected")])
         elif not upheld and entry.state == EntryState.FROZEN:
             still_open = entry.objections.filter(state__in=OPEN_OBJECTION_STATES).exists()
             if not still_open:

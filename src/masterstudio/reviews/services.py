@@ -39,7 +39,7 @@ def unit_recipients(application: Application):
 
 
 def notify_unit(key: str, **context):
-    """An ``after_commit`` callback for ``APPLICATION_MACHINE.apply``: tells the unit."""
+    """A ``then`` callback for ``APPLICATION_MACHINE.apply``: tells the unit (in the same transaction)."""
 
     def callback(application, event):
         notify(unit_recipients(application), key,
@@ -144,7 +144,7 @@ def start_review(application: Application, *, actor) -> MaterialReview:
     the checklist comes from the engine's answer."""
     from masterstudio.applications.services import ApplyError, start_material_review_within
 
-    with transaction.atomic():  # one transaction for both steps (no savepoint of their own)
+    with transaction.atomic(), appended_together():  # one transaction for both steps (no savepoint of their own)
         try:
             application = start_material_review_within(application.pk, actor=actor)
         except ApplyError as exc:
@@ -219,7 +219,7 @@ def record_finding(application: Application, *, fact: str, value, note: str, act
         raise ReviewError("请写明认定依据（如材料页码、考察或专家意见）")
     if not fact or "." not in fact:
         raise ReviewError("请选择要认定的事实")
-    with transaction.atomic():
+    with transaction.atomic(), appended_together():
         Finding.objects.update_or_create(application=application, fact=fact,
                                          defaults={"value": value, "note": note.strip(), "recorded_by": actor})
         review.eligibility = reevaluate(application)
@@ -272,7 +272,7 @@ def conclude_review(review: MaterialReview, *, conclusion: str, comment: str, ac
         target, after = AppState.REJECTED, "application_rejected"
     else:
         raise ReviewError("请选择审核结论")
-    with transaction.atomic():
+    with transaction.atomic(), appended_together():
         if target == AppState.SUPPLEMENT:
             from masterstudio.applications.services import ApplyError, return_for_supplement
 
@@ -283,7 +283,7 @@ def conclude_review(review: MaterialReview, *, conclusion: str, comment: str, ac
                 raise ReviewError(str(exc)) from exc
         else:
             APPLICATION_MACHINE.apply(application, target, actor=actor, reason=reason,
-                                      data={"review_round": review.rounds}, after_commit=[notify_unit(after)])
+                                      data={"review_round": review.rounds}, then=[notify_unit(after)])
         review.conclusion, review.comment = conclusion, comment
         review.concluded_by, review.concluded_at = actor, timezone.now()
         review.save(update_fields=["conclusion", "comment", "concluded_by", "concluded_at"])
@@ -297,7 +297,7 @@ def schedule_visit(application: Application, *, scheduled_on: date, people: str,
         raise ReviewError("只有处于“实地考察”阶段的申报才能安排考察")
     if not people.strip():
         raise ReviewError("请填写考察人员")
-    with transaction.atomic():
+    with transaction.atomic(), appended_together():
         visit = SiteVisit.objects.create(application=application, scheduled_on=scheduled_on, people=people.strip(),
                                          contact=contact.strip(), scheduled_by=actor)
         record_event("visit.scheduled", obj=application, actor=actor, clause="10",
@@ -328,11 +328,11 @@ def record_visit(visit: SiteVisit, *, checks: dict[str, str], findings: str, res
                      data={"visit": visit.pk, "checks": checks, "result": result})
         if result == "pass":
             APPLICATION_MACHINE.apply(application, AppState.EXPERT_REVIEW, actor=actor, reason=visit.findings,
-                                      after_commit=[notify_unit("application_site_passed")])
+                                      then=[notify_unit("application_site_passed")])
         elif result == "fail":
             APPLICATION_MACHINE.apply(application, AppState.REJECTED, actor=actor,
                                       reason=f"实地考察不通过：{visit.findings}",
-                                      after_commit=[notify_unit("application_rejected")])
+                                      then=[notify_unit("application_rejected")])
     return visit
 
 
@@ -397,7 +397,7 @@ def finish_expert_review(application: Application, *, actor) -> Application:
                 except experts.ScoringError as exc:
                     raise ReviewError(str(exc)) from exc
         APPLICATION_MACHINE.apply(application, AppState.EVALUATION, actor=actor,
-                                  after_commit=[notify_unit("application_expert_done")])
+                                  then=[notify_unit("application_expert_done")])
     return application
 
 

@@ -96,7 +96,6 @@ def recognise(application: Application, actor=None, *, now: datetime | None = No
         from masterstudio.core.notify import notify
         from masterstudio.reviews.services import unit_recipients
 
-        transaction.on_commit(lambda: notify(
-            unit_recipients(app), "application_recognised", {"application": app, "studio": studio, "grant": grant},
-            url=f"/studios/{studio.pk}/certificate.pdf"))
+        notify(unit_recipients(app), "application_recognised", {"application": app, "studio": studio, "grant": grant},
+               url=f"/studios/{studio.pk}/certificate.pdf")
     return studio
