@@ -12,10 +12,21 @@ Art. 14 initial grant once the notice period is over, and the annual assessment 
 studios (draw, scoring, grades, publication with the 优秀 rewards and the rectifications).
 Outcomes: of 1,000 applications, 10% fail material review, 5% the site inspection, the rest are
 ranked and the first ``studios`` are proposed.
+
+``actors``: how many people act at once. A year is not one clerk doing everything in turn: units
+submit side by side on deadline day, several reviewers work through the queue, experts score in
+parallel. Each step's items are dealt to ``actors`` processes (forked, each with its own database
+connection, as separate app servers or workers would be) and the next step starts when all have
+finished; the steps that are one call for the whole round (the notice, recognition, the
+assessment draw, computation and publication) run once. With ``actors=1`` everything runs in this
+process, one item after another.
 """
 from __future__ import annotations
 
+import os
+import pickle
 import time
+import traceback
 from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
@@ -40,13 +51,8 @@ def setup(applications: int, *, seed: int = 7, log=print):
     return g.c
 
 
-def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=print) -> dict:
-    from django.contrib.contenttypes.prefetch import GenericPrefetch
-
-    from masterstudio.applications import services as applying
+def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=print, actors: int = 1) -> dict:
     from masterstudio.applications.models import Application
-    from masterstudio.experts import services as experts
-    from masterstudio.experts.models import Assignment
     from masterstudio.notices import services as notices
     from masterstudio.reviews import services as reviews
 
@@ -55,7 +61,7 @@ def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=prin
     setup_seconds = time.perf_counter() - started
     reviewer, approver = ctx.staff["reviewer"], ctx.staff["approver"]
     round_ = ctx.rounds["open"]
-    apps = list(Application.objects.filter(round=round_).select_related("round", "unit").order_by("pk"))
+    apps = list(Application.objects.filter(round=round_).values_list("pk", "unit_id").order_by("pk"))
     phases: dict[str, float] = {}
     began = time.perf_counter()
 
@@ -65,70 +71,23 @@ def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=prin
         return time.perf_counter()
 
     mark = time.perf_counter()
-    for app in apps:
-        applying.submit(app.pk, actor=ctx.unit_users[app.unit_id])
+    in_parallel(_submit, [(pk, ctx.unit_users[unit_id]) for pk, unit_id in apps], actors)
     mark = phase("submission", mark)
     n = len(apps)
-    fail_review = set(range(0, n, 10))
-    fail_visit = {i for i in range(5, n, 20)}
-    passed = []
-    for index, app in enumerate(apps):
-        # the application as each service leaves it (state, round and unit loaded) goes on to the next step
-        review = reviews.start_review(app, actor=reviewer)
-        app = review.application
-        items = list(review.items.all())
-        # the checklist saved as a whole, one result per line
-        reviews.set_items(review, [(item, "fail", "证书与申报职业不符") if index in fail_review and k == 0
-                                   else (item, "pass", "") for k, item in enumerate(items)], actor=reviewer)
-        if index not in fail_review and review.eligibility.get("outcome") != "eligible":
-            for fact in review.eligibility.get("missing_facts", []):
-                review = reviews.record_finding(app, fact=fact, value=True, note="材料第3页，现场核实", actor=reviewer)
-        conclusion = "fail" if index in fail_review else "pass"
-        reviews.conclude_review(review, conclusion=conclusion, comment="材料审核结论", actor=reviewer)
-        if conclusion == "pass":
-            passed.append((index, review.application))
+    passed = sorted(in_parallel(_review, [(index, pk, reviewer) for index, (pk, _unit) in enumerate(apps)], actors))
     mark = phase("material review", mark)
-    to_experts = []
-    today = timezone.localdate()
-    for index, app in passed:
-        visit = reviews.schedule_visit(app, scheduled_on=today, people="王审核、李专家", contact="联系人", actor=reviewer)
-        failed = index in fail_visit
-        reviews.record_visit(visit, checks={"site": "yes", "equipment": "yes", "team_present": "no" if failed else "yes",
-                                            "systems_displayed": "yes"},
-                             findings="团队成员不在岗" if failed else "场所独立，设备齐全，团队在岗",
-                             result="fail" if failed else "pass", actor=reviewer)
-        if not failed:
-            to_experts.append(app)
+    to_experts = sorted(in_parallel(_visit, [(index, pk, reviewer) for index, pk in passed], actors))
     mark = phase("site inspection", mark)
     now = timezone.now()
-    for app in to_experts:
-        reviews.draw_for([app], size=3, seed=f"sim-{app.pk}", opens_at=now - timedelta(hours=1),
-                         closes_at=now + timedelta(days=3), actor=reviewer)
+    in_parallel(_draw, [(pk, reviewer, now) for pk in to_experts], actors)
     mark = phase("expert draws", mark)
-    totals = {}
-    # each expert's task page: the task with its panel, rubric and subject
-    assignments = (Assignment.objects.filter(panel__object_id__in=[a.pk for a in to_experts],
-                                             panel__rubric__purpose="application")
-                   .select_related("expert__user", "panel__rubric").order_by("pk")
-                   .prefetch_related("panel__rubric__criteria",
-                                     GenericPrefetch("panel__subject", [Application.objects.select_related("unit")])))
-    for assignment in assignments:
-        user = assignment.expert.user
-        experts.declare(assignment, user, conflict=False)
-        criteria = list(assignment.panel.rubric.criteria.all())
-        salt = (assignment.panel.object_id * 7 + assignment.expert_id) % 20
-        raw = {c.pk: (str((c.max_points * Decimal(70 + salt) / 100).quantize(Decimal("0.5"))), "") for c in criteria}
-        experts.save_scores(assignment, user, raw, final=True)
-        totals[assignment.panel.object_id] = totals.get(assignment.panel.object_id, 0) + float(assignment.total)
+    totals: dict[int, float] = {}
+    for object_id, total in in_parallel(_score_applications, _assignment_ids(to_experts), actors):
+        totals[object_id] = totals.get(object_id, 0) + total
     mark = phase("expert scoring", mark)
-    for app in to_experts:
-        reviews.finish_expert_review(app, actor=reviewer)
-    ranked = sorted(to_experts, key=lambda a: (-totals.get(a.pk, 0), a.pk))
-    for rank, app in enumerate(ranked, start=1):
-        if rank <= studios:
-            reviews.decide(app, outcome="propose", reason="综合评议排名靠前", rank=rank, version=0, actor=approver)
-        else:
-            reviews.decide(app, outcome="reject", reason="综合评议排名未进入拟认定名单", rank=None, version=0, actor=approver)
+    in_parallel(_finish, [(pk, reviewer) for pk in to_experts], actors)
+    ranked = sorted(to_experts, key=lambda pk: (-totals.get(pk, 0), pk))
+    in_parallel(_decide, [(pk, rank, approver, studios) for rank, pk in enumerate(ranked, start=1)], actors)
     mark = phase("evaluation", mark)
     notice = notices.publish(round_, actor=approver)
     mark = phase("public notice", mark)
@@ -137,16 +96,183 @@ def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=prin
     closed = notices.close_due(now=after, actor=approver)
     mark = phase("recognition and initial grants", mark)
     with clock_from(after + timedelta(days=1)):  # the year goes on after the notice: assessment at its end
-        graded, published = _assess(studios, reviewer, approver)
+        graded, published = _assess(studios, reviewer, approver, actors)
     phase("annual assessment", mark)
     seconds = time.perf_counter() - began
     states = dict(Application.objects.filter(round=round_).values_list("state").annotate(n=Count("id")))
-    return {"seconds": round(seconds, 1), "setup_seconds": round(setup_seconds, 1), "phases": phases,
+    return {"seconds": round(seconds, 1), "setup_seconds": round(setup_seconds, 1), "phases": phases, "actors": actors,
             "applications": n, "states": states, "recognised": len(closed["recognised"]), "award_errors": closed["errors"][:5],
             "assessed": graded, "rewards": len(published["rewards"]), "rectifications": len(published["rectifications"]),
             "reward_errors": published["reward_errors"][:5],
             "detail": f"{n} applications → {len(closed['recognised'])} studios with initial grants; {graded} studio assessments, "
-                      f"{len(published['rewards'])} 优秀 rewards, {len(published['rectifications'])} rectifications"}
+                      f"{len(published['rewards'])} 优秀 rewards, {len(published['rectifications'])} rectifications; "
+                      f"{actors} acting at once"}
+
+
+def in_parallel(work, items: list, actors: int) -> list:
+    """``work(chunk)`` over ``items`` dealt round-robin to ``actors`` forked processes; the
+    results (lists) joined. A failure in any process is raised here with its traceback."""
+    if actors <= 1 or len(items) <= 1:
+        return list(work(items))
+    from django.db import connections
+
+    connections.close_all()  # each process opens its own connection
+    children = []
+    for k in range(min(actors, len(items))):
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: do its share, send back the result, leave without cleanup
+            os.close(reader)
+            code = 0
+            try:
+                payload = pickle.dumps(("ok", list(work(items[k::actors]))))
+            except BaseException:
+                payload, code = pickle.dumps(("error", traceback.format_exc())), 1
+            try:
+                connections.close_all()
+                with os.fdopen(writer, "wb") as out:
+                    out.write(payload)
+            finally:
+                os._exit(code)
+        os.close(writer)
+        children.append((pid, reader))
+    results, failures = [], []
+    for pid, reader in children:
+        with os.fdopen(reader, "rb") as source:
+            data = source.read()
+        os.waitpid(pid, 0)
+        status, value = pickle.loads(data) if data else ("error", f"process {pid} ended without a result")
+        if status == "ok":
+            results.extend(value)
+        else:
+            failures.append(value)
+    if failures:
+        raise RuntimeError("模拟年度的并行步骤失败：\n" + "\n".join(failures))
+    return results
+
+
+def _apps(pks) -> dict:
+    from masterstudio.applications.models import Application
+
+    return Application.objects.select_related("round", "unit").in_bulk(list(pks))
+
+
+def _submit(chunk):
+    from masterstudio.applications import services as applying
+
+    for pk, user in chunk:
+        applying.submit(pk, actor=user)
+    return []
+
+
+def _review(chunk):
+    """Material review: 10% fail on the first checklist line; unknowns settled by findings."""
+    from masterstudio.reviews import services as reviews
+
+    apps = _apps(pk for _i, pk, _r in chunk)
+    passed = []
+    for index, pk, reviewer in chunk:
+        app = apps[pk]
+        failing = index % 10 == 0
+        # the application as each service leaves it (state, round and unit loaded) goes on to the next step
+        review = reviews.start_review(app, actor=reviewer)
+        app = review.application
+        items = list(review.items.all())
+        # the checklist saved as a whole, one result per line
+        reviews.set_items(review, [(item, "fail", "证书与申报职业不符") if failing and k == 0
+                                   else (item, "pass", "") for k, item in enumerate(items)], actor=reviewer)
+        if not failing and review.eligibility.get("outcome") != "eligible":
+            for fact in review.eligibility.get("missing_facts", []):
+                review = reviews.record_finding(app, fact=fact, value=True, note="材料第3页，现场核实", actor=reviewer)
+        conclusion = "fail" if failing else "pass"
+        reviews.conclude_review(review, conclusion=conclusion, comment="材料审核结论", actor=reviewer)
+        if conclusion == "pass":
+            passed.append((index, pk))
+    return passed
+
+
+def _visit(chunk):
+    """Site inspection: 5% fail (team not present)."""
+    from masterstudio.reviews import services as reviews
+
+    apps = _apps(pk for _i, pk, _r in chunk)
+    today = timezone.localdate()
+    passing = []
+    for index, pk, reviewer in chunk:
+        app = apps[pk]
+        visit = reviews.schedule_visit(app, scheduled_on=today, people="王审核、李专家", contact="联系人", actor=reviewer)
+        failed = index % 20 == 5
+        reviews.record_visit(visit, checks={"site": "yes", "equipment": "yes", "team_present": "no" if failed else "yes",
+                                            "systems_displayed": "yes"},
+                             findings="团队成员不在岗" if failed else "场所独立，设备齐全，团队在岗",
+                             result="fail" if failed else "pass", actor=reviewer)
+        if not failed:
+            passing.append(pk)
+    return passing
+
+
+def _draw(chunk):
+    from masterstudio.reviews import services as reviews
+
+    apps = _apps(pk for pk, _r, _n in chunk)
+    for pk, reviewer, now in chunk:
+        reviews.draw_for([apps[pk]], size=3, seed=f"sim-{pk}", opens_at=now - timedelta(hours=1),
+                         closes_at=now + timedelta(days=3), actor=reviewer)
+    return []
+
+
+def _assignment_ids(application_ids) -> list[int]:
+    from masterstudio.experts.models import Assignment
+
+    return list(Assignment.objects.filter(panel__object_id__in=list(application_ids), panel__rubric__purpose="application")
+                .order_by("pk").values_list("pk", flat=True))
+
+
+def _score_applications(chunk):
+    """Each expert's task page (the task with its panel, rubric and subject), the declaration and
+    the sealed scores; (application id, total) per task."""
+    from django.contrib.contenttypes.prefetch import GenericPrefetch
+
+    from masterstudio.applications.models import Application
+    from masterstudio.experts import services as experts
+    from masterstudio.experts.models import Assignment
+
+    assignments = (Assignment.objects.filter(pk__in=chunk)
+                   .select_related("expert__user", "panel__rubric").order_by("pk")
+                   .prefetch_related("panel__rubric__criteria",
+                                     GenericPrefetch("panel__subject", [Application.objects.select_related("unit")])))
+    totals = []
+    for assignment in assignments:
+        user = assignment.expert.user
+        experts.declare(assignment, user, conflict=False)
+        criteria = list(assignment.panel.rubric.criteria.all())
+        salt = (assignment.panel.object_id * 7 + assignment.expert_id) % 20
+        raw = {c.pk: (str((c.max_points * Decimal(70 + salt) / 100).quantize(Decimal("0.5"))), "") for c in criteria}
+        experts.save_scores(assignment, user, raw, final=True)
+        totals.append((assignment.panel.object_id, float(assignment.total)))
+    return totals
+
+
+def _finish(chunk):
+    from masterstudio.reviews import services as reviews
+
+    apps = _apps(pk for pk, _r in chunk)
+    for pk, reviewer in chunk:
+        reviews.finish_expert_review(apps[pk], actor=reviewer)
+    return []
+
+
+def _decide(chunk):
+    from masterstudio.reviews import services as reviews
+
+    apps = _apps(pk for pk, *_rest in chunk)
+    for pk, rank, approver, studios in chunk:
+        if rank <= studios:
+            reviews.decide(apps[pk], outcome="propose", reason="综合评议排名靠前", rank=rank, version=0, actor=approver)
+        else:
+            reviews.decide(apps[pk], outcome="reject", reason="综合评议排名未进入拟认定名单", rank=None, version=0,
+                           actor=approver)
+    return []
 
 
 @contextmanager
@@ -161,13 +287,9 @@ def clock_from(start):
         yield
 
 
-def _assess(studios, reviewer, approver):
-    from django.contrib.contenttypes.prefetch import GenericPrefetch
-
+def _assess(studios, reviewer, approver, actors=1):
     from masterstudio.assessments import services as assessments
-    from masterstudio.assessments.models import Grade, StudioAssessment
-    from masterstudio.experts import services as experts
-    from masterstudio.experts.models import Assignment
+    from masterstudio.assessments.models import Grade
     from masterstudio.studios.models import Studio
 
     years = sorted(set(Studio.objects.values_list("recognized_on__year", flat=True)))
@@ -176,30 +298,54 @@ def _assess(studios, reviewer, approver):
                                qualified_min="60", opens_at=timezone.now() - timedelta(hours=1),
                                closes_at=timezone.now() + timedelta(days=7), actor=reviewer)
     assessments.draw(ay, size=3, seed="sim", actor=reviewer)
-    graded = 0
-    # each expert's task page: the task with its panel, rubric and subject (the studio's assessment)
+    results = list(ay.results.order_by("pk").values_list("pk", flat=True))
+    graded = len(in_parallel(_score_assessments, [(ay.rubric_id, pk) for pk in results], actors))
+    assessments.compute(ay, actor=reviewer)
+    unqualified = list(ay.results.filter(grade=Grade.UNQUALIFIED).order_by("pk").values_list("pk", flat=True))
+    in_parallel(_rectify, [(pk, reviewer) for pk in unqualified], actors)
+    ay.refresh_from_db()
+    published = assessments.publish(ay, actor=approver)
+    return graded, published
+
+
+def _score_assessments(chunk):
+    """Each studio's three experts: the task page, the declaration and the scores (优秀, 合格,
+    合格, 不合格 in turn); one item per studio assessed."""
+    from django.contrib.contenttypes.prefetch import GenericPrefetch
+
+    from masterstudio.assessments.models import StudioAssessment
+    from masterstudio.experts import services as experts
+    from masterstudio.experts.models import Assignment
+
+    if not chunk:
+        return []
+    rubric_id = chunk[0][0]
+    results = [pk for _r, pk in chunk]
     tasks: dict[int, list] = {}
     subjects = GenericPrefetch("panel__subject", [StudioAssessment.objects.select_related("studio__unit")])
-    for assignment in (Assignment.objects.filter(panel__rubric=ay.rubric)
+    for assignment in (Assignment.objects.filter(panel__rubric_id=rubric_id, panel__object_id__in=results)
                        .select_related("expert__user", "panel__rubric")
                        .order_by("panel__object_id", "expert__name", "pk")
                        .prefetch_related("panel__rubric__criteria", subjects)):
         tasks.setdefault(assignment.panel.object_id, []).append(assignment)
-    for result in ay.results.order_by("pk"):
-        for assignment in tasks.get(result.pk, []):
+    for result_id in results:
+        for assignment in tasks.get(result_id, []):
             criteria = list(assignment.panel.rubric.criteria.all())
             user = assignment.expert.user
             experts.declare(assignment, user, conflict=False)
-            base = [23, 20, 16, 12][result.pk % 4]  # 优秀, 合格, 合格, 不合格
+            base = [23, 20, 16, 12][result_id % 4]  # 优秀, 合格, 合格, 不合格
             raw = {c.pk: (str(base), "" if base >= 15 else "扣分理由：带徒与交流活动不足") for c in criteria}
             experts.save_scores(assignment, user, raw, final=True)
-        graded += 1
-    assessments.compute(ay, actor=reviewer)
-    for result in ay.results.all():
-        if result.grade == Grade.UNQUALIFIED:
-            assessments.review(result, grade=Grade.UNQUALIFIED, reason="",
-                               rectify_deadline=timezone.localdate() + timedelta(days=90),
-                               rectify_actions="补充带徒计划，每季度开展一次技艺交流", actor=reviewer)
-    ay.refresh_from_db()
-    published = assessments.publish(ay, actor=approver)
-    return graded, published
+    return results
+
+
+def _rectify(chunk):
+    from masterstudio.assessments import services as assessments
+    from masterstudio.assessments.models import Grade, StudioAssessment
+
+    found = StudioAssessment.objects.in_bulk([pk for pk, _r in chunk])
+    for pk, reviewer in chunk:
+        assessments.review(found[pk], grade=Grade.UNQUALIFIED, reason="",
+                           rectify_deadline=timezone.localdate() + timedelta(days=90),
+                           rectify_actions="补充带徒计划，每季度开展一次技艺交流", actor=reviewer)
+    return []

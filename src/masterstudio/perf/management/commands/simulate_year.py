@@ -16,20 +16,24 @@ class Command(BaseCommand):
         parser.add_argument("--applications", type=int, default=1000)
         parser.add_argument("--studios", type=int, default=600)
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument("--actors", type=int, default=1,
+                            help="同时办理的人数：每一步的事项分给这么多个进程并行办理（默认 1，逐件办理）")
         parser.add_argument("--keep", action="store_true", help="数据库非空时拒绝运行，而不是清空")
         parser.add_argument("--json", action="store_true")
 
-    def handle(self, *args, applications, studios, seed, keep, json: bool, **options):
+    def handle(self, *args, applications, studios, seed, actors, keep, json: bool, **options):
         from masterstudio.applications.models import Application
         from masterstudio.perf import simulate
 
+        if actors < 1:
+            raise CommandError("--actors 至少为 1")
         if studios > applications:
             raise CommandError("--studios 不能大于 --applications")
         if Application.objects.exists():
             if keep:
                 raise CommandError("数据库中已有申报数据：模拟年度请使用单独的空数据库")
             call_command("flush", "--noinput", verbosity=0)
-        result = simulate.run(applications, studios, seed=seed, log=self.stdout.write)
+        result = simulate.run(applications, studios, seed=seed, log=self.stdout.write, actors=actors)
         self.stdout.write(self.style.SUCCESS(f"模拟年度完成：{result['seconds']} 秒（{result['detail']}）"))
         if json:
             import json as _json
