@@ -61,29 +61,22 @@ def existing_studios(application: Application) -> list[dict]:
     """Live studios and the round's other open applications that could collide with this one
     under Art. 7: the same leader (by ID number) or the same unit."""
     from masterstudio.studios.models import LIVE_STATES, Studio
-    from masterstudio.units.models import Person
 
     leader_index = application.leader.id_index if application.leader_id else None
     near = Q(unit_id=application.unit_id)
-    if leader_index:  # as a subquery, so the rows are filtered without joining every one to its leader
-        near |= Q(leader__in=Person.objects.filter(id_index=leader_index).values("pk"))
-    rows = []
-    studios = Studio.objects.filter(near, state__in=LIVE_STATES).select_related("leader", "branch", "unit")
-    others = (
-        Application.objects.filter(near, round_id=application.round_id, state__in=OPEN_STATES)
-        .exclude(pk=application.pk)
-        .select_related("leader", "branch", "unit")
-    )
-    for row in [*studios, *others]:
-        rows.append({
-            "leader_id_number": row.leader.id_number if row.leader_id else None,
-            "leader_name": row.leader.name if row.leader_id else None,
-            "credit_code": row.unit.credit_code,
-            "branch": row.branch.name if row.branch_id else None,
-            "occupation_code": row.occupation_code or None,
-            "occupation_name": row.occupation_name or None,
-        })
-    return rows
+    if leader_index:  # the leader's key as recorded at submission (the key Art. 7's constraints hold)
+        near |= Q(leader_key=leader_index)
+    # only the columns the engine reads (the rows themselves are wide: facts, pre-checks, files)
+    columns = ("leader__id_number", "leader__name", "unit__credit_code", "branch__name", "occupation_code",
+               "occupation_name")
+    studios = Studio.objects.filter(near, state__in=LIVE_STATES).values_list(*columns)
+    others = (Application.objects.filter(near, round_id=application.round_id, state__in=OPEN_STATES)
+              .exclude(pk=application.pk).values_list(*columns))
+    return [
+        {"leader_id_number": id_number, "leader_name": name, "credit_code": credit_code, "branch": branch,
+         "occupation_code": code or None, "occupation_name": occupation or None}
+        for id_number, name, credit_code, branch, code, occupation in [*studios, *others]
+    ]
 
 
 def _set_path(target: dict, dotted: str, value: Any) -> None:
