@@ -141,23 +141,14 @@ def _locked(application_id: int) -> Application:
             .get(pk=application_id))
 
 
-def _serialise_art7(application: Application, leader_key: str, scope: str) -> None:
+def _serialise_art7(leader_key: str, scope: str) -> None:
     """Submissions that could collide under Art. 7 — the same leader or the same scope (unit or
     branch and occupation) — run one after another, and each then sees the one before it; the
-    others do not wait. On PostgreSQL: a transaction-level advisory lock on each key, taken in
-    sorted order (no deadlock) and released at commit; the next statement after the wait reads
-    what the first committed. SQLite runs one writing transaction at a time anyway (IMMEDIATE).
-    Elsewhere: the round's row, as one queue for the whole round. Within one round the partial
-    unique constraints hold Art. 7 regardless; this makes the check against live studios and other
-    rounds' applications exact as well."""
-    from django.db import connection
+    others do not wait. Within one round the partial unique constraints hold Art. 7 regardless;
+    this makes the check against live studios and other rounds' applications exact as well."""
+    from masterstudio.core.locks import serialise
 
-    if connection.vendor == "postgresql":
-        keys = sorted({f"art7:leader:{leader_key}", f"art7:scope:{scope}"})
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(["pg_advisory_xact_lock(hashtextextended(%s, 0))"] * len(keys)), keys)
-    elif connection.vendor != "sqlite":
-        list(Round.objects.select_for_update().filter(pk=application.round_id).values_list("pk", flat=True))
+    serialise(f"art7:leader:{leader_key}", f"art7:scope:{scope}")
 
 
 def _editable(application: Application, actor) -> None:
@@ -375,7 +366,7 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
         leader_key = application.leader.id_index
         scope = scope_key(application.unit_id, application.branch_id, application.occupation_code,
                           application.occupation_name)
-        _serialise_art7(application, leader_key, scope)
+        _serialise_art7(leader_key, scope)
         blockers += _art7_conflicts(application, leader_key, scope)
         if blockers:
             raise ApplyError(blockers)

@@ -14,6 +14,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from masterstudio.core.events import appended_together, record_event, record_events
+from masterstudio.core.locks import serialise
 from masterstudio.core.notify import notify
 from masterstudio.experts.aggregate import Summary, aggregate
 from masterstudio.experts.models import (
@@ -179,7 +180,10 @@ def draw_experts(panels: list[ScoringPanel], size: int, *, seed: str | None = No
         raise ScoringError("评审组已开封，不能再抽取专家")
     seed = (seed or "").strip() or secrets.token_hex(8)
     with transaction.atomic(), appended_together():
-        # Lock the panels so two staff drawing for the same subject at once draw one after the other.
+        # Draws of one year run one after another, so each counts the tasks the one before it gave
+        # (two at once could both seat an expert one task below the yearly cap), and lock the
+        # panels so a draw and anything else on the same panel run one after the other too.
+        serialise(*{f"expert-draw:{p.year}" for p in panels})
         locked = list(ScoringPanel.objects.select_for_update().filter(pk__in=[p.pk for p in panels]).order_by("pk"))
         given = {p.pk: p for p in panels}
         for panel in locked:

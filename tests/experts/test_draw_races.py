@@ -1,0 +1,47 @@
+"""Two staff drawing experts at the same moment for different applications of one year: the
+yearly cap (Art. 10's expert pool rules as the platform keeps them) holds for both."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connections
+
+from masterstudio.experts.models import Assignment
+from masterstudio.reviews import services as reviews
+from tests.factories import selecting as f
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_draws_at_once_never_push_an_expert_past_the_yearly_cap(cast, unit_a, unit_b):
+    first = f.submitted_application(unit_a, cast["unit_a"])
+    second = f.submitted_application(unit_b, cast["unit_b"], first.round, prefix="乙", seq_base=50)
+    for application in (first, second):
+        f.pass_material_review(application, cast["reviewer"])
+        f.pass_site_inspection(application, cast["reviewer"])
+    f.make_rubric(first.round)
+    for i in range(3):  # exactly enough for one panel of three: each may take one task this year
+        f.make_expert(f"capped{i}", name=f"专家{i}", max_per_year=1)
+    barrier, outcomes = threading.Barrier(2), [None, None]
+
+    def draw(index, application):
+        try:
+            barrier.wait(timeout=10)
+            f.draw_panel([application], cast["reviewer"], size=3, seed=f"race-{index}")
+            outcomes[index] = "ok"
+        except reviews.ReviewError as exc:
+            outcomes[index] = str(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=draw, args=(i, a)) for i, a in enumerate((first, second))]
+    [t.start() for t in threads]
+    [t.join(timeout=60) for t in threads]
+    assert sorted(o == "ok" for o in outcomes) == [False, True], outcomes
+    refused = next(o for o in outcomes if o != "ok")
+    assert "不足 3 人" in refused, refused
+    per_expert = {}
+    for expert_id in Assignment.objects.values_list("expert_id", flat=True):
+        per_expert[expert_id] = per_expert.get(expert_id, 0) + 1
+    assert sorted(per_expert.values()) == [1, 1, 1]
