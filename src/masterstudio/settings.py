@@ -190,6 +190,13 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "经开区社会事业局 <noreply@etown.example>")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)  # seconds: a hanging relay fails the e-mail (kept to retry)
+# Who sends notification e-mail (core/notify.py): "after_commit" — the request, right after its commit
+# (demo and tests); "worker" — ``manage.py mail_worker``, so that no page waits for the SMTP relay.
+EMAIL_DELIVERY = env_str("EMAIL_DELIVERY", "after_commit")
+if EMAIL_DELIVERY not in ("after_commit", "worker"):
+    raise ImproperlyConfigured(f"环境变量 EMAIL_DELIVERY={EMAIL_DELIVERY!r} 无效（应为 after_commit 或 worker）")
+MAIL_WORKER_INTERVAL = env_int("MAIL_WORKER_INTERVAL", 5, minimum=1)  # seconds between the worker's looks
 
 # Rendered pages kept until any business table is written (core/pagecache.py); 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0)

@@ -20,6 +20,7 @@ from masterstudio.settings import *  # noqa: E402,F401,F403
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_DELIVERY = "after_commit"  # the tests read mail.outbox right after the commit, whatever the shell exports
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 

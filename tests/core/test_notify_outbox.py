@@ -1,11 +1,14 @@
 """The notification outbox written in one insert and sent after commit with one claim (issue 9):
-every row is written, every e-mail goes out once, and a failed e-mail stays in the outbox."""
+every row is written, every e-mail goes out once, and a failed e-mail stays in the outbox. With
+EMAIL_DELIVERY=worker the same rows are written and nothing is sent (the mail worker sends them)."""
 from __future__ import annotations
 
+import threading
+import time
 from unittest import mock
 
 import pytest
-from django.db import transaction
+from django.db import connections, transaction
 
 from masterstudio.core import notify as outbox
 from masterstudio.core.models import Notification
@@ -85,3 +88,89 @@ def test_a_failed_mail_stays_in_the_outbox(people, mailoutbox):
     note.refresh_from_db()
     assert note.emailed_at is None and "连接被拒绝" in note.email_error
     assert outbox.send_pending([note.pk]) == 1 and len(mailoutbox) == 1
+
+
+def test_a_failure_without_a_message_still_records_an_error(people):
+    """An empty error would read as "never tried" and send the mail worker after the row again."""
+    note = Notification.objects.create(recipient=people["unit_a"], key="k", title="标题", body="内容",
+                                       email_to="unit_a@example.cn")
+    with mock.patch("masterstudio.core.notify.send_mail", side_effect=OSError()):
+        assert outbox.send_pending() == 0
+    note.refresh_from_db()
+    assert note.emailed_at is None and note.email_error == "OSError()"
+
+
+def _messages(people):
+    return [([people["unit_a"], people["approver"]], "unit_decided", {"unit": people["unit_a"].unit}, "/u/"),
+            ([people["unit_b"]], "unit_decided", {"unit": people["unit_b"].unit}, None)]
+
+
+def _fields(notes):
+    return [(n.recipient_id, n.key, n.title, n.body, n.url, n.email_to) for n in notes]
+
+
+def test_in_worker_mode_a_transaction_only_writes_the_rows(people, settings, mailoutbox,
+                                                          django_capture_on_commit_callbacks):
+    settings.EMAIL_DELIVERY = "after_commit"
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            after_commit = _fields(outbox.notify_many(_messages(people)))
+    assert len(mailoutbox) == 2
+    Notification.objects.all().delete()
+    mailoutbox.clear()
+    settings.EMAIL_DELIVERY = "worker"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            created = outbox.notify_many(_messages(people))
+    assert not [c for c in callbacks if isinstance(c, outbox._Outbox)]  # no sender registered
+    assert mailoutbox == []
+    assert _fields(created) == _fields(Notification.objects.order_by("pk")) == after_commit  # same rows
+    assert [(n.emailed_at, n.email_error) for n in Notification.objects.all()] == [(None, "")] * 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_worker_mode_outside_a_transaction_the_rows_wait_unclaimed(people, settings, mailoutbox):
+    settings.EMAIL_DELIVERY = "worker"
+    created = outbox.notify_many(_messages(people))
+    assert mailoutbox == []
+    waiting = Notification.objects.filter(emailed_at__isnull=True).exclude(email_to="")
+    assert sorted(waiting.values_list("email_to", flat=True)) == ["unit_a@example.cn", "unit_b@example.cn"]
+    assert [n.recipient_id for n in created] == [people["unit_a"].pk, people["approver"].pk, people["unit_b"].pk]
+    assert outbox.send_fresh() == (2, False) and len(mailoutbox) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_claimers_of_the_same_rows_claim_each_row_once(people):
+    """Two mail workers (or a worker and the daily command) on two servers: the second claim of the
+    same ids runs while the first one's transaction is still open, and gets none of them."""
+    ids = [Notification.objects.create(recipient=people["unit_a"], key="k", title="标题", body="内容",
+                                       email_to="unit_a@example.cn").pk for _ in range(3)]
+    first_claimed, second_started = threading.Event(), threading.Event()
+    claims = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                claims["first"] = outbox._claim(ids)
+                first_claimed.set()
+                second_started.wait(10)
+                time.sleep(0.5)  # the second claim now waits for this transaction's row locks
+        finally:
+            first_claimed.set()
+            connections.close_all()
+
+    def second():
+        try:
+            first_claimed.wait(10)
+            second_started.set()
+            claims["second"] = outbox._claim(ids)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert claims == {"first": set(ids), "second": set()}
+    assert Notification.objects.filter(pk__in=ids, emailed_at__isnull=False).count() == 3

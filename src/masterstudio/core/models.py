@@ -106,7 +106,13 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = "通知"
         verbose_name_plural = "通知"
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # the e-mails waiting for the mail worker (core.notify.send_fresh filters on exactly this):
+            # its poll every few seconds reads only these rows, not the whole table
+            models.Index(fields=["id"], name="notification_unsent_idx",
+                         condition=models.Q(emailed_at__isnull=True, email_error="") & ~models.Q(email_to="")),
+        ]
 
     def __str__(self) -> str:
         return self.title

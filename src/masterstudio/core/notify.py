@@ -1,9 +1,13 @@
 """The notification outbox. Later capabilities call :func:`notify` and nothing else.
 
 Messages are rendered from templates keyed by event (``notifications/<key>.txt``: first line is
-the title, the rest the body). Rows are written in the caller's transaction (one insert per call);
-e-mail goes out after commit — every message of one transaction together, claimed with one
-statement — and a failed e-mail stays in the outbox (``emailed_at`` empty) for the daily command.
+the title, the rest the body). Rows are written in the caller's transaction (one insert per call).
+Who sends the e-mail is ``settings.EMAIL_DELIVERY``: ``after_commit`` (demo, tests) sends it right
+after commit — every message of one transaction together, claimed with one statement; ``worker``
+(production) only writes the rows and ``manage.py mail_worker`` sends them (:func:`send_fresh`), so
+no request waits for the SMTP relay. Either way a row is claimed before its e-mail goes out, so two
+senders never send it twice, and a failed e-mail stays in the outbox (``emailed_at`` empty, the
+error in ``email_error``) for the daily command's :func:`send_pending`.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from masterstudio.core.oncommit import transaction_callback
 log = logging.getLogger(__name__)
 
 CLAIM_CHUNK = 500
+WORKER_BATCH = 100  # the mail worker's batch: a stop (SIGTERM) waits for at most this many e-mails
 
 
 def render(key: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -46,6 +51,8 @@ def notify_many(messages: Iterable[tuple]) -> list[Notification]:
                                      email_to=user.email or ""))
     if not rows:
         return []
+    if settings.EMAIL_DELIVERY == "worker":  # the rows are the outbox: manage.py mail_worker sends them
+        return Notification.objects.bulk_create(rows)
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.in_atomic_block:  # e-mail after commit, with the rest of the transaction's
         created = Notification.objects.bulk_create(rows)
@@ -89,6 +96,17 @@ def send_pending(ids: list[int] | None = None) -> int:
     return _send(list(queryset.order_by("pk")))
 
 
+def send_fresh() -> tuple[int, bool]:
+    """One batch of the mail worker: the oldest e-mails never tried yet. Returns how many were sent
+    and whether more may be waiting (the batch was full). A row whose e-mail failed once is left to
+    the daily command's :func:`send_pending`, so a bad address is tried once a day rather than
+    every few seconds. The filter is the condition of the partial index ``notification_unsent_idx``,
+    so a poll reads only the waiting rows, however long the notification table grows."""
+    notes = list(Notification.objects.filter(emailed_at__isnull=True, email_error="").exclude(email_to="")
+                 .order_by("pk")[:WORKER_BATCH])
+    return _send(notes), len(notes) == WORKER_BATCH
+
+
 def _send(notes: list[Notification]) -> int:
     sent = 0
     for start in range(0, len(notes), CLAIM_CHUNK):
@@ -107,9 +125,10 @@ def _deliver(notes: list[Notification]) -> int:
                       settings.DEFAULT_FROM_EMAIL, [note.email_to])
             sent += 1
         except Exception as exc:  # the mail server is outside our control: keep the row to retry
-            log.warning("通知邮件发送失败 #%s: %s", note.pk, exc)
-            Notification.objects.filter(pk=note.pk).update(emailed_at=None, email_error=str(exc)[:500])
-            note.emailed_at, note.email_error = None, str(exc)[:500]
+            error = (str(exc) or repr(exc))[:500]  # never empty: an empty error would read as never tried
+            log.warning("通知邮件发送失败 #%s: %s", note.pk, error)
+            Notification.objects.filter(pk=note.pk).update(emailed_at=None, email_error=error)
+            note.emailed_at, note.email_error = None, error
     return sent
 
 
