@@ -27,7 +27,7 @@ def make_studio(unit, *, leader=None, recognized_on: date = date(2024, 6, 20), o
     studio = Studio.objects.create(
         unit=unit, leader=leader, occupation_code=occupation_code, occupation_name=occupation_name,
         name=f"{leader.name}{occupation_name}技能大师工作室", nameplate_no=f"经开技大〔{recognized_on.year}〕{n:03d}号",
-        recognized_on=recognized_on, leader_key=f"leader-{leader.pk}", scope_key=f"{unit.credit_code}|{n}|{occupation_code}",
+        recognized_on=recognized_on, leader_key=leader.id_index, scope_key=f"{unit.credit_code}|{n}|{occupation_code}",
         **extra)
     if grant:
         initial = award_grant(studio, "initial", on=recognized_on, actor=approver, basis="首次认定（第14条）")
