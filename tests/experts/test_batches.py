@@ -97,3 +97,72 @@ def test_a_draft_then_the_final_scores_update_in_place(two_panels):
     assert (str(scores[criteria[0].pk].points), scores[criteria[0].pk].comment) == ("14.00", "示范作用不足")
     a.refresh_from_db()
     assert a.state == "submitted" and str(a.total) == str(scoring.weighted_total(a)) == "69.00"
+
+
+class _Undo(Exception):
+    pass
+
+
+def _three_panels(cast, unit_a, unit_b):
+    apps = [f.submitted_application(unit_a, cast["unit_a"])]
+    apps.append(f.submitted_application(unit_b, cast["unit_b"], apps[0].round, prefix="乙", seq_base=50))
+    apps.append(f.submitted_application(unit_a, cast["unit_a"], apps[0].round, prefix="丙", seq_base=120,
+                                        occupation_code="6-18-01-02"))
+    for application in apps:
+        f.pass_material_review(application, cast["reviewer"])
+        f.pass_site_inspection(application, cast["reviewer"])
+    rubric = f.make_rubric(apps[0].round)
+    now = timezone.now()
+    return [scoring.panel_for(a, rubric, opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=3),
+                              year=a.round.year) for a in apps]
+
+
+def test_drawing_each_panel_in_one_go_is_drawing_them_one_by_one(cast, unit_a, unit_b, mailoutbox):
+    from django.db import transaction
+
+    from masterstudio.core.models import Event, Notification
+    from masterstudio.experts.models import Draw
+
+    panels = _three_panels(cast, unit_a, unit_b)
+    for i in range(3):  # three experts, two tasks each this year, six tasks to give: the cap binds
+        f.make_expert(f"cap{i}", name=f"专家{i}", max_per_year=2)
+    f.make_expert("same_unit", name="同单位专家", employer=unit_a.name)
+    seeds = ["s-0", "s-1", "s-2"]
+
+    def outcome(draws):
+        return [(d.seed, sorted(d.chosen), d.candidates, d.excluded) for d in draws]
+
+    events_before, notes_before = Event.objects.count(), Notification.objects.count()
+    try:
+        with transaction.atomic():
+            one_by_one = outcome([scoring.draw_experts([p], 2, seed=s, actor=cast["reviewer"])
+                                  for p, s in zip(panels, seeds)])
+            events_one = [(e.action, e.object_id, e.data["chosen"]) for e in Event.objects.order_by("seq")[events_before:]]
+            notes_one = list(Notification.objects.order_by("pk").values_list("recipient_id", "key", "title")[notes_before:])
+            raise _Undo
+    except _Undo:
+        pass
+    assert Draw.objects.count() == 0 and Assignment.objects.count() == 0
+    draws, skipped = scoring.draw_each([ScoringPanel.objects.get(pk=p.pk) for p in panels], 2, seeds=seeds,
+                                       actor=cast["reviewer"])
+    assert skipped == []
+    assert outcome(draws) == one_by_one
+    assert [(e.action, e.object_id, e.data["chosen"]) for e in Event.objects.order_by("seq")[events_before:]] == events_one
+    assert list(Notification.objects.order_by("pk").values_list("recipient_id", "key", "title")[notes_before:]) == notes_one
+    tasks = {}
+    for expert_id in Assignment.objects.values_list("expert_id", flat=True):
+        tasks[expert_id] = tasks.get(expert_id, 0) + 1
+    assert sorted(tasks.values()) == [2, 2, 2]
+    assert any("已达年度评审任务上限" in " ".join(row["reasons"]) for row in draws[-1].excluded)
+    assert verify_chain()[1] is None
+
+
+def test_a_panel_short_of_experts_is_skipped_with_the_reason_and_the_rest_are_drawn(cast, unit_a, unit_b):
+    panels = _three_panels(cast, unit_a, unit_b)
+    for i in range(2):  # two experts from unit A: none may judge unit A's two applications
+        f.make_expert(f"a{i}", name=f"甲单位专家{i}", employer=unit_a.name)
+    draws, skipped = scoring.draw_each(panels, 2, seeds=["x", "y", "z"], actor=cast["reviewer"])
+    assert [d.seed for d in draws] == ["y"]
+    assert [p.pk for p, _ in skipped] == [panels[0].pk, panels[2].pk]
+    assert all("仅 0 人，不足 2 人" in reason for _, reason in skipped)
+    assert set(Assignment.objects.values_list("panel_id", flat=True)) == {panels[1].pk}

@@ -133,22 +133,23 @@ def panel_of(result: StudioAssessment):
 def draw(ay: AssessmentYear, *, size: int, seed: str = "", actor) -> dict:
     """Draw ``size`` experts for every studio of the year that has none yet (conflicts with the
     studio's unit and experts outside its occupation are excluded by the experts app)."""
-    from masterstudio.experts.services import ScoringError, draw_experts
+    from masterstudio.experts.models import Assignment
+    from masterstudio.experts.services import draw_each
 
     if ay.state != YearState.OPEN:
         raise AssessmentError("考核已计算或发布，不能再抽取专家")
-    drawn, errors = [], []
     results = list(ay.results.select_related("studio", "studio__unit").order_by("pk"))
     panels = _panels_of(results)
-    for result in results:
-        panel = panels.get(result.pk)
-        if panel is None or panel.assignments.exists():
-            continue
-        try:
-            draw_experts([panel], size, seed=f"{seed.strip()}-{result.pk}" if seed.strip() else None, actor=actor)
-            drawn.append(result.studio.name)
-        except ScoringError as exc:
-            errors.append(f"{result.studio.name}：{exc}")
+    seated = set(Assignment.objects.filter(panel__in=list(panels.values())).values_list("panel_id", flat=True))
+    todo = [(result, panels[result.pk]) for result in results
+            if result.pk in panels and panels[result.pk].pk not in seated]
+    # all in one go, as if drawn studio by studio in this order (each draw counts the ones before it)
+    draws, skipped = draw_each([panel for _result, panel in todo], size,
+                               seeds=[f"{seed.strip()}-{result.pk}" if seed.strip() else None for result, _panel in todo],
+                               actor=actor)
+    refused = {panel.pk: reason for panel, reason in skipped}
+    drawn = [result.studio.name for result, panel in todo if panel.pk not in refused]
+    errors = [f"{result.studio.name}：{refused[panel.pk]}" for result, panel in todo if panel.pk in refused]
     return {"drawn": drawn, "errors": errors}
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from masterstudio.core.events import appended_together, record_event, record_events
 from masterstudio.core.locks import serialise
-from masterstudio.core.notify import notify
+from masterstudio.core.notify import notify, notify_many
 from masterstudio.experts.aggregate import Summary, aggregate
 from masterstudio.experts.models import (
     ACTIVE_ASSIGNMENT_STATES,
@@ -141,11 +141,15 @@ def _load(expert_ids: list[int], year: int) -> dict[int, int]:
 
 def _screen(panels: list[ScoringPanel]) -> list[dict]:
     """Every expert of the pool, in id order, with the reasons they cannot sit on these panels."""
-    subjects = [p.subject for p in panels]
-    year = panels[0].year
     experts = list(Expert.objects.filter(active=True).order_by("id"))
-    load = _load([e.id for e in experts], year)
+    load = _load([e.id for e in experts], panels[0].year)
     seated = set(Assignment.objects.filter(panel__in=panels).values_list("expert_id", flat=True))
+    return _screened(experts, load, seated, panels)
+
+
+def _screened(experts: list[Expert], load: dict[int, int], seated: set[int], panels: list[ScoringPanel]) -> list[dict]:
+    """:func:`_screen` from what it reads: the pool, each expert's tasks this year, who already sits."""
+    subjects = [p.subject for p in panels]
     rows = []
     for expert in experts:
         reasons = []
@@ -212,6 +216,70 @@ def draw_experts(panels: list[ScoringPanel], size: int, *, seed: str | None = No
         notify([experts[i].user for i in chosen], "expert_assigned",
                {"count": len(locked), "closes_at": locked[0].closes_at}, url="/experts/tasks/")
     return draw
+
+
+def draw_each(panels: list[ScoringPanel], size: int, *, seeds: list[str | None], actor=None) -> tuple[list, list]:
+    """:func:`draw_experts` once for each panel of one year (e.g. every studio of an annual
+    assessment), in the order given: the same draws, assignments, events and notifications as
+    calling it panel by panel, in one transaction. The pool, the year's tasks and who already sits
+    are read once; each draw then counts the tasks the draws before it gave. Returns (the draws
+    made, (panel, reason) for each panel that could not be drawn) — a panel short of eligible
+    experts is skipped with the same reason :func:`draw_experts` gives, the others go ahead."""
+    if size < 1:
+        raise ScoringError("抽取人数至少为 1 人")
+    if not panels:
+        return [], []
+    if len({p.year for p in panels}) != 1:
+        raise ScoringError("一次批量抽取只能针对同一年度的评审组")
+    drawn_by = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic(), appended_together():
+        serialise(f"expert-draw:{panels[0].year}")
+        locked = {p.pk: p for p in ScoringPanel.objects.select_for_update().filter(pk__in=[p.pk for p in panels])
+                  .order_by("pk")}
+        experts = list(Expert.objects.filter(active=True).select_related("user").order_by("id"))
+        load = _load([e.id for e in experts], panels[0].year)
+        seated: dict[int, set[int]] = {}
+        for panel_id, expert_id in Assignment.objects.filter(panel__in=list(locked)).values_list("panel_id", "expert_id"):
+            seated.setdefault(panel_id, set()).add(expert_id)
+        draws, skipped, plans = [], [], []
+        for given, seed in zip(panels, seeds):
+            panel = locked[given.pk]
+            _keep_loaded(given, panel)
+            if not panel.is_sealed:
+                skipped.append((given, "评审组已开封，不能再抽取专家"))
+                continue
+            candidates = _screened(experts, load, seated.get(panel.pk, set()), [panel])
+            eligible = sum(1 for c in candidates if c["eligible"])
+            if eligible < size:
+                skipped.append((given, f"符合条件（专业对口、无利益冲突、未超任务上限）的专家仅 {eligible} 人，不足 {size} 人；"
+                                       "请补充专家库或减少抽取人数"))
+                continue
+            seed = (seed or "").strip() or secrets.token_hex(8)
+            chosen = _pick(candidates, size, seed)
+            for expert_id in chosen:
+                load[expert_id] = load.get(expert_id, 0) + 1
+            draws.append(Draw(seed=seed, size=size, candidates=candidates,
+                              excluded=[c for c in candidates if not c["eligible"]], chosen=chosen, drawn_by=drawn_by))
+            plans.append(panel)
+        if not draws:
+            return [], skipped
+        Draw.objects.bulk_create(draws)
+        by_id = {e.id: e for e in experts}
+        try:
+            with transaction.atomic():
+                Assignment.objects.bulk_create([Assignment(panel=panel, expert=by_id[expert_id], draw=draw)
+                                                for panel, draw in zip(plans, draws) for expert_id in draw.chosen])
+        except IntegrityError as exc:
+            raise ScoringError("抽取时评审组已发生变化，请刷新后重试") from exc
+        record_events({"action": "panel.drawn", "obj": panel, "actor": actor,
+                       "clause": getattr(panel.subject, "scoring_clause", "10"),
+                       "data": {"draw": draw.pk, "seed": draw.seed, "size": size, "chosen": draw.chosen,
+                                "excluded": draw.excluded}}
+                      for panel, draw in zip(plans, draws))
+        notify_many([([by_id[i].user for i in draw.chosen], "expert_assigned",
+                      {"count": 1, "closes_at": panel.closes_at}, "/experts/tasks/")
+                     for panel, draw in zip(plans, draws)])
+    return draws, skipped
 
 
 def replay_draw(draw: Draw) -> bool:
