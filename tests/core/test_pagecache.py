@@ -34,6 +34,8 @@ def shared_cache(request, settings):
     ('UPDATE "django_session" SET "expire_date" = %s', ()),
     ('INSERT INTO "cache_table" ("cache_key") VALUES (%s)', ()),
     ('SAVEPOINT "s1"', ()),
+    ('WITH head AS (UPDATE "core_chainhead" SET "seq" = %s) INSERT INTO "core_event" ("seq") SELECT 1', ("all",)),
+    ('WITH recent AS (SELECT 1) SELECT * FROM "studios_studio"', ()),
 ])
 def test_which_statements_count_as_writes(sql, topics):
     assert pagecache.topics_of(sql) == topics

@@ -50,7 +50,8 @@ def record_events(entries: Iterable[dict[str, Any]]) -> list[Event]:
     transaction, exactly as ``SELECT … FOR UPDATE`` did, and succeeds only when no one else has
     appended since (and nothing this connection wrote was rolled back); otherwise the head is read
     under lock and the update is made from it. So the usual case costs two statements however many
-    events are appended, and concurrent writers still append one after another.
+    events are appended — on PostgreSQL one, the update and the insert joined in a single statement
+    — and concurrent writers still append one after another.
     """
     entries = list(entries)
     if not entries:
@@ -134,12 +135,19 @@ class _Pending:
 def _append(connection, rows: list[Event]) -> None:
     with transaction.atomic(savepoint=False):
         seen = getattr(connection, _HEAD_ATTR, None)
-        if seen is None or not _advance(connection, seen, rows):
+        if seen is not None and connection.vendor == "postgresql" and len(rows) <= _batch_size(connection, rows):
+            done = _advance_and_insert(connection, seen, rows)
+        elif seen is not None and _advance(connection, seen, rows):
+            _insert(connection, rows)
+            done = True
+        else:
+            done = False
+        if not done:
             head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
             for event in rows:  # taken again under the lock, so time order follows the sequence
                 event.at = timezone.now()
             _advance(connection, (head.seq, head.hash), rows, locked=True)
-        _insert(connection, rows)
+            _insert(connection, rows)
         setattr(connection, _HEAD_ATTR, (rows[-1].seq, rows[-1].hash))
 
 
@@ -180,15 +188,48 @@ def _advance(connection, start: tuple[int, str], rows: list[Event], *, locked: b
         return cursor.rowcount == 1
 
 
+def _batch_size(connection, rows: list[Event]) -> int:
+    return max(1, connection.ops.bulk_batch_size(_columns(), rows))
+
+
+def _columns():
+    return [f for f in Event._meta.concrete_fields if not f.primary_key]
+
+
+def _advance_and_insert(connection, start: tuple[int, str], rows: list[Event]) -> bool:
+    """PostgreSQL: the compare-and-swap of the head and the insert of the events in one statement
+    (the insert happens only if the head moved), so the usual append is one round trip. False,
+    with nothing written, when the head is no longer ``start``."""
+    _chain(start, rows)
+    fields, qn = _columns(), connection.ops.quote_name
+    one = "(" + ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields) + ")"
+    sql = (f"WITH head AS (UPDATE {qn(ChainHead._meta.db_table)} SET {qn('seq')} = %s, {qn('hash')} = %s "
+           f"WHERE {qn('id')} = 1 AND {qn('seq')} = %s AND {qn('hash')} = %s RETURNING 1) "
+           f"INSERT INTO {qn(Event._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"SELECT * FROM (VALUES {', '.join([one] * len(rows))}) AS new_events "
+           f"WHERE EXISTS (SELECT 1 FROM head) RETURNING {qn(Event._meta.pk.column)}")
+    params = [rows[-1].seq, rows[-1].hash, start[0], start[1]]
+    params += [f.get_db_prep_save(f.pre_save(event, True), connection) for event in rows for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = cursor.fetchall()
+    if not ids:
+        return False
+    for event, (pk,) in zip(rows, ids):  # rows come back in the order of the VALUES list
+        event.pk = pk
+        event._state.adding, event._state.db = False, connection.alias
+    return True
+
+
 def _insert(connection, rows: list[Event]) -> None:
     if connection.vendor not in _PLAIN_SQL:
         Event.objects.bulk_create(rows)
         return
-    fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
+    fields = _columns()
     qn = connection.ops.quote_name
     head = (f"INSERT INTO {qn(Event._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES ")
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = max(1, connection.ops.bulk_batch_size(fields, rows))
+    size = _batch_size(connection, rows)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             batch = rows[start:start + size]

@@ -52,7 +52,10 @@ log = logging.getLogger("masterstudio.pagecache")
 CSRF_PLACEHOLDER = "pagecacheCSRFplaceholder0x5f3759df"
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 _VERSION_KEY = "pc:v:{}"
-_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)', re.IGNORECASE)
+# a write, also one opening with a writing common table expression (the audit chain's append:
+# WITH head AS (UPDATE "core_chainhead" …) INSERT INTO "core_event" …)
+_WRITE = re.compile(r'\s*(?:WITH\s+"?\w+"?\s+AS\s+\(\s*)?(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)',
+                    re.IGNORECASE)
 _TOPIC_PREFIXES = (("catalog_", "catalog"), ("accounts_", "accounts"), ("units_", "units"))
 
 
