@@ -65,6 +65,7 @@ def env_for(db: str, **extra) -> dict:
         "MEDIA_ROOT": str(VAR / "media"),
         "STATIC_ROOT": str(VAR / "static"),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "EMAIL_DELIVERY": "worker",  # as in production: manage.py mail_worker sends the e-mail
         "BENCH_ENDPOINTS": "true",
         "UPLOAD_MAX_MB": "64",
         "LOG_LEVEL": "ERROR",
