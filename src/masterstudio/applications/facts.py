@@ -86,12 +86,12 @@ def _set_path(target: dict, dotted: str, value: Any) -> None:
     target[keys[-1]] = value
 
 
-def build_input(application: Application, *, findings: dict[str, Any] | None = None) -> dict:
+def build_input(application: Application, *, findings: dict[str, Any] | None = None, team: list | None = None) -> dict:
     """The engine's ``eligibility`` input for this application.
 
     ``findings`` maps dotted contract paths to what review established (for example
     ``{"leader.practical_mastery": True, "unit.has_facilities": False}``); they replace the
-    unit's declarations.
+    unit's declarations. ``team``: the team's people in order, when the caller has them loaded.
     """
     declared = application.facts or {}
     unit = application.unit
@@ -108,8 +108,9 @@ def build_input(application: Application, *, findings: dict[str, Any] | None = N
         },
         "leader": _leader_facts(application, declared),
         "team": [
-            {"name": m.person.name, "formal_employee": m.person.formal_employee}
-            for m in application.team_members.select_related("person")
+            {"name": p.name, "formal_employee": p.formal_employee}
+            for p in (team if team is not None else
+                      [m.person for m in application.team_members.select_related("person")])
         ],
         "existing_studios": existing_studios(application),
     }
@@ -131,9 +132,10 @@ def evaluate(engine_input: dict, *, policy_version: str | None = None) -> dict:
         return exc.to_dict()
 
 
-def precheck(application: Application, *, findings: dict[str, Any] | None = None) -> tuple[dict, dict]:
+def precheck(application: Application, *, findings: dict[str, Any] | None = None,
+             team: list | None = None) -> tuple[dict, dict]:
     """(engine input, engine answer) for the application as it stands."""
-    engine_input = build_input(application, findings=findings)
+    engine_input = build_input(application, findings=findings, team=team)
     return engine_input, evaluate(engine_input, policy_version=application.round.policy_version)
 
 

@@ -106,9 +106,17 @@ def _run_precheck(application: Application) -> tuple[dict, dict]:
     return engine_input, result
 
 
-def _apply_form(application: Application, form: ApplicationForm) -> None:
-    """Copy the valid part of the form onto the application (invalid fields keep old values)."""
+_FORM_FIELDS = ["facts", "branch", "leader", "route", "occupation_code", "occupation_name"]
+
+
+def _apply_form(application: Application, form: ApplicationForm, *, only_changed: bool = False) -> list | None:
+    """Copy the valid part of the form onto the application (invalid fields keep old values).
+    Returns the team (people, in order) as it now stands, or None when the team field was not
+    valid (the team kept is then whatever is saved). ``only_changed``: write only what differs from
+    the application as loaded (at submission the draft is usually saved already)."""
     data = form.cleaned_data
+    before = {name: getattr(application, "branch_id" if name == "branch" else "leader_id" if name == "leader" else name)
+              for name in _FORM_FIELDS}
     previous = application.facts or {}
     declared = form.declared_facts()
     for name in declared:
@@ -125,13 +133,23 @@ def _apply_form(application: Application, form: ApplicationForm) -> None:
     if not {"occupation_code", "occupation_name", "route"} & set(form.errors):
         application.occupation_code = data.get("occupation_code") or ""
         application.occupation_name = (data.get("occupation_name") or "").strip()
-    application.save(update_fields=["facts", "branch", "leader", "route", "occupation_code", "occupation_name",
-                                    "draft", "updated_at"])
-    if "team" not in form.errors:
+    if only_changed:
+        changed = [name for name in _FORM_FIELDS
+                   if getattr(application, "branch_id" if name == "branch" else "leader_id" if name == "leader" else name)
+                   != before[name]]
+        if changed:
+            application.save(update_fields=[*changed, "updated_at"])
+    else:
+        application.save(update_fields=[*_FORM_FIELDS, "draft", "updated_at"])
+    if "team" in form.errors:
+        return None
+    team = list(data.get("team", []))
+    saved = list(TeamMember.objects.filter(application=application).order_by("position").values_list("person_id", flat=True)) \
+        if only_changed else None
+    if saved != [p.pk for p in team]:
         TeamMember.objects.filter(application=application).delete()
-        TeamMember.objects.bulk_create(
-            [TeamMember(application=application, person=p, position=i) for i, p in enumerate(data.get("team", []))]
-        )
+        TeamMember.objects.bulk_create([TeamMember(application=application, person=p, position=i) for i, p in enumerate(team)])
+    return team
 
 
 def _locked(application_id: int) -> Application:
@@ -355,8 +373,10 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
         if not form.is_valid():
             _apply_form(application, form)
             raise ApplyError(["填报内容尚不完整或有误，请按页面上各栏的提示修改后再提交"])
-        _apply_form(application, form)
-        engine_input, result = _run_precheck(application)
+        team = _apply_form(application, form, only_changed=True)
+        # the pre-check of the application as submitted, stored with the state change below
+        engine_input, result = app_facts.precheck(application, team=team)
+        application.precheck, application.precheck_outcome = result, result.get("outcome", "")
         blockers = app_facts.submission_blockers(result)
         current = list(application.materials.filter(removed_at__isnull=True))
         active = {m.item for m in current}
@@ -379,7 +399,8 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
                 application, AppState.SUBMITTED, actor=actor,
                 data={"receipt_no": receipt, "version": version, "outcome": application.precheck_outcome},
                 extra_fields={"leader_key": leader_key, "scope_key": scope, "receipt_no": receipt,
-                              "version": version, "submitted_at": now},
+                              "version": version, "submitted_at": now, "precheck": application.precheck,
+                              "precheck_outcome": application.precheck_outcome},
             )
         except IntegrityError as exc:
             raise ApplyError(_integrity_message(exc)) from None
@@ -389,7 +410,7 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
             for m in current
         ]
         snapshot = ApplicationSnapshot.objects.create(
-            application=application, version=version, receipt_no=receipt, facts=_snapshot_facts(application),
+            application=application, version=version, receipt_no=receipt, facts=_snapshot_facts(application, team),
             engine_input=seal_personal(engine_input), precheck=application.precheck, materials=materials, created_by=actor,
         )
         if resubmission:
@@ -402,8 +423,11 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
     return snapshot
 
 
-def _snapshot_facts(application: Application) -> dict:
+def _snapshot_facts(application: Application, team: list | None = None) -> dict:
+    """The facts frozen at submission; ``team``: the team's people in order, when already loaded."""
     leader = application.leader
+    if team is None:
+        team = [m.person for m in application.team_members.select_related("person")]
     return {
         **application.facts,
         "unit": {"name": application.unit.name, "credit_code": application.unit.credit_code},
@@ -411,8 +435,7 @@ def _snapshot_facts(application: Application) -> dict:
         "leader": {"id": leader.pk, "name": leader.name, "masked_id_number": leader.masked_id_number} if leader else None,
         "occupation_code": application.occupation_code, "occupation_name": application.occupation_name,
         "route": application.route,
-        "team": [{"id": m.person_id, "name": m.person.name, "formal_employee": m.person.formal_employee}
-                 for m in application.team_members.select_related("person")],
+        "team": [{"id": p.pk, "name": p.name, "formal_employee": p.formal_employee} for p in team],
     }
 
 
