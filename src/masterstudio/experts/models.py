@@ -208,6 +208,9 @@ class Assignment(models.Model):
     panel = models.ForeignKey(ScoringPanel, on_delete=models.CASCADE, related_name="assignments")
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="assignments")
     draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="assignments")
+    # the panel's year, kept on the task so an expert's yearly load (the cap a draw checks) is
+    # counted from one index rather than by joining every task to its panel
+    year = models.PositiveSmallIntegerField("评审年度", editable=False)
     state = models.CharField("状态", max_length=12, choices=AssignmentState.choices, default=AssignmentState.DECLARING)
     declaration = models.TextField("利益冲突声明", blank=True)
     declared_at = models.DateTimeField("声明时间", null=True, blank=True)
@@ -225,6 +228,8 @@ class Assignment(models.Model):
             models.CheckConstraint(name="assignment_submitted_has_total",
                                    condition=~models.Q(state="submitted") | models.Q(total__isnull=False)),
         ]
+        indexes = [models.Index(fields=["year", "expert"], name="assignment_active_load",
+                                condition=models.Q(state__in=ACTIVE_ASSIGNMENT_STATES))]
 
     def __str__(self) -> str:
         return f"{self.expert.name} · {self.panel.subject}"

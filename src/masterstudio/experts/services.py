@@ -126,17 +126,13 @@ def panels_of(subject):
 
 
 def _load(expert_ids: list[int], year: int) -> dict[int, int]:
-    """Active assignments of each expert in panels of ``year``. Counted from the experts' side so
-    the database joins the assignments and panels by hashing whatever their size (an aggregate
-    driven from the assignments was planned as a nested loop and grew with the square of the year's
-    assignments)."""
-    from django.db.models import Count, Q
+    """Active assignments of each expert in panels of ``year``: read from the partial index
+    ``assignment_active_load`` (year, expert) alone, however many tasks the year holds."""
+    from django.db.models import Count
 
-    rows = (Expert.objects.filter(id__in=expert_ids).order_by()
-            .annotate(n=Count("assignments", filter=Q(assignments__panel__year=year,
-                                                      assignments__state__in=ACTIVE_ASSIGNMENT_STATES)))
-            .values_list("id", "n"))
-    return {expert_id: n for expert_id, n in rows if n}
+    rows = (Assignment.objects.filter(year=year, expert_id__in=expert_ids, state__in=ACTIVE_ASSIGNMENT_STATES)
+            .order_by().values("expert_id").annotate(n=Count("id")).values_list("expert_id", "n"))
+    return dict(rows)
 
 
 def _screen(panels: list[ScoringPanel]) -> list[dict]:
@@ -204,7 +200,7 @@ def draw_experts(panels: list[ScoringPanel], size: int, *, seed: str | None = No
         experts = {e.id: e for e in Expert.objects.filter(id__in=chosen).select_related("user")}
         try:
             with transaction.atomic():
-                Assignment.objects.bulk_create([Assignment(panel=panel, expert=experts[expert_id], draw=draw)
+                Assignment.objects.bulk_create([Assignment(panel=panel, expert=experts[expert_id], draw=draw, year=panel.year)
                                                 for panel in locked for expert_id in chosen])
         except IntegrityError as exc:
             raise ScoringError("抽取时评审组已发生变化，请刷新后重试") from exc
@@ -267,7 +263,7 @@ def draw_each(panels: list[ScoringPanel], size: int, *, seeds: list[str | None],
         by_id = {e.id: e for e in experts}
         try:
             with transaction.atomic():
-                Assignment.objects.bulk_create([Assignment(panel=panel, expert=by_id[expert_id], draw=draw)
+                Assignment.objects.bulk_create([Assignment(panel=panel, expert=by_id[expert_id], draw=draw, year=panel.year)
                                                 for panel, draw in zip(plans, draws) for expert_id in draw.chosen])
         except IntegrityError as exc:
             raise ScoringError("抽取时评审组已发生变化，请刷新后重试") from exc

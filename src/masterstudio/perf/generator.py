@@ -724,7 +724,7 @@ class Generator:
                 state = "submitted" if done else ("scoring" if n % 3 else "declaring")
                 if not done and n == 0:
                     state = "submitted"
-                assignments.append(Assignment(panel=panel, expert_id=expert_id, draw=draw, state=state,
+                assignments.append(Assignment(panel=panel, expert_id=expert_id, draw=draw, year=panel.year, state=state,
                                               declaration="本人与申报单位无利害关系" if state != "declaring" else "",
                                               declared_at=at + timedelta(days=1) if state != "declaring" else None,
                                               submitted_at=at + timedelta(days=4) if state == "submitted" else None,
@@ -970,7 +970,7 @@ class Generator:
         assignments, states = [], []
         for panel, draw in zip(panels, draws):
             for expert_id in draw.chosen:
-                assignments.append(Assignment(panel=panel, expert_id=expert_id, draw=draw, state="submitted",
+                assignments.append(Assignment(panel=panel, expert_id=expert_id, draw=draw, year=panel.year, state="submitted",
                                               declaration="本人与该工作室所在单位无利害关系",
                                               declared_at=panel.opens_at + timedelta(days=1),
                                               submitted_at=panel.opens_at + timedelta(days=7)))
