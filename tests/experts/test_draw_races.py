@@ -45,3 +45,37 @@ def test_two_draws_at_once_never_push_an_expert_past_the_yearly_cap(cast, unit_a
     for expert_id in Assignment.objects.values_list("expert_id", flat=True):
         per_expert[expert_id] = per_expert.get(expert_id, 0) + 1
     assert sorted(per_expert.values()) == [1, 1, 1]
+
+
+@pytest.mark.django_db
+def test_a_draw_whose_chosen_expert_was_filled_meanwhile_is_made_again(cast, unit_a, unit_b, monkeypatch):
+    """The screening saw room that a draw committing in between took: the chosen expert's load is
+    counted again under its lock, and the draw is made afresh without them."""
+    from masterstudio.experts import services as scoring
+
+    first = f.submitted_application(unit_a, cast["unit_a"])
+    second = f.submitted_application(unit_b, cast["unit_b"], first.round, prefix="乙", seq_base=50)
+    for application in (first, second):
+        f.pass_material_review(application, cast["reviewer"])
+        f.pass_site_inspection(application, cast["reviewer"])
+    f.make_rubric(first.round)
+    busy = f.make_expert("busy", name="已满专家", max_per_year=1)
+    free = f.make_expert("free", name="空闲专家", max_per_year=1)
+    f.draw_panel([first], cast["reviewer"], size=1, seed="x")  # one of the two takes its only task
+    taken = Assignment.objects.get().expert
+    other = free if taken == busy else busy
+    real_screen, calls = scoring._screen, []
+
+    def stale_screen(panels):  # the first screening as it was before that draw committed
+        rows = real_screen(panels)
+        calls.append(rows)
+        if len(calls) == 1:
+            rows = [{**row, "eligible": row["id"] == taken.pk, "reasons": [] if row["id"] == taken.pk else ["测试"]}
+                    for row in rows]
+        return rows
+
+    monkeypatch.setattr(scoring, "_screen", stale_screen)
+    draw = f.draw_panel([second], cast["reviewer"], size=1, seed="y")
+    assert len(calls) == 2  # drawn again after the re-count
+    assert draw.chosen == [other.pk]
+    assert Assignment.objects.filter(expert=taken).count() == 1

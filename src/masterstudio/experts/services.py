@@ -14,7 +14,6 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from masterstudio.core.events import appended_together, record_event, record_events
-from masterstudio.core.locks import serialise
 from masterstudio.core.notify import notify, notify_many
 from masterstudio.experts.aggregate import Summary, aggregate
 from masterstudio.experts.models import (
@@ -167,11 +166,36 @@ def _pick(candidates: list[dict], size: int, seed: str) -> list[int]:
     return sorted(random.Random(seed).sample(eligible, size))
 
 
+class _CapTaken(Exception):
+    """A chosen expert's last task of the year went to a draw that committed after the screening."""
+
+
+_DRAW_ATTEMPTS = 5
+
+
+def _hold(added: dict[int, int], year: int) -> None:
+    """Lock the chosen experts' rows (in id order, so two draws never wait on each other in a
+    circle) and count their tasks of the year again. A draw that seated one of them and committed
+    since the screening is seen now; one still drawing any of them waits until this one ends and
+    then counts it. So draws that choose different experts run at the same time, and the yearly cap
+    holds. Raises :class:`_CapTaken` (the caller draws again from a fresh screening) when a chosen
+    expert no longer has room for the ``added`` tasks."""
+    caps = dict(Expert.objects.select_for_update().filter(id__in=list(added)).order_by("id")
+                .values_list("id", "max_per_year"))
+    load = _load(list(added), year)
+    if any(load.get(expert_id, 0) + n > caps.get(expert_id, 0) for expert_id, n in added.items()):
+        raise _CapTaken
+
+
 def draw_experts(panels: list[ScoringPanel], size: int, *, seed: str | None = None, actor=None) -> Draw:
     """Draw ``size`` experts at random for one panel or a group of panels (the same experts sit on
     every panel of the group). Experts with a conflict with any subject, outside the occupation
     field, or at their yearly cap are excluded, each with the reason recorded. The seed and the
-    candidate list are stored so the draw can be replayed for audit (:func:`replay_draw`)."""
+    candidate list (as screened when the draw was made) are stored so the draw can be replayed for
+    audit (:func:`replay_draw`). The panels are locked, so two draws for one panel run one after the
+    other; the chosen experts are locked and their load counted again before their tasks are
+    written (:func:`_hold`), and should another draw have taken a chosen expert's last task meanwhile,
+    the draw is made again from a fresh screening."""
     if not panels:
         raise ScoringError("请至少选择一个评审对象")
     if size < 1:
@@ -179,11 +203,16 @@ def draw_experts(panels: list[ScoringPanel], size: int, *, seed: str | None = No
     if any(not p.is_sealed for p in panels):
         raise ScoringError("评审组已开封，不能再抽取专家")
     seed = (seed or "").strip() or secrets.token_hex(8)
+    for _attempt in range(_DRAW_ATTEMPTS):
+        try:
+            return _draw_once(panels, size, seed, actor)
+        except _CapTaken:
+            continue
+    raise ScoringError("抽取时专家的年度评审任务数正在变化（其他抽取同时进行），请稍后重试")
+
+
+def _draw_once(panels: list[ScoringPanel], size: int, seed: str, actor) -> Draw:
     with transaction.atomic(), appended_together():
-        # Draws of one year run one after another, so each counts the tasks the one before it gave
-        # (two at once could both seat an expert one task below the yearly cap), and lock the
-        # panels so a draw and anything else on the same panel run one after the other too.
-        serialise(*{f"expert-draw:{p.year}" for p in panels})
         locked = list(ScoringPanel.objects.select_for_update().filter(pk__in=[p.pk for p in panels]).order_by("pk"))
         given = {p.pk: p for p in panels}
         for panel in locked:
@@ -194,6 +223,7 @@ def draw_experts(panels: list[ScoringPanel], size: int, *, seed: str | None = No
             raise ScoringError(f"符合条件（专业对口、无利益冲突、未超任务上限）的专家仅 {eligible} 人，不足 {size} 人；"
                                "请补充专家库或减少抽取人数")
         chosen = _pick(candidates, size, seed)
+        _hold({expert_id: len(locked) for expert_id in chosen}, locked[0].year)
         draw = Draw.objects.create(seed=seed, size=size, candidates=candidates,
                                    excluded=[c for c in candidates if not c["eligible"]],
                                    chosen=chosen, drawn_by=actor if getattr(actor, "is_authenticated", False) else None)
@@ -227,9 +257,17 @@ def draw_each(panels: list[ScoringPanel], size: int, *, seeds: list[str | None],
         return [], []
     if len({p.year for p in panels}) != 1:
         raise ScoringError("一次批量抽取只能针对同一年度的评审组")
+    for _attempt in range(_DRAW_ATTEMPTS):
+        try:
+            return _draw_each_once(panels, size, seeds, actor)
+        except _CapTaken:
+            continue
+    raise ScoringError("抽取时专家的年度评审任务数正在变化（其他抽取同时进行），请稍后重试")
+
+
+def _draw_each_once(panels: list[ScoringPanel], size: int, seeds: list[str | None], actor) -> tuple[list, list]:
     drawn_by = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic(), appended_together():
-        serialise(f"expert-draw:{panels[0].year}")
         locked = {p.pk: p for p in ScoringPanel.objects.select_for_update().filter(pk__in=[p.pk for p in panels])
                   .order_by("pk")}
         experts = list(Expert.objects.filter(active=True).select_related("user").order_by("id"))
@@ -259,6 +297,11 @@ def draw_each(panels: list[ScoringPanel], size: int, *, seeds: list[str | None],
             plans.append(panel)
         if not draws:
             return [], skipped
+        added: dict[int, int] = {}
+        for draw in draws:
+            for expert_id in draw.chosen:
+                added[expert_id] = added.get(expert_id, 0) + 1
+        _hold(added, panels[0].year)
         Draw.objects.bulk_create(draws)
         by_id = {e.id: e for e in experts}
         try:
