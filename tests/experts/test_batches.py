@@ -17,12 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def two_panels(cast, unit_a, unit_b):
-    first = f.submitted_application(unit_a, cast["unit_a"])
-    second = f.submitted_application(unit_b, cast["unit_b"], first.round, prefix="乙", seq_base=50)
-    for application in (first, second):
-        f.pass_material_review(application, cast["reviewer"])
-        f.pass_site_inspection(application, cast["reviewer"])
-    f.make_rubric(first.round)
+    first, second = f.ready_for_experts(cast, unit_a, unit_b)
     for i in range(3):
         f.make_expert(f"e{i}", name=f"专家{i}")
     for application, seed in ((first, "a"), (second, "b")):
@@ -104,14 +99,8 @@ class _Undo(Exception):
 
 
 def _three_panels(cast, unit_a, unit_b):
-    apps = [f.submitted_application(unit_a, cast["unit_a"])]
-    apps.append(f.submitted_application(unit_b, cast["unit_b"], apps[0].round, prefix="乙", seq_base=50))
-    apps.append(f.submitted_application(unit_a, cast["unit_a"], apps[0].round, prefix="丙", seq_base=120,
-                                        occupation_code="6-18-01-02"))
-    for application in apps:
-        f.pass_material_review(application, cast["reviewer"])
-        f.pass_site_inspection(application, cast["reviewer"])
-    rubric = f.make_rubric(apps[0].round)
+    apps = f.ready_for_experts(cast, unit_a, unit_b, third=True)
+    rubric = apps[0].round.rubrics.get(purpose="application")
     now = timezone.now()
     return [scoring.panel_for(a, rubric, opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=3),
                               year=a.round.year) for a in apps]

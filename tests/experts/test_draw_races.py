@@ -15,12 +15,7 @@ from tests.factories import selecting as f
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_draws_at_once_never_push_an_expert_past_the_yearly_cap(cast, unit_a, unit_b):
-    first = f.submitted_application(unit_a, cast["unit_a"])
-    second = f.submitted_application(unit_b, cast["unit_b"], first.round, prefix="乙", seq_base=50)
-    for application in (first, second):
-        f.pass_material_review(application, cast["reviewer"])
-        f.pass_site_inspection(application, cast["reviewer"])
-    f.make_rubric(first.round)
+    first, second = f.ready_for_experts(cast, unit_a, unit_b)
     for i in range(3):  # exactly enough for one panel of three: each may take one task this year
         f.make_expert(f"capped{i}", name=f"专家{i}", max_per_year=1)
     barrier, outcomes = threading.Barrier(2), [None, None]
@@ -53,12 +48,7 @@ def test_a_draw_whose_chosen_expert_was_filled_meanwhile_is_made_again(cast, uni
     counted again under its lock, and the draw is made afresh without them."""
     from masterstudio.experts import services as scoring
 
-    first = f.submitted_application(unit_a, cast["unit_a"])
-    second = f.submitted_application(unit_b, cast["unit_b"], first.round, prefix="乙", seq_base=50)
-    for application in (first, second):
-        f.pass_material_review(application, cast["reviewer"])
-        f.pass_site_inspection(application, cast["reviewer"])
-    f.make_rubric(first.round)
+    first, second = f.ready_for_experts(cast, unit_a, unit_b)
     busy = f.make_expert("busy", name="已满专家", max_per_year=1)
     free = f.make_expert("free", name="空闲专家", max_per_year=1)
     f.draw_panel([first], cast["reviewer"], size=1, seed="x")  # one of the two takes its only task

@@ -80,6 +80,21 @@ def pass_site_inspection(application, staff):
     return visit
 
 
+def ready_for_experts(cast, unit_a, unit_b, *, third: bool = False) -> list[Application]:
+    """Applications of unit A and unit B (and, with ``third``, a second one of unit A in another
+    occupation) in one round, through material review and site inspection, with the round's rubric."""
+    apps = [submitted_application(unit_a, cast["unit_a"])]
+    apps.append(submitted_application(unit_b, cast["unit_b"], apps[0].round, prefix="乙", seq_base=50))
+    if third:
+        apps.append(submitted_application(unit_a, cast["unit_a"], apps[0].round, prefix="丙", seq_base=120,
+                                          occupation_code="6-18-01-02"))
+    for application in apps:
+        pass_material_review(application, cast["reviewer"])
+        pass_site_inspection(application, cast["reviewer"])
+    make_rubric(apps[0].round)
+    return apps
+
+
 def draw_panel(applications, staff, *, size: int = 3, seed: str = "audit-seed"):
     now = timezone.now()
     return reviews.draw_for(list(applications), size=size, seed=seed, opens_at=now - timedelta(hours=1),

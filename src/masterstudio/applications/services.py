@@ -92,21 +92,22 @@ def material_items(application: Application) -> list[dict]:
 
 
 def _store_precheck(application: Application) -> dict:
-    return _run_precheck(application)[1]
-
-
-def _run_precheck(application: Application) -> tuple[dict, dict]:
-    """Ask the engine about the application as it stands and store its answer; (input, answer)."""
-    engine_input, result = app_facts.precheck(application)
+    """Ask the engine about the application as it stands and store its answer."""
+    _engine_input, result = app_facts.precheck(application)
     application.precheck = result
     application.precheck_outcome = result.get("outcome", "")
     Application.objects.filter(pk=application.pk).update(
         precheck=result, precheck_outcome=application.precheck_outcome
     )
-    return engine_input, result
+    return result
 
 
 _FORM_FIELDS = ["facts", "branch", "leader", "route", "occupation_code", "occupation_name"]
+
+
+def _form_values(application: Application) -> dict:
+    """What the wizard's form sets on the application (relations by id)."""
+    return {name: getattr(application, Application._meta.get_field(name).attname) for name in _FORM_FIELDS}
 
 
 def _apply_form(application: Application, form: ApplicationForm, *, only_changed: bool = False) -> list | None:
@@ -115,8 +116,7 @@ def _apply_form(application: Application, form: ApplicationForm, *, only_changed
     valid (the team kept is then whatever is saved). ``only_changed``: write only what differs from
     the application as loaded (at submission the draft is usually saved already)."""
     data = form.cleaned_data
-    before = {name: getattr(application, "branch_id" if name == "branch" else "leader_id" if name == "leader" else name)
-              for name in _FORM_FIELDS}
+    before = _form_values(application)
     previous = application.facts or {}
     declared = form.declared_facts()
     for name in declared:
@@ -134,9 +134,8 @@ def _apply_form(application: Application, form: ApplicationForm, *, only_changed
         application.occupation_code = data.get("occupation_code") or ""
         application.occupation_name = (data.get("occupation_name") or "").strip()
     if only_changed:
-        changed = [name for name in _FORM_FIELDS
-                   if getattr(application, "branch_id" if name == "branch" else "leader_id" if name == "leader" else name)
-                   != before[name]]
+        after = _form_values(application)
+        changed = [name for name in _FORM_FIELDS if after[name] != before[name]]
         if changed:
             application.save(update_fields=[*changed, "updated_at"])
     else:

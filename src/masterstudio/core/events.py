@@ -135,14 +135,7 @@ class _Pending:
 def _append(connection, rows: list[Event]) -> None:
     with transaction.atomic(savepoint=False):
         seen = getattr(connection, _HEAD_ATTR, None)
-        if seen is not None and connection.vendor == "postgresql" and len(rows) <= _batch_size(connection, rows):
-            done = _advance_and_insert(connection, seen, rows)
-        elif seen is not None and _advance(connection, seen, rows):
-            _insert(connection, rows)
-            done = True
-        else:
-            done = False
-        if not done:
+        if seen is None or not _append_after(connection, seen, rows):
             head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
             for event in rows:  # taken again under the lock, so time order follows the sequence
                 event.at = timezone.now()
@@ -151,12 +144,23 @@ def _append(connection, rows: list[Event]) -> None:
         setattr(connection, _HEAD_ATTR, (rows[-1].seq, rows[-1].hash))
 
 
+def _append_after(connection, seen: tuple[int, str], rows: list[Event]) -> bool:
+    """Append ``rows`` after the head this connection last saw, by compare-and-swap; False, with
+    nothing written, when someone else has appended since."""
+    if connection.vendor == "postgresql" and len(rows) <= _batch_size(connection, rows):
+        return _advance_and_insert(connection, seen, rows)
+    if not _advance(connection, seen, rows):
+        return False
+    _insert(connection, rows)
+    return True
+
+
 _FIELDS = {"action", "obj", "actor", "from_state", "to_state", "reason", "clause", "data", "ip"}
 _HEAD_ATTR = "_masterstudio_chain_head"  # (seq, hash) this connection last saw at the head
 _DEFER_ATTR = "_masterstudio_deferred_events"  # events waiting in appended_together()
-# Appending is the platform's most frequent write, so it is two plain statements (the chain head
-# and the events, the columns and values prepared by the model's own fields) rather than the
-# ORM's save; both vendors used here (PostgreSQL, SQLite ≥ 3.35) return the new ids.
+# Appending is the platform's most frequent write, so it is plain SQL (the chain head and the
+# events, the columns and values prepared by the model's own fields; on PostgreSQL one statement)
+# rather than the ORM's save; both vendors used here (PostgreSQL, SQLite ≥ 3.35) return the new ids.
 _PLAIN_SQL = ("postgresql", "sqlite")
 
 
@@ -208,17 +212,24 @@ def _advance_and_insert(connection, start: tuple[int, str], rows: list[Event]) -
            f"INSERT INTO {qn(Event._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
            f"SELECT * FROM (VALUES {', '.join([one] * len(rows))}) AS new_events "
            f"WHERE EXISTS (SELECT 1 FROM head) RETURNING {qn(Event._meta.pk.column)}")
-    params = [rows[-1].seq, rows[-1].hash, start[0], start[1]]
-    params += [f.get_db_prep_save(f.pre_save(event, True), connection) for event in rows for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [rows[-1].seq, rows[-1].hash, start[0], start[1], *_values(connection, rows, fields)])
         ids = cursor.fetchall()
     if not ids:
         return False
-    for event, (pk,) in zip(rows, ids):  # rows come back in the order of the VALUES list
+    _saved(connection, rows, ids)  # rows come back in the order of the VALUES list
+    return True
+
+
+def _values(connection, rows: list[Event], fields) -> list:
+    return [f.get_db_prep_save(f.pre_save(event, True), connection) for event in rows for f in fields]
+
+
+def _saved(connection, rows: list[Event], ids) -> None:
+    """The events as the ORM leaves saved rows: their ids set, no longer adding."""
+    for event, (pk,) in zip(rows, ids):
         event.pk = pk
         event._state.adding, event._state.db = False, connection.alias
-    return True
 
 
 def _insert(connection, rows: list[Event]) -> None:
@@ -233,11 +244,9 @@ def _insert(connection, rows: list[Event]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             batch = rows[start:start + size]
-            params = [f.get_db_prep_save(f.pre_save(event, True), connection) for event in batch for f in fields]
-            cursor.execute(head + ", ".join([one] * len(batch)) + f" RETURNING {qn(Event._meta.pk.column)}", params)
-            for event, (pk,) in zip(batch, cursor.fetchall()):
-                event.pk = pk
-                event._state.adding, event._state.db = False, connection.alias
+            cursor.execute(head + ", ".join([one] * len(batch)) + f" RETURNING {qn(Event._meta.pk.column)}",
+                           _values(connection, batch, fields))
+            _saved(connection, batch, cursor.fetchall())
 
 
 def verify_chain() -> tuple[int, Event | None, str]:

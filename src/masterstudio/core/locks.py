@@ -1,6 +1,6 @@
 """Named locks for a transaction: work that must see what the previous one of its kind committed
-(two submissions for one leader, two expert draws of one year) runs one after another, and
-nothing else waits.
+(two submissions for one leader or one scope under Art. 7) runs one after another, and nothing
+else waits.
 
 PostgreSQL: a transaction-level advisory lock per name (``pg_advisory_xact_lock`` on a 64-bit
 hash), taken in sorted order so two transactions asking for overlapping names cannot deadlock,

@@ -203,12 +203,23 @@ def draw_experts(panels: list[ScoringPanel], size: int, *, seed: str | None = No
     if any(not p.is_sealed for p in panels):
         raise ScoringError("评审组已开封，不能再抽取专家")
     seed = (seed or "").strip() or secrets.token_hex(8)
-    for _attempt in range(_DRAW_ATTEMPTS):
+    return _until_held(lambda: _draw_once(panels, size, seed, actor))
+
+
+def _until_held(attempt):
+    """``attempt()`` again, from a fresh screening, while a chosen expert's last task was taken
+    meanwhile (:func:`_hold`); a few times at most."""
+    for _ in range(_DRAW_ATTEMPTS):
         try:
-            return _draw_once(panels, size, seed, actor)
+            return attempt()
         except _CapTaken:
             continue
     raise ScoringError("抽取时专家的年度评审任务数正在变化（其他抽取同时进行），请稍后重试")
+
+
+def _too_few(eligible: int, size: int) -> str:
+    return (f"符合条件（专业对口、无利益冲突、未超任务上限）的专家仅 {eligible} 人，不足 {size} 人；"
+            "请补充专家库或减少抽取人数")
 
 
 def _draw_once(panels: list[ScoringPanel], size: int, seed: str, actor) -> Draw:
@@ -220,8 +231,7 @@ def _draw_once(panels: list[ScoringPanel], size: int, seed: str, actor) -> Draw:
         candidates = _screen(locked)
         eligible = sum(1 for c in candidates if c["eligible"])
         if eligible < size:
-            raise ScoringError(f"符合条件（专业对口、无利益冲突、未超任务上限）的专家仅 {eligible} 人，不足 {size} 人；"
-                               "请补充专家库或减少抽取人数")
+            raise ScoringError(_too_few(eligible, size))
         chosen = _pick(candidates, size, seed)
         _hold({expert_id: len(locked) for expert_id in chosen}, locked[0].year)
         draw = Draw.objects.create(seed=seed, size=size, candidates=candidates,
@@ -257,12 +267,7 @@ def draw_each(panels: list[ScoringPanel], size: int, *, seeds: list[str | None],
         return [], []
     if len({p.year for p in panels}) != 1:
         raise ScoringError("一次批量抽取只能针对同一年度的评审组")
-    for _attempt in range(_DRAW_ATTEMPTS):
-        try:
-            return _draw_each_once(panels, size, seeds, actor)
-        except _CapTaken:
-            continue
-    raise ScoringError("抽取时专家的年度评审任务数正在变化（其他抽取同时进行），请稍后重试")
+    return _until_held(lambda: _draw_each_once(panels, size, seeds, actor))
 
 
 def _draw_each_once(panels: list[ScoringPanel], size: int, seeds: list[str | None], actor) -> tuple[list, list]:
@@ -285,8 +290,7 @@ def _draw_each_once(panels: list[ScoringPanel], size: int, seeds: list[str | Non
             candidates = _screened(experts, load, seated.get(panel.pk, set()), [panel])
             eligible = sum(1 for c in candidates if c["eligible"])
             if eligible < size:
-                skipped.append((given, f"符合条件（专业对口、无利益冲突、未超任务上限）的专家仅 {eligible} 人，不足 {size} 人；"
-                                       "请补充专家库或减少抽取人数"))
+                skipped.append((given, _too_few(eligible, size)))
                 continue
             seed = (seed or "").strip() or secrets.token_hex(8)
             chosen = _pick(candidates, size, seed)

@@ -54,7 +54,6 @@ def setup(applications: int, *, seed: int = 7, log=print):
 def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=print, actors: int = 1) -> dict:
     from masterstudio.applications.models import Application
     from masterstudio.notices import services as notices
-    from masterstudio.reviews import services as reviews
 
     started = time.perf_counter()
     ctx = setup(applications, seed=seed, log=log)
