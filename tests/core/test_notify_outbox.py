@@ -174,3 +174,19 @@ def test_two_claimers_of_the_same_rows_claim_each_row_once(people):
         thread.join(60)
     assert claims == {"first": set(ids), "second": set()}
     assert Notification.objects.filter(pk__in=ids, emailed_at__isnull=False).count() == 3
+
+
+def test_a_message_that_does_not_address_its_recipient_is_rendered_once(people, unit_a):
+    """Rendering is the costly part of a notice: a message whose text does not use ``recipient``
+    reads the same for each recipient and is rendered once; one that does is rendered for each."""
+    assert outbox._personal("unit_decided") and not outbox._personal("application_rejected")
+    users = [people["unit_a"], people["unit_b"], people["reviewer"]]
+    with mock.patch.object(outbox, "render", wraps=outbox.render) as rendered:
+        plain = outbox.notify(users, "application_rejected",
+                              {"application": mock.Mock(receipt_no="SB1", occupation_name="车工", unit=unit_a),
+                               "reason": "材料不全", "clause": "9"})
+        assert rendered.call_count == 1
+        personal = outbox.notify(users, "unit_decided", {"unit": unit_a})
+        assert rendered.call_count == 1 + len(users)
+    assert len({(n.title, n.body) for n in plain}) == 1 and "材料不全" in plain[0].body
+    assert len({n.body for n in personal}) == len(users)

@@ -131,3 +131,39 @@ def test_verify_audit_command_names_the_first_broken_record(cast):
     Event.objects.filter(pk=second.pk).delete()  # a queryset delete, as an attacker with SQL would
     with pytest.raises(CommandError, match=f"第 {second.seq + 1} 条记录.*序号不连续"):
         call_command("verify_audit")
+
+
+def test_apply_many_changes_all_with_the_same_events_as_one_by_one(cast, unit_a, unit_b, round_):
+    from tests.factories import make_person
+
+    apps = [_submitted_application(unit_a, round_),
+            Application.objects.create(round=round_, unit=unit_b, leader=make_person(unit_b, "李四"), occupation_code="6-18-01-01",
+                                       occupation_name="车工", state="submitted", leader_key="k2",
+                                       scope_key=f"unit:{unit_b.pk}|branch:0|occ:6-18-01-01")]
+    events = APPLICATION_MACHINE.apply_many(apps, "material_review", actor=cast["reviewer"],
+                                            reason=lambda app: f"受理 {app.pk}")
+    assert [a.state for a in Application.objects.filter(pk__in=[a.pk for a in apps]).order_by("pk")] == ["material_review"] * 2
+    assert [(e.object_id, e.from_state, e.to_state, e.clause, e.reason, e.actor) for e in events] == [
+        (str(a.pk), "submitted", "material_review", "10", f"受理 {a.pk}", cast["reviewer"]) for a in apps]
+    assert verify_chain()[1] is None
+
+
+def test_apply_many_with_one_stale_object_changes_none(cast, unit_a, unit_b, round_):
+    from django.db import transaction
+
+    from tests.factories import make_person
+
+    fresh = _submitted_application(unit_a, round_)
+    other = Application.objects.create(round=round_, unit=unit_b, leader=make_person(unit_b, "李四"), occupation_code="6-18-01-01",
+                                       occupation_name="车工", state="submitted", leader_key="k2",
+                                       scope_key=f"unit:{unit_b.pk}|branch:0|occ:6-18-01-01")
+    stale = Application.objects.get(pk=other.pk)
+    APPLICATION_MACHINE.apply(other, "material_review", actor=cast["reviewer"])
+    with pytest.raises(ConcurrentTransition, match="已被其他人处理"), transaction.atomic():
+        APPLICATION_MACHINE.apply_many([fresh, stale], "material_review", actor=cast["reviewer"])
+    fresh.refresh_from_db()
+    assert fresh.state == "submitted" and len(events_for(fresh)) == 0
+    with pytest.raises(TransitionNotAllowed, match="不能变更为"):
+        APPLICATION_MACHINE.apply_many([fresh, other], "proposed", actor=cast["reviewer"])
+    assert list(Application.objects.filter(pk__in=[fresh.pk, other.pk]).order_by("pk").values_list("state", flat=True)) == [
+        "submitted", "material_review"]

@@ -12,12 +12,13 @@ error in ``email_error``) for the daily command's :func:`send_pending`.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from typing import Any, Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from masterstudio.core.models import Notification
@@ -35,6 +36,13 @@ def render(key: str, context: dict[str, Any]) -> tuple[str, str]:
     return title.strip(), body.strip()
 
 
+@lru_cache(maxsize=None)
+def _personal(key: str) -> bool:
+    """Whether the message ``key`` addresses its recipient (uses ``recipient``): the others read
+    the same for every recipient and are rendered once per message."""
+    return "recipient" in get_template(f"notifications/{key}.txt").template.source
+
+
 def notify(recipients: Iterable, key: str, context: dict[str, Any] | None = None, url: str = "") -> list[Notification]:
     return notify_many([(recipients, key, context, url)])
 
@@ -45,8 +53,13 @@ def notify_many(messages: Iterable[tuple]) -> list[Notification]:
     rows = []
     for recipients, key, context, url in messages:
         context = dict(context or {})
+        personal, shared = _personal(key), None
         for user in {u.pk: u for u in recipients if u is not None}.values():
-            title, body = render(key, {**context, "recipient": user})
+            if personal:
+                title, body = render(key, {**context, "recipient": user})
+            else:
+                shared = shared or render(key, context)
+                title, body = shared
             rows.append(Notification(recipient=user, key=key, title=title, body=body, url=url or "",
                                      email_to=user.email or ""))
     if not rows:

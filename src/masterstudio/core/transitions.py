@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 
 from django.db import models, transaction
 
-from masterstudio.core.events import record_event
+from masterstudio.core.events import record_event, record_events
 
 
 class TransitionError(Exception):
@@ -35,6 +35,7 @@ class ConcurrentTransition(TransitionError):
 
 Guard = Callable[[models.Model, Any], str | None]
 Then = Callable[[models.Model, Any], None]
+ThenMany = Callable[[list, list], None]
 
 
 @dataclass(frozen=True)
@@ -77,17 +78,7 @@ class StateMachine:
         ip: str | None = None,
     ):
         source = getattr(obj, self.field)
-        rule = self.table.get((source, target))
-        if rule is None:
-            raise TransitionNotAllowed(
-                f"当前状态为“{self.label(source)}”，不能变更为“{self.label(target)}”"
-            )
-        if rule.requires_reason and not reason.strip():
-            raise TransitionError(f"变更为“{self.label(target)}”必须填写理由")
-        if rule.guard is not None:
-            refusal = rule.guard(obj, actor)
-            if refusal:
-                raise TransitionNotAllowed(refusal)
+        rule = self._rule(obj, target, actor, reason)
         updates = {self.field: target, **(extra_fields or {})}
         event = None
         # No savepoint of its own: nothing is written unless the compare-and-swap succeeds, and an
@@ -111,7 +102,61 @@ class StateMachine:
                 for callback in then:  # inside the transaction: no change without its notice, nor the reverse
                     callback(obj, event)
         if event is None:
-            raise ConcurrentTransition(
-                "该记录已被其他人处理（状态已变化），请刷新页面查看最新状态后再操作"
-            )
+            raise ConcurrentTransition(_CONCURRENT)
         return event
+
+    def apply_many(
+        self,
+        objs: list[models.Model],
+        target: str,
+        *,
+        actor=None,
+        reason: str | Callable[[models.Model], str] = "",
+        then: Iterable[ThenMany] = (),
+    ) -> list:
+        """:meth:`apply` for several objects at once (e.g. every application of a notice): each
+        checked by the same rule, one compare-and-swap update per source state, the same events
+        in the order of ``objs``, then each ``then(objs, events)`` once (notify them together).
+        All or nothing: one object refused, or changed meanwhile by someone else, refuses all
+        (the caller's transaction rolls back). ``reason``: text, or a function of the object."""
+        objs = list(objs)
+        if not objs:
+            return []
+        reasons = [reason(obj) if callable(reason) else reason for obj in objs]
+        sources = [getattr(obj, self.field) for obj in objs]
+        rules = [self._rule(obj, target, actor, text) for obj, text in zip(objs, reasons)]
+        manager = type(objs[0])._default_manager
+        with transaction.atomic(savepoint=False):
+            for source in dict.fromkeys(sources):
+                pks = [obj.pk for obj, s in zip(objs, sources) if s == source]
+                if manager.filter(pk__in=pks, **{self.field: source}).update(**{self.field: target}) != len(set(pks)):
+                    raise ConcurrentTransition(_CONCURRENT)
+            for obj in objs:
+                setattr(obj, self.field, target)
+            events = record_events([
+                dict(action=f"{obj._meta.model_name}.{target}", obj=obj, actor=actor, from_state=source,
+                     to_state=target, reason=text, clause=rule.clause)
+                for obj, source, text, rule in zip(objs, sources, reasons, rules)])
+            for callback in then:
+                callback(objs, events)
+        return events
+
+    def _rule(self, obj: models.Model, target: str, actor, reason: str) -> Rule:
+        """The rule for changing ``obj`` to ``target``; refused (in Chinese) when there is none,
+        when a reason is required and missing, or when the guard says no."""
+        source = getattr(obj, self.field)
+        rule = self.table.get((source, target))
+        if rule is None:
+            raise TransitionNotAllowed(
+                f"当前状态为“{self.label(source)}”，不能变更为“{self.label(target)}”"
+            )
+        if rule.requires_reason and not reason.strip():
+            raise TransitionError(f"变更为“{self.label(target)}”必须填写理由")
+        if rule.guard is not None:
+            refusal = rule.guard(obj, actor)
+            if refusal:
+                raise TransitionNotAllowed(refusal)
+        return rule
+
+
+_CONCURRENT = "该记录已被其他人处理（状态已变化），请刷新页面查看最新状态后再操作"

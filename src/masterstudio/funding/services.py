@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 
-from masterstudio.core.events import record_event
+from masterstudio.core.events import record_event, record_events
 from masterstudio.core.transitions import Rule, StateMachine, TransitionError
 from masterstudio.funding.models import (
     Disbursement,
@@ -140,6 +140,28 @@ def award_grant(studio, kind: str, *, on: date, year: int | None = None, actor=N
             raise
         return existing
     return grant
+
+
+def award_initial_grants(studios: list, *, on: date, actor=None, basis) -> list[Grant]:
+    """:func:`award_grant` ``(studio, "initial", on=on, …)`` for studios recognised on ``on`` in
+    the caller's transaction (new, so none has its initial grant yet): the engine asked once (its
+    answer depends on the date alone), one insert, one ``grant.approved`` event each, in order.
+    ``basis``: the basis text of each studio's grant (a function of the studio)."""
+    if not studios:
+        return []
+    award = _engine_award(studios[0], GrantKind.INITIAL, on, None)
+    amount = award.amount.quantize(Decimal("0.01"))
+    approved_by = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    grants = Grant.objects.bulk_create([
+        Grant(studio=studio, kind=GrantKind.INITIAL, clause=award.clause, year=None, amount=amount, dated_on=award.on,
+              basis=basis(studio), document_no="", approved_by=approved_by)
+        for studio in studios])
+    record_events(dict(action="grant.approved", obj=grant, actor=actor, to_state=GrantState.APPROVED,
+                       clause=grant.clause, reason=grant.basis,
+                       data={"kind": GrantKind.INITIAL, "year": None, "amount": str(amount), "on": award.on.isoformat(),
+                             "document_no": ""})
+                  for grant in grants)
+    return grants
 
 
 def record_title(studio, level: str, *, document_no: str, awarded_on: date, actor) -> tuple[StudioTitle, Grant]:

@@ -25,7 +25,7 @@ from masterstudio.notices.models import (
 from masterstudio.notices.period import PeriodError, notice_days
 from masterstudio.notices.states import ENTRY_MACHINE, OBJECTION_MACHINE
 from masterstudio.reviews.models import Decision, Outcome
-from masterstudio.reviews.services import notify_unit
+from masterstudio.reviews.services import notify_unit, notify_units
 
 MAX_EVIDENCE_FILES = 5
 
@@ -86,16 +86,15 @@ def publish(round_: Round, *, actor, title: str = "", now: datetime | None = Non
                         occupation=application.occupation_name,
                         leader_name=application.leader.name if application.leader else "")
             for position, application in enumerate(proposed, start=1)])
-        for application in proposed:
-            APPLICATION_MACHINE.apply(application, AppState.ON_NOTICE, actor=actor,
-                                      reason=f"公示期 {days[0]:%Y-%m-%d} 至 {days[-1]:%Y-%m-%d}",
-                                      then=[notify_unit("application_on_notice", notice=notice)])
+        APPLICATION_MACHINE.apply_many(proposed, AppState.ON_NOTICE, actor=actor,
+                                       reason=f"公示期 {days[0]:%Y-%m-%d} 至 {days[-1]:%Y-%m-%d}",
+                                       then=[notify_units("application_on_notice", notice=notice)])
         rejected = list(Application.objects.filter(round=round_, state=AppState.EVALUATION,
-                                                   decision__outcome=Outcome.REJECT).select_related("decision"))
-        for application in rejected:
-            APPLICATION_MACHINE.apply(application, AppState.REJECTED, actor=actor,
-                                      reason=f"综合评议不予认定：{application.decision.reason}",
-                                      then=[notify_unit("application_rejected")])
+                                                   decision__outcome=Outcome.REJECT)
+                        .select_related("decision", "unit").order_by("pk"))
+        APPLICATION_MACHINE.apply_many(rejected, AppState.REJECTED, actor=actor,
+                                       reason=lambda application: f"综合评议不予认定：{application.decision.reason}",
+                                       then=[notify_units("application_rejected")])
         Decision.objects.filter(application__in=[*proposed, *rejected]).update(published_at=now)
         record_event("notice.published", obj=notice, actor=actor, clause="10",
                      data={"round": round_.pk, "entries": [a.pk for a in proposed],
@@ -198,6 +197,12 @@ def mark_recognised(application: Application, *, actor=None, entry=_UNREAD) -> N
         ENTRY_MACHINE.apply(entry, EntryState.RECOGNISED, actor=actor, reason="公示期满无异议")
 
 
+def mark_recognised_many(entries: list[NoticeEntry], *, actor=None) -> None:
+    """:func:`mark_recognised` for the entries of several applications recognised together."""
+    ENTRY_MACHINE.apply_many([e for e in entries if e.state == EntryState.LISTED], EntryState.RECOGNISED, actor=actor,
+                             reason="公示期满无异议")
+
+
 def recognition_block(application: Application, now=None, *, entry=_UNREAD) -> str | None:
     """Why ``application`` may not be recognised yet (None when it may). ``entry``: the
     application's entry with its notice, when the caller has just read it."""
@@ -216,24 +221,46 @@ def recognition_block(application: Application, now=None, *, entry=_UNREAD) -> s
     return None
 
 
+RECOGNISE_BATCH = 100  # entries recognised per transaction by close_due
+
+
 def close_due(*, now: datetime | None = None, actor=None) -> dict:
-    """Recognise every entry whose notice period has ended without objection. Safe to run twice
-    (and at the same time as another run): recognised entries are skipped."""
-    from masterstudio.studios.services import AwardError
+    """Recognise every entry whose notice period has ended without objection, a batch of entries
+    at a time (:func:`~masterstudio.studios.services.recognise_many`; a batch that meets a
+    recognition made meanwhile elsewhere is done entry by entry). Safe to run twice (and at the
+    same time as another run): recognised entries are skipped."""
+    from masterstudio.studios.services import AwardError, Contended, recognise_many
 
     now = now or timezone.now()
     today = timezone.localdate(now)
     done, waiting, errors = [], [], []
     for notice in Notice.objects.filter(closed_at__isnull=True, ends_on__lt=today).order_by("pk"):
-        for entry in notice.entries.filter(state=EntryState.LISTED).select_related("application").order_by("position"):
+        entries = list(notice.entries.filter(state=EntryState.LISTED).select_related("application").order_by("position"))
+        for start in range(0, len(entries), RECOGNISE_BATCH):
+            batch = entries[start:start + RECOGNISE_BATCH]
             try:
-                studio = _recognise_entry(entry, actor=actor, now=now)
-                done.append(studio.nameplate_no)
+                studios, refused = recognise_many([entry.application for entry in batch], actor=actor, now=now)
+            except Contended:
+                studios, refused = _recognise_each(batch, actor=actor, now=now)
             except AwardError as exc:
-                errors.append(f"{entry}：{exc}")
+                studios, refused = [], {entry.application_id: str(exc) for entry in batch}
+            done.extend(studio.nameplate_no for studio in studios)
+            errors.extend(f"{entry}：{refused[entry.application_id]}" for entry in batch if entry.application_id in refused)
         if notice.entries.filter(state=EntryState.FROZEN).exists():
             waiting.append(notice.pk)
         elif not notice.entries.filter(state=EntryState.LISTED).exists():
             Notice.objects.filter(pk=notice.pk, closed_at__isnull=True).update(closed_at=timezone.now())
             record_event("notice.closed", obj=notice, actor=actor, clause="10")
     return {"recognised": done, "waiting": waiting, "errors": errors}
+
+
+def _recognise_each(entries: list[NoticeEntry], *, actor, now) -> tuple[list, dict[int, str]]:
+    from masterstudio.studios.services import AwardError
+
+    studios, refused = [], {}
+    for entry in entries:
+        try:
+            studios.append(_recognise_entry(entry, actor=actor, now=now))
+        except AwardError as exc:
+            refused[entry.application_id] = str(exc)
+    return studios, refused

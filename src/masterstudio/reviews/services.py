@@ -13,7 +13,7 @@ from django.utils import timezone
 from masterstudio.applications.models import AppState, Application
 from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.core.events import appended_together, record_event, record_events
-from masterstudio.core.notify import notify
+from masterstudio.core.notify import notify, notify_many
 from masterstudio.reviews.models import (
     Decision,
     Finding,
@@ -38,6 +38,16 @@ def unit_recipients(application: Application):
     return User.objects.filter(unit_id=application.unit_id, role__in=["unit", "leader"], is_active=True)
 
 
+def recipients_by_unit(unit_ids) -> dict[int, list]:
+    """:func:`unit_recipients` of several units, read with one query: the accounts by unit id."""
+    from masterstudio.accounts.models import User
+
+    accounts: dict[int, list] = {}
+    for user in User.objects.filter(unit_id__in=list(unit_ids), role__in=["unit", "leader"], is_active=True):
+        accounts.setdefault(user.unit_id, []).append(user)
+    return accounts
+
+
 def notify_unit(key: str, **context):
     """A ``then`` callback for ``APPLICATION_MACHINE.apply``: tells the unit (in the same transaction)."""
 
@@ -45,6 +55,21 @@ def notify_unit(key: str, **context):
         notify(unit_recipients(application), key,
                {"application": application, "reason": event.reason, "clause": event.clause, **context},
                url=f"/applications/{application.pk}/")
+
+    return callback
+
+
+def notify_units(key: str, **context):
+    """A ``then`` callback for ``APPLICATION_MACHINE.apply_many``: :func:`notify_unit` for each
+    application, the recipients of every unit read with one query and the rows written with one."""
+
+    def callback(applications, events):
+        accounts = recipients_by_unit({a.unit_id for a in applications})
+        notify_many([
+            (accounts.get(application.unit_id, []), key,
+             {"application": application, "reason": event.reason, "clause": event.clause, **context},
+             f"/applications/{application.pk}/")
+            for application, event in zip(applications, events)])
 
     return callback
 
