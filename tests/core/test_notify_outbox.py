@@ -190,3 +190,51 @@ def test_a_message_that_does_not_address_its_recipient_is_rendered_once(people, 
         assert rendered.call_count == 1 + len(users)
     assert len({(n.title, n.body) for n in plain}) == 1 and "材料不全" in plain[0].body
     assert len({n.body for n in personal}) == len(users)
+
+
+def _rejected_context(unit):
+    return {"application": mock.Mock(receipt_no="SB2", occupation_name="钳工", unit=unit), "reason": "不符合第5条",
+            "clause": "5"}
+
+
+def test_a_query_of_recipients_is_written_in_one_statement_and_mailed_after_commit(
+        people, mailoutbox, django_capture_on_commit_callbacks, django_assert_num_queries):
+    from masterstudio.accounts.models import User
+
+    unit = people["unit_a"].unit
+    query = User.objects.filter(pk__in=[people["unit_a"].pk, people["approver"].pk, people["reviewer"].pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            with django_assert_num_queries(1):
+                created = outbox.notify(query, "application_rejected", _rejected_context(unit), "/a/")
+            assert mailoutbox == []
+    assert sorted(n.recipient_id for n in created) == sorted(u.pk for u in query)
+    assert all(n.pk for n in created)
+    rows = {n.recipient_id: n for n in Notification.objects.all()}
+    assert set(rows) == {u.pk for u in query}
+    assert {(n.key, n.url) for n in rows.values()} == {("application_rejected", "/a/")}
+    assert "不符合第5条" in rows[people["unit_a"].pk].body
+    assert rows[people["approver"].pk].email_to == "" and rows[people["approver"].pk].emailed_at is None
+    assert sorted(m.to[0] for m in mailoutbox) == ["reviewer@example.cn", "unit_a@example.cn"]
+    assert rows[people["unit_a"].pk].emailed_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_query_of_recipients_outside_a_transaction_is_claimed_and_sent(people, mailoutbox):
+    from masterstudio.accounts.models import User
+
+    query = User.objects.filter(pk__in=[people["unit_a"].pk, people["approver"].pk])
+    outbox.notify(query, "application_rejected", _rejected_context(people["unit_a"].unit))
+    assert [m.to for m in mailoutbox] == [["unit_a@example.cn"]]
+    assert Notification.objects.get(recipient=people["unit_a"]).emailed_at is not None
+    assert outbox.send_pending() == 0  # claimed: never sent twice
+
+
+def test_a_query_of_recipients_in_worker_mode_waits_for_the_worker(people, settings, mailoutbox):
+    from masterstudio.accounts.models import User
+
+    settings.EMAIL_DELIVERY = "worker"
+    outbox.notify(User.objects.filter(pk=people["unit_a"].pk), "application_rejected",
+                  _rejected_context(people["unit_a"].unit))
+    assert mailoutbox == [] and Notification.objects.get().emailed_at is None
+    assert outbox.send_fresh() == (1, False) and len(mailoutbox) == 1

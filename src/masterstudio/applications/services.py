@@ -151,11 +151,17 @@ def _apply_form(application: Application, form: ApplicationForm, *, only_changed
     return team
 
 
-def _locked(application_id: int) -> Application:
+# What a staff step on a submitted application never reads: the wizard's draft and copy report,
+# the stored pre-check (review asks the engine again) and the round's guide; left unread (a read
+# would still fetch them) they spare the lock decoding the widest columns.
+_STAFF_UNREAD = ("draft", "copy_report", "precheck", "round__guide")
+
+
+def _locked(application_id: int, *, unread: tuple[str, ...] = ()) -> Application:
     """The application's row, locked for this transaction (only that row: a FOR UPDATE over a
     join would also lock the round and the unit in an order that can deadlock)."""
-    return (Application.objects.select_for_update(of=("self",)).select_related("round", "unit", "leader", "branch")
-            .get(pk=application_id))
+    rows = Application.objects.select_for_update(of=("self",)).select_related("round", "unit", "leader", "branch")
+    return (rows.defer(*unread) if unread else rows).get(pk=application_id)
 
 
 def _serialise_art7(leader_key: str, scope: str) -> None:
@@ -321,7 +327,11 @@ def remove_material(material_id: int, *, actor) -> Material:
 # ---------------------------------------------------------------- submission
 
 def unit_accounts(application: Application):
-    return list(application.unit.accounts.filter(is_active=True, role="unit"))
+    """The unit's active unit accounts (a query: notices that do not address their recipient are
+    written from it without reading it first)."""
+    from masterstudio.accounts.models import User
+
+    return User.objects.filter(unit_id=application.unit_id, is_active=True, role="unit")
 
 
 def reviewers():
@@ -469,7 +479,7 @@ def start_material_review(application_id: int, *, actor) -> Application:
 
 def start_material_review_within(application_id: int, *, actor) -> Application:
     """:func:`start_material_review` inside the caller's transaction (which must be open)."""
-    application = _locked(application_id)
+    application = _locked(application_id, unread=_STAFF_UNREAD)
     if not actor.has_duty("reviewer"):
         raise ApplyError("开始材料审核需要“业务审核”职责")
     APPLICATION_MACHINE.apply(application, AppState.MATERIAL_REVIEW, actor=actor, then=[notify_state_change])

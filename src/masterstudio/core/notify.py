@@ -18,6 +18,7 @@ from typing import Any, Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
@@ -49,11 +50,18 @@ def notify(recipients: Iterable, key: str, context: dict[str, Any] | None = None
 
 def notify_many(messages: Iterable[tuple]) -> list[Notification]:
     """:func:`notify` for several messages at once (``(recipients, key, context, url)`` each), e.g.
-    one result to each of many units: the rows in the same order, written with one insert."""
-    rows = []
+    one result to each of many units: the rows in the same order, written with one insert.
+
+    ``recipients`` may be a list of users or a query of users. A query for a message that does not
+    address its recipient (:func:`_personal`) is not read here: its rows are written straight from
+    it (``INSERT … SELECT``, one statement for the read and the write), after the others."""
+    rows, folded = [], []
     for recipients, key, context, url in messages:
         context = dict(context or {})
         personal, shared = _personal(key), None
+        if not personal and isinstance(recipients, QuerySet) and _can_fold(recipients):
+            folded.append((recipients, key, render(key, context), url or ""))
+            continue
         for user in {u.pk: u for u in recipients if u is not None}.values():
             if personal:
                 title, body = render(key, {**context, "recipient": user})
@@ -62,23 +70,61 @@ def notify_many(messages: Iterable[tuple]) -> list[Notification]:
                 title, body = shared
             rows.append(Notification(recipient=user, key=key, title=title, body=body, url=url or "",
                                      email_to=user.email or ""))
-    if not rows:
+    if not rows and not folded:
         return []
-    if settings.EMAIL_DELIVERY == "worker":  # the rows are the outbox: manage.py mail_worker sends them
-        return Notification.objects.bulk_create(rows)
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.in_atomic_block:  # e-mail after commit, with the rest of the transaction's
-        created = Notification.objects.bulk_create(rows)
-        _outbox(connection).notes.extend(n for n in created if n.email_to)
-        return created
-    # Outside a transaction the rows are committed at once and the e-mails go out right after: the
-    # rows are written already claimed (as a claim just before sending would mark them).
-    now = timezone.now()
+    worker = settings.EMAIL_DELIVERY == "worker"  # the rows are the outbox: manage.py mail_worker sends them
+    # Outside a transaction (and not for the worker) the rows are committed at once and the e-mails
+    # go out right after: the rows are written already claimed (as a claim just before sending would mark them).
+    claim_at = None if worker or connection.in_atomic_block else timezone.now()
     for row in rows:
-        if row.email_to:
-            row.emailed_at = now
-    created = Notification.objects.bulk_create(rows)
-    _deliver([n for n in created if n.email_to])
+        if row.email_to and claim_at:
+            row.emailed_at = claim_at
+    created = Notification.objects.bulk_create(rows) if rows else []
+    for query, key, (title, body), url in folded:
+        created += _insert_from(connection, query, key, title, body, url, claim_at)
+    if worker:
+        return created
+    if connection.in_atomic_block:  # e-mail after commit, with the rest of the transaction's
+        _outbox(connection).notes.extend(n for n in created if n.email_to)
+    else:
+        _deliver([n for n in created if n.email_to])
+    return created
+
+
+def _can_fold(query: QuerySet) -> bool:
+    from django.contrib.auth import get_user_model
+
+    return (query.model is get_user_model() and connections[query.db].vendor in ("postgresql", "sqlite")
+            and query.db == DEFAULT_DB_ALIAS)
+
+
+def _insert_from(connection, query: QuerySet, key: str, title: str, body: str, url: str, claim_at) -> list[Notification]:
+    """One message's rows written from the query of its recipients (each user once), in one
+    statement; returns them as the ORM would (ids set). ``claim_at``: rows with an address are
+    written claimed at that time (see :func:`notify_many`)."""
+    sql, params = query.order_by().values("id", "email").distinct().query.sql_with_params()
+    qn = connection.ops.quote_name
+    field = Notification._meta.get_field("created_at")
+    now = field.get_db_prep_value(timezone.now(), connection)
+    claimed = field.get_db_prep_value(claim_at, connection) if claim_at else None
+    moment = "CAST(%s AS timestamp with time zone)" if connection.vendor == "postgresql" else "%s"
+    columns = ", ".join(qn(c) for c in ("recipient_id", "key", "title", "body", "url", "created_at", "read_at",
+                                          "email_to", "emailed_at", "email_error"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(Notification._meta.db_table)} ({columns}) "
+            f"SELECT r.id, %s, %s, %s, %s, %s, NULL, COALESCE(r.email, ''), "
+            f"CASE WHEN COALESCE(r.email, '') <> '' THEN {moment} END, '' FROM ({sql}) r "
+            f"RETURNING {qn('id')}, {qn('recipient_id')}, {qn('email_to')}",
+            [key, title, body, url, now, claimed, *params])
+        returned = cursor.fetchall()
+    created = []
+    for pk, recipient_id, email_to in returned:
+        note = Notification(pk=pk, recipient_id=recipient_id, key=key, title=title, body=body, url=url,
+                            email_to=email_to, emailed_at=claim_at if email_to else None)
+        note._state.adding, note._state.db = False, connection.alias
+        created.append(note)
     return created
 
 

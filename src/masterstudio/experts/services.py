@@ -463,7 +463,7 @@ def open_panels(panels: list[ScoringPanel], *, actor=None) -> tuple[list[Scoring
     opened, refused = [], {}
     if not panels:
         return opened, refused
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # nothing to recover inside: an error undoes the caller's transaction
         locked = {p.pk: p for p in ScoringPanel.objects.select_for_update().filter(pk__in=[p.pk for p in panels])
                   .order_by("pk")}
         states: dict[int, list[str]] = {pk: [] for pk in locked}

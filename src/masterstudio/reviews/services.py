@@ -140,12 +140,17 @@ def ensure_review(application: Application, *, actor=None) -> MaterialReview | N
     return review
 
 
-def _open_review(application: Application, review: MaterialReview | None, *, actor) -> MaterialReview:
+def _open_review(application: Application, review: MaterialReview | None, *, actor,
+                 locked: bool = False) -> MaterialReview:
     """The review of :func:`ensure_review` opened (created, or reopened for another round), inside
-    the caller's transaction."""
+    the caller's transaction. ``locked``: the caller holds the application's row lock, so no one
+    else can be creating its review at the same moment."""
     eligibility = reevaluate(application)
     created = False
-    if review is None:
+    if review is None and locked:
+        review = MaterialReview.objects.create(application=application, started_by=actor, eligibility=eligibility)
+        created = True
+    elif review is None:
         try:
             with transaction.atomic():
                 review = MaterialReview.objects.create(application=application, started_by=actor,
@@ -176,7 +181,7 @@ def start_review(application: Application, *, actor) -> MaterialReview:
             raise ReviewError(str(exc)) from exc
         review = getattr(application, "material_review", None)
         if review is None or review.concluded_at is not None:
-            review = _open_review(application, review, actor=actor)
+            review = _open_review(application, review, actor=actor, locked=True)
         return review
 
 
@@ -441,8 +446,8 @@ def decide(application: Application, *, outcome: str, reason: str, rank: int | N
     stale = "该申报的评议决定已被其他工作人员修改，请刷新页面查看后再决定"
     with transaction.atomic(), appended_together():
         if version == 0:
-            try:
-                with transaction.atomic():
+            try:  # no savepoint: the refusal undoes the whole transaction
+                with transaction.atomic(savepoint=False):
                     decision = Decision.objects.create(application=application, outcome=outcome, rank=rank,
                                                        reason=reason.strip(), decided_by=actor)
             except IntegrityError as exc:
