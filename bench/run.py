@@ -344,14 +344,38 @@ def fresh_database(name: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def calibrate() -> dict:
+    """How fast this machine is right now, to compare figures taken on different days (the same
+    virtual machine type has measured up to 1.6× apart within an hour): the CPU time of a fixed
+    pure-Python loop (wall and CPU: a wall far above the CPU means the
+    virtual machine's host gave this process less than a core), and the round trip of ``SELECT 1`` to this PostgreSQL."""
+    import psycopg
+
+    started, cpu = time.perf_counter(), time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    loop, loop_cpu = time.perf_counter() - started, time.process_time() - cpu
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        for _ in range(200):
+            conn.execute("SELECT 1").fetchall()
+        started = time.perf_counter()
+        for _ in range(2000):
+            conn.execute("SELECT 1").fetchall()
+        trip = (time.perf_counter() - started) / 2000
+    return {"python_loop_s": round(loop, 2), "python_loop_cpu_s": round(loop_cpu, 2), "select1_ms": round(trip * 1000, 3)}
+
+
 def measure_year(actors: int) -> dict:
     """The simulated year with ``actors`` people acting at once, then the e-mail it queued, sent by
     the mail worker as in production (timed apart: no page waits for it)."""
     fresh_database(SIM_DB)
     manage("migrate", "--noinput", "-v", "0", db=SIM_DB)
+    machine = calibrate()
     out = manage("simulate_year", "--applications", "1000", "--studios", "600", "--actors", str(actors), "--json",
                  db=SIM_DB, capture=True, MEDIA_ROOT=str(VAR / "sim-media"))
     result = json.loads(out.strip().splitlines()[-1])
+    result["machine"] = machine
     started = time.perf_counter()
     sent = manage("mail_worker", "--once", db=SIM_DB, capture=True).strip().splitlines()[-1]
     result["mail"] = {"seconds": round(time.perf_counter() - started, 1), "line": sent}
@@ -481,13 +505,13 @@ def main() -> int:
     # one clerk doing everything in turn, then units, reviewers and experts acting side by side
     # (three processes: on this machine's two cores more only wait for each other)
     sequential = measure_year(1)
-    print(f"   simulated year, one actor: {sequential['seconds']} s {sequential['phases']}")
+    print(f"   simulated year, one actor: {sequential['seconds']} s {sequential['phases']} (machine {sequential['machine']})")
     year = measure_year(YEAR_ACTORS)
     year["ok"] = year["seconds"] < TARGETS["year_s"]
-    year["sequential"] = {k: sequential[k] for k in ("seconds", "phases", "detail")}
+    year["sequential"] = {k: sequential[k] for k in ("seconds", "phases", "detail", "machine")}
     results["year"] = year
     print(f"   simulated year, {YEAR_ACTORS} actors: {year['seconds']} s ({year.get('detail', '')}) {year['phases']}; "
-          f"then the mail worker: {year['mail']['line']} in {year['mail']['seconds']} s")
+          f"then the mail worker: {year['mail']['line']} in {year['mail']['seconds']} s (machine {year['machine']})")
     eligibility = measure_eligibility()
     eligibility["ok"] = eligibility["per_s"] >= TARGETS["eligibility_per_s"]
     results["eligibility"] = eligibility
@@ -533,6 +557,9 @@ def markdown(r: dict) -> str:
               f"| recognition (notice) list PDF | {r['notice_pdf']['median_s']} s | — | — |",
               f"| simulated year, {r['year'].get('actors', 1)} acting at once | {r['year']['seconds']} s | < 60 s | {'yes' if r['year']['ok'] else 'NO'} |",
               f"| simulated year, one actor | {r['year'].get('sequential', {}).get('seconds', '—')} s | — | — |",
+              f"| machine just before the year, 3 actors: 10⁷-step Python loop, wall (CPU) / `SELECT 1` round trip | "
+              f"{r['year'].get('machine', {}).get('python_loop_s', '—')} s ({r['year'].get('machine', {}).get('python_loop_cpu_s', '—')} s)"
+              f" / {r['year'].get('machine', {}).get('select1_ms', '—')} ms | — | — |",
               f"| its e-mail, sent by the mail worker afterwards | {r['year'].get('mail', {}).get('seconds', '—')} s | — | — |",
               f"| daily command (full data) | {r['daily']['seconds']} s | — | {'yes' if r['daily']['ok'] else 'NO'} (twice at once: each task once) |",
               f"| 50 MB upload, worker memory growth | {r['upload']['growth_mb']} MB | < 20 MB | {'yes' if r['upload']['ok'] else 'NO'} |",
