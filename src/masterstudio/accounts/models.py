@@ -85,6 +85,14 @@ class User(AbstractUser):
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
 
+    @classmethod
+    def staff_with(cls, *duties: str) -> list:
+        """Active staff holding any of ``duties`` (the people a staff notice goes to), read without
+        the columns a notice does not need (the password hash and the encrypted phone number and
+        authenticator secret, which would each be decrypted)."""
+        return [user for user in cls.objects.filter(role=Role.STAFF, is_active=True).defer("password", "phone", "totp_secret")
+                if any(user.has_duty(duty) for duty in duties)]
+
     def has_duty(self, duty: str) -> bool:
         return self.role == Role.STAFF and self.is_active and duty in (self.duties or [])
 

@@ -155,6 +155,7 @@ def _apply_form(application: Application, form: ApplicationForm, *, only_changed
 # the stored pre-check (review asks the engine again) and the round's guide; left unread (a read
 # would still fetch them) they spare the lock decoding the widest columns.
 _STAFF_UNREAD = ("draft", "copy_report", "precheck", "round__guide")
+_SUBMIT_UNREAD = ("copy_report", "precheck", "round__guide")  # submission asks the engine again
 
 
 def _locked(application_id: int, *, unread: tuple[str, ...] = ()) -> Application:
@@ -337,7 +338,7 @@ def unit_accounts(application: Application):
 def reviewers():
     from masterstudio.accounts.models import User
 
-    return [u for u in User.objects.filter(role="staff", is_active=True) if u.has_duty("reviewer")]
+    return User.staff_with("reviewer")
 
 
 def _art7_conflicts(application: Application, leader_key: str, scope: str) -> list[str]:
@@ -376,7 +377,7 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
     """Submit (or resubmit after 退回补正): full validation, the pre-check, Art. 7, the materials,
     then the state change, the receipt number and the frozen snapshot, in one transaction."""
     with transaction.atomic(), appended_together():
-        application = _locked(application_id)
+        application = _locked(application_id, unread=_SUBMIT_UNREAD)
         _editable(application, actor)
         form = ApplicationForm(draft_querydict(application), unit=application.unit, final=True)
         if not form.is_valid():

@@ -54,7 +54,7 @@ def unit_users_of(unit_ids):
 def staff_with(*duties):
     from masterstudio.accounts.models import User
 
-    return [u for u in User.objects.filter(role="staff", is_active=True) if any(u.has_duty(d) for d in duties)]
+    return User.staff_with(*duties)
 
 
 def _decimal(value, field: str, label: str) -> Decimal:

@@ -43,7 +43,7 @@ class NoticeError(Exception):
 def _staff_handlers():
     from masterstudio.accounts.models import User
 
-    return [u for u in User.objects.filter(role="staff", is_active=True) if u.has_duty("reviewer") or u.has_duty("approver")]
+    return User.staff_with("reviewer", "approver")
 
 
 def closes_at(notice: Notice) -> datetime:
