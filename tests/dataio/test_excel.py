@@ -38,6 +38,12 @@ def test_text_that_looks_like_a_formula_stays_text_and_control_characters_are_dr
         ("=HYPERLINK(\"http://x\",\"点我\")", "s"), ("换行", "s"), ("a\tb", "s")]
 
 
+def test_a_reader_in_read_only_mode_knows_the_size():
+    content = xlsx_bytes("表", ["甲", "乙"], [["1", 2], ["3", 4], ["5", 6]])
+    sheet = load_workbook(BytesIO(content), read_only=True).active
+    assert (sheet.max_row, sheet.max_column) == (4, 2)
+
+
 def test_no_rows_is_a_sheet_with_its_headers():
     sheet = _sheet("空", ["甲", "乙"], [])
     assert sheet.max_row == 1 and [c.value for c in sheet[1]] == ["甲", "乙"]

@@ -66,16 +66,17 @@ def existing_studios(application: Application) -> list[dict]:
     near = Q(unit_id=application.unit_id)
     if leader_index:  # the leader's key as recorded at submission (the key Art. 7's constraints hold)
         near |= Q(leader_key=leader_index)
-    # only the columns the engine reads (the rows themselves are wide: facts, pre-checks, files)
+    # only the columns the engine reads (the rows themselves are wide: facts, pre-checks, files),
+    # studios and applications in one query
     columns = ("leader__id_number", "leader__name", "unit__credit_code", "branch__name", "occupation_code",
                "occupation_name")
-    studios = Studio.objects.filter(near, state__in=LIVE_STATES).values_list(*columns)
+    studios = Studio.objects.filter(near, state__in=LIVE_STATES).order_by().values_list(*columns)
     others = (Application.objects.filter(near, round_id=application.round_id, state__in=OPEN_STATES)
-              .exclude(pk=application.pk).values_list(*columns))
+              .exclude(pk=application.pk).order_by().values_list(*columns))
     return [
         {"leader_id_number": id_number, "leader_name": name, "credit_code": credit_code, "branch": branch,
          "occupation_code": code or None, "occupation_name": occupation or None}
-        for id_number, name, credit_code, branch, code, occupation in [*studios, *others]
+        for id_number, name, credit_code, branch, code, occupation in studios.union(others, all=True)
     ]
 
 

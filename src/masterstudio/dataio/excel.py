@@ -85,9 +85,10 @@ def xlsx_bytes(title: str, headers: list[str], rows) -> bytes:
         for index, value in enumerate(row):
             widths[index] = min(60, max(widths[index], len(str(value)) + 2))
     letters = [get_column_letter(index) for index in range(1, max([len(headers), *(len(row) for row in values)]) + 1)]
+    last = f"{letters[-1]}{len(values) + 1}"  # the used range, which readers take the sheet's size from
     parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-             '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+             f'<dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
              'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
              '<sheetFormatPr defaultRowHeight="15"/><cols>',
              "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, start=1)),
