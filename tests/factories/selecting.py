@@ -136,6 +136,15 @@ def to_proposed(application, staff, approver, *, rank: int = 1):
     return application
 
 
+def two_proposed(cast, unit_a, unit_b):
+    """Two applications of one round, of units A and B, proposed at ranks 1 and 2."""
+    a = submitted_application(unit_a, cast["unit_a"])
+    b = submitted_application(unit_b, cast["unit_b"], a.round, prefix="乙", seq_base=50)
+    to_proposed(a, cast["reviewer"], cast["approver"], rank=1)
+    to_proposed(b, cast["reviewer"], cast["approver"], rank=2)
+    return a, b
+
+
 def published(round_, approver, *, on: str = "2026-09-28"):
     """Publish on a given day (default: the Monday before National Day, so the period spans it) at
     9:00 — or, for today, a minute ago, so that the notice is open now whatever the hour (before
@@ -151,5 +160,5 @@ def day_after(notice) -> datetime:
 
 
 __all__ = ["at", "date", "submitted_application", "make_expert", "make_rubric", "pass_material_review",
-           "pass_site_inspection", "draw_panel", "score_all", "to_evaluation", "to_proposed", "published",
+           "pass_site_inspection", "draw_panel", "score_all", "to_evaluation", "to_proposed", "two_proposed", "published",
            "day_after", "make_round"]

@@ -23,11 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def two_proposed(cast, unit_a, unit_b):
-    a = f.submitted_application(unit_a, cast["unit_a"])
-    b = f.submitted_application(unit_b, cast["unit_b"], a.round, prefix="乙", seq_base=50)
-    f.to_proposed(a, cast["reviewer"], cast["approver"], rank=1)
-    f.to_proposed(b, cast["reviewer"], cast["approver"], rank=2)
-    return a, b
+    return f.two_proposed(cast, unit_a, unit_b)
 
 
 def test_publish_spans_national_day_and_tells_every_unit(two_proposed, cast, django_capture_on_commit_callbacks):

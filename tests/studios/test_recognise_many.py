@@ -22,10 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def notice(cast, unit_a, unit_b):
-    a = f.submitted_application(unit_a, cast["unit_a"])
-    b = f.submitted_application(unit_b, cast["unit_b"], a.round, prefix="乙", seq_base=50)
-    f.to_proposed(a, cast["reviewer"], cast["approver"], rank=1)
-    f.to_proposed(b, cast["reviewer"], cast["approver"], rank=2)
+    a, _b = f.two_proposed(cast, unit_a, unit_b)
     return f.published(a.round, cast["approver"])
 
 

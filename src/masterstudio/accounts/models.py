@@ -86,6 +86,20 @@ class User(AbstractUser):
         return mask_phone(self.phone)
 
     @classmethod
+    def unit_recipients(cls, unit_ids):
+        """The active accounts of the units ``unit_ids`` that a notice to a unit goes to (its unit
+        and leader accounts), as a query."""
+        return cls.objects.filter(unit_id__in=list(unit_ids), role__in=[Role.UNIT, Role.LEADER], is_active=True)
+
+    @classmethod
+    def unit_recipients_by_unit(cls, unit_ids) -> dict[int, list]:
+        """:meth:`unit_recipients`, read with one query and grouped by unit id."""
+        accounts: dict[int, list] = {}
+        for user in cls.unit_recipients(unit_ids):
+            accounts.setdefault(user.unit_id, []).append(user)
+        return accounts
+
+    @classmethod
     def staff_with(cls, *duties: str) -> list:
         """Active staff holding any of ``duties`` (the people a staff notice goes to), read without
         the columns a notice does not need (the password hash and the encrypted phone number and

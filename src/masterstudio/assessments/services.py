@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from masterstudio.accounts.models import User
 from masterstudio.assessments.models import (
     ASPECTS,
     AssessmentYear,
@@ -46,14 +47,10 @@ def unit_users(studio):
 
 
 def unit_users_of(unit_ids):
-    from masterstudio.accounts.models import User
-
-    return User.objects.filter(unit_id__in=list(unit_ids), role__in=["unit", "leader"], is_active=True)
+    return User.unit_recipients(unit_ids)
 
 
 def staff_with(*duties):
-    from masterstudio.accounts.models import User
-
     return User.staff_with(*duties)
 
 
@@ -350,9 +347,7 @@ def publish(ay: AssessmentYear, *, actor) -> dict:
                     reward_errors.append(f"{result.studio.name}：{exc}")
             elif result.grade == Grade.UNQUALIFIED:
                 rectifications.append(_open_rectification(result, actor=actor))
-        users = {}
-        for user in unit_users_of({r.studio.unit_id for r in results}):
-            users.setdefault(user.unit_id, []).append(user)
+        users = User.unit_recipients_by_unit({r.studio.unit_id for r in results})
         notify_many((users.get(r.studio.unit_id, []), "assessment_result", {"result": r, "studio": r.studio},
                      f"/studios/{r.studio.pk}/") for r in results)
         AssessmentYear.objects.filter(pk=ay.pk).update(state=YearState.PUBLISHED, published_on=today, published_by=actor)

@@ -125,15 +125,12 @@ def award_grant(studio, kind: str, *, on: date, year: int | None = None, actor=N
     grant = Grant(
         studio=studio, kind=kind, clause=award.clause, year=year, amount=amount,
         dated_on=award.on, basis=basis, document_no=document_no,
-        approved_by=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        approved_by=_approver(actor),
     )
     try:
         with transaction.atomic():
             grant.save()
-            record_event("grant.approved", obj=grant, actor=actor, to_state=GrantState.APPROVED,
-                         clause=grant.clause, reason=basis,
-                         data={"kind": kind, "year": year, "amount": str(amount), "on": award.on.isoformat(),
-                               "document_no": document_no})
+            record_event(**_approved_event(grant, actor))
     except IntegrityError:
         existing = _existing(studio, kind, year)
         if existing is None:
@@ -151,17 +148,25 @@ def award_initial_grants(studios: list, *, on: date, actor=None, basis) -> list[
         return []
     award = _engine_award(studios[0], GrantKind.INITIAL, on, None)
     amount = award.amount.quantize(Decimal("0.01"))
-    approved_by = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    approved_by = _approver(actor)
     grants = Grant.objects.bulk_create([
         Grant(studio=studio, kind=GrantKind.INITIAL, clause=award.clause, year=None, amount=amount, dated_on=award.on,
               basis=basis(studio), document_no="", approved_by=approved_by)
         for studio in studios])
-    record_events(dict(action="grant.approved", obj=grant, actor=actor, to_state=GrantState.APPROVED,
-                       clause=grant.clause, reason=grant.basis,
-                       data={"kind": GrantKind.INITIAL, "year": None, "amount": str(amount), "on": award.on.isoformat(),
-                             "document_no": ""})
-                  for grant in grants)
+    record_events(_approved_event(grant, actor) for grant in grants)
     return grants
+
+
+def _approver(actor):
+    """The approving user recorded on a grant (none for the system or an anonymous caller)."""
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _approved_event(grant: Grant, actor) -> dict:
+    """The ``grant.approved`` event of a grant just written (:func:`record_event`'s arguments)."""
+    return dict(action="grant.approved", obj=grant, actor=actor, to_state=GrantState.APPROVED, clause=grant.clause,
+                reason=grant.basis, data={"kind": grant.kind, "year": grant.year, "amount": str(grant.amount),
+                                          "on": grant.dated_on.isoformat(), "document_no": grant.document_no})
 
 
 def record_title(studio, level: str, *, document_no: str, awarded_on: date, actor) -> tuple[StudioTitle, Grant]:

@@ -35,17 +35,7 @@ class ReviewError(Exception):
 def unit_recipients(application: Application):
     from masterstudio.accounts.models import User
 
-    return User.objects.filter(unit_id=application.unit_id, role__in=["unit", "leader"], is_active=True)
-
-
-def recipients_by_unit(unit_ids) -> dict[int, list]:
-    """:func:`unit_recipients` of several units, read with one query: the accounts by unit id."""
-    from masterstudio.accounts.models import User
-
-    accounts: dict[int, list] = {}
-    for user in User.objects.filter(unit_id__in=list(unit_ids), role__in=["unit", "leader"], is_active=True):
-        accounts.setdefault(user.unit_id, []).append(user)
-    return accounts
+    return User.unit_recipients([application.unit_id])
 
 
 def notify_unit(key: str, **context):
@@ -64,7 +54,9 @@ def notify_units(key: str, **context):
     application, the recipients of every unit read with one query and the rows written with one."""
 
     def callback(applications, events):
-        accounts = recipients_by_unit({a.unit_id for a in applications})
+        from masterstudio.accounts.models import User
+
+        accounts = User.unit_recipients_by_unit({a.unit_id for a in applications})
         notify_many([
             (accounts.get(application.unit_id, []), key,
              {"application": application, "reason": event.reason, "clause": event.clause, **context},

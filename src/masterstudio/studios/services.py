@@ -152,11 +152,11 @@ def recognise_many(applications: list[Application], actor=None, *,
     in the order given. Raises :class:`Contended` (and keeps nothing) when another recognition
     wrote a colliding studio meanwhile; :class:`AwardError` (keeping nothing) when the engine
     refuses the initial grant, which it then refuses to every studio of that day."""
+    from masterstudio.accounts.models import User
     from masterstudio.core.notify import notify_many
     from masterstudio.funding.services import award_initial_grants
     from masterstudio.notices.models import NoticeEntry
     from masterstudio.notices.services import mark_recognised_many
-    from masterstudio.reviews.services import recipients_by_unit
 
     now = now or timezone.now()
     on: date = timezone.localdate(now)
@@ -205,7 +205,7 @@ def recognise_many(applications: list[Application], actor=None, *,
             raise AwardError(str(exc)) from exc
         mark_recognised_many([entries[app.pk] for app in apps], actor=actor)
         record_events(_recognised_event(studio, grant, app, on, actor) for studio, grant, app in zip(studios, grants, apps))
-        accounts = recipients_by_unit({app.unit_id for app in apps})
+        accounts = User.unit_recipients_by_unit({app.unit_id for app in apps})
         notify_many([(accounts.get(app.unit_id, []), "application_recognised",
                       {"application": app, "studio": studio, "grant": grant}, f"/studios/{studio.pk}/certificate.pdf")
                      for studio, grant, app in zip(studios, grants, apps)])
