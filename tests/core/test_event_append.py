@@ -109,3 +109,24 @@ def test_data_changed_after_recording_does_not_change_the_event(cast, unit_a):
         data["items"].append(2)
     assert Event.objects.get().data == {"items": [1]}
     assert verify_chain()[1] is None
+
+
+def test_while_others_append_the_head_is_read_under_lock_first(cast, unit_a, django_assert_num_queries):
+    record_event("unit.approved", obj=unit_a)
+    setattr(connection, events._HEAD_ATTR, (0, "0" * 64))  # another writer appended meanwhile
+    record_event("unit.updated", obj=unit_a)  # the swap fails: contended from now on
+    assert getattr(connection, events._CONTENDED_ATTR) == events._CONTENDED_RUN
+    # contended: the head read under lock, then moved and the event written — no swap tried first
+    expected = 2 if connection.vendor == "postgresql" else 3
+    with django_assert_num_queries(expected):
+        record_event("unit.updated", obj=unit_a, reason="locked first")
+    assert getattr(connection, events._CONTENDED_ATTR) == events._CONTENDED_RUN - 1  # no one else appended
+    setattr(connection, events._HEAD_ATTR, (0, "0" * 64))  # someone appended again: the run starts over
+    record_event("unit.updated", obj=unit_a)
+    assert getattr(connection, events._CONTENDED_ATTR) == events._CONTENDED_RUN
+    for _ in range(events._CONTENDED_RUN):  # quiet again: back to compare-and-swap
+        record_event("unit.updated", obj=unit_a)
+    assert getattr(connection, events._CONTENDED_ATTR) == 0
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+        record_event("unit.updated", obj=unit_a, reason="swapped")
+    assert verify_chain() == (5 + events._CONTENDED_RUN, None, "")

@@ -50,7 +50,13 @@ def test_bad_integer_names_the_variable(monkeypatch):
 def test_database_urls(tmp_path):
     pg = parse_database_url("postgres://app:s%40cret@db.local:5433/studios?sslmode=require", base_dir=tmp_path)
     assert (pg["ENGINE"], pg["NAME"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["OPTIONS"]) == (
-        "django.db.backends.postgresql", "studios", "app", "s@cret", "db.local", "5433", {"sslmode": "require"})
+        "django.db.backends.postgresql", "studios", "app", "s@cret", "db.local", "5433",
+        {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 2})
+    # behind a transaction-pooling PgBouncer: no server-side binding, no prepared statements
+    pooled = parse_database_url("postgres://db/studios?server_side_binding=false&prepare_threshold=none", base_dir=tmp_path)
+    assert (pooled["OPTIONS"]["server_side_binding"], pooled["OPTIONS"]["prepare_threshold"]) == (False, None)
+    with pytest.raises(ImproperlyConfigured, match="prepare_threshold"):
+        parse_database_url("postgres://db/studios?prepare_threshold=often", base_dir=tmp_path)
     assert parse_database_url("sqlite:///var/db.sqlite3", base_dir=tmp_path)["NAME"] == str(tmp_path / "var/db.sqlite3")
     assert parse_database_url("sqlite:////srv/db.sqlite3", base_dir=tmp_path)["NAME"] == "/srv/db.sqlite3"
     with pytest.raises(ImproperlyConfigured, match="不受支持"):

@@ -153,6 +153,46 @@ def test_group_draw_seats_the_same_experts_on_every_panel(expert_stage, cast):
     assert len(seats) == 2 and len(set(map(frozenset, seats.values()))) == 1
 
 
+def test_drawing_for_each_application_seats_each_its_own_experts(expert_stage, cast):
+    """The evaluation page's "各自抽取": one submit, a panel and a draw per application, each screened
+    against its own unit, each seed the given one plus the receipt number; an application short of
+    experts is reported by name and the others are drawn all the same."""
+    from django.test import Client
+
+    from masterstudio.core.models import Event, Notification
+    from tests.factories import PASSWORD
+
+    first = expert_stage["application"]
+    other = f.submitted_application(cast["unit_b"].unit, cast["unit_b"], first.round, prefix="乙", seq_base=50)
+    f.pass_material_review(other, cast["reviewer"])
+    f.pass_site_inspection(other, cast["reviewer"])
+    client = Client()
+    assert client.login(username="reviewer", password=PASSWORD)
+    now = timezone.localtime()
+    form = {"size": 3, "seed": "batch", "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (now + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"), "mode": "each",
+            "applications": [first.pk, other.pk]}
+    page = client.post(f"/review/rounds/{first.round_id}/draw/", form, follow=True).content.decode()
+    assert "已为 2 份申报各自抽取 3 位专家" in page
+    draws = {}
+    for assignment in Assignment.objects.select_related("draw"):
+        draws.setdefault(assignment.panel.object_id, assignment.draw)
+    first.refresh_from_db()
+    other.refresh_from_db()
+    assert draws[first.pk].seed == f"batch-{first.receipt_no}" and draws[other.pk].seed == f"batch-{other.receipt_no}"
+    assert draws[first.pk].pk != draws[other.pk].pk and all(scoring.replay_draw(d) for d in draws.values())
+    # each screened against its own unit: the same-unit expert is out for the first, not for the other
+    out_first = {row["name"] for row in draws[first.pk].excluded}
+    out_other = {row["name"] for row in draws[other.pk].excluded}
+    assert "同单位专家" in out_first and "同单位专家" not in out_other
+    assert Event.objects.filter(action="panel.drawn").count() == 2
+    assert Notification.objects.filter(key="expert_assigned").count() == 6
+    # five more each: too few left for either (those seated are out) — each reported, nothing written
+    again = client.post(f"/review/rounds/{first.round_id}/draw/", {**form, "size": 5}, follow=True).content.decode()
+    assert f"{first.receipt_no}未抽取" in again and f"{other.receipt_no}未抽取" in again
+    assert Assignment.objects.count() == 6
+
+
 def test_rubric_is_locked_once_scored(expert_stage, cast):
     assignments = _seat(expert_stage, cast)
     f.score_all(expert_stage["application"])

@@ -133,15 +133,41 @@ class _Pending:
 
 
 def _append(connection, rows: list[Event]) -> None:
+    """Compare-and-swap while this connection is the only one appending; while others append as
+    well (the swap just failed, or the head read under lock had moved since this connection's last
+    append) the head is read under lock first, for the next ``_CONTENDED_RUN`` appends: a swap
+    that fails costs a round trip for nothing."""
     with transaction.atomic(savepoint=False):
         seen = getattr(connection, _HEAD_ATTR, None)
-        if seen is None or not _append_after(connection, seen, rows):
-            head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
+        contended = getattr(connection, _CONTENDED_ATTR, 0)
+        if seen is None or contended or not _append_after(connection, seen, rows):
+            head = _locked_head(connection)
+            if seen is not None:
+                quiet = contended and head == seen  # no one else appended since this connection did
+                setattr(connection, _CONTENDED_ATTR, contended - 1 if quiet else _CONTENDED_RUN)
             for event in rows:  # taken again under the lock, so time order follows the sequence
                 event.at = timezone.now()
-            _advance(connection, (head.seq, head.hash), rows, locked=True)
-            _insert(connection, rows)
+            if not (connection.vendor == "postgresql" and len(rows) <= _batch_size(connection, rows)
+                    and _advance_and_insert(connection, head, rows, locked=True)):
+                _advance(connection, head, rows, locked=True)
+                _insert(connection, rows)
         setattr(connection, _HEAD_ATTR, (rows[-1].seq, rows[-1].hash))
+
+
+def _locked_head(connection) -> tuple[int, str]:
+    """(seq, hash) of the chain head, its row locked for the rest of the transaction (created when
+    the log is empty)."""
+    if connection.vendor in _PLAIN_SQL:
+        qn = connection.ops.quote_name
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        with connection.cursor() as cursor:  # SQLite: the write transaction (IMMEDIATE) is the lock
+            cursor.execute(f"SELECT {qn('seq')}, {qn('hash')} FROM {qn(ChainHead._meta.db_table)} "
+                           f"WHERE {qn('id')} = 1{lock}")
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0], row[1]
+    head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
+    return head.seq, head.hash
 
 
 def _append_after(connection, seen: tuple[int, str], rows: list[Event]) -> bool:
@@ -158,6 +184,8 @@ def _append_after(connection, seen: tuple[int, str], rows: list[Event]) -> bool:
 _FIELDS = {"action", "obj", "actor", "from_state", "to_state", "reason", "clause", "data", "ip"}
 _HEAD_ATTR = "_masterstudio_chain_head"  # (seq, hash) this connection last saw at the head
 _DEFER_ATTR = "_masterstudio_deferred_events"  # events waiting in appended_together()
+_CONTENDED_ATTR = "_masterstudio_chain_contended"  # appends left that read the head under lock first
+_CONTENDED_RUN = 20
 # Appending is the platform's most frequent write, so it is plain SQL (the chain head and the
 # events, the columns and values prepared by the model's own fields; on PostgreSQL one statement)
 # rather than the ORM's save; both vendors used here (PostgreSQL, SQLite ≥ 3.35) return the new ids.
@@ -200,20 +228,23 @@ def _columns():
     return [f for f in Event._meta.concrete_fields if not f.primary_key]
 
 
-def _advance_and_insert(connection, start: tuple[int, str], rows: list[Event]) -> bool:
+def _advance_and_insert(connection, start: tuple[int, str], rows: list[Event], *, locked: bool = False) -> bool:
     """PostgreSQL: the compare-and-swap of the head and the insert of the events in one statement
     (the insert happens only if the head moved), so the usual append is one round trip. False,
-    with nothing written, when the head is no longer ``start``."""
+    with nothing written, when the head is no longer ``start`` — unless the caller holds it under
+    lock (then it is moved without comparing)."""
     _chain(start, rows)
     fields, qn = _columns(), connection.ops.quote_name
     one = "(" + ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields) + ")"
+    compare = "" if locked else f" AND {qn('seq')} = %s AND {qn('hash')} = %s"
     sql = (f"WITH head AS (UPDATE {qn(ChainHead._meta.db_table)} SET {qn('seq')} = %s, {qn('hash')} = %s "
-           f"WHERE {qn('id')} = 1 AND {qn('seq')} = %s AND {qn('hash')} = %s RETURNING 1) "
+           f"WHERE {qn('id')} = 1{compare} RETURNING 1) "
            f"INSERT INTO {qn(Event._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
            f"SELECT * FROM (VALUES {', '.join([one] * len(rows))}) AS new_events "
            f"WHERE EXISTS (SELECT 1 FROM head) RETURNING {qn(Event._meta.pk.column)}")
+    head = [rows[-1].seq, rows[-1].hash] + ([] if locked else [start[0], start[1]])
     with connection.cursor() as cursor:
-        cursor.execute(sql, [rows[-1].seq, rows[-1].hash, start[0], start[1], *_values(connection, rows, fields)])
+        cursor.execute(sql, [*head, *_values(connection, rows, fields)])
         ids = cursor.fetchall()
     if not ids:
         return False

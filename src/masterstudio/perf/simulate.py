@@ -6,9 +6,10 @@ materials (what the wizard leaves behind).
 
 Timed, every step through the same service a page calls: submission (Art. 9), material review
 with the engine's re-evaluation and the checklist saved as a whole (one audit event per line), site
-inspection, a random draw of three experts per application with conflict declarations and sealed
-scores, the comprehensive evaluation, the public notice of 5 working days, recognition with the
-Art. 14 initial grant once the notice period is over, and the annual assessment of the recognised
+inspection, a random draw of three experts for each application (each its own experts, drawn for a
+page of 50 ticked applications at a time, the evaluation page's "各自抽取") with conflict
+declarations and sealed scores, the comprehensive evaluation, the public notice of 5 working days,
+recognition with the Art. 14 initial grant once the notice period is over, and the annual assessment of the recognised
 studios (draw, scoring, grades, publication with the 优秀 rewards and the rectifications).
 Outcomes: of 1,000 applications, 10% fail material review, 5% the site inspection, the rest are
 ranked and the first ``studios`` are proposed.
@@ -232,13 +233,22 @@ def _visit(chunk):
     return passing
 
 
+DRAW_PAGE = 50  # applications ticked on one page of the evaluation list for "各自抽取"
+
+
 def _draw(chunk):
+    """Each application its own three experts, drawn a page of ticked applications at a time."""
     from masterstudio.reviews import services as reviews
 
     apps = _apps(pk for pk, _r, _n in chunk)
-    for pk, reviewer, now in chunk:
-        reviews.draw_for([apps[pk]], size=3, seed=f"sim-{pk}", opens_at=now - timedelta(hours=1),
-                         closes_at=now + timedelta(days=3), actor=reviewer)
+    for start in range(0, len(chunk), DRAW_PAGE):
+        page = chunk[start:start + DRAW_PAGE]
+        _pk, reviewer, now = page[0]
+        drawn, skipped = reviews.draw_each_for([apps[pk] for pk, _r, _n in page], size=3, seed="sim",
+                                               opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=3),
+                                               actor=reviewer)
+        if skipped:
+            raise RuntimeError(f"抽取专家未完成：{skipped[:3]}")
     return []
 
 

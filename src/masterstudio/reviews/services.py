@@ -374,12 +374,10 @@ def add_photo(visit: SiteVisit, upload, *, caption: str, actor) -> SitePhoto:
 
 # ---------------------------------------------------------------- expert review
 
-def draw_for(applications: list[Application], *, size: int, seed: str, opens_at: datetime, closes_at: datetime,
-             actor):
-    """Create the panels (the round's rubric) and draw the experts for one application or a group."""
+def _draw_rubric(applications: list[Application]):
+    """The round's application rubric, after checking that ``applications`` may have experts drawn."""
     from django.db.models import Exists, OuterRef
 
-    from masterstudio.experts import services as experts
     from masterstudio.experts.models import Criterion
 
     if not applications:
@@ -394,12 +392,43 @@ def draw_for(applications: list[Application], *, size: int, seed: str, opens_at:
               .annotate(scored=Exists(Criterion.objects.filter(rubric=OuterRef("pk")))).first())
     if rubric is None or not rubric.scored:
         raise ReviewError("本批次尚未设置评分表，请先在“评分表”中设置评分项、权重和满分")
+    return rubric
+
+
+def draw_for(applications: list[Application], *, size: int, seed: str, opens_at: datetime, closes_at: datetime,
+             actor):
+    """Create the panels (the round's rubric) and draw the experts for one application or a group."""
+    from masterstudio.experts import services as experts
+
+    rubric = _draw_rubric(applications)
     try:
         panels = [experts.panel_for(a, rubric, opens_at=opens_at, closes_at=closes_at, year=a.round.year)
                   for a in applications]
         return experts.draw_experts(panels, size, seed=seed, actor=actor)
     except experts.ScoringError as exc:
         raise ReviewError(str(exc)) from exc
+
+
+def draw_each_for(applications: list[Application], *, size: int, seed: str, opens_at: datetime,
+                  closes_at: datetime, actor) -> tuple[list, list]:
+    """Each application its own panel and its own ``size`` experts, drawn for all of them in one
+    go (the bureau drawing for every application in expert review at once): the same draws,
+    tasks, events and notices as drawing for each application in turn, in one transaction. Each
+    draw's seed is ``seed`` followed by the receipt number (``seed`` left blank: each its own
+    random seed), so every draw can be replayed. Returns (the draws made, (application, reason)
+    for each application that could not be drawn, e.g. too few experts without a conflict)."""
+    from masterstudio.experts import services as experts
+
+    rubric = _draw_rubric(applications)
+    seed = (seed or "").strip()
+    try:
+        panels = experts.panels_for(applications, rubric, opens_at=opens_at, closes_at=closes_at,
+                                    year=applications[0].round.year)
+        draws, skipped = experts.draw_each(panels, size, seeds=[f"{seed}-{a.receipt_no or a.pk}" if seed else None
+                                                                for a in applications], actor=actor)
+    except experts.ScoringError as exc:
+        raise ReviewError(str(exc)) from exc
+    return draws, [(panel.subject, reason) for panel, reason in skipped]
 
 
 def finish_expert_review(application: Application, *, actor) -> Application:

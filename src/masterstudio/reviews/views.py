@@ -228,11 +228,21 @@ def group_draw(request, round_pk):
     round_ = get_object_or_404(Round, pk=round_pk)
     form = forms.DrawForm(request.POST)
     ids = request.POST.getlist("applications")
-    applications = list(Application.objects.filter(round=round_, pk__in=ids))
+    applications = list(Application.objects.filter(round=round_, pk__in=ids).select_related("round", "unit")
+                        .order_by("pk"))
+    each = request.POST.get("mode") == "each"
     if form.is_valid():
         try:
-            result = services.draw_for(applications, actor=request.user, **form.cleaned_data)
-            messages.success(request, f"已为 {len(applications)} 份申报共同抽取 {result.size} 位专家（随机种子 {result.seed}）")
+            if each:
+                drawn, skipped = services.draw_each_for(applications, actor=request.user, **form.cleaned_data)
+                if drawn:
+                    messages.success(request, f"已为 {len(drawn)} 份申报各自抽取 {form.cleaned_data['size']} 位专家"
+                                              "（每份申报的随机种子记录在其抽取记录中）")
+                for application, reason in skipped:
+                    messages.error(request, f"{application.receipt_no or application}未抽取：{reason}")
+            else:
+                result = services.draw_for(applications, actor=request.user, **form.cleaned_data)
+                messages.success(request, f"已为 {len(applications)} 份申报共同抽取 {result.size} 位专家（随机种子 {result.seed}）")
         except REFUSALS as exc:
             _refuse(request, exc)
     else:
