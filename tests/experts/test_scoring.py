@@ -107,6 +107,23 @@ def test_scoring_refusals(expert_stage, cast):
         scoring.save_scores(first, first.expert.user, raw, final=True)
 
 
+def test_a_submission_from_a_stale_tab_changes_nothing(expert_stage, cast):
+    """Two tabs on the same task: the second submission meets the first one's 已提交 and neither its
+    scores nor its total replace the first's."""
+    from masterstudio.experts.models import Score
+
+    first, *_ = _seat(expert_stage, cast)
+    criteria = list(first.panel.rubric.criteria.all())
+    scoring.declare(first, first.expert.user, conflict=False)
+    other_tab = Assignment.objects.select_related("expert__user", "panel__rubric").get(pk=first.pk)
+    scoring.save_scores(first, first.expert.user, {c.pk: ("20", "") for c in criteria}, final=True)
+    with pytest.raises(scoring.ScoringError, match="已提交"):
+        scoring.save_scores(other_tab, other_tab.expert.user, {c.pk: ("15", "扣分理由") for c in criteria}, final=True)
+    first.refresh_from_db()
+    assert str(first.total) == "80.00" and set(Score.objects.values_list("points", flat=True)) == {20}
+    assert other_tab.state == "scoring"  # the refused object is left as it was read
+
+
 def test_scoring_after_the_window_is_refused(expert_stage, cast):
     first, *_ = _seat(expert_stage, cast)
     scoring.declare(first, first.expert.user, conflict=False)

@@ -158,10 +158,11 @@ _STAFF_UNREAD = ("draft", "copy_report", "precheck", "round__guide")
 _SUBMIT_UNREAD = ("copy_report", "precheck", "round__guide")  # submission asks the engine again
 
 
-def _locked(application_id: int, *, unread: tuple[str, ...] = ()) -> Application:
+def _locked(application_id: int, *, unread: tuple[str, ...] = (), also: tuple[str, ...] = ()) -> Application:
     """The application's row, locked for this transaction (only that row: a FOR UPDATE over a
-    join would also lock the round and the unit in an order that can deadlock)."""
-    rows = Application.objects.select_for_update(of=("self",)).select_related("round", "unit", "leader", "branch")
+    join would also lock the round and the unit in an order that can deadlock). ``also``: further
+    related rows read in the same query (not locked)."""
+    rows = Application.objects.select_for_update(of=("self",)).select_related("round", "unit", "leader", "branch", *also)
     return (rows.defer(*unread) if unread else rows).get(pk=application_id)
 
 
@@ -478,9 +479,10 @@ def start_material_review(application_id: int, *, actor) -> Application:
     return start_material_review_within(application_id, actor=actor)
 
 
-def start_material_review_within(application_id: int, *, actor) -> Application:
-    """:func:`start_material_review` inside the caller's transaction (which must be open)."""
-    application = _locked(application_id, unread=_STAFF_UNREAD)
+def start_material_review_within(application_id: int, *, actor, also: tuple[str, ...] = ()) -> Application:
+    """:func:`start_material_review` inside the caller's transaction (which must be open); ``also``:
+    related rows the caller reads next, read with the application."""
+    application = _locked(application_id, unread=_STAFF_UNREAD, also=also)
     if not actor.has_duty("reviewer"):
         raise ApplyError("开始材料审核需要“业务审核”职责")
     APPLICATION_MACHINE.apply(application, AppState.MATERIAL_REVIEW, actor=actor, then=[notify_state_change])

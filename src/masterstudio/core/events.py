@@ -225,7 +225,13 @@ def _batch_size(connection, rows: list[Event]) -> int:
 
 
 def _columns():
-    return [f for f in Event._meta.concrete_fields if not f.primary_key]
+    global _COLUMNS
+    if _COLUMNS is None:
+        _COLUMNS = [f for f in Event._meta.concrete_fields if not f.primary_key]
+    return _COLUMNS
+
+
+_COLUMNS = None
 
 
 def _advance_and_insert(connection, start: tuple[int, str], rows: list[Event], *, locked: bool = False) -> bool:
@@ -234,14 +240,8 @@ def _advance_and_insert(connection, start: tuple[int, str], rows: list[Event], *
     with nothing written, when the head is no longer ``start`` — unless the caller holds it under
     lock (then it is moved without comparing)."""
     _chain(start, rows)
-    fields, qn = _columns(), connection.ops.quote_name
-    one = "(" + ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields) + ")"
-    compare = "" if locked else f" AND {qn('seq')} = %s AND {qn('hash')} = %s"
-    sql = (f"WITH head AS (UPDATE {qn(ChainHead._meta.db_table)} SET {qn('seq')} = %s, {qn('hash')} = %s "
-           f"WHERE {qn('id')} = 1{compare} RETURNING 1) "
-           f"INSERT INTO {qn(Event._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-           f"SELECT * FROM (VALUES {', '.join([one] * len(rows))}) AS new_events "
-           f"WHERE EXISTS (SELECT 1 FROM head) RETURNING {qn(Event._meta.pk.column)}")
+    fields = _columns()
+    sql = _append_sql(connection, len(rows), locked)
     head = [rows[-1].seq, rows[-1].hash] + ([] if locked else [start[0], start[1]])
     with connection.cursor() as cursor:
         cursor.execute(sql, [*head, *_values(connection, rows, fields)])
@@ -250,6 +250,27 @@ def _advance_and_insert(connection, start: tuple[int, str], rows: list[Event], *
         return False
     _saved(connection, rows, ids)  # rows come back in the order of the VALUES list
     return True
+
+
+_APPEND_SQL: dict[tuple[str, int, bool], str] = {}
+
+
+def _append_sql(connection, n: int, locked: bool) -> str:
+    """The statement of :func:`_advance_and_insert` for ``n`` events (built once per size)."""
+    key = (connection.vendor, n, locked)
+    sql = _APPEND_SQL.get(key)
+    if sql is None:
+        fields, qn = _columns(), connection.ops.quote_name
+        one = "(" + ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields) + ")"
+        compare = "" if locked else f" AND {qn('seq')} = %s AND {qn('hash')} = %s"
+        sql = (f"WITH head AS (UPDATE {qn(ChainHead._meta.db_table)} SET {qn('seq')} = %s, {qn('hash')} = %s "
+               f"WHERE {qn('id')} = 1{compare} RETURNING 1) "
+               f"INSERT INTO {qn(Event._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+               f"SELECT * FROM (VALUES {', '.join([one] * n)}) AS new_events "
+               f"WHERE EXISTS (SELECT 1 FROM head) RETURNING {qn(Event._meta.pk.column)}")
+        if n <= 64:  # the sizes met again and again; a rare large batch is not kept
+            _APPEND_SQL[key] = sql
+    return sql
 
 
 def _values(connection, rows: list[Event], fields) -> list:

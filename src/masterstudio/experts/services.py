@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from masterstudio.core.events import appended_together, record_event, record_events
 from masterstudio.core.notify import notify, notify_many
+from masterstudio.core.transitions import ConcurrentTransition
 from masterstudio.experts.aggregate import Summary, aggregate
 from masterstudio.experts.models import (
     ACTIVE_ASSIGNMENT_STATES,
@@ -400,23 +401,41 @@ def save_scores(assignment: Assignment, user, raw: dict[int, tuple[str, str]], *
     clean, errors = parse_scores(panel.rubric, raw, final=final)
     if errors:
         raise ScoringValidation(errors)
+    rows = [Score(assignment=assignment, criterion_id=criterion_id, points=points, comment=comment)
+            for criterion_id, (points, comment) in clean.items()]
+    if final and _covers(panel.rubric, clean):
+        # the usual submission, every criterion scored: the compare-and-swap from 评分中 to 已提交
+        # takes the row first (a second submission from another tab, or a recusal, meanwhile fails
+        # it and writes nothing), then the scores go in
+        total = _total_of(panel.rubric, clean)
+        with transaction.atomic(), appended_together():
+            try:
+                ASSIGNMENT_MACHINE.apply(assignment, AssignmentState.SUBMITTED, actor=user,
+                                         extra_fields={"submitted_at": now, "total": total},
+                                         data={"criteria": len(clean)})
+            except ConcurrentTransition:
+                raise ScoringError("评分已提交，不能修改") from None
+            _upsert_scores(rows)
+        return assignment
     with transaction.atomic(), appended_together():
         fresh = Assignment.objects.select_for_update().get(pk=assignment.pk)
         _keep_loaded(assignment, fresh)
         if fresh.state != AssignmentState.SCORING:
             raise ScoringError("评分已提交，不能修改")
-        # one statement: each criterion's score inserted, or updated where a draft saved it before
-        Score.objects.bulk_create([Score(assignment=fresh, criterion_id=criterion_id, points=points, comment=comment)
-                                   for criterion_id, (points, comment) in clean.items()],
-                                  update_conflicts=True, unique_fields=["assignment", "criterion"],
-                                  update_fields=["points", "comment"])
+        _upsert_scores(rows)
         if final:
-            total = _total_of(panel.rubric, clean) if _covers(panel.rubric, clean) else weighted_total(fresh)
+            total = weighted_total(fresh)
             ASSIGNMENT_MACHINE.apply(fresh, AssignmentState.SUBMITTED, actor=user,
                                      extra_fields={"submitted_at": now, "total": total},
                                      data={"criteria": len(clean)})
             assignment.state, assignment.total, assignment.submitted_at = fresh.state, total, now
     return assignment
+
+
+def _upsert_scores(rows: list[Score]) -> None:
+    """One statement: each criterion's score inserted, or updated where a draft saved it before."""
+    Score.objects.bulk_create(rows, update_conflicts=True, unique_fields=["assignment", "criterion"],
+                              update_fields=["points", "comment"])
 
 
 def _covers(rubric: Rubric, clean: dict) -> bool:

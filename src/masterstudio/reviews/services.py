@@ -168,7 +168,7 @@ def start_review(application: Application, *, actor) -> MaterialReview:
 
     with transaction.atomic(), appended_together():  # one transaction for both steps (no savepoint of their own)
         try:
-            application = start_material_review_within(application.pk, actor=actor)
+            application = start_material_review_within(application.pk, actor=actor, also=("material_review",))
         except ApplyError as exc:
             raise ReviewError(str(exc)) from exc
         review = getattr(application, "material_review", None)
