@@ -25,9 +25,12 @@ class Event(models.Model):
     )
     actor_label = models.CharField("操作人名称", max_length=150, blank=True)
     ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
-    action = models.CharField("动作", max_length=64, db_index=True)
-    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
-    object_id = models.CharField("对象编号", max_length=64, blank=True, db_index=True)
+    # Indexed only where something reads by it (the log is the most written table): an object's
+    # history (content type, object, seq), the log filtered by object id, by person, by time.
+    action = models.CharField("动作", max_length=64)  # the log filters with icontains, which no btree serves
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT,
+                                     db_index=False)  # the (content type, object, seq) index leads with it
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
     object_repr = models.CharField("对象", max_length=255, blank=True)
     from_state = models.CharField("原状态", max_length=40, blank=True)
     to_state = models.CharField("新状态", max_length=40, blank=True)
@@ -35,13 +38,16 @@ class Event(models.Model):
     clause = models.CharField("依据条款", max_length=40, blank=True)
     data = models.JSONField("详情", default=dict, blank=True, encoder=DjangoJSONEncoder)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["-seq"]
         verbose_name = "事件"
         verbose_name_plural = "事件日志"
-        indexes = [models.Index(fields=["content_type", "object_id", "seq"])]
+        indexes = [models.Index(fields=["content_type", "object_id", "seq"]),
+                   models.Index(fields=["object_id"], name="event_object_idx")]
+        # a constraint, not unique=True: no second (pattern-matching) index beside it on PostgreSQL
+        constraints = [models.UniqueConstraint(fields=["hash"], name="event_hash_unique")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_repr}"
