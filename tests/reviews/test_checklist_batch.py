@@ -56,3 +56,67 @@ def test_a_concluded_review_takes_no_more_results(review, cast):
     reviews.conclude_review(review, conclusion="pass", comment="材料齐全", actor=cast["reviewer"])
     with pytest.raises(reviews.ReviewError, match="材料审核已结束"):
         reviews.set_items(review, [(items[0], "fail", "补充说明")], actor=cast["reviewer"])
+
+
+# ---------------------------------------------------------------- the review page's one form
+
+def _reviewer():
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    client = Client()
+    assert client.login(username="reviewer", password=PASSWORD)
+    return client
+
+
+def test_the_page_saves_one_line_from_its_row(review, cast):
+    items = list(review.items.all())
+    form = {f"result-{i.pk}": "pass" for i in items} | {"save": str(items[1].pk)}
+    response = _reviewer().post(f"/review/{review.application_id}/checklist/", form)
+    assert response.status_code == 302 and response["Location"].endswith(f"#item-{items[1].pk}")
+    saved = dict(ReviewItem.objects.filter(review=review).values_list("pk", "result"))
+    assert saved[items[1].pk] == "pass" and [pk for pk, result in saved.items() if result] == [items[1].pk]
+
+
+def test_the_checklist_and_its_conclusion_in_one_submit(review, cast):
+    from masterstudio.applications.models import Application
+
+    items = list(review.items.all())
+    reviewer = _reviewer()
+    reviewer.post(f"/review/{review.application_id}/checklist/", {f"result-{items[0].pk}": "pass", "save_all": "1"})
+    form = {f"result-{i.pk}": "pass" for i in items} | {"conclusion": "pass", "comment": "材料齐全", "conclude": "1"}
+    page = reviewer.post(f"/review/{review.application_id}/checklist/", form, follow=True).content.decode()
+    assert "已保存审核清单并作出材料审核结论" in page
+    assert Application.objects.get(pk=review.application_id).state == "site_inspection"
+    assert set(ReviewItem.objects.filter(review=review).values_list("result", flat=True)) == {"pass"}
+    # the line saved before is not logged again: one event per line, then the conclusion
+    logged = [e.action for e in events_for(review.application) if e.action.startswith(("review.", "application."))]
+    assert logged.count("review.item") == len(items) and logged[-1] == "application.site_inspection"
+    assert verify_chain()[1] is None
+
+
+def test_a_refused_conclusion_keeps_everything_typed_and_saves_nothing(review, cast):
+    from masterstudio.applications.models import Application
+
+    items = list(review.items.all())
+    form = {f"result-{i.pk}": "pass" for i in items[1:]} | {
+        f"result-{items[0].pk}": "supplement", f"comment-{items[0].pk}": "", "conclusion": "supplement",
+        "comment": "请补充证书", "conclude": "1"}
+    response = _reviewer().post(f"/review/{review.application_id}/checklist/", form)
+    page = response.content.decode()
+    assert response.status_code == 400 and "须填写意见" in page
+    assert f'name="result-{items[0].pk}" value="supplement" form="checklist" checked' in page
+    assert f'name="result-{items[1].pk}" value="pass" form="checklist" checked' in page
+    assert 'value="supplement" form="checklist" checked> 退回补正' in page and "请补充证书</textarea>" in page
+    assert not ReviewItem.objects.filter(review=review).exclude(result="").exists()
+    assert Application.objects.get(pk=review.application_id).state == "material_review"
+    # the reason given, the same submit goes through: the unit is asked to supplement
+    form[f"comment-{items[0].pk}"] = "证书复印件不清晰"
+    assert _reviewer().post(f"/review/{review.application_id}/checklist/", form).status_code == 302
+    assert Application.objects.get(pk=review.application_id).state == "supplement"
+
+
+def test_saving_with_nothing_chosen_says_what_to_do(review, cast):
+    response = _reviewer().post(f"/review/{review.application_id}/checklist/", {"save_all": "1"})
+    assert response.status_code == 400 and "请至少为一项选择审核结果" in response.content.decode()

@@ -5,10 +5,10 @@ expert pool, the round open now with its rubric, and ``applications`` complete d
 materials (what the wizard leaves behind).
 
 Timed, every step through the same service a page calls: submission (Art. 9), material review
-with the engine's re-evaluation and the checklist saved as a whole (one audit event per line), site
-inspection, a random draw of three experts for each application (each its own experts, drawn for a
-page of 50 ticked applications at a time, the evaluation page's "各自抽取") with conflict
-declarations and sealed scores, the comprehensive evaluation, the public notice of 5 working days,
+with the engine's re-evaluation, the checklist saved with the conclusion in one submit (one audit
+event per line), site inspection, a random draw of three experts for each application (each its
+own experts, drawn for a page of 50 ticked applications at a time, the evaluation page's
+"各自抽取") with conflict declarations and sealed scores, the comprehensive evaluation, the public notice of 5 working days,
 recognition with the Art. 14 initial grant once the notice period is over, and the annual assessment of the recognised
 studios (draw, scoring, grades, publication with the 优秀 rewards and the rectifications).
 Outcomes: of 1,000 applications, 10% fail material review, 5% the site inspection, the rest are
@@ -189,6 +189,8 @@ def _submit(chunk):
 
 def _review(chunk):
     """Material review: 10% fail on the first checklist line; unknowns settled by findings."""
+    from django.db.models import prefetch_related_objects
+
     from masterstudio.reviews import services as reviews
 
     apps = _apps(pk for _i, pk, _r in chunk)
@@ -199,15 +201,15 @@ def _review(chunk):
         # the application as each service leaves it (state, round and unit loaded) goes on to the next step
         review = reviews.start_review(app, actor=reviewer)
         app = review.application
-        items = list(review.items.all())
-        # the checklist saved as a whole, one result per line
-        reviews.set_items(review, [(item, "fail", "证书与申报职业不符") if failing and k == 0
-                                   else (item, "pass", "") for k, item in enumerate(items)], actor=reviewer)
         if not failing and review.eligibility.get("outcome") != "eligible":
             for fact in review.eligibility.get("missing_facts", []):
                 review = reviews.record_finding(app, fact=fact, value=True, note="材料第3页，现场核实", actor=reviewer)
+        prefetch_related_objects([review], "items")  # the review page's checklist
+        # the checklist and the conclusion in one submit (the page's "提交审核结论"), one result per line
         conclusion = "fail" if failing else "pass"
-        reviews.conclude_review(review, conclusion=conclusion, comment="材料审核结论", actor=reviewer)
+        reviews.conclude_review(review, conclusion=conclusion, comment="材料审核结论", actor=reviewer,
+                                results=[(item, "fail", "证书与申报职业不符") if failing and k == 0 else (item, "pass", "")
+                                         for k, item in enumerate(review.items.all())])
         if conclusion == "pass":
             passed.append((index, pk))
     return passed

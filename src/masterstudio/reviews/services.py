@@ -189,34 +189,52 @@ def set_item(item: ReviewItem, *, result: str, comment: str, actor) -> ReviewIte
 
 def set_items(review: MaterialReview, results, *, actor) -> list[ReviewItem]:
     """Record the result of one or more checklist lines of ``review`` (``[(item, result, comment), …]``,
-    e.g. a whole checklist saved at once), each as its own ``review.item`` event. All or nothing:
-    a line refused refuses the whole set."""
+    e.g. a whole checklist saved at once), each line that changed as its own ``review.item``
+    event (a line saved again as it was records nothing). All or nothing: a line refused refuses
+    the whole set."""
+    results = _checked_results(review, results)
+    _review_open(review)
+    with transaction.atomic():
+        _write_results(review, _changed(results), actor)
+    return [item for item, _, _ in results]
+
+
+def _checked_results(review: MaterialReview, results) -> list[tuple[ReviewItem, str, str]]:
+    """``results`` with the comments trimmed, after checking each line belongs to ``review`` and
+    carries a result (and a comment where the result is not 通过)."""
     results = [(item, result, (comment or "").strip()) for item, result, comment in results]
     for item, _, _ in results:
         if item.review_id != review.pk:
             raise ReviewError("审核项不属于本次材料审核，请刷新页面后重试")
-    _review_open(review)
     for item, result, comment in results:
         if result not in ItemResult.values:
-            raise ReviewError("请选择审核结果：通过、需补正或不通过")
+            raise ReviewError(f"“{item.title}”：请选择审核结果：通过、需补正或不通过")
         if result != ItemResult.PASS and not comment:
             raise ReviewError(f"“{item.title}”选择“{ItemResult(result).label}”时须填写意见，告诉单位需要补正或不通过的原因")
+    return results
+
+
+def _changed(results) -> list[tuple[ReviewItem, str, str]]:
+    """The lines of ``results`` whose result or comment differs from the item as read."""
+    return [(item, result, comment) for item, result, comment in results
+            if (item.result, item.comment) != (result, comment)]
+
+
+def _write_results(review: MaterialReview, changed, actor) -> None:
+    """Lines of :func:`_changed` written (one statement per distinct result and comment) with one
+    event each, inside the caller's transaction; the items updated in memory."""
+    if not changed:
+        return
     now = timezone.now()
-    for item, result, comment in results:
-        item.result, item.comment, item.updated_by, item.updated_at = result, comment, actor, now
-    items = [item for item, _, _ in results]
-    application = review.application
     groups: dict[tuple[str, str], list[int]] = {}
-    for item in items:
-        groups.setdefault((item.result, item.comment), []).append(item.pk)
-    with transaction.atomic():
-        for (result, comment), pks in groups.items():  # one statement per distinct result (all passed: one)
-            ReviewItem.objects.filter(pk__in=pks).update(result=result, comment=comment, updated_by=actor,
-                                                         updated_at=now)
-        record_events({"action": "review.item", "obj": application, "actor": actor, "clause": item.clause,
-                       "data": {"item": item.title, "result": item.result, "comment": item.comment}}
-                      for item in items)
-    return items
+    for item, result, comment in changed:
+        item.result, item.comment, item.updated_by, item.updated_at = result, comment, actor, now
+        groups.setdefault((result, comment), []).append(item.pk)
+    for (result, comment), pks in groups.items():  # all passed: one statement
+        ReviewItem.objects.filter(pk__in=pks).update(result=result, comment=comment, updated_by=actor, updated_at=now)
+    record_events({"action": "review.item", "obj": review.application, "actor": actor, "clause": item.clause,
+                   "data": {"item": item.title, "result": item.result, "comment": item.comment}}
+                  for item, _, _ in changed)
 
 
 def parse_fact_value(text: str):
@@ -260,11 +278,23 @@ def _fact_clause(result: dict, fact: str) -> str:
     return "10"
 
 
-def conclude_review(review: MaterialReview, *, conclusion: str, comment: str, actor) -> MaterialReview:
-    """pass → site inspection; supplement → back to the unit; fail → rejected (with the reason)."""
+def conclude_review(review: MaterialReview, *, conclusion: str, comment: str, actor,
+                    results=None) -> MaterialReview:
+    """pass → site inspection; supplement → back to the unit; fail → rejected (with the reason).
+    ``results``: checklist lines saved with the conclusion, in the same transaction (as
+    :func:`set_items` takes them: the whole checklist and its conclusion in one submit); refused,
+    nothing of either is kept. The lines are read from ``review.items`` (prefetched, if the caller
+    has them)."""
+    results = _checked_results(review, results or [])
     _review_open(review)
     application = review.application
+    changed = _changed(results)
     items = list(review.items.all())
+    if results:  # the conclusion judged on the lines as they are about to be saved
+        given = {item.pk: (item, result, text) for item, result, text in results}
+        items = [given[item.pk][0] if item.pk in given else item for item in items]
+        for item, result, text in results:
+            item.result, item.comment = result, text
     comment = comment.strip()
     if conclusion == ItemResult.PASS:
         open_items = [i.title for i in items if i.result != ItemResult.PASS]
@@ -295,6 +325,7 @@ def conclude_review(review: MaterialReview, *, conclusion: str, comment: str, ac
     else:
         raise ReviewError("请选择审核结论")
     with transaction.atomic(), appended_together():
+        _write_results(review, changed, actor)
         if target == AppState.SUPPLEMENT:
             from masterstudio.applications.services import ApplyError, return_for_supplement
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/start/", views.start, name="start"),
     path("<int:pk>/finding/", views.finding, name="finding"),
     path("<int:pk>/conclude/", views.conclude, name="conclude"),
+    path("<int:pk>/checklist/", views.checklist, name="checklist"),
     path("<int:pk>/visits/", views.schedule, name="schedule"),
     path("<int:pk>/draw/", views.draw, name="draw"),
     path("<int:pk>/finish-experts/", views.finish_experts, name="finish_experts"),

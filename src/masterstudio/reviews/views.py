@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -47,6 +48,10 @@ def detail(request, pk):
     application = application_for(request.user, pk)
     review = services.ensure_review(application, actor=request.user)
     items = list(review.items.select_related("updated_by")) if review else []
+    return render(request, "reviews/detail.html", _detail_context(request, application, review, items))
+
+
+def _detail_context(request, application, review, items) -> dict:
     panel = panels_of(application).select_related("rubric").first()
     assignments = list(panel.assignments.select_related("expert")) if panel else []
     now = timezone.now()
@@ -77,7 +82,7 @@ def detail(request, pk):
         "decision_form": forms.DecisionForm(initial={"version": getattr(getattr(application, "decision", None), "version", 0)}),
         "S": AppState,
     }
-    return render(request, "reviews/detail.html", context)
+    return context
 
 
 def _refuse(request, exc):
@@ -112,6 +117,50 @@ def item(request, pk):
     else:
         messages.error(request, f"“{review_item.title}”未保存：" + "；".join(e for errs in form.errors.values() for e in errs))
     return redirect(f"/review/{application.pk}/#item-{review_item.pk}")
+
+
+@business
+@require_POST
+def checklist(request, pk):
+    """The material review page's one form: a line saved from its row ("保存"), every line given a
+    result saved ("保存清单", also the Enter key), or those lines saved together with the conclusion
+    ("提交审核结论") in one transaction. Refused, the page comes back with every line, the
+    conclusion and the comments as typed, and the reason."""
+    application = application_for(request.user, pk)
+    review = getattr(application, "material_review", None)
+    if review is None or application.state != AppState.MATERIAL_REVIEW:
+        messages.error(request, "申报不在材料审核阶段，审核清单不能修改")
+        return _back(application)
+    # read once: the lines conclude_review judges are these objects
+    prefetch_related_objects([review], Prefetch("items", queryset=ReviewItem.objects.select_related("updated_by")))
+    items = list(review.items.all())
+    posted = {item.pk: (request.POST.get(f"result-{item.pk}", ""), request.POST.get(f"comment-{item.pk}", ""))
+              for item in items}
+    only = request.POST.get("save", "")
+    chosen = [item for item in items if str(item.pk) == only] if only else [i for i in items if posted[i.pk][0]]
+    results = [(item, *posted[item.pk]) for item in chosen]
+    try:
+        if "conclude" in request.POST:
+            services.conclude_review(review, conclusion=request.POST.get("conclusion", ""),
+                                     comment=request.POST.get("comment", ""), actor=request.user, results=results)
+            messages.success(request, "已保存审核清单并作出材料审核结论，已通知申报单位")
+            return _back(application)
+        if not results:
+            raise services.ReviewError("请至少为一项选择审核结果（通过、需补正或不通过）")
+        services.set_items(review, results, actor=request.user)
+    except REFUSALS as exc:
+        for item in items:  # everything as typed, nothing saved
+            item.result, item.comment = posted[item.pk] if posted[item.pk][0] or posted[item.pk][1] else (
+                item.result, item.comment)
+        messages.error(request, str(exc))
+        context = _detail_context(request, application, review, items)
+        context.update(typed_conclusion=request.POST.get("conclusion", ""), typed_comment=request.POST.get("comment", ""))
+        return render(request, "reviews/detail.html", context, status=400)
+    if only:
+        messages.success(request, f"已保存：{chosen[0].title}")
+        return redirect(f"/review/{application.pk}/#item-{chosen[0].pk}")
+    messages.success(request, f"已保存审核清单（{len(results)} 项）")
+    return _back(application)
 
 
 @business
