@@ -210,6 +210,38 @@ def test_drawing_for_each_application_seats_each_its_own_experts(expert_stage, c
     assert Assignment.objects.count() == 6
 
 
+def test_opening_every_application_scored_in_one_click(expert_stage, cast):
+    """The evaluation page's "开封全部已评完的申报": the application whose experts have all submitted
+    is opened and moves on, its unit told; the one still being scored stays sealed, named with why."""
+    from django.test import Client
+
+    from masterstudio.core.models import Event, Notification
+    from tests.factories import PASSWORD
+
+    first = expert_stage["application"]
+    other = f.submitted_application(cast["unit_b"].unit, cast["unit_b"], first.round, prefix="乙", seq_base=50)
+    f.pass_material_review(other, cast["reviewer"])
+    f.pass_site_inspection(other, cast["reviewer"])
+    f.draw_panel([first], cast["reviewer"], size=3, seed="one")
+    f.draw_panel([other], cast["reviewer"], size=3, seed="two")
+    f.score_all(first)
+    client = Client()
+    assert client.login(username="reviewer", password=PASSWORD)
+    page = client.post(f"/review/rounds/{first.round_id}/finish-experts/", follow=True).content.decode()
+    assert "已开封 1 份申报的专家评分，进入综合评议" in page
+    other.refresh_from_db()
+    assert f"1 份申报暂不能开封——{other.receipt_no}：尚无专家提交评分，不能开封" in page
+    assert dict(Application.objects.filter(pk__in=[first.pk, other.pk]).values_list("pk", "state")) == {
+        first.pk: "evaluation", other.pk: "expert_review"}
+    assert Event.objects.filter(action="panel.opened").count() == 1
+    assert Event.objects.filter(action="application.evaluation", object_id=str(first.pk)).count() == 1
+    assert Notification.objects.filter(key="application_expert_done", recipient__unit_id=first.unit_id).exists()
+    assert not Notification.objects.filter(key="application_expert_done", recipient__unit_id=other.unit_id).exists()
+    # again: nothing left that is ready — said so, nothing changes
+    again = client.post(f"/review/rounds/{first.round_id}/finish-experts/", follow=True).content.decode()
+    assert "已开封 " not in again and "尚无专家提交评分" in again
+
+
 def test_rubric_is_locked_once_scored(expert_stage, cast):
     assignments = _seat(expert_stage, cast)
     f.score_all(expert_stage["application"])

@@ -8,7 +8,8 @@ Timed, every step through the same service a page calls: submission (Art. 9), ma
 with the engine's re-evaluation, the checklist saved with the conclusion in one submit (one audit
 event per line), site inspection, a random draw of three experts for each application (each its
 own experts, drawn for a page of 50 ticked applications at a time, the evaluation page's
-"各自抽取") with conflict declarations and sealed scores, the comprehensive evaluation, the public notice of 5 working days,
+"各自抽取") with conflict declarations and sealed scores, opened together ("开封全部已评完的申报"),
+the comprehensive evaluation, the public notice of 5 working days,
 recognition with the Art. 14 initial grant once the notice period is over, and the annual assessment of the recognised
 studios (draw, scoring, grades, publication with the 优秀 rewards and the rectifications).
 Outcomes: of 1,000 applications, 10% fail material review, 5% the site inspection, the rest are
@@ -88,7 +89,7 @@ def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=prin
     for object_id, total in in_parallel(_score_applications, _assignment_ids(to_experts), actors):
         totals[object_id] = totals.get(object_id, 0) + total
     mark = phase("expert scoring", mark)
-    in_parallel(_finish, [(pk, reviewer) for pk in to_experts], actors)
+    _finish(to_experts, reviewer)
     ranked = sorted(to_experts, key=lambda pk: (-totals.get(pk, 0), pk))
     in_parallel(_decide, [(pk, rank, approver, studios) for rank, pk in enumerate(ranked, start=1)], actors)
     mark = phase("evaluation", mark)
@@ -286,13 +287,14 @@ def _score_applications(chunk):
     return totals
 
 
-def _finish(chunk):
+def _finish(application_ids, reviewer):
+    """The evaluation page's "开封全部已评完的申报": every application scored, one click."""
     from masterstudio.reviews import services as reviews
 
-    apps = _apps(pk for pk, _r in chunk)
-    for pk, reviewer in chunk:
-        reviews.finish_expert_review(apps[pk], actor=reviewer)
-    return []
+    apps = _apps(application_ids)
+    ready, reasons = reviews.finish_expert_reviews([apps[pk] for pk in application_ids], actor=reviewer)
+    if reasons:
+        raise RuntimeError(f"开封专家评分未完成：{list(reasons.items())[:3]}")
 
 
 def _decide(chunk):

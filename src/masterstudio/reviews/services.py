@@ -483,6 +483,41 @@ def finish_expert_review(application: Application, *, actor) -> Application:
     return application
 
 
+def finish_expert_reviews(applications: list[Application], *, actor) -> tuple[list[Application], dict[int, str]]:
+    """:func:`finish_expert_review` for every application given that is ready (the evaluation
+    page's "开封全部已评完的申报"): their panels opened together, each with its own event, the
+    applications moved to 综合评议 with one event each and their units told, in one transaction.
+    The others are left as they are. Returns (the applications moved on, why each other one was
+    not, by application id)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from masterstudio.experts import services as experts
+    from masterstudio.experts.models import ScoringPanel
+
+    waiting = [a for a in applications if a.state == AppState.EXPERT_REVIEW]
+    reasons = {a.pk: f"申报当前状态为“{a.get_state_display()}”，不在专家评审阶段"
+               for a in applications if a.state != AppState.EXPERT_REVIEW}
+    by_pk = {a.pk: a for a in waiting}
+    panels: dict[int, list] = {}
+    for panel in ScoringPanel.objects.filter(content_type=ContentType.objects.get_for_model(Application),
+                                             object_id__in=list(by_pk)).order_by("pk"):
+        panel.subject = by_pk[panel.object_id]
+        panels.setdefault(panel.object_id, []).append(panel)
+    for application in waiting:
+        if application.pk not in panels:
+            reasons[application.pk] = "尚未抽取评审专家"
+    with transaction.atomic(), appended_together():
+        sealed = [p for pk in by_pk if pk in panels for p in panels[pk] if p.is_sealed]
+        _opened, refused = experts.open_panels(sealed, actor=actor)
+        for panel in sealed:
+            if panel.pk in refused:
+                reasons.setdefault(panel.object_id, refused[panel.pk])
+        ready = [a for a in waiting if a.pk not in reasons]
+        APPLICATION_MACHINE.apply_many(ready, AppState.EVALUATION, actor=actor,
+                                       then=[notify_units("application_expert_done")])
+    return ready, reasons
+
+
 # ---------------------------------------------------------------- comprehensive evaluation
 
 def decide(application: Application, *, outcome: str, reason: str, rank: int | None, version: int, actor) -> Decision:

@@ -21,4 +21,5 @@ urlpatterns = [
     path("rounds/<int:round_pk>/", views.evaluation, name="evaluation"),
     path("rounds/<int:round_pk>/rubric/", views.rubric, name="rubric"),
     path("rounds/<int:round_pk>/draw/", views.group_draw, name="group_draw"),
+    path("rounds/<int:round_pk>/finish-experts/", views.finish_all, name="finish_all"),
 ]

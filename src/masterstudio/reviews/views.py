@@ -311,6 +311,32 @@ def finish_experts(request, pk):
     return _back(application)
 
 
+@business
+@require_POST
+def finish_all(request, round_pk):
+    """Open the scores of every application of the round whose experts have all submitted (or
+    whose window has closed with at least one score), and move them on to 综合评议."""
+    round_ = get_object_or_404(Round, pk=round_pk)
+    waiting = list(Application.objects.filter(round=round_, state=AppState.EXPERT_REVIEW)
+                   .select_related("round", "unit").order_by("pk"))
+    if not waiting:
+        messages.error(request, "本批次没有处于“专家评审”阶段的申报")
+        return redirect("reviews:evaluation", round_.pk)
+    try:
+        ready, reasons = services.finish_expert_reviews(waiting, actor=request.user)
+    except REFUSALS as exc:
+        _refuse(request, exc)
+        return redirect("reviews:evaluation", round_.pk)
+    if ready:
+        messages.success(request, f"已开封 {len(ready)} 份申报的专家评分，进入综合评议")
+    if reasons:
+        names = {a.pk: a.receipt_no or str(a) for a in waiting}
+        shown = "；".join(f"{names[pk]}：{why}" for pk, why in list(reasons.items())[:5])
+        more = f"等 {len(reasons)} 份" if len(reasons) > 5 else f"{len(reasons)} 份"
+        messages.warning(request, f"{more}申报暂不能开封——{shown}")
+    return redirect("reviews:evaluation", round_.pk)
+
+
 @approver
 @require_POST
 def decide(request, pk):
