@@ -242,6 +242,44 @@ def test_opening_every_application_scored_in_one_click(expert_stage, cast):
     assert "已开封 " not in again and "尚无专家提交评分" in again
 
 
+def test_an_expert_declares_no_conflict_for_several_tasks_at_once(expert_stage, cast):
+    """The tasks page: the tasks ticked, the commitment ticked, one submit — each task its own
+    declaration and event, as declared one by one; without the commitment, nothing and the ticks kept."""
+    from django.test import Client
+
+    from masterstudio.core.models import Event
+    from tests.factories import PASSWORD
+
+    first = expert_stage["application"]
+    other = f.submitted_application(cast["unit_b"].unit, cast["unit_b"], first.round, prefix="乙", seq_base=50)
+    f.pass_material_review(other, cast["reviewer"])
+    f.pass_site_inspection(other, cast["reviewer"])
+    f.draw_panel([first, other], cast["reviewer"], size=3, seed="group")
+    expert = Assignment.objects.select_related("expert__user").first().expert
+    mine = list(Assignment.objects.filter(expert=expert).order_by("pk"))
+    assert len(mine) == 2
+    client = Client()
+    assert client.login(username=expert.user.username, password=PASSWORD)
+    page = client.get("/experts/tasks/").content.decode()
+    assert "对所选任务声明无利益冲突" in page and first.unit.name in page
+    refused = client.post("/experts/tasks/declare/", {"tasks": [a.pk for a in mine]})
+    assert refused.status_code == 400 and "请勾选承诺" in refused.content.decode()
+    assert all(f'value="{a.pk}" checked' in refused.content.decode() for a in mine)
+    assert set(Assignment.objects.filter(expert=expert).values_list("state", flat=True)) == {"declaring"}
+    done = client.post("/experts/tasks/declare/", {"tasks": [a.pk for a in mine], "confirm": "yes"}, follow=True)
+    assert "已对 2 项评审任务声明无利益冲突" in done.content.decode()
+    stored = list(Assignment.objects.filter(expert=expert).order_by("pk"))
+    assert {(a.state, a.declaration) for a in stored} == {("scoring", scoring.NO_CONFLICT)}
+    assert all(a.declared_at for a in stored)
+    assert Event.objects.filter(action="assignment.scoring", object_id__in=[str(a.pk) for a in mine]).count() == 2
+    # someone else's task, or one already declared, is refused as a whole
+    theirs = Assignment.objects.exclude(expert=expert).filter(state="declaring").first()
+    again = client.post("/experts/tasks/declare/", {"tasks": [mine[0].pk, theirs.pk], "confirm": "yes"})
+    assert again.status_code == 400 and "不属于您" in again.content.decode()
+    twice = client.post("/experts/tasks/declare/", {"tasks": [mine[0].pk], "confirm": "yes"})
+    assert twice.status_code == 400 and "已声明过" in twice.content.decode()
+
+
 def test_rubric_is_locked_once_scored(expert_stage, cast):
     assignments = _seat(expert_stage, cast)
     f.score_all(expert_stage["application"])

@@ -153,6 +153,7 @@ EXPECT.update({
     "experts:expert_edit": ("anon=login rev_app=200 *=403", None),
     "experts:draw": ("anon=login rev_app=200 *=403", None),
     "experts:tasks": ("anon=login experts=200 *=403", None),
+    "experts:declare_all": ("anon=login experts=405 *=403", "anon=login *=403 experts=skip"),
     "experts:task": ("anon=login expert_in=200 expert_out=404 expert_conflict=404 *=403", None),
     # ------------------------------------------------------------------ public notice and objections
     "notices:list": (PUBLIC, None),

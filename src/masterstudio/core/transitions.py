@@ -112,13 +112,15 @@ class StateMachine:
         *,
         actor=None,
         reason: str | Callable[[models.Model], str] = "",
+        extra_fields: dict[str, Any] | None = None,
         then: Iterable[ThenMany] = (),
     ) -> list:
         """:meth:`apply` for several objects at once (e.g. every application of a notice): each
         checked by the same rule, one compare-and-swap update per source state, the same events
         in the order of ``objs``, then each ``then(objs, events)`` once (notify them together).
         All or nothing: one object refused, or changed meanwhile by someone else, refuses all
-        (the caller's transaction rolls back). ``reason``: text, or a function of the object."""
+        (the caller's transaction rolls back). ``reason``: text, or a function of the object;
+        ``extra_fields``: set on every object in the same update."""
         objs = list(objs)
         if not objs:
             return []
@@ -129,10 +131,12 @@ class StateMachine:
         with transaction.atomic(savepoint=False):
             for source in dict.fromkeys(sources):
                 pks = [obj.pk for obj, s in zip(objs, sources) if s == source]
-                if manager.filter(pk__in=pks, **{self.field: source}).update(**{self.field: target}) != len(set(pks)):
+                updates = {self.field: target, **(extra_fields or {})}
+                if manager.filter(pk__in=pks, **{self.field: source}).update(**updates) != len(set(pks)):
                     raise ConcurrentTransition(_CONCURRENT)
             for obj in objs:
-                setattr(obj, self.field, target)
+                for name, value in {self.field: target, **(extra_fields or {})}.items():
+                    setattr(obj, name, value)
             events = record_events([
                 dict(action=f"{obj._meta.model_name}.{target}", obj=obj, actor=actor, from_state=source,
                      to_state=target, reason=text, clause=rule.clause)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("pool/<int:pk>/", views.expert_edit, name="expert_edit"),
     path("draws/<int:pk>/", views.draw_record, name="draw"),
     path("tasks/", views.tasks, name="tasks"),
+    path("tasks/declare/", views.declare_all, name="declare_all"),
     path("tasks/<int:pk>/", views.task, name="task"),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from masterstudio.core.permissions import duty_required, role_required
 from masterstudio.core.transitions import TransitionError
@@ -43,7 +44,39 @@ def draw_record(request, pk):
 
 @role_required("expert")
 def tasks(request):
-    return render(request, "experts/tasks.html", {"assignments": _task_rows(request.user)})
+    return _tasks_page(request)
+
+
+def _tasks_page(request, *, checked=(), status=200):
+    rows = _task_rows(request.user)
+    declaring = [row for row in rows if row["assignment"].state == AssignmentState.DECLARING]
+    return render(request, "experts/tasks.html", {"assignments": rows, "declaring": declaring,
+                                                  "checked": {int(pk) for pk in checked if str(pk).isdigit()}},
+                  status=status)
+
+
+@role_required("expert")
+@require_POST
+def declare_all(request):
+    """One declaration of no conflict for the tasks ticked on the tasks page (a conflict is declared
+    on the task's own page, where it recuses). Refused, the page comes back with the same ticks."""
+    ids = request.POST.getlist("tasks")
+    try:
+        if not ids:
+            raise services.ScoringError("请勾选要声明的评审任务")
+        if request.POST.get("confirm") != "yes":
+            raise services.ScoringError("请勾选承诺“本人与所选评审对象均无利害关系，承诺公正评审”；"
+                                        "与其中某项存在利害关系的，请打开该任务单独申请回避")
+        wanted = {int(pk) for pk in ids if pk.isdigit()}
+        assignments = list(selectors.assignments_for(request.user).filter(pk__in=wanted).order_by("pk"))
+        if len(assignments) != len(wanted):
+            raise services.ScoringError("所选任务有的不属于您，请刷新页面后重试")
+        services.declare_many(assignments, request.user)
+    except (services.ScoringError, TransitionError) as exc:
+        messages.error(request, str(exc))
+        return _tasks_page(request, checked=ids, status=400)
+    messages.success(request, f"已对 {len(assignments)} 项评审任务声明无利益冲突，可以开始评分")
+    return redirect("experts:tasks")
 
 
 def _task_rows(user):

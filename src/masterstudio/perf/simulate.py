@@ -8,7 +8,8 @@ Timed, every step through the same service a page calls: submission (Art. 9), ma
 with the engine's re-evaluation, the checklist saved with the conclusion in one submit (one audit
 event per line), site inspection, a random draw of three experts for each application (each its
 own experts, drawn for a page of 50 ticked applications at a time, the evaluation page's
-"各自抽取") with conflict declarations and sealed scores, opened together ("开封全部已评完的申报"),
+"各自抽取"), each expert's declaration of no conflict for their tasks at once and sealed scores,
+opened together ("开封全部已评完的申报"),
 the comprehensive evaluation, the public notice of 5 working days,
 recognition with the Art. 14 initial grant once the notice period is over, and the annual assessment of the recognised
 studios (draw, scoring, grades, publication with the 优秀 rewards and the rectifications).
@@ -263,28 +264,39 @@ def _assignment_ids(application_ids) -> list[int]:
 
 
 def _score_applications(chunk):
-    """Each expert's task page (the task with its panel, rubric and subject), the declaration and
-    the sealed scores; (application id, total) per task."""
+    """Each expert's tasks page (the tasks with their panels, rubrics and subjects), one declaration
+    of no conflict for their tasks, then each task's sealed scores; (application id, total) per task."""
     from django.contrib.contenttypes.prefetch import GenericPrefetch
 
     from masterstudio.applications.models import Application
     from masterstudio.experts import services as experts
     from masterstudio.experts.models import Assignment
 
-    assignments = (Assignment.objects.filter(pk__in=chunk)
-                   .select_related("expert__user", "panel__rubric").order_by("pk")
-                   .prefetch_related("panel__rubric__criteria",
-                                     GenericPrefetch("panel__subject", [Application.objects.select_related("unit")])))
+    assignments = list(Assignment.objects.filter(pk__in=chunk)
+                       .select_related("expert__user", "panel__rubric").order_by("pk")
+                       .prefetch_related("panel__rubric__criteria",
+                                         GenericPrefetch("panel__subject", [Application.objects.select_related("unit")])))
+    _declare_by_expert(assignments)
     totals = []
     for assignment in assignments:
         user = assignment.expert.user
-        experts.declare(assignment, user, conflict=False)
         criteria = list(assignment.panel.rubric.criteria.all())
         salt = (assignment.panel.object_id * 7 + assignment.expert_id) % 20
         raw = {c.pk: (str((c.max_points * Decimal(70 + salt) / 100).quantize(Decimal("0.5"))), "") for c in criteria}
         experts.save_scores(assignment, user, raw, final=True)
         totals.append((assignment.panel.object_id, float(assignment.total)))
     return totals
+
+
+def _declare_by_expert(assignments) -> None:
+    """Each expert's one declaration of no conflict for their tasks on the tasks page."""
+    from masterstudio.experts import services as experts
+
+    mine: dict[int, list] = {}
+    for assignment in assignments:
+        mine.setdefault(assignment.expert_id, []).append(assignment)
+    for tasks in mine.values():
+        experts.declare_many(tasks, tasks[0].expert.user)
 
 
 def _finish(application_ids, reviewer):
@@ -363,11 +375,11 @@ def _score_assessments(chunk):
                        .order_by("panel__object_id", "expert__name", "pk")
                        .prefetch_related("panel__rubric__criteria", subjects)):
         tasks.setdefault(assignment.panel.object_id, []).append(assignment)
+    _declare_by_expert([a for result_id in results for a in tasks.get(result_id, [])])
     for result_id in results:
         for assignment in tasks.get(result_id, []):
             criteria = list(assignment.panel.rubric.criteria.all())
             user = assignment.expert.user
-            experts.declare(assignment, user, conflict=False)
             base = [23, 20, 16, 12][result_id % 4]  # 优秀, 合格, 合格, 不合格
             raw = {c.pk: (str(base), "" if base >= 15 else "扣分理由：带徒与交流活动不足") for c in criteria}
             experts.save_scores(assignment, user, raw, final=True)
