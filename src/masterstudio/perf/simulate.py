@@ -176,9 +176,12 @@ def in_parallel(work, items: list, actors: int) -> list:
 
 
 def _apps(pks) -> dict:
+    """The applications as a staff page reads them: without the wizard's draft, the copy report and
+    the stored pre-check, which no staff step reads (each service reads what it changes again)."""
     from masterstudio.applications.models import Application
+    from masterstudio.applications.services import _STAFF_UNREAD
 
-    return Application.objects.select_related("round", "unit").in_bulk(list(pks))
+    return Application.objects.select_related("round", "unit").defer(*_STAFF_UNREAD).in_bulk(list(pks))
 
 
 def _submit(chunk):
