@@ -167,3 +167,27 @@ def test_apply_many_with_one_stale_object_changes_none(cast, unit_a, unit_b, rou
         APPLICATION_MACHINE.apply_many([fresh, other], "proposed", actor=cast["reviewer"])
     assert list(Application.objects.filter(pk__in=[fresh.pk, other.pk]).order_by("pk").values_list("state", flat=True)) == [
         "submitted", "material_review"]
+
+
+def test_the_swap_stores_each_extra_value_as_the_orm_would(cast, unit_a, round_):
+    """The compare-and-swap is plain SQL: a related object, a time, JSON and None given as extra
+    fields are stored as ``QuerySet.update`` stores them."""
+    from django.utils import timezone
+
+    from masterstudio.core.transitions import Rule, StateMachine
+
+    application = Application.objects.create(round=round_, unit=unit_a, leader=make_person(unit_a), route="listed",
+                                             occupation_code="6-18-01-01", occupation_name="车工")
+    other = make_person(unit_a, name="另一人", birth="1980-05-06")
+    machine = StateMachine(model=Application, field="state", labels={}, table={("draft", "withdrawn"): Rule()})
+    now = timezone.now()
+    machine.apply(application, "withdrawn", actor=cast["reviewer"],
+                  extra_fields={"submitted_at": now, "facts": {"skill_level": "2", "honors": ["a"]},
+                                "receipt_no": "JK-1", "branch": None, "leader": other})
+    stored = Application.objects.get(pk=application.pk)
+    assert (stored.state, stored.receipt_no, stored.branch_id, stored.leader_id) == ("withdrawn", "JK-1", None, other.pk)
+    assert stored.facts == {"skill_level": "2", "honors": ["a"]} and stored.submitted_at == now
+    stale = Application.objects.get(pk=application.pk)
+    stale.state = "draft"  # as read before the change above
+    with pytest.raises(ConcurrentTransition):
+        machine.apply(stale, "withdrawn", actor=cast["reviewer"])

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 
 from masterstudio.core.events import record_event, record_events
 
@@ -84,7 +84,7 @@ class StateMachine:
         # No savepoint of its own: nothing is written unless the compare-and-swap succeeds, and an
         # error after it (a database error) leaves the caller's transaction to be rolled back.
         with transaction.atomic(savepoint=False):
-            changed = type(obj)._default_manager.filter(pk=obj.pk, **{self.field: source}).update(**updates)
+            changed = _swap(type(obj), [obj.pk], self.field, source, updates)
             if changed == 1:
                 for name, value in updates.items():
                     setattr(obj, name, value)
@@ -132,7 +132,7 @@ class StateMachine:
             for source in dict.fromkeys(sources):
                 pks = [obj.pk for obj, s in zip(objs, sources) if s == source]
                 updates = {self.field: target, **(extra_fields or {})}
-                if manager.filter(pk__in=pks, **{self.field: source}).update(**updates) != len(set(pks)):
+                if _swap(manager.model, pks, self.field, source, updates) != len(set(pks)):
                     raise ConcurrentTransition(_CONCURRENT)
             for obj in objs:
                 for name, value in {self.field: target, **(extra_fields or {})}.items():
@@ -164,3 +164,29 @@ class StateMachine:
 
 
 _CONCURRENT = "该记录已被其他人处理（状态已变化），请刷新页面查看最新状态后再操作"
+
+
+def _swap(model: type[models.Model], pks: list, field: str, source: str, updates: dict[str, Any]) -> int:
+    """The compare-and-swap ``model.objects.filter(pk__in=pks, field=source).update(**updates)``:
+    the number of rows changed. The platform's most frequent update (every state change), so on
+    PostgreSQL and SQLite it is written as plain SQL, each value prepared by its own field exactly as
+    ``QuerySet.update`` prepares it (a related object stands for its key); an expression (``F``,
+    functions) goes through the ORM."""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor not in ("postgresql", "sqlite") or any(hasattr(v, "resolve_expression") for v in updates.values()):
+        return model._default_manager.filter(pk__in=pks, **{field: source}).update(**updates)
+    meta, qn = model._meta, connection.ops.quote_name
+    assignments, params = [], []
+    for name, value in updates.items():
+        target = meta.get_field(name)
+        if hasattr(value, "prepare_database_save"):
+            value = value.prepare_database_save(target)
+        assignments.append(f"{qn(target.column)} = %s")
+        params.append(target.get_db_prep_save(value, connection=connection))
+    keys = [meta.pk.get_db_prep_value(pk, connection) for pk in dict.fromkeys(pks)]
+    state = meta.get_field(field)
+    sql = (f"UPDATE {qn(meta.db_table)} SET {', '.join(assignments)} "
+           f"WHERE {qn(meta.pk.column)} IN ({', '.join(['%s'] * len(keys))}) AND {qn(state.column)} = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *keys, state.get_db_prep_value(source, connection)])
+        return cursor.rowcount
