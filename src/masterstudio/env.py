@@ -82,7 +82,8 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict:
         # connection: PostgreSQL parses and plans the platform's repeated statements once per
         # connection instead of at every execution (issue 9: a tenth of the simulated year).
         # ?server_side_binding=false&prepare_threshold=none behind a transaction-pooling PgBouncer.
-        options["server_side_binding"] = str(options.get("server_side_binding", "true")).lower() in {"1", "true", "yes", "on"}
+        binding = str(options.get("server_side_binding", "true")).lower()
+        options["server_side_binding"] = binding in {"1", "true", "yes", "on"}
         threshold = str(options.get("prepare_threshold", "2")).lower()
         if threshold in {"none", "off", ""}:
             options["prepare_threshold"] = None

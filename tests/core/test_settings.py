@@ -53,7 +53,8 @@ def test_database_urls(tmp_path):
         "django.db.backends.postgresql", "studios", "app", "s@cret", "db.local", "5433",
         {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 2})
     # behind a transaction-pooling PgBouncer: no server-side binding, no prepared statements
-    pooled = parse_database_url("postgres://db/studios?server_side_binding=false&prepare_threshold=none", base_dir=tmp_path)
+    pooled = parse_database_url("postgres://db/studios?server_side_binding=false&prepare_threshold=none",
+                                base_dir=tmp_path)
     assert (pooled["OPTIONS"]["server_side_binding"], pooled["OPTIONS"]["prepare_threshold"]) == (False, None)
     with pytest.raises(ImproperlyConfigured, match="prepare_threshold"):
         parse_database_url("postgres://db/studios?prepare_threshold=often", base_dir=tmp_path)

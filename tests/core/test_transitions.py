@@ -185,7 +185,8 @@ def test_the_swap_stores_each_extra_value_as_the_orm_would(cast, unit_a, round_)
                   extra_fields={"submitted_at": now, "facts": {"skill_level": "2", "honors": ["a"]},
                                 "receipt_no": "JK-1", "branch": None, "leader": other})
     stored = Application.objects.get(pk=application.pk)
-    assert (stored.state, stored.receipt_no, stored.branch_id, stored.leader_id) == ("withdrawn", "JK-1", None, other.pk)
+    assert (stored.state, stored.receipt_no, stored.branch_id, stored.leader_id) == \
+        ("withdrawn", "JK-1", None, other.pk)
     assert stored.facts == {"skill_level": "2", "honors": ["a"]} and stored.submitted_at == now
     stale = Application.objects.get(pk=application.pk)
     stale.state = "draft"  # as read before the change above

@@ -162,7 +162,8 @@ def _locked(application_id: int, *, unread: tuple[str, ...] = (), also: tuple[st
     """The application's row, locked for this transaction (only that row: a FOR UPDATE over a
     join would also lock the round and the unit in an order that can deadlock). ``also``: further
     related rows read in the same query (not locked)."""
-    rows = Application.objects.select_for_update(of=("self",)).select_related("round", "unit", "leader", "branch", *also)
+    rows = (Application.objects.select_for_update(of=("self",))
+            .select_related("round", "unit", "leader", "branch", *also))
     return (rows.defer(*unread) if unread else rows).get(pk=application_id)
 
 

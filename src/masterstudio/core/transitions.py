@@ -173,7 +173,8 @@ def _swap(model: type[models.Model], pks: list, field: str, source: str, updates
     ``QuerySet.update`` prepares it (a related object stands for its key); an expression (``F``,
     functions) goes through the ORM."""
     connection = connections[router.db_for_write(model)]
-    if connection.vendor not in ("postgresql", "sqlite") or any(hasattr(v, "resolve_expression") for v in updates.values()):
+    expressions = any(hasattr(value, "resolve_expression") for value in updates.values())
+    if connection.vendor not in ("postgresql", "sqlite") or expressions:
         return model._default_manager.filter(pk__in=pks, **{field: source}).update(**updates)
     meta, qn = model._meta, connection.ops.quote_name
     assignments, params = [], []

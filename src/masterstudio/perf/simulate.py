@@ -275,10 +275,10 @@ def _score_applications(chunk):
     from masterstudio.experts import services as experts
     from masterstudio.experts.models import Assignment
 
+    subjects = GenericPrefetch("panel__subject", [Application.objects.select_related("unit")])
     assignments = list(Assignment.objects.filter(pk__in=chunk)
                        .select_related("expert__user", "panel__rubric").order_by("pk")
-                       .prefetch_related("panel__rubric__criteria",
-                                         GenericPrefetch("panel__subject", [Application.objects.select_related("unit")])))
+                       .prefetch_related("panel__rubric__criteria", subjects))
     _declare_by_expert(assignments)
     totals = []
     for assignment in assignments:

@@ -154,7 +154,8 @@ def checklist(request, pk):
                 item.result, item.comment)
         messages.error(request, str(exc))
         context = _detail_context(request, application, review, items)
-        context.update(typed_conclusion=request.POST.get("conclusion", ""), typed_comment=request.POST.get("comment", ""))
+        context.update(typed_conclusion=request.POST.get("conclusion", ""),
+                       typed_comment=request.POST.get("comment", ""))
         return render(request, "reviews/detail.html", context, status=400)
     if only:
         messages.success(request, f"已保存：{chosen[0].title}")
