@@ -86,9 +86,10 @@ def test_review_detail_renders_at_every_stage(cast, unit_a):
     response = reviewer.post(f"/review/{application.pk}/start/", follow=True)
     assert "申报材料（第九条）" in response.content.decode()
     review = application.material_review
-    for item in review.items.all():
-        reviewer.post(f"/review/items/{item.pk}/", {"result": "pass", "comment": ""})
-    response = reviewer.post(f"/review/{application.pk}/conclude/", {"conclusion": "pass", "comment": "齐全"}, follow=True)
+    for item in review.items.all():  # line by line, from each row
+        reviewer.post(f"/review/{application.pk}/checklist/", {f"result-{item.pk}": "pass", "save": item.pk})
+    response = reviewer.post(f"/review/{application.pk}/checklist/", {"conclusion": "pass", "comment": "齐全",
+                                                                       "conclude": "1"}, follow=True)
     assert "安排考察" in response.content.decode()
 
 

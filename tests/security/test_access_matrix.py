@@ -141,8 +141,8 @@ EXPECT.update({
     "reviews:queue": ("anon=login rev_app=200 *=403", None),
     "reviews:detail": ("anon=login rev_app=200 *=403", None),
     **{f"reviews:{n}": ("anon=login rev_app=405 *=403", "anon=login *=403 rev_app=skip")
-       for n in ("start", "finding", "conclude", "checklist", "schedule", "draw", "finish_experts", "item", "record",
-                 "photo", "group_draw", "finish_all")},
+       for n in ("start", "finding", "checklist", "schedule", "draw", "finish_experts", "record", "photo",
+                 "group_draw", "finish_all")},
     "reviews:decide": ("anon=login approver=405 *=403", "anon=login *=403 approver=skip"),
     "reviews:photo_file": ("anon=login rev_app=200 *=403", None),
     "reviews:evaluation": ("anon=login rev_app=200 *=403", None),

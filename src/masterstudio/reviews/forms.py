@@ -2,22 +2,10 @@ from __future__ import annotations
 
 from django import forms
 
-from masterstudio.reviews.models import CheckResult, ItemResult, Outcome, SiteVisit
+from masterstudio.reviews.models import CheckResult, Outcome, SiteVisit
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-class ItemForm(forms.Form):
-    result = forms.ChoiceField(label="审核结果", choices=ItemResult.choices, widget=forms.RadioSelect,
-                               error_messages={"required": "请选择审核结果"})
-    comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("result") and data["result"] != ItemResult.PASS and not (data.get("comment") or "").strip():
-            self.add_error("comment", "选择“需补正”或“不通过”时须填写意见，告诉单位原因")
-        return data
 
 
 class FindingForm(forms.Form):
@@ -26,12 +14,6 @@ class FindingForm(forms.Form):
                             error_messages={"required": "请填写认定值"})
     note = forms.CharField(label="认定依据", widget=forms.Textarea(attrs={"rows": 2}),
                            error_messages={"required": "请写明认定依据（材料页码、考察或专家意见）"})
-
-
-class ConcludeForm(forms.Form):
-    conclusion = forms.ChoiceField(label="审核结论", choices=ItemResult.choices, widget=forms.RadioSelect,
-                                   error_messages={"required": "请选择审核结论"})
-    comment = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ScheduleForm(forms.Form):

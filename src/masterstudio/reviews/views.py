@@ -69,7 +69,6 @@ def _detail_context(request, application, review, items) -> dict:
         "decision": getattr(application, "decision", None),
         "events": events_for(application),
         "finding_form": forms.FindingForm(),
-        "conclude_form": forms.ConcludeForm(),
         "schedule_form": forms.ScheduleForm(),
         "editable": application.state == AppState.MATERIAL_REVIEW,
         "result_choices": ItemResult.choices,
@@ -99,24 +98,6 @@ def start(request, pk):
     except REFUSALS as exc:
         _refuse(request, exc)
     return _back(application)
-
-
-@business
-@require_POST
-def item(request, pk):
-    review_item = get_object_or_404(ReviewItem.objects.select_related("review__application"), pk=pk)
-    application = application_for(request.user, review_item.review.application_id)
-    form = forms.ItemForm(request.POST)
-    if form.is_valid():
-        try:
-            services.set_item(review_item, result=form.cleaned_data["result"], comment=form.cleaned_data["comment"],
-                              actor=request.user)
-            messages.success(request, f"已保存：{review_item.title}")
-        except REFUSALS as exc:
-            _refuse(request, exc)
-    else:
-        messages.error(request, f"“{review_item.title}”未保存：" + "；".join(e for errs in form.errors.values() for e in errs))
-    return redirect(f"/review/{application.pk}/#item-{review_item.pk}")
 
 
 @business
@@ -179,23 +160,6 @@ def finding(request, pk):
             _refuse(request, exc)
     else:
         messages.error(request, "认定未保存：" + "；".join(e for errs in form.errors.values() for e in errs))
-    return _back(application)
-
-
-@business
-@require_POST
-def conclude(request, pk):
-    application = application_for(request.user, pk)
-    form = forms.ConcludeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.conclude_review(application.material_review, conclusion=form.cleaned_data["conclusion"],
-                                     comment=form.cleaned_data["comment"], actor=request.user)
-            messages.success(request, "已作出材料审核结论，并已通知申报单位")
-        except REFUSALS as exc:
-            _refuse(request, exc)
-    else:
-        messages.error(request, "请选择审核结论")
     return _back(application)
 
 
