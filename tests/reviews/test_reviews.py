@@ -102,6 +102,27 @@ def test_unlisted_route_practical_mastery_is_settled_by_a_finding(cast, unit_a):
     assert application.state == AppState.SITE_INSPECTION
 
 
+def test_a_finding_of_the_first_review_counts_when_the_resubmission_is_reviewed(cast, unit_a):
+    """The first review starts with no findings (none exist before it); a resubmission after 退回补正
+    is reviewed again with the findings already recorded."""
+    from masterstudio.applications import services as applying
+
+    application = f.submitted_application(unit_a, cast["unit_a"], route="unlisted", occupation_code="",
+                                          occupation_name="无人机装调检修工艺师", skill_level="")
+    review = reviews.start_review(application, actor=cast["reviewer"])
+    assert review.eligibility["outcome"] == "undetermined"
+    review = reviews.record_finding(application, fact="leader.practical_mastery", value=True,
+                                    note="现场操作演示，技艺娴熟", actor=cast["reviewer"])
+    items = list(review.items.all())
+    reviews.conclude_review(review, conclusion="supplement", comment="", actor=cast["reviewer"],
+                            results=[(items[0], "supplement", "证书复印件不清晰")]
+                            + [(item, "pass", "") for item in items[1:]])
+    applying.submit(application.pk, actor=cast["unit_a"])
+    application.refresh_from_db()
+    again = reviews.start_review(application, actor=cast["reviewer"])
+    assert again.rounds == 2 and again.eligibility["outcome"] == "eligible"
+
+
 def test_site_visit_needs_checklist_and_findings_before_a_result(submitted, cast):
     f.pass_material_review(submitted, cast["reviewer"])
     visit = reviews.schedule_visit(submitted, scheduled_on=submitted.round.closes_at.date(), people="王审核",

@@ -76,11 +76,12 @@ def findings_of(application: Application) -> dict[str, Any]:
     return {f.fact: f.value for f in application.findings.all()}
 
 
-def reevaluate(application: Application) -> dict:
-    """Ask the engine again with the unit's declarations replaced by review findings."""
+def reevaluate(application: Application, *, findings: dict[str, Any] | None = None) -> dict:
+    """Ask the engine again with the unit's declarations replaced by review findings (``findings``:
+    when the caller knows them, e.g. none before the first review, which findings belong to)."""
     from masterstudio.applications.facts import precheck
 
-    _, result = precheck(application, findings=findings_of(application))
+    _, result = precheck(application, findings=findings_of(application) if findings is None else findings)
     return result
 
 
@@ -137,7 +138,8 @@ def _open_review(application: Application, review: MaterialReview | None, *, act
     """The review of :func:`ensure_review` opened (created, or reopened for another round), inside
     the caller's transaction. ``locked``: the caller holds the application's row lock, so no one
     else can be creating its review at the same moment."""
-    eligibility = reevaluate(application)
+    # findings are recorded in a review (record_finding): before the first one there are none
+    eligibility = reevaluate(application, findings={} if review is None else None)
     created = False
     if review is None and locked:
         review = MaterialReview.objects.create(application=application, started_by=actor, eligibility=eligibility)
