@@ -6,13 +6,14 @@ servers. Every request's latency is recorded; the result gives throughput and p5
 
 Loopback only: the servers are given as 127.0.0.0/8 host:port pairs and anything else is refused.
 A run is bounded by its duration. ``source_ips`` spreads the connections over several loopback
-source addresses (127.0.1.x), as many citizens would: the public calculator API limits requests
+source addresses (127.0.1.x–127.0.4.x), as many citizens would: the public calculator API limits requests
 per address, and one address would meet that limit within a second.
 """
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import itertools
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -131,10 +132,12 @@ def raw_request(target: Target, host: str, port: int) -> bytes:
 
 
 async def _user(index: int, target: Target, servers: list[tuple[str, int]], start: float, stop: float,
-                out: list, statuses: dict, errors: list):
-    sources = target.source_ips or [None]
-    source_index = index
-    conns = [Connection(h, p, sources[source_index % len(sources)]) for h, p in servers]
+                out: list, statuses: dict, errors: list, sources):
+    """One virtual user. ``sources``: the run's one supply of source addresses, shared by every
+    connection — each connection, and each connection again after ``rotate_every`` requests, takes
+    the next address, so no two connections send from one address at the same time (a per-address
+    limit counts every request of an address, whichever connection sent it)."""
+    conns = [Connection(h, p, next(sources)) for h, p in servers]
     raws = [raw_request(target, h, p) for h, p in servers]
     n = index  # users start on different servers
     try:
@@ -147,8 +150,7 @@ async def _user(index: int, target: Target, servers: list[tuple[str, int]], star
             n += 1
             if target.source_ips and conn.used >= target.rotate_every:
                 conn.close()
-                source_index += len(servers) * 7 + 1
-                conn.source = sources[source_index % len(sources)]
+                conn.source = next(sources)
             began = time.perf_counter()
             try:
                 status = await conn.request(raws[k])
@@ -172,7 +174,9 @@ async def _run(target: Target, servers, concurrency: int, warmup: float, seconds
     loop_start = time.perf_counter()
     start, stop = loop_start + warmup, loop_start + warmup + seconds
     out, statuses, errors = [], {}, []
-    await asyncio.gather(*[_user(i, target, servers, start, stop, out, statuses, errors) for i in range(concurrency)])
+    sources = itertools.cycle(target.source_ips or [None])
+    await asyncio.gather(*[_user(i, target, servers, start, stop, out, statuses, errors, sources)
+                           for i in range(concurrency)])
     measured = [latency for latency, status in out]
     bad = sum(1 for _, status in out if status != target.expect) + len(errors)
     return Result(target.name, len(out), bad, seconds, measured, {str(k): v for k, v in sorted(statuses.items())})
