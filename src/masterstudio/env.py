@@ -82,9 +82,11 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict:
         # connection: PostgreSQL parses and plans the platform's repeated statements once per
         # connection instead of at every execution (issue 9: a tenth of the simulated year).
         # ?server_side_binding=false&prepare_threshold=none behind a transaction-pooling PgBouncer.
-        binding = str(options.get("server_side_binding", "true")).lower()
-        options["server_side_binding"] = binding in {"1", "true", "yes", "on"}
-        threshold = str(options.get("prepare_threshold", "2")).lower()
+        binding = options.get("server_side_binding", "true").strip().lower()
+        if binding not in _TRUE | _FALSE:
+            raise ImproperlyConfigured(f"DATABASE_URL 的 server_side_binding={binding!r} 应为 true 或 false")
+        options["server_side_binding"] = binding in _TRUE
+        threshold = options.get("prepare_threshold", "2").strip().lower()
         if threshold in {"none", "off", ""}:
             options["prepare_threshold"] = None
         elif threshold.isdigit():

@@ -58,6 +58,8 @@ def test_database_urls(tmp_path):
     assert (pooled["OPTIONS"]["server_side_binding"], pooled["OPTIONS"]["prepare_threshold"]) == (False, None)
     with pytest.raises(ImproperlyConfigured, match="prepare_threshold"):
         parse_database_url("postgres://db/studios?prepare_threshold=often", base_dir=tmp_path)
+    with pytest.raises(ImproperlyConfigured, match="server_side_binding"):
+        parse_database_url("postgres://db/studios?server_side_binding=maybe", base_dir=tmp_path)
     assert parse_database_url("sqlite:///var/db.sqlite3", base_dir=tmp_path)["NAME"] == str(tmp_path / "var/db.sqlite3")
     assert parse_database_url("sqlite:////srv/db.sqlite3", base_dir=tmp_path)["NAME"] == "/srv/db.sqlite3"
     with pytest.raises(ImproperlyConfigured, match="不受支持"):

@@ -154,7 +154,7 @@ def _apply_form(application: Application, form: ApplicationForm, *, only_changed
 # What a staff step on a submitted application never reads: the wizard's draft and copy report,
 # the stored pre-check (review asks the engine again) and the round's guide; left unread (a read
 # would still fetch them) they spare the lock decoding the widest columns.
-_STAFF_UNREAD = ("draft", "copy_report", "precheck", "round__guide")
+STAFF_UNREAD = ("draft", "copy_report", "precheck", "round__guide")
 _SUBMIT_UNREAD = ("copy_report", "precheck", "round__guide")  # submission asks the engine again
 
 
@@ -483,7 +483,7 @@ def start_material_review(application_id: int, *, actor) -> Application:
 def start_material_review_within(application_id: int, *, actor, also: tuple[str, ...] = ()) -> Application:
     """:func:`start_material_review` inside the caller's transaction (which must be open); ``also``:
     related rows the caller reads next, read with the application."""
-    application = _locked(application_id, unread=_STAFF_UNREAD, also=also)
+    application = _locked(application_id, unread=STAFF_UNREAD, also=also)
     if not actor.has_duty("reviewer"):
         raise ApplyError("开始材料审核需要“业务审核”职责")
     APPLICATION_MACHINE.apply(application, AppState.MATERIAL_REVIEW, actor=actor, then=[notify_state_change])

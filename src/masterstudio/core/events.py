@@ -147,10 +147,7 @@ def _append(connection, rows: list[Event]) -> None:
                 setattr(connection, _CONTENDED_ATTR, contended - 1 if quiet else _CONTENDED_RUN)
             for event in rows:  # taken again under the lock, so time order follows the sequence
                 event.at = timezone.now()
-            if not (connection.vendor == "postgresql" and len(rows) <= _batch_size(connection, rows)
-                    and _advance_and_insert(connection, head, rows, locked=True)):
-                _advance(connection, head, rows, locked=True)
-                _insert(connection, rows)
+            _append_after(connection, head, rows, locked=True)
         setattr(connection, _HEAD_ATTR, (rows[-1].seq, rows[-1].hash))
 
 
@@ -170,12 +167,13 @@ def _locked_head(connection) -> tuple[int, str]:
     return head.seq, head.hash
 
 
-def _append_after(connection, seen: tuple[int, str], rows: list[Event]) -> bool:
+def _append_after(connection, seen: tuple[int, str], rows: list[Event], *, locked: bool = False) -> bool:
     """Append ``rows`` after the head this connection last saw, by compare-and-swap; False, with
-    nothing written, when someone else has appended since."""
+    nothing written, when someone else has appended since. ``locked``: the caller holds the head
+    under lock and ``seen`` is what it read (no comparison)."""
     if connection.vendor == "postgresql" and len(rows) <= _batch_size(connection, rows):
-        return _advance_and_insert(connection, seen, rows)
-    if not _advance(connection, seen, rows):
+        return _advance_and_insert(connection, seen, rows, locked=locked)
+    if not _advance(connection, seen, rows, locked=locked):
         return False
     _insert(connection, rows)
     return True

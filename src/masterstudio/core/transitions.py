@@ -128,14 +128,14 @@ class StateMachine:
         sources = [getattr(obj, self.field) for obj in objs]
         rules = [self._rule(obj, target, actor, text) for obj, text in zip(objs, reasons)]
         manager = type(objs[0])._default_manager
+        updates = {self.field: target, **(extra_fields or {})}
         with transaction.atomic(savepoint=False):
             for source in dict.fromkeys(sources):
                 pks = [obj.pk for obj, s in zip(objs, sources) if s == source]
-                updates = {self.field: target, **(extra_fields or {})}
                 if _swap(manager.model, pks, self.field, source, updates) != len(set(pks)):
                     raise ConcurrentTransition(_CONCURRENT)
             for obj in objs:
-                for name, value in {self.field: target, **(extra_fields or {})}.items():
+                for name, value in updates.items():
                     setattr(obj, name, value)
             events = record_events([
                 dict(action=f"{obj._meta.model_name}.{target}", obj=obj, actor=actor, from_state=source,

@@ -9,10 +9,10 @@ with the engine's re-evaluation, the checklist saved with the conclusion in one 
 event per line), site inspection, a random draw of three experts for each application (each its
 own experts, drawn for a page of 50 ticked applications at a time, the evaluation page's
 "各自抽取"), each expert's declaration of no conflict for their tasks at once and sealed scores,
-opened together ("开封全部已评完的申报"),
-the comprehensive evaluation, the public notice of 5 working days,
-recognition with the Art. 14 initial grant once the notice period is over, and the annual assessment of the recognised
-studios (draw, scoring, grades, publication with the 优秀 rewards and the rectifications).
+opened together ("开封全部已评完的申报"), the comprehensive evaluation, the public notice of 5
+working days, recognition with the Art. 14 initial grant once the notice period is over, and the
+annual assessment of the recognised studios (draw, scoring, grades, publication with the 优秀
+rewards and the rectifications).
 Outcomes: of 1,000 applications, 10% fail material review, 5% the site inspection, the rest are
 ranked and the first ``studios`` are proposed.
 
@@ -179,9 +179,9 @@ def _apps(pks) -> dict:
     """The applications as a staff page reads them: without the wizard's draft, the copy report and
     the stored pre-check, which no staff step reads (each service reads what it changes again)."""
     from masterstudio.applications.models import Application
-    from masterstudio.applications.services import _STAFF_UNREAD
+    from masterstudio.applications.services import STAFF_UNREAD
 
-    return Application.objects.select_related("round", "unit").defer(*_STAFF_UNREAD).in_bulk(list(pks))
+    return Application.objects.select_related("round", "unit").defer(*STAFF_UNREAD).in_bulk(list(pks))
 
 
 def _submit(chunk):

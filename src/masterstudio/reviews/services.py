@@ -465,23 +465,12 @@ def draw_each_for(applications: list[Application], *, size: int, seed: str, open
 
 
 def finish_expert_review(application: Application, *, actor) -> Application:
-    """Open the sealed scores and move to the comprehensive evaluation."""
-    from masterstudio.experts import services as experts
-
-    panels = list(experts.panels_of(application))
-    if not panels:
-        raise ReviewError("尚未抽取评审专家")
-    for panel in panels:
-        panel.subject = application
-    with transaction.atomic(), appended_together():
-        for panel in panels:
-            if panel.is_sealed:
-                try:
-                    experts.open_panel(panel, actor=actor)
-                except experts.ScoringError as exc:
-                    raise ReviewError(str(exc)) from exc
-        APPLICATION_MACHINE.apply(application, AppState.EVALUATION, actor=actor,
-                                  then=[notify_unit("application_expert_done")])
+    """Open the sealed scores and move to the comprehensive evaluation: :func:`finish_expert_reviews`
+    for one application, all or nothing (a panel that cannot be opened refuses, and none is opened)."""
+    with transaction.atomic():
+        _ready, reasons = finish_expert_reviews([application], actor=actor)
+        if reasons:
+            raise ReviewError(reasons[application.pk])
     return application
 
 

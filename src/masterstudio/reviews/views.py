@@ -131,8 +131,9 @@ def checklist(request, pk):
         services.set_items(review, results, actor=request.user)
     except REFUSALS as exc:
         for item in items:  # everything as typed, nothing saved
-            item.result, item.comment = posted[item.pk] if posted[item.pk][0] or posted[item.pk][1] else (
-                item.result, item.comment)
+            result, text = posted[item.pk]
+            if result or text:
+                item.result, item.comment = result, text
         messages.error(request, str(exc))
         context = _detail_context(request, application, review, items)
         context.update(typed_conclusion=request.POST.get("conclusion", ""),
