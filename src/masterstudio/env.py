@@ -109,3 +109,27 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict:
     raise ImproperlyConfigured(
         f"DATABASE_URL={url!r} 的协议 {scheme!r} 不受支持（应为 sqlite:/// 或 postgres://）"
     )
+
+
+def validate_fernet_keys(name: str, value: str) -> list[str]:
+    """The comma-separated Fernet keys of ``name`` (new key first), each checked at start-up: a key
+    that is not 32 url-safe base64-encoded bytes stops the process naming the variable and the
+    position, instead of failing at the first encrypted read."""
+    import base64
+    import binascii
+
+    keys = [item.strip() for item in value.split(",") if item.strip()]
+    if not keys:
+        raise ImproperlyConfigured(f"环境变量 {name} 为空")
+    for position, key in enumerate(keys, start=1):
+        try:
+            raw = base64.urlsafe_b64decode(key.encode())
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != 32:
+            where = f"第 {position} 个密钥" if len(keys) > 1 else "该密钥"
+            raise ImproperlyConfigured(
+                f"环境变量 {name} 的{where}不是有效的 Fernet 密钥（应为 32 字节的 URL 安全 base64 编码，"
+                "可用 python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' 生成）"
+            )
+    return keys

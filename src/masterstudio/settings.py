@@ -19,6 +19,7 @@ from masterstudio.env import (
     env_path,
     env_str,
     parse_database_url,
+    validate_fernet_keys,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -33,6 +34,12 @@ if not _secret:
     if not DEBUG:
         raise ImproperlyConfigured("生产环境必须设置 SECRET_KEY（或在演示环境设置 DEBUG=true）")
     _secret = "demo-only-insecure-key-" + "x" * 40
+elif not DEBUG and (len(_secret) < 50 or len(set(_secret)) < 5):
+    # Django's own check (security.W009) only warns; a short signing key must stop production.
+    raise ImproperlyConfigured(
+        f"环境变量 SECRET_KEY 太短或太简单（{len(_secret)} 个字符）：生产环境至少 50 个字符、5 种以上不同字符；"
+        "可用 python -c 'import secrets; print(secrets.token_urlsafe(64))' 生成"
+    )
 SECRET_KEY = _secret
 
 _field_key = env_str("FIELD_ENCRYPTION_KEY", "")
@@ -43,11 +50,24 @@ if not _field_key:
             "可用 python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' 生成）"
         )
     _field_key = base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
-FIELD_ENCRYPTION_KEY = _field_key
+# Key rotation: FIELD_ENCRYPTION_KEY may list several Fernet keys, comma-separated, the new key first.
+# The first encrypts; every key decrypts (MultiFernet); ``manage.py rotate_field_key`` re-encrypts
+# what the older keys wrote, after which they can be removed (docs/deploy.md).
+FIELD_ENCRYPTION_KEYS = validate_fernet_keys("FIELD_ENCRYPTION_KEY", _field_key)
+FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEYS[0]
+# The keyed hash of ID numbers (look-ups and the Art. 7 constraints) must not change when the
+# encryption key rotates: by default it is derived from the oldest key listed (the only key before any
+# rotation); BLIND_INDEX_KEY pins it once that key is removed from the list.
+BLIND_INDEX_KEY = env_str("BLIND_INDEX_KEY", "") or FIELD_ENCRYPTION_KEYS[-1]
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("生产环境必须设置 ALLOWED_HOSTS（逗号分隔的主机名）")
+if not DEBUG and any(host == "*" or host.startswith("*") for host in ALLOWED_HOSTS):
+    # a wildcard lets any Host header through: password-reset links and absolute URLs would follow it
+    raise ImproperlyConfigured(
+        f"环境变量 ALLOWED_HOSTS={','.join(ALLOWED_HOSTS)!r} 含通配符：生产环境请逐个写明平台的主机名"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

@@ -76,3 +76,33 @@ def test_security_headers(client, db):
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "a-long-random-production-secret-key-" + "k" * 40,
+              "FIELD_ENCRYPTION_KEY": "c2tpbGwtc3R1ZGlvLXRlc3Qta2V5LTMyLWJ5dGVzISE=",
+              "ALLOWED_HOSTS": "studio.etown.gov.cn"}
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("FIELD_ENCRYPTION_KEY", "not-a-fernet-key", "不是有效的 Fernet 密钥"),
+    ("FIELD_ENCRYPTION_KEY", "c2tpbGwtc3R1ZGlvLXRlc3Qta2V5LTMyLWJ5dGVzISE=,short", "第 2 个密钥不是有效的 Fernet 密钥"),
+    ("ALLOWED_HOSTS", "*", "含通配符"),
+    ("ALLOWED_HOSTS", "studio.etown.gov.cn,*.gov.cn", "含通配符"),
+    ("SECRET_KEY", "short-secret", "太短或太简单"),
+    ("SECRET_KEY", "ab" * 40, "太短或太简单"),
+])
+def test_production_refuses_to_start_on_an_unsafe_setting(tmp_path, variable, value, message):
+    """A key that is not a Fernet key, a wildcard host or a short signing key stops the start-up with
+    a message naming the variable (they used to start and fail later, or never)."""
+    result = _manage("check", VAR_DIR=str(tmp_path), **{**PRODUCTION, variable: value})
+    assert result.returncode != 0
+    assert variable in result.stderr and message in result.stderr, result.stderr
+
+
+def test_several_field_keys_start_and_the_first_encrypts(tmp_path):
+    from cryptography.fernet import Fernet
+
+    new = Fernet.generate_key().decode()
+    result = _manage("check", VAR_DIR=str(tmp_path),
+                     **{**PRODUCTION, "FIELD_ENCRYPTION_KEY": f"{new},{PRODUCTION['FIELD_ENCRYPTION_KEY']}"})
+    assert result.returncode == 0, result.stderr

@@ -3,6 +3,11 @@
 ID numbers and phone numbers are stored encrypted with FIELD_ENCRYPTION_KEY (Fernet: AES-128-CBC
 with HMAC-SHA256). Equality look-ups (is this ID number already a leader?) use a keyed hash
 (HMAC-SHA256) so that the plain value never reaches the database.
+
+Rotation: FIELD_ENCRYPTION_KEY lists the keys, the new one first (settings.FIELD_ENCRYPTION_KEYS).
+The first encrypts, all decrypt (MultiFernet); :func:`rotate_token` re-encrypts a token under the
+first, which ``manage.py rotate_field_key`` does for every encrypted column and sealed record. The
+blind index is keyed by settings.BLIND_INDEX_KEY, which does not move with the rotation.
 """
 from __future__ import annotations
 
@@ -10,30 +15,52 @@ import hashlib
 import hmac
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
 
 
 @lru_cache(maxsize=4)
-def _fernet(key: str) -> Fernet:
-    return Fernet(key.encode())
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
+def _keys() -> tuple[str, ...]:
+    return tuple(getattr(settings, "FIELD_ENCRYPTION_KEYS", None) or [settings.FIELD_ENCRYPTION_KEY])
 
 
 def encrypt(value: str) -> str:
-    return _fernet(settings.FIELD_ENCRYPTION_KEY).encrypt(value.encode()).decode()
+    return _fernet(_keys()).encrypt(value.encode()).decode()
 
 
 def decrypt(token: str) -> str:
     try:
-        return _fernet(settings.FIELD_ENCRYPTION_KEY).decrypt(token.encode()).decode()
-    except InvalidToken as exc:  # a key rotated without re-encryption must fail loudly
-        raise ValueError("个人信息解密失败：FIELD_ENCRYPTION_KEY 与加密时使用的密钥不一致") from exc
+        return _fernet(_keys()).decrypt(token.encode()).decode()
+    except InvalidToken as exc:  # a key removed before re-encryption must fail loudly
+        raise ValueError("个人信息解密失败：FIELD_ENCRYPTION_KEY 中没有加密时使用的密钥") from exc
+
+
+def rotate_token(token: str) -> str:
+    """The same plain value encrypted under the first key (unchanged if it already is)."""
+    try:
+        return _fernet(_keys()).rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ValueError("个人信息解密失败：FIELD_ENCRYPTION_KEY 中没有加密时使用的密钥") from exc
+
+
+def primary_key_wrote(token: str) -> bool:
+    """Whether ``token`` decrypts under the first key alone (nothing left to rotate)."""
+    try:
+        Fernet(_keys()[0].encode()).decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
 
 
 def blind_index(value: str) -> str:
     """A keyed hash for equality look-ups; never reversible without the key."""
-    key = hashlib.sha256(("blind-index:" + settings.FIELD_ENCRYPTION_KEY).encode()).digest()
+    secret = getattr(settings, "BLIND_INDEX_KEY", None) or settings.FIELD_ENCRYPTION_KEY
+    key = hashlib.sha256(("blind-index:" + secret).encode()).digest()
     return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 
