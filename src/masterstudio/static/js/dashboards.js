@@ -3,13 +3,28 @@
   "use strict";
   function ready(fn) { if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); } }
   var palette = ["#1f4e8c", "#2f6db5", "#1b7f3b", "#8a5a00", "#b3261e", "#5f6b7a", "#7b5ea7", "#0f766e"];
+  function esc(text) {
+    return String(text).replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
+  }
+  function amount(value) { return Number(value).toLocaleString("zh-CN"); }
+  /* The tooltip's text built without style attributes (ECharts' own markup carries inline styles,
+     which the Content-Security-Policy refuses): the colour dot is a class of site.css. */
+  function tip(params) {
+    var list = Array.isArray(params) ? params : [params];
+    var head = list.length && list[0].axisValueLabel !== undefined ? '<div class="chart-tip-title">' + esc(list[0].axisValueLabel) + "</div>" : "";
+    return head + list.map(function (p) {
+      var axis = Array.isArray(params), colour = ((axis ? p.seriesIndex : p.dataIndex) || 0) % palette.length;
+      return '<div class="chart-tip-row"><span class="chart-dot chart-dot-' + colour + '"></span>' + esc(axis ? p.seriesName : p.name) +
+        "<b>" + esc(amount(p.value)) + (p.percent !== undefined ? "（" + p.percent + "%）" : "") + "</b></div>";
+    }).join("");
+  }
   function pie(pairs) {
-    return { color: palette, tooltip: { trigger: "item" }, legend: { bottom: 0, type: "scroll" },
+    return { color: palette, tooltip: { trigger: "item", formatter: tip }, legend: { bottom: 0, type: "scroll" },
       series: [{ type: "pie", radius: ["35%", "65%"], top: 0, bottom: 30, label: { formatter: "{b}\n{c}" },
         data: pairs.map(function (p) { return { name: p[0], value: p[1] }; }) }] };
   }
   function bars(categories, series, stack) {
-    return { color: palette, tooltip: { trigger: "axis" }, legend: { bottom: 0, type: "scroll" },
+    return { color: palette, tooltip: { trigger: "axis", formatter: tip }, legend: { bottom: 0, type: "scroll" },
       grid: { left: 60, right: 16, top: 16, bottom: 56 },
       xAxis: { type: "category", data: categories }, yAxis: { type: "value" },
       series: series.map(function (s) { return { name: s[0], type: "bar", stack: stack ? "total" : undefined, data: s[1] }; }) };
