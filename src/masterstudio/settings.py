@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -136,6 +137,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "masterstudio.accounts.validators.CharacterClassValidator"},
+    {"NAME": "masterstudio.accounts.validators.CommonPatternValidator"},
+    {"NAME": "masterstudio.accounts.validators.PasswordHistoryValidator"},
 ]
 PASSWORD_HASHERS = env_list(
     "PASSWORD_HASHERS",
@@ -231,6 +234,24 @@ BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 30, minimum=1)  # sign-in posts per address per 5 minutes
+# Failures of one account from one address before that pair waits, doubling from LOGIN_BACKOFF_SECONDS
+# up to LOGIN_LOCKOUT_MINUTES (LOGIN_FAILURE_LIMIT above); failures of one address over all accounts in
+# LOGIN_LOCKOUT_MINUTES before the address waits; failures of one account from anywhere before the
+# account itself is locked (high, so that no single address can lock someone out).
+LOGIN_BACKOFF_SECONDS = env_int("LOGIN_BACKOFF_SECONDS", 30, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 50, minimum=1)
+# Passwords: none of the holder's last PASSWORD_HISTORY may be used again; a password set by an
+# administrator (new account, reset) is e-mailed to the holder and works for this many hours, once.
+PASSWORD_HISTORY = env_int("PASSWORD_HISTORY", 5, minimum=1)
+INITIAL_PASSWORD_HOURS = env_int("INITIAL_PASSWORD_HOURS", 72, minimum=1)
+# The client's address: X-Forwarded-For is believed only from these proxies (CIDRs, comma-separated).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"环境变量 TRUSTED_PROXIES 中的 {_proxy!r} 不是 IP 地址或 CIDR 网段（如 10.0.0.5 或 10.0.0.0/24）")
 # Anonymous writes: objections (per address per hour) and unit registrations (per address per hour).
 OBJECTION_RATE_LIMIT = env_int("OBJECTION_RATE_LIMIT", 10, minimum=1)
 REGISTER_RATE_LIMIT = env_int("REGISTER_RATE_LIMIT", 20, minimum=1)
