@@ -46,6 +46,23 @@ if not _field_key:
     _field_key = base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
 FIELD_ENCRYPTION_KEY = _field_key
 
+# The key of the audit trail's HMAC chain and of its anchors (issue 21.4), and of backup manifests
+# (21.5): outside the database and the backups, like FIELD_ENCRYPTION_KEY, so whoever owns the
+# database cannot recompute a rewritten chain or sign a swapped backup. Demo and tests derive it.
+_audit_key = env_str("AUDIT_CHAIN_KEY", "")
+if not _audit_key:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "生产环境必须设置 AUDIT_CHAIN_KEY（审计日志哈希链和备份签名的密钥，至少 32 个字符，不存入数据库；"
+            "可用 python -c 'import secrets; print(secrets.token_urlsafe(32))' 生成）")
+    _audit_key = "demo-audit-" + hashlib.sha256(("audit|" + SECRET_KEY).encode()).hexdigest()
+if len(_audit_key) < 32:
+    raise ImproperlyConfigured("环境变量 AUDIT_CHAIN_KEY 太短：至少需要 32 个字符")
+AUDIT_CHAIN_KEY = _audit_key
+# The anchors of the audit chain's head: an append-only, signed file the auditor downloads
+# (make it append-only for the database's owner too: chattr +a, or a path on another host).
+AUDIT_ANCHOR_PATH = env_path("AUDIT_ANCHOR_PATH", VAR_DIR / "audit" / "anchors.log")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("生产环境必须设置 ALLOWED_HOSTS（逗号分隔的主机名）")
