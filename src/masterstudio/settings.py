@@ -198,6 +198,10 @@ MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
+# Each user's staged uploads (kept across a form error, a day at most), and files per material item.
+UPLOAD_STAGING_QUOTA_BYTES = env_int("UPLOAD_STAGING_QUOTA_MB", 100, minimum=1) * 1024 * 1024
+UPLOAD_STAGING_MAX_FILES = env_int("UPLOAD_STAGING_MAX_FILES", 20, minimum=1)
+MATERIAL_MAX_FILES_PER_ITEM = env_int("MATERIAL_MAX_FILES_PER_ITEM", 10, minimum=1)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

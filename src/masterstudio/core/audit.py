@@ -142,7 +142,8 @@ def verify() -> list[Finding]:
                 "（该条或更早的记录被修改后重新计算了哈希链）")))
             return findings
     latest = anchors[-1]
-    findings.append(Finding(True, f"与锚点一致：共 {len(anchors)} 个锚点，最近一个是{beijing(datetime.fromisoformat(latest['at']))}"
+    when = beijing(datetime.fromisoformat(latest["at"]))
+    findings.append(Finding(True, f"与锚点一致：共 {len(anchors)} 个锚点，最近一个是{when}"
                                   f"记录的第 {latest['seq']} 条"))
     return findings
 
