@@ -58,6 +58,7 @@ def env_for(db: str, **extra) -> dict:
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-secret-key-" + "k" * 40,
         "FIELD_ENCRYPTION_KEY": "YmVuY2gtb25seS1maWVsZC1rZXktMzItYnl0ZXMhISE=",
+        "AUDIT_CHAIN_KEY": "bench-only-audit-chain-key-" + "a" * 16,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": f"{PG}/{db}?conn_max_age=300",

@@ -14,6 +14,13 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.fixture(autouse=True)
+def _audit_anchor_file(tmp_path, settings):
+    """Each test anchors the audit chain in a file of its own (the database is rolled back after
+    each test; an anchor file kept between tests would name the next test's chain truncated)."""
+    settings.AUDIT_ANCHOR_PATH = tmp_path / "audit" / "anchors.log"
+
+
 @pytest.fixture
 def unit_a(db):
     from tests.factories import make_unit

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -59,6 +60,23 @@ FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEYS[0]
 # encryption key rotates: by default it is derived from the oldest key listed (the only key before any
 # rotation); BLIND_INDEX_KEY pins it once that key is removed from the list.
 BLIND_INDEX_KEY = env_str("BLIND_INDEX_KEY", "") or FIELD_ENCRYPTION_KEYS[-1]
+
+# The key of the audit trail's HMAC chain and of its anchors (issue 21.4), and of backup manifests
+# (21.5): outside the database and the backups, like FIELD_ENCRYPTION_KEY, so whoever owns the
+# database cannot recompute a rewritten chain or sign a swapped backup. Demo and tests derive it.
+_audit_key = env_str("AUDIT_CHAIN_KEY", "")
+if not _audit_key:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "生产环境必须设置 AUDIT_CHAIN_KEY（审计日志哈希链和备份签名的密钥，至少 32 个字符，不存入数据库；"
+            "可用 python -c 'import secrets; print(secrets.token_urlsafe(32))' 生成）")
+    _audit_key = "demo-audit-" + hashlib.sha256(("audit|" + SECRET_KEY).encode()).hexdigest()
+if len(_audit_key) < 32:
+    raise ImproperlyConfigured("环境变量 AUDIT_CHAIN_KEY 太短：至少需要 32 个字符")
+AUDIT_CHAIN_KEY = _audit_key
+# The anchors of the audit chain's head: an append-only, signed file the auditor downloads
+# (make it append-only for the database's owner too: chattr +a, or a path on another host).
+AUDIT_ANCHOR_PATH = env_path("AUDIT_ANCHOR_PATH", VAR_DIR / "audit" / "anchors.log")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -156,6 +174,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "masterstudio.accounts.validators.CharacterClassValidator"},
+    {"NAME": "masterstudio.accounts.validators.CommonPatternValidator"},
+    {"NAME": "masterstudio.accounts.validators.PasswordHistoryValidator"},
 ]
 PASSWORD_HASHERS = env_list(
     "PASSWORD_HASHERS",
@@ -198,6 +218,10 @@ MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
+# Each user's staged uploads (kept across a form error, a day at most), and files per material item.
+UPLOAD_STAGING_QUOTA_BYTES = env_int("UPLOAD_STAGING_QUOTA_MB", 100, minimum=1) * 1024 * 1024
+UPLOAD_STAGING_MAX_FILES = env_int("UPLOAD_STAGING_MAX_FILES", 20, minimum=1)
+MATERIAL_MAX_FILES_PER_ITEM = env_int("MATERIAL_MAX_FILES_PER_ITEM", 10, minimum=1)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -251,6 +275,24 @@ BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 30, minimum=1)  # sign-in posts per address per 5 minutes
+# Failures of one account from one address before that pair waits, doubling from LOGIN_BACKOFF_SECONDS
+# up to LOGIN_LOCKOUT_MINUTES (LOGIN_FAILURE_LIMIT above); failures of one address over all accounts in
+# LOGIN_LOCKOUT_MINUTES before the address waits; failures of one account from anywhere before the
+# account itself is locked (high, so that no single address can lock someone out).
+LOGIN_BACKOFF_SECONDS = env_int("LOGIN_BACKOFF_SECONDS", 30, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 50, minimum=1)
+# Passwords: none of the holder's last PASSWORD_HISTORY may be used again; a password set by an
+# administrator (new account, reset) is e-mailed to the holder and works for this many hours, once.
+PASSWORD_HISTORY = env_int("PASSWORD_HISTORY", 5, minimum=1)
+INITIAL_PASSWORD_HOURS = env_int("INITIAL_PASSWORD_HOURS", 72, minimum=1)
+# The client's address: X-Forwarded-For is believed only from these proxies (CIDRs, comma-separated).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"环境变量 TRUSTED_PROXIES 中的 {_proxy!r} 不是 IP 地址或 CIDR 网段（如 10.0.0.5 或 10.0.0.0/24）")
 # Anonymous writes: objections (per address per hour) and unit registrations (per address per hour).
 OBJECTION_RATE_LIMIT = env_int("OBJECTION_RATE_LIMIT", 10, minimum=1)
 REGISTER_RATE_LIMIT = env_int("REGISTER_RATE_LIMIT", 20, minimum=1)

@@ -9,6 +9,7 @@ import tempfile
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "c2tpbGwtc3R1ZGlvLXRlc3Qta2V5LTMyLWJ5dGVzISE=")
+os.environ.setdefault("AUDIT_CHAIN_KEY", "test-audit-chain-key-not-for-production-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("LOGIN_RATE_LIMIT", "100000")  # tests of the limit set their own

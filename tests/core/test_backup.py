@@ -40,7 +40,7 @@ def test_backup_then_restore_into_an_empty_installation(media, tmp_path):
     on_disk = sorted(p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file())
     assert manifest["rows"]["accounts.user"] == 12
     assert [f["path"] for f in manifest["files"]] == on_disk and "materials/2026/照片.png" in on_disk
-    raw = (tmp_path / "bk" / "database.json.enc").read_bytes()
+    raw = (tmp_path / "bk" / manifest["database"]["path"]).read_bytes()
     assert b"11010519750308001X" not in raw and "北京亦庄".encode() not in raw  # encrypted at rest
 
     call_command("flush", interactive=False, verbosity=0)
@@ -83,3 +83,71 @@ def test_backup_target_must_be_empty(db, tmp_path):
     (tmp_path / "old" / "x").write_text("x")
     with pytest.raises(BackupError, match="不是空目录"):
         backup(tmp_path / "old")
+
+
+def _resign(folder: Path, manifest: dict) -> None:
+    """What only a holder of the signing key could do (to test the checks behind the signature)."""
+    from masterstudio.core.backup import _sign
+
+    text = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+    (folder / "manifest.json").write_bytes(text)
+    (folder / "manifest.sig").write_text(_sign(text))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_swapped_file_with_an_updated_checksum_is_refused(media, tmp_path):
+    import hashlib
+
+    call_command("demo_data", stdout=io.StringIO())
+    folder = tmp_path / "bk"
+    manifest = backup(folder)
+    swapped = folder / "files" / "materials" / "2026" / "a.pdf"
+    swapped.write_bytes(b"%PDF-1.4 swapped")
+    item = next(f for f in manifest["files"] if f["path"].endswith("a.pdf"))
+    item["sha256"], item["size"] = hashlib.sha256(swapped.read_bytes()).hexdigest(), swapped.stat().st_size
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
+    with pytest.raises(BackupError, match="备份清单签名不符"):
+        verify(folder)
+    (folder / "manifest.sig").unlink()
+    with pytest.raises(BackupError, match="备份清单签名不符"):
+        verify(folder)
+
+
+@pytest.mark.parametrize("path", ["a/../../x", "../x", "/etc/passwd", "materials/../../../x", "a//b", "./a"])
+def test_restore_paths_cannot_leave_their_root(tmp_path, path):
+    from masterstudio.core.backup import inside
+
+    with pytest.raises(BackupError, match="不安全|之外"):
+        inside(tmp_path / "media", path)
+    assert inside(tmp_path / "media", "materials/2026/a.pdf") == (tmp_path / "media/materials/2026/a.pdf").resolve()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_signed_manifest_with_a_path_out_of_media_is_refused_and_writes_nothing(media, tmp_path):
+    folder = tmp_path / "bk"
+    manifest = backup(folder)
+    manifest["files"][0]["path"] = "a/../../x"
+    _resign(folder, manifest)
+    with pytest.raises(BackupError, match="不安全"):
+        restore(folder)
+    assert not (media.parent / "x").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_restored_installation_signs_in_at_once(media, tmp_path, client):
+    from django.db import connection
+
+    from tests.factories import PASSWORD, make_unit, make_user
+
+    unit = make_unit("北京亦庄恢复测试有限公司", "91110302MA01ABCD0Y")
+    make_user("restored_unit", "unit", unit=unit)
+    folder = tmp_path / "bk"
+    manifest = backup(folder)
+    assert manifest["database"]["path"] == {"postgresql": "database.dump.enc",
+                                            "sqlite": "database.json.enc"}[connection.vendor]
+    call_command("flush", interactive=False, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS cache_table")  # a fresh installation has none
+    restore(folder)
+    response = client.post("/accounts/login/", {"username": "restored_unit", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"

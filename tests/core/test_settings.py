@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _manage(*args, **env):
     full_env = {k: v for k, v in os.environ.items() if k not in {
-        "DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "DATABASE_URL",
+        "DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEY", "AUDIT_CHAIN_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "DATABASE_URL",
         "SECURE_SSL_REDIRECT", "PASSWORD_HASHERS", "DJANGO_ALLOW_ASYNC_UNSAFE", "LOGIN_RATE_LIMIT", "VAR_DIR"}}
     full_env.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env,
@@ -25,6 +25,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
     result = _manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="false",
                      SECRET_KEY="a-long-random-production-secret-key-" + "k" * 40,
                      FIELD_ENCRYPTION_KEY="c2tpbGwtc3R1ZGlvLXRlc3Qta2V5LTMyLWJ5dGVzISE=",
+                     AUDIT_CHAIN_KEY="audit-chain-production-test-key-" + "a" * 16,
                      ALLOWED_HOSTS="studio.etown.gov.cn", VAR_DIR=str(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -80,7 +81,7 @@ def test_security_headers(client, db):
 
 PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "a-long-random-production-secret-key-" + "k" * 40,
               "FIELD_ENCRYPTION_KEY": "c2tpbGwtc3R1ZGlvLXRlc3Qta2V5LTMyLWJ5dGVzISE=",
-              "ALLOWED_HOSTS": "studio.etown.gov.cn"}
+              "ALLOWED_HOSTS": "studio.etown.gov.cn", "AUDIT_CHAIN_KEY": "an-audit-chain-key-of-at-least-32-characters"}
 
 
 @pytest.mark.parametrize(("variable", "value", "message"), [

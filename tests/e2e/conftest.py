@@ -97,17 +97,18 @@ def _submit(page, selector: str = "form button[type=submit]") -> None:
 
 
 def login(page, username: str, password: str, *, expect_success: bool = True) -> None:
-    """Sign in through the real pages, second factor included for bureau staff.
+    """Sign in through the real pages, second factor included for bureau staff, experts and
+    evaluators (accounts.models.SECOND_FACTOR_ROLES).
 
-    A staff member who has not set up an authenticator yet gets one in the database first, as if
+    Such an account that has not set up an authenticator yet gets one in the database first, as if
     enrolled earlier: the enrolment pages themselves are tested in tests/accounts, and every browser
     test then signs staff in through the same two pages (password, then the 6-digit code)."""
     import pyotp
     from django.utils import timezone
 
-    from masterstudio.accounts.models import User
+    from masterstudio.accounts.models import SECOND_FACTOR_ROLES, User
 
-    staff = User.objects.filter(username=username, role="staff").first()
+    staff = User.objects.filter(username=username, role__in=list(SECOND_FACTOR_ROLES)).first()
     if staff is not None and not staff.totp_confirmed_at:
         staff.totp_secret = pyotp.random_base32()
         staff.totp_confirmed_at = timezone.now()

@@ -69,6 +69,7 @@ EXPECT: dict[str, tuple[str, str | None]] = {
     "core:home": ("anon=200 *=302", None),
     "core:manage": ("anon=login staff=200 *=403", None),
     "core:activity_log": ("anon=login staff=200 *=403", None),
+    "core:audit_anchors": ("anon=login auditor=200 *=403", None),
     "core:expert": ("anon=login experts=200 *=403", None),
     "core:evaluator": ("anon=login evaluators=200 *=403", None),
     "core:notifications": (LOGIN_ANY, None),
@@ -78,6 +79,7 @@ EXPECT: dict[str, tuple[str, str | None]] = {
     "accounts:login": (PUBLIC, None),
     "accounts:login_verify": ("*=login", None),
     "accounts:login_enrol": ("*=login", None),
+    "accounts:login_password": ("*=login", None),
     "accounts:reauth": (LOGIN_ANY, None),
     "accounts:logout": ("*=405", ""),
     "accounts:register": (PUBLIC, None),
@@ -86,6 +88,11 @@ EXPECT: dict[str, tuple[str, str | None]] = {
     "accounts:user_list": ("anon=login sysadmin=200 *=403", None),
     "accounts:user_create": ("anon=login sysadmin=200 *=403", None),
     "accounts:user_toggle": ("anon=login sysadmin=405 *=403", "anon=login *=403 sysadmin=skip"),
+    "accounts:user_reset": ("anon=login sysadmin=405 *=403", "anon=login *=403 sysadmin=skip"),
+    "accounts:duty_request": ("anon=login sysadmin=404 *=403", None),
+    "accounts:duty_grants": ("anon=login business=200 auditor=200 *=403", None),
+    "accounts:duty_grant_decide": ("anon=login business=405 auditor=405 *=403",
+                                   "anon=login *=403 business=skip auditor=skip"),
     "accounts:unit_registrations": ("anon=login rev_app=200 *=403", None),
     "accounts:unit_registration_detail": ("anon=login rev_app=200 *=403", None),
     # ------------------------------------------------------------------ public calculator and API
@@ -287,7 +294,8 @@ def kwargs_for(name: str, pattern, o: dict) -> dict:
     wanted = set(pattern.pattern.converters)
     by_area = {
         "core": {"pk": o["notification"].pk},
-        "accounts": {"pk": o["unit_a_user"].pk if view == "user_toggle" else o["unit_a"].pk},
+        "accounts": {"pk": o["unit_a_user"].pk if view in ("user_toggle", "user_reset", "duty_request")
+                     else o["unit_a"].pk},
         "catalog": {"year": o["today"].year},
         "units": {"pk": o["studio"].leader_id},
         "applications": {"pk": o["material"].pk if view in ("download", "remove_material") else

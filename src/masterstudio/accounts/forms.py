@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import SetPasswordForm
 
 from masterstudio.accounts.models import Duty, Role, User
 from masterstudio.units.models import Unit, UnitKind
@@ -93,9 +94,9 @@ class AccountCreateForm(forms.Form):
     display_name = forms.CharField(label="姓名或机构名称", max_length=100)
     organisation = forms.CharField(label="工作单位或机构", max_length=200, required=False)
     username = forms.CharField(label="登录用户名", max_length=150)
-    email = forms.EmailField(label="电子邮箱", required=False)
+    email = forms.EmailField(label="本人电子邮箱",
+                             help_text="初始密码由系统随机生成，只发送到这个邮箱；系统管理员看不到")
     phone = forms.CharField(label="手机号", max_length=20, required=False, validators=[validate_phone])
-    password = forms.CharField(label="初始密码", widget=forms.PasswordInput)
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
@@ -114,11 +115,35 @@ class AccountCreateForm(forms.Form):
                 self.add_error("duties", "三员分立：系统管理员、安全审计员不得兼任其他职责")
         elif duties:
             self.add_error("duties", "只有工作人员有职责")
-        if data.get("password"):
-            try:
-                password_validation.validate_password(data["password"])
-            except forms.ValidationError as exc:
-                self.add_error("password", exc)
+        return data
+
+
+class FirstPasswordForm(SetPasswordForm):
+    """The holder's own password, replacing one an administrator had sent (Chinese labels)."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["new_password1"].label = "新密码"
+        self.fields["new_password1"].help_text = (
+            "至少 10 位，含小写字母、大写字母、数字、符号中的三类；不能是常见密码或初始密码")
+        self.fields["new_password2"].label = "再次输入新密码"
+        self.error_messages = {**self.error_messages, "password_mismatch": "两次输入的新密码不一致"}
+
+
+class DutyRequestForm(forms.Form):
+    duties = forms.MultipleChoiceField(
+        label="申请授予的业务职责", widget=forms.CheckboxSelectMultiple,
+        choices=[(d.value, d.label) for d in (Duty.REVIEWER, Duty.APPROVER, Duty.FINANCE)])
+
+
+class DutyDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="确认结果", choices=[("approve", "确认授予"), ("refuse", "拒绝")])
+    reason = forms.CharField(label="意见", max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "拒绝时须填写意见")
         return data
 
 

@@ -33,6 +33,8 @@ class Duty(models.TextChoices):
 
 
 BUSINESS_DUTIES = {Duty.REVIEWER, Duty.APPROVER, Duty.FINANCE}
+SEPARATED_DUTIES = {Duty.SYSADMIN, Duty.AUDITOR}
+SECOND_FACTOR_ROLES = {Role.STAFF, Role.EXPERT, Role.EVALUATOR}
 
 
 class User(AbstractUser):
@@ -52,6 +54,11 @@ class User(AbstractUser):
     failed_logins = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
     password_changed_at = models.DateTimeField(null=True, blank=True)
+    # A password set by someone else (an administrator's new account or reset, a command) must be
+    # replaced by the holder at the next sign-in, before anything else (issue 21.1, 21.8).
+    must_change_password = models.BooleanField("须修改密码", default=False)
+    # Hashes of the holder's last PASSWORD_HISTORY passwords, newest first: none may be used again.
+    password_history = models.JSONField("历史密码（哈希）", default=list, blank=True)
     # Second factor (TOTP, RFC 6238) — required for bureau staff; recovery codes stored hashed.
     totp_secret = EncryptedTextField("动态口令密钥", blank=True)
     totp_confirmed_at = models.DateTimeField("动态口令启用时间", null=True, blank=True)
@@ -107,6 +114,19 @@ class User(AbstractUser):
         return [user for user in cls.objects.filter(role=Role.STAFF, is_active=True).defer("password", "phone", "totp_secret")
                 if any(user.has_duty(duty) for duty in duties)]
 
+    def set_password(self, raw_password):
+        """Keep the password being replaced among the last ``PASSWORD_HISTORY`` (refused again by
+        validators.PasswordHistoryValidator). A password set here counts as the holder's own: who
+        sets one for someone else (accounts.services.issue_initial_password) marks it afterwards."""
+        from django.conf import settings
+
+        if self.password and self.has_usable_password():
+            kept = max(settings.PASSWORD_HISTORY - 1, 0)
+            self.password_history = [self.password, *(self.password_history or [])][:kept]
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+        self.must_change_password = False
+
     def has_duty(self, duty: str) -> bool:
         return self.role == Role.STAFF and self.is_active and duty in (self.duties or [])
 
@@ -120,8 +140,63 @@ class User(AbstractUser):
 
     @property
     def requires_second_factor(self) -> bool:
-        """Bureau staff (all duties, administrators included) sign in with a second factor."""
-        return self.role == Role.STAFF
+        """Bureau staff (all duties, administrators included), experts and evaluators (who read
+        applicants' materials and personal data) sign in with a second factor."""
+        return self.role in SECOND_FACTOR_ROLES
 
     def is_locked(self, now=None) -> bool:
         return bool(self.locked_until and self.locked_until > (now or timezone.now()))
+
+
+class GrantState(models.TextChoices):
+    PENDING = "pending", "待确认"
+    APPROVED = "approved", "已确认"
+    REFUSED = "refused", "已拒绝"
+
+
+class DutyGrant(models.Model):
+    """A business duty (审核, 审批, 财务) asked for by the system administrator, held by the account
+    only once a second person with a business duty or the auditor has confirmed it (三员分立)."""
+
+    user = models.ForeignKey(User, verbose_name="账号", on_delete=models.CASCADE, related_name="duty_grants")
+    duties = models.JSONField("申请的职责", default=list)
+    state = models.CharField("状态", max_length=16, choices=GrantState.choices, default=GrantState.PENDING)
+    requested_by = models.ForeignKey(User, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    decided_by = models.ForeignKey(User, verbose_name="确认人", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+    reason = models.CharField("意见", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "职责授予"
+        verbose_name_plural = "职责授予"
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(name="dutygrant_state_valid",
+                                   condition=models.Q(state__in=[s.value for s in GrantState])),
+            models.CheckConstraint(name="dutygrant_second_person",
+                                   condition=~models.Q(decided_by=models.F("requested_by"))),
+        ]
+
+    @property
+    def duty_labels(self) -> list[str]:
+        return [Duty(d).label for d in self.duties if d in Duty.values]
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins of one account name from one address (issue 21.7). After
+    ``LOGIN_FAILURE_LIMIT`` failures that pair waits, the wait doubling with each further failure
+    (from ``LOGIN_BACKOFF_SECONDS`` up to ``LOGIN_LOCKOUT_MINUTES``); other addresses are not
+    slowed, so one attacker cannot lock the holder out. The failures of one address over all
+    accounts are summed from these rows for the per-address limit."""
+
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["username", "address"], name="signinthrottle_pair")]
+        indexes = [models.Index(fields=["address", "last_failure_at"], name="signinthrottle_address")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Iterable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
@@ -298,6 +299,11 @@ def upload_materials(application_id: int, item: str, uploads, *, actor) -> tuple
             raise ApplyError("材料项不存在，请刷新页面后重试")
         if not uploads:
             raise ApplyError("请选择要上传的文件")
+        held = Material.objects.filter(application=application, item=item, removed_at__isnull=True).count()
+        cap = settings.MATERIAL_MAX_FILES_PER_ITEM
+        if held + len(uploads) > cap:
+            raise ApplyError(f"每个材料项最多 {cap} 个文件：该项已有 {held} 个，本次选择了 {len(uploads)} 个。"
+                             "请删除不需要的文件，或把多页材料合并为一个 PDF 后上传")
         for upload in uploads:
             try:
                 kind, digest = check_upload(upload)

@@ -34,13 +34,22 @@ class SessionIdleMiddleware:
 
 class RequestAddressMiddleware:
     """Remembers the client's address for the audit trail, so that every event recorded while
-    serving a request names where it came from, even where the caller did not pass it."""
+    serving a request names where it came from, even where the caller did not pass it. The address
+    is the client's behind a trusted proxy (core.clientaddr); it replaces ``REMOTE_ADDR`` for the
+    rest of the request (the peer stays in ``PEER_ADDR``), so every reader sees the same address."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _client_address.set(request.META.get("REMOTE_ADDR") or None)
+        from masterstudio.core.clientaddr import client_address
+
+        peer = request.META.get("REMOTE_ADDR")
+        address = client_address(request)
+        if address != peer:
+            request.META["PEER_ADDR"] = peer
+            request.META["REMOTE_ADDR"] = address
+        token = _client_address.set(address or None)
         try:
             return self.get_response(request)
         finally:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -81,6 +82,13 @@ class Event(models.Model):
         return json.dumps(body, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
 
     def compute_hash(self) -> str:
+        """HMAC-SHA256 under ``AUDIT_CHAIN_KEY`` (kept outside the database) of the previous hash and
+        this record: whoever can write the table but not read the key cannot recompute a chain."""
+        return hmac.new(settings.AUDIT_CHAIN_KEY.encode(), (self.prev_hash + self.payload()).encode(),
+                        hashlib.sha256).hexdigest()
+
+    def legacy_hash(self) -> str:
+        """The unkeyed SHA-256 of chains written before the key (``manage.py rekey_audit``)."""
         return hashlib.sha256((self.prev_hash + self.payload()).encode()).hexdigest()
 
 

@@ -10,7 +10,9 @@ from django.shortcuts import render
 
 
 def client_key(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    from masterstudio.core.clientaddr import client_address
+
+    return client_address(request) or "unknown"
 
 
 def _count_in_redis(cache_key: str, timeout: int) -> int | None:

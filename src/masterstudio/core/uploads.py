@@ -56,6 +56,19 @@ EXCEL_KINDS = frozenset({"xlsx"})
 ACCEPT_ATTR = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"
 INLINE_KINDS = frozenset({"pdf", "jpg", "png"})  # may be shown in the browser when asked; never HTML/SVG
 
+# What a DOCX/XLSX/OFD package may hold: its XML parts and the media they show. Anything else — an
+# executable, a script, HTML, a macro project (vbaProject.bin), an ActiveX control, an embedded
+# object or package — is refused, whatever its name says: each member is also read.
+PACKAGE_MEMBER_SUFFIXES = frozenset({
+    "xml", "rels", "vml", "png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "emf", "wmf", "svg", "ttf", "otf",
+    "odttf", "ttc", "fntdata", "jb2", "jbig2", "txt", "sig", "dat"})
+_PRINTER_SETTINGS = re.compile(r"^(word|xl)/printerSettings/printerSettings\d+\.bin$")
+_MACRO_CONTENT_TYPE = b"macroenabled"
+_EXECUTABLE_HEADS = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"PK\x03\x04",
+                     b"\xd0\xcf\x11\xe0")  # PE, ELF, scripts, Mach-O, a nested ZIP, an OLE compound file
+_ACTIVE_MARKUP = (b"<script", b"javascript:", b"<html", b"<!doctype html", b"<iframe", b"<object", b"<embed",
+                  b"<foreignobject")
+
 # Size-bomb limits for ZIP packages (DOCX, XLSX, OFD). Settings may override each.
 ZIP_MAX_MEMBERS = 2000
 ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -88,6 +101,97 @@ def _looks_like_markup(head: bytes) -> bool:
     return text.startswith(b"<") or any(tag in text for tag in (b"<svg", b"<html", b"<script", b"<!doctype"))
 
 
+def _refuse_member(name: str, member: str, why: str) -> UploadRefused:
+    return UploadRefused(f"文件“{name}”内含{why}（部件 {member[:80]}），已拒收。请另存为普通文档或转为 PDF 后上传",
+                         code="package_member")
+
+
+def _check_member_name(member: str, name: str) -> None:
+    lowered = member.lower()
+    if member.endswith("/"):
+        return
+    base = lowered.rsplit("/", 1)[-1]
+    if base == "vbaproject.bin" or "/vbaproject" in lowered or base.startswith("vbadata"):
+        raise _refuse_member(name, member, "宏（VBA）")
+    if "/activex/" in lowered:
+        raise _refuse_member(name, member, "ActiveX 控件")
+    if "/embeddings/" in lowered:
+        raise _refuse_member(name, member, "嵌入的对象或文件")
+    if _PRINTER_SETTINGS.match(member):
+        return
+    suffix = base.rpartition(".")[2] if "." in base else ""
+    if suffix not in PACKAGE_MEMBER_SUFFIXES and base != "[content_types].xml":
+        raise _refuse_member(name, member, "可执行程序、脚本、网页或其他不允许的部件")
+
+
+def _check_member_content(member: str, head: bytes, name: str) -> None:
+    if _PRINTER_SETTINGS.match(member):
+        return
+    if head.startswith(_EXECUTABLE_HEADS):
+        raise _refuse_member(name, member, "可执行程序、脚本或嵌入的文件")
+    if member == "[Content_Types].xml" and _MACRO_CONTENT_TYPE in head.lower():
+        raise _refuse_member(name, member, "宏（启用宏的文档类型）")
+
+
+def _check_member_chunk(member: str, chunk: bytes, name: str) -> None:
+    """Markup members (XML, SVG, VML) may not carry scripts or HTML."""
+    if member.lower().rpartition(".")[2] in ("xml", "rels", "vml", "svg"):
+        lowered = chunk.lower()
+        if any(marker in lowered for marker in _ACTIVE_MARKUP) or (
+                member.lower().endswith(".svg") and re.search(rb"\son[a-z]+\s*=", lowered)):
+            raise _refuse_member(name, member, "脚本或网页内容")
+
+
+# PDFs that run something when opened or carry files: refused. Names may be written with #xx
+# escapes (/J#61vaScript) and may sit inside compressed object streams, so both are undone first.
+_PDF_ACTIVE = {b"javascript": "JavaScript 脚本", b"js": "JavaScript 脚本", b"launch": "启动外部程序的动作",
+               b"embeddedfile": "嵌入的文件", b"embeddedfiles": "嵌入的文件", b"richmedia": "多媒体（Flash）内容",
+               b"xfa": "XFA 动态表单"}
+_PDF_NAME = re.compile(rb"/([A-Za-z0-9#]+)")
+_PDF_STREAM = re.compile(rb"stream\r?\n")
+_PDF_MAX_INFLATED = 50 * 1024 * 1024
+
+
+def _pdf_names(data: bytes):
+    for match in _PDF_NAME.finditer(data):
+        raw = match.group(1)
+        if b"#" in raw:
+            try:
+                raw = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
+            except ValueError:
+                pass
+        yield raw.lower()
+
+
+def _check_pdf(upload, name: str) -> None:
+    import zlib
+
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    parts, inflated = [data], 0
+    for match in _PDF_STREAM.finditer(data):
+        start = match.end()
+        end = data.find(b"endstream", start)
+        if end < 0:
+            break
+        try:
+            decompressor = zlib.decompressobj()
+            text = decompressor.decompress(data[start:end], _PDF_MAX_INFLATED - inflated)
+        except zlib.error:
+            continue
+        inflated += len(text)
+        parts.append(text)
+        if inflated >= _PDF_MAX_INFLATED:
+            raise UploadRefused(f"文件“{name}”解压后体积异常（疑似压缩炸弹），已拒收", code="zip_bomb")
+    for part in parts:
+        for found in _pdf_names(part):
+            if found in _PDF_ACTIVE:
+                raise UploadRefused(
+                    f"PDF 文件“{name}”含{_PDF_ACTIVE[found]}（/{found.decode(errors='replace')}），打开时可能执行代码，"
+                    "已拒收。请用“打印为 PDF”或扫描件重新生成后上传", code="pdf_active")
+
+
 def _check_package(upload, name: str) -> str | None:
     """The kind of a ZIP package (docx/xlsx/ofd) after the size-bomb checks; None if not an office package."""
     max_members = _limit("UPLOAD_ZIP_MAX_MEMBERS", ZIP_MAX_MEMBERS)
@@ -107,16 +211,24 @@ def _check_package(upload, name: str) -> str | None:
             compressed = max(1, sum(m.compress_size for m in members))
             if declared > max_total or declared / compressed > max_ratio:
                 raise bomb
-            # The declared sizes can lie: decompress and count, stopping at the limits.
+            for member in members:
+                _check_member_name(member.filename, name)
+            # The declared sizes can lie: decompress and count, stopping at the limits; and read
+            # every member's content (not only the names that mark the format).
             total = 0
             for member in members:
                 if member.flag_bits & 0x1:
                     raise UploadRefused(f"文件“{name}”已加密，请取消密码保护后再上传", code="encrypted")
                 with package.open(member) as stream:
+                    first = True
                     while True:
                         chunk = stream.read(64 * 1024)
                         if not chunk:
                             break
+                        if first:
+                            _check_member_content(member.filename, chunk, name)
+                            first = False
+                        _check_member_chunk(member.filename, chunk, name)
                         total += len(chunk)
                         if total > max_total or total / compressed > max_ratio:
                             raise bomb
@@ -144,6 +256,7 @@ def sniff(upload, name: str = "") -> str | None:
     upload.seek(0)
     name = name or getattr(upload, "name", "") or "未命名文件"
     if head.startswith(b"%PDF-"):
+        _check_pdf(upload, name)
         return "pdf"
     if head.startswith(b"\xff\xd8\xff"):
         return "jpg"
@@ -191,6 +304,9 @@ def check_upload(upload, *, kinds=DOCUMENT_KINDS, label: str = "文件") -> tupl
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
+    cleaned = safe_filename(name, f"{label}.{kind}")
+    if cleaned != getattr(upload, "name", None):  # what every app keeps as the original name
+        upload.name = cleaned
     return kind, digest.hexdigest()
 
 
@@ -222,9 +338,15 @@ class GeneratedNameStorage(FileSystemStorage):
 
 # ----------------------------------------------------------------------------------------- serving
 
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def safe_filename(name: str, fallback: str = "download") -> str:
-    """The last path part, without control characters, quotes or separators; at most 150 characters."""
+    """The last path part, without control characters (bidirectional overrides such as U+202E,
+    which would show ``invoice‮fdp.exe`` as ``invoiceexe.pdf``, included), quotes or separators;
+    at most 150 characters."""
     name = unicodedata.normalize("NFC", str(name or ""))
+    name = "".join(c for c in name if c not in BIDI_CONTROLS)
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C" and c not in '"<>:|?*;')
     name = name.strip(" .")
@@ -279,35 +401,68 @@ def attachment_headers(response, filename: str):
 # in a staging folder under MEDIA_ROOT and the form carries a signed token (bound to the user) that
 # names it; the next submission uses the staged file when no new file is chosen. Staged files older
 # than a day are removed by ``manage.py clean_orphan_files``.
+#
+# Nothing unchecked is staged: :func:`stage` runs the same :func:`check_upload` as a stored file
+# (size, kind by content, package members, PDF actions) before a byte is written, and each user has
+# a staging quota (``UPLOAD_STAGING_QUOTA_MB`` and ``UPLOAD_STAGING_MAX_FILES`` over the last day).
 
 _SALT = "masterstudio.staged-upload"
+STAGING_MAX_AGE = 24 * 3600
 
 
 def _staging() -> Path:
     return Path(settings.MEDIA_ROOT) / "staging"
 
 
-def stage(upload, user) -> str:
-    folder = _staging() / uuid.uuid4().hex
+def _user_staging(user) -> Path:
+    return _staging() / f"u{int(user.pk)}"
+
+
+def staging_usage(user) -> tuple[int, int]:
+    """(files, bytes) the user has staged within the last day."""
+    import time
+
+    folder, now, files, size = _user_staging(user), time.time(), 0, 0
+    if folder.exists():
+        for path in folder.glob("*/file"):
+            stat = path.stat()
+            if now - stat.st_mtime < STAGING_MAX_AGE:
+                files, size = files + 1, size + stat.st_size
+    return files, size
+
+
+def stage(upload, user, *, kinds=DOCUMENT_KINDS, label: str = "文件") -> str:
+    """Check ``upload`` as :func:`check_upload` does and against the user's staging quota, then keep
+    it for the next submission; returns the token. Raises UploadRefused and writes nothing."""
+    kind, _ = check_upload(upload, kinds=kinds, label=label)
+    files, size = staging_usage(user)
+    max_files = int(getattr(settings, "UPLOAD_STAGING_MAX_FILES", 20))
+    max_bytes = int(getattr(settings, "UPLOAD_STAGING_QUOTA_BYTES", 100 * 1024 * 1024))
+    if files + 1 > max_files or size + upload.size > max_bytes:
+        raise UploadRefused(
+            f"{label}“{upload.name}”未能暂存：您一天内暂存的文件已有 {files} 个、{human_size(size)}，"
+            f"上限 {max_files} 个、{human_size(max_bytes)}。请先提交或放弃正在填写的表单，稍后再上传",
+            code="staging_quota")
+    folder = _user_staging(user) / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     name = safe_filename(Path(upload.name).name, "upload")
     with open(folder / "file", "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     upload.seek(0)
-    return signing.dumps({"dir": folder.name, "name": name, "user": user.pk}, salt=_SALT)
+    return signing.dumps({"dir": folder.name, "name": name, "user": user.pk, "kind": kind}, salt=_SALT)
 
 
 def _read(token: str, user):
     if not token:
         return None
     try:
-        data = signing.loads(token, salt=_SALT, max_age=24 * 3600)
+        data = signing.loads(token, salt=_SALT, max_age=STAGING_MAX_AGE)
     except signing.BadSignature:
         return None
     if data.get("user") != user.pk or not re.fullmatch(r"[0-9a-f]{32}", str(data.get("dir", ""))):
         return None
-    path = _staging() / data["dir"] / "file"
+    path = _user_staging(user) / data["dir"] / "file"
     return data if path.exists() else None
 
 
@@ -321,7 +476,7 @@ def unstage(token: str, user):
     data = _read(token, user)
     if not data:
         return None
-    path = _staging() / data["dir"] / "file"
+    path = _user_staging(user) / data["dir"] / "file"
     handle = open(path, "rb")
     staged = File(handle, name=data["name"])
     staged.size = path.stat().st_size
@@ -331,7 +486,7 @@ def unstage(token: str, user):
 def discard(token: str, user) -> None:
     data = _read(token, user)
     if data:
-        folder = _staging() / data["dir"]
+        folder = _user_staging(user) / data["dir"]
         for child in folder.iterdir():
             child.unlink()
         folder.rmdir()

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from masterstudio.core.exports import xlsx_response
 from masterstudio.core.models import Event, Notification
-from masterstudio.core.permissions import WORKSPACES, role_required, staff_required
+from masterstudio.core.permissions import WORKSPACES, duty_required, role_required, staff_required
 
 
 def home(request):
@@ -153,3 +153,22 @@ def csrf_failure(request, reason=""):
     return render(request, "errors/403.html", {
         "message": "页面已过期或表单校验失败（CSRF）。请返回上一页，刷新后重新提交；您填写的内容可在刷新前复制保存。"
     }, status=403)
+
+
+@duty_required("auditor")
+def audit_anchors(request):
+    """The auditor downloads the signed anchor file of the audit chain (core/audit.py) to keep a
+    copy outside the platform; the download is itself recorded."""
+    from django.conf import settings
+    from django.http import HttpResponse
+
+    from masterstudio.core.events import record_event
+
+    try:
+        content = settings.AUDIT_ANCHOR_PATH.read_bytes()
+    except FileNotFoundError:
+        content = b""
+    record_event("audit.anchors_downloaded", actor=request.user, data={"bytes": len(content)})
+    response = HttpResponse(content, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-anchors.log"'
+    return response

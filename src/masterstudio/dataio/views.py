@@ -38,12 +38,11 @@ def import_studios(request):
             if upload.size > MAX_IMPORT_BYTES:
                 context["upload_error"] = "文件超过 5 MB，请分批导入"
                 return render(request, "dataio/import.html", context, status=400)
-            try:
-                uploads.check_upload(upload, kinds=uploads.EXCEL_KINDS, label="导入文件")
+            try:  # checked (as any upload) before it is staged
+                token = uploads.stage(upload, request.user, kinds=uploads.EXCEL_KINDS, label="导入文件")
             except uploads.UploadRefused as exc:
                 context["upload_error"] = exc.messages[0]
                 return render(request, "dataio/import.html", context, status=400)
-            token = uploads.stage(upload, request.user)
         staged = uploads.unstage(token, request.user)
         if staged is None:
             context["upload_error"] = "请选择要导入的 Excel 文件"

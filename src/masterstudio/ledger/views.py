@@ -125,11 +125,18 @@ def expense_create(request, pk: int):
     staged = None
     if request.method == "POST":
         token = request.POST.get("voucher_token", "")
-        upload = request.FILES.get("voucher")
+        upload, refused = request.FILES.get("voucher"), None
         if upload is not None:
-            token = uploads.stage(upload, request.user)
+            try:  # checked before it is staged: nothing unchecked is written
+                token = uploads.stage(upload, request.user, kinds=uploads.VOUCHER_KINDS, label="凭证附件")
+            except uploads.UploadRefused as exc:
+                token, refused = "", exc.messages[0]
         staged = uploads.staged_name(token, request.user)
-        if form.is_valid():
+        valid = form.is_valid()
+        if refused:
+            form.add_error("voucher", refused)
+            valid = False
+        if valid:
             data = form.cleaned_data
             voucher = uploads.unstage(token, request.user)
             try:

@@ -8,12 +8,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from masterstudio.accounts.models import Duty, Role, User
+from masterstudio.accounts.models import SECOND_FACTOR_ROLES, Duty, Role, User
 from masterstudio.core.events import record_event
 from masterstudio.units.models import Branch, Person, Unit, UnitStatus
 
 DEMO_PASSWORD = "Demo@2026yz"
-# Demo only: the staff accounts' authenticator secret, so that `manage.py demo_totp` can show a code.
+# Demo only: the authenticator secret of the staff, expert and evaluator accounts, so that `manage.py demo_totp` can show a code.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 # Real check characters: computed by the policy engine's identity rules (see tests).
@@ -65,7 +65,7 @@ class Command(BaseCommand):
                         organisation="北京示例高级技工学校" if role == Role.EXPERT else "",
                         password_changed_at=timezone.now(),
                     )
-                    if role == Role.STAFF:
+                    if role in SECOND_FACTOR_ROLES:
                         user.totp_secret = DEMO_TOTP_SECRET
                         user.totp_confirmed_at = timezone.now()
                         user.save(update_fields=["totp_secret", "totp_confirmed_at"])
@@ -73,7 +73,7 @@ class Command(BaseCommand):
                         user.person = leader_person
                         user.save(update_fields=["person"])
                     record_event("account.created", obj=user, data={"role": role, "demo": True})
-                elif role == Role.STAFF and not user.totp_confirmed_at:
+                elif role in SECOND_FACTOR_ROLES and not user.totp_confirmed_at:
                     user.totp_secret = DEMO_TOTP_SECRET
                     user.totp_confirmed_at = timezone.now()
                     user.save(update_fields=["totp_secret", "totp_confirmed_at"])
@@ -86,7 +86,7 @@ class Command(BaseCommand):
             extra = "、".join(Duty(d).label for d in duties)
             self.stdout.write(f"  {username:<14} {Role(role).label}{'（' + extra + '）' if extra else ''} — {name}")
         self.stdout.write(
-            "管理端账号登录需动态口令（第二因素）：用验证器添加密钥 %s，或运行 "
+            "管理端、专家和评估机构账号登录需动态口令（第二因素）：用验证器添加密钥 %s，或运行 "
             ".venv/bin/python manage.py demo_totp 查看当前 6 位口令" % DEMO_TOTP_SECRET
         )
 

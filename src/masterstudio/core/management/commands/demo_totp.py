@@ -1,4 +1,4 @@
-"""Demo only: print the current second-factor code of the demo staff accounts."""
+"""Demo only: print the current second-factor code of the demo staff, expert and evaluator accounts."""
 import pyotp
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -7,7 +7,7 @@ from masterstudio.core.management.commands.demo_data import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):
-    help = "演示环境：显示演示管理端账号当前的动态口令"
+    help = "演示环境：显示演示管理端、专家和评估机构账号当前的动态口令"
 
     def handle(self, *args, **options):
         if not settings.DEBUG:

@@ -47,6 +47,13 @@ def _remove_orphans():
     return len(remove_orphans())
 
 
+def _anchor_audit():
+    from masterstudio.core.audit import write_anchor
+
+    line = write_anchor()
+    return {"seq": line["seq"], "line": line["n"]}
+
+
 TASKS = [
     ("close_notices", "公示期满处理（第10条）", _close_notices),
     ("summary_reminders", "年度工作总结提醒（第11条）", lambda d: {"reminded": monitoring.send_summary_reminders(d)}),
@@ -57,6 +64,7 @@ TASKS = [
      lambda d: {"flagged": monitoring.flag_overdue_rectifications(d)}),
     ("outbox", "补发通知邮件", _send_outbox),
     ("orphan_files", "清理无记录的上传文件（24 小时以前）", lambda d: {"removed": _remove_orphans()}),
+    ("audit_anchor", "写入审计日志锚点（数据库之外，发送给安全审计员）", lambda d: _anchor_audit()),
 ]
 
 
