@@ -40,7 +40,8 @@ class CalendarYear(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(auto_now=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                     null=True, blank=True, help_text="复核人（与录入人不同）；本字段之前录入的年份为空")
+                                     null=True, blank=True,
+                                     help_text="复核人（与录入人不同）；本字段之前录入的年份为空")
 
     class Meta:
         ordering = ["-year"]

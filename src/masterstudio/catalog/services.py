@@ -112,7 +112,8 @@ def import_occupations(content: bytes, *, actor, filename: str = "") -> list[Occ
                          data={"count": len(created), "codes": codes, "filename": filename})
             rerun_prechecks(codes)
     except IntegrityError:
-        raise CatalogRefused({"file": "文件中的某个编码刚刚已由其他工作人员新增，未导入任何职业；请重新上传预览"}) from None
+        raise CatalogRefused(
+            {"file": "文件中的某个编码刚刚已由其他工作人员新增，未导入任何职业；请重新上传预览"}) from None
     return created
 
 
@@ -212,7 +213,7 @@ def preview(year: int, holidays: list[str], workdays: list[str]) -> dict:
                 runs.append([day])
         day += timedelta(days=1)
     periods = [{"start": run[0], "end": run[-1], "length": len(run),
-                "text": f"{label(run[0])}至{label(run[-1])}，共{len(run)}天"}
+                "text": (f"{label(run[0])}至{label(run[-1])}" if len(run) > 1 else label(run[0])) + f"，共{len(run)}天"}
                for run in runs if any(d in off for d in run)]
     return {
         "year": year,

@@ -178,7 +178,8 @@ def calendar_proposal(request, pk: int):
     error = None
     if request.method == "POST":
         if not (request.user.has_duty("reviewer") or request.user.has_duty("approver")):
-            return render(request, "errors/403.html", {"message": "复核节假日安排须由业务审核岗或审批岗办理"}, status=403)
+            return render(request, "errors/403.html", {"message": "复核节假日安排须由业务审核岗或审批岗办理"},
+                          status=403)
         action = request.POST.get("action")
         try:
             if action == "confirm":

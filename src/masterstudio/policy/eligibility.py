@@ -309,7 +309,8 @@ def _parse_leader(raw: Mapping | None, as_of: date, catalogue: Catalogue, notes:
         text = item.strip() if isinstance(item, str) else ""
         listed = "、".join(f"{code}（{name}）" for code, name in HONORS.items())
         if not text or len(text) > 60:
-            raise inputs.fail(field, f"{field} 应为以下之一：{listed}，或未列明称号的中文全称（60 字以内）；收到 {item!r}")
+            raise inputs.fail(field, f"{field} 应为以下之一：{listed}，或未列明称号的中文全称（60 字以内）；"
+                                     f"收到 {item!r}")
         code = text if text in HONORS else HONOR_BY_NAME.get(text)
         if code is None and text.isascii():
             # a code-like word that is not a code: a typing error, not an honour's name
@@ -591,7 +592,8 @@ def _assemble(clause: str, parts: list[dict], facts: dict, interpretations: tupl
             else:
                 outcome = "不符合" if part["result"] == FAIL else "待定"
                 consequence.append(f"{part['message']}——若不免除，本项为“{outcome}”")
-        label = "、".join(PART_LABELS.get(f"{clause}.{p['test']}", PART_LABELS.get(p["test"], p["test"])) for p in waived)
+        label = "、".join(PART_LABELS.get(f"{clause}.{p['test']}", PART_LABELS.get(p["test"], p["test"]))
+                         for p in waived)
         waived_text = (f"领办人符合{clause_label(waiver.clause)}，可直接认定；按解释口径2，直接认定免除{where}中"
                        f"“{label}”的要求（免于适用）。免除的后果：{'；'.join(consequence)}")
         facts = {**facts, "direct_recognition": waiver.clause,
@@ -633,7 +635,8 @@ def check_5_1(app: Application, params: ParameterSet, waiver: Waiver | None = No
         part = _part("5.1", UNKNOWN, "尚未填写领办人是否长期在生产服务一线岗位工作（leader.frontline）",
                      ["leader.frontline"])
     elif not leader.frontline:
-        part = _part("5.1", FAIL, f"领办人不在生产服务一线岗位工作{years}，不符合第五条第（一）项（长期在生产服务一线岗位工作）；"
+        part = _part("5.1", FAIL, f"领办人不在生产服务一线岗位工作{years}，"
+                                  f"不符合第五条第（一）项（长期在生产服务一线岗位工作）；"
                                   f"可另选长期在一线工作的领办人，或核对是否符合直接认定条件")
     else:
         part = _part("5.1", PASS, f"领办人长期在生产服务一线岗位工作{years}")
@@ -642,7 +645,8 @@ def check_5_1(app: Application, params: ParameterSet, waiver: Waiver | None = No
 
 def occupation_missing_message(code: str, major_group: int, skill_type: bool) -> str:
     kind = "技能类职业" if skill_type else "不是技能类职业（解释口径8）"
-    return (f"职业编码 {code} 不在平台的职业目录中（平台数据缺少《职业分类大典（2022年版）》的部分职业和2024年以来发布的"
+    return (f"职业编码 {code} 不在平台的职业目录中（平台数据缺少《职业分类大典（2022年版）》的部分职业"
+            f"和2024年以来发布的"
             f"部分新职业）；工作人员将核实该编码并补录目录，补录后重新预审，申报人无需改选“新职业”。"
             f"按编码，该职业属大典第{CHINESE_NUMERALS[major_group]}大类，核实无误即为{kind}")
 
@@ -684,12 +688,14 @@ def check_5_2(app: Application, params: ParameterSet, waiver: Waiver | None = No
                       ["leader.occupation_code"])
     elif not skill_type:
         first = _part("occupation", FAIL,
-                      f"职业 {occupation.label} 属{group_text}，不是技能类职业（解释口径8：第{groups_text}大类为技能类），"
+                      f"职业 {occupation.label} 属{group_text}，不是技能类职业"
+                      f"（解释口径8：第{groups_text}大类为技能类），"
                       f"不符合第五条第（二）项；领办人应从事大典内的技能类职业（工种）")
     else:
         first = _part("occupation", PASS, f"职业 {occupation.label} 属{group_text}，为技能类职业")
     if leader.skill_level is None:
-        second = _part("level", UNKNOWN, f"尚未填写领办人职业技能等级（leader.skill_level），第五条第（二）项要求{minimum_text}及以上",
+        second = _part("level", UNKNOWN,
+                       f"尚未填写领办人职业技能等级（leader.skill_level），第五条第（二）项要求{minimum_text}及以上",
                        ["leader.skill_level"])
     else:
         level_text = skills.label(leader.skill_level)
@@ -753,14 +759,16 @@ def check_employment_and_retirement(app: Application, params: ParameterSet, clau
             span = f"距申报截止日 {months // 12} 年 {months % 12} 个月"
             facts["months_to_retirement"] = months
             if outcome.retirement_date >= latest_start:
-                retirement_part = _part("retirement", PASS, f"法定退休日期 {retire}，{span}，满足{years}年以上（含{years}年）")
+                retirement_part = _part("retirement", PASS,
+                                        f"法定退休日期 {retire}，{span}，满足{years}年以上（含{years}年）")
             else:
                 retirement_part = _part(
                     "retirement", FAIL,
                     f"法定退休日期 {retire}，{span}，不足{years}年（须法定退休日期不早于 {latest_start.isoformat()}），"
                     f"不符合{where}；请另选距法定退休年龄{years}年以上的领办人")
     if leader.employed is None:
-        employment_part = _part("employment", UNKNOWN, f"尚未填写领办人是否{status}（leader.employed）", ["leader.employed"])
+        employment_part = _part("employment", UNKNOWN, f"尚未填写领办人是否{status}（leader.employed）",
+                                ["leader.employed"])
     elif not leader.employed:
         employment_part = _part("employment", FAIL, f"领办人不是{status}人员，不符合{where}（须{status}）")
     else:
@@ -1171,7 +1179,8 @@ def _await_direct_recognition(check: dict, pending: dict) -> None:
     """A failing check that a direct recognition still to be judged would waive is ``unknown``."""
     if check["result"] == FAIL:
         check["result"] = UNKNOWN
-    check["message"] += (f"；但领办人可能符合{clause_label(pending['clause'])}直接认定（待定），认定后本项免于适用（解释口径2），"
+    check["message"] += (f"；但领办人可能符合{clause_label(pending['clause'])}直接认定（待定），"
+                         f"认定后本项免于适用（解释口径2），"
                          f"否则不符合")
     check["missing_facts"] = list(dict.fromkeys(check["missing_facts"] + pending["missing_facts"]))
     check["interpretations"] = list(dict.fromkeys(check["interpretations"] + ["direct_recognition_waives"]))
