@@ -1,6 +1,8 @@
 """Issue 17, section 3: the leader's conditions the calculator misread, and the input it let through."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from masterstudio.policy import PolicyInputError, load_parameters, run
@@ -156,3 +158,13 @@ def test_an_id_number_birth_date_in_the_future_is_refused():
     with pytest.raises(PolicyInputError, match="晚于今天") as refused:
         run("retirement", {"id_number": future})
     assert refused.value.field == "id_number"
+
+
+def test_the_coverage_report_lists_every_interpretation_with_its_choices():
+    report = (Path(__file__).resolve().parents[2] / "docs" / "policy-coverage.md").read_text(encoding="utf-8")
+    section = report.split("## Interpretations", 1)[1]
+    for number, parameter in load_parameters().interpretations().items():
+        assert f"| {number} | `{parameter.name}` |" in section
+        for choice in parameter.choices or ():
+            assert f"`{choice}`" in section
+    assert "`years_only`" in section and "`5.3.retirement`" in section and "`listed_only`" in section
