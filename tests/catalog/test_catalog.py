@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from masterstudio.catalog import engine
-from masterstudio.catalog.models import CalendarYear, Occupation
+from masterstudio.catalog.models import CalendarProposal, CalendarYear, Occupation
 from masterstudio.policy.errors import PolicyInputError
 
 NEW = {"code": "4-99-99-01", "name": "低空飞行器运营管理员", "marks": "S", "aliases": "无人机运营员、低空运营",
@@ -59,6 +59,11 @@ def test_calendar_year_entered_by_staff_makes_2027_computable(client, cast):
     assert refused.value.code == "calendar_year_unknown"
     client.force_login(cast["reviewer"])
     assert client.post(reverse("catalog:calendar"), Y2027).status_code == 302
+    proposal = CalendarProposal.objects.get(year=2027)
+    assert not CalendarYear.objects.exists()  # not in effect before a second person confirms
+    client.force_login(cast["approver"])
+    confirmed = client.post(reverse("catalog:calendar_proposal", args=[proposal.pk]), {"action": "confirm"})
+    assert confirmed.status_code == 302
     row = CalendarYear.objects.get(year=2027)
     assert row.workdays == ["2027-02-06"] and len(row.holidays) == 6
     days = engine.calendar().working_days(date(2027, 2, 4), 5)
@@ -78,4 +83,4 @@ def test_calendar_entry_errors(client, cast, field, value, message):
     html = response.content.decode()
     assert message in html
     assert "国务院办公厅关于2027年部分节假日安排的通知" in html  # what was typed is kept
-    assert not CalendarYear.objects.exists()
+    assert not CalendarYear.objects.exists() and not CalendarProposal.objects.exists()

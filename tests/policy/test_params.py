@@ -23,6 +23,9 @@ INTERPRETATIONS = {
     8: "skill_type_major_groups",
     9: "studio_scope_key",
     10: "validity_cutoff",
+    21: "direct_recognition_high_skill_level",  # issue 17: Art. 5 (3) and Art. 6(一)
+    22: "direct_recognition_other_honours",
+    23: "unlisted_frontline_current",
 }
 
 

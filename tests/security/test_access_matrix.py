@@ -110,6 +110,10 @@ EXPECT: dict[str, tuple[str, str | None]] = {
     "catalog:occupations": ("anon=login staff=200 *=403", None),
     "catalog:calendar": ("anon=login staff=200 *=403", None),
     "catalog:calendar_edit": ("anon=login reviewer=200 *=403", None),
+    "catalog:calendar_proposal": ("anon=login staff=200 *=403", None),
+    "catalog:occupations_import": ("anon=login reviewer=200 *=403", None),
+    "catalog:occupations_template": ("anon=login staff=200 *=403", None),
+    "catalog:add_from_application": ("anon=login reviewer=405 *=403", "anon=login *=403 reviewer=skip"),
     # ------------------------------------------------------------------ unit workspace
     "units:dashboard": ("anon=login units=200 *=403", None),
     "units:people": ("anon=login units=200 *=403", None),
@@ -296,7 +300,8 @@ def kwargs_for(name: str, pattern, o: dict) -> dict:
         "core": {"pk": o["notification"].pk},
         "accounts": {"pk": o["unit_a_user"].pk if view in ("user_toggle", "user_reset", "duty_request")
                      else o["unit_a"].pk},
-        "catalog": {"year": o["today"].year},
+        "catalog": {"year": o["today"].year,
+                    "pk": o["application"].pk if view == "add_from_application" else o["calendar_proposal"].pk},
         "units": {"pk": o["studio"].leader_id},
         "applications": {"pk": o["material"].pk if view in ("download", "remove_material") else
                          o["round"].pk if view == "round_edit" else o["application"].pk,

@@ -150,6 +150,11 @@ def build(cast: dict, unit_a, unit_b) -> dict:
     from masterstudio.core.models import Notification
 
     o["notification"] = Notification.objects.filter(recipient=cast["unit_a"]).first()
+    from masterstudio.catalog import services as catalog_services
+
+    o["calendar_proposal"] = catalog_services.propose_calendar_year(
+        year=2027, holidays=["2027-01-01"], workdays=[], source="国务院办公厅关于2027年部分节假日安排的通知",
+        actor=reviewer)
     o["expert"] = expert_in
     users = {
         "anon": None, "unit_a": cast["unit_a"], "unit_b": cast["unit_b"], "leader": cast["leader"],

@@ -116,7 +116,12 @@ class ApplicationForm(forms.Form):
             self.add_error("route", "请选择职业是否列入《职业分类大典》")
         if route == "listed" and code:
             entry = occupations.lookup(code)
-            if entry is None:
+            if entry is None and occupations.to_confirm(code):
+                data["occupation_code"] = code  # kept: staff confirm it and add it to the catalogue
+                if self.final and not name:
+                    self.add_error("occupation_name", f"职业编码 {code} 尚未收录在平台目录中：请填写该职业的名称，"
+                                                      "工作人员将据此核实并补录")
+            elif entry is None:
                 self.add_error("occupation_code", f"《职业分类大典》中没有编码 {code}；请按名称搜索选择，"
                                                   "或改选“新职业，未列入大典”")
             else:

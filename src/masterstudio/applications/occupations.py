@@ -18,6 +18,11 @@ def lookup(code: str) -> dict | None:
     return {"code": entry.code, "name": entry.name, "major_group": entry.major_group}
 
 
+def to_confirm(code: str) -> bool:
+    """A code the catalogue lacks but that may be a 大典 occupation: staff confirm it (issue 17)."""
+    return catalogue().to_confirm(code.strip())
+
+
 def search(term: str, limit: int = 20) -> list[dict]:
     return [{"code": e.code, "name": e.name, "major_group": e.major_group}
             for e in catalogue().search(term or "", limit=limit)]

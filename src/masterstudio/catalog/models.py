@@ -39,6 +39,9 @@ class CalendarYear(models.Model):
     source = models.CharField("依据文件", max_length=200, help_text="如：国务院办公厅关于2027年部分节假日安排的通知")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(auto_now=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     null=True, blank=True,
+                                     help_text="复核人（与录入人不同）；本字段之前录入的年份为空")
 
     class Meta:
         ordering = ["-year"]
@@ -47,3 +50,40 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} 年节假日安排"
+
+
+class ProposalState(models.TextChoices):
+    PENDING = "pending", "待复核"
+    CONFIRMED = "confirmed", "已复核生效"
+    WITHDRAWN = "withdrawn", "已退回"
+
+
+class CalendarProposal(models.Model):
+    """A year's arrangement as one staff member entered it from the State Council's notice. It
+    takes effect (becomes the year's ``CalendarYear``) only when a second staff member has compared
+    the preview with the notice and confirmed it (four eyes); until then the engine does not use it."""
+
+    year = models.PositiveSmallIntegerField("年份")
+    holidays = models.JSONField("放假日期", default=list)
+    workdays = models.JSONField("调休上班日期", default=list)
+    source = models.CharField("依据文件", max_length=200)
+    state = models.CharField("状态", max_length=12, choices=ProposalState.choices, default=ProposalState.PENDING)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField("退回原因", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        verbose_name = "节假日安排录入"
+        verbose_name_plural = "节假日安排录入"
+        constraints = [
+            # one entry waiting per year: a second one would leave the checker two versions to compare
+            models.UniqueConstraint(fields=["year"], condition=models.Q(state="pending"),
+                                    name="calendar_one_pending_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年节假日安排（{self.get_state_display()}）"

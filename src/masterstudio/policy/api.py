@@ -40,6 +40,7 @@ def run(
     if not isinstance(name, str) or name not in QUESTIONS:
         raise PolicyInputError(INVALID_INPUT, "name", f"未知的问题“{name}”；可用：{'、'.join(QUESTIONS)}")
     data = _decode(payload)
+    inputs.refuse_unknown_fields(data, inputs.QUESTION_FIELDS[name])
     pset = resolve(params)
     handler: Callable[..., dict] = _HANDLERS[name]
     return handler(data, pset, calendar_overrides, extra_occupations)
@@ -107,6 +108,9 @@ def retirement_answer(data: Any) -> dict:
         if gender is not None and gender != facts["gender"]:
             raise PolicyInputError(IDENTITY_MISMATCH, "gender", "身份证号中的性别与填写的性别不一致，请核对")
         birth, gender = facts["birth_date"], facts["gender"]
+        inputs.refuse_future_birth(birth, "id_number", source="身份证号中的出生日期")
+    else:
+        inputs.refuse_future_birth(birth, "birth_date")
     if birth is None:
         raise inputs.fail("birth_date", "请填写出生日期 birth_date（YYYY-MM-DD），或填写身份证号 id_number")
     if gender is None:

@@ -131,7 +131,48 @@ def to_markdown(report: list[ClauseCoverage]) -> str:
         lines.append(f"| `{entry.id}` | {entry.label}：{entry.summary} | {status} | {rules} | {tests} |")
     if missing:
         lines += ["", "## Gaps", ""] + [f"- `{e.id}` {e.label}: {e.problem}" for e in missing]
+    lines += interpretation_lines()
     return "\n".join(lines) + "\n"
+
+
+CHOICE_TEXT = {
+    "list_str": "a list, any of", "list_int": "a list of major groups", "integer": "a whole number",
+    "month_day": "a month-day (MM-DD)", "skill_level": "a skill level",
+}
+
+
+def interpretation_lines() -> list[str]:
+    """The interpretations section: every named reading of an open point, its choices and default."""
+    from .params import load
+
+    pset = load()
+    lines = [
+        "",
+        "## Interpretations",
+        "",
+        "Each open point of the text is a named parameter (`parameters/<set>/interpretations*.yaml`); every "
+        "answer that used one lists its name in `interpretations`. Choices are the values the engine implements.",
+        "",
+        "| # | name | 条款 | point | choices | default |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for number, parameter in sorted(pset.interpretations().items()):
+        entry = parameter.entry_on(None)
+        if parameter.choices:
+            kind = CHOICE_TEXT.get(parameter.type, "one of")
+            choices = f"{kind}: " + ", ".join(f"`{c}`" for c in parameter.choices)
+        elif parameter.type == "skill_level":
+            from .skills import CODES
+
+            choices = "a skill level: " + ", ".join(f"`{c}`" for c in CODES)
+        else:
+            choices = CHOICE_TEXT.get(parameter.type, parameter.type)
+        value = entry.value
+        default = ", ".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
+        note = entry.note.replace("|", "／")
+        lines.append(f"| {number} | `{parameter.name}` | `{entry.citation}` | {parameter.description}：{note} "
+                     f"| {choices} | `{default}` |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -55,6 +55,7 @@ HONORS = {
     "time_honored_craftsman": "老字号工匠",
 }
 CHINESE_NUMERALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八"}
+HONOR_BY_NAME = {name: code for code, name in HONORS.items()}
 HONOR_PARAMETERS = (
     ("5.d1", "direct_recognition_honors_1"),
     ("5.d2", "direct_recognition_honors_2"),
@@ -94,6 +95,8 @@ class Leader:
     skill_level: str | None
     honors: tuple[str, ...]
     practical_mastery: bool | None
+    other_honors: tuple[str, ...] = ()  # honours not listed in Art. 5 (3)'s open list, by name
+    other_honor_positions: tuple[int, ...] = ()  # their positions in leader.honors
 
 
 @dataclass(slots=True)
@@ -142,6 +145,7 @@ def route_of(leader: Leader) -> str:
 def parse_application(payload: Any, catalogue: Catalogue) -> Application:
     """Validate the contract's eligibility input; raise ``PolicyInputError`` naming the field."""
     root = inputs.root_object(payload, "资格计算")
+    inputs.refuse_unknown_fields(root, inputs.ELIGIBILITY_FIELDS)
     as_of = inputs.req_date(root, "as_of", "", "申报截止日（as_of，YYYY-MM-DD）")
     notes: list[str] = []
 
@@ -248,6 +252,9 @@ def _parse_leader(raw: Mapping | None, as_of: date, catalogue: Catalogue, notes:
                 f"身份证号显示性别为{GENDERS[facts['gender']]}，与填写的性别（{GENDERS[gender]}）不一致；请核对身份证号或性别",
             )
         birth_date, gender = facts["birth_date"], facts["gender"]
+        inputs.refuse_future_birth(birth_date, "leader.id_number", source="身份证号中的出生日期")
+    else:
+        inputs.refuse_future_birth(birth_date, "leader.birth_date")
     if birth_date is not None and birth_date >= as_of:
         raise inputs.fail("leader.birth_date", f"出生日期 {birth_date.isoformat()} 不早于申报截止日 {as_of.isoformat()}，请核对")
 
@@ -263,7 +270,14 @@ def _parse_leader(raw: Mapping | None, as_of: date, catalogue: Catalogue, notes:
     occupation_code = inputs.opt_str(raw, "occupation_code", path, max_length=20)
     occupation_name = inputs.opt_str(raw, "occupation_name", path)
     occupation = None
-    if occupation_code is not None:
+    if occupation_code is not None and catalogue.to_confirm(occupation_code):
+        # In the 大典 as far as the code can tell, but not in the platform's data: not an error and
+        # not the Art. 6 route; 5.2 asks staff to confirm it (issue 17, section 4).
+        notes.append(
+            f"职业编码 {occupation_code} 不在平台的职业目录中，可能是平台数据尚未收录的大典职业；工作人员将核实并补录，"
+            f"补录后重新预审。请勿因此改为“新职业（未列入大典）”申报"
+        )
+    elif occupation_code is not None:
         occupation = catalogue.require(occupation_code, "leader.occupation_code")
         if occupation_name is not None and occupation_name != occupation.name:
             notes.append(
@@ -287,13 +301,27 @@ def _parse_leader(raw: Mapping | None, as_of: date, catalogue: Catalogue, notes:
     skill_level = inputs.opt_enum(raw, "skill_level", path, SKILL_LEVELS)
 
     honors: list[str] = []
+    others: list[str] = []
+    positions: list[int] = []
     raw_honors = inputs.opt_list(raw, "honors", path)
     for index, item in enumerate(raw_honors or ()):
-        if not isinstance(item, str) or item not in HONORS:
-            listed = "、".join(f"{code}（{name}）" for code, name in HONORS.items())
-            raise inputs.fail(f"leader.honors.{index}", f"leader.honors.{index} 应为以下之一：{listed}；收到 {item!r}")
-        if item not in honors:
-            honors.append(item)
+        field = f"leader.honors.{index}"
+        text = item.strip() if isinstance(item, str) else ""
+        listed = "、".join(f"{code}（{name}）" for code, name in HONORS.items())
+        if not text or len(text) > 60:
+            raise inputs.fail(field, f"{field} 应为以下之一：{listed}，或未列明称号的中文全称（60 字以内）；"
+                                     f"收到 {item!r}")
+        code = text if text in HONORS else HONOR_BY_NAME.get(text)
+        if code is None and text.isascii():
+            # a code-like word that is not a code: a typing error, not an honour's name
+            raise inputs.fail(field, f"{field} 应为以下之一：{listed}；未列明的称号请填写其中文全称（如“北京大工匠”），"
+                                     f"由工作人员判断；收到 {item!r}")
+        if code is None:
+            if text not in others:
+                others.append(text)
+                positions.append(index)
+        elif code not in honors:
+            honors.append(code)
 
     return Leader(
         name=inputs.opt_str(raw, "name", path),
@@ -310,6 +338,8 @@ def _parse_leader(raw: Mapping | None, as_of: date, catalogue: Catalogue, notes:
         skill_level=skill_level,
         honors=tuple(honors),
         practical_mastery=inputs.opt_bool(raw, "practical_mastery", path),
+        other_honors=tuple(others),
+        other_honor_positions=tuple(positions),
     )
 
 
@@ -512,94 +542,187 @@ def check_4_5(app: Application, params: ParameterSet) -> dict:
 
 
 # -- Art. 5: leader, occupation listed in the 大典 -------------------------------------------------
+# The parts of Art. 5(二)(三) that the waiver of 直接认定 can reach (interpretation 2): each clause
+# is two tests, so that a reading can waive one without the other.
+WAIVABLE = {"5.1": ("5.1",), "5.2": ("5.2.occupation", "5.2.level"), "5.3": ("5.3.employment", "5.3.retirement")}
+PART_LABELS = {
+    "5.1": "长期在生产服务一线岗位工作",
+    "5.2.occupation": "从事大典内技能类职业（工种）",
+    "5.2.level": "具有技师及以上国家职业资格或技能等级证书",
+    "5.3.employment": "在职在聘",
+    "5.3.retirement": "距法定退休年龄2年以上（含2年）",
+}
+
+
+def waived_parts(waives) -> tuple[str, ...]:
+    """The parameter ``direct_recognition_waives`` expanded to parts (``5.2`` = both of its parts)."""
+    parts: list[str] = []
+    for item in waives:
+        for part in WAIVABLE.get(item, (item,)):
+            if part not in parts:
+                parts.append(part)
+    return tuple(parts)
+
+
+def _part(test: str, result: str, sentence: str, missing: list[str] | None = None) -> dict:
+    return {"test": test, "result": result, "message": sentence, "missing_facts": list(missing or [])}
+
+
+def _assemble(clause: str, parts: list[dict], facts: dict, interpretations: tuple[str, ...],
+              requirement: str, waiver: "Waiver | None" = None) -> dict:
+    """One check of ``clause`` from its ``parts``; parts the waiver reaches are ``waived`` (their own
+    outcome kept in the message as the waiver's consequence) and do not count."""
+    where = clause_label(clause)
+    counted, waived = [], []
+    for part in parts:
+        name = part["test"] if part["test"].startswith(clause) else f"{clause}.{part['test']}"
+        if waiver is not None and name in waiver.parts:
+            waived.append(part)
+        else:
+            counted.append(part)
+    results = [p["result"] for p in counted]
+    missing = [path for p in counted for path in p["missing_facts"]]
+    sentences = [p["message"] for p in counted]
+    if waived:
+        interpretations = tuple(dict.fromkeys(interpretations + ("direct_recognition_waives",)))
+        consequence = []
+        for part in waived:
+            if part["result"] == PASS:
+                consequence.append(f"{part['message']}（本来也符合）")
+            else:
+                outcome = "不符合" if part["result"] == FAIL else "待定"
+                consequence.append(f"{part['message']}——若不免除，本项为“{outcome}”")
+        label = "、".join(PART_LABELS.get(f"{clause}.{p['test']}", PART_LABELS.get(p["test"], p["test"]))
+                         for p in waived)
+        waived_text = (f"领办人符合{clause_label(waiver.clause)}，可直接认定；按解释口径2，直接认定免除{where}中"
+                       f"“{label}”的要求（免于适用）。免除的后果：{'；'.join(consequence)}")
+        facts = {**facts, "direct_recognition": waiver.clause,
+                 "waived_tests": [p["test"] for p in waived]}
+        if not counted:  # the readings behind the waived tests did not decide anything
+            check = _check(clause, WAIVED, waived_text, facts, interpretations=("direct_recognition_waives",))
+            check["parts"] = [{**p, "result": WAIVED, "would_be": p["result"]} for p in parts]
+            return check
+        sentences.append(waived_text)
+    result = _combine(results)
+    if result == PASS:
+        suffix = f"（{where}）"
+    elif result == FAIL:
+        suffix = ""
+    else:
+        suffix = f"；{where}要求{requirement}"
+    check = _check(clause, result, "；".join(sentences) + suffix, facts, missing, interpretations)
+    check["parts"] = [
+        {**p, "result": WAIVED, "would_be": p["result"]} if p in waived else p for p in parts
+    ]
+    return check
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """直接认定 in force for this application: the clause that grants it and the parts it waives."""
+    clause: str
+    parts: tuple[str, ...]
+
+
 @rule("5.1")
-def check_5_1(app: Application, params: ParameterSet) -> dict:
+def check_5_1(app: Application, params: ParameterSet, waiver: Waiver | None = None) -> dict:
     """第五条（一）长期在生产服务一线岗位工作；"""
     leader = app.leader
     facts = {"frontline": leader.frontline,
              "frontline_years": _years_text(leader.frontline_years) if leader.frontline_years is not None else None}
     years = f"（一线工作 {facts['frontline_years']} 年）" if leader.frontline_years is not None else ""
     if leader.frontline is None:
-        return _check(
-            "5.1", UNKNOWN,
-            "尚未填写领办人是否长期在生产服务一线岗位工作（leader.frontline）；第五条第（一）项要求长期在生产服务一线岗位工作",
-            facts, ["leader.frontline"],
-        )
-    if not leader.frontline:
-        return _check(
-            "5.1", FAIL,
-            f"领办人不在生产服务一线岗位工作{years}，不符合第五条第（一）项（长期在生产服务一线岗位工作）；"
-            f"可另选长期在一线工作的领办人，或核对是否符合直接认定条件",
-            facts,
-        )
-    return _check("5.1", PASS, f"领办人长期在生产服务一线岗位工作{years}（第五条第（一）项）", facts)
+        part = _part("5.1", UNKNOWN, "尚未填写领办人是否长期在生产服务一线岗位工作（leader.frontline）",
+                     ["leader.frontline"])
+    elif not leader.frontline:
+        part = _part("5.1", FAIL, f"领办人不在生产服务一线岗位工作{years}，"
+                                  f"不符合第五条第（一）项（长期在生产服务一线岗位工作）；"
+                                  f"可另选长期在一线工作的领办人，或核对是否符合直接认定条件")
+    else:
+        part = _part("5.1", PASS, f"领办人长期在生产服务一线岗位工作{years}")
+    return _assemble("5.1", [part], facts, (), "长期在生产服务一线岗位工作", waiver)
+
+
+def occupation_missing_message(code: str, major_group: int, skill_type: bool) -> str:
+    kind = "技能类职业" if skill_type else "不是技能类职业（解释口径8）"
+    return (f"职业编码 {code} 不在平台的职业目录中（平台数据缺少《职业分类大典（2022年版）》的部分职业"
+            f"和2024年以来发布的"
+            f"部分新职业）；工作人员将核实该编码并补录目录，补录后重新预审，申报人无需改选“新职业”。"
+            f"按编码，该职业属大典第{CHINESE_NUMERALS[major_group]}大类，核实无误即为{kind}")
 
 
 @rule("5.2")
-def check_5_2(app: Application, params: ParameterSet) -> dict:
+def check_5_2(app: Application, params: ParameterSet, waiver: Waiver | None = None) -> dict:
     """第五条（二）所从事的职业（工种）在《中华人民共和国职业分类大典》内的技能类职业（工种），且具有
-    技师及以上国家职业资格或技能等级证书；"""
+    技师及以上国家职业资格或技能等级证书；
+
+    Two tests: ``occupation`` (a skill-type occupation of the 大典, interpretation 8) and ``level``
+    (技师 or above). A code the platform's data lacks but that may be a 大典 occupation leaves the
+    occupation test ``unknown`` for staff to confirm (section 4 of issue 17).
+    """
     leader = app.leader
     occupation = leader.occupation
-    assert occupation is not None
-    groups = params.values_on(app.as_of)["skill_type_major_groups"]
-    minimum = params.values_on(app.as_of)["min_skill_level"]
-    skill_type = occupation.major_group in groups
+    code = leader.occupation_code
+    assert code is not None
+    values = params.values_on(app.as_of)
+    groups = values["skill_type_major_groups"]
+    minimum = values["min_skill_level"]
+    major = int(code[0])
+    skill_type = major in groups
     groups_text = "、".join(CHINESE_NUMERALS[g] for g in groups)
     facts = {
-        "occupation_code": occupation.code,
-        "occupation_name": occupation.name,
-        "major_group": occupation.major_group,
+        "occupation_code": code,
+        "occupation_name": occupation.name if occupation else leader.occupation_name,
+        "major_group": major,
         "skill_type": skill_type,
         "skill_type_major_groups": list(groups),
         "skill_level": leader.skill_level,
         "min_skill_level": minimum,
+        "in_catalogue": occupation is not None,
     }
     interpretation = ("skill_type_major_groups",)
-    group_text = f"大典第{CHINESE_NUMERALS[occupation.major_group]}大类（{MAJOR_GROUP_NAMES[occupation.major_group]}）"
+    group_text = f"大典第{CHINESE_NUMERALS[major]}大类（{MAJOR_GROUP_NAMES[major]}）"
     minimum_text = skills.label(minimum)
-    if not skill_type:
-        return _check(
-            "5.2", FAIL,
-            f"职业 {occupation.label} 属{group_text}，不是技能类职业（解释口径8：第{groups_text}大类为技能类），"
-            f"不符合第五条第（二）项；领办人应从事大典内的技能类职业（工种）",
-            facts, interpretations=interpretation,
-        )
-    occupation_text = f"职业 {occupation.label} 属{group_text}，为技能类职业"
+    if occupation is None:
+        first = _part("occupation", UNKNOWN, occupation_missing_message(code, major, skill_type),
+                      ["leader.occupation_code"])
+    elif not skill_type:
+        first = _part("occupation", FAIL,
+                      f"职业 {occupation.label} 属{group_text}，不是技能类职业"
+                      f"（解释口径8：第{groups_text}大类为技能类），"
+                      f"不符合第五条第（二）项；领办人应从事大典内的技能类职业（工种）")
+    else:
+        first = _part("occupation", PASS, f"职业 {occupation.label} 属{group_text}，为技能类职业")
     if leader.skill_level is None:
-        return _check(
-            "5.2", UNKNOWN,
-            f"{occupation_text}；尚未填写领办人职业技能等级（leader.skill_level），第五条第（二）项要求{minimum_text}及以上",
-            facts, ["leader.skill_level"], interpretation,
-        )
-    level_text = skills.label(leader.skill_level)
-    if not skills.at_least(leader.skill_level, minimum):
-        return _check(
-            "5.2", FAIL,
-            f"{occupation_text}；领办人职业技能等级为{level_text}，低于{minimum_text}，不符合第五条第（二）项"
-            f"（技师及以上国家职业资格或技能等级证书）；取得{minimum_text}及以上证书后方可申报，或核对是否符合直接认定条件",
-            facts, interpretations=interpretation,
-        )
-    return _check(
-        "5.2", PASS,
-        f"{occupation_text}；领办人职业技能等级为{level_text}，达到{minimum_text}及以上（第五条第（二）项）",
-        facts, interpretations=interpretation,
-    )
+        second = _part("level", UNKNOWN,
+                       f"尚未填写领办人职业技能等级（leader.skill_level），第五条第（二）项要求{minimum_text}及以上",
+                       ["leader.skill_level"])
+    else:
+        level_text = skills.label(leader.skill_level)
+        if not skills.at_least(leader.skill_level, minimum):
+            second = _part("level", FAIL,
+                           f"领办人职业技能等级为{level_text}，低于{minimum_text}，不符合第五条第（二）项"
+                           f"（技师及以上国家职业资格或技能等级证书）；取得{minimum_text}及以上证书后方可申报，或核对是否符合直接认定条件")
+        else:
+            second = _part("level", PASS, f"领办人职业技能等级为{level_text}，达到{minimum_text}及以上")
+    return _assemble("5.2", [first, second], facts, interpretation, f"大典内技能类职业且{minimum_text}及以上", waiver)
 
 
 @rule("5.3", "6.3")
-def check_employment_and_retirement(app: Application, params: ParameterSet, clause: str) -> dict:
+def check_employment_and_retirement(app: Application, params: ParameterSet, clause: str,
+                                    waiver: Waiver | None = None) -> dict:
     """第五条（三）在职在聘，距法定退休年龄2年以上（含2年）。
     第六条（三）在职在岗，距法定退休年龄2年以上（含2年）。
 
-    Reference date: the round's closing date, ``as_of`` (interpretation 1). "2年以上（含2年）":
-    as_of + 2 years (month-end clamped) must not be later than the statutory retirement date.
+    Two tests (``employment``, ``retirement``), so that 直接认定 can waive one without the other
+    (interpretation 2). Reference date: the round's closing date, ``as_of`` (interpretation 1).
+    "2年以上（含2年）": as_of + 2 years (month-end clamped) must not be later than the statutory
+    retirement date.
     """
     leader = app.leader
     where = clause_label(clause)
     status = "在职在聘" if clause == "5.3" else "在职在岗"
     years = params.values_on(app.as_of)["retirement_min_years"]
-    results, sentences, missing = [], [], []
     facts: dict[str, Any] = {"employed": leader.employed, "reference_date": app.as_of.isoformat(),
                              "retirement_min_years": years}
     interpretations: tuple[str, ...] = ()
@@ -608,13 +731,13 @@ def check_employment_and_retirement(app: Application, params: ParameterSet, clau
     if leader.birth_date is None or leader.gender is None:
         known = (("leader.birth_date", leader.birth_date), ("leader.gender", leader.gender))
         absent = [path for path, value in known if value is None]
-        missing.extend(absent)
-        results.append(UNKNOWN)
-        sentences.append(f"缺少{'、'.join(absent)}，无法计算法定退休日期（也可填写 leader.id_number）")
+        retirement_part = _part("retirement", UNKNOWN,
+                                f"缺少{'、'.join(absent)}，无法计算法定退休日期（也可填写 leader.id_number）", absent)
     elif category is None:
-        missing.append("leader.original_retirement_age")
-        results.append(UNKNOWN)
-        sentences.append("领办人为女职工，须填写原法定退休年龄（50 或 55 周岁，leader.original_retirement_age）才能计算法定退休日期")
+        retirement_part = _part(
+            "retirement", UNKNOWN,
+            "领办人为女职工，须填写原法定退休年龄（50 或 55 周岁，leader.original_retirement_age）才能计算法定退休日期",
+            ["leader.original_retirement_age"])
     else:
         outcome: Retirement = retirement(leader.birth_date, category)
         latest_start = add_years(app.as_of, years)
@@ -627,41 +750,31 @@ def check_employment_and_retirement(app: Application, params: ParameterSet, clau
         interpretations = ("reference_date",)
         retire = outcome.retirement_date.isoformat()
         if outcome.retirement_date <= app.as_of:
-            results.append(FAIL)
-            sentences.append(
+            retirement_part = _part(
+                "retirement", FAIL,
                 f"法定退休日期 {retire}，不晚于申报截止日 {app.as_of.isoformat()}，领办人已达到法定退休年龄，"
-                f"不符合{where}（距法定退休年龄{years}年以上，含{years}年）"
-            )
+                f"不符合{where}（距法定退休年龄{years}年以上，含{years}年）")
         else:
             months = whole_months_between(app.as_of, outcome.retirement_date)
             span = f"距申报截止日 {months // 12} 年 {months % 12} 个月"
             facts["months_to_retirement"] = months
             if outcome.retirement_date >= latest_start:
-                results.append(PASS)
-                sentences.append(f"法定退休日期 {retire}，{span}，满足{years}年以上（含{years}年）")
+                retirement_part = _part("retirement", PASS,
+                                        f"法定退休日期 {retire}，{span}，满足{years}年以上（含{years}年）")
             else:
-                results.append(FAIL)
-                sentences.append(
+                retirement_part = _part(
+                    "retirement", FAIL,
                     f"法定退休日期 {retire}，{span}，不足{years}年（须法定退休日期不早于 {latest_start.isoformat()}），"
-                    f"不符合{where}；请另选距法定退休年龄{years}年以上的领办人"
-                )
+                    f"不符合{where}；请另选距法定退休年龄{years}年以上的领办人")
     if leader.employed is None:
-        missing.append("leader.employed")
-        results.append(UNKNOWN)
-        sentences.append(f"尚未填写领办人是否{status}（leader.employed）")
+        employment_part = _part("employment", UNKNOWN, f"尚未填写领办人是否{status}（leader.employed）",
+                                ["leader.employed"])
     elif not leader.employed:
-        results.append(FAIL)
-        sentences.append(f"领办人不是{status}人员，不符合{where}（须{status}）")
+        employment_part = _part("employment", FAIL, f"领办人不是{status}人员，不符合{where}（须{status}）")
     else:
-        sentences.append(f"领办人{status}")
-    result = _combine(results)
-    if result == PASS:
-        suffix = f"（{where}）"
-    elif result == FAIL:
-        suffix = ""
-    else:
-        suffix = f"；{where}要求{status}、距法定退休年龄{years}年以上（含{years}年）"
-    return _check(clause, result, "；".join(sentences) + suffix, facts, missing, interpretations)
+        employment_part = _part("employment", PASS, f"领办人{status}")
+    return _assemble(clause, [retirement_part, employment_part], facts, interpretations,
+                     f"{status}、距法定退休年龄{years}年以上（含{years}年）", waiver)
 
 
 @rule("5.d1", "5.d2", "5.d3")
@@ -671,40 +784,99 @@ def direct_recognition_checks(app: Application, params: ParameterSet) -> list[di
     人才”“享受北京市政府技师特殊津贴”；（2）代表北京市在世界技能大赛项目中获奖的“专家组长、教练
     组长、主教练”；（3）“非物质遗产传承人”“老字号工匠”等称号的优秀高技能人才。
 
-    One ``pass`` check per clause whose honours the leader holds; none when no honour is held
-    (holding no honour is not a failure: the ordinary conditions 5.1–5.3 apply).
+    One check per clause whose honours the leader holds; none when no honour is held (holding no
+    honour is not a failure: the ordinary conditions 5.1–5.3 apply). (3) also asks for a 高技能人才
+    (interpretation 21: 三级/高级工 or above) and is open ("等"): an honour not listed is ``unknown``
+    for staff to judge (interpretation 22). A (3) that the leader does not meet is ``fail`` here;
+    ``evaluate_application`` keeps it out of the outcome (it is an alternative, not a condition).
     """
-    if not app.leader.honors:
+    leader = app.leader
+    if not leader.honors and not leader.other_honors:
         return []
+    values = params.values_on(app.as_of)
+    waived_text = "、".join(f"“{PART_LABELS[p]}”" for p in waived_parts(values["direct_recognition_waives"]))
     checks = []
-    waives = params.values_on(app.as_of)["direct_recognition_waives"]
-    waived_text = "、".join(clause_label(c) for c in waives)
     for clause, parameter in HONOR_PARAMETERS:
-        listed = params.values_on(app.as_of)[parameter]
-        held = [honor for honor in app.leader.honors if honor in listed]
-        if not held:
+        listed = values[parameter]
+        held = [honor for honor in leader.honors if honor in listed]
+        others = list(leader.other_honors) if clause == "5.d3" else []
+        if not held and not others:
             continue
         names = "、".join(f"“{HONORS[h]}”" for h in held)
-        checks.append(_check(
-            clause, PASS,
-            f"领办人获得{names}，符合{clause_label(clause)}，可直接认定为领办人；{waived_text}不再适用（解释口径2）",
-            {"honors": held},
-            interpretations=("direct_recognition_waives",),
-        ))
+        where = clause_label(clause)
+        if clause != "5.d3":
+            checks.append(_check(
+                clause, PASS,
+                f"领办人获得{names}，符合{where}，可直接认定为领办人；{waived_text}的要求不再适用（解释口径2）",
+                {"honors": held},
+                interpretations=("direct_recognition_waives",),
+            ))
+            continue
+        checks.append(_check_5_d3(app, values, held, others, names, waived_text))
     return checks
+
+
+def _check_5_d3(app: Application, values: Mapping, held: list[str], others: list[str], names: str,
+                waived_text: str) -> dict:
+    leader = app.leader
+    minimum = values["direct_recognition_high_skill_level"]
+    open_list = values["direct_recognition_other_honours"] == "staff_judgement"
+    minimum_text = skills.label(minimum)
+    facts: dict[str, Any] = {"honors": held, "other_honors": others, "skill_level": leader.skill_level,
+                             "high_skill_min_level": minimum}
+    interpretations: tuple[str, ...] = ("direct_recognition_high_skill_level",)
+    where = "第五条直接认定第（3）项"
+    other_text = "、".join(f"“{name}”" for name in others)
+    honour_text = "、".join(part for part in (names, other_text) if part)
+    if others:
+        interpretations += ("direct_recognition_other_honours",)
+    if not held and not open_list:
+        return _check("5.d3", FAIL,
+                      f"领办人所填称号{other_text}不是{where}列明的称号，按解释口径22只认列明的称号，不能直接认定；"
+                      f"按第五条第（一）至（三）项判断", facts, interpretations=interpretations)
+    if leader.skill_level is None:
+        return _check("5.d3", UNKNOWN,
+                      f"领办人获得{honour_text}；{where}是“……等称号的优秀高技能人才”，须同时为高技能人才"
+                      f"（{minimum_text}及以上，解释口径21）；尚未填写职业技能等级（leader.skill_level）",
+                      facts, ["leader.skill_level"], interpretations)
+    level_text = skills.label(leader.skill_level)
+    if not skills.at_least(leader.skill_level, minimum):
+        return _check("5.d3", FAIL,
+                      f"领办人获得{honour_text}，但职业技能等级为{level_text}，低于{minimum_text}，不是高技能人才，"
+                      f"不符合{where}（“……等称号的优秀高技能人才”，解释口径21），不能直接认定；按第五条第（一）至（三）项判断",
+                      facts, interpretations=interpretations)
+    if held:
+        return _check("5.d3", PASS,
+                      f"领办人获得{names}，职业技能等级为{level_text}（高技能人才，{minimum_text}及以上），符合{where}，"
+                      f"可直接认定为领办人；{waived_text}的要求不再适用（解释口径2）",
+                      facts, interpretations=("direct_recognition_waives",) + interpretations)
+    missing = [f"leader.honors.{index}" for index in leader.other_honor_positions]
+    return _check("5.d3", UNKNOWN,
+                  f"领办人获得{other_text}，职业技能等级为{level_text}（高技能人才）；该称号未在{where}中列明，"
+                  f"须由工作人员判断是否属于与“非物质遗产传承人”“老字号工匠”同类的称号（“等称号”，解释口径22），"
+                  f"判断前直接认定待定",
+                  facts, missing, interpretations)
 
 
 # -- Art. 6: leader, occupation not listed ---------------------------------------------------------
 @rule("6.1")
 def check_6_1(app: Application, params: ParameterSet) -> dict:
-    """第六条（一）在生产服务一线岗位工作三年以上；"""
+    """第六条（一）在生产服务一线岗位工作三年以上；
+
+    Whether the leader must be on the front line *now* is interpretation 23
+    (``unlisted_frontline_current``); it is listed in the answer whenever the current post decides
+    or could decide the result (``leader.frontline`` false or unknown).
+    """
     leader = app.leader
-    minimum = params.values_on(app.as_of)["unlisted_frontline_min_years"]
+    values = params.values_on(app.as_of)
+    minimum = values["unlisted_frontline_min_years"]
+    reading = values["unlisted_frontline_current"]
     years = leader.frontline_years
     facts = {"frontline": leader.frontline, "frontline_years": _years_text(years) if years is not None else None,
-             "unlisted_frontline_min_years": minimum}
+             "unlisted_frontline_min_years": minimum, "frontline_current": reading}
     rule_text = f"在生产服务一线岗位工作{minimum}年以上，含本数"
     results, sentences, missing = [], [], []
+    interpretations: tuple[str, ...] = ()
     if years is None:
         results.append(UNKNOWN)
         missing.append("leader.frontline_years")
@@ -715,17 +887,24 @@ def check_6_1(app: Application, params: ParameterSet) -> dict:
     else:
         results.append(PASS)
         sentences.append(f"领办人在生产服务一线岗位工作 {_years_text(years)} 年，达到 {minimum} 年")
-    if leader.frontline is None:
-        results.append(UNKNOWN)
-        missing.append("leader.frontline")
-        sentences.append("尚未填写领办人目前是否在生产服务一线岗位工作（leader.frontline）")
-    elif not leader.frontline:
-        results.append(FAIL)
-        sentences.append("领办人目前不在生产服务一线岗位工作")
+    if leader.frontline is not True:
+        interpretations = ("unlisted_frontline_current",)
+        if reading == "years_only":
+            sentences.append("按解释口径23，一线工作累计年数达到即可，不要求目前仍在一线岗位"
+                             + ("（领办人目前不在一线岗位）" if leader.frontline is False else ""))
+        elif leader.frontline is None:
+            results.append(UNKNOWN)
+            missing.append("leader.frontline")
+            sentences.append("尚未填写领办人目前是否在生产服务一线岗位工作（leader.frontline）；"
+                             "按解释口径23，领办人须目前仍在一线岗位")
+        else:
+            results.append(FAIL)
+            sentences.append("领办人目前不在生产服务一线岗位工作；按解释口径23，领办人须目前仍在一线岗位"
+                             "（一线工作累计满3年但已离开一线的不符合）")
     result = _combine(results)
     tail = {PASS: f"（第六条第（一）项：{rule_text}）", FAIL: f"，不符合第六条第（一）项（{rule_text}）",
             UNKNOWN: f"；第六条第（一）项要求{rule_text}"}[result]
-    return _check("6.1", result, "；".join(sentences) + tail, facts, missing)
+    return _check("6.1", result, "；".join(sentences) + tail, facts, missing, interpretations)
 
 
 @rule("6.2")
@@ -850,7 +1029,12 @@ def check_unit_scope(app: Application, params: ParameterSet, catalogue: Catalogu
     scope_rule = params.values_on(app.as_of)["studio_scope_key"]
     mine_branch = _norm_branch(unit.branch)
     scope_text = f"分厂/分公司“{unit.branch}”" if unit.branch else "单位本部"
-    occupation_text = app.leader.occupation.label if app.leader.occupation else f"“{app.leader.occupation_name}”"
+    leader = app.leader
+    if leader.occupation:
+        occupation_text = leader.occupation.label
+    else:
+        occupation_text = " ".join(f"“{part}”" if part == leader.occupation_name else part
+                                   for part in (leader.occupation_code, leader.occupation_name) if part)
     requirement = (
         "每个分厂、分公司相同职业（工种）只能建立一个工作室" if clause == "7.3" else "同一单位相同职业（工种）只能建立一个工作室"
     )
@@ -965,6 +1149,9 @@ def _materials(route: str) -> tuple[tuple[str, str], ...]:
 INTERPRETATION_ORDER = (
     "reference_date",
     "direct_recognition_waives",
+    "direct_recognition_high_skill_level",
+    "direct_recognition_other_honours",
+    "unlisted_frontline_current",
     "practical_mastery_judgement",
     "public_notice_counting",
     "annual_summary_deadline",
@@ -976,6 +1163,29 @@ INTERPRETATION_ORDER = (
 )
 
 
+def _waiver_could_rescue(check: dict, parts: tuple[str, ...]) -> bool:
+    """Whether ``check`` fails or is unknown only in tests that 直接认定 would waive."""
+    if check["result"] == PASS:
+        return False
+    clause = check["clause"]
+    for part in check.get("parts", ()):
+        name = part["test"] if part["test"].startswith(clause) else f"{clause}.{part['test']}"
+        if part["result"] != PASS and name not in parts:
+            return False
+    return True
+
+
+def _await_direct_recognition(check: dict, pending: dict) -> None:
+    """A failing check that a direct recognition still to be judged would waive is ``unknown``."""
+    if check["result"] == FAIL:
+        check["result"] = UNKNOWN
+    check["message"] += (f"；但领办人可能符合{clause_label(pending['clause'])}直接认定（待定），"
+                         f"认定后本项免于适用（解释口径2），"
+                         f"否则不符合")
+    check["missing_facts"] = list(dict.fromkeys(check["missing_facts"] + pending["missing_facts"]))
+    check["interpretations"] = list(dict.fromkeys(check["interpretations"] + ["direct_recognition_waives"]))
+
+
 def evaluate_application(app: Application, params: ParameterSet, catalogue: Catalogue) -> dict:
     checks = [check_4_1(app, params), check_4_2(app, params), check_4_3(app, params), check_4_4(app, params),
               check_4_5(app, params)]
@@ -983,25 +1193,37 @@ def evaluate_application(app: Application, params: ParameterSet, catalogue: Cata
     notes = list(app.notes)
     if app.route == "listed":
         honours = direct_recognition_checks(app, params)
-        direct = bool(honours)
-        waives = params.values_on(app.as_of)["direct_recognition_waives"] if direct else ()
-        first_honour = honours[0]["clause"] if honours else None
-        for clause, build in (("5.1", lambda: check_5_1(app, params)), ("5.2", lambda: check_5_2(app, params)),
-                              ("5.3", lambda: check_employment_and_retirement(app, params, "5.3"))):
-            if clause in waives:
-                checks.append(_check(
-                    clause, WAIVED,
-                    f"领办人符合{clause_label(first_honour)}，可直接认定，{clause_label(clause)}不再适用（解释口径2）",
-                    {"direct_recognition": first_honour},
-                    interpretations=("direct_recognition_waives",),
-                ))
+        granted = [c for c in honours if c["result"] == PASS]
+        pending = [c for c in honours if c["result"] == UNKNOWN]
+        parts = waived_parts(params.values_on(app.as_of)["direct_recognition_waives"])
+        waiver = Waiver(granted[0]["clause"], parts) if granted else None
+        ordinary = [check_5_1(app, params, waiver), check_5_2(app, params, waiver),
+                    check_employment_and_retirement(app, params, "5.3", waiver)]
+        direct = waiver is not None
+        # A direct-recognition clause is an alternative to the ordinary conditions, not a condition:
+        # one that the leader does not meet never fails the application; one left to staff counts
+        # only while it could still change the answer.
+        kept = list(granted)
+        if not granted and pending:
+            rescuable = [c for c in ordinary if _waiver_could_rescue(c, parts)]
+            if rescuable:
+                kept.extend(pending)
+                for check in rescuable:
+                    _await_direct_recognition(check, pending[0])
             else:
-                checks.append(build())
-        checks.extend(honours)
+                notes.extend(f"{clause_label(c['clause'])}：{c['message']}（不影响本次结论：普通条件已满足或另有不符合项）"
+                             for c in pending)
+        for check in honours:
+            if check not in kept and check["result"] != UNKNOWN:
+                notes.append(f"{clause_label(check['clause'])}：{check['message']}")
+            elif check not in kept and granted:
+                notes.append(f"{clause_label(check['clause'])}：{check['message']}（已按{clause_label(granted[0]['clause'])}直接认定）")
+        checks.extend(ordinary)
+        checks.extend(sorted(kept, key=lambda c: c["clause"]))
     else:
         checks.extend([check_6_1(app, params), check_6_2(app, params),
                        check_employment_and_retirement(app, params, "6.3")])
-        if app.leader.honors:
+        if app.leader.honors or app.leader.other_honors:
             notes.append("直接认定（第五条）只适用于职业列入大典的领办人；本申报职业未列入大典，按第六条条件判断，所填荣誉可作为第九条第（二）项第1目的证明材料")
     checks.append(check_7_1(app, params))
     checks.append(check_unit_scope(app, params, catalogue))
@@ -1027,7 +1249,10 @@ def evaluate_application(app: Application, params: ParameterSet, catalogue: Cata
         "occupation": (
             {"code": app.leader.occupation.code, "name": app.leader.occupation.name,
              "major_group": app.leader.occupation.major_group, "marks": app.leader.occupation.marks}
-            if app.leader.occupation else {"code": None, "name": app.leader.occupation_name}
+            if app.leader.occupation else
+            {"code": app.leader.occupation_code, "name": app.leader.occupation_name,
+             "catalogue": "to_confirm"} if app.leader.occupation_code else
+            {"code": None, "name": app.leader.occupation_name}
         ),
         "notes": notes,
     }

@@ -7,6 +7,7 @@ the same way.
 """
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -96,11 +97,13 @@ def opt_int(obj: Mapping | None, key: str, path: str, *, minimum: int, maximum: 
 
 
 def opt_number(obj: Mapping | None, key: str, path: str, *, minimum: Decimal, maximum: Decimal) -> Decimal | None:
+    """A JSON number (integer or decimal). A string is refused, even one of digits: ``"5"`` is not
+    the number 5 in JSON, and a caller sending strings has mixed up its fields."""
     value = get(obj, key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise fail(join(path, key), f"{join(path, key)} 应为数字，收到 {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise fail(join(path, key), f"{join(path, key)} 应为数字（不加引号，如 5），收到 {value!r}")
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
@@ -115,6 +118,67 @@ def opt_date(obj: Mapping | None, key: str, path: str) -> date | None:
     if value is None:
         return None
     return parse_date(value, join(path, key))
+
+
+def refuse_future_birth(day: date | None, field: str, *, today: date | None = None,
+                        source: str = "出生日期") -> None:
+    """A birth date (typed, or read from an ID number) after today is a typing error, refused."""
+    if day is None:
+        return
+    now = today or date.today()
+    if day > now:
+        raise fail(field, f"{source} {day.isoformat()} 晚于今天（{now.isoformat()}），不可能是出生日期；请核对")
+
+
+# -- the fields each question knows ----------------------------------------------------------------
+# A schema is {key: None (a value) | schema (an object) | [schema] (a list of objects)}. A key that is
+# not in it is refused naming the field: a misspelt key would otherwise be read as "not known" and
+# silently change the answer (``assesments`` dropping every assessment from a funding total).
+ELIGIBILITY_FIELDS: dict = {
+    "as_of": None,
+    "unit": {k: None for k in ("name", "credit_code", "kind", "in_etown", "lawful_operation", "has_talent_pipeline",
+                               "has_talent_systems", "has_stable_funding", "has_facilities",
+                               "has_management_rules", "branch")},
+    "leader": {k: None for k in ("name", "id_number", "birth_date", "gender", "original_retirement_age", "employed",
+                                 "frontline", "frontline_years", "occupation_code", "occupation_name",
+                                 "skill_level", "honors", "practical_mastery")},
+    "team": [{k: None for k in ("name", "id_number", "formal_employee")}],
+    "existing_studios": [{k: None for k in ("leader_id_number", "leader_name", "credit_code", "branch",
+                                            "occupation_code", "occupation_name")}],
+}
+FUNDING_FIELDS: dict = {
+    "as_of": None, "recognized_on": None, "revoked_on": None,
+    "assessments": [{"year": None, "grade": None, "on": None}],
+    "titles": [{"level": None, "on": None}],
+}
+QUESTION_FIELDS: dict[str, dict] = {
+    "eligibility": ELIGIBILITY_FIELDS,
+    "funding": FUNDING_FIELDS,
+    "retirement": {"birth_date": None, "gender": None, "original_retirement_age": None, "id_number": None},
+    "deadline": {"kind": None, "start": None, "year": None, "count": None},
+    "identity": {"id_number": None, "credit_code": None},
+}
+
+
+def refuse_unknown_fields(value: Any, schema: Mapping, path: str = "") -> None:
+    """Raise ``invalid_input`` naming the first key of ``value`` that ``schema`` does not know.
+
+    Values of the wrong shape are left to the field readers, which say what they expected."""
+    if not is_object(value):
+        return
+    for key, item in value.items():
+        if key not in schema:
+            where = join(path, key)
+            close = difflib.get_close_matches(str(key), [str(k) for k in schema], n=1, cutoff=0.6)
+            hint = f"是否应为 {join(path, close[0])}？" if close else ""
+            known = "、".join(str(k) for k in schema)
+            raise fail(where, f"不认识的字段 {where}：{hint}此处可用的字段为 {known}；请更正字段名或删除该字段")
+        inner = schema[key]
+        if isinstance(inner, Mapping):
+            refuse_unknown_fields(item, inner, join(path, key))
+        elif isinstance(inner, list) and isinstance(item, list):
+            for index, element in enumerate(item):
+                refuse_unknown_fields(element, inner[0], join(join(path, key), index))
 
 
 def req(obj: Mapping, key: str, path: str, what: str) -> Any:

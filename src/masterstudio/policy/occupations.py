@@ -124,6 +124,48 @@ class Catalogue:
             )
         return entry
 
+    def to_confirm(self, code) -> bool:
+        """Whether ``code`` is absent from the data but may be a 大典 occupation that the data lacks.
+
+        The shipped data holds 1,631 of the 大典 2022's 1,639 occupations and few of the 36 added
+        in 2024–2025 (``data/ATTRIBUTION.md``). Such a code must not be refused as unknown, nor
+        sent to Art. 6 (unlisted): staff confirm it and add it to their catalogue. A code is taken
+        to be possible when it fills a gap in, or follows closely on, the numbering of a group the
+        data holds: its minor group (小类) exists and its number is at most 5 past the group's last
+        occupation, or its middle group (中类) exists and its minor group number is at most 3 past
+        the last one. The 99 "其他" numbers and codes far beyond the numbering stay
+        ``unknown_occupation``.
+        """
+        if not isinstance(code, str) or not CODE_PATTERN.match(code) or self.get(code) is not None:
+            return False
+        major, middle, minor, detail = code.split("-")
+        if detail in ("00", "99") or minor == "99" or middle in ("00", "99"):
+            return False
+        numbers = self._numbering()
+        last_detail = numbers.get((major, middle, minor))
+        if last_detail is not None:
+            return int(detail) <= last_detail + 5
+        last_minor = numbers.get((major, middle))
+        return last_minor is not None and int(minor) <= last_minor + 3 and int(detail) <= 10
+
+    def _numbering(self) -> dict[tuple[str, ...], int]:
+        """(major, middle, minor) → highest detail number; (major, middle) → highest minor number."""
+        cached = getattr(self, "_numbers", None)
+        if cached is not None:
+            return cached
+        numbers: dict[tuple[str, ...], int] = {}
+        for code in list(self._base) + list(self._extra):
+            major, middle, minor, detail = code.split("-")
+            if middle in ("00", "99") or minor == "99":
+                continue
+            if minor != "00":
+                numbers[(major, middle)] = max(numbers.get((major, middle), 0), int(minor))
+            if minor != "00" and detail not in ("00", "99"):
+                key = (major, middle, minor)
+                numbers[key] = max(numbers.get(key, 0), int(detail))
+        self._numbers = numbers
+        return numbers
+
     def is_skill_type(self, code: str, major_groups: Iterable[int] = (3, 4, 5, 6)) -> bool:
         """Interpretation 8: an occupation of the given major groups is skill-type."""
         if not isinstance(code, str) or not CODE_PATTERN.match(code):
