@@ -121,7 +121,12 @@ class StudioAssessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.studio.name} {self.year}年度{self.get_kind_display()}"
+        return f"{self.studio.name} {self.title}"
+
+    @property
+    def title(self) -> str:
+        """"2026年度考核" or "2026年度整改后复评" (never "2026年度年度考核")."""
+        return f"{self.year}年度考核" if self.kind == Kind.ANNUAL else f"{self.year}年度{self.get_kind_display()}"
 
     # what an expert panel needs of its subject
     @property

@@ -65,16 +65,16 @@ def panel_for(subject, rubric: Rubric, *, opens_at, closes_at, year: int) -> Sco
         defaults={"opens_at": opens_at, "closes_at": closes_at, "year": year},
     )
     if not created and panel.opened_at is None and (panel.opens_at, panel.closes_at) != (opens_at, closes_at):
-        panel.opens_at, panel.closes_at = opens_at, closes_at
-        panel.save(update_fields=["opens_at", "closes_at"])
+        panel.wanted_window = (opens_at, closes_at)  # moved by the draw, once it is sure to go ahead
     panel.subject = subject  # known: spares reading it back through the generic relation
     return panel
 
 
 def panels_for(subjects: list, rubric: Rubric, *, opens_at, closes_at, year: int) -> list[ScoringPanel]:
     """:func:`panel_for` for several subjects of one kind at once (e.g. every studio of an
-    assessment year): the panels that exist are kept (their window moved while still sealed), the
-    others are created together. In the order of ``subjects``."""
+    assessment year): the panels that exist are kept, the others are created together. In the order
+    of ``subjects``. A sealed panel's new window is only noted (``wanted_window``): the draw moves
+    it after its checks, so a refused draw leaves the window as it was (:func:`_move_windows`)."""
     if closes_at <= opens_at:
         raise ScoringError("评分截止时间必须晚于开始时间")
     if not subjects:
@@ -89,11 +89,9 @@ def panels_for(subjects: list, rubric: Rubric, *, opens_at, closes_at, year: int
             ScoringPanel.objects.bulk_create(missing)
     except IntegrityError:  # some were created meanwhile: one by one, as panel_for does
         return [panel_for(s, rubric, opens_at=opens_at, closes_at=closes_at, year=year) for s in subjects]
-    moved = [p for p in existing.values() if p.opened_at is None and (p.opens_at, p.closes_at) != (opens_at, closes_at)]
-    for panel in moved:
-        panel.opens_at, panel.closes_at = opens_at, closes_at
-    if moved:
-        ScoringPanel.objects.bulk_update(moved, ["opens_at", "closes_at"])
+    for panel in existing.values():
+        if panel.opened_at is None and (panel.opens_at, panel.closes_at) != (opens_at, closes_at):
+            panel.wanted_window = (opens_at, closes_at)  # moved by the draw, once it is sure to go ahead
     created = {p.object_id: p for p in missing}
     panels = []
     for subject in subjects:
@@ -119,6 +117,21 @@ def _keep_loaded(source, target) -> None:
         if field.is_cached(source) and not field.is_cached(target) \
                 and all(getattr(source, k) == getattr(target, k) for k in keys):
             field.set_cached_value(target, field.get_cached_value(source))
+
+
+def _move_windows(given: dict[int, ScoringPanel], panels: list[ScoringPanel]) -> None:
+    """Give each of ``panels`` (read under lock) the window its caller asked for (``wanted_window``
+    on the panel as given). Called by a draw once every check has passed: check before write."""
+    moved = []
+    for panel in panels:
+        wanted = getattr(given[panel.pk], "wanted_window", None)
+        if wanted and panel.is_sealed and (panel.opens_at, panel.closes_at) != wanted:
+            panel.opens_at, panel.closes_at = wanted
+            moved.append(panel)
+    if moved:
+        ScoringPanel.objects.bulk_update(moved, ["opens_at", "closes_at"])
+    for panel in panels:
+        given[panel.pk].opens_at, given[panel.pk].closes_at = panel.opens_at, panel.closes_at
 
 
 def panels_of(subject):
@@ -235,6 +248,7 @@ def _draw_once(panels: list[ScoringPanel], size: int, seed: str, actor) -> Draw:
             raise ScoringError(_too_few(eligible, size))
         chosen = _pick(candidates, size, seed)
         _hold({expert_id: len(locked) for expert_id in chosen}, locked[0].year)
+        _move_windows(given, locked)
         draw = Draw.objects.create(seed=seed, size=size, candidates=candidates,
                                    excluded=[c for c in candidates if not c["eligible"]],
                                    chosen=chosen, drawn_by=actor if getattr(actor, "is_authenticated", False) else None)
@@ -307,6 +321,7 @@ def _draw_each_once(panels: list[ScoringPanel], size: int, seeds: list[str | Non
             for expert_id in draw.chosen:
                 added[expert_id] = added.get(expert_id, 0) + 1
         _hold(added, panels[0].year)
+        _move_windows({p.pk: p for p in panels}, plans)
         Draw.objects.bulk_create(draws)
         by_id = {e.id: e for e in experts}
         try:
