@@ -178,6 +178,8 @@ MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
+# Art. 18: the longest a third-party evaluator may be given read access in one grant (days)
+EVALUATION_ACCESS_MAX_DAYS = env_int("EVALUATION_ACCESS_MAX_DAYS", 366, minimum=1)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

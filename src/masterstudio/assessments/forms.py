@@ -6,11 +6,12 @@ from django import forms
 from django.utils import timezone
 
 from masterstudio.assessments.models import ASPECTS, Grade
+from masterstudio.core.fieldmessages import NamedFieldsMixin
 
 DATE = {"required": "请填写日期", "invalid": "日期格式应为 YYYY-MM-DD"}
 
 
-class OpenYearForm(forms.Form):
+class OpenYearForm(NamedFieldsMixin, forms.Form):
     year = forms.IntegerField(label="考核年度", min_value=2024, max_value=2100,
                               error_messages={"required": "请填写考核年度", "min_value": "考核年度不早于 2024 年"})
     excellent_min = forms.DecimalField(label="优秀分数线（百分制，含）", initial=90, max_digits=5, decimal_places=2)
@@ -40,12 +41,12 @@ class OpenYearForm(forms.Form):
         return start, end
 
 
-class DrawForm(forms.Form):
+class DrawForm(NamedFieldsMixin, forms.Form):
     size = forms.IntegerField(label="每个工作室抽取专家人数", min_value=1, max_value=15, initial=3)
     seed = forms.CharField(label="随机种子（可选，留空自动生成）", required=False, max_length=40)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(NamedFieldsMixin, forms.Form):
     grade = forms.ChoiceField(label="等次", choices=Grade.choices)
     reason = forms.CharField(label="调整理由（与计算等次不同时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     rectify_deadline = forms.DateField(label="整改期限（不合格时必填）", required=False,
@@ -53,18 +54,18 @@ class ReviewForm(forms.Form):
     rectify_actions = forms.CharField(label="整改要求（不合格时必填）", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReportForm(forms.Form):
+class ReportForm(NamedFieldsMixin, forms.Form):
     report = forms.CharField(label="整改情况报告", widget=forms.Textarea(attrs={"rows": 5}),
                              error_messages={"required": "请填写整改情况报告，逐项说明整改要求的落实情况"})
     file = forms.FileField(label="整改材料（可选）", required=False)
 
 
-class ReassessmentForm(forms.Form):
+class ReassessmentForm(NamedFieldsMixin, forms.Form):
     grade = forms.ChoiceField(label="复评结果", choices=[(Grade.QUALIFIED, "合格"), (Grade.UNQUALIFIED, "不合格")])
     reasons = forms.CharField(label="复评理由", widget=forms.Textarea(attrs={"rows": 3}),
                               error_messages={"required": "请填写复评理由"})
 
 
-class RecommendForm(forms.Form):
+class RecommendForm(NamedFieldsMixin, forms.Form):
     note = forms.CharField(label="推荐意见", widget=forms.Textarea(attrs={"rows": 2}),
                            error_messages={"required": "请填写推荐意见"})

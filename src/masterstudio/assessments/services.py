@@ -64,6 +64,25 @@ def _decimal(value, field: str, label: str) -> Decimal:
     return number
 
 
+def measures_valid_until() -> date:
+    """The last day of the Measures in force (its parameters' ``valid_until``)."""
+    from masterstudio.policy import params
+
+    return params.load().valid_until
+
+
+def deadline_warning(deadline) -> str:
+    """A warning for a rectification deadline after the Measures expire (the re-assessment and any
+    revocation would fall outside the version that required them); "" when there is nothing to say."""
+    if deadline is None:
+        return ""
+    until = measures_valid_until()
+    if deadline > until:
+        return (f"整改期限 {deadline:%Y-%m-%d} 晚于《办法》有效期（至 {until:%Y-%m-%d}，第20条）：期满后的复评和处理"
+                "须依届时有效的办法；如无特殊原因，请将整改期限定在有效期内")
+    return ""
+
+
 # ---------------------------------------------------------------- opening a year
 
 

@@ -146,8 +146,12 @@ def review(request, pk):
             _field_error(form, exc)
         else:
             messages.success(request, f"已复核：{result.studio.name}")
+            warning = services.deadline_warning(data["rectify_deadline"]) if data["grade"] == "unqualified" else ""
+            if warning:
+                messages.warning(request, warning)
             return redirect("assessments:year", result.assessment_year_id)
-    return render(request, "assessments/review.html", {"result": result, "form": form})
+    return render(request, "assessments/review.html", {"result": result, "form": form,
+                                                       "valid_until": services.measures_valid_until()})
 
 
 @duty_required("approver")
@@ -168,6 +172,9 @@ def reward(request, pk):
 @duty_required("approver")
 def recommend(request, pk):
     result = selectors.result_for(request.user, pk)
+    if not (result.published and result.kind == "annual" and result.grade == "excellent"):
+        # 合格, 不合格 or not yet published: the page says so instead of offering the form
+        return render(request, "assessments/recommend.html", {"result": result, "form": None})
     form = RecommendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
