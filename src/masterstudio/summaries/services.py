@@ -116,14 +116,16 @@ def prefill(studio, year: int, figures: dict | None = None) -> dict[str, str]:
     benefit = [f"开展社会服务 {len(social)} 次：{'；'.join(social)}。"] if social else []
     for title in StudioTitle.objects.filter(studio=studio, awarded_on__year=year).order_by("awarded_on"):
         benefit.append(f"{title.awarded_on:%Y年%m月}获评{title.get_level_display()}（{title.document_no}）。")
-    for grant in Grant.objects.filter(studio=studio, dated_on__year=year).exclude(state="cancelled").order_by("dated_on"):
+    grants = Grant.objects.filter(studio=studio, dated_on__year=year).exclude(state="cancelled")
+    for grant in grants.order_by("dated_on"):
         benefit.append(f"获{grant.get_kind_display()} {grant.amount:,.2f} 元。")
     last = (StudioAssessment.objects.filter(studio=studio, year=year - 1, published=True)
             .order_by("-kind", "-created_at").first())
     if last is not None:
         benefit.append(f"{last.title}等次：{last.get_grade_display()}。")
     text["social_benefit"] = "".join(benefit)
-    spending = [f"本年度专账收入 {Decimal(figures.get('income', '0')):,.2f} 元，支出 {Decimal(figures.get('expense', '0')):,.2f} 元"]
+    income, expense = Decimal(figures.get("income", "0")), Decimal(figures.get("expense", "0"))
+    spending = [f"本年度专账收入 {income:,.2f} 元，支出 {expense:,.2f} 元"]
     by_category = figures.get("expense_by_category") or {}
     if by_category:
         spending.append("，其中" + "、".join(f"{k} {Decimal(v):,.2f} 元" for k, v in by_category.items()))
