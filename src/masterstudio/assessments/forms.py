@@ -69,3 +69,31 @@ class ReassessmentForm(NamedFieldsMixin, forms.Form):
 class RecommendForm(NamedFieldsMixin, forms.Form):
     note = forms.CharField(label="推荐意见", widget=forms.Textarea(attrs={"rows": 2}),
                            error_messages={"required": "请填写推荐意见"})
+
+
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _MultipleFileField(forms.FileField):
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(_MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class SupervisionForm(NamedFieldsMixin, forms.Form):
+    studio = forms.ModelChoiceField(label="工作室", queryset=None)
+    visited_on = forms.DateField(label="检查日期", widget=forms.DateInput(attrs={"type": "date"}))
+    inspectors = forms.CharField(label="检查人员", max_length=200, help_text="姓名及单位，多人用顿号分隔")
+    findings = forms.CharField(label="检查发现", widget=forms.Textarea(attrs={"rows": 5}))
+    follow_up = forms.CharField(label="整改或跟进要求（可选）", required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up_due = forms.DateField(label="跟进期限（可选）", required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    files = _MultipleFileField(label="检查材料（可选，可多选）", required=False, widget=_MultipleFileInput(),
+                               help_text="PDF、图片、Word 或 Excel")
+
+    def __init__(self, *args, studios, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["studio"].queryset = studios
