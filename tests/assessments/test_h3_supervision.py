@@ -26,7 +26,8 @@ def _client(user):
 
 def _visit(studio, cast, **extra):
     values = dict(visited_on=timezone.localdate() - timedelta(days=3), inspectors="王审核、李审批（社会事业局）",
-                  findings="带徒台账不全，培训记录缺签到", follow_up="补齐台账", follow_up_due=timezone.localdate() + timedelta(days=30),
+                  findings="带徒台账不全，培训记录缺签到", follow_up="补齐台账",
+                  follow_up_due=timezone.localdate() + timedelta(days=30),
                   uploads=[pdf_upload("检查记录.pdf")], actor=cast["reviewer"])
     values.update(extra)
     return services.record_supervision(studio, **values)
@@ -84,7 +85,8 @@ def test_only_business_staff_record_and_not_for_a_revoked_studio(cast, unit_a):
     studio = make_studio(unit_a, approver=cast["approver"])
     with pytest.raises(AssessmentError, match="审核或审批职责"):
         _visit(studio, cast, actor=cast["finance"])
-    type(studio).objects.filter(pk=studio.pk).update(state="revoked", revoked_on=timezone.localdate(), revocation_clause="13.2")
+    type(studio).objects.filter(pk=studio.pk).update(state="revoked", revoked_on=timezone.localdate(),
+                                                     revocation_clause="13.2")
     studio.refresh_from_db()
     with pytest.raises(AssessmentError, match="已撤销"):
         _visit(studio, cast)
