@@ -32,8 +32,8 @@ def _client(user):
 def studio(cast, unit_a):
     studio = make_studio(unit_a, approver=cast["approver"])
     StudioActivity.objects.create(studio=studio, kind="apprentice", title="拜师仪式", held_on=date(YEAR, 3, 1),
-                                  participants=4, apprentices="王徒一、车工\n李徒二、车工", description="签订师带徒协议",
-                                  reported_by=cast["unit_a"])
+                                  participants=4, apprentices="王徒一、车工\n李徒二、车工",
+                                  description="签订师带徒协议", reported_by=cast["unit_a"])
     StudioActivity.objects.create(studio=studio, kind="rnd", title="主轴精度攻关", held_on=date(YEAR, 5, 9),
                                   participants=6, description="精度提升", reported_by=cast["unit_a"])
     return studio

@@ -71,11 +71,15 @@ def year_detail(request, pk):
     grants = {}
     for grant in Grant.objects.filter(kind="excellent", year=ay.year, studio__in=[r.studio_id for r in results]).order_by("-pk"):
         grants[grant.studio_id] = grant
+    from masterstudio.experts.services import panel_counts
+
+    counts = panel_counts([p.pk for p in panels.values()])
     for result in results:
         panel = panels.get(result.pk)
         assignments = list(panel.assignments.all()) if panel else []
         rows.append({"result": result, "panel": panel, "experts": len(assignments),
                      "submitted": sum(1 for a in assignments if a.state == "submitted"),
+                     "counts": counts.get(panel.pk) if panel else None,
                      "grant": grants.get(result.studio_id)})
     return render(request, "assessments/year.html", {
         "ay": ay, "rows": rows, "draw_form": DrawForm(), "criteria": ay.rubric.criteria.all(), "events": events_for(ay)})

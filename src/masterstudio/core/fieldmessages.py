@@ -4,8 +4,9 @@
 "“参加人数”至少为 1", "“整改要求”最多 2000 个字（现有 2105 个字）" — instead of Django's unnamed
 defaults or a model constraint's internal name, and makes a bound on a number field a real check
 (a ``min_value`` set after the field was built is otherwise only an attribute). Messages a form
-already sets for a field (other than Django's defaults) are kept. Text limits are the form's own (``max_length``): the same
-number is put on the widget so the browser stops typing there, and the server refuses beyond it.
+already sets for a field (other than Django's defaults) are kept. Text limits are the form's own
+(``max_length``): the same number is put on the widget so the browser stops typing there, and the
+server refuses beyond it.
 """
 from __future__ import annotations
 
@@ -56,8 +57,9 @@ def name_fields(form: forms.BaseForm, *, text_limit: int = TEXT_LIMIT) -> forms.
                 field.widget.attrs.setdefault("max", str(field.max_value))
                 messages["max_value"] = f"“{label}”不能超过 %(limit_value)s"
             if isinstance(field, forms.DecimalField):
-                messages.update({"max_digits": f"“{label}”的位数过多", "max_decimal_places":
-                                 f"“{label}”最多保留 %(max)s 位小数", "max_whole_digits": f"“{label}”的整数部分位数过多"})
+                messages.update({"max_digits": f"“{label}”的位数过多",
+                                 "max_decimal_places": f"“{label}”最多保留 %(max)s 位小数",
+                                 "max_whole_digits": f"“{label}”的整数部分位数过多"})
         defaults = {}
         for cls in reversed(type(field).__mro__):
             defaults.update(getattr(cls, "default_error_messages", {}))
