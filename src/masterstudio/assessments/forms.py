@@ -8,8 +8,6 @@ from django.utils import timezone
 from masterstudio.assessments.models import ASPECTS, Grade
 from masterstudio.core.fieldmessages import NamedFieldsMixin
 
-DATE = {"required": "请填写日期", "invalid": "日期格式应为 YYYY-MM-DD"}
-
 
 class OpenYearForm(NamedFieldsMixin, forms.Form):
     year = forms.IntegerField(label="考核年度", min_value=2024, max_value=2100,
@@ -17,10 +15,11 @@ class OpenYearForm(NamedFieldsMixin, forms.Form):
     excellent_min = forms.DecimalField(label="优秀分数线（百分制，含）", initial=90, max_digits=5, decimal_places=2)
     qualified_min = forms.DecimalField(label="合格分数线（百分制，含）", initial=60, max_digits=5, decimal_places=2)
     cap_percent = forms.IntegerField(label="优秀比例上限（%，不限请留空）", required=False, min_value=1, max_value=100,
-                                     error_messages={"min_value": "应在 1 到 100 之间", "max_value": "应在 1 到 100 之间"})
-    opens_on = forms.DateField(label="专家评分开始日期", widget=forms.DateInput(attrs={"type": "date"}), error_messages=DATE)
-    closes_on = forms.DateField(label="专家评分截止日期（当日24时截止）", widget=forms.DateInput(attrs={"type": "date"}),
-                                error_messages=DATE)
+                                     error_messages={"min_value": "“优秀比例上限”应在 1 到 100 之间",
+                                                     "max_value": "“优秀比例上限”应在 1 到 100 之间"})
+    opens_on = forms.DateField(label="专家评分开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label="专家评分截止日期（当日24时截止）",
+                                widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,7 +49,7 @@ class ReviewForm(NamedFieldsMixin, forms.Form):
     grade = forms.ChoiceField(label="等次", choices=Grade.choices)
     reason = forms.CharField(label="调整理由（与计算等次不同时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     rectify_deadline = forms.DateField(label="整改期限（不合格时必填）", required=False,
-                                       widget=forms.DateInput(attrs={"type": "date"}), error_messages=DATE)
+                                       widget=forms.DateInput(attrs={"type": "date"}))
     rectify_actions = forms.CharField(label="整改要求（不合格时必填）", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
