@@ -58,3 +58,12 @@ def test_a_group_draw_moves_only_the_windows_of_the_panels_it_drew(drawn, cast):
     assert (panel.opens_at, panel.closes_at) == before
     other = ScoringPanel.objects.get(object_id=second.pk)
     assert (other.opens_at, other.closes_at) == (now, now + timedelta(days=5))
+
+
+def test_a_first_draw_refused_leaves_no_empty_panel(cast, unit_a, unit_b):
+    first, _ = f.ready_for_experts(cast, unit_a, unit_b)
+    now = timezone.now()
+    with pytest.raises(reviews.ReviewError, match="仅 0 人，不足 3 人"):
+        reviews.draw_for([first], size=3, seed="x", opens_at=now, closes_at=now + timedelta(days=3),
+                         actor=cast["reviewer"])
+    assert not ScoringPanel.objects.exists()
