@@ -222,6 +222,8 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 UPLOAD_STAGING_QUOTA_BYTES = env_int("UPLOAD_STAGING_QUOTA_MB", 100, minimum=1) * 1024 * 1024
 UPLOAD_STAGING_MAX_FILES = env_int("UPLOAD_STAGING_MAX_FILES", 20, minimum=1)
 MATERIAL_MAX_FILES_PER_ITEM = env_int("MATERIAL_MAX_FILES_PER_ITEM", 10, minimum=1)
+# Art. 18: the longest a third-party evaluator may be given read access in one grant (days)
+EVALUATION_ACCESS_MAX_DAYS = env_int("EVALUATION_ACCESS_MAX_DAYS", 366, minimum=1)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

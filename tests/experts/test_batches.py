@@ -60,6 +60,11 @@ def test_a_closed_window_opens_with_the_scores_given(two_panels, cast):
     scoring.save_scores(a, a.expert.user, {c.pk: ("20", "") for c in a.panel.rubric.criteria.all()}, final=True)
     ScoringPanel.objects.filter(pk=a.panel_id).update(closes_at=timezone.now() - timedelta(minutes=1),
                                                       opens_at=timezone.now() - timedelta(days=3))
+    # issue 16 point 10: fewer scores than the panel's size only when staff choose it, with a reason
+    _, refused = scoring.open_panels([_panel(second)], actor=cast["reviewer"])
+    assert list(refused.values()) == [
+        "评审组应有 3 位专家评分，仅 1 位提交（2 位未提交）；请补抽专家，或说明理由后确认按现有人数计算"]
+    scoring.accept_short(_panel(second), reason="评分截止，两位专家未提交", actor=cast["reviewer"])
     opened, refused = scoring.open_panels([_panel(second)], actor=cast["reviewer"])
     assert len(opened) == 1 and refused == {}
     logged = [e.data for e in events_for(opened[0]) if e.action == "panel.opened"]

@@ -166,6 +166,9 @@ EXPECT.update({
     "experts:tasks": ("anon=login experts=200 *=403", None),
     "experts:declare_all": ("anon=login experts=405 *=403", "anon=login *=403 experts=skip"),
     "experts:task": ("anon=login expert_in=200 expert_out=404 expert_conflict=404 *=403", None),
+    "experts:panel": ("anon=login rev_app=200 *=403", None),
+    "experts:panel_replace": ("anon=login rev_app=405 *=403", "anon=login *=403 rev_app=skip"),
+    "experts:panel_accept_short": ("anon=login rev_app=405 *=403", "anon=login *=403 rev_app=skip"),
     # ------------------------------------------------------------------ public notice and objections
     "notices:list": (PUBLIC, None),
     "notices:detail": (PUBLIC, None),
@@ -204,6 +207,12 @@ EXPECT.update({
     "assessments:dossier": ("anon=login business=200 auditor=200 sysadmin=404 experts=404 *=403", None),
     "assessments:rectification": ("anon=login a=200 business=200 auditor=200 evaluator_in=200 *=404", None),
     "assessments:rectification_file": ("anon=login a=200 business=200 auditor=200 evaluator_in=200 *=404", None),
+    "assessments:supervision_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
+    "assessments:supervision_new": ("anon=login rev_app=200 *=403", None),
+    "assessments:supervision": ("anon=login a=200 unit_b=404 business=200 auditor=200 sysadmin=404 "
+                                "evaluator_in=200 evaluator_out=404 experts=404", None),
+    "assessments:supervision_file": ("anon=login a=200 unit_b=404 business=200 auditor=200 sysadmin=404 "
+                                     "evaluator_in=200 evaluator_out=404 experts=404", None),
     # ------------------------------------------------------------------ revocation and recovery
     "recoveries:index": ("anon=login staff=200 *=403", None),
     "recoveries:detail": ("anon=login business=200 auditor=200 sysadmin=404 *=403", None),
@@ -238,6 +247,8 @@ EXPECT.update({
     "activities:activity_detail": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
     "activities:activity_edit": ("anon=login rev_app=302 *=403", None),  # published: edited no more,
     "activities:activity_state": ("*=405", "anon=login *=403 rev_app=skip"),
+    "activities:attendance": ("*=405", "anon=login *=403 rev_app=skip"),
+    "activities:signup_withdraw": ("*=405", "anon=login unit_b=404 unit_a=skip *=403"),
     "activities:report_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
     "activities:report_create": ("anon=login unit_a=200 unit_b=200 *=403", None),
     "activities:report_detail": ("anon=login a=200 unit_b=404 business=200 auditor=200 sysadmin=404 "
@@ -308,19 +319,23 @@ def kwargs_for(name: str, pattern, o: dict) -> dict:
                          "round_id": o["round"].pk, "item": o["material"].item, "version": o["snapshot"].version},
         "reviews": {"pk": {"item": o["review_item"].pk, "record": o["visit"].pk, "photo": o["visit"].pk,
                            "photo_file": o["photo"].pk}.get(view, o["application"].pk), "round_pk": o["round"].pk},
-        "experts": {"pk": {"expert_edit": o["expert"].pk, "draw": o["draw"].pk, "task": o["assignment"].pk}.get(view)},
+        "experts": {"pk": {"expert_edit": o["expert"].pk, "draw": o["draw"].pk, "task": o["assignment"].pk}.get(
+            view, o["assignment"].panel_id)},
         "notices": {"pk": {"objection": o["objection"].pk, "evidence": o["evidence"].pk}.get(view, o["notice"].pk),
                     "entry_pk": o["entry"].pk, "receipt": o["objection"].receipt, "round_pk": o["round"].pk},
         "studios": {"pk": o["flag"].pk if view == "resolve_flag" else o["studio"].pk},
         "summaries": {"pk": o["summary_attachment"].pk, "studio_pk": o["studio"].pk, "year": o["summary"].year},
         "assessments": {"pk": o["year"].pk if view in ("year", "draw", "compute", "publish") else
-                        o["rectification"].pk if view.startswith("rectification") else o["result"].pk},
+                        o["rectification"].pk if view.startswith("rectification") else
+                        o["supervision"].pk if view.startswith("supervision") else o["result"].pk,
+                        "file_pk": o["supervision_file"].pk},
         "recoveries": {"pk": o["revocation"].pk if view == "evidence_file" else o["recovery"].pk},
         "funding": {"pk": o["document"].pk if view == "document_download" else o["grant"].pk},
         "ledger": {"pk": o["expense"].pk if view == "voucher_download" else o["account"].pk,
                    "studio_pk": o["studio"].pk},
         "activities": {"pk": {"report_detail": o["activity_report"].pk,
-                              "photo": o["activity_photo"].pk}.get(view, o["activity"].pk)},
+                              "photo": o["activity_photo"].pk}.get(view, o["activity"].pk),
+                       "signup_pk": o["signup"].pk},
         "evaluations": {"pk": o["evaluation_report"].pk if view == "report_download" else o["evaluation"].pk},
     }
     values = by_area.get(area, {})

@@ -86,11 +86,20 @@ def build(cast: dict, unit_a, unit_b) -> dict:
                                        starts_at=now + timedelta(days=10), ends_at=now + timedelta(days=10, hours=3),
                                        signup_deadline=now + timedelta(days=5), capacity=30, created_by=reviewer)
     activities.change_state(activity, "published", actor=reviewer)
-    activities.sign_up(activity, studio, participants="张三", contact="王 13800138000", actor=cast["unit_a"])
+    o["signup"] = activities.sign_up(activity, studio, participants="张三", contact="王 13800138000",
+                                     actor=cast["unit_a"])
     report = activities.report_activity(studio, data={"kind": "training", "title": "技能培训", "held_on": today,
                                                       "participants": 12, "apprentices": "", "description": "车削培训"},
                                         photos=[png_upload("培训.png")], actor=cast["unit_a"])
     o.update(activity=activity, activity_report=report, activity_photo=ActivityPhoto.objects.get(activity=report))
+
+    # 督导检查 of A's studio with a file (issue 16, point 9), and one of B's studio
+    o["supervision"] = assessments.record_supervision(
+        studio, visited_on=today, inspectors="王审核（社会事业局）", findings="带徒台账不全", follow_up="补齐台账",
+        uploads=[pdf_upload("检查记录.pdf")], actor=reviewer)
+    o["supervision_file"] = o["supervision"].files.get()
+    assessments.record_supervision(studio_b, visited_on=today, inspectors="王审核", findings="乙工作室台账完整",
+                                   uploads=[pdf_upload("乙检查记录.pdf")], actor=reviewer)
 
     # this year's summary with an attachment
     summary = summaries.get_or_start(studio, today.year, actor=cast["unit_a"])

@@ -86,7 +86,10 @@ class User(AbstractUser):
 
     @property
     def display_label(self) -> str:
-        return f"{self.display_name}（{self.get_role_display()}）"
+        """The name with the role once: a name that already ends with its role (e.g. "张师傅（领办人）")
+        is not given it a second time."""
+        role = f"（{self.get_role_display()}）"
+        return self.display_name if self.display_name.endswith(role) else f"{self.display_name}{role}"
 
     @property
     def masked_phone(self) -> str:

@@ -3,11 +3,16 @@ from __future__ import annotations
 from django import forms
 
 from masterstudio.activities.models import Activity, StudioActivity
+from masterstudio.core.fieldmessages import NamedFieldsMixin
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(NamedFieldsMixin, forms.ModelForm):
+    capacity = forms.IntegerField(label="名额（人）", required=False, min_value=1, max_value=100000,
+                                  help_text="不填表示不限")
+    own_messages = {"capacity": {"min_value": "“名额（人）”至少为 1 人；不限名额请留空"}}
+
     class Meta:
         model = Activity
         fields = ["title", "kind", "description", "location", "starts_at", "ends_at", "signup_deadline", "capacity"]
@@ -24,9 +29,9 @@ class ActivityForm(forms.ModelForm):
         return data
 
 
-class SignupForm(forms.Form):
+class SignupForm(NamedFieldsMixin, forms.Form):
     studio = forms.ModelChoiceField(label="工作室", queryset=None, error_messages={"required": "请选择工作室"})
-    participants = forms.CharField(label="参加人员", widget=forms.Textarea(attrs={"rows": 3}),
+    participants = forms.CharField(label="参加人员", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000,
                                    help_text="每行一人：姓名、岗位", error_messages={"required": "请填写参加人员，每行一人"})
     contact = forms.CharField(label="联系人及电话", max_length=100, error_messages={"required": "请填写联系人及电话"})
 
@@ -46,7 +51,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(NamedFieldsMixin, forms.ModelForm):
     photos = MultipleFileField(label="照片", required=False, widget=MultipleFileInput(), help_text="JPG 或 PNG，可多选")
 
     class Meta:
@@ -55,8 +60,9 @@ class ReportForm(forms.ModelForm):
         widgets = {"held_on": forms.DateInput(attrs={"type": "date"}), "description": forms.Textarea(attrs={"rows": 3}),
                    "apprentices": forms.Textarea(attrs={"rows": 3})}
 
+    participants = forms.IntegerField(label="参加人数", min_value=1, max_value=100000)
+    own_messages = {"participants": {"min_value": "“参加人数”至少为 1 人"}}
+
     def __init__(self, *args, studios, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["studio"].queryset = studios
-        self.fields["participants"].min_value = 1
-        self.fields["participants"].error_messages["min_value"] = "参加人数至少为 1"

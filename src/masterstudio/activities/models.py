@@ -57,6 +57,12 @@ class Signup(models.Model):
     contact = EncryptedTextField("联系人及电话")  # a phone number: personal information, encrypted at rest
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # attendance, marked by staff after the activity began: who of ``participants`` came
+    attended_names = models.TextField("实到人员", blank=True)
+    attended = models.PositiveIntegerField("实到人数", null=True, blank=True)
+    attendance_marked_at = models.DateTimeField("登记出勤时间", null=True, blank=True)
+    attendance_marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                             on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["created_at"]
@@ -66,10 +72,22 @@ class Signup(models.Model):
             models.UniqueConstraint(fields=["activity", "studio"], name="signup_once_per_studio",
                                     violation_error_message="本工作室已报名该活动，如需调整人员请联系社会事业局"),
             models.CheckConstraint(name="signup_headcount_positive", condition=models.Q(headcount__gt=0)),
+            models.CheckConstraint(name="signup_attended_within_headcount",
+                                   condition=models.Q(attended__isnull=True)
+                                   | models.Q(attended__lte=models.F("headcount")),
+                                   violation_error_message="实到人数不能多于报名人数"),
         ]
 
     def __str__(self) -> str:
         return f"{self.studio} 报名 {self.activity}"
+
+    @property
+    def names(self) -> list[str]:
+        return [line.strip() for line in self.participants.splitlines() if line.strip()]
+
+    @property
+    def came(self) -> list[str]:
+        return [line.strip() for line in self.attended_names.splitlines() if line.strip()]
 
 
 class ReportKind(models.TextChoices):

@@ -7,8 +7,8 @@ from django.utils import timezone
 from masterstudio.activities.models import Activity, ActivityPhoto, ActivityState, Signup, StudioActivity
 from masterstudio.core.events import record_event
 from masterstudio.core.transitions import Rule, StateMachine, TransitionError
-from masterstudio.funding.services import FundingError, lock_row
 from masterstudio.core.uploads import PHOTO_KINDS, check_upload
+from masterstudio.funding.services import FundingError, lock_row
 
 
 class ActivityError(FundingError):
@@ -97,3 +97,58 @@ def report_activity(studio, *, data: dict, photos, actor) -> StudioActivity:
                      data={"studio": studio.pk, "kind": report.kind, "participants": report.participants,
                            "photos": len(photos)})
     return report
+
+
+def withdraw_signup(signup: Signup, *, actor) -> None:
+    """The unit takes back its studio's sign-up, up to the sign-up deadline; the event keeps what
+    was withdrawn (the row goes, so the places are free again and the studio may sign up anew)."""
+    if actor.role != "unit" or actor.unit_id != signup.studio.unit_id:
+        raise ActivityError("只有报名的工作室所在单位可以撤回报名")
+    with transaction.atomic():
+        activity = lock_row(Activity, signup.activity_id)
+        current = Signup.objects.select_for_update().filter(pk=signup.pk).first()
+        if current is None:
+            raise ActivityError("该报名已撤回")
+        if timezone.now() > activity.signup_deadline:
+            raise ActivityError(f"报名已于 {timezone.localtime(activity.signup_deadline):%Y-%m-%d %H:%M} 截止，不能再撤回；"
+                                "如不能参加，请联系社会事业局")
+        if activity.state != ActivityState.PUBLISHED:
+            raise ActivityError("该活动已取消，无需撤回报名")
+        record_event("activity.signup_withdrawn", obj=activity, actor=actor, clause="17",
+                     data={"studio": current.studio_id, "headcount": current.headcount})
+        current.delete()
+
+
+def mark_attendance(activity: Activity, came: dict[int, list[str]], *, actor) -> list[Signup]:
+    """Staff record who of each studio's named participants came (``came``: signup id → the names
+    that came; a sign-up not listed: nobody came). Allowed once the activity has begun; marking
+    again corrects it (each time an event)."""
+    if actor is None or not any(actor.has_duty(d) for d in ("reviewer", "approver")):
+        raise ActivityError("只有具有审核或审批职责的工作人员可以登记出勤")
+    now = timezone.now()
+    with transaction.atomic():
+        activity = lock_row(Activity, activity.pk)
+        if activity.state != ActivityState.PUBLISHED:
+            raise ActivityError("该活动未发布或已取消，不能登记出勤")
+        if now < activity.starts_at:
+            raise ActivityError(f"活动 {timezone.localtime(activity.starts_at):%Y-%m-%d %H:%M} 开始，开始后才能登记出勤")
+        signups = list(activity.signups.select_for_update().select_related("studio").order_by("pk"))
+        known = {s.pk for s in signups}
+        strange = sorted(set(came) - known)
+        if strange:
+            raise ActivityError("所登记的报名不属于该活动，请刷新页面后重试")
+        for signup in signups:
+            names = signup.names
+            chosen = [n for n in names if n in set(came.get(signup.pk, []))]
+            unknown = [n for n in came.get(signup.pk, []) if n not in names]
+            if unknown:
+                raise ActivityError(f"{signup.studio.name}：{'、'.join(unknown)} 不在报名名单中")
+            signup.attended_names = "\n".join(chosen)
+            signup.attended = len(chosen)
+            signup.attendance_marked_at, signup.attendance_marked_by = now, actor
+        Signup.objects.bulk_update(signups, ["attended_names", "attended", "attendance_marked_at",
+                                             "attendance_marked_by"])
+        record_event("activity.attendance", obj=activity, actor=actor, clause="17",
+                     data={"attended": {str(s.studio_id): s.attended for s in signups},
+                           "people": sum(s.attended for s in signups)})
+    return signups

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from masterstudio.activities import selectors, services
@@ -11,8 +12,8 @@ from masterstudio.activities.forms import ActivityForm, ReportForm, SignupForm
 from masterstudio.activities.models import ActivityPhoto, ActivityState
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.permissions import duty_required, role_required
-from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.core.uploads import serve
+from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.studios.models import LIVE_STATES, Studio
 
 READERS = ("unit", "leader", "staff", "evaluator")
@@ -72,12 +73,48 @@ def activity_detail(request, pk: int):
                 return redirect("activities:activity_detail", pk=activity.pk)
     if wants_xlsx(request) and request.user.role == "staff":
         return xlsx_response(request, filename=f"{activity.title}报名名单.xlsx", title="报名", what="activity_signups",
-                             headers=["工作室", "所在单位", "人数", "参加人员", "联系人及电话", "报名时间"],
+                             headers=["工作室", "所在单位", "人数", "参加人员", "联系人及电话", "报名时间", "实到人数", "实到人员"],
                              rows=([s.studio.name, s.studio.unit.name, s.headcount, s.participants.replace("\n", "；"),
-                                    s.contact, s.created_at] for s in signups))
+                                    s.contact, s.created_at, s.attended, "；".join(s.came)] for s in signups))
+    now = timezone.now()
+    staff = any(request.user.has_duty(d) for d in ("reviewer", "approver"))
     return render(request, "activities/activity_detail.html", {
         "activity": activity, "signups": signups, "form": form,
+        "can_withdraw": request.user.role == "unit" and activity.state == ActivityState.PUBLISHED
+        and now <= activity.signup_deadline,
+        "can_mark": staff and activity.state == ActivityState.PUBLISHED and now >= activity.starts_at,
+        "attendance_marked": any(s.attendance_marked_at for s in signups),
         "events": events_for(activity) if request.user.role == "staff" else []})
+
+
+@require_POST
+@role_required("unit")
+def signup_withdraw(request, pk: int, signup_pk: int):
+    activity = get_object_or_404(selectors.activities_for(request.user), pk=pk)
+    signup = get_object_or_404(selectors.signups_for(request.user, activity), pk=signup_pk)
+    try:
+        services.withdraw_signup(signup, actor=request.user)
+    except services.ActivityError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已撤回 {signup.studio.name} 的报名")
+    return redirect("activities:activity_detail", pk=activity.pk)
+
+
+@require_POST
+@duty_required("reviewer", "approver")
+def attendance(request, pk: int):
+    activity = get_object_or_404(selectors.activities_for(request.user), pk=pk)
+    came = {}
+    for signup in selectors.signups_for(request.user, activity):
+        came[signup.pk] = request.POST.getlist(f"came-{signup.pk}")
+    try:
+        signups = services.mark_attendance(activity, came, actor=request.user)
+    except services.ActivityError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已登记出勤：实到 {sum(s.attended for s in signups)} 人")
+    return redirect("activities:activity_detail", pk=activity.pk)
 
 
 @require_POST

@@ -121,7 +121,12 @@ class StudioAssessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.studio.name} {self.year}年度{self.get_kind_display()}"
+        return f"{self.studio.name} {self.title}"
+
+    @property
+    def title(self) -> str:
+        """"2026年度考核" or "2026年度整改后复评" (never "2026年度年度考核")."""
+        return f"{self.year}年度考核" if self.kind == Kind.ANNUAL else f"{self.year}年度{self.get_kind_display()}"
 
     # what an expert panel needs of its subject
     @property
@@ -265,3 +270,54 @@ class DailyRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.task}"
+
+
+class SupervisionVisit(models.Model):
+    """督导检查 (Art. 11: the bureau supervises and inspects the studios): a visit to one studio by
+    bureau staff (and whoever went with them), what they found, the files they brought back and
+    what the studio must follow up. The unit sees the findings; the annual assessment's pages show
+    the visits of the year. Kept here with the assessment because what a visit finds is read when
+    the year is assessed (Art. 12) and a follow-up left undone leads, like a 不合格 year, to
+    rectification."""
+
+    studio = models.ForeignKey("studios.Studio", verbose_name="工作室", on_delete=models.PROTECT,
+                               related_name="supervision_visits")
+    visited_on = models.DateField("检查日期")
+    inspectors = models.CharField("检查人员", max_length=200, help_text="姓名及单位，多人用顿号分隔")
+    findings = models.TextField("检查发现")
+    follow_up = models.TextField("整改或跟进要求", blank=True)
+    follow_up_due = models.DateField("跟进期限", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-visited_on", "-id"]
+        verbose_name = "督导检查"
+        verbose_name_plural = "督导检查"
+        constraints = [
+            models.CheckConstraint(name="supervision_has_findings", condition=~models.Q(findings=""),
+                                   violation_error_message="请填写检查发现"),
+            models.CheckConstraint(name="supervision_follow_up_after_visit",
+                                   condition=models.Q(follow_up_due__isnull=True)
+                                   | models.Q(follow_up_due__gte=models.F("visited_on")),
+                                   violation_error_message="跟进期限不能早于检查日期"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.studio.name} 督导检查（{self.visited_on:%Y-%m-%d}）"
+
+
+class SupervisionFile(models.Model):
+    visit = models.ForeignKey(SupervisionVisit, verbose_name="督导检查", on_delete=models.CASCADE, related_name="files")
+    file = models.FileField("文件", upload_to="supervision/%Y/")
+    original_name = models.CharField("原文件名", max_length=255)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "督导检查材料"
+        verbose_name_plural = "督导检查材料"
+
+    def __str__(self) -> str:
+        return self.original_name

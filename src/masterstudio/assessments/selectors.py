@@ -3,6 +3,7 @@ published results of the studios it may see; an expert the results they are assi
 (not recused); a refused result answers 404."""
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 
 from masterstudio.assessments.models import Rectification, StudioAssessment
@@ -35,3 +36,34 @@ def rectification_for(user, pk) -> Rectification:
             pk=pk, studio__in=studios_for(user))
     except (Rectification.DoesNotExist, ValueError, TypeError):
         raise Http404("没有找到该整改记录，或您无权查看") from None
+
+
+def supervisions_for(user):
+    """Who sees which supervision visit (督导检查) and its files — one rule for the list, the page,
+    the assessment pages and the downloads: staff who read business records all; a unit (leader)
+    the visits of the studios it may see; an evaluator those of its scope (studios × years); an
+    expert those of the studios whose assessment they score (not recused); anyone else none."""
+    from masterstudio.assessments.models import SupervisionVisit
+    from masterstudio.core.permissions import reads_business_records
+
+    base = SupervisionVisit.objects.select_related("studio", "studio__unit", "recorded_by")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return base.none()
+    if user.role == "staff":
+        return base if reads_business_records(user) else base.none()
+    if user.role in ("unit", "leader"):
+        return base.filter(studio__in=studios_for(user))
+    if user.role == "evaluator":
+        from masterstudio.evaluations.selectors import evaluator_scope
+
+        return base.filter(evaluator_scope(user).q("studio", "visited_on"))
+    if user.role == "expert":
+        return base.filter(studio__in=results_for(user).values("studio_id"))
+    return base.none()
+
+
+def supervision_for(user, pk):
+    try:
+        return supervisions_for(user).get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404("没有找到该督导检查记录，或您无权查看") from None

@@ -17,4 +17,8 @@ urlpatterns = [
     path("results/<int:pk>/dossier/", views.dossier, name="dossier"),
     path("rectifications/<int:pk>/", views.rectification, name="rectification"),
     path("rectifications/<int:pk>/file/", views.rectification_file, name="rectification_file"),
+    path("supervision/", views.supervision_list, name="supervision_list"),
+    path("supervision/new/", views.supervision_new, name="supervision_new"),
+    path("supervision/<int:pk>/", views.supervision_detail, name="supervision"),
+    path("supervision/<int:pk>/files/<int:file_pk>/", views.supervision_file, name="supervision_file"),
 ]

@@ -13,6 +13,7 @@ from masterstudio.assessments.forms import (
     RecommendForm,
     ReportForm,
     ReviewForm,
+    SupervisionForm,
 )
 from masterstudio.assessments.models import ASPECTS, AssessmentYear, LeaderRecommendation, RectificationState
 from masterstudio.assessments.services import AssessmentError
@@ -32,7 +33,8 @@ def index(request):
     if request.user.role == "staff":
         return render(request, "assessments/index.html", {"years": AssessmentYear.objects.all()})
     results = selectors.results_for(request.user).order_by("-year", "-created_at")
-    return render(request, "assessments/mine.html", {"results": results})
+    visits = selectors.supervisions_for(request.user).order_by("-visited_on", "-pk")[:20]
+    return render(request, "assessments/mine.html", {"results": results, "visits": visits})
 
 
 @business
@@ -69,11 +71,15 @@ def year_detail(request, pk):
     grants = {}
     for grant in Grant.objects.filter(kind="excellent", year=ay.year, studio__in=[r.studio_id for r in results]).order_by("-pk"):
         grants[grant.studio_id] = grant
+    from masterstudio.experts.services import panel_counts
+
+    counts = panel_counts([p.pk for p in panels.values()])
     for result in results:
         panel = panels.get(result.pk)
         assignments = list(panel.assignments.all()) if panel else []
         rows.append({"result": result, "panel": panel, "experts": len(assignments),
                      "submitted": sum(1 for a in assignments if a.state == "submitted"),
+                     "counts": counts.get(panel.pk) if panel else None,
                      "grant": grants.get(result.studio_id)})
     return render(request, "assessments/year.html", {
         "ay": ay, "rows": rows, "draw_form": DrawForm(), "criteria": ay.rubric.criteria.all(), "events": events_for(ay)})
@@ -146,8 +152,13 @@ def review(request, pk):
             _field_error(form, exc)
         else:
             messages.success(request, f"已复核：{result.studio.name}")
+            warning = services.deadline_warning(data["rectify_deadline"]) if data["grade"] == "unqualified" else ""
+            if warning:
+                messages.warning(request, warning)
             return redirect("assessments:year", result.assessment_year_id)
-    return render(request, "assessments/review.html", {"result": result, "form": form})
+    return render(request, "assessments/review.html", {"result": result, "form": form,
+                                                       "visits": _visits_of(request.user, result),
+                                                       "valid_until": services.measures_valid_until()})
 
 
 @duty_required("approver")
@@ -168,6 +179,9 @@ def reward(request, pk):
 @duty_required("approver")
 def recommend(request, pk):
     result = selectors.result_for(request.user, pk)
+    if not (result.published and result.kind == "annual" and result.grade == "excellent"):
+        # 合格, 不合格 or not yet published: the page says so instead of offering the form
+        return render(request, "assessments/recommend.html", {"result": result, "form": None})
     form = RecommendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -241,4 +255,68 @@ def dossier(request, pk):
 
     return render(request, "assessments/dossier.html", {
         "result": result, "studio": result.studio, "summary": summary,
-        "figures": summary.figures if summary else figures_for(result.studio, result.year)})
+        "figures": summary.figures if summary else figures_for(result.studio, result.year),
+        "visits": _visits_of(request.user, result)})
+
+
+def _visits_of(user, result):
+    """The supervision visits of the result's studio in its year, as ``user`` may see them."""
+    return (selectors.supervisions_for(user).filter(studio_id=result.studio_id, visited_on__year=result.year)
+            .order_by("visited_on", "pk"))
+
+
+# ---------------------------------------------------------------- supervision (督导检查, Art. 11)
+
+
+@role_required("staff", "unit", "leader", "evaluator")
+def supervision_list(request):
+    from django.core.paginator import Paginator
+
+    visits = selectors.supervisions_for(request.user).order_by("-visited_on", "-pk")
+    studio = request.GET.get("studio", "")
+    if studio.isdigit():
+        visits = visits.filter(studio_id=int(studio))
+    page = Paginator(visits, 30).get_page(request.GET.get("page"))
+    return render(request, "assessments/supervision_list.html", {
+        "page": page, "can_record": any(request.user.has_duty(d) for d in ("reviewer", "approver"))})
+
+
+@business
+def supervision_new(request):
+    from masterstudio.studios.models import LIVE_STATES, Studio
+
+    studios = Studio.objects.filter(state__in=LIVE_STATES).select_related("unit").order_by("name")
+    initial = {"studio": request.GET.get("studio")} if request.GET.get("studio", "").isdigit() else {}
+    form = SupervisionForm(request.POST or None, request.FILES or None, studios=studios, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = services.record_supervision(
+                data["studio"], visited_on=data["visited_on"], inspectors=data["inspectors"],
+                findings=data["findings"], follow_up=data["follow_up"], follow_up_due=data["follow_up_due"],
+                uploads=data["files"], actor=request.user)
+        except AssessmentError as exc:
+            _field_error(form, exc)
+        else:
+            messages.success(request, f"已登记督导检查，并通知 {visit.studio.unit.name}")
+            return redirect("assessments:supervision", visit.pk)
+    return render(request, "assessments/supervision_form.html", {"form": form})
+
+
+@role_required("staff", "unit", "leader", "evaluator", "expert")
+def supervision_detail(request, pk):
+    visit = selectors.supervision_for(request.user, pk)
+    return render(request, "assessments/supervision_detail.html", {
+        "visit": visit, "files": visit.files.all(),
+        "events": events_for(visit) if request.user.role == "staff" else []})
+
+
+@role_required("staff", "unit", "leader", "evaluator", "expert")
+def supervision_file(request, pk, file_pk):
+    from django.http import Http404
+
+    visit = selectors.supervision_for(request.user, pk)
+    item = visit.files.filter(pk=file_pk).first()
+    if item is None:
+        raise Http404("没有找到该材料")
+    return serve(item.file, item.original_name)

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
 from masterstudio.accounts.models import User
+from masterstudio.core.fieldmessages import NamedFieldsMixin
 from masterstudio.studios.models import Studio
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(NamedFieldsMixin, forms.Form):
     title = forms.CharField(label="评估项目名称", max_length=200, error_messages={"required": "请填写评估项目名称"})
     purpose = forms.CharField(label="评估内容与要求", widget=forms.Textarea(attrs={"rows": 3}),
                               error_messages={"required": "请填写评估内容与要求"})
@@ -20,7 +22,8 @@ class EvaluationForm(forms.Form):
     year_from = forms.IntegerField(label="起始年度", min_value=2020, max_value=2100)
     year_to = forms.IntegerField(label="截止年度", min_value=2020, max_value=2100)
     access_from = forms.DateTimeField(label="授权开始", widget=DT)
-    access_until = forms.DateTimeField(label="授权截止", widget=DT, help_text="到期后评估机构自动失去访问权限")
+    access_until = forms.DateTimeField(label="授权截止", widget=DT, help_text="到期后评估机构自动失去访问权限；一次授权最长"
+                                       f"{settings.EVALUATION_ACCESS_MAX_DAYS} 天")
 
     def clean(self):
         data = super().clean()
@@ -31,6 +34,6 @@ class EvaluationForm(forms.Form):
         return data
 
 
-class ReportForm(forms.Form):
+class ReportForm(NamedFieldsMixin, forms.Form):
     title = forms.CharField(label="报告名称", max_length=200, error_messages={"required": "请填写报告名称"})
     file = forms.FileField(label="报告文件", error_messages={"required": "请选择报告文件"}, help_text="PDF、Word 或 OFD")

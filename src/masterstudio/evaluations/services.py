@@ -1,14 +1,17 @@
 """Writes for third-party evaluations (Art. 18)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from masterstudio.core.events import record_event
 from masterstudio.core.notify import notify
+from masterstudio.core.uploads import check_upload
 from masterstudio.evaluations.models import Evaluation, EvaluationReport
 from masterstudio.funding.services import FundingError
-from masterstudio.core.uploads import check_upload
 
 
 class EvaluationError(FundingError):
@@ -25,6 +28,14 @@ def open_evaluation(*, title, purpose, evaluator, studios, year_from, year_to, a
         raise EvaluationError("截止年度不能早于起始年度", field="year_to")
     if access_until <= access_from:
         raise EvaluationError("授权截止时间应晚于授权开始时间", field="access_until")
+    longest = settings.EVALUATION_ACCESS_MAX_DAYS
+    if access_until - access_from > timedelta(days=longest):
+        raise EvaluationError(f"“授权截止”距授权开始不能超过 {longest} 天；评估需要更长时间的，请到期后另行授权",
+                              field="access_until")
+    if access_until <= timezone.now():
+        raise EvaluationError("“授权截止”已经过去，请填写今后的时间", field="access_until")
+    if not (title or "").strip():
+        raise EvaluationError("请填写“评估项目名称”", field="title")
     with transaction.atomic():
         evaluation = Evaluation.objects.create(title=title, purpose=purpose, evaluator=evaluator, year_from=year_from,
                                                year_to=year_to, access_from=access_from, access_until=access_until,

@@ -150,6 +150,10 @@ class Draw(models.Model):
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="抽取人", null=True,
                                  on_delete=models.PROTECT, related_name="+")
     drawn_at = models.DateTimeField("抽取时间", default=timezone.now)
+    # a replacement for experts who recused: drawn from the screening recorded by ``replaces``
+    replaces = models.ForeignKey("self", verbose_name="补抽所依据的原抽取", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="replacements")
+    reason = models.TextField("补抽原因", blank=True)
 
     class Meta:
         ordering = ["-drawn_at"]
@@ -171,6 +175,11 @@ class ScoringPanel(models.Model):
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="开封人", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # staff chose to go on with fewer experts than the panel's size (after recusals), and why
+    short_reason = models.TextField("人数不足仍计算的理由", blank=True)
+    short_accepted_at = models.DateTimeField("确认人数不足时间", null=True, blank=True)
+    short_accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-created_at"]
@@ -180,6 +189,9 @@ class ScoringPanel(models.Model):
             models.UniqueConstraint(fields=["content_type", "object_id", "rubric"], name="panel_one_per_subject_rubric",
                                     violation_error_message="该对象已有使用此评分表的评审组"),
             models.CheckConstraint(name="panel_window_order", condition=models.Q(closes_at__gt=models.F("opens_at"))),
+            models.CheckConstraint(name="panel_short_has_reason",
+                                   condition=models.Q(short_accepted_at__isnull=True) | ~models.Q(short_reason=""),
+                                   violation_error_message="按不足人数计算须填写理由"),
         ]
 
     def __str__(self) -> str:

@@ -65,16 +65,16 @@ def panel_for(subject, rubric: Rubric, *, opens_at, closes_at, year: int) -> Sco
         defaults={"opens_at": opens_at, "closes_at": closes_at, "year": year},
     )
     if not created and panel.opened_at is None and (panel.opens_at, panel.closes_at) != (opens_at, closes_at):
-        panel.opens_at, panel.closes_at = opens_at, closes_at
-        panel.save(update_fields=["opens_at", "closes_at"])
+        panel.wanted_window = (opens_at, closes_at)  # moved by the draw, once it is sure to go ahead
     panel.subject = subject  # known: spares reading it back through the generic relation
     return panel
 
 
 def panels_for(subjects: list, rubric: Rubric, *, opens_at, closes_at, year: int) -> list[ScoringPanel]:
     """:func:`panel_for` for several subjects of one kind at once (e.g. every studio of an
-    assessment year): the panels that exist are kept (their window moved while still sealed), the
-    others are created together. In the order of ``subjects``."""
+    assessment year): the panels that exist are kept, the others are created together. In the order
+    of ``subjects``. A sealed panel's new window is only noted (``wanted_window``): the draw moves
+    it after its checks, so a refused draw leaves the window as it was (:func:`_move_windows`)."""
     if closes_at <= opens_at:
         raise ScoringError("评分截止时间必须晚于开始时间")
     if not subjects:
@@ -89,11 +89,9 @@ def panels_for(subjects: list, rubric: Rubric, *, opens_at, closes_at, year: int
             ScoringPanel.objects.bulk_create(missing)
     except IntegrityError:  # some were created meanwhile: one by one, as panel_for does
         return [panel_for(s, rubric, opens_at=opens_at, closes_at=closes_at, year=year) for s in subjects]
-    moved = [p for p in existing.values() if p.opened_at is None and (p.opens_at, p.closes_at) != (opens_at, closes_at)]
-    for panel in moved:
-        panel.opens_at, panel.closes_at = opens_at, closes_at
-    if moved:
-        ScoringPanel.objects.bulk_update(moved, ["opens_at", "closes_at"])
+    for panel in existing.values():
+        if panel.opened_at is None and (panel.opens_at, panel.closes_at) != (opens_at, closes_at):
+            panel.wanted_window = (opens_at, closes_at)  # moved by the draw, once it is sure to go ahead
     created = {p.object_id: p for p in missing}
     panels = []
     for subject in subjects:
@@ -119,6 +117,21 @@ def _keep_loaded(source, target) -> None:
         if field.is_cached(source) and not field.is_cached(target) \
                 and all(getattr(source, k) == getattr(target, k) for k in keys):
             field.set_cached_value(target, field.get_cached_value(source))
+
+
+def _move_windows(given: dict[int, ScoringPanel], panels: list[ScoringPanel]) -> None:
+    """Give each of ``panels`` (read under lock) the window its caller asked for (``wanted_window``
+    on the panel as given). Called by a draw once every check has passed: check before write."""
+    moved = []
+    for panel in panels:
+        wanted = getattr(given[panel.pk], "wanted_window", None)
+        if wanted and panel.is_sealed and (panel.opens_at, panel.closes_at) != wanted:
+            panel.opens_at, panel.closes_at = wanted
+            moved.append(panel)
+    if moved:
+        ScoringPanel.objects.bulk_update(moved, ["opens_at", "closes_at"])
+    for panel in panels:
+        given[panel.pk].opens_at, given[panel.pk].closes_at = panel.opens_at, panel.closes_at
 
 
 def panels_of(subject):
@@ -235,6 +248,7 @@ def _draw_once(panels: list[ScoringPanel], size: int, seed: str, actor) -> Draw:
             raise ScoringError(_too_few(eligible, size))
         chosen = _pick(candidates, size, seed)
         _hold({expert_id: len(locked) for expert_id in chosen}, locked[0].year)
+        _move_windows(given, locked)
         draw = Draw.objects.create(seed=seed, size=size, candidates=candidates,
                                    excluded=[c for c in candidates if not c["eligible"]],
                                    chosen=chosen, drawn_by=actor if getattr(actor, "is_authenticated", False) else None)
@@ -307,6 +321,7 @@ def _draw_each_once(panels: list[ScoringPanel], size: int, seeds: list[str | Non
             for expert_id in draw.chosen:
                 added[expert_id] = added.get(expert_id, 0) + 1
         _hold(added, panels[0].year)
+        _move_windows({p.pk: p for p in panels}, plans)
         Draw.objects.bulk_create(draws)
         by_id = {e.id: e for e in experts}
         try:
@@ -351,9 +366,26 @@ def declare(assignment: Assignment, user, *, conflict: bool, text: str = "") -> 
         raise ScoringError("请说明存在的利益冲突情况")
     target = AssignmentState.RECUSED if conflict else AssignmentState.SCORING
     statement = text.strip() or NO_CONFLICT
-    ASSIGNMENT_MACHINE.apply(assignment, target, actor=user, reason=statement,
-                             extra_fields={"declaration": statement, "declared_at": timezone.now()})
+    with transaction.atomic():
+        ASSIGNMENT_MACHINE.apply(assignment, target, actor=user, reason=statement,
+                                 extra_fields={"declaration": statement, "declared_at": timezone.now()})
+        if conflict:
+            _tell_staff_of_recusal(assignment, statement)
     return assignment
+
+
+BUSINESS_DUTIES = ("reviewer", "approver")
+
+
+def _tell_staff_of_recusal(assignment: Assignment, statement: str) -> None:
+    """The business staff are told at once that the panel is short and can draw a replacement."""
+    from masterstudio.accounts.models import User
+
+    panel = assignment.panel
+    counts = panel_counts([panel.pk])[panel.pk]
+    notify(User.staff_with(*BUSINESS_DUTIES), "expert_recused",
+           {"assignment": assignment, "panel": panel, "subject": panel.subject, "statement": statement,
+            "counts": counts}, url=f"/experts/panels/{panel.pk}/")
 
 
 def declare_many(assignments: list[Assignment], user) -> list[Assignment]:
@@ -487,6 +519,129 @@ def weighted_total(assignment: Assignment) -> Decimal:
     return total.quantize(Decimal("0.01"))
 
 
+# ---------------------------------------------------------------- recusals: replacement or a short panel
+
+def panel_counts(panel_ids) -> dict[int, dict]:
+    """For each panel: ``size`` (the experts it was drawn for: the sizes of its draws, replacements
+    aside), ``seated`` (tasks not recused), ``recused``, ``submitted``, ``pending`` (to declare or
+    score) and ``short`` (seats a replacement could fill: size − seated)."""
+    counts = {pk: {"size": 0, "seated": 0, "recused": 0, "submitted": 0, "pending": 0, "short": 0}
+              for pk in panel_ids}
+    sizes: dict[int, dict[int, int]] = {}
+    rows = (Assignment.objects.filter(panel_id__in=list(panel_ids)).order_by()
+            .values_list("panel_id", "state", "draw_id", "draw__size", "draw__replaces_id"))
+    for panel_id, state, draw_id, size, replaces in rows:
+        row = counts[panel_id]
+        if replaces is None:
+            sizes.setdefault(panel_id, {})[draw_id] = size
+        if state == AssignmentState.RECUSED:
+            row["recused"] += 1
+            continue
+        row["seated"] += 1
+        if state == AssignmentState.SUBMITTED:
+            row["submitted"] += 1
+        else:
+            row["pending"] += 1
+    for panel_id, row in counts.items():
+        row["size"] = sum(sizes.get(panel_id, {}).values())
+        row["short"] = max(0, row["size"] - row["seated"])
+    return counts
+
+
+def _business(actor, what: str) -> None:
+    if actor is None or not any(actor.has_duty(d) for d in BUSINESS_DUTIES):
+        raise ScoringError(f"只有具有审核或审批职责的工作人员可以{what}")
+
+
+def draw_replacement(panel: ScoringPanel, *, seed: str | None = None, actor) -> Draw:
+    """Fill the seats of experts who recused from ``panel``, drawn from the screening recorded by
+    the panel's draw (the same candidates with their reasons; those already on the panel, those
+    who recused, those gone from the pool or at their yearly cap now excluded, each with the
+    reason). The replacement is its own draw record (``replaces`` the original), replayable like
+    any draw. Refused, writing nothing, when the panel is open or full, or too few remain."""
+    _business(actor, "补抽专家")
+    seed = (seed or "").strip() or secrets.token_hex(8)
+    return _until_held(lambda: _replace_once(panel, seed, actor))
+
+
+def _replace_once(panel: ScoringPanel, seed: str, actor) -> Draw:
+    with transaction.atomic(), appended_together():
+        locked = ScoringPanel.objects.select_for_update().get(pk=panel.pk)
+        _keep_loaded(panel, locked)
+        if not locked.is_sealed:
+            raise ScoringError("评审组已开封，不能再补抽专家")
+        counts = panel_counts([locked.pk])[locked.pk]
+        if counts["short"] <= 0:
+            raise ScoringError(f"评审组应有 {counts['size']} 位专家，现有 {counts['seated']} 位在组，无需补抽")
+        original = (Draw.objects.filter(assignments__panel=locked, replaces__isnull=True)
+                    .order_by("-drawn_at", "-pk").first())
+        on_panel = dict(Assignment.objects.filter(panel=locked).values_list("expert_id", "state"))
+        ids = [c["id"] for c in original.candidates]
+        experts = {e.id: e for e in Expert.objects.filter(id__in=ids).select_related("user")}
+        load = _load(ids, locked.year)
+        candidates = []
+        for c in original.candidates:
+            reasons = list(c["reasons"])
+            state = on_panel.get(c["id"])
+            expert = experts.get(c["id"])
+            if state == AssignmentState.RECUSED:
+                reasons.append("已申请回避")
+            elif state is not None and "已在评审组中" not in reasons:
+                reasons.append("已在评审组中")
+            if expert is None or not expert.active:
+                reasons.append("已不在专家库中")
+            elif not reasons and load.get(expert.id, 0) + 1 > expert.max_per_year:
+                reasons.append(f"已达年度评审任务上限（{expert.max_per_year} 项）")
+            candidates.append({"id": c["id"], "name": c["name"], "eligible": not reasons, "reasons": reasons})
+        short = counts["short"]
+        eligible = sum(1 for c in candidates if c["eligible"])
+        if eligible < short:
+            raise ScoringError(f"原抽取（#{original.pk}）筛选出的专家中可补抽的仅 {eligible} 人，不足 {short} 人；"
+                               "请补充专家库后重新抽取，或说明理由后按现有人数计算")
+        chosen = _pick(candidates, short, seed)
+        _hold({expert_id: 1 for expert_id in chosen}, locked.year)
+        recused = sorted(i for i, st in on_panel.items() if st == AssignmentState.RECUSED)
+        draw = Draw.objects.create(seed=seed, size=short, candidates=candidates,
+                                   excluded=[c for c in candidates if not c["eligible"]], chosen=chosen,
+                                   drawn_by=actor if getattr(actor, "is_authenticated", False) else None,
+                                   replaces=original, reason=f"{len(recused)} 位专家申请回避，补足 {counts['size']} 人")
+        Assignment.objects.bulk_create([Assignment(panel=locked, expert=experts[i], draw=draw, year=locked.year)
+                                        for i in chosen])
+        record_event("panel.replacement_drawn", obj=locked, actor=actor,
+                     clause=getattr(locked.subject, "scoring_clause", "10"), reason=draw.reason,
+                     data={"draw": draw.pk, "replaces": original.pk, "seed": seed, "size": short, "chosen": chosen,
+                           "recused": recused})
+        notify([experts[i].user for i in chosen], "expert_assigned",
+               {"count": 1, "closes_at": locked.closes_at}, url="/experts/tasks/")
+    return draw
+
+
+def accept_short(panel: ScoringPanel, *, reason: str, actor) -> ScoringPanel:
+    """Staff choose to have the panel's grade computed on fewer experts than its size (after a
+    recusal that could not be replaced, or an expert who did not score), with the reason, which is
+    recorded on the panel and in the log. Without it a short panel is not opened."""
+    _business(actor, "确认按现有人数计算")
+    if not (reason or "").strip():
+        raise ScoringError("请填写按现有人数计算的理由（如：专家库中已无可补抽的专家）")
+    with transaction.atomic():
+        locked = ScoringPanel.objects.select_for_update().get(pk=panel.pk)
+        _keep_loaded(panel, locked)
+        if not locked.is_sealed:
+            raise ScoringError("评审组已开封，无需确认")
+        counts = panel_counts([locked.pk])[locked.pk]
+        if counts["short"] == 0 and counts["pending"] == 0:
+            raise ScoringError(f"评审组 {counts['size']} 位专家均已提交评分，人数已足，无需确认")
+        now = timezone.now()
+        ScoringPanel.objects.filter(pk=locked.pk).update(short_reason=reason.strip(), short_accepted_at=now,
+                                                         short_accepted_by=actor)
+        locked.short_reason, locked.short_accepted_at, locked.short_accepted_by = reason.strip(), now, actor
+        record_event("panel.short_accepted", obj=locked, actor=actor,
+                     clause=getattr(locked.subject, "scoring_clause", "10"), reason=reason.strip(),
+                     data={"size": counts["size"], "seated": counts["seated"], "recused": counts["recused"],
+                           "submitted": counts["submitted"]})
+    return locked
+
+
 # ---------------------------------------------------------------- opening and results
 
 def open_panel(panel: ScoringPanel, *, actor=None) -> ScoringPanel:
@@ -508,10 +663,7 @@ def open_panels(panels: list[ScoringPanel], *, actor=None) -> tuple[list[Scoring
     with transaction.atomic(savepoint=False):  # nothing to recover inside: an error undoes the caller's transaction
         locked = {p.pk: p for p in ScoringPanel.objects.select_for_update().filter(pk__in=[p.pk for p in panels])
                   .order_by("pk")}
-        states: dict[int, list[str]] = {pk: [] for pk in locked}
-        for panel_id, state in (Assignment.objects.filter(panel_id__in=list(locked)).order_by()
-                                .values_list("panel_id", "state")):
-            states[panel_id].append(state)
+        tallies = panel_counts(list(locked))
         now = timezone.now()
         counts = {}
         for given in panels:
@@ -522,13 +674,20 @@ def open_panels(panels: list[ScoringPanel], *, actor=None) -> tuple[list[Scoring
             if panel.opened_at is not None:
                 refused[panel.pk] = "评审组已开封，无需重复操作"
                 continue
-            submitted = states[panel.pk].count(AssignmentState.SUBMITTED)
-            pending = sum(1 for s in states[panel.pk] if s in (AssignmentState.DECLARING, AssignmentState.SCORING))
+            tally = tallies[panel.pk]
+            submitted, pending = tally["submitted"], tally["pending"]
             if submitted == 0:
                 refused[panel.pk] = "尚无专家提交评分，不能开封"
                 continue
             if pending and now < panel.closes_at:
                 refused[panel.pk] = f"还有 {pending} 位专家未提交评分；评分截止前须全部提交后才能开封"
+                continue
+            if submitted < tally["size"] and panel.short_accepted_at is None:
+                # never a grade on fewer experts than the panel's size unless staff chose it, with a reason
+                why = "、".join(part for part in (f"{tally['recused']} 位回避" if tally["recused"] else "",
+                                                  f"{pending} 位未提交" if pending else "") if part) or "人数不足"
+                refused[panel.pk] = (f"评审组应有 {tally['size']} 位专家评分，仅 {submitted} 位提交（{why}）；"
+                                     "请补抽专家，或说明理由后确认按现有人数计算")
                 continue
             counts[panel.pk] = (submitted, pending)
             opened.append(panel)

@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import duty_required, role_required
 from masterstudio.core.transitions import TransitionError
 from masterstudio.experts import selectors, services
 from masterstudio.experts.forms import DeclarationForm, ExpertForm
-from masterstudio.experts.models import AssignmentState, Draw, Expert
-from masterstudio.core.pagecache import cached_page
+from masterstudio.experts.models import AssignmentState, Draw, Expert, ScoringPanel
 
 business = duty_required("reviewer", "approver")
 
@@ -149,3 +149,49 @@ def task(request, pk):
         "dossier_url": dossier_url,
         "declaration_form": DeclarationForm(), "window_open": panel.window_open(),
     })
+
+
+# ---------------------------------------------------------------- a panel, its recusals and replacements
+
+
+def _panel_page(request, panel, *, status=200, reason=""):
+    counts = services.panel_counts([panel.pk])[panel.pk]
+    assignments = list(panel.assignments.select_related("expert", "draw").order_by("draw__drawn_at", "expert__name"))
+    draws = sorted({a.draw for a in assignments}, key=lambda d: (d.drawn_at, d.pk))
+    return render(request, "experts/panel.html", {
+        "panel": panel, "subject": panel.subject, "counts": counts, "assignments": assignments, "draws": draws,
+        "reason": reason, "needs_choice": panel.is_sealed and counts["submitted"] < counts["size"]
+        and panel.short_accepted_at is None}, status=status)
+
+
+@business
+def panel_detail(request, pk):
+    panel = get_object_or_404(ScoringPanel.objects.select_related("rubric", "short_accepted_by"), pk=pk)
+    return _panel_page(request, panel)
+
+
+@business
+@require_POST
+def panel_replace(request, pk):
+    panel = get_object_or_404(ScoringPanel, pk=pk)
+    try:
+        draw = services.draw_replacement(panel, seed=request.POST.get("seed", ""), actor=request.user)
+    except services.ScoringError as exc:
+        messages.error(request, str(exc))
+        return _panel_page(request, panel, status=400)
+    messages.success(request, f"已补抽 {len(draw.chosen)} 位专家（抽取记录 #{draw.pk}）")
+    return redirect("experts:panel", panel.pk)
+
+
+@business
+@require_POST
+def panel_accept_short(request, pk):
+    panel = get_object_or_404(ScoringPanel, pk=pk)
+    reason = request.POST.get("reason", "")
+    try:
+        services.accept_short(panel, reason=reason, actor=request.user)
+    except services.ScoringError as exc:
+        messages.error(request, str(exc))
+        return _panel_page(request, panel, status=400, reason=reason)
+    messages.success(request, "已确认按现有人数计算，理由已记录")
+    return redirect("experts:panel", panel.pk)

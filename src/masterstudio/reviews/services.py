@@ -435,9 +435,10 @@ def draw_for(applications: list[Application], *, size: int, seed: str, opens_at:
 
     rubric = _draw_rubric(applications)
     try:
-        panels = [experts.panel_for(a, rubric, opens_at=opens_at, closes_at=closes_at, year=a.round.year)
-                  for a in applications]
-        return experts.draw_experts(panels, size, seed=seed, actor=actor)
+        with transaction.atomic():  # a refused draw leaves no empty panel behind (check before write)
+            panels = [experts.panel_for(a, rubric, opens_at=opens_at, closes_at=closes_at, year=a.round.year)
+                      for a in applications]
+            return experts.draw_experts(panels, size, seed=seed, actor=actor)
     except experts.ScoringError as exc:
         raise ReviewError(str(exc)) from exc
 

@@ -53,7 +53,8 @@ def figures_for(studio, year: int) -> dict:
                        for kind, v in activity["by_kind"].items()},
         "activity_count": len(activity["reports"]),
         "apprentices": activity["apprentices"],
-        "joined": [{"title": s.activity.title, "headcount": s.headcount} for s in activity["joined"]],
+        "joined": [{"title": s.activity.title, "headcount": s.headcount, "attended": s.attended}
+                   for s in activity["joined"]],
         "joined_people": activity["joined_people"],
         "income": "0.00", "expense": "0.00", "expense_by_category": {},
     }
@@ -72,6 +73,100 @@ def figures_for(studio, year: int) -> dict:
     return figures
 
 
+# the longest each section may be (characters): about two pages of plain text; the form and the
+# service refuse beyond it, and the page's textarea stops there
+TEXT_LIMIT = 2000
+
+
+def prefill(studio, year: int, figures: dict | None = None) -> dict[str, str]:
+    """Editable text for each section, written from the platform's own records of ``year``: the
+    activities the studio reported (by kind), its apprentices, the bureau activities it joined
+    (and attended), its special-account spending by category, its awards and titles, and last
+    year's assessment. Reads only; the leader or the unit edits it before saving."""
+    from masterstudio.activities.models import StudioActivity
+    from masterstudio.assessments.models import StudioAssessment
+    from masterstudio.funding.models import Grant, StudioTitle
+
+    figures = figures if figures is not None else figures_for(studio, year)
+    reports = list(StudioActivity.objects.filter(studio=studio, held_on__year=year).order_by("held_on", "pk"))
+
+    def listed(kinds):
+        return [f"{r.held_on:%m月%d日} {r.title}（{r.participants} 人参加）" for r in reports if r.kind in kinds]
+
+    text = {name: "" for name in TEXT_FIELDS}
+    rnd = listed({"rnd"})
+    text["projects"] = (f"本年度开展技术攻关/创新研发 {len(rnd)} 项：" + "；".join(rnd) + "。") if rnd else ""
+    apprentices = figures.get("apprentices") or []
+    teaching = listed({"apprentice", "training"})
+    if apprentices or teaching:
+        text["apprentices"] = (f"本年度带徒 {len(apprentices)} 人：{'；'.join(apprentices) or '（名单待补充）'}。"
+                               + (f"培训授课和带徒活动 {len(teaching)} 次：{'；'.join(teaching)}。" if teaching else "")
+                               + "徒弟达到的技能等级：")
+    exchanges = listed({"exchange"})
+    joined = figures.get("joined") or []
+    parts = []
+    if exchanges:
+        parts.append(f"举办技艺交流 {len(exchanges)} 次：{'；'.join(exchanges)}。")
+    if joined:
+        parts.append(f"参加社会事业局组织的活动 {len(joined)} 次：" + "；".join(
+            f"{j['title']}（报名 {j['headcount']} 人" + (f"，实到 {j['attended']} 人）" if j.get("attended") is not None
+                                                       else "）") for j in joined) + "。")
+    text["exchanges"] = "".join(parts)
+    social = listed({"social"})
+    benefit = [f"开展社会服务 {len(social)} 次：{'；'.join(social)}。"] if social else []
+    for title in StudioTitle.objects.filter(studio=studio, awarded_on__year=year).order_by("awarded_on"):
+        benefit.append(f"{title.awarded_on:%Y年%m月}获评{title.get_level_display()}（{title.document_no}）。")
+    grants = Grant.objects.filter(studio=studio, dated_on__year=year).exclude(state="cancelled")
+    for grant in grants.order_by("dated_on"):
+        benefit.append(f"获{grant.get_kind_display()} {grant.amount:,.2f} 元。")
+    last = (StudioAssessment.objects.filter(studio=studio, year=year - 1, published=True)
+            .order_by("-kind", "-created_at").first())
+    if last is not None:
+        benefit.append(f"{last.title}等次：{last.get_grade_display()}。")
+    text["social_benefit"] = "".join(benefit)
+    income, expense = Decimal(figures.get("income", "0")), Decimal(figures.get("expense", "0"))
+    spending = [f"本年度专账收入 {income:,.2f} 元，支出 {expense:,.2f} 元"]
+    by_category = figures.get("expense_by_category") or {}
+    if by_category:
+        spending.append("，其中" + "、".join(f"{k} {Decimal(v):,.2f} 元" for k, v in by_category.items()))
+    text["spending"] = "".join(spending) + "。"
+    return {name: value[:TEXT_LIMIT] for name, value in text.items()}
+
+
+def policy_covers(day: date) -> bool:
+    """Whether a version of the Measures is in force on ``day`` (the one place this is decided for
+    summaries: no summary is due under Measures that have expired, unless a successor is in force).
+    Today it reads the parameters' ``valid_until`` as of that day."""
+    from masterstudio.policy import params
+
+    return day <= params.load().get("valid_until", on=day)
+
+
+def check_year(studio, year: int) -> None:
+    """Whether ``studio`` may have a summary for ``year``: live, recognised by then, not a year to
+    come, and due while the Measures (or a successor) are in force. Raises :class:`SummaryError`."""
+    if studio.state not in LIVE_STATES:
+        raise SummaryError("工作室已撤销，不再报送年度工作总结")
+    if year < studio.recognized_on.year:
+        raise SummaryError(f"工作室于 {studio.recognized_on:%Y-%m-%d} 认定，不能填写 {year} 年度的总结")
+    if year > timezone.localdate().year:
+        raise SummaryError(f"{year} 年度尚未开始，不能填写该年度的总结")
+    due = deadline(year)
+    if not policy_covers(due):
+        from masterstudio.policy import params
+
+        raise SummaryError(f"《办法》有效期至 {params.load().valid_until:%Y-%m-%d}（第20条），{year} 年度的工作总结"
+                           f"（{due:%Y-%m-%d} 截止）已超出有效期；新的办法施行后再按新办法报送")
+
+
+def check_text(data: dict) -> None:
+    for name in TEXT_FIELDS:
+        value = (data.get(name) or "").strip()
+        if len(value) > TEXT_LIMIT:
+            label = AnnualSummary._meta.get_field(name).verbose_name
+            raise SummaryError(f"“{label}”最多 {TEXT_LIMIT} 个字（现有 {len(value)} 个字），请精简", field=name)
+
+
 def _has_account(studio) -> bool:
     from masterstudio.ledger.models import SpecialAccount
 
@@ -88,10 +183,11 @@ def _can_edit(summary: AnnualSummary, actor) -> None:
 
 
 def get_or_start(studio, year: int, *, actor) -> AnnualSummary:
-    if studio.state not in LIVE_STATES:
-        raise SummaryError("工作室已撤销，不再报送年度工作总结")
-    if year < studio.recognized_on.year:
-        raise SummaryError(f"工作室于 {studio.recognized_on:%Y-%m-%d} 认定，不能填写 {year} 年度的总结")
+    """The studio's summary of ``year``, created (as a draft with the records' figures) when there
+    is none. Called only by a write (the first save): viewing a year's page creates nothing."""
+    check_year(studio, year)
+    if actor.role not in ("unit", "leader") or actor.unit_id != studio.unit_id:
+        raise SummaryError("只有工作室所在单位或领办人可以填写年度工作总结")
     existing = AnnualSummary.objects.filter(studio=studio, year=year).first()
     if existing:
         return existing
@@ -105,12 +201,19 @@ def get_or_start(studio, year: int, *, actor) -> AnnualSummary:
     return summary
 
 
-def save_draft(summary: AnnualSummary, *, actor, data: dict, uploads=()) -> AnnualSummary:
-    """Save the text of a summary (the leader or the unit) and any attachments; refreshes the
-    figures from the studio's records."""
+def save_for(studio, year: int, *, actor, data: dict, uploads=()) -> AnnualSummary:
+    """The first save of a year's summary (or any later one): every check first, then the draft is
+    created if need be and saved, in one transaction — a refused save leaves no draft behind."""
+    check_year(studio, year)
+    check_text(data)
+    with transaction.atomic():  # a refusal below (e.g. an attachment refused) undoes the new draft
+        summary = get_or_start(studio, year, actor=actor)
+        return save_draft(summary, actor=actor, data=data, uploads=uploads)
+
+
+def _check_uploads(uploads) -> list:
     from masterstudio.core.uploads import check_upload
 
-    _can_edit(summary, actor)
     checked = []
     for title, upload in uploads:
         try:
@@ -118,6 +221,15 @@ def save_draft(summary: AnnualSummary, *, actor, data: dict, uploads=()) -> Annu
         except Exception as exc:
             raise SummaryError(getattr(exc, "messages", [str(exc)])[0], field="attachment") from exc
         checked.append((title.strip() or upload.name, upload))
+    return checked
+
+
+def save_draft(summary: AnnualSummary, *, actor, data: dict, uploads=()) -> AnnualSummary:
+    """Save the text of a summary (the leader or the unit) and any attachments; refreshes the
+    figures from the studio's records."""
+    _can_edit(summary, actor)
+    check_text(data)
+    checked = _check_uploads(uploads)
     with transaction.atomic():
         summary = lock_row(AnnualSummary, summary.pk)
         _can_edit(summary, actor)

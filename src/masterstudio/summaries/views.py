@@ -33,6 +33,8 @@ def index(request):
 
 @login_required
 def edit(request, studio_pk, year):
+    """A year's summary. Viewing it writes nothing: with no summary yet, the page shows the text
+    prefilled from the platform's records and the first save creates the draft."""
     studio = studio_for(request.user, studio_pk)
     user = request.user
     summary = AnnualSummary.objects.filter(studio=studio, year=year).first()
@@ -41,20 +43,27 @@ def edit(request, studio_pk, year):
         if not can_write:
             raise Http404("该年度尚无工作总结")
         try:
-            summary = services.get_or_start(studio, year, actor=user)
+            services.check_year(studio, year)
         except SummaryError as exc:
             messages.error(request, str(exc))
             return redirect("studios:detail", studio.pk)
-    values = {name: getattr(summary, name) for name in TEXT_FIELDS}
-    error_field = None
+        figures = services.figures_for(studio, year)
+        values = services.prefill(studio, year, figures)
+    else:
+        figures = summary.figures
+        values = {name: getattr(summary, name) for name in TEXT_FIELDS}
+    error_field, error_message = None, ""
     if request.method == "POST" and can_write:
         action = request.POST.get("action", "save")
         try:
             if action in ("save", "submit", "confirm"):
                 values = {name: request.POST.get(name, "") for name in TEXT_FIELDS}
-                if summary.state != SummaryState.CONFIRMED and not (summary.state == SummaryState.SUBMITTED and user.role == "leader"):
+                if summary is None or (summary.state != SummaryState.CONFIRMED
+                                       and not (summary.state == SummaryState.SUBMITTED and user.role == "leader")):
                     uploads = [(request.POST.get("attachment_title", ""), f) for f in request.FILES.getlist("attachment")]
-                    summary = services.save_draft(summary, actor=user, data=values, uploads=uploads)
+                    summary = services.save_for(studio, year, actor=user, data=values, uploads=uploads)
+            if summary is None:
+                raise SummaryError("请先保存总结")
             if action == "submit":
                 services.submit(summary, actor=user)
                 messages.success(request, "已提交单位确认")
@@ -69,14 +78,23 @@ def edit(request, studio_pk, year):
             return redirect("summaries:edit", studio.pk, year)
         except SummaryError as exc:
             messages.error(request, str(exc))
-            error_field = exc.field
-        summary.refresh_from_db()
-    fields = [{"name": n, "label": AnnualSummary._meta.get_field(n).verbose_name, "value": values[n]} for n in TEXT_FIELDS]
-    editable = can_write and summary.state == SummaryState.DRAFT or (
-        can_write and summary.state == SummaryState.SUBMITTED and user.role == "unit")
+            error_field, error_message = exc.field, str(exc)
+        summary = AnnualSummary.objects.filter(studio=studio, year=year).first()
+        if summary is not None:
+            figures = summary.figures
+    fields = [{"name": n, "label": AnnualSummary._meta.get_field(n).verbose_name, "value": values[n],
+               "error": error_field == n} for n in TEXT_FIELDS]
+    if summary is None:
+        editable = can_write
+    else:
+        editable = can_write and summary.state == SummaryState.DRAFT or (
+            can_write and summary.state == SummaryState.SUBMITTED and user.role == "unit")
     return render(request, "summaries/edit.html", {
-        "studio": studio, "summary": summary, "fields": fields, "editable": editable, "error_field": error_field,
-        "figures": summary.figures, "events": events_for(summary), "today": timezone.localdate()})
+        "studio": studio, "summary": summary, "year": year, "fields": fields, "editable": editable,
+        "error_field": error_field, "error_message": error_message,
+        "attachments": summary.attachments.all() if summary else [], "text_limit": services.TEXT_LIMIT,
+        "due_on": summary.due_on if summary else services.deadline(year),
+        "figures": figures, "events": events_for(summary) if summary else [], "today": timezone.localdate()})
 
 
 @login_required
