@@ -11,7 +11,7 @@ from django.db import close_old_connections
 from masterstudio.funding import services
 from masterstudio.funding.models import Disbursement, Grant
 from tests.factories import make_user
-from tests.factories.money import make_studio
+from tests.factories.money import make_studio, published_grade
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_only_finance_confirms(grant, cast):
 
 def test_same_voucher_twice_is_refused(grant, cast):
     services.disburse(grant, amount="1000", paid_on=date(2025, 8, 1), voucher_no="CZ-1", actor=cast["finance"])
-    with pytest.raises(services.FundingError, match="已登记过"):
+    with pytest.raises(services.FundingError, match="已登记：拨付凭证号“CZ-1”"):
         services.disburse(grant, amount="1000", paid_on=date(2025, 8, 1), voucher_no="CZ-1", actor=cast["finance"])
 
 

@@ -23,6 +23,7 @@ from masterstudio.funding import services as funding
 from masterstudio.funding.models import Grant, StudioTitle
 from masterstudio.notices.models import Notice, NoticeEntry
 from tests.factories import selecting as f
+from tests.factories.money import published_grade
 from tests.factories.studio_life import make_studio
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -81,6 +82,7 @@ def test_double_click_on_publish_over_http_publishes_once(cast, unit_a):
 
 def test_double_excellent_reward_creates_one_grant(cast, unit_a):
     studio = make_studio(unit_a, approver=cast["approver"])
+    published_grade(studio, 2025)
 
     def reward():
         return funding.award_grant(studio, "excellent", on=date(2026, 1, 15), year=2025, actor=cast["approver"],
