@@ -252,8 +252,10 @@ def record_expense(account: SpecialAccount, *, spent_on: date, amount, source: s
         lock_row(SpecialAccount, account.pk)
         duplicate = Expense.objects.filter(account=account, voucher_no=voucher_no, reversal_of__isnull=True).first()
         if duplicate is not None:
+            corrected = ("该笔已冲正，更正后重新登记请使用更正凭证号（如“" + voucher_no[:90] + "-更正”）"
+                         if Expense.objects.filter(reversal_of=duplicate).exists() else "未重复记账")
             raise LedgerError(f"已登记：本专账已于 {duplicate.spent_on:%Y-%m-%d} 登记凭证号“{voucher_no}”的支出"
-                              f"（{duplicate.amount:,.2f} 元），未重复记账", field="voucher_no")
+                              f"（{duplicate.amount:,.2f} 元），{corrected}", field="voucher_no")
         available = balances(account)[source].balance
         if amount > available:
             raise LedgerError(
