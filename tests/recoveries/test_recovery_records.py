@@ -126,3 +126,14 @@ def test_repayment_dated_after_today_is_refused_naming_the_field(cast):
     with pytest.raises(services.RecoveryError, match="到账日期 .* 晚于今天") as refused:
         services.record_repayment(recovery, amount="1", paid_on=tomorrow, voucher_no="TH-1", actor=cast["finance"])
     assert refused.value.field == "paid_on" and not recovery.repayments.exists()
+
+
+def test_the_revocation_page_previews_the_recovery_from_the_payment_records(client, cast):
+    from tests.funding.test_views import reauthenticated
+
+    studio = _import_studio(cast)
+    client.login(username=cast["approver"].username, password=PASSWORD)
+    reauthenticated(client)
+    page = client.get(f"/studios/{studio.pk}/revoke/?cause=other").content.decode()
+    assert "应追回（已拨付）200,000.00 元" in page
+    assert not studio.grants.filter(recovery_required=True).exists()  # the preview writes nothing
