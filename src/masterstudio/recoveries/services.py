@@ -169,7 +169,7 @@ PLATFORM_SOURCE = "本平台核定"
 
 def recovery_items(studio: Studio, revoked_on: date) -> dict:
     """What Art. 13 takes back, from the platform's own money records: every grant of the studio
-    dated in the funding cycle containing ``revoked_on`` (up to that day), whoever approved it,
+    dated in the funding cycle containing ``revoked_on`` (or after it), whoever approved it,
     imported payments of the former Measures included. Each item names its clause and source; its
     ``paid`` is what was actually paid (payments net of their reversals). Paid → recover; approved
     and unpaid → cancel; the unpaid rest of a partly paid grant, and any grant outside the cycle
@@ -180,7 +180,7 @@ def recovery_items(studio: Studio, revoked_on: date) -> dict:
     lines, due, cancelled, total = [], ZERO, ZERO, ZERO
     for grant in grants:
         paid = grant.net_paid or ZERO
-        inside = cycle_start <= grant.dated_on <= revoked_on
+        inside = cycle_start <= grant.dated_on  # one dated after the revocation date was never due: back too
         line = {"grant": grant.pk, "kind": grant.kind, "label": GrantKind(grant.kind).label, "clause": grant.clause,
                 "on": grant.dated_on.isoformat(), "year": grant.year, "amount": f"{grant.amount:.2f}",
                 "paid": f"{paid:.2f}", "source": IMPORTED_SOURCE if grant.imported else PLATFORM_SOURCE,
