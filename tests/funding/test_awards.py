@@ -60,7 +60,8 @@ def test_title_reward_follows_from_the_engine(unit_a, cast, level, clause, amoun
     assert grant.document_no == "人社部函〔2025〕88号"
     events = Event.objects.count()
     with pytest.raises(services.AlreadyRecorded, match="^已登记：该工作室的.*称号已于 2025-09-01 登记") as again:
-        services.record_title(studio, level, document_no="另一文号", awarded_on=date(2025, 10, 1), actor=cast["approver"])
+        services.record_title(studio, level, document_no="另一文号", awarded_on=date(2025, 10, 1),
+                              actor=cast["approver"])
     assert again.value.existing.pk == title.pk
     assert StudioTitle.objects.filter(studio=studio).count() == 1
     assert Grant.objects.filter(studio=studio, kind=level).count() == 1 and Event.objects.count() == events

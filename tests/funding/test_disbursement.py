@@ -129,8 +129,8 @@ def test_revocation_cancels_unpaid_and_flags_paid_grants_of_the_cycle(unit_a, ca
     services.disburse(initial, amount="200000", paid_on=date(2024, 8, 1), voucher_no="CZ-1", actor=cast["finance"])
     published_grade(studio, 2024)
     excellent = services.award_grant(studio, "excellent", year=2024, on=date(2025, 1, 15), actor=cast["approver"])
-    revocation = recoveries.revoke(studio, cause="other", evidence="单位来函", decision="撤销", decided_on=date(2025, 6, 1),
-                                   actor=cast["approver"])
+    revocation = recoveries.revoke(studio, cause="other", evidence="单位来函", decision="撤销",
+                                   decided_on=date(2025, 6, 1), actor=cast["approver"])
     recovery = revocation.recovery
     assert (recovery.cycle_start, recovery.engine_amount) == (date(2024, 6, 20), Decimal("300000.00"))
     assert recovery.amount_due == Decimal("200000.00")

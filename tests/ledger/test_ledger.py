@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 def account(unit_a, cast):
     studio = make_studio(unit_a)
     grant = funding.award_grant(studio, "initial", on=studio.recognized_on, actor=cast["approver"])
-    funding.disburse(grant, amount="200000", paid_on=date(2025, 6, 30), voucher_no=f"BF-{studio.pk}", actor=cast["finance"])
+    funding.disburse(grant, amount="200000", paid_on=date(2025, 6, 30), voucher_no=f"BF-{studio.pk}",
+                     actor=cast["finance"])
     return services.open_account(studio, name="车工工作室专项资金", opened_on=date(2025, 7, 1), actor=cast["unit_a"],
                                  openings={"grant": "50000", "reward": "", "matching": Decimal("20000.00")})
 

@@ -34,7 +34,8 @@ def _open(studio, actor, **kw):
 
 
 def test_opening_balance_above_district_money_received_is_refused_unless_explained(paid_studio, cast):
-    with pytest.raises(services.LedgerError, match="期初余额（一次性资助）200,000.01 元超过平台记录的.*200,000.00 元") as refused:
+    with pytest.raises(services.LedgerError,
+                       match="期初余额（一次性资助）200,000.01 元超过平台记录的.*200,000.00 元") as refused:
         _open(paid_studio, cast["unit_a"], openings={"grant": "200000.01"})
     assert refused.value.field == "opening_grant"
     with pytest.raises(services.LedgerError, match="期初余额（奖励）1.00 元超过") as refused:

@@ -274,7 +274,8 @@ def _check_duplicates(rows: list[Row]) -> None:
             row.errors.append("该单位（分厂/分公司）相同职业已有工作室（第7条）")
         if v["nameplate_no"] and Studio.objects.filter(nameplate_no=v["nameplate_no"]).exists():
             row.errors.append(f"铭牌编号“{v['nameplate_no']}”已存在于平台")
-        if v["voucher_no"] and Disbursement.objects.filter(voucher_no=v["voucher_no"], reversal_of__isnull=True).exists():
+        if v["voucher_no"] and Disbursement.objects.filter(voucher_no=v["voucher_no"],
+                                                           reversal_of__isnull=True).exists():
             row.errors.append(f"已登记：拨付凭证号“{v['voucher_no']}”已在平台登记过，请勿重复导入同一笔拨付")
 
 

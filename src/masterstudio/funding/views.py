@@ -173,7 +173,8 @@ def award(request):
             _form_error(form, exc)
         else:
             if grant.already_recorded:
-                messages.warning(request, f"已登记：该项资助已于 {grant.dated_on:%Y-%m-%d} 核定，未重复核定；以下为已有记录")
+                messages.warning(request, f"已登记：该项资助已于 {grant.dated_on:%Y-%m-%d} 核定，未重复核定；"
+                                          "以下为已有记录")
             else:
                 messages.success(request, f"已核定 {grant.get_kind_display()} {grant.amount:,.2f} 元（{grant.clause_label}）")
             return redirect("funding:grant_detail", pk=grant.pk)

@@ -190,7 +190,8 @@ def record_income(account: SpecialAccount, *, kind: str, amount, received_on: da
         already = _booked_district(account, source)
         if already + amount > district:
             raise LedgerError(
-                f"{Source(source).label}已记入专账 {already:,.2f} 元（含期初余额），再入账 {amount:,.2f} 元将超过平台记录的"
+                f"{Source(source).label}已记入专账 {already:,.2f} 元（含期初余额），再入账 {amount:,.2f} 元"
+                f"将超过平台记录的"
                 f"已拨付区级资金 {district:,.2f} 元；该笔资金可能已计入期初余额，请核对", field="amount")
     elif kind == IncomeKind.MATCHING:
         source = Source.MATCHING
@@ -314,7 +315,8 @@ def reverse_income(income: Income, *, reason: str, actor, on: date | None = None
             raise LedgerError("已登记：这笔收入已冲正，未重复冲正")
         available = balances(account)[income.source].balance
         if income.amount > available:
-            raise LedgerError(f"{Source(income.source).label}余额 {available:,.2f} 元，少于要冲正的 {income.amount:,.2f} 元"
+            raise LedgerError(f"{Source(income.source).label}余额 {available:,.2f} 元，"
+                              f"少于要冲正的 {income.amount:,.2f} 元"
                               "（已有支出用了这笔钱）；请先冲正相应支出")
         reversal = Income.objects.create(
             account=account, kind=income.kind, source=income.source, amount=-income.amount, received_on=on,
@@ -340,10 +342,12 @@ def reverse_expense(expense: Expense, *, reason: str, actor, on: date | None = N
         if Expense.objects.filter(reversal_of=expense).exists():
             raise LedgerError("已登记：这笔支出已冲正，未重复冲正")
         if Asset.objects.filter(expense=expense).exists():
-            raise LedgerError("这笔支出已登记为固定资产（第16条），资产登记册中的记录须先由社会事业局核销，不能直接冲正")
+            raise LedgerError("这笔支出已登记为固定资产（第16条），资产登记册中的记录须先由社会事业局核销，"
+                              "不能直接冲正")
         reversal = Expense.objects.create(
             account=account, spent_on=on, amount=-expense.amount, source=expense.source, category=expense.category,
-            description=f"冲正：{expense.description}"[:300], voucher_no=expense.voucher_no, voucher=expense.voucher.name,
+            description=f"冲正：{expense.description}"[:300], voucher_no=expense.voucher_no,
+            voucher=expense.voucher.name,
             voucher_name=expense.voucher_name, reversal_of=expense, reason=reason, recorded_by=actor)
         record_event("ledger.expense_reversed", obj=account, actor=actor, clause="16", reason=reason,
                      data={"expense": expense.pk, "reversal": reversal.pk, "amount": str(-expense.amount),
