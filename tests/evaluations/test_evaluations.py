@@ -12,7 +12,7 @@ from masterstudio.funding.selectors import grants_for
 from masterstudio.ledger.selectors import accounts_for
 from masterstudio.ledger import services as ledger
 from tests.factories import PASSWORD, make_user
-from tests.factories.money import make_studio, pdf_upload
+from tests.factories.money import make_studio, pdf_upload, published_grade
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,7 @@ def setup(unit_a, unit_b, cast):
     inside = make_studio(unit_a, recognized_on=date(2024, 6, 20))
     outside = make_studio(unit_b, recognized_on=date(2024, 6, 20), occupation_code="6-18-01-02", occupation_name="铣工")
     g2024 = funding.award_grant(inside, "initial", on=date(2024, 6, 20), actor=cast["approver"])
+    published_grade(inside, 2025)
     g2025 = funding.award_grant(inside, "excellent", year=2025, on=date(2026, 1, 15), actor=cast["approver"])
     funding.award_grant(outside, "initial", on=date(2024, 6, 20), actor=cast["approver"])
     ledger.open_account(inside, name="甲专账", opened_on=date(2024, 7, 1), actor=cast["unit_a"])

@@ -33,3 +33,13 @@ def pdf_upload(name="凭证.pdf") -> SimpleUploadedFile:
 
 def png_upload(name="照片.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def published_grade(studio, year: int, grade: str = "excellent", *, on: date | None = None):
+    """A published annual assessment result of ``year`` (what Art. 14's 优秀 reward needs), written
+    directly: the assessment itself is driven through its services in tests/assessments."""
+    from masterstudio.assessments.models import StudioAssessment
+
+    return StudioAssessment.objects.create(studio=studio, year=year, kind="annual", computed_grade=grade, grade=grade,
+                                           published=True, assessed_on=on or date(year + 1, 1, 15),
+                                           reasons="年度绩效考核结果（测试）")

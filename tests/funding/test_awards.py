@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from masterstudio.core.models import Event
 from masterstudio.funding import services
 from masterstudio.funding.models import Grant, StudioTitle
-from tests.factories.money import make_studio
+from tests.factories.money import make_studio, published_grade
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,8 @@ def test_second_call_returns_the_same_grant_and_records_nothing(unit_a, cast):
 
 def test_excellent_reward_once_per_year(unit_a, cast):
     studio = make_studio(unit_a, recognized_on=date(2024, 6, 20))
+    published_grade(studio, 2024)
+    published_grade(studio, 2025)
     a = services.award_grant(studio, "excellent", year=2024, on=date(2025, 1, 15), actor=cast["approver"])
     b = services.award_grant(studio, "excellent", year=2024, on=date(2025, 2, 1), actor=cast["approver"])
     c = services.award_grant(studio, "excellent", year=2025, on=date(2026, 1, 15), actor=cast["approver"])
@@ -56,10 +58,13 @@ def test_title_reward_follows_from_the_engine(unit_a, cast, level, clause, amoun
                                          actor=cast["approver"])
     assert (grant.kind, grant.clause, grant.amount) == (level, clause, Decimal(amount))
     assert grant.document_no == "人社部函〔2025〕88号"
-    again_title, again = services.record_title(studio, level, document_no="另一文号", awarded_on=date(2025, 10, 1),
-                                               actor=cast["approver"])
-    assert (again_title.pk, again.pk) == (title.pk, grant.pk)
+    events = Event.objects.count()
+    with pytest.raises(services.AlreadyRecorded, match="^已登记：该工作室的.*称号已于 2025-09-01 登记") as again:
+        services.record_title(studio, level, document_no="另一文号", awarded_on=date(2025, 10, 1),
+                              actor=cast["approver"])
+    assert again.value.existing.pk == title.pk
     assert StudioTitle.objects.filter(studio=studio).count() == 1
+    assert Grant.objects.filter(studio=studio, kind=level).count() == 1 and Event.objects.count() == events
 
 
 def test_title_needs_document_number(unit_a, cast):
@@ -68,7 +73,12 @@ def test_title_needs_document_number(unit_a, cast):
         services.record_title(studio, "beijing", document_no=" ", awarded_on=date(2025, 9, 1), actor=cast["approver"])
 
 
-def test_last_valid_day_is_awarded_and_the_next_refused(unit_a, cast):
+def test_last_valid_day_is_awarded_and_the_next_refused(unit_a, cast, monkeypatch):
+    from django.utils import timezone
+
+    from tests.factories.studio_life import at
+
+    monkeypatch.setattr(timezone, "now", lambda: at(date(2027, 1, 12)))
     studio = make_studio(unit_a, recognized_on=date(2024, 6, 20))
     ok = services.award_grant(studio, "beijing", on=date(2027, 1, 10), actor=cast["approver"])
     assert ok.amount == Decimal("100000.00")

@@ -11,7 +11,7 @@ from django.db import close_old_connections
 from masterstudio.funding import services
 from masterstudio.funding.models import Disbursement, Grant
 from tests.factories import make_user
-from tests.factories.money import make_studio
+from tests.factories.money import make_studio, published_grade
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_only_finance_confirms(grant, cast):
 
 def test_same_voucher_twice_is_refused(grant, cast):
     services.disburse(grant, amount="1000", paid_on=date(2025, 8, 1), voucher_no="CZ-1", actor=cast["finance"])
-    with pytest.raises(services.FundingError, match="已登记过"):
+    with pytest.raises(services.FundingError, match="已登记：拨付凭证号“CZ-1”"):
         services.disburse(grant, amount="1000", paid_on=date(2025, 8, 1), voucher_no="CZ-1", actor=cast["finance"])
 
 
@@ -122,14 +122,18 @@ def test_cancel_refused_once_money_was_paid(grant, cast):
 
 
 def test_revocation_cancels_unpaid_and_flags_paid_grants_of_the_cycle(unit_a, cast):
+    from masterstudio.recoveries import services as recoveries
+
     studio = make_studio(unit_a, recognized_on=date(2024, 6, 20))
     initial = services.award_grant(studio, "initial", on=studio.recognized_on, actor=cast["approver"])
     services.disburse(initial, amount="200000", paid_on=date(2024, 8, 1), voucher_no="CZ-1", actor=cast["finance"])
+    published_grade(studio, 2024)
     excellent = services.award_grant(studio, "excellent", year=2024, on=date(2025, 1, 15), actor=cast["approver"])
-    studio.state, studio.revoked_on = "revoked", date(2025, 6, 1)
-    studio.save()
-    result = services.apply_revocation(studio, actor=cast["approver"])
-    assert (result["cycle_start"], result["amount"]) == (date(2024, 6, 20), Decimal("300000.00"))
+    revocation = recoveries.revoke(studio, cause="other", evidence="单位来函", decision="撤销",
+                                   decided_on=date(2025, 6, 1), actor=cast["approver"])
+    recovery = revocation.recovery
+    assert (recovery.cycle_start, recovery.engine_amount) == (date(2024, 6, 20), Decimal("300000.00"))
+    assert recovery.amount_due == Decimal("200000.00")
     initial.refresh_from_db()
     excellent.refresh_from_db()
     assert (initial.state, initial.recovery_required) == ("disbursed", True)

@@ -110,3 +110,30 @@ def test_clean_file_previews_then_imports(client, cast):
     # the same file again: every row now collides with a live studio
     again = imports.parse(content)
     assert all(any("第7条" in e or "已存在" in e for e in r.errors) for r in again.rows)
+
+
+def test_preview_refuses_text_over_the_model_limit_instead_of_marking_it_importable(client, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = workbook([row(unit_name="甲" * 600)])
+    result = imports.parse(content)
+    assert not result.ok
+    assert "“单位名称”有 600 个字，超过 200 个字的上限，请缩短后再导入" in result.rows[0].errors
+    client.login(username=cast["reviewer"].username, password=PASSWORD)
+    preview = client.post("/data/import/studios/", {"file": SimpleUploadedFile("studios.xlsx", content)})
+    body = preview.content.decode()
+    assert preview.status_code == 400 and "超过 200 个字的上限" in body and "确认导入 1 个工作室" not in body
+
+
+def test_preview_refuses_a_payment_dated_after_today_and_a_voucher_imported_twice():
+    from django.utils import timezone
+
+    tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
+    result = imports.parse(workbook([
+        row(paid_on=tomorrow),
+        row(studio_name="李四铣工技能大师工作室", nameplate_no="JKQ-2024-002", occupation_code="6-18-01-02",
+            occupation_name="铣工", leader_name="李四", leader_id=id_number("1972-05-01", seq=9)),
+    ]))
+    errors = {r.number: r.errors for r in result.rows}
+    assert any("拨付日期" in e and "晚于今天" in e for e in errors[2])
+    assert "拨付凭证号与第 2 行重复（同一笔拨付只能导入一次）" in errors[3]

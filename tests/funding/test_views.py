@@ -9,7 +9,7 @@ import pytest
 from masterstudio.funding import services
 from masterstudio.funding.models import Disbursement
 from tests.factories import PASSWORD
-from tests.factories.money import make_studio
+from tests.factories.money import make_studio, published_grade
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,7 @@ def test_approver_cannot_reach_the_payment_view(client, cast, grant):
 
 def test_award_form_names_the_clause_and_is_idempotent(client, cast, unit_a):
     studio = make_studio(unit_a, recognized_on=date(2024, 6, 20))
+    published_grade(studio, 2024)
     client.login(username=cast["approver"].username, password=PASSWORD)
     reauthenticated(client)
     data = {"studio": studio.pk, "kind": "excellent", "year": 2024, "on": "2025-01-15", "document_no": "京开社〔2025〕3号"}

@@ -19,6 +19,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def account(unit_a, cast):
     studio = make_studio(unit_a)
+    grant = funding.award_grant(studio, "initial", on=studio.recognized_on, actor=cast["approver"])
+    funding.disburse(grant, amount="200000", paid_on=date(2025, 6, 30), voucher_no=f"BF-{studio.pk}",
+                     actor=cast["finance"])
     return services.open_account(studio, name="车工工作室专项资金", opened_on=date(2025, 7, 1), actor=cast["unit_a"],
                                  openings={"grant": "50000", "reward": "", "matching": Decimal("20000.00")})
 
@@ -92,8 +95,10 @@ def test_team_incentive_from_a_reward_is_allowed(account, cast, unit_a):
     assert expense.warning == ""
 
 
-def test_grant_income_cannot_exceed_what_was_paid_or_be_booked_twice(account, cast):
-    studio = account.studio
+def test_grant_income_cannot_exceed_what_was_paid_or_be_booked_twice(cast, unit_a):
+    studio = make_studio(unit_a)
+    account = services.open_account(studio, name="专项资金", opened_on=date(2025, 7, 1), actor=cast["unit_a"],
+                                    openings={"matching": "1000"})
     grant = funding.award_grant(studio, "initial", on=studio.recognized_on, actor=cast["approver"])
     with pytest.raises(services.LedgerError, match="尚未拨付"):
         services.record_income(account, kind="grant", grant=grant, amount="1", received_on=date(2025, 8, 1),
@@ -104,7 +109,7 @@ def test_grant_income_cannot_exceed_what_was_paid_or_be_booked_twice(account, ca
                                actor=cast["unit_a"])
     services.record_income(account, kind="grant", grant=grant, amount="200000", received_on=date(2025, 8, 2),
                            actor=cast["unit_a"])
-    with pytest.raises(services.LedgerError, match="不能重复入账"):
+    with pytest.raises(services.LedgerError, match="已登记：这笔区级资助已于 2025-08-02 记入专账"):
         services.record_income(account, kind="grant", grant=grant, amount="1", received_on=date(2025, 8, 3),
                                actor=cast["unit_a"])
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def account(unit_a, cast):
     studio = make_studio(unit_a)
     return services.open_account(studio, name="甲工作室专项资金", opened_on=date(2025, 7, 1), actor=cast["unit_a"],
-                                 openings={"grant": "50000"})
+                                 openings={"grant": "50000"}, opening_explanation="原办法拨付，导入平台前已入账")
 
 
 def login(client, user):

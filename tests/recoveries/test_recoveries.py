@@ -16,12 +16,14 @@ from masterstudio.recoveries import services
 from masterstudio.recoveries.models import Recovery, Revocation
 from masterstudio.recoveries.services import RecoveryError
 from masterstudio.studios.models import Studio, StudioState
+from tests.factories.money import published_grade
 from tests.factories.studio_life import at, make_expert, make_studio, run_year
 
 pytestmark = pytest.mark.django_db
 
 
 def _excellent(studio, cast, *, year=2025, paid=False):
+    published_grade(studio, year, on=timezone.localdate())
     grant = award_grant(studio, "excellent", on=timezone.localdate(), year=year, actor=cast["approver"])
     if paid:
         disburse(grant, amount=grant.amount, paid_on=timezone.localdate(), voucher_no=f"BF-E-{studio.pk}",
@@ -62,7 +64,7 @@ def test_repayments_until_settled_never_more_than_owed(cast, unit_a):
     with pytest.raises(RecoveryError, match="财务职责"):
         services.record_repayment(recovery, amount="1", paid_on=today, voucher_no="TH-1", actor=cast["approver"])
     services.record_repayment(recovery, amount="50000", paid_on=today, voucher_no="TH-1", actor=cast["finance"])
-    with pytest.raises(RecoveryError, match="已登记过"):
+    with pytest.raises(RecoveryError, match="已登记：凭证号“TH-1”"):
         services.record_repayment(recovery, amount="1", paid_on=today, voucher_no="TH-1", actor=cast["finance"])
     assert services.outstanding(recovery) == Decimal("150000.00")
     services.record_repayment(recovery, amount="150000.00", paid_on=today, voucher_no="TH-2", actor=cast["finance"])

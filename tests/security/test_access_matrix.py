@@ -217,6 +217,7 @@ EXPECT.update({
     "recoveries:index": ("anon=login staff=200 *=403", None),
     "recoveries:detail": ("anon=login business=200 auditor=200 sysadmin=404 *=403", None),
     "recoveries:repay": ("anon=login finance=reauth *=403", None),
+    "recoveries:reverse_repayment": ("*=405", "anon=login *=403 finance=skip"),
     "recoveries:evidence_file": ("anon=login a=200 business=200 auditor=200 *=404", None),
     # ------------------------------------------------------------------ money
     "funding:grant_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
@@ -227,6 +228,7 @@ EXPECT.update({
     "funding:grant_disburse": ("*=405", "anon=login *=403 finance=skip"),
     "funding:grant_cancel": ("*=405", "anon=login *=403 approver=skip"),
     "funding:grant_recover": ("*=405", "anon=login *=403 finance=skip"),
+    "funding:disbursement_reverse": ("*=405", "anon=login *=403 finance=skip"),
     "funding:grant_document": ("*=405", "anon=login *=403 business=skip"),
     "funding:document_download": ("anon=login a=200 unit_b=404 business=200 auditor=200 sysadmin=404 "
                                   "evaluator_in=200 evaluator_out=404 *=403", None),
@@ -239,6 +241,7 @@ EXPECT.update({
     "ledger:income_create": ("anon=login unit_a=200 unit_b=404 *=403", None),
     "ledger:expense_create": ("anon=login unit_a=200 unit_b=404 *=403", None),
     "ledger:expense_check": ("anon=login unit_a=200 unit_b=404 *=403", None),
+    "ledger:entry_reverse": ("*=405", "anon=login unit_a=400 unit_b=404 *=403"),
     "ledger:voucher_download": ("anon=login a=200 unit_b=404 business=200 auditor=200 sysadmin=404 "
                                 "evaluator_in=200 evaluator_out=404 *=403", None),
     # ------------------------------------------------------------------ activities and evaluation
@@ -329,10 +332,12 @@ def kwargs_for(name: str, pattern, o: dict) -> dict:
                         o["rectification"].pk if view.startswith("rectification") else
                         o["supervision"].pk if view.startswith("supervision") else o["result"].pk,
                         "file_pk": o["supervision_file"].pk},
-        "recoveries": {"pk": o["revocation"].pk if view == "evidence_file" else o["recovery"].pk},
-        "funding": {"pk": o["document"].pk if view == "document_download" else o["grant"].pk},
+        "recoveries": {"pk": o["revocation"].pk if view == "evidence_file" else o["recovery"].pk,
+                       "repayment_pk": 0},
+        "funding": {"pk": o["document"].pk if view == "document_download" else o["grant"].pk,
+                    "payment_pk": o["grant"].disbursements.first().pk},
         "ledger": {"pk": o["expense"].pk if view == "voucher_download" else o["account"].pk,
-                   "studio_pk": o["studio"].pk},
+                   "studio_pk": o["studio"].pk, "what": "expense", "entry_pk": o["expense"].pk},
         "activities": {"pk": {"report_detail": o["activity_report"].pk,
                               "photo": o["activity_photo"].pk}.get(view, o["activity"].pk),
                        "signup_pk": o["signup"].pk},

@@ -171,7 +171,11 @@ def reward(request, pk):
     except AssessmentError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"优秀奖励已核定：{grant.amount:,.2f} 元（第14条）")
+        if getattr(grant, "already_recorded", False):
+            messages.warning(request, f"已登记：{result.year} 年度优秀奖励已于 {grant.dated_on:%Y-%m-%d} 核定，"
+                                      "未重复核定")
+        else:
+            messages.success(request, f"优秀奖励已核定：{grant.amount:,.2f} 元（第14条）")
     return redirect("assessments:year", result.assessment_year_id) if result.assessment_year_id else redirect(
         "studios:detail", result.studio_id)
 

@@ -80,8 +80,17 @@ def grants_by_year() -> dict:
         "disbursed": [_yuan(disbursed.get(y)) for y in years],
         "recovered": [_yuan(recovered.get(y)) for y in years],
         "by_state": {GrantState(r["state"]).label: {"amount": _yuan(r["total"]), "count": r["n"]} for r in totals},
-        "to_recover": Grant.objects.filter(state=GrantState.DISBURSED, recovery_required=True).count(),
+        **_to_recover(),
     }
+
+
+def _to_recover() -> dict:
+    """待追回 (Art. 13): what the open recoveries still wait for — computed from the payment records
+    of each revoked studio's funding cycle, imported payments included — and how many they are."""
+    from masterstudio.recoveries.services import outstanding_total
+
+    owed, count = outstanding_total()
+    return {"to_recover": count, "to_recover_amount": _yuan(owed), "to_recover_label": f"{owed:,.2f}"}
 
 
 def fulfilment_days() -> dict:

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from django.db import transaction
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -179,11 +180,28 @@ def parse(content: bytes) -> ParseResult:
     return ParseResult(rows, [])
 
 
+def _limits() -> dict[str, int]:
+    """Each text column's limit: the ``max_length`` of the model field it is saved into, so the
+    preview refuses what saving would refuse (never "可导入" over text too long to store)."""
+    fields = {"unit_name": (Unit, "name"), "branch": (Branch, "name"), "contact_name": (Unit, "contact_name"),
+              "studio_name": (Studio, "name"), "nameplate_no": (Studio, "nameplate_no"),
+              "occupation_code": (Studio, "occupation_code"), "occupation_name": (Studio, "occupation_name"),
+              "leader_name": (Person, "name"), "voucher_no": (Disbursement, "voucher_no")}
+    limits = {key: model._meta.get_field(name).max_length for key, (model, name) in fields.items()}
+    return {key: limit for key, limit in limits.items() if limit}
+
+
+LABELS = {key: label for key, label, _ in COLUMNS}
+
+
 def _check_row(row: Row) -> None:
     v, errors = row.values, row.errors
     for key in ("unit_name", "credit_code", "branch", "contact_name", "contact_phone", "studio_name", "nameplate_no",
                 "occupation_code", "occupation_name", "leader_name", "leader_id", "voucher_no"):
         v[key] = _text(v[key])
+    for key, limit in _limits().items():
+        if len(v[key]) > limit:
+            errors.append(f"“{LABELS[key]}”有 {len(v[key])} 个字，超过 {limit} 个字的上限，请缩短后再导入")
     v["credit_code"] = v["credit_code"].upper()
     v["leader_id"] = v["leader_id"].upper()
     if v["credit_code"]:
@@ -210,10 +228,13 @@ def _check_row(row: Row) -> None:
     payment = [v["paid_amount"] is not None, v["paid_on"] is not None, bool(v["voucher_no"])]
     if any(payment) and not all(payment):
         errors.append("已拨付资助金额、拨付日期、拨付凭证号要么都填，要么都不填")
+    today = timezone.localdate()
     if v["recognized_on"] and v["paid_on"] and v["paid_on"] < v["recognized_on"]:
         errors.append("拨付日期不能早于认定日期")
-    if v["recognized_on"] and v["recognized_on"] > date.today():
+    if v["recognized_on"] and v["recognized_on"] > today:
         errors.append("认定日期不能晚于今天")
+    if v["paid_on"] and v["paid_on"] > today:
+        errors.append(f"拨付日期 {v['paid_on']:%Y-%m-%d} 晚于今天，不能导入未来日期的拨付")
 
 
 def _keys(row: Row, unit_ids: dict, branch_ids: dict):
@@ -230,7 +251,7 @@ def _check_duplicates(rows: list[Row]) -> None:
     unit_ids = dict(Unit.objects.filter(credit_code__in={r.values["credit_code"] for r in rows})
                     .values_list("credit_code", "id"))
     branch_ids = {(b.unit_id, b.name): b.pk for b in Branch.objects.filter(unit_id__in=unit_ids.values())}
-    seen: dict[str, dict] = {"leader": {}, "scope": {}, "plate": {}}
+    seen: dict[str, dict] = {"leader": {}, "scope": {}, "plate": {}, "voucher": {}}
     live = Studio.objects.filter(state__in=LIVE_STATES)
     for row in rows:
         v = row.values
@@ -239,6 +260,7 @@ def _check_duplicates(rows: list[Row]) -> None:
             ("leader", leader, "与第 {n} 行是同一领办人（第7条：同一领办人只能领办一个工作室）"),
             ("scope", file_scope, "与第 {n} 行是同一单位（分厂/分公司）的相同职业（第7条）"),
             ("plate", v["nameplate_no"], "铭牌编号与第 {n} 行重复"),
+            ("voucher", v["voucher_no"], "拨付凭证号与第 {n} 行重复（同一笔拨付只能导入一次）"),
         ):
             if not key:
                 continue
@@ -252,6 +274,9 @@ def _check_duplicates(rows: list[Row]) -> None:
             row.errors.append("该单位（分厂/分公司）相同职业已有工作室（第7条）")
         if v["nameplate_no"] and Studio.objects.filter(nameplate_no=v["nameplate_no"]).exists():
             row.errors.append(f"铭牌编号“{v['nameplate_no']}”已存在于平台")
+        if v["voucher_no"] and Disbursement.objects.filter(voucher_no=v["voucher_no"],
+                                                           reversal_of__isnull=True).exists():
+            row.errors.append(f"已登记：拨付凭证号“{v['voucher_no']}”已在平台登记过，请勿重复导入同一笔拨付")
 
 
 class ImportRefused(Exception):

@@ -62,3 +62,11 @@ class DocumentForm(forms.Form):
     title = forms.CharField(label="文件名称", max_length=200, error_messages={"required": "请填写文件名称"})
     file = forms.FileField(label="文件", error_messages={"required": "请选择要上传的文件"},
                            help_text="PDF、图片、OFD、Word 或 Excel，单个文件不超过上传上限")
+
+
+class ReverseForm(forms.Form):
+    """A reversing entry (冲正) for a wrong money record: the record stays, a negative entry with
+    this reason follows it."""
+    reason = forms.CharField(label="冲正理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请填写冲正理由（哪里登记错了）",
+                                             "max_length": "冲正理由最多 %(limit_value)d 个字"})

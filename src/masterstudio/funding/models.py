@@ -24,6 +24,7 @@ class GrantState(models.TextChoices):
     DISBURSED = "disbursed", "已拨付"
     CANCELLED = "cancelled", "已取消"
     RECOVERED = "recovered", "已追回"
+    FROZEN = "frozen", "已冻结"
 
 
 class Grant(models.Model):
@@ -93,7 +94,10 @@ class Grant(models.Model):
 
 
 class Disbursement(models.Model):
-    """One payment (拨付) of an approved grant, confirmed by finance staff who did not approve it."""
+    """One payment (拨付) of an approved grant, confirmed by finance staff who did not approve it.
+
+    A payment is never edited: a wrong one is corrected by a reversing entry (冲正) — a row with the
+    negative amount pointing at it (``reversal_of``), with its reason — so every sum nets out."""
 
     grant = models.ForeignKey(Grant, verbose_name="资助与奖励", on_delete=models.PROTECT, related_name="disbursements")
     amount = models.DecimalField("拨付金额（元）", max_digits=12, decimal_places=2)
@@ -102,6 +106,9 @@ class Disbursement(models.Model):
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="拨付确认人", on_delete=models.PROTECT,
                                      related_name="+")
     note = models.CharField("备注", max_length=300, blank=True)
+    reversal_of = models.OneToOneField("self", verbose_name="冲正的拨付", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="reversal")
+    reason = models.TextField("冲正理由", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -109,10 +116,14 @@ class Disbursement(models.Model):
         verbose_name = "拨付记录"
         verbose_name_plural = "拨付记录"
         constraints = [
-            models.CheckConstraint(name="disbursement_amount_positive", condition=models.Q(amount__gt=Decimal("0"))),
+            models.CheckConstraint(name="disbursement_amount_signed",
+                                   condition=(models.Q(reversal_of__isnull=True) & models.Q(amount__gt=Decimal("0")))
+                                   | (models.Q(reversal_of__isnull=False) & models.Q(amount__lt=Decimal("0"))
+                                      & ~models.Q(reason=""))),
             models.CheckConstraint(name="disbursement_has_voucher", condition=~models.Q(voucher_no="")),
-            models.UniqueConstraint(fields=["voucher_no"], name="disbursement_voucher_unique",
-                                    violation_error_message="该拨付凭证号已登记过，请勿重复登记同一笔拨付"),
+            models.UniqueConstraint(fields=["voucher_no"], condition=models.Q(reversal_of__isnull=True),
+                                    name="disbursement_voucher_unique",
+                                    violation_error_message="该拨付凭证号已登记，请勿重复登记同一笔拨付"),
         ]
 
     def __str__(self) -> str:

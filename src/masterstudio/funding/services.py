@@ -1,5 +1,12 @@
 """Writes for district money (Art. 13–15): awarding, disbursing, cancelling and recovering grants.
 
+Every money entry passes the same two guards: :func:`check_money_date` (not after today, not
+before the day it could exist, the field named) and :func:`earning_refusal` (a revoked studio
+earns nothing; nothing new after the Measures' validity). Entries are corrected by reversing
+entries (:func:`reverse_disbursement`), never edited; a duplicate answers "已登记"
+(:class:`AlreadyRecorded`) and writes nothing. The recovery after a revocation is computed in
+``recoveries.services`` from these payment records.
+
 Amounts and clauses come from the policy engine (``masterstudio.policy.funding``); nothing here
 restates an amount of the Measures. Every change goes through ``GRANT_MACHINE.apply`` or records
 an event itself, inside one transaction.
@@ -11,9 +18,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from masterstudio.core.events import record_event, record_events
 from masterstudio.core.transitions import Rule, StateMachine, TransitionError
+from masterstudio.core.uploads import VOUCHER_KINDS, check_upload
 from masterstudio.funding.models import (
     Disbursement,
     Grant,
@@ -22,7 +31,6 @@ from masterstudio.funding.models import (
     GrantState,
     StudioTitle,
 )
-from masterstudio.core.uploads import VOUCHER_KINDS, check_upload
 
 
 class FundingError(Exception):
@@ -33,6 +41,14 @@ class FundingError(Exception):
         self.field = field
 
 
+class AlreadyRecorded(FundingError):
+    """The same thing was registered before: nothing was written. ``existing`` is the earlier row."""
+
+    def __init__(self, message: str, field: str | None = None, existing=None):
+        super().__init__(message, field)
+        self.existing = existing
+
+
 GRANT_MACHINE = StateMachine(
     model=Grant,
     field="state",
@@ -41,8 +57,72 @@ GRANT_MACHINE = StateMachine(
         (GrantState.APPROVED, GrantState.DISBURSED): Rule(clause="", label="拨付完毕"),
         (GrantState.APPROVED, GrantState.CANCELLED): Rule(clause="", requires_reason=True, label="取消核定"),
         (GrantState.DISBURSED, GrantState.RECOVERED): Rule(clause="13", requires_reason=True, label="追回"),
+        (GrantState.DISBURSED, GrantState.APPROVED): Rule(clause="", requires_reason=True, label="冲正拨付"),
+        (GrantState.APPROVED, GrantState.FROZEN): Rule(clause="13", requires_reason=True, label="撤销后冻结"),
+        (GrantState.FROZEN, GrantState.RECOVERED): Rule(clause="13", requires_reason=True, label="追回"),
     },
 )
+
+
+# ---------------------------------------------------------------- the two guards of every money entry
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def check_money_date(value: date | None, *, field: str, label: str, earliest: date | None = None,
+                     earliest_label: str = "") -> date:
+    """The one date check of every money entry: filled in, not after today, not before the day it
+    could first exist (``earliest``: the studio's recognition, the account's opening, the grant's
+    approval …). The message names the field (``label``) and says what to fix."""
+    if value is None:
+        raise FundingError(f"请填写{label}", field=field)
+    now = today()
+    if value > now:
+        raise FundingError(f"{label} {value:%Y-%m-%d} 晚于今天（{now:%Y-%m-%d}），不能登记未来日期的款项，请核对",
+                           field=field)
+    if earliest is not None and value < earliest:
+        raise FundingError(f"{label} {value:%Y-%m-%d} 早于{earliest_label} {earliest:%Y-%m-%d}，请核对", field=field)
+    return value
+
+
+def earning_refusal(studio, on: date | None = None) -> str | None:
+    """The one answer to "may this studio earn district money now": ``None``, or why not.
+
+    A revoked studio earns nothing new (Art. 13): no award, no title reward, no payment — a grant
+    approved before the revocation and not yet paid is frozen. Nothing is awarded under these
+    Measures for a date after their validity (Art. 20, ``valid_until`` of the parameters). The
+    studio's state is read from the database, not from the caller's copy."""
+    from masterstudio.studios.models import Studio, StudioState
+
+    state, revoked_on = Studio.objects.filter(pk=studio.pk).values_list("state", "revoked_on").get()
+    if state == StudioState.REVOKED:
+        return (f"工作室已于 {revoked_on:%Y-%m-%d} 撤销（第13条），不再核定、拨付任何区级资助或奖励；"
+                "撤销前核定而未拨付的资金已冻结")
+    if on is not None and on > policy_valid_until():
+        return (f"《办法》有效期截止 {policy_valid_until():%Y-%m-%d}（第20条），{on:%Y-%m-%d} 已超出有效期，"
+                "不能再按本办法核定新的资助或奖励；请先载入新版政策")
+    return None
+
+
+def ensure_may_earn(studio, on: date | None = None, *, field: str | None = None) -> None:
+    refusal = earning_refusal(studio, on)
+    if refusal:
+        raise FundingError(refusal, field=field if refusal.startswith("《办法》") else None)
+
+
+def excellent_grade_refusal(studio, year: int) -> str | None:
+    """Art. 14: the 优秀 reward of ``year`` needs that year's annual assessment published as 优秀."""
+    from masterstudio.assessments.models import Grade, Kind, StudioAssessment
+
+    result = StudioAssessment.objects.filter(studio=studio, year=year, kind=Kind.ANNUAL).first()
+    if result is None or not result.published:
+        return f"{year} 年度考核结果尚未发布，不能核定该年度的优秀奖励（第14条：等次为优秀的给予奖励）"
+    if result.grade != Grade.EXCELLENT:
+        return (f"{year} 年度考核等次为“{result.get_grade_display()}”，只有等次为优秀的年度才能核定奖励"
+                "（第14条）")
+    return None
 
 
 def lock_row(model, pk, *, related: tuple[str, ...] = ()):
@@ -74,10 +154,9 @@ def _engine_award(studio, kind: str, on: date, year: int | None):
     from masterstudio.policy import funding as engine
     from masterstudio.policy.errors import POLICY_EXPIRED, PolicyInputError
 
-    if studio.revoked_on and on > studio.revoked_on:
-        raise FundingError(f"工作室已于 {studio.revoked_on:%Y-%m-%d} 撤销（第13条），此后不再核定资助或奖励")
-    if on < studio.recognized_on:
-        raise FundingError(f"核定依据日期不能早于工作室认定日期 {studio.recognized_on:%Y-%m-%d}", field="on")
+    ensure_may_earn(studio, on, field="on")
+    check_money_date(on, field="on", label="核定依据日期", earliest=studio.recognized_on,
+                     earliest_label="工作室认定日期")
     try:
         if kind == GrantKind.INITIAL:
             return engine.initial_grant(on)
@@ -119,7 +198,13 @@ def award_grant(studio, kind: str, *, on: date, year: int | None = None, actor=N
         year = None
     existing = _existing(studio, kind, year)
     if existing is not None:
+        existing.already_recorded = True
         return existing
+    ensure_may_earn(studio, on, field="on")
+    if kind == GrantKind.EXCELLENT:
+        refusal = excellent_grade_refusal(studio, year)
+        if refusal:
+            raise FundingError(refusal, field="year")
     award = _engine_award(studio, kind, on, year)
     amount = award.amount.quantize(Decimal("0.01"))
     grant = Grant(
@@ -129,13 +214,19 @@ def award_grant(studio, kind: str, *, on: date, year: int | None = None, actor=N
     )
     try:
         with transaction.atomic():
+            from masterstudio.studios.models import Studio
+
+            lock_row(Studio, studio.pk)
+            ensure_may_earn(studio, on, field="on")  # again under the lock: a revocation meanwhile wins
             grant.save()
             record_event(**_approved_event(grant, actor))
     except IntegrityError:
         existing = _existing(studio, kind, year)
         if existing is None:
             raise
+        existing.already_recorded = True
         return existing
+    grant.already_recorded = False
     return grant
 
 
@@ -146,6 +237,8 @@ def award_initial_grants(studios: list, *, on: date, actor=None, basis) -> list[
     ``basis``: the basis text of each studio's grant (a function of the studio)."""
     if not studios:
         return []
+    for studio in studios[1:]:
+        ensure_may_earn(studio, on, field="on")
     award = _engine_award(studios[0], GrantKind.INITIAL, on, None)
     amount = award.amount.quantize(Decimal("0.01"))
     approved_by = _approver(actor)
@@ -170,18 +263,33 @@ def _approved_event(grant: Grant, actor) -> dict:
 
 
 def record_title(studio, level: str, *, document_no: str, awarded_on: date, actor) -> tuple[StudioTitle, Grant]:
-    """Record a national or Beijing-level studio title (Art. 15) and award its reward."""
+    """Record a national or Beijing-level studio title (Art. 15) and award its reward.
+
+    Approver duty. Refused for a revoked studio, a date after today or before the recognition, and
+    a title registered before (:class:`AlreadyRecorded`, "已登记": nothing is written)."""
+    from masterstudio.funding.models import TitleLevel
+
+    if actor is None or not actor.has_duty("approver"):
+        raise FundingError("只有具有审批职责的工作人员可以登记称号并核定奖励")
+    if level not in TitleLevel.values:
+        raise FundingError("请选择称号级别（国家级或北京市级）", field="level")
     document_no = (document_no or "").strip()
     if not document_no:
         raise FundingError("请填写命名文件文号", field="document_no")
+    check_money_date(awarded_on, field="awarded_on", label="命名日期", earliest=studio.recognized_on,
+                     earliest_label="工作室认定日期")
     with transaction.atomic():
         lock_row(type(studio), studio.pk)
+        ensure_may_earn(studio, awarded_on, field="awarded_on")
         title = StudioTitle.objects.filter(studio=studio, level=level).first()
-        if title is None:
-            title = StudioTitle.objects.create(studio=studio, level=level, document_no=document_no,
-                                               awarded_on=awarded_on, recorded_by=actor)
-            record_event("studio_title.recorded", obj=title, actor=actor, clause="15",
-                         data={"level": level, "document_no": document_no, "awarded_on": awarded_on})
+        if title is not None:
+            raise AlreadyRecorded(
+                f"已登记：该工作室的{title.get_level_display()}称号已于 {title.awarded_on:%Y-%m-%d} 登记"
+                f"（文号 {title.document_no}），未重复登记，也未重复核定奖励", field="level", existing=title)
+        title = StudioTitle.objects.create(studio=studio, level=level, document_no=document_no,
+                                           awarded_on=awarded_on, recorded_by=actor)
+        record_event("studio_title.recorded", obj=title, actor=actor, clause="15",
+                     data={"level": level, "document_no": document_no, "awarded_on": awarded_on})
         grant = award_grant(studio, level, on=title.awarded_on, actor=actor,
                             basis=f"取得{title.get_level_display()}称号（{title.document_no}）",
                             document_no=title.document_no)
@@ -221,18 +329,18 @@ def disburse(grant: Grant, *, amount, paid_on: date, voucher_no: str, actor, not
     voucher_no = (voucher_no or "").strip()
     if not voucher_no:
         raise FundingError("请填写拨付凭证号", field="voucher_no")
-    if paid_on is None:
-        raise FundingError("请填写拨付日期", field="paid_on")
+    check_money_date(paid_on, field="paid_on", label="拨付日期", earliest=grant.dated_on, earliest_label="核定日期")
     with transaction.atomic():
         grant = lock_row(Grant, grant.pk)
         if grant.approved_by_id is not None and grant.approved_by_id == actor.pk:
             raise FundingError("核定该笔资金的人员不能再确认拨付（审批与财务分离），请由其他财务人员确认")
+        ensure_may_earn(grant.studio)
         if grant.state != GrantState.APPROVED:
             raise FundingError(f"该笔资金当前状态为“{grant.get_state_display()}”，不能再拨付")
-        if paid_on < grant.dated_on:
-            raise FundingError(f"拨付日期不能早于核定日期 {grant.dated_on:%Y-%m-%d}", field="paid_on")
-        if Disbursement.objects.filter(voucher_no=voucher_no).exists():
-            raise FundingError(f"拨付凭证号“{voucher_no}”已登记过，请勿重复登记同一笔拨付", field="voucher_no")
+        duplicate = Disbursement.objects.filter(voucher_no=voucher_no, reversal_of__isnull=True).first()
+        if duplicate is not None:
+            raise AlreadyRecorded(f"已登记：拨付凭证号“{voucher_no}”已于 {duplicate.paid_on:%Y-%m-%d} 登记"
+                                  f"（{duplicate.amount:,.2f} 元），未重复登记", field="voucher_no", existing=duplicate)
         paid = disbursed_total(grant)
         remaining = grant.amount - paid
         if amount > remaining:
@@ -261,9 +369,10 @@ def cancel_grant(grant: Grant, *, actor, reason: str, on: date, clause: str = ""
     """Cancel a grant not yet (fully) paid. Approver duty."""
     if actor is None or not actor.has_duty("approver"):
         raise FundingError("只有具有审批职责的工作人员可以取消核定")
+    check_money_date(on, field="on", label="取消日期", earliest=grant.dated_on, earliest_label="核定日期")
     with transaction.atomic():
         grant = lock_row(Grant, grant.pk)
-        if grant.disbursements.exists():
+        if disbursed_total(grant) > 0:
             raise FundingError("该笔资金已有拨付记录，不能取消；已拨付的资金应办理追回")
         try:
             GRANT_MACHINE.apply(grant, GrantState.CANCELLED, actor=actor, reason=reason, clause=clause or grant.clause,
@@ -280,8 +389,12 @@ def confirm_recovery(grant: Grant, *, actor, on: date, voucher_no: str, reason: 
     voucher_no = (voucher_no or "").strip()
     if not voucher_no:
         raise FundingError("请填写追回凭证号", field="voucher_no")
+    check_money_date(on, field="on", label="追回到账日期", earliest=grant.dated_on, earliest_label="核定日期")
     with transaction.atomic():
         grant = lock_row(Grant, grant.pk)
+        if grant.state == GrantState.RECOVERED:
+            raise AlreadyRecorded(f"已登记：该笔资金已于 {grant.closed_on:%Y-%m-%d} 确认追回（凭证号 "
+                                  f"{grant.recovery_voucher_no}），未重复登记", field="voucher_no", existing=grant)
         try:
             GRANT_MACHINE.apply(grant, GrantState.RECOVERED, actor=actor, reason=reason, clause="13",
                                 extra_fields={"closed_on": on, "closed_reason": reason, "closed_by": actor,
@@ -291,40 +404,53 @@ def confirm_recovery(grant: Grant, *, actor, on: date, voucher_no: str, reason: 
     return grant
 
 
-def apply_revocation(studio, *, actor, reason: str = "") -> dict:
-    """After a studio is revoked (Art. 13): the engine names the clauses of the funding cycle to
-    recover; grants dated in that cycle are cancelled if unpaid and flagged for recovery if paid.
-
-    Returns ``{"cycle_start", "cycle_end", "amount", "cancelled": [...], "to_recover": [...]}``."""
-    if studio.revoked_on is None:
-        raise FundingError("工作室尚未撤销，不能办理资金追回")
-    from masterstudio.policy import funding as engine
-
-    grants = list(studio.grants.exclude(state__in=[GrantState.CANCELLED, GrantState.RECOVERED]))
-    awards = {engine.Award(g.kind, g.clause, g.dated_on, g.amount, year=g.year): g for g in grants}
-    answer = engine.recovery(list(awards), studio.recognized_on, studio.revoked_on)
-    cycle_start, cycle_end = answer.cycle_start, answer.cycle_end
-    inside = {awards[a].pk for a in answer.awards}
-    result = {"cycle_start": cycle_start, "cycle_end": cycle_end, "amount": answer.amount,
-              "clauses": answer.clauses, "cancelled": [], "to_recover": []}
-    clause_note = reason or f"工作室撤销（第13条），追回 {cycle_start:%Y-%m-%d} 起资助周期内的区级资金"
+def reverse_disbursement(payment: Disbursement, *, reason: str, on: date | None = None, actor) -> Disbursement:
+    """Correct a wrong payment record by a reversing entry (冲正): a new row with the negative amount,
+    its reason and an event; the payment itself is never edited. Finance duty, not the approver.
+    A grant paid in full goes back to 已核定 (its payments no longer reach the amount); a payment
+    already counted in a recovery (Art. 13) cannot be reversed here."""
+    if actor is None or not actor.has_duty("finance"):
+        raise FundingError("只有具有财务职责的工作人员可以冲正拨付记录")
+    reason = (reason or "").strip()
+    if not reason:
+        raise FundingError("请填写冲正理由（哪里登记错了）", field="reason")
+    on = check_money_date(on or today(), field="on", label="冲正日期", earliest=payment.paid_on,
+                          earliest_label="原拨付日期")
     with transaction.atomic():
-        for grant in grants:
-            if grant.pk not in inside:
-                continue
-            grant = lock_row(Grant, grant.pk)
-            if grant.state == GrantState.APPROVED and not grant.disbursements.exists():
-                GRANT_MACHINE.apply(grant, GrantState.CANCELLED, actor=actor, reason=clause_note, clause="13",
-                                    extra_fields={"closed_on": studio.revoked_on, "closed_reason": clause_note,
-                                                  "closed_by": actor if getattr(actor, "pk", None) else None})
-                result["cancelled"].append(grant)
-            elif not grant.recovery_required:
-                Grant.objects.filter(pk=grant.pk).update(recovery_required=True)
-                grant.recovery_required = True
-                record_event("grant.recovery_required", obj=grant, actor=actor, clause="13", reason=clause_note,
-                             data={"paid": str(disbursed_total(grant))})
-                result["to_recover"].append(grant)
-    return result
+        grant = lock_row(Grant, payment.grant_id)
+        payment = Disbursement.objects.get(pk=payment.pk)
+        if payment.reversal_of_id is not None:
+            raise FundingError("这是一笔冲正记录，不能再冲正")
+        if Disbursement.objects.filter(reversal_of=payment).exists():
+            raise AlreadyRecorded(f"已登记：拨付凭证号“{payment.voucher_no}”的这笔拨付已冲正，未重复冲正",
+                                  existing=payment)
+        if grant.recovery_required or grant.state in (GrantState.RECOVERED, GrantState.FROZEN):
+            raise FundingError("该笔资金已列入撤销后的追回（第13条），拨付记录不能再冲正；请在资金追回中办理")
+        if grant.approved_by_id is not None and grant.approved_by_id == actor.pk:
+            raise FundingError("核定该笔资金的人员不能冲正其拨付记录（审批与财务分离）")
+        reversal = Disbursement.objects.create(
+            grant=grant, amount=-payment.amount, paid_on=on, voucher_no=payment.voucher_no, confirmed_by=actor,
+            note=f"冲正 {payment.paid_on:%Y-%m-%d} 的拨付", reversal_of=payment, reason=reason)
+        record_event("grant.payment_reversed", obj=grant, actor=actor, clause=grant.clause, reason=reason,
+                     data={"disbursement": payment.pk, "reversal": reversal.pk, "amount": str(-payment.amount),
+                           "voucher_no": payment.voucher_no, "on": on})
+        if grant.state == GrantState.DISBURSED:
+            GRANT_MACHINE.apply(grant, GrantState.APPROVED, actor=actor, clause=grant.clause,
+                                reason=f"冲正拨付（凭证号 {payment.voucher_no}）：{reason}",
+                                extra_fields={"disbursed_on": None, "voucher_no": "", "disbursed_by": None})
+    return reversal
+
+
+def freeze_grant(grant: Grant, *, actor, reason: str, on: date) -> Grant:
+    """A grant approved before the studio's revocation and not (fully) paid is frozen (Art. 13):
+    no payment follows. Called by the revocation, inside its transaction."""
+    grant = lock_row(Grant, grant.pk)
+    if grant.state != GrantState.APPROVED:
+        return grant
+    GRANT_MACHINE.apply(grant, GrantState.FROZEN, actor=actor if getattr(actor, "pk", None) else None, clause="13",
+                        reason=reason, extra_fields={"closed_on": on, "closed_reason": reason,
+                                                     "closed_by": actor if getattr(actor, "pk", None) else None})
+    return grant
 
 
 # ---------------------------------------------------------------- documents

@@ -10,11 +10,29 @@ from masterstudio.core.events import events_for, record_event
 from masterstudio.core.permissions import duty_required, reauth_redirect, recent_auth_required, role_required
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.funding import selectors, services
-from masterstudio.funding.forms import AwardForm, CancelForm, DisburseForm, DocumentForm, RecoveryForm, TitleForm
+from masterstudio.funding.forms import (
+    AwardForm,
+    CancelForm,
+    DisburseForm,
+    DocumentForm,
+    RecoveryForm,
+    ReverseForm,
+    TitleForm,
+)
 from masterstudio.funding.models import GrantDocument, GrantKind, GrantState
 from masterstudio.core.uploads import serve
 
 ALL_ROLES = ("unit", "leader", "staff", "evaluator")
+
+
+def _payments(grant):
+    """A grant's payment records, each marked when a reversing entry (冲正) follows it."""
+    from django.db.models import Exists, OuterRef
+
+    from masterstudio.funding.models import Disbursement
+
+    return grant.disbursements.select_related("confirmed_by").annotate(
+        reversed=Exists(Disbursement.objects.filter(reversal_of=OuterRef("pk"))))
 
 
 def _form_error(form, exc):
@@ -46,7 +64,7 @@ def grant_detail(request, pk: int):
     grant = get_object_or_404(selectors.grants_for(request.user), pk=pk)
     user = request.user
     context = {
-        "grant": grant, "disbursements": grant.disbursements.select_related("confirmed_by"),
+        "grant": grant, "disbursements": _payments(grant),
         "documents": grant.documents.select_related("uploaded_by"),
         "events": events_for(grant) if user.role == "staff" else [],
         "remaining": grant.amount - grant.paid,
@@ -59,6 +77,9 @@ def grant_detail(request, pk: int):
         context["recovery_form"] = RecoveryForm()
     if user.role == "staff" and any(user.has_duty(d) for d in ("reviewer", "approver", "finance")):
         context["document_form"] = DocumentForm()
+    if user.has_duty("finance") and not grant.recovery_required and grant.state in (GrantState.APPROVED,
+                                                                                    GrantState.DISBURSED):
+        context["reverse_form"] = ReverseForm()
     return render(request, "funding/grant_detail.html", context)
 
 
@@ -74,7 +95,7 @@ def _grant_action(request, pk, form_class, action, context_key, success):
             messages.success(request, success)
             return redirect("funding:grant_detail", pk=grant.pk)
     return render(request, "funding/grant_detail.html", {
-        "grant": grant, "disbursements": grant.disbursements.select_related("confirmed_by"),
+        "grant": grant, "disbursements": _payments(grant),
         "documents": grant.documents.select_related("uploaded_by"), "events": events_for(grant),
         "remaining": grant.amount - grant.paid, context_key: form,
     }, status=400)
@@ -95,6 +116,22 @@ def grant_disburse(request, pk: int):
 def grant_cancel(request, pk: int):
     return _grant_action(request, pk, CancelForm, lambda g, d: services.cancel_grant(
         g, actor=request.user, reason=d["reason"], on=d["on"]), "cancel_form", "已取消核定")
+
+
+@require_POST
+@duty_required("finance")
+@recent_auth_required
+def disbursement_reverse(request, pk: int, payment_pk: int):
+    """Correct a wrong payment record by a reversing entry (冲正), never by editing it."""
+    return _grant_action(request, pk, ReverseForm, lambda g, d: services.reverse_disbursement(
+        _payment_of(g, payment_pk), reason=d["reason"], actor=request.user), "reverse_form", "已冲正该笔拨付记录")
+
+
+def _payment_of(grant, payment_pk):
+    payment = grant.disbursements.filter(pk=payment_pk).first()
+    if payment is None:
+        raise services.FundingError("没有找到该笔拨付记录")
+    return payment
 
 
 @require_POST
@@ -130,14 +167,14 @@ def award(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            existing = services._existing(data["studio"], data["kind"], data.get("year") if data["kind"] == "excellent" else None)
             grant = services.award_grant(data["studio"], data["kind"], on=data["on"], year=data.get("year"),
                                          actor=request.user, basis=data["basis"], document_no=data["document_no"])
         except services.FundingError as exc:
             _form_error(form, exc)
         else:
-            if existing is not None:
-                messages.warning(request, "该项资助此前已核定，未重复核定；以下为已有记录")
+            if grant.already_recorded:
+                messages.warning(request, f"已登记：该项资助已于 {grant.dated_on:%Y-%m-%d} 核定，未重复核定；"
+                                          "以下为已有记录")
             else:
                 messages.success(request, f"已核定 {grant.get_kind_display()} {grant.amount:,.2f} 元（{grant.clause_label}）")
             return redirect("funding:grant_detail", pk=grant.pk)

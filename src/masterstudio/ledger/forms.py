@@ -22,6 +22,10 @@ class OpenAccountForm(forms.Form):
     opening_grant = money("期初余额：一次性资助（元）", required=False, min_value=0)
     opening_reward = money("期初余额：奖励（元）", required=False, min_value=0)
     opening_matching = money("期初余额：单位配套（元）", required=False, min_value=0)
+    opening_explanation = forms.CharField(
+        label="期初余额情况说明", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="一次性资助或奖励的期初余额超过平台记录的区级已拨付金额时必须填写（如原办法拨付、未导入平台的资金）",
+        error_messages={"max_length": "情况说明最多 %(limit_value)d 个字"})
 
 
 class IncomeForm(forms.Form):

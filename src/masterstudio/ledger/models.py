@@ -28,6 +28,12 @@ class Category(models.TextChoices):
     INCENTIVE = "team_incentive", "团队激励"
 
 
+# A money entry is never edited: a wrong one is corrected by a reversing entry (冲正), a row with
+# the negative amount pointing at the entry it reverses, with its reason; every sum nets out.
+SIGNED = ((models.Q(reversal_of__isnull=True) & models.Q(amount__gt=Decimal("0")))
+          | (models.Q(reversal_of__isnull=False) & models.Q(amount__lt=Decimal("0")) & ~models.Q(reason="")))
+
+
 class SpecialAccount(models.Model):
     studio = models.OneToOneField("studios.Studio", verbose_name="工作室", on_delete=models.PROTECT,
                                   related_name="special_account")
@@ -63,6 +69,11 @@ class Income(models.Model):
                               on_delete=models.PROTECT, related_name="ledger_incomes")
     voucher_no = models.CharField("凭证号", max_length=100, blank=True)
     note = models.CharField("摘要", max_length=300, blank=True)
+    explanation = models.TextField("情况说明", blank=True,
+                                   help_text="期初余额超过平台记录的区级已拨付资金时，须说明来由")
+    reversal_of = models.OneToOneField("self", verbose_name="冲正的收入", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="reversal")
+    reason = models.TextField("冲正理由", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记账人", on_delete=models.PROTECT,
                                     related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -72,12 +83,13 @@ class Income(models.Model):
         verbose_name = "专账收入"
         verbose_name_plural = "专账收入"
         constraints = [
-            models.CheckConstraint(name="income_amount_positive", condition=models.Q(amount__gt=Decimal("0"))),
+            models.CheckConstraint(name="income_amount_signed", condition=SIGNED),
             models.CheckConstraint(name="income_source_valid", condition=models.Q(source__in=Source.values)),
-            models.UniqueConstraint(fields=["account", "source"], condition=models.Q(kind="opening"),
+            models.UniqueConstraint(fields=["account", "source"],
+                                    condition=models.Q(kind="opening", reversal_of__isnull=True),
                                     name="income_one_opening_per_source",
                                     violation_error_message="每个资金来源只能登记一次期初余额"),
-            models.UniqueConstraint(fields=["grant"], condition=models.Q(grant__isnull=False),
+            models.UniqueConstraint(fields=["grant"], condition=models.Q(grant__isnull=False, reversal_of__isnull=True),
                                     name="income_grant_once",
                                     violation_error_message="这笔区级资助已记入专账，不能重复入账"),
         ]
@@ -99,6 +111,9 @@ class Expense(models.Model):
     warning = models.TextField("预警", blank=True,
                                help_text="支出类别不在该资金来源可列支的范围内（第16条）时记录预警")
     explanation = models.TextField("情况说明", blank=True)
+    reversal_of = models.OneToOneField("self", verbose_name="冲正的支出", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="reversal")
+    reason = models.TextField("冲正理由", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记账人", on_delete=models.PROTECT,
                                     related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -108,13 +123,14 @@ class Expense(models.Model):
         verbose_name = "专账支出"
         verbose_name_plural = "专账支出"
         constraints = [
-            models.CheckConstraint(name="expense_amount_positive", condition=models.Q(amount__gt=Decimal("0"))),
+            models.CheckConstraint(name="expense_amount_signed", condition=SIGNED),
             models.CheckConstraint(name="expense_has_voucher", condition=~models.Q(voucher="") & ~models.Q(voucher_no="")),
             models.CheckConstraint(name="expense_source_valid", condition=models.Q(source__in=Source.values)),
             models.CheckConstraint(name="expense_category_valid", condition=models.Q(category__in=Category.values)),
             models.CheckConstraint(name="expense_warning_explained",
                                    condition=models.Q(warning="") | ~models.Q(explanation="")),
-            models.UniqueConstraint(fields=["account", "voucher_no"], name="expense_voucher_unique",
+            models.UniqueConstraint(fields=["account", "voucher_no"], condition=models.Q(reversal_of__isnull=True),
+                                    name="expense_voucher_unique",
                                     violation_error_message="本专账已登记过该凭证号的支出，请勿重复记账"),
         ]
 

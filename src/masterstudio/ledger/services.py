@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from masterstudio.core.events import record_event
-from masterstudio.funding.models import Grant, GrantKind
-from masterstudio.funding.services import FundingError, disbursed_total, lock_row, parse_amount
 from masterstudio.core.uploads import VOUCHER_KINDS, check_upload
+from masterstudio.funding.models import Grant, GrantKind
+from masterstudio.funding.services import FundingError, check_money_date, disbursed_total, lock_row, parse_amount
 from masterstudio.ledger import rules
 from masterstudio.ledger.models import (
     Asset,
@@ -38,6 +38,39 @@ def _amount(value, field: str = "amount") -> Decimal:
         return parse_amount(value, field)
     except FundingError as exc:
         raise LedgerError(str(exc), field=exc.field) from None
+
+
+def _dated(value, **kwargs) -> date:
+    try:
+        return check_money_date(value, **kwargs)
+    except FundingError as exc:
+        raise LedgerError(str(exc), field=exc.field) from None
+
+
+def _ensure_keeper(account_or_studio, actor) -> None:
+    """Art. 16: the studio's unit keeps its special account; nobody else writes in it."""
+    studio = getattr(account_or_studio, "studio", account_or_studio)
+    if actor is None or getattr(actor, "role", None) != "unit" or actor.unit_id != studio.unit_id:
+        raise LedgerError("专账由工作室所在单位记账，只有该单位的账号可以登记")
+
+
+def district_paid(studio) -> dict[str, Decimal]:
+    """District money the platform records as paid to ``studio`` (payments net of reversals, imported
+    payments of the former Measures included), by ledger source: the one-time grant, rewards."""
+    from masterstudio.funding.models import Disbursement
+
+    paid = {Source.GRANT: ZERO, Source.REWARD: ZERO}
+    for kind, total in (Disbursement.objects.filter(grant__studio=studio).values_list("grant__kind")
+                        .annotate(total=Sum("amount")).order_by()):
+        source = Source.GRANT if kind == GrantKind.INITIAL else Source.REWARD
+        paid[source] += total or ZERO
+    return paid
+
+
+def _booked_district(account: SpecialAccount, source: str) -> Decimal:
+    """District money of ``source`` already in the account: its opening and the grant incomes."""
+    return (account.incomes.filter(source=source, kind__in=[IncomeKind.OPENING, IncomeKind.GRANT])
+            .aggregate(t=Sum("amount"))["t"] or ZERO)
 
 
 def source_of_grant(grant: Grant) -> str:
@@ -86,39 +119,80 @@ def asset_required(category: str, amount: Decimal, on: date, *, special_equipmen
 
 
 def open_account(studio, *, name: str, opened_on: date, bank_note: str = "", openings: dict | None = None,
-                 actor) -> SpecialAccount:
+                 actor, opening_explanation: str = "") -> SpecialAccount:
+    """Open the studio's special account with its opening balances. The opening date is not after
+    today nor before the recognition; an opening balance of district money (grant, rewards) larger
+    than what the platform records as paid to the studio is refused unless explained
+    (``opening_explanation``, kept on the entry and in the event)."""
+    _ensure_keeper(studio, actor)
     name = (name or "").strip()
     if not name:
         raise LedgerError("请填写专账（科目）名称，如“××工作室专项资金”", field="name")
+    _dated(opened_on, field="opened_on", label="建账日期", earliest=studio.recognized_on,
+           earliest_label="工作室认定日期")
+    explanation = (opening_explanation or "").strip()
+    values = {}
+    for source, amount in (openings or {}).items():
+        if source not in Source.values:
+            raise LedgerError("期初余额的资金来源应为一次性资助、奖励或单位配套", field="opening_grant")
+        if amount in (None, "", 0, ZERO):
+            continue
+        values[source] = _amount(amount, field=f"opening_{source}")
+    paid = district_paid(studio)
+    over = {source: value for source, value in values.items() if source in paid and value > paid[source]}
+    if over and not explanation:
+        source, value = next(iter(over.items()))
+        raise LedgerError(
+            f"期初余额（{Source(source).label}）{value:,.2f} 元超过平台记录的该工作室已收到的区级"
+            f"{Source(source).label} {paid[source]:,.2f} 元；请核对，或在“期初余额情况说明”中写明来由后再保存",
+            field=f"opening_{source}")
+    if SpecialAccount.objects.filter(studio=studio).exists():
+        raise LedgerError("已登记：该工作室已建立专账，请在原专账中记账")
     try:
         with transaction.atomic():
             account = SpecialAccount.objects.create(studio=studio, name=name, opened_on=opened_on,
                                                     bank_note=bank_note, created_by=actor)
-            for source, amount in (openings or {}).items():
-                if amount in (None, "", 0, ZERO):
-                    continue
-                value = _amount(amount, field=f"opening_{source}")
+            for source, value in values.items():
                 Income.objects.create(account=account, kind=IncomeKind.OPENING, source=source, amount=value,
-                                      received_on=opened_on, note="期初余额", recorded_by=actor)
-            record_event("ledger.opened", obj=account, actor=actor, clause="16",
-                         data={"studio": studio.pk, "openings": {k: str(v) for k, v in (openings or {}).items() if v}})
+                                      received_on=opened_on, note="期初余额", recorded_by=actor,
+                                      explanation=explanation if source in over else "")
+            record_event("ledger.opened", obj=account, actor=actor, clause="16", reason=explanation if over else "",
+                         data={"studio": studio.pk, "openings": {k: str(v) for k, v in values.items()},
+                               "district_paid": {k: str(v) for k, v in paid.items()},
+                               "over_paid": sorted(over)})
     except IntegrityError:
-        raise LedgerError("该工作室已建立专账，请在原专账中记账") from None
+        raise LedgerError("已登记：该工作室已建立专账，请在原专账中记账") from None
     return account
 
 
 def record_income(account: SpecialAccount, *, kind: str, amount, received_on: date, actor, grant: Grant | None = None,
                   voucher_no: str = "", note: str = "") -> Income:
+    """Book money received. Dated not after today nor before the account's opening; a district
+    grant once, never more than was paid, and with the opening balance never more district money
+    of its source than the platform records as paid to the studio."""
+    _ensure_keeper(account, actor)
     amount = _amount(amount)
+    _dated(received_on, field="received_on", label="到账日期", earliest=account.opened_on, earliest_label="建账日期")
     if kind == IncomeKind.GRANT:
         if grant is None or grant.studio_id != account.studio_id:
             raise LedgerError("请选择本工作室已拨付的区级资助或奖励", field="grant")
+        booked = Income.objects.filter(grant=grant, reversal_of__isnull=True, reversal__isnull=True).first()
+        if booked is not None:
+            raise LedgerError(f"已登记：这笔区级资助已于 {booked.received_on:%Y-%m-%d} 记入专账"
+                              f"（{booked.amount:,.2f} 元），未重复入账", field="grant")
         paid = disbursed_total(grant)
         if paid <= 0:
             raise LedgerError("该笔资助尚未拨付，到账后再记入专账", field="grant")
         if amount > paid:
             raise LedgerError(f"入账金额 {amount:,.2f} 元超过该笔资助已拨付金额 {paid:,.2f} 元", field="amount")
         source = source_of_grant(grant)
+        district = district_paid(account.studio)[source]
+        already = _booked_district(account, source)
+        if already + amount > district:
+            raise LedgerError(
+                f"{Source(source).label}已记入专账 {already:,.2f} 元（含期初余额），再入账 {amount:,.2f} 元"
+                f"将超过平台记录的"
+                f"已拨付区级资金 {district:,.2f} 元；该笔资金可能已计入期初余额，请核对", field="amount")
     elif kind == IncomeKind.MATCHING:
         source = Source.MATCHING
         grant = None
@@ -133,7 +207,7 @@ def record_income(account: SpecialAccount, *, kind: str, amount, received_on: da
                          data={"income": income.pk, "source": source, "amount": str(amount),
                                "grant": grant.pk if grant else None})
     except IntegrityError:
-        raise LedgerError("这笔区级资助已记入专账，不能重复入账", field="grant") from None
+        raise LedgerError("已登记：这笔区级资助已记入专账，未重复入账", field="grant") from None
     return income
 
 
@@ -141,9 +215,12 @@ def record_expense(account: SpecialAccount, *, spent_on: date, amount, source: s
                    voucher_no: str, voucher, actor, explanation: str = "", asset: dict | None = None,
                    special_equipment: bool = False) -> Expense:
     """Record one expense with its voucher. Refuses a missing voucher, a non-positive amount, and
-    an amount larger than the source's balance; an expense in a category its source may not pay
+    an amount larger than the source's balance, a date after today or before the account's opening,
+    and a voucher number booked before ("已登记"); an expense in a category its source may not pay
     for (Art. 16) needs an explanation and is saved with a warning staff can see."""
+    _ensure_keeper(account, actor)
     amount = _amount(amount)
+    _dated(spent_on, field="spent_on", label="支出日期", earliest=account.opened_on, earliest_label="建账日期")
     if source not in Source.values:
         raise LedgerError("请选择资金来源", field="source")
     if category not in Category.values:
@@ -160,8 +237,6 @@ def record_expense(account: SpecialAccount, *, spent_on: date, amount, source: s
         check_upload(voucher, kinds=VOUCHER_KINDS, label="凭证")
     except Exception as exc:
         raise LedgerError(getattr(exc, "messages", [str(exc)])[0], field="voucher") from exc
-    if spent_on < account.opened_on:
-        raise LedgerError(f"支出日期不能早于建账日期 {account.opened_on:%Y-%m-%d}", field="spent_on")
     warning = spending_warning(source, category, spent_on)
     explanation = (explanation or "").strip()
     if warning and not explanation:
@@ -176,6 +251,12 @@ def record_expense(account: SpecialAccount, *, spent_on: date, amount, source: s
                                   field=f"asset_{key}")
     with transaction.atomic():
         lock_row(SpecialAccount, account.pk)
+        duplicate = Expense.objects.filter(account=account, voucher_no=voucher_no, reversal_of__isnull=True).first()
+        if duplicate is not None:
+            corrected = ("该笔已冲正，更正后重新登记请使用更正凭证号（如“" + voucher_no[:90] + "-更正”）"
+                         if Expense.objects.filter(reversal_of=duplicate).exists() else "未重复记账")
+            raise LedgerError(f"已登记：本专账已于 {duplicate.spent_on:%Y-%m-%d} 登记凭证号“{voucher_no}”的支出"
+                              f"（{duplicate.amount:,.2f} 元），{corrected}", field="voucher_no")
         available = balances(account)[source].balance
         if amount > available:
             raise LedgerError(
@@ -187,7 +268,8 @@ def record_expense(account: SpecialAccount, *, spent_on: date, amount, source: s
                 description=description, voucher_no=voucher_no, voucher=voucher, voucher_name=voucher.name,
                 warning=warning, explanation=explanation, recorded_by=actor)
         except IntegrityError:
-            raise LedgerError(f"本专账已登记过凭证号“{voucher_no}”的支出，请勿重复记账", field="voucher_no") from None
+            raise LedgerError(f"已登记：本专账已登记凭证号“{voucher_no}”的支出，未重复记账",
+                              field="voucher_no") from None
         created_asset = None
         if needs_asset or asset.get("name"):
             if not asset.get("tag_no") or not asset.get("location"):
@@ -202,3 +284,72 @@ def record_expense(account: SpecialAccount, *, spent_on: date, amount, source: s
                            "voucher_no": voucher_no, "warning": warning,
                            "asset": created_asset.pk if created_asset else None})
     return expense
+
+
+# ---------------------------------------------------------------- corrections
+
+
+def _reason_and_date(reason: str, on, earliest: date, earliest_label: str) -> tuple[str, date]:
+    from django.utils import timezone
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise LedgerError("请填写冲正理由（哪里登记错了）", field="reason")
+    return reason, _dated(on or timezone.localdate(), field="on", label="冲正日期", earliest=earliest,
+                          earliest_label=earliest_label)
+
+
+def reverse_income(income: Income, *, reason: str, actor, on: date | None = None) -> Income:
+    """Correct a wrong income by a reversing entry (冲正): a row with the negative amount, its reason
+    and an event; the income itself is never edited. Refused when its source's balance would fall
+    below zero (the money was spent: reverse those expenses first)."""
+    account = income.account
+    _ensure_keeper(account, actor)
+    reason, on = _reason_and_date(reason, on, income.received_on, "原到账日期")
+    with transaction.atomic():
+        lock_row(SpecialAccount, account.pk)
+        income = Income.objects.get(pk=income.pk)
+        if income.reversal_of_id is not None:
+            raise LedgerError("这是一笔冲正记录，不能再冲正")
+        if Income.objects.filter(reversal_of=income).exists():
+            raise LedgerError("已登记：这笔收入已冲正，未重复冲正")
+        available = balances(account)[income.source].balance
+        if income.amount > available:
+            raise LedgerError(f"{Source(income.source).label}余额 {available:,.2f} 元，"
+                              f"少于要冲正的 {income.amount:,.2f} 元"
+                              "（已有支出用了这笔钱）；请先冲正相应支出")
+        reversal = Income.objects.create(
+            account=account, kind=income.kind, source=income.source, amount=-income.amount, received_on=on,
+            grant=income.grant, voucher_no=income.voucher_no, note=f"冲正 {income.received_on:%Y-%m-%d} 的收入",
+            reversal_of=income, reason=reason, recorded_by=actor)
+        record_event("ledger.income_reversed", obj=account, actor=actor, clause="16", reason=reason,
+                     data={"income": income.pk, "reversal": reversal.pk, "amount": str(-income.amount),
+                           "source": income.source, "on": on})
+    return reversal
+
+
+def reverse_expense(expense: Expense, *, reason: str, actor, on: date | None = None) -> Expense:
+    """Correct a wrong expense by a reversing entry (冲正, negative amount, same voucher, reason,
+    event); never edited in place. An expense registered as a fixed asset is not reversed here."""
+    account = expense.account
+    _ensure_keeper(account, actor)
+    reason, on = _reason_and_date(reason, on, expense.spent_on, "原支出日期")
+    with transaction.atomic():
+        lock_row(SpecialAccount, account.pk)
+        expense = Expense.objects.get(pk=expense.pk)
+        if expense.reversal_of_id is not None:
+            raise LedgerError("这是一笔冲正记录，不能再冲正")
+        if Expense.objects.filter(reversal_of=expense).exists():
+            raise LedgerError("已登记：这笔支出已冲正，未重复冲正")
+        if Asset.objects.filter(expense=expense).exists():
+            raise LedgerError("这笔支出已登记为固定资产（第16条），资产登记册中的记录须先由社会事业局核销，"
+                              "不能直接冲正")
+        reversal = Expense.objects.create(
+            account=account, spent_on=on, amount=-expense.amount, source=expense.source, category=expense.category,
+            description=f"冲正：{expense.description}"[:300], voucher_no=expense.voucher_no,
+            voucher=expense.voucher.name,
+            voucher_name=expense.voucher_name, reversal_of=expense, reason=reason, recorded_by=actor)
+        record_event("ledger.expense_reversed", obj=account, actor=actor, clause="16", reason=reason,
+                     data={"expense": expense.pk, "reversal": reversal.pk, "amount": str(-expense.amount),
+                           "voucher_no": expense.voucher_no, "on": on})
+    return reversal

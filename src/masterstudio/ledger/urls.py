@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/income/", views.income_create, name="income_create"),
     path("<int:pk>/expense/", views.expense_create, name="expense_create"),
     path("<int:pk>/expense/check/", views.expense_check, name="expense_check"),
+    path("<int:pk>/<str:what>/<int:entry_pk>/reverse/", views.entry_reverse, name="entry_reverse"),
     path("vouchers/<int:pk>/", views.voucher_download, name="voucher_download"),
 ]

@@ -5,12 +5,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from masterstudio.core.events import record_event
 from masterstudio.core.permissions import role_required
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.core import uploads
 from masterstudio.ledger import selectors, services
+from masterstudio.funding.forms import ReverseForm
 from masterstudio.ledger.forms import ExpenseForm, IncomeForm, OpenAccountForm
 from masterstudio.ledger.models import Asset, Category, Expense, Income, Source
 from masterstudio.studios.models import Studio
@@ -63,7 +65,8 @@ def account_open(request, studio_pk: int):
             account = services.open_account(studio, name=data["name"], opened_on=data["opened_on"],
                                             bank_note=data["bank_note"], actor=request.user,
                                             openings={"grant": data["opening_grant"], "reward": data["opening_reward"],
-                                                      "matching": data["opening_matching"]})
+                                                      "matching": data["opening_matching"]},
+                                            opening_explanation=data["opening_explanation"])
         except services.LedgerError as exc:
             _error(form, exc)
         else:
@@ -94,10 +97,45 @@ def account_detail(request, pk: int):
                              headers=["支出日期", "摘要", "资金来源", "支出类别", "金额（元）", "凭证号", "预警", "情况说明", "记账人"],
                              rows=([e.spent_on, e.description, e.get_source_display(), e.get_category_display(), e.amount,
                                     e.voucher_no, e.warning, e.explanation, e.recorded_by.display_name] for e in expenses))
-    return render(request, "ledger/account_detail.html", {
-        "account": account, "balances": services.balances(account).values(), "expenses": expenses,
-        "incomes": incomes, "assets": assets, "can_write": user.role == "unit",
-    })
+    return render(request, "ledger/account_detail.html", _detail_context(account, expenses, incomes, assets, user))
+
+
+def _detail_context(account, expenses, incomes, assets, user, reverse_errors=None) -> dict:
+    from django.db.models import Exists, OuterRef
+
+    return {
+        "account": account, "balances": services.balances(account).values(),
+        "expenses": expenses.annotate(reversed=Exists(Expense.objects.filter(reversal_of=OuterRef("pk")))),
+        "incomes": incomes.annotate(reversed=Exists(Income.objects.filter(reversal_of=OuterRef("pk")))),
+        "assets": assets, "can_write": user.role == "unit", "reverse_form": ReverseForm(),
+        "reverse_errors": reverse_errors,
+    }
+
+
+@require_POST
+@role_required("unit")
+def entry_reverse(request, pk: int, what: str, entry_pk: int):
+    """Correct a wrong income or expense by a reversing entry (冲正), never by editing it."""
+    account = _own_account(request, pk)
+    model = {"income": Income, "expense": Expense}.get(what)
+    if model is None:
+        raise Http404
+    entry = get_object_or_404(model.objects.filter(account=account), pk=entry_pk)
+    form = ReverseForm(request.POST)
+    if form.is_valid():
+        reverse = services.reverse_income if model is Income else services.reverse_expense
+        try:
+            reverse(entry, reason=form.cleaned_data["reason"], actor=request.user)
+        except services.LedgerError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, "已登记冲正" + ("收入" if model is Income else "支出"))
+            return redirect("ledger:account_detail", pk=account.pk)
+    user = request.user
+    context = _detail_context(account, selectors.entries_for(user, account, Expense).select_related("recorded_by"),
+                              selectors.entries_for(user, account, Income).select_related("grant"),
+                              selectors.entries_for(user, account, Asset), user, reverse_errors=form)
+    return render(request, "ledger/account_detail.html", context, status=400)
 
 
 @role_required("unit")

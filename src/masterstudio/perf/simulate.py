@@ -98,7 +98,8 @@ def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=prin
     mark = phase("public notice", mark)
     after = timezone.make_aware(timezone.datetime.combine(notice.ends_on + timedelta(days=1), timezone.datetime.min.time())) \
         + timedelta(minutes=10)
-    closed = notices.close_due(now=after, actor=approver)
+    with clock_from(after):  # the platform's clock on the day of recognition: no grant is dated after "today"
+        closed = notices.close_due(now=after, actor=approver)
     mark = phase("recognition and initial grants", mark)
     with clock_from(after + timedelta(days=1)):  # the year goes on after the notice: assessment at its end
         graded, published = _assess(studios, reviewer, approver, actors)

@@ -106,6 +106,9 @@ class Repayment(models.Model):
     paid_on = models.DateField("到账日期")
     voucher_no = models.CharField("凭证号", max_length=100)
     note = models.CharField("备注", max_length=300, blank=True)
+    reversal_of = models.OneToOneField("self", verbose_name="冲正的退回款", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="reversal")
+    reason = models.TextField("冲正理由", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
                                     related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -115,9 +118,13 @@ class Repayment(models.Model):
         verbose_name = "退回款"
         verbose_name_plural = "退回款"
         constraints = [
-            models.CheckConstraint(name="repayment_amount_positive", condition=models.Q(amount__gt=Decimal("0"))),
-            models.UniqueConstraint(fields=["voucher_no"], name="repayment_voucher_unique",
-                                    violation_error_message="该凭证号已登记过，请勿重复登记同一笔退回款"),
+            models.CheckConstraint(name="repayment_amount_signed",
+                                   condition=(models.Q(reversal_of__isnull=True) & models.Q(amount__gt=Decimal("0")))
+                                   | (models.Q(reversal_of__isnull=False) & models.Q(amount__lt=Decimal("0"))
+                                      & ~models.Q(reason=""))),
+            models.UniqueConstraint(fields=["voucher_no"], condition=models.Q(reversal_of__isnull=True),
+                                    name="repayment_voucher_unique",
+                                    violation_error_message="该凭证号已登记，请勿重复登记同一笔退回款"),
         ]
 
     def __str__(self) -> str:

@@ -1,12 +1,16 @@
 """Revocation (Art. 13) and recovery of the district money of the current funding cycle.
 
-The cycle, the amounts in it and their clauses come from the policy engine's ``funding`` question
-(interpretation 6); grants not yet paid are cancelled through ``funding.services.cancel_grant``,
-paid ones are recovered by repayments that finance staff record until the amount is settled, when
-each grant is closed through ``funding.services.confirm_recovery``."""
+The recovery is computed from the platform's own payment records (:func:`recovery_items`): what
+was actually paid of every grant dated in the funding cycle containing the revocation date
+(interpretation 6), whoever approved it, imported payments of the former Measures included. The
+engine's answer is kept beside it for reference, and its refusal (a recognition before these
+Measures) neither fails the revocation nor makes the recovery 0. Unpaid grants of the cycle are
+cancelled, the unpaid rest of others frozen; paid ones are recovered by repayments that finance
+staff record until the amount is settled, when each grant is closed through
+``funding.services.confirm_recovery``."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -20,10 +24,11 @@ from masterstudio.core.notify import notify
 from masterstudio.core.transitions import Rule, StateMachine, TransitionError
 from masterstudio.funding.models import Grant, GrantKind, GrantState
 from masterstudio.funding.services import (
+    GRANT_MACHINE,
     FundingError,
-    cancel_grant,
+    check_money_date,
     confirm_recovery,
-    disbursed_total,
+    freeze_grant,
     lock_row,
     parse_amount,
 )
@@ -133,50 +138,122 @@ def revoke(studio: Studio, *, cause: str, evidence: str, decision: str, decided_
     return revocation
 
 
-def _open_recovery(studio: Studio, revocation: Revocation, *, actor) -> Recovery:
-    request = engine_request(studio, revocation.decided_on)
-    answer = ask_engine("funding", request)
-    recovery_answer = answer.get("recovery") or {}
-    grants = {(g.kind, g.year): g for g in studio.grants.exclude(state__in=[GrantState.CANCELLED, GrantState.RECOVERED])
-              if not g.imported}
-    lines, due, cancelled = [], ZERO, ZERO
-    reason = (f"工作室撤销（第{revocation.clause}条），资助周期 {recovery_answer.get('cycle_start')} 至 "
-              f"{recovery_answer.get('cycle_end')} 内的区级资金依第13条追回或取消")
-    for award in recovery_answer.get("awards", []):
-        grant = grants.get((award["kind"], award.get("year")))
-        line = {"kind": award["kind"], "label": GrantKind(award["kind"]).label, "clause": award["clause"], "on": award["on"], "year": award.get("year"),
-                "amount": award["amount"], "grant": grant.pk if grant else None}
-        if grant is None:
-            line.update(action="no_record", paid="0.00", note="平台没有该笔资金的核定记录")
-        else:
-            paid = disbursed_total(grant)
-            line["paid"] = f"{paid:.2f}"
-            if paid == ZERO:
-                cancel_grant(grant, actor=actor, reason=reason, on=revocation.decided_on, clause="13")
+def funding_cycle(studio: Studio, on: date) -> tuple[date, date]:
+    """The funding cycle (interpretation 6) containing ``on``: consecutive periods of
+    ``funding_cycle_years`` from the recognition date. The engine's answer where it gives one; for a
+    recognition it does not date (a studio of the former Measures, recognised before these
+    parameters took effect) the same rule with the cycle length in force on ``on``."""
+    from masterstudio.policy import funding as engine
+    from masterstudio.policy import params
+    from masterstudio.policy.dates import add_years
+    from masterstudio.policy.errors import PolicyInputError
+
+    try:
+        return engine.funding_cycle(studio.recognized_on, on)
+    except (PolicyInputError, KeyError, LookupError):
+        pset = params.load()
+        try:
+            years = int(pset.get("funding_cycle_years", on))
+        except (PolicyInputError, KeyError, LookupError):
+            years = int(pset.get("funding_cycle_years"))
+    index = 0
+    while add_years(studio.recognized_on, years * (index + 1)) <= on:
+        index += 1
+    return (add_years(studio.recognized_on, years * index),
+            add_years(studio.recognized_on, years * (index + 1)) - timedelta(days=1))
+
+
+IMPORTED_SOURCE = "原办法认定，导入"
+PLATFORM_SOURCE = "本平台核定"
+
+
+def recovery_items(studio: Studio, revoked_on: date) -> dict:
+    """What Art. 13 takes back, from the platform's own money records: every grant of the studio
+    dated in the funding cycle containing ``revoked_on`` (or after it), whoever approved it,
+    imported payments of the former Measures included. Each item names its clause and source; its
+    ``paid`` is what was actually paid (payments net of their reversals). Paid → recover; approved
+    and unpaid → cancel; the unpaid rest of a partly paid grant, and any grant outside the cycle
+    still waiting for payment → frozen (never paid after the revocation)."""
+    cycle_start, cycle_end = funding_cycle(studio, revoked_on)
+    grants = list(studio.grants.exclude(state__in=[GrantState.CANCELLED, GrantState.RECOVERED, GrantState.FROZEN])
+                  .annotate(net_paid=Sum("disbursements__amount")).order_by("dated_on", "pk"))
+    lines, due, cancelled, total = [], ZERO, ZERO, ZERO
+    for grant in grants:
+        paid = grant.net_paid or ZERO
+        inside = cycle_start <= grant.dated_on  # one dated after the revocation date was never due: back too
+        line = {"grant": grant.pk, "kind": grant.kind, "label": GrantKind(grant.kind).label, "clause": grant.clause,
+                "on": grant.dated_on.isoformat(), "year": grant.year, "amount": f"{grant.amount:.2f}",
+                "paid": f"{paid:.2f}", "source": IMPORTED_SOURCE if grant.imported else PLATFORM_SOURCE,
+                "inside": inside}
+        if inside:
+            total += grant.amount
+            if paid > ZERO:
+                line["action"] = "recover"
+                due += paid
+                if grant.state == GrantState.APPROVED:
+                    line["note"] = f"已拨付 {paid:,.2f} 元，未拨付部分 {grant.amount - paid:,.2f} 元冻结，不再拨付"
+            elif grant.state == GrantState.APPROVED:
                 line["action"] = "cancel"
                 cancelled += grant.amount
             else:
-                line["action"] = "recover"
-                due += paid
-                if paid < grant.amount:
-                    line["note"] = f"已拨付 {paid:.2f} 元，未拨付部分 {grant.amount - paid:.2f} 元停止拨付"
-                Grant.objects.filter(pk=grant.pk).update(recovery_required=True)
-                record_event("grant.recovery_required", obj=grant, actor=actor, clause="13", reason=reason,
-                             data={"paid": f"{paid:.2f}", "revocation": revocation.pk})
+                continue
+        elif grant.state == GrantState.APPROVED:
+            line["action"] = "freeze"
+            line["note"] = (f"核定于资助周期（{cycle_start:%Y-%m-%d} 起）之前，未拨付部分 "
+                            f"{grant.amount - paid:,.2f} 元冻结，不再拨付")
+        else:
+            continue
         lines.append(line)
+    clauses = sorted({line["clause"] for line in lines if line["inside"]})
+    return {"cycle_start": cycle_start, "cycle_end": cycle_end, "lines": lines, "due": due, "cancelled": cancelled,
+            "total": total, "clauses": clauses}
+
+
+def _engine_view(studio: Studio, revoked_on: date) -> dict:
+    """The engine's own answer, kept beside the recovery for reference; a question it refuses
+    (e.g. a recognition before these Measures) is recorded as refused and changes nothing."""
+    from masterstudio.policy.errors import PolicyInputError
+
+    try:
+        return ask_engine("funding", engine_request(studio, revoked_on))
+    except PolicyInputError as exc:
+        return {"error": {"code": exc.code, "field": exc.field, "message": exc.message}}
+
+
+def _open_recovery(studio: Studio, revocation: Revocation, *, actor) -> Recovery:
+    decided_on = revocation.decided_on
+    items = recovery_items(studio, decided_on)
+    cycle_start, cycle_end = items["cycle_start"], items["cycle_end"]
+    reason = (f"工作室撤销（第{revocation.clause}条），资助周期 {cycle_start:%Y-%m-%d} 至 "
+              f"{cycle_end:%Y-%m-%d} 内的区级资金依第13条追回或取消")
+    closer = actor if getattr(actor, "pk", None) else None
+    for line in items["lines"]:
+        grant = lock_row(Grant, line["grant"])
+        if line["action"] == "cancel":
+            GRANT_MACHINE.apply(grant, GrantState.CANCELLED, actor=closer, reason=reason, clause="13",
+                                extra_fields={"closed_on": decided_on, "closed_reason": reason, "closed_by": closer})
+            continue
+        if line["action"] == "recover":
+            Grant.objects.filter(pk=grant.pk).update(recovery_required=True)
+            record_event("grant.recovery_required", obj=grant, actor=actor, clause="13", reason=reason,
+                         data={"paid": line["paid"], "source": line["source"], "revocation": revocation.pk})
+        if grant.state == GrantState.APPROVED:
+            freeze_grant(grant, actor=actor, on=decided_on,
+                         reason=f"工作室已于 {decided_on:%Y-%m-%d} 撤销（第13条），未拨付资金冻结，不再拨付")
+    due, cancelled = items["due"], items["cancelled"]
     settled = due == ZERO
     recovery = Recovery.objects.create(
-        revocation=revocation, studio=studio,
-        cycle_start=date.fromisoformat(recovery_answer["cycle_start"]),
-        cycle_end=date.fromisoformat(recovery_answer["cycle_end"]),
-        engine_amount=Decimal(recovery_answer.get("amount", "0")), clauses=recovery_answer.get("clauses", []),
-        lines=lines, engine_answer=answer, amount_due=due, amount_cancelled=cancelled,
+        revocation=revocation, studio=studio, cycle_start=cycle_start, cycle_end=cycle_end,
+        engine_amount=items["total"], clauses=items["clauses"], lines=items["lines"],
+        engine_answer=_engine_view(studio, decided_on), amount_due=due, amount_cancelled=cancelled,
         state=RecoveryState.SETTLED if settled else RecoveryState.OPEN,
-        settled_on=revocation.decided_on if settled else None)
+        settled_on=decided_on if settled else None)
     record_event("recovery.opened", obj=recovery, actor=actor, clause="13", to_state=recovery.state, reason=reason,
-                 data={"cycle_start": recovery_answer["cycle_start"], "cycle_end": recovery_answer["cycle_end"],
-                       "engine_amount": recovery_answer.get("amount"), "due": f"{due:.2f}",
-                       "cancelled": f"{cancelled:.2f}", "clauses": recovery_answer.get("clauses", [])})
+                 data={"cycle_start": cycle_start.isoformat(), "cycle_end": cycle_end.isoformat(),
+                       "total": f"{items['total']:.2f}", "due": f"{due:.2f}", "cancelled": f"{cancelled:.2f}",
+                       "clauses": items["clauses"],
+                       "items": [{k: line[k] for k in ("grant", "clause", "paid", "source", "action")}
+                                 for line in items["lines"]]})
     return recovery
 
 
@@ -193,18 +270,16 @@ def record_repayment(recovery: Recovery, *, amount, paid_on: date | None, vouche
     voucher_no = (voucher_no or "").strip()
     if not voucher_no:
         raise RecoveryError("请填写退回款的凭证号", field="voucher_no")
-    if paid_on is None:
-        raise RecoveryError("请填写到账日期", field="paid_on")
-    if paid_on > timezone.localdate():
-        raise RecoveryError("到账日期不能晚于今天", field="paid_on")
+    _dated(paid_on, field="paid_on", label="到账日期", earliest=recovery.revocation.decided_on,
+           earliest_label="撤销日期")
     with transaction.atomic():
         recovery = lock_row(Recovery, recovery.pk)
+        duplicate = Repayment.objects.filter(voucher_no=voucher_no, reversal_of__isnull=True).first()
+        if duplicate is not None:
+            raise RecoveryError(f"已登记：凭证号“{voucher_no}”的退回款已于 {duplicate.paid_on:%Y-%m-%d} 登记"
+                                f"（{duplicate.amount:,.2f} 元），未重复登记", field="voucher_no")
         if recovery.state == RecoveryState.SETTLED:
             raise RecoveryError(f"该追回已于 {recovery.settled_on:%Y-%m-%d} 结清，无需再登记退回款")
-        if paid_on < recovery.revocation.decided_on:
-            raise RecoveryError(f"到账日期不能早于撤销日期 {recovery.revocation.decided_on:%Y-%m-%d}", field="paid_on")
-        if Repayment.objects.filter(voucher_no=voucher_no).exists():
-            raise RecoveryError(f"凭证号“{voucher_no}”已登记过，请勿重复登记同一笔退回款", field="voucher_no")
         repaid = repaid_total(recovery)
         owed = recovery.amount_due - repaid
         if amount > owed:
@@ -226,13 +301,60 @@ def record_repayment(recovery: Recovery, *, amount, paid_on: date | None, vouche
                 if line.get("action") != "recover":
                     continue
                 grant = Grant.objects.get(pk=line["grant"])
-                if grant.state == GrantState.DISBURSED:
+                if grant.state in (GrantState.DISBURSED, GrantState.FROZEN):
                     try:
                         confirm_recovery(grant, actor=actor, on=paid_on, voucher_no=voucher_no,
                                          reason=f"工作室撤销，资助周期内资金已退回（第13条），凭证号 {voucher_no}")
                     except FundingError as exc:
                         raise RecoveryError(str(exc)) from exc
     return repayment
+
+
+def _dated(value, **kwargs) -> date:
+    try:
+        return check_money_date(value, **kwargs)
+    except FundingError as exc:
+        raise RecoveryError(str(exc), field=exc.field) from None
+
+
+def reverse_repayment(repayment: Repayment, *, reason: str, on: date | None = None, actor) -> Repayment:
+    """Correct a wrong repayment record by a reversing entry (冲正, negative amount, reason, event);
+    never edited in place. Only while the recovery is open: a settled recovery has closed its
+    grants."""
+    if actor is None or not actor.has_duty("finance"):
+        raise RecoveryError("只有具有财务职责的工作人员可以冲正退回款记录")
+    reason = (reason or "").strip()
+    if not reason:
+        raise RecoveryError("请填写冲正理由（哪里登记错了）", field="reason")
+    on = _dated(on or timezone.localdate(), field="on", label="冲正日期", earliest=repayment.paid_on,
+                earliest_label="原到账日期")
+    with transaction.atomic():
+        recovery = lock_row(Recovery, repayment.recovery_id)
+        repayment = Repayment.objects.get(pk=repayment.pk)
+        if repayment.reversal_of_id is not None:
+            raise RecoveryError("这是一笔冲正记录，不能再冲正")
+        if Repayment.objects.filter(reversal_of=repayment).exists():
+            raise RecoveryError(f"已登记：凭证号“{repayment.voucher_no}”的退回款已冲正，未重复冲正")
+        if recovery.state == RecoveryState.SETTLED:
+            raise RecoveryError(f"该追回已于 {recovery.settled_on:%Y-%m-%d} 结清，退回款记录不能再冲正")
+        reversal = Repayment.objects.create(
+            recovery=recovery, amount=-repayment.amount, paid_on=on, voucher_no=repayment.voucher_no,
+            note=f"冲正 {repayment.paid_on:%Y-%m-%d} 的退回款", reversal_of=repayment, reason=reason,
+            recorded_by=actor)
+        record_event("recovery.repayment_reversed", obj=recovery, actor=actor, clause="13", reason=reason,
+                     data={"repayment": repayment.pk, "reversal": reversal.pk, "amount": f"{-repayment.amount:.2f}",
+                           "voucher_no": repayment.voucher_no, "on": on})
+    return reversal
+
+
+def outstanding_total() -> tuple[Decimal, int]:
+    """待追回 for the dashboards: what the open recoveries still wait for (due − repaid) and how
+    many they are — one query."""
+    from django.db.models import Count
+
+    due = Recovery.objects.filter(state=RecoveryState.OPEN).aggregate(due=Sum("amount_due"), n=Count("pk"))
+    repaid = Repayment.objects.filter(recovery__state=RecoveryState.OPEN).aggregate(t=Sum("amount"))["t"] or ZERO
+    return ((due["due"] or ZERO) - repaid).quantize(Decimal("0.01")), due["n"]
 
 
 def open_recoveries():

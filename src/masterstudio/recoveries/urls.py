@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/repay/", views.repay, name="repay"),
+    path("<int:pk>/repayments/<int:repayment_pk>/reverse/", views.reverse_repayment, name="reverse_repayment"),
     path("revocations/<int:pk>/file/", views.evidence_file, name="evidence_file"),
 ]

@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.permissions import duty_required, recent_auth_required, staff_required
 from masterstudio.core.uploads import serve
 from masterstudio.recoveries import services
 from masterstudio.recoveries.forms import RepaymentForm
-from masterstudio.recoveries.models import Recovery, Revocation
+from masterstudio.funding.forms import ReverseForm
+from masterstudio.recoveries.models import Recovery, Repayment, Revocation
 from masterstudio.studios.selectors import studios_for
 
 
@@ -38,12 +40,20 @@ def index(request):
     return render(request, "recoveries/index.html", {"rows": rows, "show": show})
 
 
+def _context(recovery, form, reverse_errors=None) -> dict:
+    from django.db.models import Exists, OuterRef
+
+    repayments = recovery.repayments.select_related("recorded_by").annotate(
+        reversed=Exists(Repayment.objects.filter(reversal_of=OuterRef("pk"))))
+    return {"recovery": recovery, "repaid": services.repaid_total(recovery), "owed": services.outstanding(recovery),
+            "form": form, "reverse_form": ReverseForm(), "reverse_errors": reverse_errors, "repayments": repayments,
+            "events": events_for(recovery)}
+
+
 @staff_required
 def detail(request, pk):
     recovery = _recovery(request.user, pk)
-    return render(request, "recoveries/detail.html", {
-        "recovery": recovery, "repaid": services.repaid_total(recovery), "owed": services.outstanding(recovery),
-        "form": RepaymentForm(), "events": events_for(recovery)})
+    return render(request, "recoveries/detail.html", _context(recovery, RepaymentForm()))
 
 
 @duty_required("finance")
@@ -62,9 +72,30 @@ def repay(request, pk):
             recovery.refresh_from_db()
             messages.success(request, "已登记退回款" + ("，追回已结清" if recovery.state == "settled" else ""))
             return redirect("recoveries:detail", recovery.pk)
-    return render(request, "recoveries/detail.html", {
-        "recovery": recovery, "repaid": services.repaid_total(recovery), "owed": services.outstanding(recovery),
-        "form": form, "events": events_for(recovery)})
+    return render(request, "recoveries/detail.html", _context(recovery, form),
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@duty_required("finance")
+@recent_auth_required
+def reverse_repayment(request, pk, repayment_pk):
+    """Correct a wrong repayment record by a reversing entry (冲正), never by editing it."""
+    recovery = _recovery(request.user, pk)
+    form = ReverseForm(request.POST)
+    repayment = recovery.repayments.filter(pk=repayment_pk).first()
+    if repayment is None:
+        raise Http404("没有找到该退回款记录")
+    if form.is_valid():
+        try:
+            services.reverse_repayment(repayment, reason=form.cleaned_data["reason"], actor=request.user)
+        except services.RecoveryError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, f"已冲正凭证号“{repayment.voucher_no}”的退回款记录")
+            return redirect("recoveries:detail", recovery.pk)
+    return render(request, "recoveries/detail.html", _context(recovery, RepaymentForm(), reverse_errors=form),
+                  status=400)
 
 
 @login_required

@@ -111,12 +111,12 @@ def revoke(request, pk):
             messages.success(request, f"已撤销（第{revocation.clause}条），铭牌登记为收回；应追回 {recovery.amount_due:,.2f} 元，"
                                       f"取消未拨付 {recovery.amount_cancelled:,.2f} 元")
             return redirect("recoveries:detail", recovery.pk)
-    from masterstudio.recoveries.services import engine_request
-    from masterstudio.studios.lifecycle import ask_engine
+    from masterstudio.recoveries.services import recovery_items
 
-    preview = None
-    try:
-        preview = ask_engine("funding", engine_request(studio, timezone.localdate())).get("recovery")
+    try:  # what the decision would recover today, from the same payment records (it writes nothing)
+        items = recovery_items(studio, timezone.localdate())
+        preview = {"cycle_start": items["cycle_start"], "cycle_end": items["cycle_end"], "due": items["due"],
+                   "cancelled": items["cancelled"], "clauses": items["clauses"]}
     except Exception as exc:  # the preview is informative only; the decision recomputes it
         preview = {"error": str(exc)}
     return render(request, "studios/revoke.html", {"studio": studio, "form": form, "preview": preview})
