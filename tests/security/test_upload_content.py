@@ -138,11 +138,11 @@ def test_a_form_that_fails_validation_stages_no_oversized_voucher(client, cast, 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.UPLOAD_MAX_BYTES = 4096
     account = services.open_account(make_studio(unit_a), name="甲工作室专项资金", opened_on=date(2025, 7, 1),
-                                    actor=cast["unit_a"], openings={"grant": "50000"})
+                                    actor=cast["unit_a"], openings={"matching": "50000"})
     assert client.login(username="unit_a", password=PASSWORD)
     big = SimpleUploadedFile("凭证.pdf", b"%PDF-1.4\n" + b"0" * 60_000, content_type="application/pdf")
     response = client.post(f"/ledger/{account.pk}/expense/", {
-        "spent_on": "2025-08-01", "amount": "", "source": "grant", "category": "team_incentive",
+        "spent_on": "2025-08-01", "amount": "", "source": "matching", "category": "team_incentive",
         "description": "团队奖金", "voucher_no": "PZ-1", "voucher": big})
     assert response.status_code == 200 and "超过上限" in response.content.decode()
     staging = Path(settings.MEDIA_ROOT) / "staging"
