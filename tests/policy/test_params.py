@@ -23,6 +23,9 @@ INTERPRETATIONS = {
     8: "skill_type_major_groups",
     9: "studio_scope_key",
     10: "validity_cutoff",
+    21: "title_before_recognition",
+    22: "recovery_cycle_start",
+    23: "recovered_funds",
 }
 
 

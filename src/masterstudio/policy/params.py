@@ -24,7 +24,6 @@ from .dates import parse_date
 from .errors import INVALID_INPUT, PolicyInputError
 
 PARAMETERS_DIR = Path(__file__).with_name("parameters")
-DEFAULT_SET = "measures-2026-draft"
 CENT = Decimal("0.01")
 
 TYPES = ("money", "integer", "date", "month_day", "time", "skill_level", "list_int", "list_str", "enum", "string")
@@ -241,18 +240,29 @@ class _Snapshot(dict):
 
 # -- loading -------------------------------------------------------------------------------------
 def available_sets() -> list[str]:
-    return sorted(p.name for p in PARAMETERS_DIR.iterdir() if p.is_dir() and (p / "_set.yaml").exists())
+    """The shipped parameter sets (a version without known parameters, the former Measures, has none)."""
+    return sorted(p.name for p in PARAMETERS_DIR.iterdir() if p.is_dir() and any(p.glob("[!_]*.yaml")))
 
 
-def load(name: str = DEFAULT_SET) -> ParameterSet:
-    """The parameter set ``name``, parsed once per process."""
+def load(name: str | None = None, on: date | None = None) -> ParameterSet:
+    """The parameter set ``name``, parsed once per process.
+
+    Without a name: the set of the shipped version in force on ``on`` (``versions.builtin()``), or
+    of the latest shipped version with parameters when ``on`` is None. Which version is "current" is
+    a question of date, never a constant; the platform asks ``catalog.engine``, which adds the
+    successors staff have entered."""
+    if name is None:
+        from . import versions
+
+        chain = versions.builtin()
+        return chain.params_on(on) if on is not None else chain.params_on(chain.last().start)
     return _load(name)
 
 
 @lru_cache(maxsize=16)
 def _load(name: str) -> ParameterSet:
     directory = PARAMETERS_DIR / name
-    if not (directory / "_set.yaml").is_file():
+    if name not in available_sets():
         raise PolicyInputError(
             INVALID_INPUT, "params", f"没有名为“{name}”的政策参数集；可用：{'、'.join(available_sets())}"
         )
@@ -271,9 +281,10 @@ def _load(name: str) -> ParameterSet:
     return _finish(ParameterSet(header["name"], header["title"], int(header["revision"]), parameters))
 
 
-def resolve(params: "ParameterSet | str | None") -> ParameterSet:
+def resolve(params: "ParameterSet | str | None", on: date | None = None) -> ParameterSet:
+    """``params`` as a set; None = the shipped version's set in force on ``on`` (see ``load``)."""
     if params is None:
-        return load(DEFAULT_SET)
+        return load(None, on)
     if isinstance(params, str):
         return load(params)
     if isinstance(params, ParameterSet):
