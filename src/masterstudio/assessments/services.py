@@ -29,6 +29,7 @@ from masterstudio.core.events import appended_together, record_event
 from masterstudio.core.notify import notify, notify_many
 from masterstudio.core.transitions import TransitionError
 from masterstudio.funding.services import FundingError, award_grant, lock_row
+from masterstudio.policytools.versions import expiry_warning, require_in_force
 from masterstudio.studios.lifecycle import STUDIO_MACHINE
 from masterstudio.studios.models import LIVE_STATES, Studio, StudioState
 
@@ -77,6 +78,7 @@ def open_year(year: int, *, weights: list, max_points: list, excellent_min, qual
 
     if AssessmentYear.objects.filter(year=year).exists():
         raise AssessmentError(f"{year} 年度的绩效考核已开启，不能重复开启", field="year")
+    require_in_force(date(year, 12, 31), f"开启 {year} 年度绩效考核", AssessmentError)  # Art. 20
     if len(weights) != len(ASPECTS) or len(max_points) != len(ASPECTS):
         raise AssessmentError("请为四个考核方面分别填写权重和满分")
     criteria = []
@@ -297,6 +299,7 @@ def review(result: StudioAssessment, *, grade: str, reason: str, rectify_deadlin
                 raise AssessmentError("整改期限应晚于今天", field="rectify_deadline")
             if not rectify_actions.strip():
                 raise AssessmentError("请填写整改要求", field="rectify_actions")
+        warning = expiry_warning(rectify_deadline, "整改期限") if grade == Grade.UNQUALIFIED else ""  # Art. 20
         before = result.grade
         result.grade = grade
         result.override_reason = reason.strip() if grade != result.computed_grade else ""
@@ -305,7 +308,9 @@ def review(result: StudioAssessment, *, grade: str, reason: str, rectify_deadlin
         result.save(update_fields=["grade", "override_reason", "rectify_deadline", "rectify_actions"])
         record_event("studioassessment.reviewed", obj=result, actor=actor, clause="12", from_state=before,
                      to_state=grade, reason=reason.strip(),
-                     data={"rectify_deadline": rectify_deadline, "rectify_actions": rectify_actions.strip()})
+                     data={"rectify_deadline": rectify_deadline, "rectify_actions": rectify_actions.strip(),
+                           "art20_warning": warning})
+    result.art20_warning = warning
     return result
 
 

@@ -63,30 +63,34 @@ def lock_row(model, pk, *, related: tuple[str, ...] = ()):
 
 
 def policy_valid_until() -> date:
-    from masterstudio.policy import params
+    from masterstudio.catalog.engine import versions
 
-    return params.load().valid_until
+    return versions().last_valid_until
 
 
 def _engine_award(studio, kind: str, on: date, year: int | None):
     """Ask the engine (``policy.funding``) what the Measures give for this event: an ``Award``
     with its clause and amount. The engine refuses a date after the policy's validity (Art. 20)."""
+    from masterstudio.catalog.engine import params_on
     from masterstudio.policy import funding as engine
     from masterstudio.policy.errors import POLICY_EXPIRED, PolicyInputError
+    from masterstudio.policytools.versions import require_in_force
 
     if studio.revoked_on and on > studio.revoked_on:
         raise FundingError(f"工作室已于 {studio.revoked_on:%Y-%m-%d} 撤销（第13条），此后不再核定资助或奖励")
     if on < studio.recognized_on:
         raise FundingError(f"核定依据日期不能早于工作室认定日期 {studio.recognized_on:%Y-%m-%d}", field="on")
+    require_in_force(on, "核定资助或奖励", FundingError)  # Art. 20: no grant approved outside every version
+    params = params_on(on)  # the version in force on the award's own date
     try:
         if kind == GrantKind.INITIAL:
-            return engine.initial_grant(on)
+            return engine.initial_grant(on, params)
         if kind == GrantKind.EXCELLENT:
             if year < studio.recognized_on.year or year > on.year:
                 raise FundingError(f"考核年度 {year} 应在认定年度 {studio.recognized_on.year} 与核定日期所在年度之间",
                                    field="year")
-            return engine.excellent_reward(year, on)
-        return engine.title_reward(kind, on)
+            return engine.excellent_reward(year, on, params)
+        return engine.title_reward(kind, on, params)
     except PolicyInputError as exc:
         if exc.code == POLICY_EXPIRED:
             raise FundingError(
@@ -298,11 +302,13 @@ def apply_revocation(studio, *, actor, reason: str = "") -> dict:
     Returns ``{"cycle_start", "cycle_end", "amount", "cancelled": [...], "to_recover": [...]}``."""
     if studio.revoked_on is None:
         raise FundingError("工作室尚未撤销，不能办理资金追回")
+    from masterstudio.catalog.engine import params_on
     from masterstudio.policy import funding as engine
 
     grants = list(studio.grants.exclude(state__in=[GrantState.CANCELLED, GrantState.RECOVERED]))
     awards = {engine.Award(g.kind, g.clause, g.dated_on, g.amount, year=g.year): g for g in grants}
-    answer = engine.recovery(list(awards), studio.recognized_on, studio.revoked_on)
+    answer = engine.recovery(list(awards), studio.recognized_on, studio.revoked_on,
+                             params_on(studio.revoked_on))
     cycle_start, cycle_end = answer.cycle_start, answer.cycle_end
     inside = {awards[a].pk for a in answer.awards}
     result = {"cycle_start": cycle_start, "cycle_end": cycle_end, "amount": answer.amount,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from masterstudio.core.events import record_event
 from masterstudio.core.transitions import Rule, StateMachine, TransitionError
 from masterstudio.funding.services import lock_row
+from masterstudio.policytools.versions import require_in_force
 from masterstudio.studios.lifecycle import ask_engine
 from masterstudio.studios.models import LIVE_STATES
 from masterstudio.summaries.models import AnnualSummary, SummaryAttachment, SummaryState
@@ -95,6 +96,7 @@ def get_or_start(studio, year: int, *, actor) -> AnnualSummary:
     existing = AnnualSummary.objects.filter(studio=studio, year=year).first()
     if existing:
         return existing
+    require_in_force(date(year, 12, 31), f"创建 {year} 年度工作总结", SummaryError)  # Art. 20
     try:
         with transaction.atomic():
             summary = AnnualSummary.objects.create(studio=studio, year=year, due_on=deadline(year),
