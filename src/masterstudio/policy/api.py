@@ -51,7 +51,20 @@ def run(
         return funding.answer(data, chain=chain)
     pset = chain.params_on(_question_date(name, data) or chain.last().start)
     handler: Callable[..., dict] = _HANDLERS[name]
-    return handler(data, pset, calendar_overrides, extra_occupations)
+    answer = handler(data, pset, calendar_overrides, extra_occupations)
+    if name == "deadline":
+        _warn_after_validity(answer, chain)
+    return answer
+
+
+def _warn_after_validity(answer: dict, chain: Chain) -> None:
+    """Art. 20: a period computed to end when no version is in force says so (it is still computed)."""
+    end = date.fromisoformat(answer["end"])
+    if chain.in_force(end) is None:
+        until = chain.last_valid_until
+        answer["warnings"] = [
+            f"期限截止日 {end.isoformat()} 晚于《办法》有效期截止日 {until.isoformat() if until else ''}（第二十条），"
+            f"届时尚无新版办法施行；依本办法作出的认定、奖励或资助不能在有效期后完成"]
 
 
 def _question_date(name: str, data: Any) -> date | None:
