@@ -22,7 +22,8 @@ def test_which_version_governs_is_decided_by_date_and_nothing_is_in_force_after_
     draft = chain.get(v.DRAFT)
     # the text gives no issue date: it is not invented, the assumed start is named with its reason
     assert draft.effective_from is None and draft.start_assumed
-    assert draft.info()["assumption"] == "draft_issue_date" and "京技管发〔2024〕1号" in draft.info()["assumption_reason"]
+    info = draft.info()
+    assert info["assumption"] == "draft_issue_date" and "京技管发〔2024〕1号" in info["assumption_reason"]
     assert chain.get(v.FORMER).params is None
     assert not hasattr(params, "DEFAULT_SET")
 
@@ -93,10 +94,12 @@ def test_art13_cycle_start_and_recovered_funds_are_named_switchable_interpretati
     default = run("funding", payload)
     assert {"recovery_cycle_start", "recovered_funds"} <= set(default["interpretations"])
     assert default["recovery"]["cycle_start"] == "2024-06-20" and default["recovery"]["amount"] == "400000.00"
-    calendar = run("funding", payload, params=load_parameters().with_overrides({"recovery_cycle_start": "calendar_year"}))
+    by_year = load_parameters().with_overrides({"recovery_cycle_start": "calendar_year"})
+    calendar = run("funding", payload, params=by_year)
     assert (calendar["recovery"]["cycle_start"], calendar["recovery"]["cycle_end"]) == ("2027-01-01", "2029-12-31")
     assert calendar["recovery"]["amount"] == "0.00"
-    grants_only = run("funding", payload, params=load_parameters().with_overrides({"recovered_funds": "initial_grant_only"}))
+    only = load_parameters().with_overrides({"recovered_funds": "initial_grant_only"})
+    grants_only = run("funding", payload, params=only)
     assert grants_only["recovery"]["clauses"] == ["14.1"] and grants_only["recovery"]["amount"] == "200000.00"
 
 
