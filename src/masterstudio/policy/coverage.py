@@ -131,7 +131,43 @@ def to_markdown(report: list[ClauseCoverage]) -> str:
         lines.append(f"| `{entry.id}` | {entry.label}：{entry.summary} | {status} | {rules} | {tests} |")
     if missing:
         lines += ["", "## Gaps", ""] + [f"- `{e.id}` {e.label}: {e.problem}" for e in missing]
+    lines += versions_section()
     return "\n".join(lines) + "\n"
+
+
+def versions_section() -> list[str]:
+    """The policy versions with their dates, and every interpretation with its choices (issue 17)."""
+    from .params import load
+    from .versions import builtin
+
+    chain = builtin()
+    lines = ["", "## Policy versions", "",
+             "Which version governs a fact is decided by the fact's date (`policy.versions.Chain.governing`); "
+             "staff add successors as data (管理端 → 政策版本, `policytools.PolicyVersion`, confirmed by a second "
+             "approver). After the last version's `valid_until` with no successor, no version is in force (Art. 20).",
+             "", "| version | 文件 | effective_from | valid_until | governs until | amounts |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for version in chain.versions:
+        info = version.info(chain.end_of(version))
+        start = info["effective_from"] or info["effective_from_text"]
+        if info.get("effective_from_assumed"):
+            start += f"；assumed `{info['effective_from_assumed']}` (interpretation `draft_issue_date`)"
+        amounts = f"`{info['parameters']}`" if info["amounts_known"] else f"unknown: {info['amounts_unknown_reason']}"
+        lines.append(f"| `{version.name}` | {version.document} | {start} | {info['valid_until'] or '—'} | "
+                     f"{info['governs_until'] or '—'} | {amounts} |")
+    draft = chain.get("measures-2026-draft")
+    lines += ["", f"`draft_issue_date`: {draft.assumption_reason}", "",
+              "## Interpretations", "",
+              "Each is a parameter of the version (its value may differ per version); the answer that used one "
+              "names it in `interpretations`.", "",
+              "| no. | parameter | question | default | choices |", "| --- | --- | --- | --- | --- |"]
+    pset = load()
+    for number, parameter in sorted(pset.interpretations().items()):
+        value = parameter.values[-1].value
+        shown = "、".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
+        choices = "、".join(f"`{c}`" for c in parameter.choices) if parameter.choices else "any value of its type"
+        lines.append(f"| {number} | `{parameter.name}` | {parameter.description} | `{shown}` | {choices} |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
