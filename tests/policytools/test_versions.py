@@ -93,6 +93,9 @@ def test_a_2027_recognition_and_a_2026_one_get_different_answers(cast):
     checks_2026 = {c["clause"]: c["result"] for c in engine.ask(
         "eligibility", {**team_of_three, "as_of": "2026-06-30"})["checks"]}
     assert (checks_2027["4.5"], checks_2026["4.5"]) == ("fail", "pass")
+    # a round under the successor names it: its pre-check reads the successor's parameters
+    by_name = engine.ask("eligibility", {**team_of_three, "as_of": "2027-06-30"}, params="measures-2027")
+    assert by_name["policy"]["version"].startswith("measures-2027@")
 
 
 def test_a_studio_recognised_in_2026_and_revoked_in_2027_recovers_money_paid_under_both(cast, unit_a):

@@ -119,9 +119,16 @@ def params_on(on):
 def ask(name: str, payload: Any, *, params=None) -> dict:
     """Ask the engine one of the contract's questions with the platform's own facts added.
 
-    ``params`` None: each date is answered by the version in force on it (``versions()``).
+    ``params`` None: each date is answered by the version in force on it (``versions()``); a name: that
+    version's parameters (a round's ``policy_version``, a staff-entered successor included).
     Raises ``masterstudio.policy.errors.PolicyInputError`` for a question it cannot answer.
     """
     overrides, extra = staff_facts()
+    chain = versions()
+    if isinstance(params, str):  # a version's name (a round's policy_version): staff successors included
+        try:
+            params = chain.get(params).params or params
+        except KeyError:
+            pass  # the engine names the unknown set
     return policy_run(name, payload, params=params, calendar_overrides=overrides or None,
-                      extra_occupations=extra or None, versions=versions() if params is None else None)
+                      extra_occupations=extra or None, versions=chain if params is None else None)

@@ -57,6 +57,7 @@ def outstanding(recovery: Recovery) -> Decimal:
 
 def engine_request(studio, revoked_on: date) -> dict:
     grants = [g for g in studio.grants.exclude(state__in=[GrantState.CANCELLED, GrantState.RECOVERED]) if not g.imported]
+    initial = studio.grants.filter(kind=GrantKind.INITIAL).exclude(state=GrantState.CANCELLED).first()
     return {
         "as_of": revoked_on.isoformat(),
         "recognized_on": studio.recognized_on.isoformat(),
@@ -65,6 +66,8 @@ def engine_request(studio, revoked_on: date) -> dict:
         "titles": [{"level": g.kind, "on": g.dated_on.isoformat()}
                    for g in grants if g.kind in (GrantKind.NATIONAL, GrantKind.BEIJING)],
         "revoked_on": revoked_on.isoformat(),
+        # the imported record's figure, used by the engine where the version of the date has no amount
+        **({"initial_amount": f"{initial.amount:.2f}"} if initial else {}),
     }
 
 
@@ -169,7 +172,8 @@ def _open_recovery(studio: Studio, revocation: Revocation, *, actor) -> Recovery
         revocation=revocation, studio=studio,
         cycle_start=date.fromisoformat(recovery_answer["cycle_start"]),
         cycle_end=date.fromisoformat(recovery_answer["cycle_end"]),
-        engine_amount=Decimal(recovery_answer.get("amount", "0")), clauses=recovery_answer.get("clauses", []),
+        engine_amount=Decimal(recovery_answer.get("amount") or recovery_answer.get("amount_known_part") or "0"),
+        clauses=recovery_answer.get("clauses", []),
         lines=lines, engine_answer=answer, amount_due=due, amount_cancelled=cancelled,
         state=RecoveryState.SETTLED if settled else RecoveryState.OPEN,
         settled_on=revocation.decided_on if settled else None)
