@@ -129,3 +129,10 @@ def test_a_successor_as_data_answers_facts_dated_under_it():
     without_16 = "\n".join(f"第{n}条 ……" for n in range(1, 21) if n != 16)
     with pytest.raises(PolicyInputError, match="fixed_asset_threshold”引用的第16条不在新版本的政策文本中"):
         params.from_entries(draft, "x", "x", without_16, entries, date(2027, 1, 11))
+
+
+def test_a_studio_revoked_while_the_former_measures_governed_gets_its_cycle_not_an_error():
+    answer = run("funding", {"as_of": "2023-12-31", "recognized_on": "2023-03-01", "revoked_on": "2023-10-01",
+                             "initial_amount": "200000.00"})
+    assert (answer["recovery"]["cycle_start"], answer["recovery"]["cycle_end"]) == ("2023-03-01", "2026-02-28")
+    assert answer["recovery"]["amount"] == "200000.00" and answer["net"] == "0.00"

@@ -237,7 +237,7 @@ def funding_cycle(recognized_on: date, on: date, params: ParameterSet | str | No
     if on < recognized_on:
         raise ValueError("a date before recognition lies in no funding cycle")
     pset = resolve(params, on)
-    years = pset.get("funding_cycle_years", on if on <= pset.valid_until else pset.valid_until)
+    years = _clamped(pset, "funding_cycle_years", on)
     anchor = recognized_on
     if _choice(pset, "recovery_cycle_start", on, "recognition_date") == "calendar_year":
         anchor = date(recognized_on.year, 1, 1)
@@ -249,11 +249,18 @@ def funding_cycle(recognized_on: date, on: date, params: ParameterSet | str | No
     return start, end
 
 
+def _clamped(pset: ParameterSet, name: str, on: date):
+    """``name`` on ``on``, read at the set's first or last date when ``on`` lies outside it (the Art. 13
+    rule of the nearest version with parameters, for a revocation dated under a version without)."""
+    parameter = pset.param(name)
+    return parameter.value_on(min(max(on, parameter.values[0].effective_from), pset.valid_until))
+
+
 def _choice(pset: ParameterSet, name: str, on: date, default: str) -> str:
-    """An interpretation's choice on ``on`` (the last value for a date after the set's validity)."""
+    """An interpretation's choice on ``on`` (clamped to the set's dates as ``_clamped``)."""
     if name not in pset.parameters:
         return default
-    return pset.get(name, on if on <= pset.valid_until else None)
+    return _clamped(pset, name, on)
 
 
 @rule("13")

@@ -12,6 +12,7 @@ confirms it, and it governs from its effective date; and the one Art. 20 guard e
 """
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
@@ -66,8 +67,42 @@ def _version_of(row: PolicyVersion, base) -> engine_versions.Version:
         effective_from_text=f"工作人员录入并经复核：{row.effective_from:%Y-%m-%d}")
 
 
+_cached: tuple | None = None  # (data version, chain, monotonic time checked)
+RECHECK_SECONDS = 1.0
+
+
 def chain() -> engine_versions.Chain:
-    """The shipped versions plus every confirmed (scheduled) successor."""
+    """The shipped versions plus every confirmed (scheduled) successor.
+
+    Kept per process under the ``policytools`` data version (core.pagecache) when the shared cache is
+    outside the database, as ``catalog.engine.staff_facts`` does: a version confirmed on one server is
+    used by every server within a second; otherwise read each time."""
+    global _cached
+    from masterstudio.core import pagecache
+
+    if not pagecache.shared_cache_outside_database() or pagecache.has_uncommitted_writes("policytools"):
+        return _read_chain()
+    now = time.monotonic()
+    if _cached is not None and now - _cached[2] < RECHECK_SECONDS:
+        return _cached[1]
+    try:
+        version = pagecache.current_version("policytools")
+    except Exception:  # the cache is down: read the table every time
+        return _read_chain()
+    if _cached is not None and _cached[0] == version:
+        _cached = (version, _cached[1], now)
+        return _cached[1]
+    result = _read_chain()
+    _cached = (version, result, now)
+    return result
+
+
+def _forget() -> None:
+    global _cached
+    _cached = None
+
+
+def _read_chain() -> engine_versions.Chain:
     builtin = engine_versions.builtin()
     try:
         with transaction.atomic():
@@ -78,6 +113,15 @@ def chain() -> engine_versions.Chain:
         return builtin
     base = builtin.params_on(builtin.last().start)
     return builtin.plus(_version_of(row, base) for row in rows)
+
+
+def _listen() -> None:
+    from masterstudio.core import pagecache
+
+    pagecache.on_local_bump("policytools", _forget)
+
+
+_listen()
 
 
 def in_force(on: date) -> engine_versions.Version | None:

@@ -140,8 +140,8 @@ def version_detail(request, pk: int):
         "scheduled": row.state == VersionState.SCHEDULED})
 
 
-@require_POST
 @duty_required("approver")
+@require_POST
 def version_confirm(request, pk: int):
     row = get_object_or_404(PolicyVersion, pk=pk)
     try:
@@ -153,8 +153,8 @@ def version_confirm(request, pk: int):
     return redirect("policytools:version", row.pk)
 
 
-@require_POST
 @duty_required("approver")
+@require_POST
 def version_withdraw(request, pk: int):
     row = get_object_or_404(PolicyVersion, pk=pk)
     reason = request.POST.get("reason", "").strip()
