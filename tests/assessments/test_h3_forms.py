@@ -42,12 +42,12 @@ def test_a_rectification_deadline_after_the_measures_is_warned(cast, unit_a):
     services.compute(ay, actor=cast["reviewer"])
     result = ay.results.get(studio=studio)
     assert services.deadline_warning(date(2027, 1, 10)) == ""
-    assert "晚于《办法》有效期（至 2027-01-10" in services.deadline_warning(date(2027, 3, 1))
+    assert "整改期限：2027-03-01 晚于《办法》有效期截止日 2027-01-10（第20条）" in services.deadline_warning(date(2027, 3, 1))
     response = _client(cast["reviewer"]).post(f"/assessments/results/{result.pk}/review/", {
         "grade": "unqualified", "reason": "", "rectify_deadline": "2027-03-01", "rectify_actions": "补齐带徒台账"},
         follow=True)
     page = response.content.decode()
-    assert "整改期限 2027-03-01 晚于《办法》有效期" in page
+    assert "整改期限：2027-03-01 晚于《办法》有效期截止日 2027-01-10（第20条）" in page
     result.refresh_from_db()
     assert result.rectify_deadline == date(2027, 3, 1)
 

@@ -91,3 +91,26 @@ def test_rate_limits_count_in_one_round_trip_and_refuse_over_the_limit(redis_cac
     results = [hit("redis-test", "127.0.0.9", limit=3, window=60)[0] for _ in range(5)]
     assert results == [True, True, True, False, False]
     assert hit("redis-test", "127.0.0.10", limit=3, window=60)[0]  # another address has its own count
+
+
+def test_the_policy_version_chain_is_kept_per_process_and_follows_a_confirmed_version(
+        transactional_db, redis_cache, cast, django_assert_num_queries, monkeypatch):
+    from datetime import date
+
+    from masterstudio.policytools import versions
+    from masterstudio.policytools.models import PolicyVersion, VersionState
+
+    versions._forget()
+    first = versions.chain()
+    with django_assert_num_queries(0):  # kept: no query for the next question
+        assert versions.chain() is first
+    row = PolicyVersion.objects.create(name="measures-2027", title="2027", text="第1条", parameters={},
+                                       effective_from=date(2027, 1, 11), valid_until=date(2029, 12, 31),
+                                       proposed_by=cast["reviewer"])
+    monkeypatch.setattr(versions, "_read_chain", lambda: "re-read")  # a write bumped policytools
+    assert versions.chain() == "re-read"
+    # another server's write: the shared version moves; this process sees it at its next check
+    monkeypatch.setattr(versions, "RECHECK_SECONDS", 0.0)
+    versions._cached = (versions._cached[0] - 1, first, 0.0)
+    assert versions.chain() == "re-read"
+    assert row.state == VersionState.PROPOSED

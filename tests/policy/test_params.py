@@ -26,6 +26,9 @@ INTERPRETATIONS = {
     21: "direct_recognition_high_skill_level",  # issue 17: Art. 5 (3) and Art. 6(一)
     22: "direct_recognition_other_honours",
     23: "unlisted_frontline_current",
+    24: "title_before_recognition",
+    25: "recovery_cycle_start",
+    26: "recovered_funds",
 }
 
 

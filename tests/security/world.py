@@ -165,6 +165,11 @@ def build(cast: dict, unit_a, unit_b) -> dict:
         year=2027, holidays=["2027-01-01"], workdays=[], source="国务院办公厅关于2027年部分节假日安排的通知",
         actor=reviewer)
     o["expert"] = expert_in
+    from masterstudio.policytools.models import PolicyVersion
+
+    o["policy_version"] = PolicyVersion.objects.create(
+        name="measures-2027", title="2027 年版", text="第1条 ……", effective_from=date(2027, 1, 11),
+        valid_until=date(2029, 12, 31), parameters={}, proposed_by=reviewer)
     users = {
         "anon": None, "unit_a": cast["unit_a"], "unit_b": cast["unit_b"], "leader": cast["leader"],
         "reviewer": reviewer, "approver": approver, "finance": finance, "sysadmin": cast["sysadmin"],

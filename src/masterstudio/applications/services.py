@@ -28,6 +28,7 @@ from masterstudio.applications.models import (
 from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.core.events import appended_together, record_event
 from masterstudio.core.notify import notify, notify_many
+from masterstudio.policytools.versions import require_in_force
 from masterstudio.units.models import Person
 
 EDITABLE_STATES = (AppState.DRAFT, AppState.SUPPLEMENT)
@@ -62,6 +63,7 @@ class ApplyError(Exception):
 def save_round(form, *, actor) -> Round:
     creating = form.instance.pk is None
     round_ = form.save(commit=False)
+    require_in_force(timezone.localdate(round_.closes_at), "申报批次截止日", ApplyError)  # Art. 20: no round opens
     if creating:
         round_.created_by = actor
     round_.save()

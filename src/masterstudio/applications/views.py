@@ -17,7 +17,7 @@ from masterstudio.applications.presenters import conditions_view, precheck_view,
 from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.core.events import record_event
 from masterstudio.core.permissions import approved_unit_required, duty_required, staff_required
-from masterstudio.policy import params as policy_params
+from masterstudio.catalog import engine
 from masterstudio.core.pagecache import cached_page
 
 
@@ -264,7 +264,9 @@ def occupation_search(request):
 # ---------------------------------------------------------------- staff side
 
 def _policy_versions() -> dict[str, str]:
-    return {name: policy_params.load(name).valid_until.isoformat() for name in policy_params.available_sets()}
+    """Each version with known parameters → its last day (the chain decides, by date)."""
+    chain = engine.versions()
+    return {v.name: chain.end_of(v).isoformat() for v in chain.versions if v.params is not None}
 
 
 @staff_required
@@ -277,9 +279,13 @@ def round_edit(request, pk: int | None = None):
     instance = get_object_or_404(Round, pk=pk) if pk else None
     form = RoundForm(request.POST or None, instance=instance, policy_versions=_policy_versions())
     if request.method == "POST" and form.is_valid():
-        round_ = services.save_round(form, actor=request.user)
-        messages.success(request, f"已保存申报批次：{round_.title}")
-        return redirect("applications:rounds")
+        try:
+            round_ = services.save_round(form, actor=request.user)
+        except services.ApplyError as exc:
+            form.add_error("closes_at", str(exc))
+        else:
+            messages.success(request, f"已保存申报批次：{round_.title}")
+            return redirect("applications:rounds")
     return render(request, "applications/round_form.html", {"form": form, "round": instance})
 
 

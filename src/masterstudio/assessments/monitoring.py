@@ -109,11 +109,11 @@ def flag_inactive(today: date) -> list[str]:
 
 
 def flag_leaders(today: date) -> list[str]:
-    from masterstudio.policy import params
+    from masterstudio.catalog.engine import params_on
     from masterstudio.policy.dates import add_years
     from masterstudio.policy.retirement import retirement_for
 
-    years = params.load().get("retirement_min_years", today)
+    years = params_on(today).get("retirement_min_years", today)
     raised = []
     for studio in live_studios():
         leader = studio.leader

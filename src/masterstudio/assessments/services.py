@@ -29,6 +29,7 @@ from masterstudio.core.events import appended_together, record_event
 from masterstudio.core.notify import notify, notify_many
 from masterstudio.core.transitions import TransitionError
 from masterstudio.funding.services import FundingError, award_grant, lock_row
+from masterstudio.policytools.versions import expiry_warning, require_in_force
 from masterstudio.studios.lifecycle import STUDIO_MACHINE
 from masterstudio.studios.models import LIVE_STATES, Studio, StudioState
 
@@ -65,22 +66,17 @@ def _decimal(value, field: str, label: str) -> Decimal:
 
 
 def measures_valid_until() -> date:
-    """The last day of the Measures in force (its parameters' ``valid_until``)."""
-    from masterstudio.policy import params
+    """The last day of the last policy version (shown beside the rectification deadline)."""
+    from masterstudio.catalog.engine import versions
 
-    return params.load().valid_until
+    return versions().last_valid_until
 
 
 def deadline_warning(deadline) -> str:
-    """A warning for a rectification deadline after the Measures expire (the re-assessment and any
-    revocation would fall outside the version that required them); "" when there is nothing to say."""
-    if deadline is None:
-        return ""
-    until = measures_valid_until()
-    if deadline > until:
-        return (f"整改期限 {deadline:%Y-%m-%d} 晚于《办法》有效期（至 {until:%Y-%m-%d}，第20条）：期满后的复评和处理"
-                "须依届时有效的办法；如无特殊原因，请将整改期限定在有效期内")
-    return ""
+    """A warning for a rectification deadline outside every policy version (Art. 20: the
+    re-assessment and any revocation would fall after the Measures that required them); "" when
+    there is nothing to say. The one rule is ``policytools.versions.expiry_warning``."""
+    return expiry_warning(deadline, "整改期限") if deadline is not None else ""
 
 
 # ---------------------------------------------------------------- opening a year
@@ -96,6 +92,7 @@ def open_year(year: int, *, weights: list, max_points: list, excellent_min, qual
 
     if AssessmentYear.objects.filter(year=year).exists():
         raise AssessmentError(f"{year} 年度的绩效考核已开启，不能重复开启", field="year")
+    require_in_force(date(year, 12, 31), f"开启 {year} 年度绩效考核", AssessmentError)  # Art. 20
     if len(weights) != len(ASPECTS) or len(max_points) != len(ASPECTS):
         raise AssessmentError("请为四个考核方面分别填写权重和满分")
     criteria = []
@@ -316,6 +313,7 @@ def review(result: StudioAssessment, *, grade: str, reason: str, rectify_deadlin
                 raise AssessmentError("整改期限应晚于今天", field="rectify_deadline")
             if not rectify_actions.strip():
                 raise AssessmentError("请填写整改要求", field="rectify_actions")
+        warning = deadline_warning(rectify_deadline) if grade == Grade.UNQUALIFIED else ""  # Art. 20
         before = result.grade
         result.grade = grade
         result.override_reason = reason.strip() if grade != result.computed_grade else ""
@@ -324,7 +322,9 @@ def review(result: StudioAssessment, *, grade: str, reason: str, rectify_deadlin
         result.save(update_fields=["grade", "override_reason", "rectify_deadline", "rectify_actions"])
         record_event("studioassessment.reviewed", obj=result, actor=actor, clause="12", from_state=before,
                      to_state=grade, reason=reason.strip(),
-                     data={"rectify_deadline": rectify_deadline, "rectify_actions": rectify_actions.strip()})
+                     data={"rectify_deadline": rectify_deadline, "rectify_actions": rectify_actions.strip(),
+                           "art20_warning": warning})
+    result.art20_warning = warning
     return result
 
 

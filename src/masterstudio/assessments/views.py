@@ -146,15 +146,15 @@ def review(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.review(result, grade=data["grade"], reason=data["reason"], rectify_deadline=data["rectify_deadline"],
-                            rectify_actions=data["rectify_actions"], actor=request.user)
+            result = services.review(result, grade=data["grade"], reason=data["reason"],
+                                     rectify_deadline=data["rectify_deadline"], rectify_actions=data["rectify_actions"],
+                                     actor=request.user)
         except AssessmentError as exc:
             _field_error(form, exc)
         else:
             messages.success(request, f"已复核：{result.studio.name}")
-            warning = services.deadline_warning(data["rectify_deadline"]) if data["grade"] == "unqualified" else ""
-            if warning:
-                messages.warning(request, warning)
+            if result.art20_warning:
+                messages.warning(request, result.art20_warning)
             return redirect("assessments:year", result.assessment_year_id)
     return render(request, "assessments/review.html", {"result": result, "form": form,
                                                        "visits": _visits_of(request.user, result),

@@ -102,11 +102,33 @@ def _listen() -> None:
 _listen()
 
 
+def versions():
+    """The policy versions: the shipped ones (former Measures, the draft) plus the successors staff
+    have entered and a second person confirmed (``policytools.PolicyVersion``). Which one governs a
+    fact is decided by the fact's date (``versions().governing(on)``), never by a constant."""
+    from masterstudio.policytools.versions import chain
+
+    return chain()
+
+
+def params_on(on):
+    """The parameter set of the version in force on ``on`` (the nearest one with known parameters)."""
+    return versions().params_on(on)
+
+
 def ask(name: str, payload: Any, *, params=None) -> dict:
     """Ask the engine one of the contract's questions with the platform's own facts added.
 
+    ``params`` None: each date is answered by the version in force on it (``versions()``); a name: that
+    version's parameters (a round's ``policy_version``, a staff-entered successor included).
     Raises ``masterstudio.policy.errors.PolicyInputError`` for a question it cannot answer.
     """
     overrides, extra = staff_facts()
+    chain = versions()
+    if isinstance(params, str):  # a version's name (a round's policy_version): staff successors included
+        try:
+            params = chain.get(params).params or params
+        except KeyError:
+            pass  # the engine names the unknown set
     return policy_run(name, payload, params=params, calendar_overrides=overrides or None,
-                      extra_occupations=extra or None)
+                      extra_occupations=extra or None, versions=chain if params is None else None)

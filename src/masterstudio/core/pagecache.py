@@ -56,7 +56,8 @@ _VERSION_KEY = "pc:v:{}"
 # WITH head AS (UPDATE "core_chainhead" …) INSERT INTO "core_event" …)
 _WRITE = re.compile(r'\s*(?:WITH\s+"?\w+"?\s+AS\s+\(\s*)?(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)',
                     re.IGNORECASE)
-_TOPIC_PREFIXES = (("catalog_", "catalog"), ("accounts_", "accounts"), ("units_", "units"))
+_TOPIC_PREFIXES = (("catalog_", "catalog"), ("accounts_", "accounts"), ("units_", "units"),
+                   ("policytools_", "policytools"))
 
 
 def _ignored_tables() -> frozenset[str]:

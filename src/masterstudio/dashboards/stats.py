@@ -156,15 +156,15 @@ def upcoming_deadlines(now=None) -> list[dict]:
     waiting = Grant.objects.filter(state=GrantState.APPROVED).aggregate(n=Count("id"), oldest=Min("dated_on"))
     if waiting["n"]:
         items.append({"on": waiting["oldest"], "what": f"{waiting['n']} 笔已核定资金待拨付（最早核定于该日）", "clause": "14"})
-    from masterstudio.policy import params
+    from masterstudio.catalog.engine import params_on, versions
 
-    pset = params.load()
+    pset = params_on(today)
     month, day = (int(part) for part in str(pset.get("annual_summary_deadline", today)).split("-"))
     due = today.replace(month=month, day=day)
     if today <= due <= horizon:
         items.append({"on": due, "what": "年度工作总结报送截止（解释口径5）", "clause": "11"})
-    valid_until = pset.valid_until
-    if today <= valid_until:
+    valid_until = versions().last_valid_until
+    if valid_until and today <= valid_until:
         items.append({"on": valid_until, "what": "《办法》有效期截止，此后不再核定新的资助与认定", "clause": "20"})
     return sorted(items, key=lambda i: i["on"])
 

@@ -143,29 +143,33 @@ def lock_row(model, pk, *, related: tuple[str, ...] = ()):
 
 
 def policy_valid_until() -> date:
-    from masterstudio.policy import params
+    from masterstudio.catalog.engine import versions
 
-    return params.load().valid_until
+    return versions().last_valid_until
 
 
 def _engine_award(studio, kind: str, on: date, year: int | None):
     """Ask the engine (``policy.funding``) what the Measures give for this event: an ``Award``
     with its clause and amount. The engine refuses a date after the policy's validity (Art. 20)."""
+    from masterstudio.catalog.engine import params_on
     from masterstudio.policy import funding as engine
     from masterstudio.policy.errors import POLICY_EXPIRED, PolicyInputError
+    from masterstudio.policytools.versions import require_in_force
 
     ensure_may_earn(studio, on, field="on")
     check_money_date(on, field="on", label="核定依据日期", earliest=studio.recognized_on,
                      earliest_label="工作室认定日期")
+    require_in_force(on, "核定资助或奖励", FundingError)  # Art. 20: no grant approved outside every version
+    params = params_on(on)  # the version in force on the award's own date
     try:
         if kind == GrantKind.INITIAL:
-            return engine.initial_grant(on)
+            return engine.initial_grant(on, params)
         if kind == GrantKind.EXCELLENT:
             if year < studio.recognized_on.year or year > on.year:
                 raise FundingError(f"考核年度 {year} 应在认定年度 {studio.recognized_on.year} 与核定日期所在年度之间",
                                    field="year")
-            return engine.excellent_reward(year, on)
-        return engine.title_reward(kind, on)
+            return engine.excellent_reward(year, on, params)
+        return engine.title_reward(kind, on, params)
     except PolicyInputError as exc:
         if exc.code == POLICY_EXPIRED:
             raise FundingError(

@@ -13,12 +13,12 @@ class PeriodError(Exception):
 
 def notice_days(start: date) -> list[date]:
     """The working days of a notice published on ``start``."""
-    from masterstudio.catalog.engine import calendar
+    from masterstudio.catalog.engine import calendar, params_on
     from masterstudio.policy import deadlines
     from masterstudio.policy.errors import PolicyInputError
 
-    try:
-        answer = deadlines.public_notice(start, calendar=calendar())
+    try:  # Art. 10 of the version in force on the notice's start (staff-entered successors included)
+        answer = deadlines.public_notice(start, params_on(start), calendar=calendar())
     except PolicyInputError as exc:
         raise PeriodError(exc.message) from exc
     return [date.fromisoformat(d) for d in answer["days"]]

@@ -23,6 +23,7 @@ from masterstudio.notices.models import (
     ObjectionState,
 )
 from masterstudio.notices.period import PeriodError, notice_days
+from masterstudio.policytools.versions import expiry_warning
 from masterstudio.notices.states import ENTRY_MACHINE, OBJECTION_MACHINE
 from masterstudio.reviews.models import Decision, Outcome
 from masterstudio.reviews.services import notify_unit, notify_units
@@ -76,6 +77,7 @@ def publish(round_: Round, *, actor, title: str = "", now: datetime | None = Non
             days = notice_days(start)
         except PeriodError as exc:
             raise NoticeError(f"无法计算公示期：{exc}") from exc
+        warning = expiry_warning(days[-1], "公示期截止日")  # Art. 20: computed, but flagged
         notice = Notice.objects.create(
             round=round_, title=title.strip() or f"{round_.year}年度经开区技能大师工作室拟认定名单公示",
             published_at=now, starts_on=days[0], ends_on=days[-1], days=[d.isoformat() for d in days],
@@ -98,7 +100,8 @@ def publish(round_: Round, *, actor, title: str = "", now: datetime | None = Non
         Decision.objects.filter(application__in=[*proposed, *rejected]).update(published_at=now)
         record_event("notice.published", obj=notice, actor=actor, clause="10",
                      data={"round": round_.pk, "entries": [a.pk for a in proposed],
-                           "rejected": [a.pk for a in rejected], "days": notice.days})
+                           "rejected": [a.pk for a in rejected], "days": notice.days, "art20_warning": warning})
+    notice.art20_warning = warning
     return notice
 
 

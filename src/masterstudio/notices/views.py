@@ -95,6 +95,8 @@ def publish(request, round_pk):
     try:
         notice = services.publish(round_, actor=request.user, title=request.POST.get("title", ""))
         messages.success(request, f"已发布公示，公示期 {notice.starts_on:%Y-%m-%d} 至 {notice.ends_on:%Y-%m-%d}（5个工作日）")
+        if notice.art20_warning:
+            messages.warning(request, notice.art20_warning)
         return redirect("notices:detail", notice.pk)
     except (services.NoticeError, TransitionError) as exc:
         messages.error(request, str(exc))

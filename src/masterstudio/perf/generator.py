@@ -1199,7 +1199,8 @@ class Generator:
                 lines.append(line)
             recoveries.append(Recovery(
                 revocation=revocation, studio=studio, cycle_start=date.fromisoformat(recovery["cycle_start"]),
-                cycle_end=date.fromisoformat(recovery["cycle_end"]), engine_amount=Decimal(recovery.get("amount", "0")),
+                cycle_end=date.fromisoformat(recovery["cycle_end"]),
+                engine_amount=Decimal(recovery.get("amount") or recovery.get("amount_known_part") or "0"),
                 clauses=recovery.get("clauses", []), lines=lines, engine_answer=answer, amount_due=due,
                 amount_cancelled=cancelled, state="open" if due else "settled",
                 settled_on=None if due else revocation.decided_on))

@@ -6,11 +6,10 @@ Pure Python; imports nothing from Django. The single entry point for the command
 from .api import QUESTIONS, run
 from .errors import PolicyInputError
 from .occupations import Catalogue, Occupation, load_catalogue
-from .params import DEFAULT_SET, ParameterSet
+from .params import ParameterSet
 from .params import load as load_parameters
 
 __all__ = [
-    "DEFAULT_SET",
     "QUESTIONS",
     "Catalogue",
     "Occupation",

@@ -9,14 +9,17 @@ funding, identity.
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any, Callable, Iterable, Mapping
 
 from . import deadlines, eligibility, funding, inputs
+from .dates import parse_date
 from .errors import IDENTITY_MISMATCH, INVALID_INPUT, INVALID_JSON, PolicyInputError
 from .identity import mask_id_number, normalize_id_number, validate_credit_code, validate_id_number
 from .occupations import Catalogue, load_catalogue
 from .params import ParameterSet, resolve
 from .retirement import category_for, retirement
+from .versions import Chain, builtin, single
 from .workdays import calendar_for
 
 QUESTIONS = ("eligibility", "retirement", "deadline", "funding", "identity")
@@ -29,10 +32,13 @@ def run(
     params: ParameterSet | str | None = None,
     calendar_overrides: Mapping | None = None,
     extra_occupations: Iterable[Mapping] | None = None,
+    versions: Chain | None = None,
 ) -> dict:
     """Answer question ``name`` for ``payload`` (a dict, or JSON text / bytes).
 
-    ``params``: a ``ParameterSet``, a set name, or None for the default set.
+    ``params``: a ``ParameterSet`` or a set name answering every date (what-if); None = the version in
+    force on the question's date (``versions``: the platform's chain, staff successors included;
+    default the shipped versions). Funding reads each award's own date.
     ``calendar_overrides``: ``{year: {"holidays": [...], "workdays": [...]}}`` entered by staff.
     ``extra_occupations``: staff-added catalogue entries (``{"code", "name", ...}``).
     Raises ``PolicyInputError`` for bad input; every other outcome is a returned answer.
@@ -41,9 +47,43 @@ def run(
         raise PolicyInputError(INVALID_INPUT, "name", f"未知的问题“{name}”；可用：{'、'.join(QUESTIONS)}")
     data = _decode(payload)
     inputs.refuse_unknown_fields(data, inputs.QUESTION_FIELDS[name])
-    pset = resolve(params)
+    chain = single(resolve(params)) if params is not None else (versions or builtin())
+    if name == "funding":
+        return funding.answer(data, chain=chain)
+    pset = chain.params_on(_question_date(name, data) or chain.last().start)
     handler: Callable[..., dict] = _HANDLERS[name]
-    return handler(data, pset, calendar_overrides, extra_occupations)
+    answer = handler(data, pset, calendar_overrides, extra_occupations)
+    if name == "deadline":
+        _warn_after_validity(answer, chain)
+    return answer
+
+
+def _warn_after_validity(answer: dict, chain: Chain) -> None:
+    """Art. 20: a period computed to end when no version is in force says so (it is still computed)."""
+    end = date.fromisoformat(answer["end"])
+    if chain.in_force(end) is None:
+        until = chain.last_valid_until
+        answer["warnings"] = [
+            f"期限截止日 {end.isoformat()} 晚于《办法》有效期截止日 {until.isoformat() if until else ''}（第二十条），"
+            f"届时尚无新版办法施行；依本办法作出的认定、奖励或资助不能在有效期后完成"]
+
+
+def _question_date(name: str, data: Any) -> date | None:
+    """The date whose version answers ``name`` (eligibility: as_of; deadline: start or the year's end);
+    None when absent or malformed (the question's own reader then names the field)."""
+    if not isinstance(data, Mapping):
+        return None
+    try:
+        if name == "eligibility":
+            return parse_date(data.get("as_of"), "as_of")
+        if name == "deadline":
+            if data.get("kind") == "annual_summary":
+                year = data.get("year")
+                return date(year, 12, 1) if isinstance(year, int) and 2000 <= year <= 2100 else None
+            return parse_date(data.get("start"), "start")
+    except PolicyInputError:
+        return None
+    return None
 
 
 def _decode(payload: Any) -> Any:
@@ -75,10 +115,6 @@ def _eligibility(data, pset, calendar_overrides, extra_occupations) -> dict:
 
 def _deadline(data, pset, calendar_overrides, extra_occupations) -> dict:
     return deadlines.answer(data, pset, calendar_for(calendar_overrides))
-
-
-def _funding(data, pset, calendar_overrides, extra_occupations) -> dict:
-    return funding.answer(data, pset)
 
 
 def _retirement(data, pset, calendar_overrides, extra_occupations) -> dict:
@@ -162,6 +198,5 @@ _HANDLERS: dict[str, Callable[..., dict]] = {
     "eligibility": _eligibility,
     "retirement": _retirement,
     "deadline": _deadline,
-    "funding": _funding,
     "identity": _identity,
 }

@@ -131,6 +131,7 @@ def to_markdown(report: list[ClauseCoverage]) -> str:
         lines.append(f"| `{entry.id}` | {entry.label}：{entry.summary} | {status} | {rules} | {tests} |")
     if missing:
         lines += ["", "## Gaps", ""] + [f"- `{e.id}` {e.label}: {e.problem}" for e in missing]
+    lines += versions_section()
     lines += interpretation_lines()
     return "\n".join(lines) + "\n"
 
@@ -172,6 +173,30 @@ def interpretation_lines() -> list[str]:
         note = entry.note.replace("|", "／")
         lines.append(f"| {number} | `{parameter.name}` | `{entry.citation}` | {parameter.description}：{note} "
                      f"| {choices} | `{default}` |")
+    return lines
+
+
+def versions_section() -> list[str]:
+    """The policy versions with their dates (issue 17)."""
+    from .versions import builtin
+
+    chain = builtin()
+    lines = ["", "## Policy versions", "",
+             "Which version governs a fact is decided by the fact's date (`policy.versions.Chain.governing`); "
+             "staff add successors as data (管理端 → 政策版本, `policytools.PolicyVersion`, confirmed by a second "
+             "approver). After the last version's `valid_until` with no successor, no version is in force (Art. 20).",
+             "", "| version | 文件 | effective_from | valid_until | governs until | amounts |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for version in chain.versions:
+        info = version.info(chain.end_of(version))
+        start = info["effective_from"] or info["effective_from_text"]
+        if info.get("effective_from_assumed"):
+            start += f"；assumed `{info['effective_from_assumed']}` (interpretation `draft_issue_date`)"
+        amounts = f"`{info['parameters']}`" if info["amounts_known"] else f"unknown: {info['amounts_unknown_reason']}"
+        lines.append(f"| `{version.name}` | {version.document} | {start} | {info['valid_until'] or '—'} | "
+                     f"{info['governs_until'] or '—'} | {amounts} |")
+    draft = chain.get("measures-2026-draft")
+    lines += ["", f"`draft_issue_date`: {draft.assumption_reason}"]
     return lines
 
 

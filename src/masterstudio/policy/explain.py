@@ -67,13 +67,19 @@ def render_funding(result: Mapping) -> str:
     for award in result["awards"]:
         year = f"（{award['year']} 年度）" if "year" in award else ""
         where = clause_label(award["clause"])
-        lines.append(f"  {award['on']} {kinds[award['kind']]}{year} {award['amount']} 元 — {where}")
-    lines.append(f"合计：{result['total']} 元")
+        amount = f"{award['amount']} 元" if award["amount"] is not None else f"金额待定（{award.get('reason', '')}）"
+        lines.append(f"  {award['on']} {kinds[award['kind']]}{year} {amount} — {where}")
+    if result["total"] is not None:
+        lines.append(f"合计：{result['total']} 元")
+    else:
+        lines.append(f"合计：已知部分 {result.get('total_known_part')} 元，另有金额待定的项目")
     recovery = result.get("recovery")
     if recovery:
+        back = (f"{recovery['amount']} 元" if recovery["amount"] is not None
+                else f"已知部分 {recovery.get('amount_known_part')} 元及金额待定的项目")
         lines.append(
             f"撤销日 {recovery['revoked_on']} 所在资助周期 {recovery['cycle_start']} 至 {recovery['cycle_end']}，"
-            f"应追回（未拨付的取消）{recovery['amount']} 元（第十三条，涉及 {'、'.join(recovery['clauses']) or '无'}）"
+            f"应追回（未拨付的取消）{back}（第十三条，涉及 {'、'.join(recovery['clauses']) or '无'}）"
         )
     for item in result.get("excluded", ()):
         lines.append(f"  未计入：{item['on']} {kinds.get(item['kind'], item['kind'])} — {item['reason']}")

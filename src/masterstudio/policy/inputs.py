@@ -146,10 +146,10 @@ ELIGIBILITY_FIELDS: dict = {
     "existing_studios": [{k: None for k in ("leader_id_number", "leader_name", "credit_code", "branch",
                                             "occupation_code", "occupation_name")}],
 }
-FUNDING_FIELDS: dict = {
-    "as_of": None, "recognized_on": None, "revoked_on": None,
-    "assessments": [{"year": None, "grade": None, "on": None}],
-    "titles": [{"level": None, "on": None}],
+FUNDING_FIELDS: dict = {  # with the imported record's figures (policy.funding.RECORD_FIELDS)
+    "as_of": None, "recognized_on": None, "revoked_on": None, "initial_amount": None,
+    "assessments": [{"year": None, "grade": None, "on": None, "amount": None}],
+    "titles": [{"level": None, "on": None, "amount": None}],
 }
 QUESTION_FIELDS: dict[str, dict] = {
     "eligibility": ELIGIBILITY_FIELDS,

@@ -24,7 +24,6 @@ from .dates import parse_date
 from .errors import INVALID_INPUT, PolicyInputError
 
 PARAMETERS_DIR = Path(__file__).with_name("parameters")
-DEFAULT_SET = "measures-2026-draft"
 CENT = Decimal("0.01")
 
 TYPES = ("money", "integer", "date", "month_day", "time", "skill_level", "list_int", "list_str", "enum", "string")
@@ -241,18 +240,29 @@ class _Snapshot(dict):
 
 # -- loading -------------------------------------------------------------------------------------
 def available_sets() -> list[str]:
-    return sorted(p.name for p in PARAMETERS_DIR.iterdir() if p.is_dir() and (p / "_set.yaml").exists())
+    """The shipped parameter sets (a version without known parameters, the former Measures, has none)."""
+    return sorted(p.name for p in PARAMETERS_DIR.iterdir() if p.is_dir() and any(p.glob("[!_]*.yaml")))
 
 
-def load(name: str = DEFAULT_SET) -> ParameterSet:
-    """The parameter set ``name``, parsed once per process."""
+def load(name: str | None = None, on: date | None = None) -> ParameterSet:
+    """The parameter set ``name``, parsed once per process.
+
+    Without a name: the set of the shipped version in force on ``on`` (``versions.builtin()``), or
+    of the latest shipped version with parameters when ``on`` is None. Which version is "current" is
+    a question of date, never a constant; the platform asks ``catalog.engine``, which adds the
+    successors staff have entered."""
+    if name is None:
+        from . import versions
+
+        chain = versions.builtin()
+        return chain.params_on(on) if on is not None else chain.params_on(chain.last().start)
     return _load(name)
 
 
 @lru_cache(maxsize=16)
 def _load(name: str) -> ParameterSet:
     directory = PARAMETERS_DIR / name
-    if not (directory / "_set.yaml").is_file():
+    if name not in available_sets():
         raise PolicyInputError(
             INVALID_INPUT, "params", f"没有名为“{name}”的政策参数集；可用：{'、'.join(available_sets())}"
         )
@@ -271,9 +281,10 @@ def _load(name: str) -> ParameterSet:
     return _finish(ParameterSet(header["name"], header["title"], int(header["revision"]), parameters))
 
 
-def resolve(params: "ParameterSet | str | None") -> ParameterSet:
+def resolve(params: "ParameterSet | str | None", on: date | None = None) -> ParameterSet:
+    """``params`` as a set; None = the shipped version's set in force on ``on`` (see ``load``)."""
     if params is None:
-        return load(DEFAULT_SET)
+        return load(None, on)
     if isinstance(params, str):
         return load(params)
     if isinstance(params, ParameterSet):
@@ -399,3 +410,94 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, tuple):
         return list(value)
     return value
+
+
+# -- versions entered as data (a successor of the Measures) ----------------------------------------
+_ARTICLE = re.compile(r"第([0-9０-９一二三四五六七八九十百零〇]+)条")
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _article_number(text: str) -> int:
+    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if text.isdigit():
+        return int(text)
+    number, current = 0, 0
+    for char in text:
+        if char == "百":
+            number += (current or 1) * 100
+            current = 0
+        elif char == "十":
+            number += (current or 1) * 10
+            current = 0
+        else:
+            current = _DIGITS[char]
+    return number + current
+
+
+def articles_of(text: str) -> set[int]:
+    """The article numbers a text contains (“第十四条”, “第14条”)."""
+    return {_article_number(match) for match in _ARTICLE.findall(text or "")}
+
+
+def from_entries(base: ParameterSet, name: str, title: str, text: str, entries: Mapping[str, Any],
+                 effective_from: date, revision: int = 1) -> ParameterSet:
+    """A version's parameter set entered as data: ``entries`` = ``{parameter: {"value", "citation",
+    "note"}}`` for every parameter of ``base`` (the rules of the engine read them by name), all in
+    force from ``effective_from``. Each citation must be a clause id of the engine's clause table
+    whose article appears in the version's own ``text`` (“第十四条”); each value is checked by its
+    parameter's type. Raises ``PolicyInputError`` naming ``parameters.<name>``."""
+    if not isinstance(entries, Mapping):
+        raise PolicyInputError(INVALID_INPUT, "parameters", "参数应为 {参数名: {value, citation, note}} 的对象")
+    articles = articles_of(text)
+    if not articles:
+        raise PolicyInputError(INVALID_INPUT, "text", "政策文本中没有找到“第X条”形式的条款，请粘贴完整的政策原文")
+    unknown = sorted(set(entries) - set(base.parameters))
+    if unknown:
+        raise PolicyInputError(INVALID_INPUT, f"parameters.{unknown[0]}",
+                               f"参数“{unknown[0]}”不是平台规则使用的参数；可用参数：{'、'.join(base.names())}")
+    missing = [n for n in base.names() if n not in entries]
+    if missing:
+        raise PolicyInputError(INVALID_INPUT, f"parameters.{missing[0]}",
+                               f"缺少参数“{missing[0]}”（{base.param(missing[0]).description}）：新版本须为每个参数给出取值和依据条款")
+    parameters: dict[str, Parameter] = {}
+    for pname in base.names():
+        original = base.param(pname)
+        raw = entries[pname]
+        path = f"parameters.{pname}"
+        if not isinstance(raw, Mapping) or "value" not in raw or not raw.get("citation"):
+            raise PolicyInputError(INVALID_INPUT, path, f"参数“{pname}”应写作 {{value: 取值, citation: 依据条款号}}")
+        citation = str(raw["citation"]).strip()
+        try:
+            measures().clause(citation)
+        except KeyError:
+            raise PolicyInputError(INVALID_INPUT, f"{path}.citation",
+                                   f"参数“{pname}”的依据“{citation}”不是条款编号（如 14.1、4.5、20）") from None
+        article = int(citation.split(".")[0])
+        if article not in articles:
+            raise PolicyInputError(INVALID_INPUT, f"{path}.citation",
+                                   f"参数“{pname}”引用的第{article}条不在新版本的政策文本中：每个参数须引用本版本文本的条款")
+        value = _coerce(original, raw["value"], f"{path}.value")
+        note = " ".join(str(raw.get("note") or f"依{title}第{article}条").split())
+        parameters[pname] = Parameter(pname, original.description, original.type,
+                                      (DatedValue(effective_from, value, citation, note),),
+                                      original.unit, original.interpretation, original.choices)
+    return _finish(ParameterSet(name, title, revision, parameters))
+
+
+def entries_of(pset: ParameterSet, on: date | None = None) -> dict[str, dict]:
+    """``pset``'s values on ``on`` as ``from_entries`` takes them (a form's starting point)."""
+    result = {}
+    for pname in pset.names():
+        entry = pset.param(pname).entry_on(on)
+        result[pname] = {"value": _jsonable(entry.value), "citation": entry.citation, "note": entry.note}
+    return result
+
+
+def redated(pset: ParameterSet, start: date) -> ParameterSet:
+    """A copy of ``pset`` whose first values are in force from ``start`` (a successor's rules applied
+    to earlier facts, for a preview)."""
+    from dataclasses import replace
+
+    parameters = {name: replace(p, values=(replace(p.values[0], effective_from=start),))
+                  for name, p in pset.parameters.items()}
+    return _finish(ParameterSet(pset.name, pset.title, pset.revision, parameters, ("redated",)))

@@ -3,4 +3,11 @@ from django.urls import path
 from masterstudio.policytools import views
 
 app_name = "policytools"
-urlpatterns = [path("", views.parameters, name="parameters")]
+urlpatterns = [
+    path("", views.parameters, name="parameters"),
+    path("versions/", views.versions, name="versions"),
+    path("versions/new/", views.version_new, name="version_new"),
+    path("versions/<int:pk>/", views.version_detail, name="version"),
+    path("versions/<int:pk>/confirm/", views.version_confirm, name="version_confirm"),
+    path("versions/<int:pk>/withdraw/", views.version_withdraw, name="version_withdraw"),
+]

@@ -62,6 +62,7 @@ def outstanding(recovery: Recovery) -> Decimal:
 
 def engine_request(studio, revoked_on: date) -> dict:
     grants = [g for g in studio.grants.exclude(state__in=[GrantState.CANCELLED, GrantState.RECOVERED]) if not g.imported]
+    initial = studio.grants.filter(kind=GrantKind.INITIAL).exclude(state=GrantState.CANCELLED).first()
     return {
         "as_of": revoked_on.isoformat(),
         "recognized_on": studio.recognized_on.isoformat(),
@@ -70,6 +71,8 @@ def engine_request(studio, revoked_on: date) -> dict:
         "titles": [{"level": g.kind, "on": g.dated_on.isoformat()}
                    for g in grants if g.kind in (GrantKind.NATIONAL, GrantKind.BEIJING)],
         "revoked_on": revoked_on.isoformat(),
+        # the imported record's figure, used by the engine where the version of the date has no amount
+        **({"initial_amount": f"{initial.amount:.2f}"} if initial else {}),
     }
 
 

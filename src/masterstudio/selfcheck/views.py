@@ -6,7 +6,6 @@ from django.utils import timezone
 from masterstudio.catalog import engine
 from masterstudio.core.ratelimit import rate_limited
 from masterstudio.policy import clauses
-from masterstudio.policy import params as engine_params
 from masterstudio.policy.errors import PolicyInputError
 from masterstudio.selfcheck.forms import SelfCheckForm
 
@@ -34,7 +33,7 @@ def _initial():
 
 
 def _funding():
-    p = engine_params.load()
+    p = engine.params_on(timezone.localdate())  # the version in force today
     items = [
         ("14.1", "首次认定", p.get("initial_grant_amount")),
         ("14.2", "年度绩效考核优秀（每个优秀年度）", p.get("excellent_reward_amount")),

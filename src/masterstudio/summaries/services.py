@@ -11,6 +11,7 @@ from django.utils import timezone
 from masterstudio.core.events import record_event
 from masterstudio.core.transitions import Rule, StateMachine, TransitionError
 from masterstudio.funding.services import lock_row
+from masterstudio.policytools.versions import require_in_force
 from masterstudio.studios.lifecycle import ask_engine
 from masterstudio.studios.models import LIVE_STATES
 from masterstudio.summaries.models import AnnualSummary, SummaryAttachment, SummaryState
@@ -134,12 +135,11 @@ def prefill(studio, year: int, figures: dict | None = None) -> dict[str, str]:
 
 
 def policy_covers(day: date) -> bool:
-    """Whether a version of the Measures is in force on ``day`` (the one place this is decided for
-    summaries: no summary is due under Measures that have expired, unless a successor is in force).
-    Today it reads the parameters' ``valid_until`` as of that day."""
-    from masterstudio.policy import params
+    """Whether a version of the Measures is in force on ``day``: no summary is due under Measures
+    that have expired, unless a successor is in force (``policytools.versions``, Art. 20)."""
+    from masterstudio.policytools.versions import in_force
 
-    return day <= params.load().get("valid_until", on=day)
+    return in_force(day) is not None
 
 
 def check_year(studio, year: int) -> None:
@@ -191,6 +191,7 @@ def get_or_start(studio, year: int, *, actor) -> AnnualSummary:
     existing = AnnualSummary.objects.filter(studio=studio, year=year).first()
     if existing:
         return existing
+    require_in_force(date(year, 12, 31), f"创建 {year} 年度工作总结", SummaryError)  # Art. 20
     try:
         with transaction.atomic():
             summary = AnnualSummary.objects.create(studio=studio, year=year, due_on=deadline(year),
