@@ -98,7 +98,9 @@ def test_a_2027_recognition_and_a_2026_one_get_different_answers(cast):
     assert by_name["policy"]["version"].startswith("measures-2027@")
 
 
-def test_a_studio_recognised_in_2026_and_revoked_in_2027_recovers_money_paid_under_both(cast, unit_a):
+def test_a_studio_recognised_in_2026_and_revoked_in_2027_recovers_money_paid_under_both(cast, unit_a, monkeypatch):
+    from tests.factories.money import published_grade
+
     add_successor(cast)
     answer = engine.ask("funding", {"as_of": "2027-08-01", "recognized_on": "2026-03-01",
                                     "assessments": [{"year": 2026, "grade": "excellent", "on": "2027-01-20"}],
@@ -108,6 +110,9 @@ def test_a_studio_recognised_in_2026_and_revoked_in_2027_recovers_money_paid_und
     assert [x["name"] for x in answer["versions"]] == ["measures-2026-draft", "measures-2027"]
     # the platform's grants: the reward approved on the successor's date carries the successor's amount
     studio = make_studio(unit_a, recognized_on=date(2026, 3, 1), approver=cast["approver"])
+    published_grade(studio, 2026, on=date(2027, 1, 18))
+    # the reward is approved on its own date (no money is dated after the day it is entered)
+    monkeypatch.setattr(timezone, "now", lambda: timezone.make_aware(datetime(2027, 1, 20, 10)))
     reward = funding.award_grant(studio, "excellent", on=date(2027, 1, 20), year=2026, actor=cast["approver"])
     assert reward.amount == Decimal("150000.00")
 

@@ -96,11 +96,13 @@ def test_a_refused_attachment_leaves_no_draft(studio, cast):
 def test_no_summary_for_a_year_due_after_the_measures_expire(studio, cast, monkeypatch):
     assert services.policy_covers(date(2026, 12, 15)) and not services.policy_covers(date(2027, 12, 15))
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2027, 6, 1))
-    with pytest.raises(SummaryError, match="有效期至 2027-01-10.*2027 年度的工作总结"):
+    with pytest.raises(SummaryError, match="2027 年度工作总结.*晚于《办法》有效期截止日 2027-01-10（第20条）"):
         services.get_or_start(studio, 2027, actor=cast["leader"])
     assert not AnnualSummary.objects.exists()
 
 
-def test_no_summary_for_a_year_to_come(studio, cast):
-    with pytest.raises(SummaryError, match="尚未开始"):
-        services.check_year(studio, timezone.localdate().year + 1)
+def test_no_summary_for_a_year_to_come(studio, cast, monkeypatch):
+    # a year to come that the Measures still cover (the summary of 2026 falls due on 2026-12-15)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2025, 6, 1))
+    with pytest.raises(SummaryError, match="2026 年度尚未开始"):
+        services.check_year(studio, 2026)
