@@ -14,7 +14,7 @@ Recovery (Art. 13, interpretations 6, 22, 23): funding cycles of ``funding_cycle
 from the recognition date (or, choice ``calendar_year``, from 1 January of the recognition year); on
 revocation every counted amount dated inside the cycle that contains the revocation date, up to that
 date, is recovered if paid and cancelled if not yet paid — whichever version paid it. Which amounts
-count as “区级补助资金” is interpretation 23 (``recovered_funds``).
+count as “区级补助资金” is interpretation 26 (``recovered_funds``).
 """
 from __future__ import annotations
 
@@ -270,7 +270,7 @@ def recovery(awards: Iterable[Award], recognized_on: date, revoked_on: date,
 
     ``awards``: the district amounts granted to the studio (Art. 14, 15), under whichever version.
     Those dated inside the cycle containing ``revoked_on``, up to ``revoked_on``, are recovered (paid)
-    or cancelled (unpaid); interpretation 23 decides whether rewards count as 区级补助资金.
+    or cancelled (unpaid); interpretation 26 decides whether rewards count as 区级补助资金.
     """
     if revoked_on < recognized_on:
         raise PolicyInputError(INVALID_INPUT, "revoked_on", "撤销日期早于认定日期，请核对")
@@ -385,7 +385,7 @@ def answer(payload: Any, params: ParameterSet | str | None = None,
                               "reward_dated_on_title")
             if reading == "not_rewarded":
                 excluded.append({"kind": level, "clause": clause, "on": on.isoformat(),
-                                 "reason": f"称号取得于经开区认定（{recognized_on.isoformat()}）之前；按解释口径21"
+                                 "reason": f"称号取得于经开区认定（{recognized_on.isoformat()}）之前；按解释口径24"
                                            f"（not_rewarded），第十五条奖励以已认定的经开区工作室为对象，认定前取得的称号不奖励"})
                 continue
         award = award_under(chain, level, on, record_amount=record, field=f"{path}.on")
