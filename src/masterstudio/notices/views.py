@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from masterstudio.applications.models import Round
-from masterstudio.core.events import events_for, record_event
+from masterstudio.core.event_kinds import record_read
+from masterstudio.core.events import events_for
 from masterstudio.core.permissions import duty_required
 from masterstudio.core.ratelimit import rate_limited
 from masterstudio.core.transitions import TransitionError
@@ -129,6 +130,6 @@ def objection_detail(request, pk):
 @business
 def evidence_file(request, pk):
     evidence = get_object_or_404(Evidence, pk=pk)
-    record_event("objection.evidence_downloaded", obj=evidence.objection, actor=request.user,
-                 data={"evidence": evidence.pk})
+    record_read(request, "objection.evidence_downloaded", obj=evidence.objection, key=evidence.pk,
+                data={"evidence": evidence.pk})
     return serve(evidence.file, evidence.original_name, kind=evidence.kind)
