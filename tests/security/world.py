@@ -143,7 +143,7 @@ def build(cast: dict, unit_a, unit_b) -> dict:
     sel.to_proposed(proposed, reviewer, approver)
     notice = sel.published(round_, approver, on=today.isoformat())
     entry = notice.entries.get(application=proposed)
-    objection = notices.file_objection(entry, name="李某", contact="13900001111", content="领办人不在一线岗位",
+    objection = notices.file_objection(entry, name="李某", contact="13900001111", content="领办人不在一线岗位，申报材料所述工作年限与事实不符",
                                        uploads=[pdf_upload("证据.pdf")], now=timezone.now())
     o.update(notice=notice, entry=entry, objection=objection, evidence=objection.evidence.get())
 

@@ -60,10 +60,13 @@ def object_form(request, pk, entry_pk):
             return redirect("notices:objection_status", objection.receipt)
         except ValidationError as exc:
             form.add_error("evidence", "；".join(exc.messages) + "（您填写的文字已保留，请重新选择文件）")
+        except services.ObjectionInvalid as exc:
+            for field, message in exc.problems.items():
+                form.add_error(field, message)
         except services.NoticeError as exc:
             form.add_error(None, str(exc))
     return render(request, "notices/object.html", {"notice": notice, "entry": entry, "form": form,
-                                                   "open": services.is_open(notice)})
+                                                   "open": services.is_open(notice), "rules": services.OBJECTION_RULES})
 
 
 @rate_limited("objection_status", limit=60, window=60, methods=("GET",))  # receipts cannot be guessed in bulk
@@ -93,10 +96,17 @@ def manage(request):
 @require_POST
 def publish(request, round_pk):
     round_ = get_object_or_404(Round, pk=round_pk)
+    title = request.POST.get("title", "")
+    acknowledged = [value for value in request.POST.getlist("acknowledged") if value.isdigit()]
     try:
-        notice = services.publish(round_, actor=request.user, title=request.POST.get("title", ""))
+        notice = services.publish(round_, actor=request.user, title=title, acknowledged=acknowledged)
         messages.success(request, f"已发布公示，公示期 {notice.starts_on:%Y-%m-%d} 至 {notice.ends_on:%Y-%m-%d}（5个工作日）")
         return redirect("notices:detail", notice.pk)
+    except services.UnfinishedApplications as exc:  # the warning: named, and published only once confirmed
+        return render(request, "notices/publish_confirm.html", {
+            "round": round_, "title": title, "unfinished": [
+                {"application": a, "text": selectors.describe(a)} for a in exc.applications],
+            "again": bool(acknowledged)}, status=409)
     except (services.NoticeError, TransitionError) as exc:
         messages.error(request, str(exc))
     return redirect("reviews:evaluation", round_.pk)
