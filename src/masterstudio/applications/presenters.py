@@ -4,6 +4,7 @@ from __future__ import annotations
 from masterstudio.applications import facts as app_facts
 from masterstudio.applications.models import AppState
 from masterstudio.core import event_kinds
+from masterstudio.core.templatetags.platform import action_label
 
 OUTCOMES = {"eligible": "符合条件", "undetermined": "待定（需审核或补充）", "ineligible": "不符合条件"}
 RESULTS = {"pass": "符合", "fail": "不符合", "unknown": "待定", "waived": "免于审查"}
@@ -76,7 +77,8 @@ def timeline(application) -> list[dict]:
     labels = dict(AppState.choices)
     rows = []
     for event in history_events(application):
-        title = event_kinds.label_of(event)
+        kind = event_kinds.kind_of_event(event)
+        title = kind.label if kind else action_label(event)  # the log's own words for the rest
         if event.to_state and event.content_type_id and event.action.startswith("application."):
             source, target = labels.get(event.from_state, event.from_state), labels.get(event.to_state, event.to_state)
             title = f"{title}（{source} → {target}）"
