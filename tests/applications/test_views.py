@@ -199,7 +199,7 @@ def test_submit_redirects_to_the_receipt(cast, unit_a):
     assert app.state == AppState.SUBMITTED
     assert f"申报已提交，受理编号 {app.receipt_no}" in body
     assert 'data-testid="receipt"' in body
-    assert "草稿 → 已提交" in body
+    assert "提交申报" in body and f"受理编号 {app.receipt_no}，第 1 版" in body
 
 
 def test_progress_timeline_shows_each_state_change_with_message(cast, submitted):
@@ -207,9 +207,10 @@ def test_progress_timeline_shows_each_state_change_with_message(cast, submitted)
     services.return_for_supplement(submitted.pk, actor=cast["reviewer"], comment="",
                                    items={"team": "请补充团队成员劳动合同"})
     body = client_for(cast["unit_a"]).get(f"/applications/{submitted.pk}/").content.decode()
-    assert "已提交 → 材料审核" in body
-    assert "材料审核 → 退回补正" in body
-    assert "team：请补充团队成员劳动合同" in body
+    assert "社会事业局开始材料审核" in body
+    assert "<strong>退回补正</strong>" in body
+    assert "请补充团队成员劳动合同" in body
+    assert "按退回补正意见逐项补正材料，然后重新提交" in body  # what the unit must do next
 
 
 def test_quick_person_form_checks_birth_date_against_id_number(cast, unit_a):

@@ -79,7 +79,7 @@ def test_new_unit_fills_the_wizard_and_submits(page, tmp_path):
     application = Application.objects.get(unit=unit)
     assert page.inner_text("[data-testid=receipt] .stat") == application.receipt_no
     assert page.inner_text("[data-testid=state]") == "已提交"
-    assert "草稿 → 已提交" in page.inner_text("[data-testid=timeline]")
+    assert "提交申报" in page.inner_text("[data-testid=timeline]")
     screenshot(page, "applying-receipt")
 
 

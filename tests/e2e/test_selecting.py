@@ -138,7 +138,7 @@ def test_selecting_from_review_to_certificate(page, phone_page, browser, live_se
     page.click("text=提出异议")
     page.fill("#id_name", "赵群众")
     page.fill("#id_contact", "13900001111")
-    page.fill("#id_content", "领办人近两年不在生产一线")
+    page.fill("#id_content", "领办人近两年不在生产一线岗位，申报材料所述年限与事实不符")
     page.set_input_files("#id_evidence", str(evidence))
     page.check("#id_pledge")
     page.click("text=提交异议")

@@ -152,7 +152,11 @@ def published(round_, approver, *, on: str = "2026-09-28"):
     when = at(on, 9)
     if on == timezone.localdate().isoformat():
         when = timezone.now() - timedelta(minutes=1)
-    return notices.publish(round_, actor=approver, now=when)
+    from masterstudio.notices.selectors import unfinished_applications
+
+    # the approver has read the warning naming the round's applications still in review
+    return notices.publish(round_, actor=approver, now=when,
+                           acknowledged=[a.pk for a in unfinished_applications(round_)])
 
 
 def day_after(notice) -> datetime:

@@ -18,6 +18,8 @@ from masterstudio.studios.services import AwardError, recognise
 from tests.factories import selecting as f
 from tests.factories.applications import pdf_bytes, zip_bytes
 
+FACTS = "领办人不在一线岗位，申报材料所述工作年限与事实不符"  # an objection's facts, as long as the rules ask
+
 pytestmark = pytest.mark.django_db
 
 
@@ -83,7 +85,7 @@ def test_objection_freezes_only_its_entry_and_upheld_removes_it(two_proposed, ca
     a, b = two_proposed
     notice = f.published(a.round, cast["approver"])
     entry_a, entry_b = notice.entries.order_by("position")
-    objection = notices.file_objection(entry_a, name="李某", contact="13900001111", content="领办人不在一线岗位",
+    objection = notices.file_objection(entry_a, name="李某", contact="13900001111", content=FACTS,
                                        uploads=[SimpleUploadedFile("证据.pdf", pdf_bytes())], now=f.at("2026-09-30"))
     entry_a.refresh_from_db(); entry_b.refresh_from_db()
     assert (entry_a.state, entry_b.state) == (EntryState.FROZEN, EntryState.LISTED)
@@ -99,15 +101,15 @@ def test_objection_freezes_only_its_entry_and_upheld_removes_it(two_proposed, ca
 def test_objection_after_the_period_is_refused(two_proposed, cast):
     notice = f.published(two_proposed[0].round, cast["approver"])
     entry = notice.entries.first()
-    notices.file_objection(entry, name="甲", contact="1", content="最后一天深夜", now=f.at("2026-10-09", 23, 59))
+    notices.file_objection(entry, name="张甲", contact="13900001111", content=FACTS, now=f.at("2026-10-09", 23, 59))
     with pytest.raises(notices.NoticeError, match="公示期已于 2026年10月9日 24时结束"):
-        notices.file_objection(entry, name="乙", contact="2", content="晚了", now=f.at("2026-10-10", 0, 0))
+        notices.file_objection(entry, name="李乙", contact="13900002222", content=FACTS, now=f.at("2026-10-10", 0, 0))
 
 
 def test_objection_evidence_must_be_a_real_document(two_proposed, cast):
     notice = f.published(two_proposed[0].round, cast["approver"])
     with pytest.raises(Exception, match="内容不是"):
-        notices.file_objection(notice.entries.first(), name="甲", contact="1", content="x",
+        notices.file_objection(notice.entries.first(), name="张甲", contact="13900001111", content=FACTS,
                                uploads=[SimpleUploadedFile("a.pdf", zip_bytes())], now=f.at("2026-09-29"))
     assert not Objection.objects.exists()
 
@@ -115,7 +117,7 @@ def test_objection_evidence_must_be_a_real_document(two_proposed, cast):
 def test_dismissed_after_the_period_recognises_at_once(two_proposed, cast):
     notice = f.published(two_proposed[0].round, cast["approver"])
     entry = notice.entries.first()
-    objection = notices.file_objection(entry, name="甲", contact="1", content="有疑问", now=f.at("2026-10-08"))
+    objection = notices.file_objection(entry, name="张甲", contact="13900001111", content=FACTS, now=f.at("2026-10-08"))
     result = notices.close_due(now=f.day_after(notice))
     assert result["waiting"] == [notice.pk] and len(result["recognised"]) == 1
     notices.start_investigation(objection, actor=cast["reviewer"])

@@ -32,6 +32,8 @@ from masterstudio.studios.services import recognise
 from tests.factories import selecting as f
 from tests.factories.applications import pdf_bytes, ready_application
 
+FACTS = "领办人不在一线岗位，申报材料所述工作年限与事实不符"  # an objection's facts, as long as the rules ask
+
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,7 +144,7 @@ def test_losing_the_database_mid_request_shows_the_chinese_page_and_writes_nothi
     client = Client()
     with connection.execute_wrapper(drop_connection):
         response = client.post(f"/notices/{notice.pk}/entries/{entry.pk}/object/", {
-            "name": "李某", "contact": "13900001111", "content": "领办人不在一线岗位",
+            "name": "李某", "contact": "13900001111", "content": FACTS,
             "evidence": SimpleUploadedFile("证据.pdf", pdf_bytes()), "pledge": "on"})
     assert response.status_code == 503 and response["Retry-After"] == "60"
     text = response.content.decode()

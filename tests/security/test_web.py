@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from tests.factories import PASSWORD, selecting as f
 
+FACTS = "领办人不在一线岗位，申报材料所述工作年限与事实不符"  # an objection's facts, as long as the rules ask
+
 pytestmark = pytest.mark.django_db
 
 
@@ -52,12 +54,13 @@ def test_objections_are_rate_limited_per_address(cast, unit_a, settings):
     settings.OBJECTION_RATE_LIMIT = 2
     url = f"/notices/{notice.pk}/entries/{entry.pk}/object/"
     client = Client()
-    codes = [client.post(url, {"name": "李某", "contact": "13900001111", "content": f"第{i}条异议", "pledge": "on"},
+    codes = [client.post(url, {"name": "李某", "contact": "13900001111", "content": f"第{i}条异议：{FACTS}",
+                               "pledge": "on"},
                          REMOTE_ADDR="10.0.0.7").status_code for i in range(3)]
     assert codes == [302, 302, 429]
     limited = client.post(url, {}, REMOTE_ADDR="10.0.0.7")
     assert "操作过于频繁" in limited.content.decode() and int(limited["Retry-After"]) > 0
-    assert client.post(url, {"name": "王某", "contact": "1", "content": "x", "pledge": "on"},
+    assert client.post(url, {"name": "王某", "contact": "13900003333", "content": FACTS, "pledge": "on"},
                        REMOTE_ADDR="10.0.0.8").status_code == 302  # another address is not affected
 
 

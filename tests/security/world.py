@@ -29,6 +29,8 @@ from tests.factories import studio_life as life
 from tests.factories.applications import make_round
 from tests.factories.money import pdf_upload, png_upload
 
+FACTS = "领办人不在一线岗位，申报材料所述工作年限与事实不符"  # an objection's facts, as long as the rules ask
+
 SUMMARY_TEXT = {"projects": "数控车削工艺攻关", "apprentices": "带徒 2 人", "exchanges": "技艺交流 1 次",
                 "social_benefit": "面向园区培训 30 人次", "spending": "购置量具"}
 
@@ -152,7 +154,7 @@ def build(cast: dict, unit_a, unit_b) -> dict:
     sel.to_proposed(proposed, reviewer, approver)
     notice = sel.published(round_, approver, on=today.isoformat())
     entry = notice.entries.get(application=proposed)
-    objection = notices.file_objection(entry, name="李某", contact="13900001111", content="领办人不在一线岗位",
+    objection = notices.file_objection(entry, name="李某", contact="13900001111", content=FACTS,
                                        uploads=[pdf_upload("证据.pdf")], now=timezone.now())
     o.update(notice=notice, entry=entry, objection=objection, evidence=objection.evidence.get())
 

@@ -17,6 +17,8 @@ from masterstudio.studios.models import Studio
 from masterstudio.studios.services import AwardError, recognise, recognise_many
 from tests.factories import selecting as f
 
+FACTS = "领办人不在一线岗位，申报材料所述工作年限与事实不符"  # an objection's facts, as long as the rules ask
+
 pytestmark = pytest.mark.django_db
 
 
@@ -86,7 +88,7 @@ def test_together_writes_what_one_by_one_writes(notice, cast):
 
 def test_refused_entries_get_the_message_recognise_gives_and_the_rest_are_recognised(notice, cast):
     first, second = _entries(notice)
-    notices.file_objection(first, name="甲", contact="1", content="有疑问", now=f.at("2026-10-08"))
+    notices.file_objection(first, name="张甲", contact="13900001111", content=FACTS, now=f.at("2026-10-08"))
     now = f.day_after(notice)
     with pytest.raises(AwardError) as single:
         recognise(first.application, now=now)

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from masterstudio.activities import selectors, services
 from masterstudio.activities.forms import ActivityForm, ReportForm, SignupForm
 from masterstudio.activities.models import ActivityPhoto, ActivityState
-from masterstudio.core.events import events_for, record_event
+from masterstudio.core.event_kinds import record_read
+from masterstudio.core.events import events_for
 from masterstudio.core.permissions import duty_required, role_required
 from masterstudio.core.uploads import serve
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
@@ -171,5 +172,5 @@ def photo(request, pk: int):
     item = get_object_or_404(ActivityPhoto, pk=pk)
     if not selectors.reports_for(request.user).filter(pk=item.activity_id).exists():
         raise Http404
-    record_event("studio_activity.photo_download", obj=item.activity, actor=request.user, data={"photo": item.pk})
+    record_read(request, "studio_activity.photo_download", obj=item.activity, key=item.pk, data={"photo": item.pk})
     return serve(item.image, item.original_name)

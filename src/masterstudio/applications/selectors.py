@@ -77,3 +77,47 @@ def staff_application_list(user, params) -> QuerySet[Application]:
             | Q(occupation_name__icontains=term) | Q(unit__credit_code__icontains=term)
         )
     return qs.order_by("-submitted_at", "-pk")
+
+
+def _history_objects(application: Application) -> Q:
+    """The objects whose events make up an application's history: the application, its line of
+    the public notice and the objections against that line."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from masterstudio.notices.models import NoticeEntry, Objection
+
+    types = ContentType.objects.get_for_models(Application, NoticeEntry, Objection)
+    objects = Q(content_type=types[Application], object_id=str(application.pk))
+    entry = NoticeEntry.objects.filter(application=application).values_list("pk", flat=True).first()
+    if entry is not None:
+        objections = [str(pk) for pk in Objection.objects.filter(entry_id=entry).values_list("pk", flat=True)]
+        objects |= Q(content_type=types[NoticeEntry], object_id=str(entry))
+        objects |= Q(content_type=types[Objection], object_id__in=objections)
+    return objects
+
+
+def history_events(application: Application):
+    """Every event of the application's history, oldest first (the bureau's records)."""
+    from masterstudio.core.models import Event
+
+    return Event.objects.filter(_history_objects(application)).select_related("actor").order_by("seq")
+
+
+def evaluation_published(application: Application) -> tuple[bool, int | None]:
+    """Whether the application's comprehensive evaluation result has been published with the
+    notice, and the version of the decision published then."""
+    from masterstudio.reviews.models import Decision
+
+    row = Decision.objects.filter(application=application, published_at__isnull=False).values_list(
+        "version", flat=True).first()
+    return row is not None, row
+
+
+def unit_progress_events(application: Application) -> list:
+    """The events of the application the applying unit may see, oldest first: one rule,
+    ``core.event_kinds`` (each kind's audience and the condition from which the unit sees it)."""
+    from masterstudio.core import event_kinds
+
+    published, version = evaluation_published(application)
+    events = history_events(application).filter(event_kinds.unit_candidates())
+    return [e for e in events if event_kinds.visible_to_unit(e, published=published, published_version=version)]

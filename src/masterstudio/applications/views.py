@@ -13,8 +13,10 @@ from masterstudio.applications import exports, occupations, selectors, services
 from masterstudio.core.uploads import ACCEPT_ATTR, CONTENT_TYPES, serve
 from masterstudio.applications.forms import ApplicationForm, QuickPersonForm, RoundForm, StaffFilterForm
 from masterstudio.applications.models import AppState, Application, Round
-from masterstudio.applications.presenters import conditions_view, precheck_view, timeline
+from masterstudio.applications.presenters import (conditions_view, precheck_view, timeline, unit_progress,
+                                                 unit_state_label)
 from masterstudio.applications.states import APPLICATION_MACHINE
+from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import record_event
 from masterstudio.core.permissions import approved_unit_required, duty_required, staff_required
 from masterstudio.catalog import engine
@@ -35,7 +37,9 @@ def rounds_public(request):
 
 @approved_unit_required
 def mine(request):
-    applications = selectors.applications_for(request.user).prefetch_related("supplement_requests")
+    applications = list(selectors.applications_for(request.user).prefetch_related("supplement_requests"))
+    for application in applications:
+        application.shown_state = unit_state_label(application)
     return render(request, "applications/mine.html", {
         "applications": applications, "rounds": selectors.open_rounds(),
     })
@@ -183,8 +187,8 @@ def download(request, pk: int):
 
         return redirect_to_login(request.get_full_path())
     material = selectors.material_file_for(request.user, pk)
-    record_event("material.downloaded", obj=material.application, actor=request.user,
-                 data={"material": material.pk, "name": material.original_name})
+    record_read(request, "material.downloaded", obj=material.application, key=material.pk,
+                data={"material": material.pk, "name": material.original_name})
     return serve(material.file, material.original_name, kind=material.kind, inline=request.GET.get("inline") == "1")
 
 
@@ -219,11 +223,13 @@ def withdraw(request, pk: int):
 
 def _detail_context(application: Application, user) -> dict:
     snapshots = list(application.snapshots.all())
+    unit_side = user.role != "staff"  # the unit's progress page: what core.event_kinds lets it see
     return {
         "application": application,
         "snapshots": snapshots,
         "latest": snapshots[-1] if snapshots else None,
-        "timeline": timeline(application),
+        "timeline": [] if unit_side else timeline(application),
+        "progress": unit_progress(application) if unit_side else None,
         "precheck": precheck_view(application.precheck),
         "requests": list(application.supplement_requests.all()),
         "materials": list(selectors.active_materials(application)),

@@ -17,7 +17,8 @@ from masterstudio.assessments.forms import (
 )
 from masterstudio.assessments.models import ASPECTS, AssessmentYear, LeaderRecommendation, RectificationState
 from masterstudio.assessments.services import AssessmentError
-from masterstudio.core.events import events_for, record_event
+from masterstudio.core.event_kinds import record_read
+from masterstudio.core.events import events_for
 from masterstudio.core.permissions import duty_required, recent_auth_required, role_required
 from masterstudio.core.uploads import serve
 
@@ -246,7 +247,7 @@ def rectification_file(request, pk):
         from django.http import Http404
 
         raise Http404("没有整改材料")
-    record_event("rectification.file_downloaded", obj=rect, actor=request.user, clause="12")
+    record_read(request, "rectification.file_downloaded", obj=rect, clause="12")
     return serve(rect.report_file, rect.report_file_name)
 
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from masterstudio.activities.selectors import reports_for
-from masterstudio.core.events import events_for, record_event
+from masterstudio.core.event_kinds import record_read
+from masterstudio.core.events import events_for
 from masterstudio.core.permissions import role_required, staff_required
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.evaluations import selectors, services
@@ -101,5 +102,6 @@ def report_download(request, pk: int):
         raise Http404
     if request.user.role == "evaluator" and not report.evaluation.is_open(timezone.now()):
         raise Http404
-    record_event("evaluation.report_download", obj=report.evaluation, actor=request.user, data={"report": report.pk})
+    record_read(request, "evaluation.report_download", obj=report.evaluation, key=report.pk,
+                data={"report": report.pk})
     return serve(report.file, report.original_name)

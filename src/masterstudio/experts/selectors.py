@@ -29,12 +29,26 @@ def assignment_for(user, pk) -> Assignment:
         raise Http404("没有找到该评审任务，或它不是分配给您的") from None
 
 
+# An expert reads what they judge only after declaring no conflict of interest (Art. 10): before
+# the declaration nothing of it, neither pages nor files; after recusal nothing again.
+DECLARED_STATES = (AssignmentState.SCORING, AssignmentState.SUBMITTED)
+
+
+def may_read_subject(assignment: Assignment) -> bool:
+    """Whether the expert of ``assignment`` may read its subject's materials (the same rule as
+    :func:`subject_ids_for_expert`)."""
+    return assignment.state in DECLARED_STATES
+
+
 def subject_ids_for_expert(user, model) -> QuerySet:
     """Primary keys of the ``model`` objects (applications, studios…) an expert is judging and
-    has not recused from; used by other apps' visibility rules."""
+    has declared no conflict of interest for (not before the declaration, not after recusal):
+    the one rule of every page and file an expert reaches through other apps' visibility rules
+    (``applications.selectors.applications_for`` — materials and snapshots —,
+    ``assessments.selectors.results_for`` — the dossier)."""
     content_type = ContentType.objects.get_for_model(model)
-    return (assignments_for(user).filter(panel__content_type=content_type)
-            .exclude(state=AssignmentState.RECUSED).values("panel__object_id"))
+    return (assignments_for(user).filter(panel__content_type=content_type, state__in=DECLARED_STATES)
+            .values("panel__object_id"))
 
 
 def panels_for_subjects(model, ids) -> dict[int, ScoringPanel]:

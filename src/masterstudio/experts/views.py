@@ -137,10 +137,11 @@ def task(request, pk):
         })
     subject = panel.subject
     materials = []
-    if assignment.state != AssignmentState.RECUSED and hasattr(subject, "materials"):
+    readable = selectors.may_read_subject(assignment)  # nothing before the declaration of (no) conflict
+    if readable and hasattr(subject, "materials"):
         materials = subject.materials.filter(removed_at__isnull=True).order_by("item", "pk")
     dossier_url = ""
-    if assignment.state != AssignmentState.RECUSED and subject._meta.label_lower == "assessments.studioassessment":
+    if readable and subject._meta.label_lower == "assessments.studioassessment":
         from django.urls import reverse
 
         dossier_url = reverse("assessments:dossier", args=[subject.pk])

@@ -6,7 +6,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from masterstudio.core.events import events_for, record_event
+from masterstudio.core.event_kinds import record_read
+from masterstudio.core.events import events_for
 from masterstudio.core.permissions import duty_required, reauth_redirect, recent_auth_required, role_required
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.funding import selectors, services
@@ -155,8 +156,8 @@ def document_download(request, pk: int):
     document = get_object_or_404(GrantDocument.objects.select_related("grant"), pk=pk)
     if not selectors.grants_for(request.user).filter(pk=document.grant_id).exists():
         raise Http404
-    record_event("grant.document_download", obj=document.grant, actor=request.user,
-                 data={"document": document.pk}, ip=request.META.get("REMOTE_ADDR"))
+    record_read(request, "grant.document_download", obj=document.grant, key=document.pk,
+                data={"document": document.pk}, ip=request.META.get("REMOTE_ADDR"))
     return serve(document.file, document.original_name)
 
 

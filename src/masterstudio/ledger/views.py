@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from masterstudio.core.events import record_event
+from masterstudio.core.event_kinds import record_read
 from masterstudio.core.permissions import role_required
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.core import uploads
@@ -220,8 +220,8 @@ def expense_check(request, pk: int):
 @role_required(*READERS)
 def voucher_download(request, pk: int):
     expense = get_object_or_404(selectors.expenses_for(request.user), pk=pk)
-    record_event("ledger.voucher_download", obj=expense.account, actor=request.user, data={"expense": expense.pk},
-                 ip=request.META.get("REMOTE_ADDR"))
+    record_read(request, "ledger.voucher_download", obj=expense.account, key=expense.pk, data={"expense": expense.pk},
+                ip=request.META.get("REMOTE_ADDR"))
     return uploads.serve(expense.voucher, expense.voucher_name)
 
 

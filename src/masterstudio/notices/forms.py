@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from masterstudio.notices import services as rules
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -22,15 +24,26 @@ class MultipleFileField(forms.FileField):
 
 
 class ObjectionForm(forms.Form):
-    name = forms.CharField(label="真实姓名", max_length=50, error_messages={"required": "异议须实名提出，请填写真实姓名"})
-    contact = forms.CharField(label="联系方式", max_length=100, help_text="手机号或电子邮箱，用于答复",
-                              error_messages={"required": "请填写联系方式，便于答复"})
+    """The rules are the service's (``notices.services.objection_problems``), stated from there."""
+
+    name = forms.CharField(label="真实姓名", max_length=50, help_text=rules.OBJECTION_RULES[0],
+                           error_messages={"required": "异议须实名提出，请填写真实姓名"})
+    contact = forms.CharField(label="联系方式", max_length=100, help_text=rules.OBJECTION_RULES[1],
+                              error_messages={"required": "请填写联系方式（手机号或电子邮箱），便于答复"})
     content = forms.CharField(label="异议内容", widget=forms.Textarea(attrs={"rows": 5}),
-                              help_text="写明异议的具体事实和理由",
+                              help_text=rules.OBJECTION_RULES[2],
                               error_messages={"required": "请写明异议的具体事实和理由"})
     evidence = MultipleFileField(label="证据材料（可选，最多 5 个，PDF/JPG/PNG/DOCX/XLSX）", required=False)
     pledge = forms.BooleanField(label="本人承诺所提异议属实，并愿意配合调查核实",
                                 error_messages={"required": "请勾选承诺"})
+
+    def clean(self):
+        data = super().clean()
+        if all(key in data for key in ("name", "contact", "content")):
+            problems = rules.objection_problems(name=data["name"], contact=data["contact"], content=data["content"])
+            for field, message in problems.items():
+                self.add_error(field, message)
+        return data
 
 
 class ResolveForm(forms.Form):

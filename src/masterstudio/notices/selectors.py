@@ -48,3 +48,24 @@ def objections_for_staff(state: str = ""):
 
 def open_objection_count() -> int:
     return Objection.objects.filter(Q(state__in=OPEN_OBJECTION_STATES)).count()
+
+
+# Submitted applications that have not reached a decision: still in review (never reviewed, or
+# reviewed only in part) or in the evaluation without a decision.
+IN_REVIEW_STATES = ["submitted", "material_review", "supplement", "site_inspection", "expert_review"]
+
+
+def unfinished_applications(round_) -> list:
+    """The round's applications that were never reviewed to the end or decided, oldest first: what
+    publishing the round's notice warns about (and names)."""
+    from masterstudio.applications.models import Application, AppState
+
+    return list(Application.objects.filter(round=round_).filter(
+        Q(state__in=IN_REVIEW_STATES) | Q(state=AppState.EVALUATION, decision__isnull=True))
+        .select_related("unit").order_by("submitted_at", "pk"))
+
+
+def describe(application) -> str:
+    """An application as the warning names it: receipt number, unit, occupation and state."""
+    return (f"{application.receipt_no or '（未编号）'} {application.unit.name}（{application.occupation_name}，"
+            f"{application.get_state_display()}）")

@@ -1,8 +1,10 @@
 """Publishing the proposed list (公示), objections (异议) and closing the notice (Art. 10)."""
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime, time, timedelta
+from typing import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,15 +32,67 @@ from masterstudio.reviews.services import notify_unit, notify_units
 
 MAX_EVIDENCE_FILES = 5
 
+# The rules of an objection, in one place: the form checks them, the service refuses what breaks
+# them, and the pages state them from here (``OBJECTION_RULES``).
+OBJECTION_NAME_MIN = 2  # a real name: not one character
+OBJECTION_FACTS_MIN = 15  # characters of facts and reasons, blanks not counted
+PLACEHOLDER_NAMES = frozenset({"匿名", "无名", "无名氏", "佚名", "不详", "某某", "群众", "网友", "市民", "知情人"})
+_NAME = re.compile(r"^[\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z·•. '-]*$")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+OBJECTION_RULES = [
+    f"以真实姓名提出（至少 {OBJECTION_NAME_MIN} 个字；匿名、化名不予受理）",
+    "留下可联系的手机号或电子邮箱，仅供社会事业局核实和答复使用",
+    f"写明异议的具体事实和理由（不少于 {OBJECTION_FACTS_MIN} 字），可上传证据材料（最多 {MAX_EVIDENCE_FILES} 个）",
+]
+
 HOW_TO_OBJECT = (
-    "公示期间，任何单位和个人对公示名单有异议的，可在本页面点击“提出异议”，以真实姓名提交异议，"
-    "写明联系方式、异议事实，并可上传证据材料。匿名或无具体事实的异议不予受理。"
-    "异议仅暂停所涉条目，其他条目不受影响。社会事业局调查核实后答复异议人。"
+    "公示期间，任何单位和个人对公示名单有异议的，可在本页面点击“提出异议”：" + "；".join(OBJECTION_RULES) + "。"
+    "匿名或无具体事实的异议不予受理。异议仅暂停所涉条目，其他条目不受影响。社会事业局调查核实后答复异议人。"
 )
+
+
+def objection_problems(*, name: str, contact: str, content: str) -> dict[str, str]:
+    """What breaks the rules of an objection, by field (empty when it follows them)."""
+    problems = {}
+    name = (name or "").strip()
+    if len(name) < OBJECTION_NAME_MIN or not _NAME.match(name) or name in PLACEHOLDER_NAMES:
+        problems["name"] = f"请填写真实姓名（至少 {OBJECTION_NAME_MIN} 个字，不含数字和符号）；匿名异议不予受理"
+    if not contact_kind(contact):
+        problems["contact"] = "请填写有效的手机号（11 位，如 13900001111）或电子邮箱（如 name@example.com），用于答复"
+    facts = re.sub(r"\s", "", content or "")
+    if len(facts) < OBJECTION_FACTS_MIN:
+        problems["content"] = (f"请写明异议的具体事实和理由，不少于 {OBJECTION_FACTS_MIN} 字"
+                               f"（现有 {len(facts)} 字）")
+    return problems
+
+
+def contact_kind(contact: str) -> str:
+    """"mobile" or "email" when ``contact`` is a valid mobile number or e-mail address, else ""."""
+    from django.core.validators import validate_email
+
+    text = (contact or "").strip()
+    digits = re.sub(r"[\s-]", "", text)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    if _MOBILE.match(digits):
+        return "mobile"
+    try:
+        validate_email(text)
+    except ValidationError:
+        return ""
+    return "email"
 
 
 class NoticeError(Exception):
     """A refused notice action; ``str(exc)`` says in Chinese what to do."""
+
+
+class ObjectionInvalid(NoticeError):
+    """An objection that breaks its rules; ``problems``: the message for each field."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("；".join(problems.values()))
+        self.problems = problems
 
 
 def _staff_handlers():
@@ -59,19 +113,43 @@ def is_open(notice: Notice, now=None) -> bool:
 
 # ---------------------------------------------------------------- publishing
 
-def publish(round_: Round, *, actor, title: str = "", now: datetime | None = None) -> Notice:
+class UnfinishedApplications(NoticeError):
+    """Publishing would leave applications of the round that were never reviewed to the end:
+    ``applications`` names them; publish again acknowledging them (their ids) to go ahead."""
+
+    def __init__(self, applications: list):
+        from masterstudio.notices.selectors import describe
+
+        self.applications = applications
+        super().__init__(f"本批次还有 {len(applications)} 份申报未完成评审，发布公示后它们不会列入本次名单："
+                         + "；".join(describe(a) for a in applications) + "。确认后再发布")
+
+
+def publish(round_: Round, *, actor, title: str = "", now: datetime | None = None,
+            acknowledged: Iterable[int] = ()) -> Notice:
     """Publish every proposed application of the round and tell every decided unit. Refused when
-    nothing is proposed (already published) or when an application still awaits its decision."""
+    nothing is proposed (already published), when an application in the evaluation still awaits
+    its decision (named), and — :class:`UnfinishedApplications`, a warning — when applications of
+    the round were never reviewed to the end, unless each of them is in ``acknowledged`` (the ids
+    the approver was shown and confirmed)."""
+    from masterstudio.notices.selectors import describe, unfinished_applications
+
     now = now or timezone.now()
+    acknowledged = {int(pk) for pk in acknowledged}
     with transaction.atomic(), appended_together():
         round_ = lock_row(Round, round_.pk)  # two staff publishing at once: the second waits, then finds nothing
         proposed = list(Application.objects.filter(round=round_, state=AppState.PROPOSED)
                         .select_related("unit", "leader", "decision").order_by("decision__rank", "pk"))
         if not proposed:
             raise NoticeError("本批次没有待公示的拟认定申报：请先在综合评议中确定拟认定名单（若已公示，请勿重复发布）")
-        undecided = Application.objects.filter(round=round_, state=AppState.EVALUATION, decision__isnull=True).count()
+        unfinished = unfinished_applications(round_)
+        undecided = [a for a in unfinished if a.state == AppState.EVALUATION]
         if undecided:
-            raise NoticeError(f"本批次还有 {undecided} 份申报尚未作出综合评议决定，请全部决定后再发布公示")
+            raise NoticeError(f"本批次还有 {len(undecided)} 份申报尚未作出综合评议决定："
+                              + "；".join(describe(a) for a in undecided) + "。请全部决定后再发布公示")
+        unconfirmed = [a for a in unfinished if a.pk not in acknowledged]
+        if unconfirmed:
+            raise UnfinishedApplications(unfinished)
         start = timezone.localdate(now)
         try:
             days = notice_days(start)
@@ -100,7 +178,8 @@ def publish(round_: Round, *, actor, title: str = "", now: datetime | None = Non
         Decision.objects.filter(application__in=[*proposed, *rejected]).update(published_at=now)
         record_event("notice.published", obj=notice, actor=actor, clause="10",
                      data={"round": round_.pk, "entries": [a.pk for a in proposed],
-                           "rejected": [a.pk for a in rejected], "days": notice.days, "art20_warning": warning})
+                           "rejected": [a.pk for a in rejected], "days": notice.days, "art20_warning": warning,
+                           "unfinished": [a.pk for a in unfinished]})
     notice.art20_warning = warning
     return notice
 
@@ -120,8 +199,9 @@ def file_objection(entry: NoticeEntry, *, name: str, contact: str, content: str,
         raise NoticeError(f"公示期已于 {notice.ends_on:%Y年%-m月%-d日} 24时结束，不再受理异议")
     if entry.state not in (EntryState.LISTED, EntryState.FROZEN):
         raise NoticeError(f"该条目当前为“{entry.get_state_display()}”，不再受理异议")
-    if not name.strip() or not contact.strip() or not content.strip():
-        raise NoticeError("请填写真实姓名、联系方式和异议内容")
+    problems = objection_problems(name=name, contact=contact, content=content)
+    if problems:
+        raise ObjectionInvalid(problems)
     uploads = list(uploads)
     if len(uploads) > MAX_EVIDENCE_FILES:
         raise ValidationError(f"证据材料最多上传 {MAX_EVIDENCE_FILES} 个文件")
@@ -142,7 +222,17 @@ def file_objection(entry: NoticeEntry, *, name: str, contact: str, content: str,
             ENTRY_MACHINE.apply(entry, EntryState.FROZEN, reason=f"收到异议 {receipt}", ip=ip)
         notify(_staff_handlers(), "objection_filed", {"objection": objection, "entry": entry},
                url=f"/notices/manage/objections/{objection.pk}/")
+        _tell_unit(entry, "objection_against_unit", {"objection": objection})  # never who objected, nor what
     return objection
+
+
+def _tell_unit(entry: NoticeEntry, key: str, context: dict) -> None:
+    """Tell the applying unit about an objection against its entry (in the caller's transaction)."""
+    from masterstudio.reviews.services import unit_recipients
+
+    application = Application.objects.select_related("unit").get(pk=entry.application_id)
+    notify(unit_recipients(application), key, {"application": application, "entry": entry, **context},
+           url=f"/applications/{application.pk}/")
 
 
 def start_investigation(objection: Objection, *, actor) -> Objection:
@@ -177,6 +267,9 @@ def resolve(objection: Objection, *, upheld: bool, investigation: str, reply: st
                 ENTRY_MACHINE.apply(entry, EntryState.LISTED, actor=actor, reason=f"异议 {objection.receipt} 不成立")
                 if now >= closes_at(entry.notice):
                     _recognise_entry(entry, actor=actor, now=now)
+        _tell_unit(entry, "objection_resolved_unit", {
+            "objection": objection, "upheld": upheld, "outcome": objection.get_state_display(),
+            "still_open": entry.objections.filter(state__in=OPEN_OBJECTION_STATES).exists()})
     return objection
 
 

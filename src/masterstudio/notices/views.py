@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from masterstudio.applications.models import Round
-from masterstudio.core.events import events_for, record_event
+from masterstudio.core.event_kinds import record_read
+from masterstudio.core.events import events_for
 from masterstudio.core.permissions import duty_required
 from masterstudio.core.ratelimit import rate_limited
 from masterstudio.core.transitions import TransitionError
@@ -59,10 +60,13 @@ def object_form(request, pk, entry_pk):
             return redirect("notices:objection_status", objection.receipt)
         except ValidationError as exc:
             form.add_error("evidence", "；".join(exc.messages) + "（您填写的文字已保留，请重新选择文件）")
+        except services.ObjectionInvalid as exc:
+            for field, message in exc.problems.items():
+                form.add_error(field, message)
         except services.NoticeError as exc:
             form.add_error(None, str(exc))
     return render(request, "notices/object.html", {"notice": notice, "entry": entry, "form": form,
-                                                   "open": services.is_open(notice)})
+                                                   "open": services.is_open(notice), "rules": services.OBJECTION_RULES})
 
 
 @rate_limited("objection_status", limit=60, window=60, methods=("GET",))  # receipts cannot be guessed in bulk
@@ -92,12 +96,19 @@ def manage(request):
 @require_POST
 def publish(request, round_pk):
     round_ = get_object_or_404(Round, pk=round_pk)
+    title = request.POST.get("title", "")
+    acknowledged = [value for value in request.POST.getlist("acknowledged") if value.isdigit()]
     try:
-        notice = services.publish(round_, actor=request.user, title=request.POST.get("title", ""))
+        notice = services.publish(round_, actor=request.user, title=title, acknowledged=acknowledged)
         messages.success(request, f"已发布公示，公示期 {notice.starts_on:%Y-%m-%d} 至 {notice.ends_on:%Y-%m-%d}（5个工作日）")
         if notice.art20_warning:
             messages.warning(request, notice.art20_warning)
         return redirect("notices:detail", notice.pk)
+    except services.UnfinishedApplications as exc:  # the warning: named, and published only once confirmed
+        return render(request, "notices/publish_confirm.html", {
+            "round": round_, "title": title, "unfinished": [
+                {"application": a, "text": selectors.describe(a)} for a in exc.applications],
+            "again": bool(acknowledged)}, status=409)
     except (services.NoticeError, TransitionError) as exc:
         messages.error(request, str(exc))
     return redirect("reviews:evaluation", round_.pk)
@@ -131,6 +142,6 @@ def objection_detail(request, pk):
 @business
 def evidence_file(request, pk):
     evidence = get_object_or_404(Evidence, pk=pk)
-    record_event("objection.evidence_downloaded", obj=evidence.objection, actor=request.user,
-                 data={"evidence": evidence.pk})
+    record_read(request, "objection.evidence_downloaded", obj=evidence.objection, key=evidence.pk,
+                data={"evidence": evidence.pk})
     return serve(evidence.file, evidence.original_name, kind=evidence.kind)

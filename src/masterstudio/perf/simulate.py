@@ -94,7 +94,9 @@ def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=prin
     ranked = sorted(to_experts, key=lambda pk: (-totals.get(pk, 0), pk))
     in_parallel(_decide, [(pk, rank, approver, studios) for rank, pk in enumerate(ranked, start=1)], actors)
     mark = phase("evaluation", mark)
-    notice = notices.publish(round_, actor=approver)
+    from masterstudio.notices.selectors import unfinished_applications
+
+    notice = notices.publish(round_, actor=approver, acknowledged=[a.pk for a in unfinished_applications(round_)])
     mark = phase("public notice", mark)
     after = timezone.make_aware(timezone.datetime.combine(notice.ends_on + timedelta(days=1), timezone.datetime.min.time())) \
         + timedelta(minutes=10)

@@ -6,7 +6,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from masterstudio.core.events import events_for, record_event
+from masterstudio.core.event_kinds import record_read
+from masterstudio.core.events import events_for
 from masterstudio.core.permissions import duty_required, recent_auth_required, staff_required
 from masterstudio.core.uploads import serve
 from masterstudio.recoveries import services
@@ -106,5 +107,5 @@ def evidence_file(request, pk):
         raise Http404("没有找到该文件，或您无权查看") from None
     if not revocation.evidence_file:
         raise Http404("没有证据材料")
-    record_event("revocation.file_downloaded", obj=revocation, actor=request.user, clause=revocation.clause)
+    record_read(request, "revocation.file_downloaded", obj=revocation, clause=revocation.clause)
     return serve(revocation.evidence_file, revocation.evidence_file_name)

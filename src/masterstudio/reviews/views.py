@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from masterstudio.applications.models import AppState, Application, Round
 from masterstudio.applications.selectors import application_for
-from masterstudio.core.events import events_for, record_event
+from masterstudio.core.event_kinds import record_read
+from masterstudio.core.events import events_for
 from masterstudio.core.uploads import serve
 from masterstudio.core.permissions import duty_required
 from masterstudio.core.transitions import TransitionError
@@ -217,7 +218,7 @@ def photo(request, pk):
 def photo_file(request, pk):
     item = get_object_or_404(SitePhoto.objects.select_related("visit"), pk=pk)
     application_for(request.user, item.visit.application_id)
-    record_event("visit.photo_downloaded", obj=item.visit.application, actor=request.user, data={"photo": item.pk})
+    record_read(request, "visit.photo_downloaded", obj=item.visit.application, key=item.pk, data={"photo": item.pk})
     return serve(item.file, f"考察照片-{item.pk}.{item.kind}", kind=item.kind)
 
 

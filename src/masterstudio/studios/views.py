@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.permissions import duty_required, recent_auth_required
 from masterstudio.studios.certificate import render_certificate
@@ -21,8 +22,8 @@ from masterstudio.core.pagecache import cached_page
 def certificate(request, pk):
     studio = studio_for(request.user, pk)
     pdf = render_certificate(studio)
-    record_event("studio.certificate_downloaded", obj=studio, actor=request.user, clause="10",
-                 ip=request.META.get("REMOTE_ADDR"), data={"nameplate_no": studio.nameplate_no})
+    record_read(request, "studio.certificate_downloaded", obj=studio, clause="10",
+                ip=request.META.get("REMOTE_ADDR"), data={"nameplate_no": studio.nameplate_no})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificate-{studio.pk}.pdf"'
     return response

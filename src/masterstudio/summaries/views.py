@@ -7,7 +7,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from masterstudio.core.events import events_for, record_event
+from masterstudio.core.event_kinds import record_read
+from masterstudio.core.events import events_for
 from masterstudio.core.uploads import serve
 from masterstudio.studios.selectors import studio_for, studios_for
 from masterstudio.summaries import services
@@ -103,6 +104,6 @@ def attachment(request, pk):
         item = SummaryAttachment.objects.select_related("summary").get(pk=pk, summary__in=summaries_for(request.user))
     except (SummaryAttachment.DoesNotExist, ValueError):
         raise Http404("没有找到该附件，或您无权查看") from None
-    record_event("annualsummary.attachment_downloaded", obj=item.summary, actor=request.user, clause="11",
-                 data={"attachment": item.pk})
+    record_read(request, "annualsummary.attachment_downloaded", obj=item.summary, key=item.pk, clause="11",
+                data={"attachment": item.pk})
     return serve(item.file, item.original_name)
