@@ -2,18 +2,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from masterstudio.activities import selectors, services
 from masterstudio.activities.forms import ActivityForm, ReportForm, SignupForm
-from masterstudio.activities.models import ActivityPhoto, ActivityState
+from masterstudio.activities.models import ActivityState
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.permissions import duty_required, role_required
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.core.uploads import serve
-from masterstudio.studios.models import LIVE_STATES, Studio
+from masterstudio.studios.models import LIVE_STATES
+from masterstudio.studios.selectors import studios_for
 
 READERS = ("unit", "leader", "staff", "evaluator")
 
@@ -24,7 +24,7 @@ def _error(form, exc):
 
 
 def _own_studios(user):
-    return Studio.objects.filter(unit_id=user.unit_id, state__in=LIVE_STATES).order_by("name")
+    return studios_for(user).filter(state__in=LIVE_STATES).order_by("name")
 
 
 @role_required(*READERS)
@@ -131,8 +131,6 @@ def report_detail(request, pk: int):
 
 @role_required(*READERS)
 def photo(request, pk: int):
-    item = get_object_or_404(ActivityPhoto, pk=pk)
-    if not selectors.reports_for(request.user).filter(pk=item.activity_id).exists():
-        raise Http404
+    item = get_object_or_404(selectors.photos_for(request.user), pk=pk)
     record_event("studio_activity.photo_download", obj=item.activity, actor=request.user, data={"photo": item.pk})
     return serve(item.image, item.original_name)

@@ -13,7 +13,7 @@ from masterstudio.core import uploads
 from masterstudio.ledger import selectors, services
 from masterstudio.ledger.forms import ExpenseForm, IncomeForm, OpenAccountForm
 from masterstudio.ledger.models import Asset, Category, Expense, Income, Source
-from masterstudio.studios.models import Studio
+from masterstudio.studios.selectors import studio_for
 
 READERS = ("unit", "leader", "staff", "evaluator")
 
@@ -45,7 +45,7 @@ def account_list(request):
                                     a.expense_total, a.income_total - a.expense_total, a.warnings] for a in accounts))
     without = []
     if request.user.role == "unit":
-        without = Studio.objects.filter(unit=request.user.unit, special_account__isnull=True).order_by("name")
+        without = selectors.own_studios_without_account(request.user)
     page = Paginator(accounts, 30).get_page(request.GET.get("page"))
     return render(request, "ledger/account_list.html", {"page": page, "without": without, "q": q,
                                                         "only_warnings": bool(request.GET.get("warnings"))})
@@ -53,7 +53,7 @@ def account_list(request):
 
 @role_required("unit")
 def account_open(request, studio_pk: int):
-    studio = get_object_or_404(Studio, pk=studio_pk, unit=request.user.unit)
+    studio = studio_for(request.user, studio_pk)
     if hasattr(studio, "special_account"):
         return redirect("ledger:account_detail", pk=studio.special_account.pk)
     form = OpenAccountForm(request.POST or None, initial={"name": f"{studio.name}专项资金"})

@@ -10,13 +10,12 @@ from django.utils import timezone
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.uploads import serve
 from masterstudio.studios.selectors import studio_for, studios_for
-from masterstudio.summaries import services
-from masterstudio.summaries.models import AnnualSummary, SummaryAttachment, SummaryState
+from masterstudio.summaries import selectors, services
+from masterstudio.summaries.models import AnnualSummary, SummaryState
 from masterstudio.summaries.services import TEXT_FIELDS, SummaryError
 
 
-def summaries_for(user):
-    return AnnualSummary.objects.filter(studio__in=studios_for(user)).select_related("studio", "studio__unit")
+summaries_for = selectors.summaries_for
 
 
 @login_required
@@ -35,7 +34,7 @@ def index(request):
 def edit(request, studio_pk, year):
     studio = studio_for(request.user, studio_pk)
     user = request.user
-    summary = AnnualSummary.objects.filter(studio=studio, year=year).first()
+    summary = summaries_for(user).filter(studio=studio, year=year).first()
     can_write = user.role in ("unit", "leader") and studio.state in ("active", "rectification")
     if summary is None:
         if not can_write:
@@ -81,10 +80,7 @@ def edit(request, studio_pk, year):
 
 @login_required
 def attachment(request, pk):
-    try:
-        item = SummaryAttachment.objects.select_related("summary").get(pk=pk, summary__in=summaries_for(request.user))
-    except (SummaryAttachment.DoesNotExist, ValueError):
-        raise Http404("没有找到该附件，或您无权查看") from None
+    item = selectors.attachment_for(request.user, pk)
     record_event("annualsummary.attachment_downloaded", obj=item.summary, actor=request.user, clause="11",
                  data={"attachment": item.pk})
     return serve(item.file, item.original_name)
