@@ -24,7 +24,8 @@ def certificate(request, pk):
     record_event("studio.certificate_downloaded", obj=studio, actor=request.user, clause="10",
                  ip=request.META.get("REMOTE_ADDR"), data={"nameplate_no": studio.nameplate_no})
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="certificate-{studio.pk}.pdf"'
+    suffix = "-revoked" if studio.state == StudioState.REVOKED else ""
+    response["Content-Disposition"] = f'inline; filename="certificate-{studio.pk}{suffix}.pdf"'
     return response
 
 
@@ -42,8 +43,8 @@ def studio_index(request):
 
 def _documents(studio):
     docs = []
-    if studio.state != StudioState.REVOKED:
-        docs.append({"title": f"认定证书（{studio.nameplate_no}）", "url": f"/studios/{studio.pk}/certificate.pdf"})
+    revoked = "（已撤销，证书加盖撤销标记）" if studio.state == StudioState.REVOKED else ""
+    docs.append({"title": f"认定证书（{studio.nameplate_no}）{revoked}", "url": f"/studios/{studio.pk}/certificate.pdf"})
     for summary in studio.summaries.prefetch_related("attachments"):
         for item in summary.attachments.all():
             docs.append({"title": f"{summary.year}年度总结附件：{item.title}", "url": f"/summaries/attachments/{item.pk}/"})
