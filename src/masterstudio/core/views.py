@@ -28,11 +28,11 @@ def manage(request):
 
     from masterstudio.applications.models import Application, AppState
     from masterstudio.assessments.models import Flag
+    from masterstudio.core.permissions import reads_business_records
     from masterstudio.funding.models import Grant, GrantState
     from masterstudio.notices.models import Objection, ObjectionState
     from masterstudio.recoveries.models import Recovery, RecoveryState
     from masterstudio.studios.models import LIVE_STATES, Studio
-    from masterstudio.core.permissions import reads_business_records
     from masterstudio.units.models import Unit, UnitStatus
 
     user = request.user
