@@ -159,7 +159,10 @@ def error_500(request):
 
 
 def error_400(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    from masterstudio.core.params import BadParameter
+
+    message = exception.message if isinstance(exception, BadParameter) else ""
+    return render(request, "errors/400.html", {"message": message}, status=400)
 
 
 def csrf_failure(request, reason=""):
