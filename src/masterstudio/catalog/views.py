@@ -6,16 +6,17 @@ from django.shortcuts import redirect, render
 from masterstudio.catalog import engine, services
 from masterstudio.catalog.forms import CalendarYearForm, OccupationForm
 from masterstudio.catalog.models import CalendarYear, Occupation
+from masterstudio.core import params
 from masterstudio.core.permissions import duty_required, staff_required
 from masterstudio.policy import workdays as engine_workdays
 
 
 def occupation_search(request):
     """Public search of the catalogue by code, name or alias (an htmx fragment or a page)."""
-    query = request.GET.get("q", "").strip()
+    query = params.text(request.GET, "q", max_length=100, label="职业")
     results = engine.catalogue().search(query, limit=20) if query else []
     template = "catalog/_occupation_results.html" if request.headers.get("HX-Request") else "catalog/occupation_search.html"
-    return render(request, template, {"q": query, "results": results, "target": request.GET.get("target", "")})
+    return render(request, template, {"q": query, "results": results, "target": params.text(request.GET, "target", max_length=60)})
 
 
 @staff_required

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from masterstudio.core import params as query
 from masterstudio.core.exports import xlsx_response
 from masterstudio.core.models import Event, Notification
 from masterstudio.core.permissions import WORKSPACES, role_required, staff_required
@@ -111,10 +112,10 @@ def notifications_read_all(request):
 def activity_log(request):
     """The event log, filterable by object type, object id, person and action."""
     events = Event.objects.select_related("actor", "content_type")
-    model = request.GET.get("model", "")
-    object_id = request.GET.get("object_id", "").strip()
-    actor = request.GET.get("actor", "").strip()
-    action = request.GET.get("action", "").strip()
+    model = query.text(request.GET, "model", max_length=100, label="对象类型")
+    object_id = query.text(request.GET, "object_id", max_length=64, label="对象编号")
+    actor = query.text(request.GET, "actor", max_length=100, label="操作人")
+    action = query.text(request.GET, "action", max_length=100, label="动作")
     if model:
         app_label, _, model_name = model.partition(".")
         events = events.filter(content_type__app_label=app_label, content_type__model=model_name)

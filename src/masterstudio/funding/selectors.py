@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from masterstudio.funding.models import Grant, GrantDocument, StudioTitle
+from masterstudio.core import params as query
+from masterstudio.funding.models import Grant, GrantDocument, GrantKind, GrantState, StudioTitle
 from masterstudio.studios.selectors import of_visible_studios
 
 
@@ -31,18 +32,18 @@ def documents_for(user):
 
 
 def filter_grants(queryset, params):
-    state = params.get("state", "")
-    kind = params.get("kind", "")
-    year = params.get("year", "")
-    q = params.get("q", "").strip()
+    state = query.choice(params, "state", [*GrantState.values, "recovery"], label="状态")
+    kind = query.choice(params, "kind", GrantKind.values, label="类型")
+    year = query.year(params)
+    q = query.text(params, "q")
     if state == "recovery":
         queryset = queryset.filter(recovery_required=True, state="disbursed")
     elif state:
         queryset = queryset.filter(state=state)
     if kind:
         queryset = queryset.filter(kind=kind)
-    if year.isdigit():
-        queryset = queryset.filter(dated_on__year=int(year))
+    if year:
+        queryset = queryset.filter(dated_on__year=year)
     if q:
         queryset = queryset.filter(Q(studio__name__icontains=q) | Q(studio__unit__name__icontains=q)
                                    | Q(document_no__icontains=q))

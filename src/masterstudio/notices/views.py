@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from masterstudio.applications.models import Round
+from masterstudio.core import params as query
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.permissions import duty_required
 from masterstudio.core.ratelimit import rate_limited
@@ -72,7 +73,7 @@ def objection_status(request, receipt):
 
 
 def objection_lookup(request):
-    receipt = request.GET.get("receipt", "").strip()
+    receipt = query.text(request.GET, "receipt", max_length=40, label="受理编号")
     if receipt:
         return redirect("notices:objection_status", receipt.upper())
     return redirect("notices:list")
@@ -82,7 +83,7 @@ def objection_lookup(request):
 
 @business
 def manage(request):
-    state = request.GET.get("state", "open")
+    state = query.text(request.GET, "state", default="open", max_length=20, label="状态")
     return render(request, "notices/manage.html", {
         "notices": selectors.public_notices(), "objections": selectors.objections_for_staff(state), "state": state,
     })

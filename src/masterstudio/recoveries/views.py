@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from masterstudio.core import params as query
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.permissions import duty_required, recent_auth_required, staff_required
 from masterstudio.core.uploads import serve
@@ -18,7 +19,7 @@ def _recovery(user, pk) -> Recovery:
 
 @staff_required
 def index(request):
-    show = request.GET.get("show", "open")
+    show = query.choice(request.GET, "show", ("open", "all"), default="open", label="范围")
     recoveries = selectors.recoveries_for(request.user)
     if show == "open":
         recoveries = recoveries.filter(state="open")

@@ -9,7 +9,8 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from masterstudio.core.permissions import reads_business_records
-from masterstudio.studios.models import Studio
+from masterstudio.core import params as query
+from masterstudio.studios.models import Studio, StudioState
 
 
 def evaluator_studio_ids(user) -> list[int]:
@@ -65,7 +66,8 @@ def studio_for(user, pk) -> Studio:
 def studio_list(user, params):
     queryset = studios_for(user).annotate(
         open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True))
-    state, q = params.get("state", ""), params.get("q", "").strip()
+    state = query.choice(params, "state", StudioState.values, label="状态")
+    q = query.text(params, "q", label="工作室/单位/铭牌编号")
     if state:
         queryset = queryset.filter(state=state)
     if q:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from masterstudio.core.events import events_for, record_event
+from masterstudio.core import params as query
 from masterstudio.core.permissions import duty_required, recent_auth_required
 from masterstudio.studios.certificate import render_certificate
 from masterstudio.studios.forms import ResolveFlagForm, RevocationForm
@@ -96,8 +97,9 @@ def revoke(request, pk):
         messages.error(request, f"该工作室已于 {studio.revoked_on:%Y-%m-%d} 撤销")
         return redirect("studios:detail", studio.pk)
     initial = {}
-    if request.method == "GET" and request.GET.get("cause"):
-        initial["cause"] = request.GET["cause"]
+    cause = query.text(request.GET, "cause", max_length=20, label="撤销情形")
+    if request.method == "GET" and cause:
+        initial["cause"] = cause
     form = RevocationForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -127,7 +129,7 @@ def revoke(request, pk):
 def flags(request):
     from masterstudio.assessments.models import Flag
 
-    show = request.GET.get("show", "open")
+    show = query.choice(request.GET, "show", ("open", "all"), default="open", label="范围")
     queryset = Flag.objects.select_related("studio", "studio__unit", "resolved_by")
     if show == "open":
         queryset = queryset.filter(resolved_at__isnull=True)

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from masterstudio.core import params as query
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.uploads import serve
 from masterstudio.studios.selectors import studio_for, studios_for
@@ -20,12 +21,12 @@ summaries_for = selectors.summaries_for
 
 @login_required
 def index(request):
-    year = request.GET.get("year", "")
+    year = query.year(request.GET)
     summaries = summaries_for(request.user)
-    if year.isdigit():
-        summaries = summaries.filter(year=int(year))
+    if year:
+        summaries = summaries.filter(year=year)
     page = Paginator(summaries.order_by("-year", "studio__name"), 30).get_page(request.GET.get("page"))
-    return render(request, "summaries/index.html", {"page": page, "year": year, "this_year": timezone.localdate().year,
+    return render(request, "summaries/index.html", {"page": page, "year": year or "", "this_year": timezone.localdate().year,
                                                     "studios": studios_for(request.user).filter(state__in=["active", "rectification"])
                                                     if request.user.role in ("unit", "leader") else []})
 
