@@ -25,7 +25,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from masterstudio.core.models import Event
 
-ROLES = ["anon", "unit_a", "unit_b", "leader", "leader_own", "leader_other", "reviewer", "approver", "finance", "sysadmin", "auditor",
+ROLES = ["anon", "unit_a", "unit_b", "leader", "leader_own", "leader_other", "reviewer", "approver", "finance",
+         "sysadmin", "auditor",
          "expert_in", "expert_out", "expert_conflict", "evaluator_in", "evaluator_out"]
 GROUPS = {
     "units": ["unit_a", "unit_b", "leader", "leader_own", "leader_other"],

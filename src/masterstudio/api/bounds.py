@@ -107,7 +107,8 @@ def load(body: bytes):
     try:
         payload = json.loads(text, parse_int=_number, parse_float=_number, parse_constant=_refuse_constant)
     except _TooLarge as exc:
-        raise _error(INVALID_INPUT, None, f"数字过长（{len(str(exc))} 位）：每个数字最多 {MAX_NUMBER_CHARS} 位") from None
+        raise _error(INVALID_INPUT, None,
+                     f"数字过长（{len(str(exc))} 位）：每个数字最多 {MAX_NUMBER_CHARS} 位") from None
     except json.JSONDecodeError as exc:
         raise _error(INVALID_JSON, None, f"请求内容不是有效的 JSON：{exc}") from None
     return _convert(payload, "")
