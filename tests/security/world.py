@@ -172,8 +172,14 @@ def build(cast: dict, unit_a, unit_b) -> dict:
     o["policy_version"] = PolicyVersion.objects.create(
         name="measures-2027", title="2027 年版", text="第1条 ……", effective_from=date(2027, 1, 11),
         valid_until=date(2029, 12, 31), parameters={}, proposed_by=reviewer)
+
+    # leaders linked to their person: one leads A's studio, the other leads A's second studio
+    # (same unit) and must see nothing of the first (issue 16.5)
+    leader_own = make_user("leader_own", "leader", unit=unit_a, person=studio.leader)
+    leader_other = make_user("leader_other", "leader", unit=unit_a, person=doomed.leader)
     users = {
-        "anon": None, "unit_a": cast["unit_a"], "unit_b": cast["unit_b"], "leader": cast["leader"],
+        "anon": None, "leader_own": leader_own, "leader_other": leader_other, "unit_a": cast["unit_a"],
+        "unit_b": cast["unit_b"], "leader": cast["leader"],
         "reviewer": reviewer, "approver": approver, "finance": finance, "sysadmin": cast["sysadmin"],
         "auditor": cast["auditor"], "expert_in": expert_in.user, "expert_out": cast["expert"],
         "expert_conflict": expert_conflict.user, "evaluator_in": cast["evaluator"], "evaluator_out": evaluator_out,

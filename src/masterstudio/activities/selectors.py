@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Sum
 
-from masterstudio.activities.models import Activity, ActivityState, Signup, StudioActivity
+from masterstudio.activities.models import Activity, ActivityPhoto, ActivityState, Signup, StudioActivity
 from masterstudio.core.permissions import reads_business_records
-from masterstudio.evaluations.selectors import evaluator_scope
+from masterstudio.studios.selectors import of_visible_studios
 
 
 def activities_for(user):
@@ -14,8 +14,8 @@ def activities_for(user):
     # Aggregating queries ignore Meta.ordering: the order is stated here so pages are stable.
     queryset = Activity.objects.annotate(signup_count=Count("signups"), signup_people=Sum("signups__headcount")
                                          ).order_by("-starts_at", "-pk")
-    if user.role == "staff":
-        return queryset
+    if user.role == "staff":  # the system administrator reads no business records (三员分立)
+        return queryset if reads_business_records(user) else queryset.none()
     if user.role in ("unit", "leader", "evaluator"):
         return queryset.filter(state=ActivityState.PUBLISHED)
     return queryset.none()
@@ -24,24 +24,21 @@ def activities_for(user):
 def reports_for(user):
     queryset = (StudioActivity.objects.select_related("studio", "studio__unit").annotate(photo_count=Count("photos"))
                 .order_by("-held_on", "-id"))
-    if user is None or not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.role == "staff":
-        return queryset if reads_business_records(user) else queryset.none()
-    if user.role in ("unit", "leader") and user.unit_id:
-        return queryset.filter(studio__unit_id=user.unit_id)
-    if user.role == "evaluator":
-        return queryset.filter(evaluator_scope(user).q("studio", "held_on"))
-    return queryset.none()
+    return of_visible_studios(queryset, user, "studio", "held_on")
 
 
 def signups_for(user, activity):
+    """The sign-up list (names and phone numbers): staff with a business duty all, a unit or leader
+    the sign-ups of the studios it may see; the system administrator and evaluators none."""
     queryset = Signup.objects.filter(activity=activity).select_related("studio", "studio__unit")
-    if user.role == "staff":
-        return queryset
-    if user.role in ("unit", "leader") and user.unit_id:
-        return queryset.filter(studio__unit_id=user.unit_id)
-    return queryset.none()
+    if user.role == "evaluator":
+        return queryset.none()
+    return of_visible_studios(queryset, user)
+
+
+def photos_for(user):
+    """Photos of activity reports: visible with their report."""
+    return ActivityPhoto.objects.select_related("activity").filter(activity__in=reports_for(user).values("pk"))
 
 
 def summary_for(studio, year: int) -> dict:

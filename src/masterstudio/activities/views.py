@@ -2,20 +2,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from masterstudio.activities import selectors, services
 from masterstudio.activities.forms import ActivityForm, ReportForm, SignupForm
-from masterstudio.activities.models import ActivityPhoto, ActivityState
+from masterstudio.activities.models import ActivityState
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
 from masterstudio.core.permissions import duty_required, role_required
 from masterstudio.core.uploads import serve
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
-from masterstudio.studios.models import LIVE_STATES, Studio
+from masterstudio.studios.models import LIVE_STATES
+from masterstudio.studios.selectors import studios_for
 
 READERS = ("unit", "leader", "staff", "evaluator")
 
@@ -26,7 +26,7 @@ def _error(form, exc):
 
 
 def _own_studios(user):
-    return Studio.objects.filter(unit_id=user.unit_id, state__in=LIVE_STATES).order_by("name")
+    return studios_for(user).filter(state__in=LIVE_STATES).order_by("name")
 
 
 @role_required(*READERS)
@@ -169,8 +169,6 @@ def report_detail(request, pk: int):
 
 @role_required(*READERS)
 def photo(request, pk: int):
-    item = get_object_or_404(ActivityPhoto, pk=pk)
-    if not selectors.reports_for(request.user).filter(pk=item.activity_id).exists():
-        raise Http404
+    item = get_object_or_404(selectors.photos_for(request.user), pk=pk)
     record_read(request, "studio_activity.photo_download", obj=item.activity, key=item.pk, data={"photo": item.pk})
     return serve(item.image, item.original_name)

@@ -4,14 +4,13 @@ No login. A computed answer is 200; a question the engine cannot answer is 400 w
 contract's error object. The OpenAPI document describes each question's body."""
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
+from masterstudio.api import bounds
 from masterstudio.catalog import engine
 from masterstudio.core.ratelimit import hit
-from masterstudio.policy.errors import INVALID_JSON, PolicyInputError
+from masterstudio.policy.errors import PolicyInputError
 
 router = Router(tags=["政策计算器"])
 
@@ -57,9 +56,9 @@ PUBLIC_CALCULATOR_LIMIT = (120, 60)  # requests per address per minute
 
 def answer(name: str, body: bytes) -> tuple[int, dict]:
     try:
-        payload = json.loads(body.decode("utf-8") if body else "")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return 400, PolicyInputError(INVALID_JSON, None, f"请求内容不是有效的 JSON：{exc}").to_dict()
+        payload = bounds.load(body)  # size, depth, numbers, strings and years bounded (issue 21.10)
+    except PolicyInputError as exc:
+        return 400, exc.to_dict()
     try:
         return 200, engine.ask(name, payload)
     except PolicyInputError as exc:
@@ -74,7 +73,11 @@ def _endpoint(name: str):
                                                "message": f"请求过于频繁，请 {retry} 秒后再试"}}, status=429)
             response["Retry-After"] = str(retry)
             return response
-        status, data = answer(name, request.body)
+        try:
+            body = bounds.read_body(request)
+        except PolicyInputError as exc:
+            return JsonResponse(exc.to_dict(), status=400, json_dumps_params={"ensure_ascii": False})
+        status, data = answer(name, body)
         return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
     view.__name__ = f"policy_{name}"
@@ -89,7 +92,7 @@ for _name in QUESTIONS:
             "responses": {
                 "200": {"description": "计算结果", "content": {"application/json": {"schema": {"type": "object"}}}},
                 "400": {"description": "输入有误", "content": {"application/json": {"schema": _ERROR}}},
-                "429": {"description": "请求过于频繁", "content": {"application/json": {"schema": _ERROR}}},
+                "429": bounds.RATE_LIMITED_RESPONSE,
             },
         },
     )

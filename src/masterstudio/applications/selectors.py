@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from masterstudio.applications.models import AppState, Application, Material, Round
+from masterstudio.core import params as query
 from masterstudio.core.permissions import reads_business_records
 
 
@@ -56,22 +57,30 @@ def active_materials(application: Application) -> QuerySet[Material]:
     return application.materials.filter(removed_at__isnull=True)
 
 
+OUTCOMES = ("eligible", "undetermined", "ineligible")
+
+
 def staff_application_list(user, params) -> QuerySet[Application]:
-    """The staff list, filtered by round, state, occupation, pre-check outcome, unit and a search."""
+    """The staff list, filtered by round, state, occupation, pre-check outcome, unit and a search —
+    each parameter read by its type (``core.params``: a bad value answers 400)."""
     qs = applications_for(user).exclude(state=AppState.DRAFT)
-    if params.get("round"):
-        qs = qs.filter(round_id=params["round"])
-    if params.get("state"):
-        qs = qs.filter(state=params["state"])
-    if params.get("outcome"):
-        qs = qs.filter(precheck_outcome=params["outcome"])
-    if params.get("unit"):
-        qs = qs.filter(unit_id=params["unit"])
-    if params.get("occupation"):
-        term = params["occupation"].strip()
-        qs = qs.filter(Q(occupation_code__icontains=term) | Q(occupation_name__icontains=term))
-    if params.get("q"):
-        term = params["q"].strip()
+    round_id = query.integer(params, "round", label="批次")
+    state = query.choice(params, "state", AppState.values, label="状态")
+    outcome = query.choice(params, "outcome", OUTCOMES, label="预检结论")
+    unit_id = query.integer(params, "unit", label="单位编号")
+    occupation = query.text(params, "occupation", max_length=100, label="职业")
+    term = query.text(params, "q", max_length=100, label="搜索")
+    if round_id:
+        qs = qs.filter(round_id=round_id)
+    if state:
+        qs = qs.filter(state=state)
+    if outcome:
+        qs = qs.filter(precheck_outcome=outcome)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if occupation:
+        qs = qs.filter(Q(occupation_code__icontains=occupation) | Q(occupation_name__icontains=occupation))
+    if term:
         qs = qs.filter(
             Q(receipt_no__icontains=term) | Q(unit__name__icontains=term) | Q(leader__name__icontains=term)
             | Q(occupation_name__icontains=term) | Q(unit__credit_code__icontains=term)

@@ -7,7 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 
 from masterstudio.assessments.models import Rectification, StudioAssessment
-from masterstudio.studios.selectors import studios_for
+from masterstudio.studios.selectors import of_visible_studios, studios_for
 
 
 def results_for(user):
@@ -32,8 +32,7 @@ def result_for(user, pk) -> StudioAssessment:
 
 def rectification_for(user, pk) -> Rectification:
     try:
-        return Rectification.objects.select_related("studio", "assessment").get(
-            pk=pk, studio__in=studios_for(user))
+        return of_visible_studios(Rectification.objects.select_related("studio", "assessment"), user).get(pk=pk)
     except (Rectification.DoesNotExist, ValueError, TypeError):
         raise Http404("没有找到该整改记录，或您无权查看") from None
 

@@ -31,10 +31,12 @@ def _field_error(form, exc):
 
 @role_required("staff", "unit", "leader")
 def index(request):
-    if request.user.role == "staff":
+    user = request.user
+    if user.role == "staff" and (user.has_duty("reviewer") or user.has_duty("approver")):
         return render(request, "assessments/index.html", {"years": AssessmentYear.objects.all()})
-    results = selectors.results_for(request.user).order_by("-year", "-created_at")
-    visits = selectors.supervisions_for(request.user).order_by("-visited_on", "-pk")[:20]
+    # units, leaders and the read-only staff (finance, the auditor): the results they may see
+    results = selectors.results_for(user).order_by("-year", "-created_at")
+    visits = selectors.supervisions_for(user).order_by("-visited_on", "-pk")[:20]
     return render(request, "assessments/mine.html", {"results": results, "visits": visits})
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from masterstudio.catalog import engine, imports, selectors, services
 from masterstudio.catalog.forms import ApplicationOccupationForm, CalendarYearForm, ImportForm, OccupationForm
 from masterstudio.catalog.models import CalendarProposal, CalendarYear, Occupation, ProposalState
-from masterstudio.core import uploads
+from masterstudio.core import params, uploads
 from masterstudio.core.events import record_event
 from masterstudio.core.permissions import duty_required, staff_required
 from masterstudio.core.transitions import TransitionError
@@ -20,10 +20,10 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 def occupation_search(request):
     """Public search of the catalogue by code, name or alias (an htmx fragment or a page)."""
-    query = request.GET.get("q", "").strip()
+    query = params.text(request.GET, "q", max_length=100, label="职业")
     results = engine.catalogue().search(query, limit=20) if query else []
     template = "catalog/_occupation_results.html" if request.headers.get("HX-Request") else "catalog/occupation_search.html"
-    return render(request, template, {"q": query, "results": results, "target": request.GET.get("target", "")})
+    return render(request, template, {"q": query, "results": results, "target": params.text(request.GET, "target", max_length=60)})
 
 
 def _occupations_page(request, form, status=200):

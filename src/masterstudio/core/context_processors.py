@@ -1,4 +1,4 @@
-from masterstudio.core.permissions import WORKSPACES
+from masterstudio.core.permissions import WORKSPACES, reads_business_records
 
 
 def workspace(request):
@@ -9,6 +9,9 @@ def workspace(request):
     return {
         "workspace_name": label,
         "workspace_url_name": url_name,
+        # the business menus are offered to those who read business records (not the system
+        # administrator, 三员分立); the action entries only to the duties that act
+        "reads_business": reads_business_records(user),
         "unread_count": user.notifications.filter(read_at__isnull=True).count(),
     }
 

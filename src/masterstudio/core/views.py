@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from masterstudio.core import params as query
 from masterstudio.core.exports import xlsx_response
 from masterstudio.core.models import Event, Notification
 from masterstudio.core.permissions import WORKSPACES, duty_required, role_required, staff_required
@@ -28,33 +29,46 @@ def manage(request):
 
     from masterstudio.applications.models import Application, AppState
     from masterstudio.assessments.models import Flag
+    from masterstudio.core.permissions import reads_business_records
     from masterstudio.funding.models import Grant, GrantState
     from masterstudio.notices.models import Objection, ObjectionState
     from masterstudio.recoveries.models import Recovery, RecoveryState
     from masterstudio.studios.models import LIVE_STATES, Studio
     from masterstudio.units.models import Unit, UnitStatus
 
-    waiting = [
-        ("待审核单位注册", Unit.objects.filter(status=UnitStatus.PENDING).count(),
-         reverse("accounts:unit_registrations"), "4.1"),
-        ("待开始材料审核的申报", Application.objects.filter(state=AppState.SUBMITTED).count(),
-         reverse("applications:staff_list") + "?state=submitted", "10"),
-        ("评审中的申报", Application.objects.filter(state__in=[
+    user = request.user
+    rev_app = ("reviewer", "approver")
+    # (label, count query, link, clause, duties that may open the link; None: every business reader)
+    items = [
+        ("待审核单位注册", lambda: Unit.objects.filter(status=UnitStatus.PENDING).count(),
+         reverse("accounts:unit_registrations"), "4.1", rev_app),
+        ("待开始材料审核的申报", lambda: Application.objects.filter(state=AppState.SUBMITTED).count(),
+         reverse("applications:staff_list") + "?state=submitted", "10", None),
+        ("评审中的申报", lambda: Application.objects.filter(state__in=[
             AppState.MATERIAL_REVIEW, AppState.SITE_INSPECTION, AppState.EXPERT_REVIEW, AppState.EVALUATION]).count(),
-         reverse("reviews:queue"), "10"),
-        ("待处理的公示异议", Objection.objects.filter(state__in=[ObjectionState.RECEIVED, ObjectionState.INVESTIGATING]).count(),
-         reverse("notices:manage"), "10"),
-        ("待拨付的资助与奖励", Grant.objects.filter(state=GrantState.APPROVED).count(),
-         reverse("funding:grant_list") + "?state=approved", "14.1"),
-        ("追回中的资金", Recovery.objects.filter(state=RecoveryState.OPEN).count(), reverse("recoveries:index"), "13"),
-        ("未处理的工作室预警", Flag.objects.filter(resolved_at__isnull=True).count(), reverse("studios:flags"), "13"),
+         reverse("reviews:queue"), "10", rev_app),
+        ("待处理的公示异议", lambda: Objection.objects.filter(
+            state__in=[ObjectionState.RECEIVED, ObjectionState.INVESTIGATING]).count(),
+         reverse("notices:manage"), "10", rev_app),
+        ("待拨付的资助与奖励", lambda: Grant.objects.filter(state=GrantState.APPROVED).count(),
+         reverse("funding:grant_list") + "?state=approved", "14.1", None),
+        ("追回中的资金", lambda: Recovery.objects.filter(state=RecoveryState.OPEN).count(),
+         reverse("recoveries:index"), "13", None),
+        ("未处理的工作室预警", lambda: Flag.objects.filter(resolved_at__isnull=True).count(),
+         reverse("studios:flags"), "13", rev_app),
     ]
+    # 三员分立: the system administrator is offered no business work (and sees no business figure);
+    # the others only what their duties open
+    business = reads_business_records(user)
+    waiting = [(label, count(), url, clause) for label, count, url, clause, duties in items
+               if business and (duties is None or any(user.has_duty(d) for d in duties))]
     from masterstudio.policy import clauses
 
     context = {
         "waiting": [(label, count, url, clauses.label(clause)) for label, count, url, clause in waiting],
-        "live_studios": Studio.objects.filter(state__in=LIVE_STATES).count(),
-        "approved_units": Unit.objects.filter(status=UnitStatus.APPROVED).count(),
+        "business": business,
+        "live_studios": Studio.objects.filter(state__in=LIVE_STATES).count() if business else None,
+        "approved_units": Unit.objects.filter(status=UnitStatus.APPROVED).count() if business else None,
         "recent_events": Event.objects.select_related("actor", "content_type")[:10],
     }
     return render(request, "core/manage.html", context)
@@ -98,10 +112,10 @@ def notifications_read_all(request):
 def activity_log(request):
     """The event log, filterable by object type, object id, person and action."""
     events = Event.objects.select_related("actor", "content_type")
-    model = request.GET.get("model", "")
-    object_id = request.GET.get("object_id", "").strip()
-    actor = request.GET.get("actor", "").strip()
-    action = request.GET.get("action", "").strip()
+    model = query.text(request.GET, "model", max_length=100, label="对象类型")
+    object_id = query.text(request.GET, "object_id", max_length=64, label="对象编号")
+    actor = query.text(request.GET, "actor", max_length=100, label="操作人")
+    action = query.text(request.GET, "action", max_length=100, label="动作")
     if model:
         app_label, _, model_name = model.partition(".")
         events = events.filter(content_type__app_label=app_label, content_type__model=model_name)
@@ -146,7 +160,10 @@ def error_500(request):
 
 
 def error_400(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    from masterstudio.core.params import BadParameter
+
+    message = exception.message if isinstance(exception, BadParameter) else ""
+    return render(request, "errors/400.html", {"message": message}, status=400)
 
 
 def csrf_failure(request, reason=""):

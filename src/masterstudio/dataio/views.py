@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from masterstudio.core import params as query
 from masterstudio.core.events import record_event
 from masterstudio.core.permissions import duty_required, staff_required
 from masterstudio.dataio import imports
@@ -68,10 +69,7 @@ def import_studios(request):
 
 @staff_required
 def recognition_list(request):
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    year = query.year(request.GET, default=timezone.localdate().year)
     content, count = recognition_list_pdf(year)
     record_event("export.pdf", actor=request.user, data={"what": "recognition_list", "year": year, "rows": count})
     response = HttpResponse(content, content_type="application/pdf")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from masterstudio.evaluations.models import Evaluation
+from masterstudio.evaluations.models import Evaluation, EvaluationReport
 
 
 @dataclass
@@ -45,9 +45,29 @@ def evaluator_scope(user, now=None) -> Scope:
 
 
 def evaluations_for(user):
-    """Evaluations a user may open: staff all, an evaluator its own (open or not, for the list)."""
-    if user.role == "staff" and user.is_active:
-        return Evaluation.objects.all()
-    if user.role == "evaluator" and user.is_active:
+    """Evaluations a user may open — their scopes and reports: staff with a business duty all (the
+    system administrator none, 三员分立), an evaluator its own (open or not, for the list)."""
+    from masterstudio.core.permissions import reads_business_records
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Evaluation.objects.none()
+    if user.role == "staff":
+        return Evaluation.objects.all() if reads_business_records(user) else Evaluation.objects.none()
+    if user.role == "evaluator":
         return Evaluation.objects.filter(evaluator=user)
     return Evaluation.objects.none()
+
+
+def report_file_for(user, pk, now=None) -> EvaluationReport:
+    """A report the user may download: of a visible evaluation; for the evaluator only while its
+    access period runs. Otherwise 404."""
+    from django.http import Http404
+
+    try:
+        report = EvaluationReport.objects.select_related("evaluation").get(
+            pk=pk, evaluation__in=evaluations_for(user).values("pk"))
+    except (EvaluationReport.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有找到该评估报告，或您无权查看") from None
+    if user.role == "evaluator" and not report.evaluation.is_open(now or timezone.now()):
+        raise Http404("评估访问期已结束")
+    return report

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -10,12 +9,11 @@ from masterstudio.activities.selectors import reports_for
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
 from masterstudio.core.permissions import role_required, staff_required
+from masterstudio.core.uploads import serve
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.evaluations import selectors, services
 from masterstudio.evaluations.forms import EvaluationForm, ReportForm
-from masterstudio.evaluations.models import EvaluationReport
 from masterstudio.funding.selectors import grants_for
-from masterstudio.core.uploads import serve
 from masterstudio.ledger.selectors import accounts_for
 
 
@@ -97,11 +95,7 @@ def evaluation_end(request, pk: int):
 
 @role_required("staff", "evaluator")
 def report_download(request, pk: int):
-    report = get_object_or_404(EvaluationReport.objects.select_related("evaluation"), pk=pk)
-    if not selectors.evaluations_for(request.user).filter(pk=report.evaluation_id).exists():
-        raise Http404
-    if request.user.role == "evaluator" and not report.evaluation.is_open(timezone.now()):
-        raise Http404
+    report = selectors.report_file_for(request.user, pk)
     record_read(request, "evaluation.report_download", obj=report.evaluation, key=report.pk,
                 data={"report": report.pk})
     return serve(report.file, report.original_name)

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
 from masterstudio.core.permissions import duty_required, reauth_redirect, recent_auth_required, role_required
+from masterstudio.core.uploads import serve
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.funding import selectors, services
 from masterstudio.funding.forms import (
@@ -20,8 +20,7 @@ from masterstudio.funding.forms import (
     ReverseForm,
     TitleForm,
 )
-from masterstudio.funding.models import GrantDocument, GrantKind, GrantState
-from masterstudio.core.uploads import serve
+from masterstudio.funding.models import GrantKind, GrantState
 
 ALL_ROLES = ("unit", "leader", "staff", "evaluator")
 
@@ -153,9 +152,7 @@ def grant_document(request, pk: int):
 
 @role_required(*ALL_ROLES)
 def document_download(request, pk: int):
-    document = get_object_or_404(GrantDocument.objects.select_related("grant"), pk=pk)
-    if not selectors.grants_for(request.user).filter(pk=document.grant_id).exists():
-        raise Http404
+    document = get_object_or_404(selectors.documents_for(request.user), pk=pk)
     record_read(request, "grant.document_download", obj=document.grant, key=document.pk,
                 data={"document": document.pk}, ip=request.META.get("REMOTE_ADDR"))
     return serve(document.file, document.original_name)

@@ -1,13 +1,14 @@
-"""Who sees which special account: staff all (and can query them), a unit its own studios', an
-evaluator the accounts of studios in an open evaluation (entries limited to its years)."""
+"""Who sees which special account: staff with a business duty all (and can query them), a unit its
+own studios', a leader the studio they lead, an evaluator the accounts of studios in an open
+evaluation (entries limited to its years) — the studio's rule, ``of_visible_studios``."""
 from __future__ import annotations
 
 from django.db.models import Count, F, DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from masterstudio.core.permissions import reads_business_records
 from masterstudio.evaluations.selectors import evaluator_scope
 from masterstudio.ledger.models import Asset, Expense, Income, SpecialAccount
+from masterstudio.studios.selectors import of_visible_studios
 
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
 
@@ -31,19 +32,12 @@ def accounts_for(user):
     queryset = SpecialAccount.objects.select_related("studio", "studio__unit").annotate(
         income_total=_sum(Income), expense_total=_sum(Expense), warnings=_warnings(),
     ).annotate(balance=F("income_total") - F("expense_total"))
-    if user is None or not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.role == "staff":
-        return queryset if reads_business_records(user) else queryset.none()
-    if user.role in ("unit", "leader") and user.unit_id:
-        return queryset.filter(studio__unit_id=user.unit_id)
-    if user.role == "evaluator":
-        return queryset.filter(studio_id__in=evaluator_scope(user).studio_ids)
-    return queryset.none()
+    return of_visible_studios(queryset, user)
 
 
 def entries_for(user, account, model):
-    """Income, Expense or Asset rows of a visible account; an evaluator only sees its years."""
+    """Income, Expense or Asset rows of an account taken from ``accounts_for``; an evaluator only
+    sees its years."""
     date_field = {Income: "received_on", Expense: "spent_on", Asset: "acquired_on"}[model]
     rows = model.objects.filter(account=account)
     if user.role == "evaluator":
@@ -58,6 +52,15 @@ def expenses_for(user):
     if user.is_authenticated and user.role == "evaluator":
         rows = rows.filter(evaluator_scope(user).q("account__studio", "spent_on"))
     return rows
+
+
+def own_studios_without_account(user):
+    """The studios a unit may open a special account for (its own, none yet)."""
+    from masterstudio.studios.selectors import studios_for
+
+    if user.role != "unit":
+        return studios_for(None)
+    return studios_for(user).filter(special_account__isnull=True).order_by("name")
 
 
 def assets_for(user):

@@ -7,15 +7,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from masterstudio.core import params as query
+from masterstudio.core import uploads
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.permissions import role_required
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
-from masterstudio.core import uploads
-from masterstudio.ledger import selectors, services
 from masterstudio.funding.forms import ReverseForm
+from masterstudio.ledger import selectors, services
 from masterstudio.ledger.forms import ExpenseForm, IncomeForm, OpenAccountForm
 from masterstudio.ledger.models import Asset, Category, Expense, Income, Source
-from masterstudio.studios.models import Studio
+from masterstudio.studios.selectors import studio_for
 
 READERS = ("unit", "leader", "staff", "evaluator")
 
@@ -34,10 +35,11 @@ def _own_account(request, pk):
 @role_required(*READERS)
 def account_list(request):
     accounts = selectors.accounts_for(request.user).order_by("studio__name")
-    q = request.GET.get("q", "").strip()
+    q = query.text(request.GET, "q", label="搜索")
+    only_warnings = query.flag(request.GET, "warnings")
     if q:
         accounts = accounts.filter(Q(studio__name__icontains=q) | Q(studio__unit__name__icontains=q) | Q(name__icontains=q))
-    if request.GET.get("warnings"):
+    if only_warnings:
         accounts = accounts.filter(warnings__gt=0)
     if wants_xlsx(request):
         return xlsx_response(request, filename="工作室专账.xlsx", title="专账", what="ledger_accounts",
@@ -47,15 +49,15 @@ def account_list(request):
                                     a.expense_total, a.income_total - a.expense_total, a.warnings] for a in accounts))
     without = []
     if request.user.role == "unit":
-        without = Studio.objects.filter(unit=request.user.unit, special_account__isnull=True).order_by("name")
+        without = selectors.own_studios_without_account(request.user)
     page = Paginator(accounts, 30).get_page(request.GET.get("page"))
     return render(request, "ledger/account_list.html", {"page": page, "without": without, "q": q,
-                                                        "only_warnings": bool(request.GET.get("warnings"))})
+                                                        "only_warnings": only_warnings})
 
 
 @role_required("unit")
 def account_open(request, studio_pk: int):
-    studio = get_object_or_404(Studio, pk=studio_pk, unit=request.user.unit)
+    studio = studio_for(request.user, studio_pk)
     if hasattr(studio, "special_account"):
         return redirect("ledger:account_detail", pk=studio.special_account.pk)
     form = OpenAccountForm(request.POST or None, initial={"name": f"{studio.name}专项资金"})
@@ -82,7 +84,7 @@ def account_detail(request, pk: int):
     expenses = selectors.entries_for(user, account, Expense).select_related("recorded_by")
     incomes = selectors.entries_for(user, account, Income).select_related("grant")
     assets = selectors.entries_for(user, account, Asset)
-    what = request.GET.get("what")
+    what = query.choice(request.GET, "what", ("assets", "incomes", "expenses"), label="导出内容")
     if wants_xlsx(request):
         if what == "assets":
             return xlsx_response(request, filename=f"{account.studio.name}固定资产登记册.xlsx", title="固定资产",
@@ -208,7 +210,8 @@ def expense_create(request, pk: int):
 def expense_check(request, pk: int):
     """htmx: the Art. 16 warning for the chosen source and category, shown before saving."""
     _own_account(request, pk)
-    source, category = request.GET.get("source"), request.GET.get("category")
+    source = query.choice(request.GET, "source", Source.values, label="资金来源")
+    category = query.choice(request.GET, "category", Category.values, label="支出类别")
     warning = ""
     if source in Source.values and category in Category.values:
         from django.utils import timezone
@@ -229,15 +232,17 @@ def voucher_download(request, pk: int):
 def expense_list(request):
     """Query expenses across the accounts the user may see (staff: all)."""
     rows = selectors.expenses_for(request.user).order_by("-spent_on", "-id")
-    q = request.GET.get("q", "").strip()
-    source, category = request.GET.get("source", ""), request.GET.get("category", "")
+    q = query.text(request.GET, "q", label="搜索")
+    source = query.choice(request.GET, "source", Source.values, label="资金来源")
+    category = query.choice(request.GET, "category", Category.values, label="支出类别")
+    warnings = "1" if query.flag(request.GET, "warnings") else ""
     if q:
         rows = rows.filter(Q(description__icontains=q) | Q(account__studio__name__icontains=q) | Q(voucher_no__icontains=q))
     if source in Source.values:
         rows = rows.filter(source=source)
     if category in Category.values:
         rows = rows.filter(category=category)
-    if request.GET.get("warnings"):
+    if warnings:
         rows = rows.exclude(warning="")
     if wants_xlsx(request):
         # perf (issue 9): only the exported columns, read as tuples (no model per expense, no unit
@@ -255,7 +260,7 @@ def expense_list(request):
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "ledger/expense_list.html", {
         "page": page, "sources": Source.choices, "categories": Category.choices,
-        "filters": {"q": q, "source": source, "category": category, "warnings": request.GET.get("warnings", "")}})
+        "filters": {"q": q, "source": source, "category": category, "warnings": warnings}})
 
 
 @role_required(*READERS)

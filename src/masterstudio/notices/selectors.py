@@ -1,7 +1,7 @@
 """Reads for the public notice pages (no login) and staff objection handling."""
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 
 from masterstudio.notices.models import OPEN_OBJECTION_STATES, Notice, NoticeEntry, Objection
@@ -19,8 +19,12 @@ def public_notice(pk) -> Notice:
 
 
 def public_entries(notice: Notice):
-    """Only what the public may see: unit, occupation, leader's name, state (never ID numbers)."""
-    return notice.entries.only("id", "notice_id", "position", "unit_name", "occupation", "leader_name", "state")
+    """Only what the public may see: unit, occupation, leader's name, state (never ID numbers); for
+    an entry whose studio has since been revoked (Art. 13), the date and clause of the revocation,
+    so the public list never shows a revoked studio as simply 已认定."""
+    return (notice.entries.only("id", "notice_id", "position", "unit_name", "occupation", "leader_name", "state")
+            .annotate(studio_revoked_on=F("application__studio__revoked_on"),
+                      studio_revocation_clause=F("application__studio__revocation_clause")))
 
 
 def entry_of(notice: Notice, pk) -> NoticeEntry:

@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from masterstudio.applications.models import Round
+from masterstudio.core import params as query
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
+from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import duty_required
 from masterstudio.core.ratelimit import rate_limited
 from masterstudio.core.transitions import TransitionError
@@ -17,7 +19,6 @@ from masterstudio.notices import selectors, services
 from masterstudio.notices.forms import ObjectionForm, ResolveForm
 from masterstudio.notices.models import OPEN_OBJECTION_STATES, Evidence, Objection
 from masterstudio.studios.services import AwardError
-from masterstudio.core.pagecache import cached_page
 
 business = duty_required("reviewer", "approver")
 approver = duty_required("approver")
@@ -76,7 +77,7 @@ def objection_status(request, receipt):
 
 
 def objection_lookup(request):
-    receipt = request.GET.get("receipt", "").strip()
+    receipt = query.text(request.GET, "receipt", max_length=40, label="受理编号")
     if receipt:
         return redirect("notices:objection_status", receipt.upper())
     return redirect("notices:list")
@@ -86,7 +87,7 @@ def objection_lookup(request):
 
 @business
 def manage(request):
-    state = request.GET.get("state", "open")
+    state = query.text(request.GET, "state", default="open", max_length=20, label="状态")
     return render(request, "notices/manage.html", {
         "notices": selectors.public_notices(), "objections": selectors.objections_for_staff(state), "state": state,
     })

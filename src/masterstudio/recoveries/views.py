@@ -6,30 +6,25 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from masterstudio.core import params as query
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
 from masterstudio.core.permissions import duty_required, recent_auth_required, staff_required
 from masterstudio.core.uploads import serve
-from masterstudio.recoveries import services
-from masterstudio.recoveries.forms import RepaymentForm
 from masterstudio.funding.forms import ReverseForm
-from masterstudio.recoveries.models import Recovery, Repayment, Revocation
-from masterstudio.studios.selectors import studios_for
+from masterstudio.recoveries import selectors, services
+from masterstudio.recoveries.forms import RepaymentForm
+from masterstudio.recoveries.models import Recovery, Repayment
 
 
 def _recovery(user, pk) -> Recovery:
-    try:
-        return Recovery.objects.select_related("studio", "studio__unit", "revocation").get(
-            pk=pk, studio__in=studios_for(user))
-    except (Recovery.DoesNotExist, ValueError, TypeError):
-        raise Http404("没有找到该追回记录，或您无权查看") from None
+    return selectors.recovery_for(user, pk)
 
 
 @staff_required
 def index(request):
-    show = request.GET.get("show", "open")
-    recoveries = Recovery.objects.filter(studio__in=studios_for(request.user)).select_related(
-        "studio", "studio__unit", "revocation")
+    show = query.choice(request.GET, "show", ("open", "all"), default="open", label="范围")
+    recoveries = selectors.recoveries_for(request.user)
     if show == "open":
         recoveries = recoveries.filter(state="open")
     # perf (issue 9): the repaid sum in the same query, not one aggregate per row
@@ -101,11 +96,6 @@ def reverse_repayment(request, pk, repayment_pk):
 
 @login_required
 def evidence_file(request, pk):
-    try:
-        revocation = Revocation.objects.get(pk=pk, studio__in=studios_for(request.user))
-    except (Revocation.DoesNotExist, ValueError):
-        raise Http404("没有找到该文件，或您无权查看") from None
-    if not revocation.evidence_file:
-        raise Http404("没有证据材料")
+    revocation = selectors.revocation_file_for(request.user, pk)
     record_read(request, "revocation.file_downloaded", obj=revocation, clause=revocation.clause)
     return serve(revocation.evidence_file, revocation.evidence_file_name)

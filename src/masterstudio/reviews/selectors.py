@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 
 from masterstudio.applications.models import AppState, Application
 from masterstudio.applications.selectors import applications_for
+from masterstudio.core import params as query
 from masterstudio.experts.selectors import panels_for_subjects
 from masterstudio.experts.services import panel_summary
 from masterstudio.reviews.models import SiteVisit
@@ -14,6 +15,12 @@ from masterstudio.reviews.models import SiteVisit
 REVIEW_STATES = [AppState.SUBMITTED, AppState.MATERIAL_REVIEW, AppState.SUPPLEMENT, AppState.SITE_INSPECTION,
                  AppState.EXPERT_REVIEW, AppState.EVALUATION, AppState.PROPOSED, AppState.ON_NOTICE,
                  AppState.RECOGNISED, AppState.REJECTED]
+
+
+def review_filters(params) -> dict:
+    """The queue's filters from the query string, by type (``core.params``)."""
+    return {"round_id": query.integer(params, "round", label="批次"),
+            "state": query.choice(params, "state", REVIEW_STATES, label="状态")}
 
 
 def review_queue(user, *, round_id=None, state=None):

@@ -34,9 +34,9 @@ def _back(application):
 @business
 def queue(request):
     rounds = Round.objects.all()
-    round_id = request.GET.get("round") or ""
-    state = request.GET.get("state") or ""
-    applications = selectors.review_queue(request.user, round_id=round_id, state=state)
+    filters = selectors.review_filters(request.GET)
+    round_id, state = str(filters["round_id"] or ""), filters["state"]
+    applications = selectors.review_queue(request.user, **filters)
     return render(request, "reviews/queue.html", {
         "rounds": rounds, "applications": applications, "states": [(s, s.label) for s in selectors.REVIEW_STATES],
         "filters": {"round": round_id, "state": state},

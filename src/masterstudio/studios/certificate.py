@@ -86,9 +86,38 @@ def render_certificate(studio) -> bytes:
     pdf.setFont(font, 10)
     pdf.setFillColor(HexColor("#5f6b7a"))
     pdf.drawString(70, 64, "依据：《北京经济技术开发区技能大师工作室建设管理办法（试行）》第十条（认定）、第十四条（一次性资助）")
+    notice = revocation_notice(studio)
+    if notice:
+        _stamp_revoked(pdf, font, width, height, notice, red)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def revocation_notice(studio) -> str:
+    """The line a revoked studio's certificate carries (empty for a studio not revoked): the date
+    and clause of the revocation (Art. 13), so a printed copy cannot pass for a valid one."""
+    if studio.state != "revoked":
+        return ""
+    on = _chinese_date(studio.revoked_on) if studio.revoked_on else "（日期未登记）"
+    clause = f"第{studio.revocation_clause}条" if studio.revocation_clause else "第十三条"
+    return f"已撤销：该工作室已于{on}依据《办法》{clause}撤销称号、收回铭牌，本证书作废。"
+
+
+def _stamp_revoked(pdf, font, width, height, notice, red) -> None:
+    pdf.saveState()
+    pdf.setStrokeColor(red)
+    pdf.setFillColor(red)
+    pdf.setLineWidth(4)
+    pdf.translate(width / 2, height / 2)
+    pdf.rotate(18)
+    pdf.roundRect(-170, -50, 340, 100, 14, stroke=1, fill=0)
+    pdf.setFont(font, 64)
+    pdf.drawCentredString(0, -22, "已撤销")
+    pdf.restoreState()
+    pdf.setFillColor(red)
+    pdf.setFont(font, 13)
+    pdf.drawString(70, 90, notice)
 
 
 def _wrap(text: str, width: int) -> list[str]:

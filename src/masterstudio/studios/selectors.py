@@ -8,9 +8,9 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import Http404
 
-from masterstudio.studios.models import Studio
-
-BUSINESS_DUTIES = ("reviewer", "approver", "finance", "auditor")
+from masterstudio.core.permissions import reads_business_records
+from masterstudio.core import params as query
+from masterstudio.studios.models import Studio, StudioState
 
 
 def evaluator_studio_ids(user) -> list[int]:
@@ -24,8 +24,8 @@ def studios_for(user):
     base = Studio.objects.select_related("unit", "leader", "branch")
     if user is None or not user.is_authenticated or not user.is_active:
         return base.none()
-    if user.role == "staff" and any(user.has_duty(d) for d in BUSINESS_DUTIES):
-        return base
+    if user.role == "staff":  # the system administrator reads no studio (三员分立)
+        return base if reads_business_records(user) else base.none()
     if user.role == "unit" and user.unit_id:
         return base.filter(unit_id=user.unit_id)
     if user.role == "leader" and user.unit_id:
@@ -35,6 +35,25 @@ def studios_for(user):
     if user.role == "evaluator":
         return base.filter(pk__in=evaluator_studio_ids(user))
     return base.none()
+
+
+def of_visible_studios(queryset, user, studio_field: str = "studio", date_field: str | None = None):
+    """The one rule for every row that belongs to a studio — its special account, expenses, vouchers,
+    grants, titles, recovery, summaries, rectifications, activity reports and their files: the row
+    is visible exactly when its studio is (``studios_for``), so a leader sees only the studio they
+    lead, even inside their own unit; a third-party evaluator in addition only the years of its
+    open evaluations (when the row has a date). Everyone else: nothing (the page answers 404)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.role == "staff":
+        return queryset if reads_business_records(user) else queryset.none()
+    if user.role == "evaluator" and date_field:
+        from masterstudio.evaluations.selectors import evaluator_scope
+
+        return queryset.filter(evaluator_scope(user).q(studio_field, date_field))
+    if user.role in ("unit", "leader", "evaluator"):
+        return queryset.filter(**{f"{studio_field}__in": studios_for(user).values("pk")})
+    return queryset.none()
 
 
 def studio_for(user, pk) -> Studio:
@@ -47,7 +66,8 @@ def studio_for(user, pk) -> Studio:
 def studio_list(user, params):
     queryset = studios_for(user).annotate(
         open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True))
-    state, q = params.get("state", ""), params.get("q", "").strip()
+    state = query.choice(params, "state", StudioState.values, label="状态")
+    q = query.text(params, "q", label="工作室/单位/铭牌编号")
     if state:
         queryset = queryset.filter(state=state)
     if q:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for, record_event
+from masterstudio.core import params as query
 from masterstudio.core.permissions import duty_required, recent_auth_required
 from masterstudio.studios.certificate import render_certificate
 from masterstudio.studios.forms import ResolveFlagForm, RevocationForm
@@ -25,7 +26,8 @@ def certificate(request, pk):
     record_read(request, "studio.certificate_downloaded", obj=studio, clause="10",
                 ip=request.META.get("REMOTE_ADDR"), data={"nameplate_no": studio.nameplate_no})
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="certificate-{studio.pk}.pdf"'
+    suffix = "-revoked" if studio.state == StudioState.REVOKED else ""
+    response["Content-Disposition"] = f'inline; filename="certificate-{studio.pk}{suffix}.pdf"'
     return response
 
 
@@ -43,8 +45,8 @@ def studio_index(request):
 
 def _documents(studio):
     docs = []
-    if studio.state != StudioState.REVOKED:
-        docs.append({"title": f"认定证书（{studio.nameplate_no}）", "url": f"/studios/{studio.pk}/certificate.pdf"})
+    revoked = "（已撤销，证书加盖撤销标记）" if studio.state == StudioState.REVOKED else ""
+    docs.append({"title": f"认定证书（{studio.nameplate_no}）{revoked}", "url": f"/studios/{studio.pk}/certificate.pdf"})
     for summary in studio.summaries.prefetch_related("attachments"):
         for item in summary.attachments.all():
             docs.append({"title": f"{summary.year}年度总结附件：{item.title}", "url": f"/summaries/attachments/{item.pk}/"})
@@ -96,8 +98,9 @@ def revoke(request, pk):
         messages.error(request, f"该工作室已于 {studio.revoked_on:%Y-%m-%d} 撤销")
         return redirect("studios:detail", studio.pk)
     initial = {}
-    if request.method == "GET" and request.GET.get("cause"):
-        initial["cause"] = request.GET["cause"]
+    cause = query.text(request.GET, "cause", max_length=20, label="撤销情形")
+    if request.method == "GET" and cause:
+        initial["cause"] = cause
     form = RevocationForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -127,7 +130,7 @@ def revoke(request, pk):
 def flags(request):
     from masterstudio.assessments.models import Flag
 
-    show = request.GET.get("show", "open")
+    show = query.choice(request.GET, "show", ("open", "all"), default="open", label="范围")
     queryset = Flag.objects.select_related("studio", "studio__unit", "resolved_by")
     if show == "open":
         queryset = queryset.filter(resolved_at__isnull=True)

@@ -7,27 +7,26 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from masterstudio.core import params as query
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
 from masterstudio.core.uploads import serve
 from masterstudio.studios.selectors import studio_for, studios_for
-from masterstudio.summaries import services
-from masterstudio.summaries.models import AnnualSummary, SummaryAttachment, SummaryState
+from masterstudio.summaries import selectors, services
+from masterstudio.summaries.models import AnnualSummary, SummaryState
 from masterstudio.summaries.services import TEXT_FIELDS, SummaryError
 
-
-def summaries_for(user):
-    return AnnualSummary.objects.filter(studio__in=studios_for(user)).select_related("studio", "studio__unit")
+summaries_for = selectors.summaries_for
 
 
 @login_required
 def index(request):
-    year = request.GET.get("year", "")
+    year = query.year(request.GET)
     summaries = summaries_for(request.user)
-    if year.isdigit():
-        summaries = summaries.filter(year=int(year))
+    if year:
+        summaries = summaries.filter(year=year)
     page = Paginator(summaries.order_by("-year", "studio__name"), 30).get_page(request.GET.get("page"))
-    return render(request, "summaries/index.html", {"page": page, "year": year, "this_year": timezone.localdate().year,
+    return render(request, "summaries/index.html", {"page": page, "year": year or "", "this_year": timezone.localdate().year,
                                                     "studios": studios_for(request.user).filter(state__in=["active", "rectification"])
                                                     if request.user.role in ("unit", "leader") else []})
 
@@ -38,7 +37,7 @@ def edit(request, studio_pk, year):
     prefilled from the platform's records and the first save creates the draft."""
     studio = studio_for(request.user, studio_pk)
     user = request.user
-    summary = AnnualSummary.objects.filter(studio=studio, year=year).first()
+    summary = summaries_for(user).filter(studio=studio, year=year).first()
     can_write = user.role in ("unit", "leader") and studio.state in ("active", "rectification")
     if summary is None:
         if not can_write:
@@ -100,10 +99,7 @@ def edit(request, studio_pk, year):
 
 @login_required
 def attachment(request, pk):
-    try:
-        item = SummaryAttachment.objects.select_related("summary").get(pk=pk, summary__in=summaries_for(request.user))
-    except (SummaryAttachment.DoesNotExist, ValueError):
-        raise Http404("没有找到该附件，或您无权查看") from None
+    item = selectors.attachment_for(request.user, pk)
     record_read(request, "annualsummary.attachment_downloaded", obj=item.summary, key=item.pk, clause="11",
                 data={"attachment": item.pk})
     return serve(item.file, item.original_name)

@@ -110,3 +110,19 @@ OUTCOME_LABELS = {"eligible": "符合条件", "ineligible": "不符合条件", "
 def outcome_label(outcome) -> str:
     """The engine's eligibility outcome in Chinese."""
     return OUTCOME_LABELS.get(outcome or "", "—")
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """This page's query string with ``changes`` applied (``page=3``), from ``request.GET`` read as
+    a mapping — never through template attribute look-up, where ``?items=`` or ``?urlencode=`` would
+    stand in for the method (issue 21.10)."""
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else None
+    if query is None:
+        from django.http import QueryDict
+
+        query = QueryDict(mutable=True)
+    for key, value in changes.items():
+        query[key] = str(value)
+    return query.urlencode()
