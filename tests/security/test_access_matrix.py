@@ -218,9 +218,9 @@ EXPECT.update({
     "assessments:rectification_file": ("anon=login a=200 business=200 auditor=200 evaluator_in=200 *=404", None),
     "assessments:supervision_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
     "assessments:supervision_new": ("anon=login rev_app=200 *=403", None),
-    "assessments:supervision": ("anon=login a=200 unit_b=404 business=200 auditor=200 sysadmin=404 "
+    "assessments:supervision": ("anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
                                 "evaluator_in=200 evaluator_out=404 experts=404", None),
-    "assessments:supervision_file": ("anon=login a=200 unit_b=404 business=200 auditor=200 sysadmin=404 "
+    "assessments:supervision_file": ("anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
                                      "evaluator_in=200 evaluator_out=404 experts=404", None),
     # ------------------------------------------------------------------ revocation and recovery
     "recoveries:index": ("anon=login staff=200 *=403", None),

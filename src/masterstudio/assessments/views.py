@@ -17,6 +17,7 @@ from masterstudio.assessments.forms import (
 )
 from masterstudio.assessments.models import ASPECTS, AssessmentYear, LeaderRecommendation, RectificationState
 from masterstudio.assessments.services import AssessmentError
+from masterstudio.core import params as query
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
 from masterstudio.core.permissions import duty_required, recent_auth_required, role_required
@@ -280,9 +281,9 @@ def supervision_list(request):
     from django.core.paginator import Paginator
 
     visits = selectors.supervisions_for(request.user).order_by("-visited_on", "-pk")
-    studio = request.GET.get("studio", "")
-    if studio.isdigit():
-        visits = visits.filter(studio_id=int(studio))
+    studio = query.integer(request.GET, "studio", label="工作室")  # one typed reader: a bad value is a 400
+    if studio is not None:
+        visits = visits.filter(studio_id=studio)
     page = Paginator(visits, 30).get_page(request.GET.get("page"))
     return render(request, "assessments/supervision_list.html", {
         "page": page, "can_record": any(request.user.has_duty(d) for d in ("reviewer", "approver"))})
