@@ -151,3 +151,21 @@ def test_the_restored_installation_signs_in_at_once(media, tmp_path, client):
     restore(folder)
     response = client.post("/accounts/login/", {"username": "restored_unit", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_made_before_a_key_rotation_restores_while_the_old_key_is_listed(media, tmp_path, settings):
+    """FIELD_ENCRYPTION_KEY=NEW,OLD after a rotation: yesterday's backup (under OLD) still restores."""
+    from cryptography.fernet import Fernet
+
+    from masterstudio.units.models import Unit
+
+    call_command("demo_data", stdout=io.StringIO())
+    units = Unit.objects.count()
+    backup(tmp_path / "bk")
+    call_command("flush", interactive=False, verbosity=0)
+    old = settings.FIELD_ENCRYPTION_KEY
+    new = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS, settings.FIELD_ENCRYPTION_KEY, settings.BLIND_INDEX_KEY = [new, old], new, old
+    restore(tmp_path / "bk")
+    assert Unit.objects.count() == units and Unit.objects.first().contact_phone  # decrypts under the old key

@@ -35,7 +35,7 @@ import tempfile
 from datetime import datetime, time, timezone
 from pathlib import Path, PurePosixPath
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, MultiFernet
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
@@ -94,8 +94,11 @@ def inside(root: Path, relative: str) -> Path:
     return path
 
 
-def _fernet() -> Fernet:
-    return Fernet(settings.FIELD_ENCRYPTION_KEY.encode())
+def _fernet() -> MultiFernet:
+    """Every key of FIELD_ENCRYPTION_KEY (the first encrypts): a backup made before a key rotation
+    still restores while its key is listed (docs/deploy.md, rotating the key)."""
+    keys = getattr(settings, "FIELD_ENCRYPTION_KEYS", None) or [settings.FIELD_ENCRYPTION_KEY]
+    return MultiFernet([Fernet(key.encode()) for key in keys])
 
 
 def _encrypt_stream(source: Path, target: Path) -> None:
