@@ -63,7 +63,13 @@ def test_the_assessment_pages_show_the_years_visits(cast, unit_a):
     page = _client(cast["reviewer"]).get(f"/assessments/results/{result.pk}/dossier/").content.decode()
     assert "带徒台账不全，培训记录缺签到" in page
     services.draw(ay, size=1, seed="s", actor=cast["reviewer"])
-    expert = services.panel_of(result).assignments.get().expert.user
+    assignment = services.panel_of(result).assignments.get()
+    expert = assignment.expert.user
+    # an expert reads nothing of the studio before declaring no conflict of interest (issue 18.2)
+    assert not selectors.supervisions_for(expert).exists()
+    from masterstudio.experts import services as experts
+
+    experts.declare(assignment, expert, conflict=False)
     assert list(selectors.supervisions_for(expert).values_list("studio_id", flat=True)) == [studio.pk]
 
 
