@@ -181,7 +181,7 @@ def _editable(application: Application, actor) -> None:
     if actor.role != "unit" or actor.unit_id != application.unit_id:
         raise ApplyError("申报由单位账号填报")
     if application.state not in EDITABLE_STATES:
-        raise ApplyError(f"申报已{application.get_state_display()}，内容已冻结，不能修改")
+        raise ApplyError(f"申报当前为“{application.get_state_display()}”，内容已冻结，不能修改")
     if application.state == AppState.DRAFT and not application.round.is_open():
         raise ApplyError(f"申报批次“{application.round.title}”已于 "
                          f"{timezone.localtime(application.round.closes_at):%Y-%m-%d %H:%M} 截止，不能再填报（第8条）")
@@ -457,7 +457,7 @@ def withdraw(application_id: int, *, actor, reason: str = "") -> Application:
     if actor.role != "unit" or actor.unit_id != application.unit_id:
         raise ApplyError("只有申报单位可以撤回申报")
     if (application.state, AppState.WITHDRAWN) not in APPLICATION_MACHINE.table:
-        raise ApplyError(f"申报已{application.get_state_display()}，评审已结束，不能撤回")
+        raise ApplyError(f"申报当前为“{application.get_state_display()}”，评审已结束，不能撤回")
     APPLICATION_MACHINE.apply(application, AppState.WITHDRAWN, actor=actor, reason=reason.strip())
     if application.receipt_no:
         context = {"application": application, "reason": reason}

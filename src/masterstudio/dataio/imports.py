@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from django.db import transaction
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -212,7 +213,7 @@ def _check_row(row: Row) -> None:
         errors.append("已拨付资助金额、拨付日期、拨付凭证号要么都填，要么都不填")
     if v["recognized_on"] and v["paid_on"] and v["paid_on"] < v["recognized_on"]:
         errors.append("拨付日期不能早于认定日期")
-    if v["recognized_on"] and v["recognized_on"] > date.today():
+    if v["recognized_on"] and v["recognized_on"] > timezone.localdate():
         errors.append("认定日期不能晚于今天")
 
 

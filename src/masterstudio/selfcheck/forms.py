@@ -3,9 +3,8 @@ policy calculator's eligibility input. "不确定" answers stay unknown, so the 
 facts would settle them."""
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
+from django.utils import timezone
 
 TRI = [("", "不确定"), ("yes", "是"), ("no", "否")]
 UNIT_KINDS = [("enterprise", "企业"), ("institution", "事业单位"), ("social_group", "社会团体"),
@@ -82,7 +81,7 @@ class SelfCheckForm(forms.Form):
         data = super().clean()
         if data.get("occupation_listed") == "listed" and not data.get("occupation_code") and data.get("occupation_name"):
             self.add_error("occupation_code", "大典内职业请填写职业编码（可用搜索选择）；大典外的新职业请选择“未列入大典的新职业”")
-        if data.get("birth_date") and data["birth_date"] > date.today():
+        if data.get("birth_date") and data["birth_date"] > timezone.localdate():
             self.add_error("birth_date", "出生日期不能晚于今天")
         return data
 
