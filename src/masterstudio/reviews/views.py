@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from masterstudio.applications.models import AppState, Application, Round
-from masterstudio.applications.selectors import application_for
+from masterstudio.applications.selectors import active_materials, application_for
+from masterstudio.core import factlabels
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.uploads import serve
 from masterstudio.core.permissions import duty_required
@@ -55,13 +56,21 @@ def _detail_context(request, application, review, items) -> dict:
     panel = panels_of(application).select_related("rubric").first()
     assignments = list(panel.assignments.select_related("expert")) if panel else []
     now = timezone.now()
+    missing = review.eligibility.get("missing_facts", []) if review else []
+    files: dict[str, list] = {}
+    for material in active_materials(application):
+        files.setdefault(material.item, []).append(material)
+    for item in items:
+        item.files = files.get(item.clause, [])
     context = {
         "application": application,
         "review": review,
         "materials": [i for i in items if i.kind == "material"],
         "conditions": [i for i in items if i.kind == "condition"],
-        "findings": application.findings.select_related("recorded_by"),
-        "missing_facts": (review.eligibility.get("missing_facts", []) if review else []),
+        "findings": _findings(application),
+        "missing_facts": missing,
+        "missing_labels": factlabels.labels(missing),
+        "fact_choices": _fact_choices(missing),
         "visits": application.site_visits.prefetch_related("photos"),
         "panel": panel,
         "assignments": assignments,
@@ -82,6 +91,21 @@ def _detail_context(request, application, review, items) -> dict:
         "S": AppState,
     }
     return context
+
+
+def _findings(application) -> list:
+    findings = list(application.findings.select_related("recorded_by"))
+    for f in findings:
+        f.label = factlabels.label(f.fact)
+        f.value_label = {True: "是（符合）", False: "否（不符合）"}.get(f.value, f.value)
+    return findings
+
+
+def _fact_choices(missing: list[str]) -> list[tuple[str, str]]:
+    """The facts a reviewer may settle, those the calculator is waiting for first, each by its label."""
+    known = dict(factlabels.choices())
+    first = [(path, factlabels.label(path)) for path in missing]
+    return first + [(path, text) for path, text in known.items() if path not in missing]
 
 
 def _refuse(request, exc):
@@ -156,7 +180,10 @@ def finding(request, pk):
             value = services.parse_fact_value(form.cleaned_data["value"])
             review = services.record_finding(application, fact=form.cleaned_data["fact"], value=value,
                                              note=form.cleaned_data["note"], actor=request.user)
-            messages.success(request, f"已认定事实，引擎复核结论：{review.eligibility.get('outcome', '无法判断')}")
+            outcome = {"eligible": "符合条件", "ineligible": "不符合条件", "undetermined": "尚待认定"}.get(
+                review.eligibility.get("outcome"), "无法判断")
+            fact = factlabels.label(form.cleaned_data["fact"])
+            messages.success(request, f"已认定“{fact}”，政策计算器复核结论：{outcome}")
         except REFUSALS as exc:
             _refuse(request, exc)
     else:
