@@ -368,10 +368,11 @@ def rubric(request, round_pk):
     form = RubricForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            save_rubric(form.instance, form.cleaned_data["criteria_text"], actor=request.user)
+            save_rubric(form.instance, form.criteria(), actor=request.user)
             messages.success(request, "评分表已保存")
             return redirect("reviews:evaluation", round_.pk)
         except ScoringError as exc:
             form.add_error(None, str(exc))
     return render(request, "reviews/rubric.html", {"round": round_, "form": form,
-                                                   "locked": bool(instance.pk) and instance.is_locked()})
+                                                   "locked": bool(instance.pk) and instance.is_locked()},
+                  status=400 if request.method == "POST" else 200)
