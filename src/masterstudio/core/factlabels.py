@@ -69,9 +69,9 @@ def label(path: str) -> str:
     if general in FACT_LABELS:
         text = FACT_LABELS[general]
         if numbers and general.startswith("team"):
-            return f"第 {int(numbers[0]) + 1} 名" + text.removeprefix("团队成员")
+            return f"第 {int(numbers[0]) + 1} 名团队成员" + text.removeprefix("团队成员")
         if numbers and general.startswith("existing_studios"):
-            return f"第 {int(numbers[0]) + 1} 个" + text.removeprefix("已有工作室").removeprefix("的")
+            return f"第 {int(numbers[0]) + 1} 个已有工作室" + text.removeprefix("已有工作室")
         return text
     head = general.split(".")[0]
     return FACT_LABELS.get(head, "其他情况")
