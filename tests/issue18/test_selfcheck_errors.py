@@ -65,5 +65,6 @@ def test_every_path_has_a_chinese_label(path, text):
 
 
 def test_messages_of_the_engine_lose_their_keys():
-    text = factlabels.humanize("尚未填写领办人姓名或身份证号（leader.name、leader.id_number），无法核对（existing_studios）")
+    text = factlabels.humanize(
+        "尚未填写领办人姓名或身份证号（leader.name、leader.id_number），无法核对（existing_studios）")
     assert text == "尚未填写领办人姓名或身份证号（领办人姓名、领办人身份证号），无法核对（已有工作室情况（第七条））"

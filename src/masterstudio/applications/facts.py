@@ -97,8 +97,8 @@ def _pending_not_studio(result: dict, sources: list[str]) -> dict:
             matched = (check.get("facts") or {}).get("matched") or []
             if matched and all(0 <= i < len(sources) and sources[i] for i in matched):
                 numbers = "、".join(dict.fromkeys(sources[i] for i in matched))
-                check["message"] = (f"本批次已有该领办人的申报（受理编号 {numbers}），尚在办理中；同一领办人只能领办一个"
-                                    "经开区技能大师工作室（第七条）。请另选领办人，或先撤回该申报")
+                check["message"] = (f"本批次已有该领办人的申报（受理编号 {numbers}），尚在办理中；"
+                                    "同一领办人只能领办一个经开区技能大师工作室（第七条）。请另选领办人，或先撤回该申报")
         elif check.get("clause") in ("7.2", "7.3") and all(sources):
             numbers = "、".join(dict.fromkeys(sources))
             check["message"] = (f"本批次本单位已有相同职业（工种）的申报（受理编号 {numbers}），尚在办理中；"

@@ -35,7 +35,8 @@ def precheck_view(result: dict | None) -> dict:
     if not result:
         return {"empty": True, "checks": [], "blockers": []}
     checks = [
-        {**check, "message": factlabels.humanize(check.get("message", "")), "clause_label": _clause_label(check["clause"]),
+        {**check, "message": factlabels.humanize(check.get("message", "")),
+         "clause_label": _clause_label(check["clause"]),
          "result_label": RESULTS.get(check["result"], check["result"])}
         for check in result.get("checks", [])
     ]
