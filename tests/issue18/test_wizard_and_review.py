@@ -120,3 +120,19 @@ def test_the_finding_form_and_the_findings_speak_chinese(client, cast, unit_a):
     for key in ("leader.practical_mastery", "unit.has_facilities", "unit.in_etown"):
         assert f">{key}" not in page and f"<code>{key}" not in page
     assert "单位能否提供场所、设备等必要工作条件" in page
+
+
+def test_an_autosave_answered_after_a_later_one_changes_nothing(cast, unit_a):
+    from django.http import QueryDict
+
+    app = ready_application(unit_a, cast["unit_a"])
+    later = services.draft_querydict(app)
+    later.setlist("autosave_seq", ["2000"])
+    later.setlist("frontline_years", ["23"])
+    services.save_draft(app.pk, later, actor=cast["unit_a"])
+    earlier = QueryDict(mutable=True)
+    earlier.update({"autosave_seq": "1000", "frontline_years": "5"})
+    services.save_draft(app.pk, earlier, actor=cast["unit_a"])
+    app.refresh_from_db()
+    assert app.facts["frontline_years"] == 23 and app.draft["frontline_years"] == ["23"]
+    assert app.facts["conditions"]["has_facilities"] is True  # the earlier, emptier request wrote nothing

@@ -187,11 +187,31 @@ def _editable(application: Application, actor) -> None:
                          f"{timezone.localtime(application.round.closes_at):%Y-%m-%d %H:%M} 截止，不能再填报（第8条）")
 
 
+def _sequence(value) -> int:
+    value = value[0] if isinstance(value, list) and value else value
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _stale_autosave(application: Application, post: QueryDict) -> bool:
+    """The wizard numbers its autosaves (``autosave_seq``, rising in the browser). The requests of
+    quick changes run side by side and may commit out of order; one older than the draft's last is
+    dropped, so an earlier state never overwrites a later one. The no-script "保存草稿" sends none."""
+    seq = _sequence(post.get("autosave_seq"))
+    return bool(seq) and seq < _sequence((application.draft or {}).get("autosave_seq"))
+
+
 def save_draft(application_id: int, post: QueryDict, *, actor) -> tuple[Application, ApplicationForm]:
     """Autosave: keep everything as typed, apply the valid part, re-run the pre-check."""
     with transaction.atomic():
         application = _locked(application_id)
         _editable(application, actor)
+        if _stale_autosave(application, post):  # an earlier keystroke's request, answered after a later one
+            form = ApplicationForm(draft_querydict(application), unit=application.unit)
+            form.is_valid()
+            return application, form
         application.draft = {k: v for k, v in post.lists() if k != "csrfmiddlewaretoken"}
         form = ApplicationForm(post, unit=application.unit)
         form.is_valid()

@@ -52,6 +52,11 @@
     }
     form.addEventListener("input", keep);
     form.addEventListener("change", keep);
+    var sequence = 0;
+    form.addEventListener("htmx:configRequest", function (evt) {
+      // numbered autosaves: the server drops one answered after a later one (services._stale_autosave)
+      if (evt.detail.elt === form) evt.detail.parameters["autosave_seq"] = String(Date.now() * 1000 + (sequence++ % 1000));
+    });
     form.addEventListener("htmx:beforeRequest", function (evt) {
       if (evt.detail.elt === form) setStatus("正在保存……");
     });
