@@ -134,3 +134,22 @@ def test_sessions_keep_real_time_when_the_demo_date_moves(demo_clock):
     clock.advance(7)
     assert SessionStore(session_key=kept.session_key).load() == {"who": "unit_b"}
     assert PlainStore(session_key=plain.session_key).load() == {}  # what the demo's engine avoids
+
+
+def test_one_demo_code_signs_in_several_demo_accounts_once_each(settings, tmp_path):
+    import pyotp
+
+    from masterstudio.accounts.models import User
+    from masterstudio.accounts.otp import verify_code
+    from masterstudio.core.management.commands.demo_data import DEMO_TOTP_SECRET
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    call_command("demo_data", stdout=io.StringIO())
+    code = pyotp.TOTP(DEMO_TOTP_SECRET).now()
+    review, approve = User.objects.get(username="staff_review"), User.objects.get(username="staff_approve")
+    assert verify_code(review, code) and verify_code(approve, code)  # what the printed help promises
+    assert not verify_code(review, code)  # each account once
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("demo_totp", stdout=out)
+    assert "可分别登录几个不同的演示账号" in out.getvalue()

@@ -69,6 +69,7 @@ EXPECT: dict[str, tuple[str, str | None]] = {
     "core:home": ("anon=200 *=302", None),
     "core:manage": ("anon=login staff=200 *=403", None),
     "core:activity_log": ("anon=login staff=200 *=403", None),
+    "core:demo_clock": ("anon=login staff=404 *=403", None),  # demo mode only: absent here (issue 18.15)
     "core:expert": ("anon=login experts=200 *=403", None),
     "core:evaluator": ("anon=login evaluators=200 *=403", None),
     "core:notifications": (LOGIN_ANY, None),
