@@ -13,15 +13,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 setup: $(STAMP)
 
-# Sets up everything and serves the platform on http://127.0.0.1:8000 (SQLite, demo data).
+# Sets up everything and serves the platform on http://127.0.0.1:$(PORT) (SQLite, demo data, demo
+# clock); `make run PORT=8080` for another port. Prints the demo accounts and how to sign in.
+PORT ?= 8000
 run: export DEBUG = true
 run: $(STAMP)
+	@case "$(PORT)" in ''|*[!0-9]*) echo "PORT 应为端口号（数字），如 make run PORT=8080" >&2; exit 2;; esac
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py demo_data
-	@echo "平台地址：http://127.0.0.1:8000/"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "平台地址：http://127.0.0.1:$(PORT)/ （演示账号和登录说明见上）"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Sets up everything and runs the whole test suite (SQLite unless DATABASE_URL says otherwise).
 test: $(STAMP)

@@ -29,6 +29,10 @@ VAR_DIR = env_path("VAR_DIR", BASE_DIR / "var")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
+# The demo clock (core/clock.py): staff move the server's date forward to try the process. Demo only.
+DEMO_CLOCK = env_bool("DEMO_CLOCK", DEBUG)
+if DEMO_CLOCK and not DEBUG:
+    raise ImproperlyConfigured("演示时钟（DEMO_CLOCK）只能在演示环境（DEBUG=true）中开启，生产环境不得开启")
 
 _secret = env_str("SECRET_KEY", "")
 if not _secret:
@@ -135,6 +139,8 @@ MIDDLEWARE = [
     "masterstudio.core.middleware.DatabaseUnavailableMiddleware",
     "masterstudio.core.middleware.RequestAddressMiddleware",
     "masterstudio.core.pagecache.PrefetchMiddleware",
+    "masterstudio.core.clock.DemoClockMiddleware",
+    "masterstudio.core.errorpages.DemoErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "masterstudio.urls"
@@ -153,6 +159,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "masterstudio.core.context_processors.workspace",
                 "masterstudio.core.context_processors.csrf_placeholder",
+                "masterstudio.core.clock.context",
             ],
         },
     }
@@ -257,6 +264,8 @@ CACHES = {
 if _redis:
     # sessions stay in PostgreSQL and are read through Redis (written to both)
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif DEMO_CLOCK:  # sessions keep real time when the demo date is moved (core/clock.py)
+    SESSION_ENGINE = "masterstudio.core.clock_sessions"
 AUTHENTICATION_BACKENDS = ["masterstudio.accounts.backends.AccountBackend"]
 
 # Security headers. HTTPS settings apply when DEBUG is off (production behind TLS).

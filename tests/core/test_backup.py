@@ -38,7 +38,7 @@ def test_backup_then_restore_into_an_empty_installation(media, tmp_path):
     before = _snapshot()
     manifest = backup(tmp_path / "bk")
     on_disk = sorted(p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file())
-    assert manifest["rows"]["accounts.user"] == 12
+    assert manifest["rows"]["accounts.user"] == 14  # the demo accounts (five experts since issue 18.14)
     assert [f["path"] for f in manifest["files"]] == on_disk and "materials/2026/照片.png" in on_disk
     raw = (tmp_path / "bk" / manifest["database"]["path"]).read_bytes()
     assert b"11010519750308001X" not in raw and "北京亦庄".encode() not in raw  # encrypted at rest

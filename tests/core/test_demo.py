@@ -21,4 +21,4 @@ def test_demo_data_builds_the_story_once(db, settings, tmp_path):
     assert Application.objects.get().state == "submitted"
     call_command("demo_data", stdout=io.StringIO())
     assert (User.objects.count(), Studio.objects.count(), Grant.objects.count(), Application.objects.count()) == (
-        12, 1, 1, 1)
+        14, 1, 1, 1)

@@ -33,7 +33,7 @@ def test_new_unit_fills_the_wizard_and_submits(page, tmp_path):
             page.click("#new-person summary")
         page.fill("#id_person-name", name)
         page.fill("#id_person-id_number", id_number(birth, seq=index + 1))
-        page.fill("#id_person-birth_date", birth)
+        expect(page.get_by_test_id("id-facts")).to_contain_text(f"出生日期 {birth}")  # read from the ID number
         page.click("#new-person button[type=submit]")
         page.wait_for_load_state("networkidle")
         assert page.is_visible(f"text=已登记人员：{name}")

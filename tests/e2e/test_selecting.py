@@ -71,7 +71,13 @@ def test_selecting_from_review_to_certificate(page, phone_page, browser, live_se
 
     # The bureau's rubric for the round, then the random draw.
     page.goto(f"/review/rounds/{application.round_id}/rubric/")
-    page.fill("#id_criteria_text", "领办人技能水平 | 40 | 1 | 20\n团队与梯队 | 30 | 1\n条件与制度 | 30 | 1")
+    for index, (title, top, below) in enumerate((("领办人技能水平", "40", "20"), ("团队与梯队", "30", ""),
+                                                   ("条件与制度", "30", ""))):
+        page.fill(f"#id_c-{index}-title", title)
+        page.fill(f"#id_c-{index}-max_points", top)
+        page.fill(f"#id_c-{index}-weight", "1")
+        if below:
+            page.fill(f"#id_c-{index}-comment_below", below)
     page.select_option("#id_aggregation", "trimmed")
     page.click("text=保存评分表")
     page.goto(f"/review/{application.pk}/")
@@ -114,7 +120,7 @@ def test_selecting_from_review_to_certificate(page, phone_page, browser, live_se
     login(page, "reviewer", PASSWORD)
     page.goto(f"/review/{application.pk}/")
     page.click("text=开封评分，进入综合评议")
-    expect(page.get_by_test_id("aggregate")).to_contain_text("94.00")  # (94 + 75 + 95) without 95 and 75
+    expect(page.get_by_test_id("aggregate")).to_contain_text("94 分")  # (94 + 75 + 95) without 95 and 75
     logout(page)
     login(page, "approver", PASSWORD)
     page.goto(f"/review/{application.pk}/")

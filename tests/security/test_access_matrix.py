@@ -74,6 +74,7 @@ EXPECT: dict[str, tuple[str, str | None]] = {
     "core:manage": ("anon=login staff=200 *=403", None),
     "core:activity_log": ("anon=login staff=200 *=403", None),
     "core:audit_anchors": ("anon=login auditor=200 *=403", None),
+    "core:demo_clock": ("anon=login staff=404 *=403", None),  # demo mode only: absent here (issue 18.15)
     "core:expert": ("anon=login experts=200 *=403", None),
     "core:evaluator": ("anon=login evaluators=200 *=403", None),
     "core:notifications": (LOGIN_ANY, None),

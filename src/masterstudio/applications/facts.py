@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils import timezone
 
 from masterstudio.applications.models import OPEN_STATES, Application, Round
@@ -57,9 +57,10 @@ def _leader_facts(application: Application, declared: dict) -> dict:
     return facts
 
 
-def existing_studios(application: Application) -> list[dict]:
+def existing_studios(application: Application, *, with_sources: bool = False):
     """Live studios and the round's other open applications that could collide with this one
-    under Art. 7: the same leader (by ID number) or the same unit."""
+    under Art. 7: the same leader (by ID number) or the same unit. ``with_sources``: also the
+    list saying, entry by entry, which is an application (its receipt number) and which a studio."""
     from masterstudio.studios.models import LIVE_STATES, Studio
 
     leader_index = application.leader.id_index if application.leader_id else None
@@ -70,14 +71,39 @@ def existing_studios(application: Application) -> list[dict]:
     # studios and applications in one query
     columns = ("leader__id_number", "leader__name", "unit__credit_code", "branch__name", "occupation_code",
                "occupation_name")
-    studios = Studio.objects.filter(near, state__in=LIVE_STATES).order_by().values_list(*columns)
+    studios = (Studio.objects.filter(near, state__in=LIVE_STATES).order_by()
+               .annotate(source=Value("")).values_list(*columns, "source"))
     others = (Application.objects.filter(near, round_id=application.round_id, state__in=OPEN_STATES)
-              .exclude(pk=application.pk).order_by().values_list(*columns))
-    return [
-        {"leader_id_number": id_number, "leader_name": name, "credit_code": credit_code, "branch": branch,
-         "occupation_code": code or None, "occupation_name": occupation or None}
-        for id_number, name, credit_code, branch, code, occupation in studios.union(others, all=True)
-    ]
+              .exclude(pk=application.pk).order_by().values_list(*columns, "receipt_no"))
+    entries, sources = [], []
+    for id_number, name, credit_code, branch, code, occupation, source in studios.union(others, all=True):
+        entries.append({"leader_id_number": id_number, "leader_name": name, "credit_code": credit_code,
+                        "branch": branch, "occupation_code": code or None, "occupation_name": occupation or None})
+        sources.append(source)  # "" a studio, else the receipt number of an application of this round
+    if with_sources:
+        return entries, sources
+    return entries
+
+
+def _pending_not_studio(result: dict, sources: list[str]) -> dict:
+    """The engine reads every entry of ``existing_studios`` as a studio. When what Art. 7 met is an
+    application of this round still under way (not a studio), say so: "本批次已有该领办人的申报"."""
+    if "error" in result or not any(sources):
+        return result
+    for check in result.get("checks", []):
+        if check.get("result") != "fail":
+            continue
+        if check.get("clause") == "7.1":
+            matched = (check.get("facts") or {}).get("matched") or []
+            if matched and all(0 <= i < len(sources) and sources[i] for i in matched):
+                numbers = "、".join(dict.fromkeys(sources[i] for i in matched))
+                check["message"] = (f"本批次已有该领办人的申报（受理编号 {numbers}），尚在办理中；"
+                                    "同一领办人只能领办一个经开区技能大师工作室（第七条）。请另选领办人，或先撤回该申报")
+        elif check.get("clause") in ("7.2", "7.3") and all(sources):
+            numbers = "、".join(dict.fromkeys(sources))
+            check["message"] = (f"本批次本单位已有相同职业（工种）的申报（受理编号 {numbers}），尚在办理中；"
+                                "同一单位（分厂、分公司）相同职业只能建立一个工作室（第七条）。请核对职业或申报主体")
+    return result
 
 
 def _set_path(target: dict, dotted: str, value: Any) -> None:
@@ -87,7 +113,8 @@ def _set_path(target: dict, dotted: str, value: Any) -> None:
     target[keys[-1]] = value
 
 
-def build_input(application: Application, *, findings: dict[str, Any] | None = None, team: list | None = None) -> dict:
+def build_input(application: Application, *, findings: dict[str, Any] | None = None, team: list | None = None,
+                with_sources: bool = False):
     """The engine's ``eligibility`` input for this application.
 
     ``findings`` maps dotted contract paths to what review established (for example
@@ -97,6 +124,7 @@ def build_input(application: Application, *, findings: dict[str, Any] | None = N
     declared = application.facts or {}
     unit = application.unit
     conditions = declared.get("conditions") or {}
+    existing, sources = existing_studios(application, with_sources=True)
     data = {
         "as_of": round_reference_date(application.round).isoformat(),
         "unit": {
@@ -113,10 +141,12 @@ def build_input(application: Application, *, findings: dict[str, Any] | None = N
             for p in (team if team is not None else
                       [m.person for m in application.team_members.select_related("person")])
         ],
-        "existing_studios": existing_studios(application),
+        "existing_studios": existing,
     }
     for path, value in (findings or {}).items():
         _set_path(data, path, value)
+    if with_sources:
+        return data, sources
     return data
 
 
@@ -136,8 +166,9 @@ def evaluate(engine_input: dict, *, policy_version: str | None = None) -> dict:
 def precheck(application: Application, *, findings: dict[str, Any] | None = None,
              team: list | None = None) -> tuple[dict, dict]:
     """(engine input, engine answer) for the application as it stands."""
-    engine_input = build_input(application, findings=findings, team=team)
-    return engine_input, evaluate(engine_input, policy_version=application.round.policy_version)
+    engine_input, sources = build_input(application, findings=findings, team=team, with_sources=True)
+    result = evaluate(engine_input, policy_version=application.round.policy_version)
+    return engine_input, _pending_not_studio(result, sources)
 
 
 def submission_blockers(result: dict) -> list[str]:

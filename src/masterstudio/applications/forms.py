@@ -171,10 +171,10 @@ class QuickPersonForm(forms.Form):
     """登记新人员 from inside the wizard, for a unit that has not listed its people yet."""
 
     name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="居民身份证号", max_length=18, validators=[validate_id_number])
-    birth_date = forms.DateField(label="出生日期", widget=forms.DateInput(attrs={"type": "date"}),
-                                 help_text="须与身份证号第7–14位一致",
-                                 error_messages={"invalid": "出生日期格式应为 YYYY-MM-DD"})
+    id_number = forms.CharField(label="居民身份证号", max_length=18, validators=[validate_id_number],
+                                help_text="出生日期和性别按身份证号自动识别，无需另填",
+                                widget=forms.TextInput(attrs={"data-id-facts": "person-id-facts",
+                                                              "autocomplete": "off"}))
     original_retirement_age = forms.TypedChoiceField(
         label="原法定退休年龄（女职工）", required=False, coerce=int, empty_value=None,
         choices=[("", "男职工不填"), (50, "50 周岁"), (55, "55 周岁")],
@@ -195,12 +195,10 @@ class QuickPersonForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        number, birth = data.get("id_number"), data.get("birth_date")
-        if number:
+        number = data.get("id_number")
+        if number:  # birth date and gender are the ID number's (policy/identity.py), never asked again
             facts = identifiers.id_number_facts(number)
-            if birth and birth != facts["birth_date"]:
-                self.add_error("birth_date", f"出生日期与身份证号不符：身份证号中的出生日期为 "
-                                             f"{facts['birth_date']:%Y-%m-%d}，请核对")
+            self.id_facts = facts
             if facts["gender"] == "female" and not data.get("original_retirement_age"):
                 self.add_error("original_retirement_age", "女职工请选择原法定退休年龄（50 或 55 周岁），用于计算延迟退休日期")
             if facts["gender"] == "male" and data.get("original_retirement_age"):

@@ -184,10 +184,26 @@ def _editable(application: Application, actor) -> None:
     if actor.role != "unit" or actor.unit_id != application.unit_id:
         raise ApplyError("申报由单位账号填报")
     if application.state not in EDITABLE_STATES:
-        raise ApplyError(f"申报已{application.get_state_display()}，内容已冻结，不能修改")
+        raise ApplyError(f"申报当前为“{application.get_state_display()}”，内容已冻结，不能修改")
     if application.state == AppState.DRAFT and not application.round.is_open():
         raise ApplyError(f"申报批次“{application.round.title}”已于 "
                          f"{timezone.localtime(application.round.closes_at):%Y-%m-%d %H:%M} 截止，不能再填报（第8条）")
+
+
+def _sequence(value) -> int:
+    value = value[0] if isinstance(value, list) and value else value
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _stale_autosave(application: Application, post: QueryDict) -> bool:
+    """The wizard numbers its autosaves (``autosave_seq``, rising in the browser). The requests of
+    quick changes run side by side and may commit out of order; one older than the draft's last is
+    dropped, so an earlier state never overwrites a later one. The no-script "保存草稿" sends none."""
+    seq = _sequence(post.get("autosave_seq"))
+    return bool(seq) and seq < _sequence((application.draft or {}).get("autosave_seq"))
 
 
 def save_draft(application_id: int, post: QueryDict, *, actor) -> tuple[Application, ApplicationForm]:
@@ -195,6 +211,10 @@ def save_draft(application_id: int, post: QueryDict, *, actor) -> tuple[Applicat
     with transaction.atomic():
         application = _locked(application_id)
         _editable(application, actor)
+        if _stale_autosave(application, post):  # an earlier keystroke's request, answered after a later one
+            form = ApplicationForm(draft_querydict(application), unit=application.unit)
+            form.is_valid()
+            return application, form
         application.draft = {k: v for k, v in post.lists() if k != "csrfmiddlewaretoken"}
         form = ApplicationForm(post, unit=application.unit)
         form.is_valid()
@@ -465,7 +485,7 @@ def withdraw(application_id: int, *, actor, reason: str = "") -> Application:
     if actor.role != "unit" or actor.unit_id != application.unit_id:
         raise ApplyError("只有申报单位可以撤回申报")
     if (application.state, AppState.WITHDRAWN) not in APPLICATION_MACHINE.table:
-        raise ApplyError(f"申报已{application.get_state_display()}，评审已结束，不能撤回")
+        raise ApplyError(f"申报当前为“{application.get_state_display()}”，评审已结束，不能撤回")
     APPLICATION_MACHINE.apply(application, AppState.WITHDRAWN, actor=actor, reason=reason.strip())
     if application.receipt_no:
         context = {"application": application, "reason": reason}

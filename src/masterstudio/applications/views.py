@@ -200,6 +200,10 @@ def submit(request, pk: int):
         snapshot = services.submit(application.pk, actor=request.user)
     except services.ApplyError as exc:
         application.refresh_from_db()
+        if application.state not in services.EDITABLE_STATES:  # e.g. sent again from the back button
+            for text in exc.messages:
+                messages.error(request, text)
+            return redirect("applications:detail", pk=pk)
         form = ApplicationForm(services.draft_querydict(application), unit=application.unit, final=True)
         form.is_valid()
         return render(request, "applications/wizard.html",

@@ -15,3 +15,10 @@ class CoreConfig(AppConfig):
         connection_created.connect(pagecache.install, dispatch_uid="masterstudio.pagecache")
         for connection in connections.all(initialized_only=True):  # opened before ready()
             pagecache.install(connection=connection)
+
+        from django.conf import settings
+
+        if settings.DEMO_CLOCK:  # demo mode only: the settings refuse it without DEBUG
+            from masterstudio.core import clock
+
+            clock.install()

@@ -82,6 +82,9 @@ def build(stdout=None) -> list[str]:
         )
         done.append(f"申报批次：{round_.title}，截止 {timezone.localtime(round_.closes_at):%Y-%m-%d %H:%M}")
 
+    done += _expert_pool(staff_approve)
+    done += _rubric(round_, staff_approve)
+
     unit_b_user = User.objects.get(username="unit_b")
     if round_.is_open() and not Application.objects.filter(unit=unit_b).exists():
         people = []
@@ -113,3 +116,57 @@ def build(stdout=None) -> list[str]:
             application.refresh_from_db()
             done.append(f"申报：{unit_b.name} 已提交，受理编号 {application.receipt_no}（待材料审核）")
     return done
+
+
+EXPERTS = [
+    # username, name, employer, title, fields (occupation code prefixes)
+    ("expert1", "陈专家", "北京示例高级技工学校", "高级讲师、高级技师", ["6-18", "6-22"]),
+    ("expert2", "刘专家", "北京示例工业技师学院", "正高级讲师", ["6-18", "6-22", "6-31"]),
+    ("expert3", "周专家", "北京示例职业技能鉴定中心", "高级工程师", ["6-22", "6-25"]),
+    ("expert4", "吴专家", "北京示例汽车工程研究院", "正高级工程师、首席技师", ["6-22", "6-31"]),
+    ("expert5", "郑专家", "北京示例装备制造职业学院", "教授、高级技师", ["6-18", "6-20", "6-22"]),
+]
+
+
+def _expert_pool(actor) -> list[str]:
+    """The expert pool (Art. 10): five experts whose fields cover the demo's occupations, so the
+    random draw of three (with one to spare for a recusal) can be tried at once."""
+    from masterstudio.core.events import record_event
+    from masterstudio.experts.models import Expert
+
+    made = []
+    for username, name, employer, title, fields in EXPERTS:
+        user = User.objects.filter(username=username).first()
+        if user is None or Expert.objects.filter(user=user).exists():
+            continue
+        expert = Expert.objects.create(user=user, name=name, employer=employer, title=title, fields=fields,
+                                       max_per_year=10)
+        record_event("expert.created", obj=expert, actor=actor, data={"demo": True})
+        made.append(name)
+    return [f"专家库：{'、'.join(made)}（专业领域覆盖演示职业）"] if made else []
+
+
+RUBRIC = [
+    ("领办人技能水平与示范作用", "30", "15", "技能等级、获奖与称号，技艺传承和带徒情况"),
+    ("团队与人才梯队", "25", None, "团队结构、梯队建设与人才培养成效"),
+    ("场所设备与管理制度", "20", None, "场所、设备、经费保障与管理制度落实"),
+    ("技术攻关与创新成果", "25", None, "重点项目、技术革新、专利与成果转化"),
+]
+
+
+def _rubric(round_, actor) -> list[str]:
+    """The round's scoring rubric (four criteria, 100 points, the trimmed mean of the experts)."""
+    from decimal import Decimal
+
+    from masterstudio.experts.models import Rubric
+    from masterstudio.experts.services import save_rubric
+
+    if round_.rubrics.filter(purpose="application").exists():
+        return []
+    rubric = Rubric(round=round_, purpose="application", name=f"{round_.title} 专家评分表", aggregation="trimmed")
+    save_rubric(rubric, [
+        {"title": title, "max_points": Decimal(top), "weight": Decimal("1"),
+         "comment_below": Decimal(below) if below else None, "description": description}
+        for title, top, below, description in RUBRIC
+    ], actor=actor)
+    return [f"评分表：{rubric.name}（4 项，满分 100 分，去掉最高分和最低分后取平均）"]

@@ -8,7 +8,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 
-def _require(check, message: str):
+def _require(check, message):
+    """``message``: the refusal's text, or a function of the user giving it."""
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
@@ -16,7 +17,7 @@ def _require(check, message: str):
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not check(user):
-                raise PermissionDenied(message)
+                raise PermissionDenied(message(user) if callable(message) else message)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -28,11 +29,29 @@ def role_required(*roles: str):
     return _require(lambda u: u.role in roles and u.is_active, "您的账号角色无权访问此页面")
 
 
+SEPARATED_DUTIES = ("sysadmin", "auditor")
+
+
+def duty_refusal(user, duties) -> str:
+    """Why ``user`` may not do what needs one of ``duties``: the separation of duties for the system
+    administrator and the auditor, else the duty the action needs (e.g. a reviewer deciding: 审批)."""
+    from masterstudio.accounts.models import Duty
+
+    if user.role == "staff" and any(d in SEPARATED_DUTIES for d in user.duties or []) \
+            and not any(d in SEPARATED_DUTIES for d in duties):
+        return "您的岗位职责无权执行此操作（三员分立：系统管理员、审计员不办理业务）"
+    needed = "或".join(f"“{Duty(d).label}”" for d in duties)
+    if user.role != "staff":
+        return f"此操作仅限社会事业局具有{needed}职责的工作人员办理"
+    held = "、".join(user.duty_labels) or "无"
+    return f"此操作需要{needed}职责（您的岗位职责：{held}），请由具有该职责的工作人员办理"
+
+
 def duty_required(*duties: str):
     """Bureau staff holding any of the duties."""
     return _require(
         lambda u: u.role == "staff" and any(u.has_duty(d) for d in duties),
-        "您的岗位职责无权执行此操作（三员分立：系统管理员、审计员不办理业务）",
+        lambda u: duty_refusal(u, duties),
     )
 
 

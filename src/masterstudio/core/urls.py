@@ -8,6 +8,7 @@ urlpatterns = [
     path("manage/", views.manage, name="manage"),
     path("manage/activity/", views.activity_log, name="activity_log"),
     path("manage/activity/anchors/", views.audit_anchors, name="audit_anchors"),
+    path("manage/demo-clock/", views.demo_clock, name="demo_clock"),
     path("expert/", views.expert, name="expert"),
     path("evaluation/", views.evaluator, name="evaluator"),
     path("notifications/", views.notifications, name="notifications"),

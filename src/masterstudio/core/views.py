@@ -152,7 +152,9 @@ def error_403(request, exception=None):
 
 
 def error_404(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    response = render(request, "errors/404.html", status=404)
+    response.platform_page = True
+    return response
 
 
 def error_500(request):
@@ -189,3 +191,44 @@ def audit_anchors(request):
     response = HttpResponse(content, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-anchors.log"'
     return response
+
+
+@staff_required
+def demo_clock(request):
+    """演示时钟 (demo mode only): staff move the server's date forward, or back to the real time."""
+    from django.contrib import messages
+    from django.http import Http404
+
+    from masterstudio.core import clock
+
+    if not clock.installed():
+        raise Http404("演示时钟仅在演示环境中提供")
+    error = ""
+    if request.method == "POST":
+        try:
+            if "reset" in request.POST:
+                clock.reset(actor=request.user)
+            elif request.POST.get("date"):
+                from datetime import datetime
+
+                try:
+                    day = datetime.strptime(request.POST["date"], "%Y-%m-%d").date()
+                except ValueError:
+                    raise clock.ClockError("日期格式应为 年-月-日，如 2026-12-18") from None
+                current = timezone.localtime(clock.now())
+                clock.set_to(timezone.make_aware(datetime.combine(day, current.time())), actor=request.user)
+            else:
+                try:
+                    days = int(request.POST.get("days", ""))
+                except ValueError:
+                    raise clock.ClockError("请填写要拨快的天数（整数），或选择一个日期") from None
+                clock.advance(days, actor=request.user)
+        except clock.ClockError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"演示时钟已设为 {timezone.localtime(clock.now()):%Y-%m-%d %H:%M}")
+            return redirect("core:demo_clock")
+    return render(request, "core/demo_clock.html", {
+        "demo_now": timezone.localtime(clock.now()), "real_now": timezone.localtime(clock.real_now()),
+        "offset_days": clock.offset().total_seconds() / 86400, "error": error, "posted": request.POST,
+    }, status=400 if error else 200)

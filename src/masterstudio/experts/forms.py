@@ -48,11 +48,55 @@ class ExpertForm(forms.ModelForm):
         return super().save(commit)
 
 
+def _points_field(label: str, **extra) -> forms.DecimalField:
+    return forms.DecimalField(label=label, required=False, max_digits=6, decimal_places=2, min_value=Decimal("0.01"),
+                              widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
+                              error_messages={"invalid": f"{label}请填写数字", "min_value": f"{label}必须大于 0",
+                                              "max_digits": f"{label}不超过 4 位整数", "max_decimal_places":
+                                              f"{label}最多两位小数"}, **extra)
+
+
+class CriterionRowForm(forms.Form):
+    """One row of the rubric table: 评分项, 满分, 权重, 低于此分须写评语, 评分要点. A blank row is skipped."""
+
+    title = forms.CharField(label="评分项", max_length=200, required=False)
+    max_points = _points_field("满分")
+    weight = _points_field("权重")
+    comment_below = _points_field("低于此分须写评语")
+    description = forms.CharField(label="评分要点", required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        title = (data.get("title") or "").strip()
+        filled = title or any(data.get(k) not in (None, "") for k in ("max_points", "weight", "comment_below")) \
+            or (data.get("description") or "").strip() or any(k in self.errors for k in self.fields)
+        data["blank"] = not filled
+        if not filled:
+            return data
+        if not title:
+            self.add_error("title", "请填写评分项名称")
+        if data.get("max_points") is None and "max_points" not in self.errors:
+            self.add_error("max_points", "请填写满分")
+        below, top = data.get("comment_below"), data.get("max_points")
+        if below is not None and top is not None and below > top:
+            self.add_error("comment_below", "评语分数线不能高于满分")
+        return data
+
+    def criterion(self) -> dict:
+        data = self.cleaned_data
+        return {"title": data["title"].strip()[:200], "max_points": data["max_points"],
+                "weight": data.get("weight") or Decimal("1"), "comment_below": data.get("comment_below"),
+                "description": (data.get("description") or "").strip()}
+
+
+CriterionRows = forms.formset_factory(CriterionRowForm, extra=0, max_num=40, absolute_max=40)
+BLANK_ROWS = 3
+
+
 class RubricForm(forms.ModelForm):
-    criteria_text = forms.CharField(
-        label="评分项", widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="每行一项：名称 | 满分 | 权重 | 低于此分须写评语（可空） | 评分要点（可空）",
-        error_messages={"required": "请至少填写一个评分项"})
+    """The rubric as a table: one row per criterion (``rows``, a formset with prefix ``c``), blank rows
+    to add more; the name and the way the experts' totals are aggregated above it."""
 
     class Meta:
         model = Rubric
@@ -61,36 +105,33 @@ class RubricForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["aggregation"].choices = Aggregation.choices
-        if self.instance.pk:
-            self.initial["criteria_text"] = "\n".join(
-                " | ".join([c.title, f"{c.max_points.normalize():f}", f"{c.weight.normalize():f}",
-                            f"{c.comment_below.normalize():f}" if c.comment_below is not None else "", c.description])
-                for c in self.instance.criteria.all())
+        initial = [{"title": c.title, "max_points": c.max_points.normalize(), "weight": c.weight.normalize(),
+                    "comment_below": c.comment_below.normalize() if c.comment_below is not None else None,
+                    "description": c.description}
+                   for c in (self.instance.criteria.all() if self.instance.pk else [])]
+        initial += [{}] * BLANK_ROWS
+        self.rows = CriterionRows(self.data if self.is_bound else None, prefix="c", initial=initial)
 
-    def clean_criteria_text(self):
-        criteria = []
-        for number, line in enumerate(self.cleaned_data["criteria_text"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split("|")] + ["", "", "", ""]
-            title, max_points, weight, below, description = parts[:5]
-            if not title:
-                raise forms.ValidationError(f"第 {number} 行缺少评分项名称")
-            try:
-                max_value = Decimal(max_points)
-                weight_value = Decimal(weight or "1")
-                below_value = Decimal(below) if below else None
-            except ArithmeticError:
-                raise forms.ValidationError(f"第 {number} 行的满分、权重或评语分数线不是数字") from None
-            if max_value <= 0 or weight_value <= 0:
-                raise forms.ValidationError(f"第 {number} 行的满分和权重必须大于 0")
-            if below_value is not None and not 0 < below_value <= max_value:
-                raise forms.ValidationError(f"第 {number} 行的评语分数线应在 0 到满分之间")
-            criteria.append({"title": title[:200], "max_points": max_value, "weight": weight_value,
-                             "comment_below": below_value, "description": description})
-        if not criteria:
-            raise forms.ValidationError("请至少填写一个评分项")
-        return criteria
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        rows_valid = self.rows.is_valid()
+        if rows_valid and not self.criteria():
+            self.add_error(None, "请至少填写一个评分项（名称和满分）")
+            return False
+        return valid and rows_valid
+
+    def criteria(self) -> list[dict]:
+        return [row.criterion() for row in self.rows if not row.cleaned_data.get("blank", True)]
+
+    @property
+    def row_errors(self) -> list[str]:
+        """Each row's errors as one line ("第 2 行：请填写满分"), for the top of the page."""
+        lines = []
+        for number, row in enumerate(self.rows, start=1):
+            for name, messages in row.errors.items():
+                for message in messages:
+                    lines.append(f"第 {number} 行：{message}")
+        return lines
 
 
 class DeclarationForm(forms.Form):

@@ -147,7 +147,7 @@ def task(request, pk):
         dossier_url = reverse("assessments:dossier", args=[subject.pk])
     return render(request, "experts/task.html", {
         "assignment": assignment, "panel": panel, "subject": subject, "lines": lines, "materials": materials,
-        "dossier_url": dossier_url,
+        "dossier_url": dossier_url, "rubric_max": sum(c.weight * c.max_points for c in criteria),
         "declaration_form": DeclarationForm(), "window_open": panel.window_open(),
     })
 

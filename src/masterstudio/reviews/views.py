@@ -7,20 +7,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from masterstudio.applications.models import AppState, Application, Round
-from masterstudio.applications.selectors import application_for
+from masterstudio.applications.models import Application, AppState, Round
+from masterstudio.applications.selectors import active_materials, application_for
+from masterstudio.core import factlabels
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
-from masterstudio.core.uploads import serve
+from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import duty_required
 from masterstudio.core.transitions import TransitionError
+from masterstudio.core.uploads import serve
 from masterstudio.experts.forms import RubricForm
 from masterstudio.experts.models import Rubric
 from masterstudio.experts.selectors import panel_results
 from masterstudio.experts.services import ScoringError, panels_of, save_rubric
 from masterstudio.reviews import forms, selectors, services
 from masterstudio.reviews.models import ItemResult, Outcome, ReviewItem, SitePhoto, SiteVisit
-from masterstudio.core.pagecache import cached_page
 
 business = duty_required("reviewer", "approver")
 approver = duty_required("approver")
@@ -56,13 +57,21 @@ def _detail_context(request, application, review, items) -> dict:
     panel = panels_of(application).select_related("rubric").first()
     assignments = list(panel.assignments.select_related("expert")) if panel else []
     now = timezone.now()
+    missing = review.eligibility.get("missing_facts", []) if review else []
+    files: dict[str, list] = {}
+    for material in active_materials(application):
+        files.setdefault(material.item, []).append(material)
+    for item in items:
+        item.files = files.get(item.clause, [])
     context = {
         "application": application,
         "review": review,
         "materials": [i for i in items if i.kind == "material"],
         "conditions": [i for i in items if i.kind == "condition"],
-        "findings": application.findings.select_related("recorded_by"),
-        "missing_facts": (review.eligibility.get("missing_facts", []) if review else []),
+        "findings": _findings(application),
+        "missing_facts": missing,
+        "missing_labels": factlabels.labels(missing),
+        "fact_choices": _fact_choices(missing),
         "visits": application.site_visits.prefetch_related("photos"),
         "panel": panel,
         "assignments": assignments,
@@ -83,6 +92,21 @@ def _detail_context(request, application, review, items) -> dict:
         "S": AppState,
     }
     return context
+
+
+def _findings(application) -> list:
+    findings = list(application.findings.select_related("recorded_by"))
+    for f in findings:
+        f.label = factlabels.label(f.fact)
+        f.value_label = {True: "是（符合）", False: "否（不符合）"}.get(f.value, f.value)
+    return findings
+
+
+def _fact_choices(missing: list[str]) -> list[tuple[str, str]]:
+    """The facts a reviewer may settle, those the calculator is waiting for first, each by its label."""
+    known = dict(factlabels.choices())
+    first = [(path, factlabels.label(path)) for path in missing]
+    return first + [(path, text) for path, text in known.items() if path not in missing]
 
 
 def _refuse(request, exc):
@@ -157,7 +181,10 @@ def finding(request, pk):
             value = services.parse_fact_value(form.cleaned_data["value"])
             review = services.record_finding(application, fact=form.cleaned_data["fact"], value=value,
                                              note=form.cleaned_data["note"], actor=request.user)
-            messages.success(request, f"已认定事实，引擎复核结论：{review.eligibility.get('outcome', '无法判断')}")
+            outcome = {"eligible": "符合条件", "ineligible": "不符合条件", "undetermined": "尚待认定"}.get(
+                review.eligibility.get("outcome"), "无法判断")
+            fact = factlabels.label(form.cleaned_data["fact"])
+            messages.success(request, f"已认定“{fact}”，政策计算器复核结论：{outcome}")
         except REFUSALS as exc:
             _refuse(request, exc)
     else:
@@ -342,10 +369,11 @@ def rubric(request, round_pk):
     form = RubricForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            save_rubric(form.instance, form.cleaned_data["criteria_text"], actor=request.user)
+            save_rubric(form.instance, form.criteria(), actor=request.user)
             messages.success(request, "评分表已保存")
             return redirect("reviews:evaluation", round_.pk)
         except ScoringError as exc:
             form.add_error(None, str(exc))
     return render(request, "reviews/rubric.html", {"round": round_, "form": form,
-                                                   "locked": bool(instance.pk) and instance.is_locked()})
+                                                   "locked": bool(instance.pk) and instance.is_locked()},
+                  status=400 if request.method == "POST" else 200)

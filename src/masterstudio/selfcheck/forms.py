@@ -3,9 +3,8 @@ policy calculator's eligibility input. "不确定" answers stay unknown, so the 
 facts would settle them."""
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
+from django.utils import timezone
 
 TRI = [("", "不确定"), ("yes", "是"), ("no", "否")]
 UNIT_KINDS = [("enterprise", "企业"), ("institution", "事业单位"), ("social_group", "社会团体"),
@@ -35,6 +34,7 @@ def _tri(value: str):
 
 class SelfCheckForm(forms.Form):
     as_of = forms.DateField(label="申报截止日", widget=forms.DateInput(attrs={"type": "date"}),
+                            error_messages={"required": "请填写申报截止日", "invalid": "日期格式应为 年-月-日，如 2026-12-18"},
                             help_text="距法定退休年龄按申报截止日计算（默认取今天或当前申报批次的截止日）")
     unit_kind = forms.ChoiceField(label="单位类型（第4条第（1）项）", choices=UNIT_KINDS)
     in_etown = forms.ChoiceField(label="单位在经开区（亦庄新城）范围内", choices=TRI, required=False,
@@ -51,7 +51,10 @@ class SelfCheckForm(forms.Form):
     has_management_rules = forms.ChoiceField(label="有明确的工作室管理制度、工作职责、目标任务", choices=TRI,
                                              required=False, widget=forms.RadioSelect)
     team_size = forms.IntegerField(label="除领办人外，团队中正式员工人数（第4条第（5）项）", min_value=0, max_value=500,
-                                   required=False, help_text="成员可以是技能人才或专业技术人才")
+                                   required=False, help_text="成员可以是技能人才或专业技术人才",
+                                   error_messages={"min_value": "团队人数不能为负数，请填写 0 或以上的整数",
+                                                   "max_value": "团队人数不超过 500 人，请核对",
+                                                   "invalid": "团队人数请填写整数，如 3"})
     branch = forms.CharField(label="以分厂/分公司名义申报时，填写其名称", required=False, max_length=200,
                              help_text="总部申报请留空（第7条按分厂、分公司分别计算）")
 
@@ -62,14 +65,18 @@ class SelfCheckForm(forms.Form):
     occupation_code = forms.CharField(label="职业编码", required=False, max_length=20,
                                       help_text="如 6-18-01-01 车工；可用下方搜索选择")
     occupation_name = forms.CharField(label="职业（工种）名称", required=False, max_length=100)
-    birth_date = forms.DateField(label="领办人出生日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(label="领办人出生日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                 error_messages={"invalid": "出生日期格式应为 年-月-日，如 1978-08-12"})
     gender = forms.ChoiceField(label="领办人性别", choices=[("", "请选择"), ("male", "男"), ("female", "女")], required=False)
     original_retirement_age = forms.TypedChoiceField(
         label="女职工原法定退休年龄", choices=[("", "不适用/不确定"), ("55", "55 周岁（管理、技术岗位等）"), ("50", "50 周岁")],
         coerce=int, empty_value=None, required=False)
     employed = forms.ChoiceField(label="领办人在职在聘", choices=TRI, required=False, widget=forms.RadioSelect)
     frontline = forms.ChoiceField(label="领办人在生产服务一线岗位工作", choices=TRI, required=False, widget=forms.RadioSelect)
-    frontline_years = forms.IntegerField(label="在一线岗位工作年数", min_value=0, max_value=60, required=False)
+    frontline_years = forms.IntegerField(label="在一线岗位工作年数", min_value=0, max_value=60, required=False,
+                                         error_messages={"min_value": "一线工作年数不能为负数",
+                                                         "max_value": "一线工作年数不能超过 60 年，请核对",
+                                                         "invalid": "一线工作年数请填写整数，如 12"})
     skill_level = forms.ChoiceField(label="最高国家职业资格或职业技能等级", choices=SKILL_LEVELS, required=False)
     honors = forms.MultipleChoiceField(label="领办人获得的称号（第5条直接认定）", choices=HONORS, required=False,
                                        widget=forms.CheckboxSelectMultiple)
@@ -82,7 +89,7 @@ class SelfCheckForm(forms.Form):
         data = super().clean()
         if data.get("occupation_listed") == "listed" and not data.get("occupation_code") and data.get("occupation_name"):
             self.add_error("occupation_code", "大典内职业请填写职业编码（可用搜索选择）；大典外的新职业请选择“未列入大典的新职业”")
-        if data.get("birth_date") and data["birth_date"] > date.today():
+        if data.get("birth_date") and data["birth_date"] > timezone.localdate():
             self.add_error("birth_date", "出生日期不能晚于今天")
         return data
 

@@ -4,23 +4,26 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from masterstudio.catalog import engine
+from masterstudio.core import factlabels
 from masterstudio.core.ratelimit import rate_limited
 from masterstudio.policy import clauses
 from masterstudio.policy.errors import PolicyInputError
 from masterstudio.selfcheck.forms import SelfCheckForm
 
-# What a person answers to settle a missing fact (dotted paths of the contract's input).
-FACT_QUESTIONS = {
-    "unit.in_etown": "单位是否在经开区范围内", "unit.lawful_operation": "是否依法经营",
-    "unit.has_talent_pipeline": "是否有技能人才梯队", "unit.has_talent_systems": "是否建立技能人才制度",
-    "unit.has_stable_funding": "能否提供稳定资金", "unit.has_facilities": "能否提供场所设备",
-    "unit.has_management_rules": "是否有工作室管理制度", "team": "团队正式员工人数",
-    "leader.birth_date": "领办人出生日期", "leader.gender": "领办人性别",
-    "leader.original_retirement_age": "女职工原法定退休年龄（50 或 55 周岁）", "leader.employed": "领办人是否在职在聘",
-    "leader.frontline": "领办人是否在一线岗位", "leader.frontline_years": "一线岗位工作年数",
-    "leader.skill_level": "职业技能等级", "leader.occupation_code": "职业编码",
-    "leader.practical_mastery": "实操经验和技艺水平（由评审专家认定）", "existing_studios": "是否已有工作室（第7条）",
-}
+# The engine's input paths whose form field has another name (the rest: the path's last part).
+FIELD_OF_PATH = {"team": "team_size", "unit.kind": "unit_kind", "existing_studios": "leader_has_studio",
+                 "leader.occupation_name": "occupation_name"}
+
+
+def _field_for(form, path: str | None) -> str | None:
+    """The form field an engine error names (``leader.birth_date`` → ``birth_date``), if any."""
+    if not path:
+        return None
+    for prefix, name in FIELD_OF_PATH.items():
+        if path == prefix or path.startswith(prefix + "."):
+            return name
+    name = path.rsplit(".", 1)[-1]
+    return name if name in form.fields else None
 
 
 def _initial():
@@ -52,16 +55,21 @@ def selfcheck(request):
         try:
             result = engine.ask("eligibility", form.to_payload())
         except PolicyInputError as exc:
-            error = exc
-            field = (exc.field or "").rsplit(".", 1)[-1]
-            if field in form.fields:
-                form.add_error(field, exc.message)
+            error = factlabels.humanize(exc.message)
+            field = _field_for(form, exc.field)
+            form.add_error(field, error)  # beside its field, or above the form
+    errors = [(form.fields[name].label if name in form.fields else "", message)
+              for name, messages in form.errors.items() for message in messages] if form.is_bound else []
     funding, valid_until = _funding()
     context = {
         "form": form, "result": result, "error": error, "round": current_round, "funding": funding,
         "valid_until": valid_until,
-        "checks": [dict(c, label=clauses.label(c["clause"])) for c in (result or {}).get("checks", [])],
-        "missing": [FACT_QUESTIONS.get(f, f) for f in (result or {}).get("missing_facts", [])],
+        "checks": [dict(c, label=clauses.label(c["clause"]), message=factlabels.humanize(c.get("message", "")))
+                   for c in (result or {}).get("checks", [])],
+        "missing": factlabels.labels((result or {}).get("missing_facts", [])),
+        "errors": errors,
     }
-    template = "selfcheck/_result.html" if request.headers.get("HX-Request") else "selfcheck/selfcheck.html"
-    return render(request, template, context)
+    htmx = bool(request.headers.get("HX-Request"))
+    context["oob"] = htmx  # the panel's answer also replaces each field's error list (hx-swap-oob)
+    template = "selfcheck/_result.html" if htmx else "selfcheck/selfcheck.html"
+    return render(request, template, context, status=400 if errors and not htmx else 200)

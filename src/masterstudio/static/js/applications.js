@@ -52,6 +52,11 @@
     }
     form.addEventListener("input", keep);
     form.addEventListener("change", keep);
+    var sequence = 0;
+    form.addEventListener("htmx:configRequest", function (evt) {
+      // numbered autosaves: the server drops one answered after a later one (services._stale_autosave)
+      if (evt.detail.elt === form) evt.detail.parameters["autosave_seq"] = String(Date.now() * 1000 + (sequence++ % 1000));
+    });
     form.addEventListener("htmx:beforeRequest", function (evt) {
       if (evt.detail.elt === form) setStatus("正在保存……");
     });
@@ -88,5 +93,48 @@
     var form = document.getElementById("wizard");
     if (form) initWizard(form);
     initOnce();
+  });
+})();
+
+// 登记新人员: the birth date and gender are read from the ID number (GB 11643: digits 7–14 the
+// birth date, digit 17 odd for men), shown as typed; the server derives them the same way.
+(function () {
+  var input = document.querySelector("[data-id-facts]");
+  if (!input) return;
+  var out = document.getElementById(input.dataset.idFacts);
+  var weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  function show() {
+    var v = input.value.trim().toUpperCase();
+    if (!out) return;
+    if (v.length !== 18) { out.textContent = v ? "身份证号应为 18 位（当前 " + v.length + " 位）" : ""; return; }
+    var sum = 0;
+    for (var i = 0; i < 17; i++) sum += parseInt(v[i], 10) * weights[i];
+    if (isNaN(sum) || "10X98765432"[sum % 11] !== v[17]) { out.textContent = "身份证号校验位不符，请核对"; return; }
+    var male = parseInt(v[16], 10) % 2 === 1;
+    out.textContent = "按身份证号：出生日期 " + v.slice(6, 10) + "-" + v.slice(10, 12) + "-" + v.slice(12, 14) +
+      "，性别 " + (male ? "男" : "女") + (male ? "" : "（请选择原法定退休年龄）");
+  }
+  input.addEventListener("input", show);
+  show();
+})();
+
+// The step index stays on screen (sticky) and marks the step being filled in.
+(function () {
+  var nav = document.querySelector("[data-step-nav]");
+  if (!nav || !("IntersectionObserver" in window)) return;
+  var links = Array.prototype.slice.call(nav.querySelectorAll("a[href^='#']"));
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (!entry.isIntersecting) return;
+      links.forEach(function (a) {
+        var on = a.getAttribute("href") === "#" + entry.target.id;
+        a.classList.toggle("current", on);
+        if (on) a.setAttribute("aria-current", "step"); else a.removeAttribute("aria-current");
+      });
+    });
+  }, { rootMargin: "-20% 0px -70% 0px" });
+  links.forEach(function (a) {
+    var target = document.getElementById(a.getAttribute("href").slice(1));
+    if (target) observer.observe(target);
   });
 })();

@@ -16,6 +16,7 @@ DEMO_PASSWORD = "Demo@2026yz"
 # Demo only: the authenticator secret of the staff, expert and evaluator accounts, so that `manage.py demo_totp` can show a code.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
+
 # Real check characters: computed by the policy engine's identity rules (see tests).
 UNIT_A = ("北京亦庄示例精密机械有限公司", "91110302MA01ABCD0Y", "北京经济技术开发区科创十三街 18 号")
 UNIT_B = ("北京经开区示例汽车零部件有限公司", "91110302MA01EFGH1Q", "北京经济技术开发区荣华南路 9 号")
@@ -33,6 +34,8 @@ ACCOUNTS = [
     ("expert1", Role.EXPERT, [], "陈专家", None),
     ("expert2", Role.EXPERT, [], "刘专家", None),
     ("expert3", Role.EXPERT, [], "周专家", None),
+    ("expert4", Role.EXPERT, [], "吴专家", None),
+    ("expert5", Role.EXPERT, [], "郑专家", None),
     ("evaluator", Role.EVALUATOR, [], "北京示例第三方评估中心", None),
 ]
 
@@ -85,10 +88,8 @@ class Command(BaseCommand):
         for username, role, duties, name, _ in ACCOUNTS:
             extra = "、".join(Duty(d).label for d in duties)
             self.stdout.write(f"  {username:<14} {Role(role).label}{'（' + extra + '）' if extra else ''} — {name}")
-        self.stdout.write(
-            "管理端、专家和评估机构账号登录需动态口令（第二因素）：用验证器添加密钥 %s，或运行 "
-            ".venv/bin/python manage.py demo_totp 查看当前 6 位口令" % DEMO_TOTP_SECRET
-        )
+        for line in sign_in_help():
+            self.stdout.write(line)
 
     def _unit(self, name, code, address):
         unit, created = Unit.objects.get_or_create(
@@ -108,3 +109,16 @@ class Command(BaseCommand):
             if not Person.objects.filter(unit=unit, name=name).exists():
                 Person.objects.create(unit=unit, name=name, id_number=number, original_retirement_age=age,
                                       position=position, frontline_since=since, phone="13900139000")
+
+
+def sign_in_help() -> list[str]:
+    """How a demo user signs in with the second factor (printed by ``make run`` and ``demo_data``)."""
+    return [
+        "登录第二因素（动态口令）：管理端账号（staff_review、staff_approve、staff_finance、sysadmin、auditor）"
+        "登录时在密码之后还要输入 6 位动态口令；专家、评估机构账号（expert1–expert5、evaluator）同样要输入。",
+        f"  取得口令：另开一个终端运行 .venv/bin/python manage.py demo_totp，或在手机验证器中添加密钥 {DEMO_TOTP_SECRET}。",
+        "  所有演示账号共用这一密钥：同一个口令在它有效的 30 秒内，可以分别用于登录几个不同的演示账号"
+        "（每个账号各用一次）；同一账号再次登录请等下一个 30 秒的新口令。",
+        "演示时钟：以工作人员身份打开 /manage/demo-clock/，可把平台日期向前拨（如公示 5 个工作日期满），"
+        "再运行 .venv/bin/python manage.py close_notices 或在页面上继续办理；仅演示环境提供。",
+    ]

@@ -1,4 +1,6 @@
 """Demo only: print the current second-factor code of the demo staff, expert and evaluator accounts."""
+import time
+
 import pyotp
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -13,4 +15,6 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("仅演示环境（DEBUG=true）可用")
         totp = pyotp.TOTP(DEMO_TOTP_SECRET)
-        self.stdout.write(f"当前动态口令：{totp.now()}（30 秒内有效，每个口令只能使用一次）")
+        left = 30 - int(time.time()) % 30
+        self.stdout.write(f"当前动态口令：{totp.now()}（还可使用 {left} 秒；所有演示账号共用此口令，"
+                          "可分别登录几个不同的演示账号，每个账号只能使用一次）")
