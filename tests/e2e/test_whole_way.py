@@ -292,8 +292,6 @@ def test_the_whole_way_on_the_demo_data(demo, page, tmp_path):
     expect(page.locator("main")).to_contain_text(f"{grant.amount:,.2f}")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18.1 — the rule that hides the evaluation until the notice "
-                                       "(helper h6's event visibility); remove this mark once merged")
 def test_decision_unseen_before_notice(page):
     """Before the notice the unit sees neither the evaluation's decision, nor its reason, nor the
     experts' score — the platform promises "公布前不通知单位"."""
