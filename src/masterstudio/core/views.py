@@ -181,13 +181,13 @@ def audit_anchors(request):
     from django.conf import settings
     from django.http import HttpResponse
 
-    from masterstudio.core.events import record_event
+    from masterstudio.core.event_kinds import record_read
 
     try:
         content = settings.AUDIT_ANCHOR_PATH.read_bytes()
     except FileNotFoundError:
         content = b""
-    record_event("audit.anchors_downloaded", actor=request.user, data={"bytes": len(content)})
+    record_read(request, "audit.anchors_downloaded", key=len(content), data={"bytes": len(content)})
     response = HttpResponse(content, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-anchors.log"'
     return response
