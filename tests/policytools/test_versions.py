@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -23,7 +22,6 @@ from tests.policy.helpers import application
 
 pytestmark = pytest.mark.django_db
 
-DRAFT_TEXT = Path("/work/shared/policy/measures-draft.txt")
 SUCCESSOR_TEXT = (
     "北京经济技术开发区技能大师工作室建设管理办法（2027年版）\n"
     + "\n".join(f"第{n}条 ……（与试行办法相同）" for n in range(1, 21) if n not in (4, 14, 18, 20))
