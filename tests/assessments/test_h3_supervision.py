@@ -44,8 +44,11 @@ def test_staff_record_a_visit_and_the_unit_is_told_and_sees_the_findings(cast, u
     assert "带徒台账不全，培训记录缺签到" in page
     detail = _client(cast["unit_a"]).get(f"/assessments/supervision/{visit.pk}/")
     assert detail.status_code == 200 and "补齐台账" in detail.content.decode()
-    download = _client(cast["unit_a"]).get(f"/assessments/supervision/{visit.pk}/files/{visit.files.get().pk}/")
-    assert download.status_code == 200
+    reader = _client(cast["unit_a"])
+    url = f"/assessments/supervision/{visit.pk}/files/{visit.files.get().pk}/"
+    assert reader.get(url).status_code == 200 and reader.get(url).status_code == 200
+    # a reading event, recorded once per session however often the file is opened
+    assert Event.objects.filter(action="supervision.file_downloaded", object_id=str(visit.pk)).count() == 1
     # another unit, the system administrator: not found
     assert _client(cast["unit_b"]).get(f"/assessments/supervision/{visit.pk}/").status_code == 404
     assert _client(cast["unit_b"]).get(

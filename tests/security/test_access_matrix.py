@@ -279,8 +279,8 @@ EXPECT.update({
     "evaluations:report_download": ("anon=login staff=200 sysadmin=404 evaluator_in=200 evaluator_out=404 *=403",
                                     None),
     # ------------------------------------------------------------------ dashboards and data
-    "dashboards:dashboard": ("anon=login staff=200 *=403", None),
-    "dashboards:data": ("anon=login staff=200 *=403", None),
+    "dashboards:dashboard": ("anon=login staff=200 sysadmin=403 *=403", None),
+    "dashboards:data": ("anon=login staff=200 sysadmin=403 *=403", None),
     "dashboards:public": (PUBLIC, None),
     "dataio:import_studios": ("anon=login rev_app=200 *=403", None),
     "dataio:import_template": ("anon=login staff=200 *=403", None),

@@ -327,4 +327,5 @@ def supervision_file(request, pk, file_pk):
     item = visit.files.filter(pk=file_pk).first()
     if item is None:
         raise Http404("没有找到该材料")
+    record_read(request, "supervision.file_downloaded", obj=visit, key=item.pk, data={"file": item.pk})
     return serve(item.file, item.original_name)

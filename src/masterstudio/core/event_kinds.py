@@ -148,6 +148,7 @@ for _action, _label in [
     ("annualsummary.attachment_downloaded", "下载年度总结附件"),
     ("evaluation.report_download", "下载评估报告"),
     ("audit.anchors_downloaded", "下载审计日志锚点文件"),
+    ("supervision.file_downloaded", "下载督导检查材料"),
 ]:
     _declare(_action, _label, READING)
 

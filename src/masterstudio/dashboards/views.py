@@ -4,10 +4,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from masterstudio.core.permissions import staff_required
+from masterstudio.core.pagecache import cached_page
+from masterstudio.core.permissions import READER_DUTIES, duty_required
 from masterstudio.dashboards import stats
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
-from masterstudio.core.pagecache import cached_page
 
 
 def _charts() -> dict:
@@ -19,7 +19,12 @@ def _charts() -> dict:
     }
 
 
-@staff_required
+# The leadership dashboards show business figures: staff who read business records (the business
+# duties and the auditor), never the system administrator (三员分立, issue 21.2).
+business_readers = duty_required(*READER_DUTIES)
+
+
+@business_readers
 @cached_page
 def dashboard(request):
     charts = _charts()
@@ -37,7 +42,7 @@ def dashboard(request):
     })
 
 
-@staff_required
+@business_readers
 def data(request):
     return JsonResponse(_charts(), encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
 
