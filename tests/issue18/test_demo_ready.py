@@ -153,3 +153,16 @@ def test_one_demo_code_signs_in_several_demo_accounts_once_each(settings, tmp_pa
     out = io.StringIO()
     call_command("demo_totp", stdout=out)
     assert "可分别登录几个不同的演示账号" in out.getvalue()
+
+
+def test_demo_mode_sees_no_model_change(tmp_path):
+    """With the demo clock installed (DEBUG=true, as `make run`), the migrations still match the
+    models: the clock stands in for timezone.now without changing how the defaults deconstruct."""
+    import os
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "VAR_DIR"}}
+    env.update(DEBUG="true", VAR_DIR=str(tmp_path))
+    result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "No changes detected" in result.stdout, result.stdout + result.stderr

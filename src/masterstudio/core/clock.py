@@ -57,6 +57,13 @@ def now() -> datetime:
     return _real_now() + _offset
 
 
+# The clock's now stands in for ``django.utils.timezone.now`` and deconstructs as it: a migration file
+# evaluates ``django.utils.timezone.now`` (this function, once installed) and the model defaults point
+# here too, so makemigrations sees no change in demo mode and any migration it writes names
+# ``django.utils.timezone.now`` as before.
+now.__module__, now.__qualname__ = "django.utils.timezone", "now"
+
+
 @contextmanager
 def real_time():
     """Inside, now is the real time even with the demo clock moved (sessions keep real time, so
@@ -149,7 +156,7 @@ def _moved(delta: timedelta, actor) -> timedelta:
 def _model_defaults(old, new) -> None:
     from django.apps import apps
 
-    for model in apps.get_models():
+    for model in apps.get_models(include_swapped=True):  # auth.User too: its migration reads timezone.now
         for field in model._meta.concrete_fields:
             if field.default is old:
                 field.default = new
