@@ -9,21 +9,17 @@ unit/branch × occupation (Art. 7) or the same nameplate number.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from masterstudio.applications.models import scope_key
-from masterstudio.core import identifiers
+from masterstudio.core import identifiers, sheets
 from masterstudio.core.crypto import blind_index
 from masterstudio.core.events import record_event
+from masterstudio.core.sheets import ParseResult, Row, cell_text
 from masterstudio.funding.models import Disbursement, Grant, GrantState
 from masterstudio.studios.models import LIVE_STATES, Studio
 from masterstudio.units.models import Branch, Person, Unit, UnitStatus
@@ -54,17 +50,7 @@ EXAMPLE = ["北京亦庄示例精密机械有限公司", "91110302MA01ABCD0Y", "
 
 
 def template_bytes() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "工作室"
-    sheet.append(HEADERS)
-    for index, (key, label, required) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = Font(bold=True, color="B3261E" if required else "1D2733")
-        cell.fill = PatternFill("solid", fgColor="EEF2F7")
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(label) * 2 + 2)
-    notes = book.create_sheet("填写说明")
-    for line in [
+    return sheets.template_bytes("工作室", COLUMNS, [
         f"本模板用于导入依原办法（{SOURCE}）认定的技能大师工作室及其资助记录（《办法》第20条）。",
         "第一行为表头，请勿修改、删除或调换列；红色表头为必填列。从第二行起每行一个工作室。",
         "日期填写为 YYYY-MM-DD（如 2024-06-20）或 Excel 日期；金额填写数字（元），最多两位小数。",
@@ -72,41 +58,7 @@ def template_bytes() -> bytes:
         "同一领办人、同一单位（分厂/分公司）相同职业、同一铭牌编号只能出现一次（第7条）。",
         "已拨付资助金额、拨付日期、拨付凭证号三项要么都填，要么都不填。",
         "示例行：" + "，".join(EXAMPLE),
-    ]:
-        notes.append([line])
-    notes.column_dimensions["A"].width = 120
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-@dataclass
-class Row:
-    number: int
-    values: dict
-    errors: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ParseResult:
-    rows: list[Row]
-    file_errors: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and bool(self.rows) and not any(r.errors for r in self.rows)
-
-    @property
-    def error_count(self) -> int:
-        return len(self.file_errors) + sum(len(r.errors) for r in self.rows)
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+    ], notes_width=120)
 
 
 def _date(value, label: str, errors: list[str]) -> date | None:
@@ -117,9 +69,9 @@ def _date(value, label: str, errors: list[str]) -> date | None:
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(_text(value).replace("/", "-"))
+        return date.fromisoformat(cell_text(value).replace("/", "-"))
     except ValueError:
-        errors.append(f"“{label}”的日期“{_text(value)}”无效，请填写为 YYYY-MM-DD")
+        errors.append(f"“{label}”的日期“{cell_text(value)}”无效，请填写为 YYYY-MM-DD")
         return None
 
 
@@ -127,9 +79,9 @@ def _money(value, label: str, errors: list[str]) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        amount = Decimal(_text(value).replace(",", ""))
+        amount = Decimal(cell_text(value).replace(",", ""))
     except InvalidOperation:
-        errors.append(f"“{label}”的金额“{_text(value)}”不是数字")
+        errors.append(f"“{label}”的金额“{cell_text(value)}”不是数字")
         return None
     if amount <= 0:
         errors.append(f"“{label}”必须大于 0")
@@ -141,39 +93,19 @@ def _money(value, label: str, errors: list[str]) -> Decimal | None:
 
 
 def parse(content: bytes) -> ParseResult:
-    try:
-        book = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except Exception:
-        return ParseResult([], ["文件无法读取：请使用平台提供的 Excel 模板（.xlsx）填写后上传"])
-    sheet = book.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
-    header = [_text(v) for v in next(lines, ())]
-    while header and header[-1] == "":
-        header.pop()
-    if header != HEADERS:
-        missing = [h for h in HEADERS if h not in header]
-        extra = [h for h in header if h and h not in HEADERS]
-        detail = []
-        if missing:
-            detail.append("缺少列：" + "、".join(missing))
-        if extra:
-            detail.append("多出列：" + "、".join(extra))
-        if not missing and not extra:
-            detail.append("列的顺序与模板不同")
-        return ParseResult([], ["表头与模板不一致（" + "；".join(detail) + "）。请下载最新模板，按模板的列填写"])
+    lines, file_errors = sheets.read_rows(content, COLUMNS, template="最新模板",
+                                          unreadable="文件无法读取：请使用平台提供的 Excel 模板（.xlsx）填写后上传")
+    if file_errors:
+        return ParseResult([], file_errors)
     rows: list[Row] = []
-    for number, raw in enumerate(lines, start=2):
-        raw = list(raw)[: len(COLUMNS)] + [None] * max(0, len(COLUMNS) - len(raw))
-        if all(_text(v) == "" for v in raw):
-            continue
+    for number, raw in lines:
         row = Row(number, {})
         for (key, label, required), value in zip(COLUMNS, raw):
             row.values[key] = value
-            if required and _text(value) == "":
+            if required and cell_text(value) == "":
                 row.errors.append(f"“{label}”未填写")
         _check_row(row)
         rows.append(row)
-    book.close()
     if not rows:
         return ParseResult([], ["文件中没有数据行：请从第二行起填写工作室"])
     _check_duplicates(rows)
@@ -198,7 +130,7 @@ def _check_row(row: Row) -> None:
     v, errors = row.values, row.errors
     for key in ("unit_name", "credit_code", "branch", "contact_name", "contact_phone", "studio_name", "nameplate_no",
                 "occupation_code", "occupation_name", "leader_name", "leader_id", "voucher_no"):
-        v[key] = _text(v[key])
+        v[key] = cell_text(v[key])
     for key, limit in _limits().items():
         if len(v[key]) > limit:
             errors.append(f"“{LABELS[key]}”有 {len(v[key])} 个字，超过 {limit} 个字的上限，请缩短后再导入")
@@ -215,7 +147,7 @@ def _check_row(row: Row) -> None:
             errors.append(f"领办人身份证号有误：{reason}")
         else:
             v["gender"] = identifiers.id_number_facts(v["leader_id"])["gender"]
-    age = _text(v["retirement_age"])
+    age = cell_text(v["retirement_age"])
     v["retirement_age"] = None
     if v["gender"] == "female":
         if age not in ("50", "55"):
