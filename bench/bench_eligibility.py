@@ -12,6 +12,7 @@ The rate is evaluations per second of this process's CPU time (one core; Python 
 one thread), so that other load on the machine does not distort it; wall time is printed too.
 Target: at least 5,000 per second.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,17 +31,38 @@ from masterstudio.policy.identity import id_check_char  # noqa: E402
 
 TARGET = 5000
 
-OCCUPATIONS = ["6-18-01-01", "6-18-01-02", "6-20-03-01", "4-04-05-05", "6-31-07-04", "6-29-02-18", "5-01-01-01",
-               "3-01-01-01", "2-02-01-01", "6-22-02-01"]
+OCCUPATIONS = [
+    "6-18-01-01",
+    "6-18-01-02",
+    "6-20-03-01",
+    "4-04-05-05",
+    "6-31-07-04",
+    "6-29-02-18",
+    "5-01-01-01",
+    "3-01-01-01",
+    "2-02-01-01",
+    "6-22-02-01",
+]
 LEVELS = ["senior", "technician", "senior_technician", "special_technician", None]
 HONOURS = [[], [], [], [], ["china_skill_award"], ["time_honored_craftsman", "national_technical_expert"]]
 # The studios already recognised: the same list accompanies every application (as the platform sends it).
 EXISTING = [
-    {"leader_id_number": None, "leader_name": f"领办人{i}", "credit_code": code, "branch": branch,
-     "occupation_code": OCCUPATIONS[i % len(OCCUPATIONS)]}
-    for i, (code, branch) in enumerate([("91110302MA01ABCD0Y", None), ("91110302MA02ABCD9D", "一分厂"),
-                                        ("91110302MA03QRTU79", None), ("91110302MA01XYWW1Q", None),
-                                        ("91110302MA01ABCD0Y", "二分厂")])
+    {
+        "leader_id_number": None,
+        "leader_name": f"领办人{i}",
+        "credit_code": code,
+        "branch": branch,
+        "occupation_code": OCCUPATIONS[i % len(OCCUPATIONS)],
+    }
+    for i, (code, branch) in enumerate(
+        [
+            ("91110302MA01ABCD0Y", None),
+            ("91110302MA02ABCD9D", "一分厂"),
+            ("91110302MA03QRTU79", None),
+            ("91110302MA01XYWW1Q", None),
+            ("91110302MA01ABCD0Y", "二分厂"),
+        ]
+    )
 ]
 
 
@@ -58,24 +80,41 @@ def applications(count: int) -> list[dict]:
         male = n % 3 != 0
         unlisted = n % 7 == 0
         team = [{"name": f"成员{n}-{k}", "formal_employee": k != 3 or n % 2 == 0} for k in range(2 + n % 4)]
-        result.append({
-            "as_of": "2026-06-30" if n % 11 else "2027-01-11",
-            "unit": {"name": f"北京亦庄示例企业{n}", "credit_code": EXISTING[n % 4]["credit_code"],
-                     "kind": "enterprise" if n % 13 else "institution", "in_etown": True, "lawful_operation": True,
-                     "has_talent_pipeline": True, "has_talent_systems": n % 17 != 0, "has_stable_funding": True,
-                     "has_facilities": True if n % 19 else None, "has_management_rules": True,
-                     "branch": "一分厂" if n % 5 == 0 else None},
-            "leader": {"name": f"领办人甲{n}", "id_number": _id_number(birth, male, n) if n % 2 else None,
-                       "birth_date": birth.isoformat(), "gender": "male" if male else "female",
-                       "original_retirement_age": None if male else (55 if n % 2 else 50), "employed": True,
-                       "frontline": True, "frontline_years": 3 + n % 20,
-                       "occupation_code": None if unlisted else OCCUPATIONS[n % len(OCCUPATIONS)],
-                       "occupation_name": "具身智能机器人调试员" if unlisted else None,
-                       "skill_level": LEVELS[n % len(LEVELS)], "honors": HONOURS[n % len(HONOURS)],
-                       "practical_mastery": None if n % 2 else True},
-            "team": team,
-            "existing_studios": EXISTING,
-        })
+        result.append(
+            {
+                "as_of": "2026-06-30" if n % 11 else "2027-01-11",
+                "unit": {
+                    "name": f"北京亦庄示例企业{n}",
+                    "credit_code": EXISTING[n % 4]["credit_code"],
+                    "kind": "enterprise" if n % 13 else "institution",
+                    "in_etown": True,
+                    "lawful_operation": True,
+                    "has_talent_pipeline": True,
+                    "has_talent_systems": n % 17 != 0,
+                    "has_stable_funding": True,
+                    "has_facilities": True if n % 19 else None,
+                    "has_management_rules": True,
+                    "branch": "一分厂" if n % 5 == 0 else None,
+                },
+                "leader": {
+                    "name": f"领办人甲{n}",
+                    "id_number": _id_number(birth, male, n) if n % 2 else None,
+                    "birth_date": birth.isoformat(),
+                    "gender": "male" if male else "female",
+                    "original_retirement_age": None if male else (55 if n % 2 else 50),
+                    "employed": True,
+                    "frontline": True,
+                    "frontline_years": 3 + n % 20,
+                    "occupation_code": None if unlisted else OCCUPATIONS[n % len(OCCUPATIONS)],
+                    "occupation_name": "具身智能机器人调试员" if unlisted else None,
+                    "skill_level": LEVELS[n % len(LEVELS)],
+                    "honors": HONOURS[n % len(HONOURS)],
+                    "practical_mastery": None if n % 2 else True,
+                },
+                "team": team,
+                "existing_studios": EXISTING,
+            }
+        )
     return result
 
 
@@ -98,9 +137,11 @@ def main() -> None:
     wall = time.perf_counter() - wall_started
     rate = count / cpu
     mix = ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))
-    print(f"eligibility evaluations with explanations: {rate:,.0f}/s per core "
-          f"({count:,} in {cpu:.2f} s of CPU time, {wall:.2f} s wall; {len(inputs):,} distinct applications: {mix}; "
-          f"target ≥ {TARGET:,}/s) — {'OK' if rate >= TARGET else 'BELOW TARGET'}")
+    print(
+        f"eligibility evaluations with explanations: {rate:,.0f}/s per core "
+        f"({count:,} in {cpu:.2f} s of CPU time, {wall:.2f} s wall; {len(inputs):,} distinct applications: {mix}; "
+        f"target ≥ {TARGET:,}/s) — {'OK' if rate >= TARGET else 'BELOW TARGET'}"
+    )
     sys.exit(0 if rate >= TARGET else 1)
 
 

@@ -8,6 +8,7 @@ shared database), the wizard on A, a typed change autosaved by A and read back o
 uploaded on B and downloaded on A (shared storage), sign-out on B, and A then asks to sign in
 again (the session is gone for both). Prints each step; exits non-zero at the first failure.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,14 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 
 
 def principals() -> dict:
-    out = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "manage.py"), "bench_sessions"],
-                         capture_output=True, text=True, check=True, cwd=ROOT, env=os.environ)
+    out = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "manage.py"), "bench_sessions"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=os.environ,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])["principals"]
 
 
@@ -55,9 +62,17 @@ def main(a: str, b: str) -> int:
 
     pdf.write_bytes(make_pdf(f"两台服务器之间交替访问\n{time.time():.0f}"))
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                           "--disable-background-networking", "--disable-component-update"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
         context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
         page = context.new_page()
         page.set_default_timeout(20000)
@@ -94,8 +109,9 @@ def main(a: str, b: str) -> int:
         href = link.get_attribute("href")
         step(f"uploaded a PDF for item {clause} on B")
         response = context.request.get(f"{a}{href}")
-        assert response.status == 200 and response.body().startswith(b"%PDF-"), \
+        assert response.status == 200 and response.body().startswith(b"%PDF-"), (
             f"A could not serve the file stored by B: HTTP {response.status}"
+        )
         assert response.body() == pdf.read_bytes(), "A served different bytes than B stored"
         step("A serves the same bytes from the shared storage")
         page.goto(f"{b}/unit/")
@@ -108,10 +124,16 @@ def main(a: str, b: str) -> int:
         material_id = href.rstrip("/").split("/")[-1]
         browser.close()
     # leave the draft as it was: remove the journey's material (row and file)
-    code = ("from masterstudio.applications.models import Material\n"
-            f"m = Material.objects.get(pk={int(material_id)})\nm.file.storage.delete(m.file.name)\nm.delete()\n")
-    subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "manage.py"), "shell", "-c", code],
-                   check=True, cwd=ROOT, env=os.environ)
+    code = (
+        "from masterstudio.applications.models import Material\n"
+        f"m = Material.objects.get(pk={int(material_id)})\nm.file.storage.delete(m.file.name)\nm.delete()\n"
+    )
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "manage.py"), "shell", "-c", code],
+        check=True,
+        cwd=ROOT,
+        env=os.environ,
+    )
     print("journey ok")
     return 0
 

@@ -9,6 +9,7 @@ A run is bounded by its duration. ``source_ips`` spreads the connections over se
 source addresses (127.0.1.x–127.0.4.x), as many citizens would: the public calculator API limits requests
 per address, and one address would meet that limit within a second.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -52,11 +53,18 @@ class Result:
         return ordered[index] * 1000
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "requests": self.requests, "errors": self.errors, "seconds": round(self.seconds, 2),
-                "throughput": round(self.throughput, 1), "p50_ms": round(self.pct(50), 1),
-                "p95_ms": round(self.pct(95), 1), "p99_ms": round(self.pct(99), 1),
-                "mean_ms": round(statistics.fmean(self.latencies) * 1000, 1) if self.latencies else None,
-                "statuses": self.statuses}
+        return {
+            "name": self.name,
+            "requests": self.requests,
+            "errors": self.errors,
+            "seconds": round(self.seconds, 2),
+            "throughput": round(self.throughput, 1),
+            "p50_ms": round(self.pct(50), 1),
+            "p95_ms": round(self.pct(95), 1),
+            "p99_ms": round(self.pct(99), 1),
+            "mean_ms": round(statistics.fmean(self.latencies) * 1000, 1) if self.latencies else None,
+            "statuses": self.statuses,
+        }
 
 
 def check_loopback(host: str) -> None:
@@ -122,8 +130,13 @@ class Connection:
 
 
 def raw_request(target: Target, host: str, port: int) -> bytes:
-    lines = [f"{target.method} {target.path} HTTP/1.1", f"Host: {host}:{port}", "Connection: keep-alive",
-             "Accept: text/html,application/json", "User-Agent: masterstudio-bench"]
+    lines = [
+        f"{target.method} {target.path} HTTP/1.1",
+        f"Host: {host}:{port}",
+        "Connection: keep-alive",
+        "Accept: text/html,application/json",
+        "User-Agent: masterstudio-bench",
+    ]
     for key, value in target.headers.items():
         lines.append(f"{key}: {value}")
     if target.body or target.method == "POST":
@@ -131,8 +144,17 @@ def raw_request(target: Target, host: str, port: int) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + target.body
 
 
-async def _user(index: int, target: Target, servers: list[tuple[str, int]], start: float, stop: float,
-                out: list, statuses: dict, errors: list, sources):
+async def _user(
+    index: int,
+    target: Target,
+    servers: list[tuple[str, int]],
+    start: float,
+    stop: float,
+    out: list,
+    statuses: dict,
+    errors: list,
+    sources,
+):
     """One virtual user. ``sources``: the run's one supply of source addresses, shared by every
     connection — each connection, and each connection again after ``rotate_every`` requests, takes
     the next address, so no two connections send from one address at the same time (a per-address
@@ -175,13 +197,15 @@ async def _run(target: Target, servers, concurrency: int, warmup: float, seconds
     start, stop = loop_start + warmup, loop_start + warmup + seconds
     out, statuses, errors = [], {}, []
     sources = itertools.cycle(target.source_ips or [None])
-    await asyncio.gather(*[_user(i, target, servers, start, stop, out, statuses, errors, sources)
-                           for i in range(concurrency)])
+    await asyncio.gather(
+        *[_user(i, target, servers, start, stop, out, statuses, errors, sources) for i in range(concurrency)]
+    )
     measured = [latency for latency, status in out]
     bad = sum(1 for _, status in out if status != target.expect) + len(errors)
     return Result(target.name, len(out), bad, seconds, measured, {str(k): v for k, v in sorted(statuses.items())})
 
 
-def run(target: Target, servers: list[tuple[str, int]], *, concurrency: int = 16, warmup: float = 1.0,
-        seconds: float = 6.0) -> Result:
+def run(
+    target: Target, servers: list[tuple[str, int]], *, concurrency: int = 16, warmup: float = 1.0, seconds: float = 6.0
+) -> Result:
     return asyncio.run(_run(target, servers, concurrency, warmup, seconds))

@@ -7,6 +7,7 @@ Redis) and a session made by ``manage.py bench_sessions``. Prints the mean time 
 (CPU time of this process and wall time), the number of queries and the slowest queries, and with
 ``--tree`` pyinstrument's call tree of the repeated requests.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,7 +51,9 @@ def main() -> None:
     with CaptureQueriesContext(connection) as queries:
         client.generic(args.method, args.path)
     slow = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:8]
-    print(f"{len(queries.captured_queries)} queries, {sum(float(q['time']) for q in queries.captured_queries) * 1000:.1f} ms in the database")
+    print(
+        f"{len(queries.captured_queries)} queries, {sum(float(q['time']) for q in queries.captured_queries) * 1000:.1f} ms in the database"
+    )
     for q in slow:
         print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:220]}")
     from pyinstrument import Profiler

@@ -1,6 +1,7 @@
 """Each key page rendered in-process on the benchmark database with the page cache off
 (``PAGE_CACHE_SECONDS=0`` in the environment bench/run.py gives it): queries, and CPU and wall
 time per request averaged over 20 requests after 2 warm-up requests. Prints one JSON line."""
+
 from __future__ import annotations
 
 import json
@@ -45,9 +46,14 @@ def main() -> None:
         cpu, wall = time.process_time(), time.perf_counter()
         for _ in range(20):
             client.get(target.path)
-        rows.append({"name": target.name, "queries": count,
-                     "cpu_ms": round((time.process_time() - cpu) / 20 * 1000, 1),
-                     "wall_ms": round((time.perf_counter() - wall) / 20 * 1000, 1)})
+        rows.append(
+            {
+                "name": target.name,
+                "queries": count,
+                "cpu_ms": round((time.process_time() - cpu) / 20 * 1000, 1),
+                "wall_ms": round((time.perf_counter() - wall) / 20 * 1000, 1),
+            }
+        )
     print(json.dumps(rows, ensure_ascii=False))
 
 

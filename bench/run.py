@@ -18,6 +18,7 @@
 Results: printed, and written to var/bench/results.json and var/bench/results.md. Exit status 1
 when a target of docs/performance.md is missed. Loopback only; every load phase is bounded in time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,40 +49,52 @@ REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 SEED, SCALE = int(os.environ.get("BENCH_SEED", "1")), os.environ.get("BENCH_SCALE", "full")
 
 YEAR_ACTORS = 3
-TARGETS = {"page_ratio": 0.40, "page_p95_ms": 150.0, "export_s": 3.0, "certificate_s": 1.0, "year_s": 60.0,
-           "upload_growth_mb": 20.0, "eligibility_per_s": 5000}
+TARGETS = {
+    "page_ratio": 0.40,
+    "page_p95_ms": 150.0,
+    "export_s": 3.0,
+    "certificate_s": 1.0,
+    "year_s": 60.0,
+    "upload_growth_mb": 20.0,
+    "eligibility_per_s": 5000,
+}
 
 
 def env_for(db: str, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
-    env.update({
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-secret-key-" + "k" * 40,
-        "FIELD_ENCRYPTION_KEY": "YmVuY2gtb25seS1maWVsZC1rZXktMzItYnl0ZXMhISE=",
-        "AUDIT_CHAIN_KEY": "bench-only-audit-chain-key-" + "a" * 16,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": f"{PG}/{db}?conn_max_age=300",
-        "REDIS_URL": REDIS,
-        "VAR_DIR": str(VAR),
-        "MEDIA_ROOT": str(VAR / "media"),
-        "STATIC_ROOT": str(VAR / "static"),
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "EMAIL_DELIVERY": "worker",  # as in production: manage.py mail_worker sends the e-mail
-        "BENCH_ENDPOINTS": "true",
-        "UPLOAD_MAX_MB": "64",
-        "LOG_LEVEL": "ERROR",
-        "PYTHONPATH": str(ROOT / "src"),
-    })
+    env.update(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-only-secret-key-" + "k" * 40,
+            "FIELD_ENCRYPTION_KEY": "YmVuY2gtb25seS1maWVsZC1rZXktMzItYnl0ZXMhISE=",
+            "AUDIT_CHAIN_KEY": "bench-only-audit-chain-key-" + "a" * 16,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": f"{PG}/{db}?conn_max_age=300",
+            "REDIS_URL": REDIS,
+            "VAR_DIR": str(VAR),
+            "MEDIA_ROOT": str(VAR / "media"),
+            "STATIC_ROOT": str(VAR / "static"),
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "EMAIL_DELIVERY": "worker",  # as in production: manage.py mail_worker sends the e-mail
+            "BENCH_ENDPOINTS": "true",
+            "UPLOAD_MAX_MB": "64",
+            "LOG_LEVEL": "ERROR",
+            "PYTHONPATH": str(ROOT / "src"),
+        }
+    )
     env.update(extra)
     return env
 
 
 def manage(*args, db: str = DB_NAME, capture: bool = False, check: bool = True, **extra) -> str:
-    proc = subprocess.run([PY, str(ROOT / "manage.py"), *args], env=env_for(db, **extra), cwd=ROOT,
-                          capture_output=capture, text=True)
+    proc = subprocess.run(
+        [PY, str(ROOT / "manage.py"), *args], env=env_for(db, **extra), cwd=ROOT, capture_output=capture, text=True
+    )
     if check and proc.returncode != 0:
-        raise SystemExit(f"manage.py {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout or ''}{proc.stderr or ''}")
+        raise SystemExit(
+            f"manage.py {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout or ''}{proc.stderr or ''}"
+        )
     return proc.stdout if capture else ""
 
 
@@ -95,6 +108,7 @@ def ensure_database(name: str) -> None:
 
 # ---------------------------------------------------------------------------------- servers
 
+
 class Servers:
     def __init__(self, workers: int = 2, threads: int = 4, **extra_env):
         self.procs = []
@@ -105,11 +119,30 @@ class Servers:
         for host, port in SERVERS:
             log = open(VAR / f"gunicorn-{port}.log", "w")
             proc = subprocess.Popen(
-                [GUNICORN, "masterstudio.wsgi", "--bind", f"{host}:{port}", "--workers", str(self.workers),
-                 "--worker-class", "gthread", "--threads", str(self.threads), "--keep-alive", "30",
-                 "--max-requests", "0", "--timeout", "120"],
-                env=env_for(DB_NAME, **self.extra_env), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)
+                [
+                    GUNICORN,
+                    "masterstudio.wsgi",
+                    "--bind",
+                    f"{host}:{port}",
+                    "--workers",
+                    str(self.workers),
+                    "--worker-class",
+                    "gthread",
+                    "--threads",
+                    str(self.threads),
+                    "--keep-alive",
+                    "30",
+                    "--max-requests",
+                    "0",
+                    "--timeout",
+                    "120",
+                ],
+                env=env_for(DB_NAME, **self.extra_env),
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
             self.procs.append(proc)
         deadline = time.time() + 60
         for host, port in SERVERS:
@@ -156,6 +189,7 @@ def fetch(server, path, *, method="GET", body=b"", headers=None, timeout=120):
 
 # ---------------------------------------------------------------------------------- targets
 
+
 def key_targets(info: dict) -> list[tuple[load.Target, str]]:
     """(target, a text the answer must contain) for every key page and the API."""
     from bench_eligibility import applications
@@ -168,12 +202,31 @@ def key_targets(info: dict) -> list[tuple[load.Target, str]]:
     ips = [f"127.0.{block}.{n}" for block in range(1, 5) for n in range(1, 255)]
     return [
         (load.Target("公示（公众）", f"/notices/{p['notice']}/"), "公示"),
-        (load.Target("自测计算器 API", "/api/policy/eligibility", method="POST", body=api_body,
-                     headers={"Content-Type": "application/json"}, source_ips=ips, rotate_every=40), '"outcome"'),
+        (
+            load.Target(
+                "自测计算器 API",
+                "/api/policy/eligibility",
+                method="POST",
+                body=api_body,
+                headers={"Content-Type": "application/json"},
+                source_ips=ips,
+                rotate_every=40,
+            ),
+            '"outcome"',
+        ),
         (load.Target("单位首页", "/unit/", headers=cookie["unit"]), "单位"),
-        (load.Target("申报填报（向导）", f"/applications/{p['draft_application']}/edit/", headers=cookie["unit"]), "领办人"),
-        (load.Target("申报列表（工作人员，带筛选）", f"/applications/manage/?round=&state=expert_review&q=%E5%8C%97%E4%BA%AC",
-                     headers=cookie["staff"]), "申报"),
+        (
+            load.Target("申报填报（向导）", f"/applications/{p['draft_application']}/edit/", headers=cookie["unit"]),
+            "领办人",
+        ),
+        (
+            load.Target(
+                "申报列表（工作人员，带筛选）",
+                "/applications/manage/?round=&state=expert_review&q=%E5%8C%97%E4%BA%AC",
+                headers=cookie["staff"],
+            ),
+            "申报",
+        ),
         (load.Target("申报审核页", f"/review/{p['review_application']}/", headers=cookie["staff"]), "审核"),
         (load.Target("专家评分页", f"/experts/tasks/{p['expert']['assignment']}/", headers=cookie["expert"]), "评分"),
         (load.Target("工作室列表", "/studios/", headers=cookie["staff"]), "工作室"),
@@ -188,12 +241,15 @@ def sanity(targets, *, cached: bool = True) -> list[str]:
     problems = []
     for target, marker in targets:
         for index, server in enumerate(SERVERS):
-            status, headers, body = fetch(server, target.path, method=target.method, body=target.body,
-                                          headers=target.headers)
+            status, headers, body = fetch(
+                server, target.path, method=target.method, body=target.body, headers=target.headers
+            )
             text = body.decode("utf-8", "replace")
             if status != target.expect or marker not in text or "/accounts/login/" in headers.get("Location", ""):
-                problems.append(f"{target.name} on :{server[1]}: HTTP {status}, {len(body)} bytes, "
-                                f"marker {marker!r} {'found' if marker in text else 'missing'}")
+                problems.append(
+                    f"{target.name} on :{server[1]}: HTTP {status}, {len(body)} bytes, "
+                    f"marker {marker!r} {'found' if marker in text else 'missing'}"
+                )
             if target.method == "GET":
                 state = headers.get("X-Page-Cache")
                 expected = ("hit" if index else ("hit", "miss")) if cached else None
@@ -204,6 +260,7 @@ def sanity(targets, *, cached: bool = True) -> list[str]:
 
 # ---------------------------------------------------------------------------------- single measurements
 
+
 def timed_get(server, path, headers, repeat: int) -> dict:
     times, sizes, status = [], [], None
     for _ in range(repeat):
@@ -213,8 +270,14 @@ def timed_get(server, path, headers, repeat: int) -> dict:
         sizes.append(len(body))
         if status != 200:
             break
-    return {"status": status, "bytes": sizes[-1], "median_s": round(sorted(times)[len(times) // 2], 3),
-            "max_s": round(max(times), 3), "repeat": len(times), "body": body}
+    return {
+        "status": status,
+        "bytes": sizes[-1],
+        "median_s": round(sorted(times)[len(times) // 2], 3),
+        "max_s": round(max(times), 3),
+        "repeat": len(times),
+        "body": body,
+    }
 
 
 def measure_export(info) -> dict:
@@ -246,9 +309,11 @@ def big_pdf(path: Path, megabytes: int = 50) -> None:
         return
     payload = os.urandom(megabytes * 1024 * 1024)
     with open(path, "wb") as out:
-        out.write(b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-                  b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-                  b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n")
+        out.write(
+            b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+        )
         out.write(b"4 0 obj<</Length %d>>stream\n" % len(payload))
         out.write(payload)
         out.write(b"\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
@@ -274,18 +339,24 @@ def measure_upload(info, servers: Servers) -> dict:
         before[pid] = _status_kb(pid, "VmRSS")
     token = "b" * 32
     boundary = "----benchboundary7MA4YWxkTrZu0gW"
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrfmiddlewaretoken\"\r\n\r\n{token}\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"大文件.pdf\"\r\n"
-            f"Content-Type: application/pdf\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="大文件.pdf"\r\n'
+        f"Content-Type: application/pdf\r\n\r\n"
+    ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
     size = len(head) + path.stat().st_size + len(tail)
     app = info["principals"]["draft_application"]
     conn = http.client.HTTPConnection(*SERVERS[0], timeout=300)
     started = time.perf_counter()
     conn.putrequest("POST", f"/applications/{app}/materials/9.1.4/")
-    for key, value in {"Content-Type": f"multipart/form-data; boundary={boundary}", "Content-Length": str(size),
-                       "Cookie": f"sessionid={info['sessions']['unit']}; csrftoken={token}", "X-CSRFToken": token,
-                       "Referer": f"http://{SERVERS[0][0]}:{SERVERS[0][1]}/"}.items():
+    for key, value in {
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "Content-Length": str(size),
+        "Cookie": f"sessionid={info['sessions']['unit']}; csrftoken={token}",
+        "X-CSRFToken": token,
+        "Referer": f"http://{SERVERS[0][0]}:{SERVERS[0][1]}/",
+    }.items():
         conn.putheader(key, value)
     conn.endheaders()
     conn.send(head)
@@ -298,17 +369,33 @@ def measure_upload(info, servers: Servers) -> dict:
     seconds = time.perf_counter() - started
     conn.close()
     growth = max((_status_kb(pid, "VmHWM") - before[pid]) for pid in pids) / 1024
-    stored = manage("shell", "-c", "from masterstudio.applications.models import Material\n"
-                                   f"print(Material.objects.filter(application_id={app}, size={path.stat().st_size}).count())",
-                    capture=True).strip().splitlines()[-1]
-    return {"status": response.status, "stored": stored == "1", "seconds": round(seconds, 2), "growth_mb": round(growth, 1),
-            "size_mb": round(size / 1024 / 1024, 1), "answer": body[:200].decode("utf-8", "replace")}
+    stored = (
+        manage(
+            "shell",
+            "-c",
+            "from masterstudio.applications.models import Material\n"
+            f"print(Material.objects.filter(application_id={app}, size={path.stat().st_size}).count())",
+            capture=True,
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    return {
+        "status": response.status,
+        "stored": stored == "1",
+        "seconds": round(seconds, 2),
+        "growth_mb": round(growth, 1),
+        "size_mb": round(size / 1024 / 1024, 1),
+        "answer": body[:200].decode("utf-8", "replace"),
+    }
 
 
 def cleanup_upload(info) -> str:
-    code = ("from masterstudio.applications.models import Material\n"
-            f"for m in Material.objects.filter(application_id={info['principals']['draft_application']}, size__gt=40*1024*1024):\n"
-            "    m.file.storage.delete(m.file.name); m.delete()\n")
+    code = (
+        "from masterstudio.applications.models import Material\n"
+        f"for m in Material.objects.filter(application_id={info['principals']['draft_application']}, size__gt=40*1024*1024):\n"
+        "    m.file.storage.delete(m.file.name); m.delete()\n"
+    )
     return manage("shell", "-c", code, capture=True)
 
 
@@ -318,22 +405,54 @@ def measure_daily() -> dict:
     started = time.perf_counter()
     out = manage("daily", "--force", capture=True)
     seconds = time.perf_counter() - started
-    manage("shell", "-c", "from django.utils import timezone\nfrom masterstudio.assessments.models import DailyRun\n"
-                          "DailyRun.objects.filter(day=timezone.localdate()).delete()", capture=True)
-    procs = [subprocess.Popen([PY, str(ROOT / "manage.py"), "daily"], env=env_for(DB_NAME, HOSTNAME=f"app{i}"),
-                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(2)]
+    manage(
+        "shell",
+        "-c",
+        "from django.utils import timezone\nfrom masterstudio.assessments.models import DailyRun\n"
+        "DailyRun.objects.filter(day=timezone.localdate()).delete()",
+        capture=True,
+    )
+    procs = [
+        subprocess.Popen(
+            [PY, str(ROOT / "manage.py"), "daily"],
+            env=env_for(DB_NAME, HOSTNAME=f"app{i}"),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
     outputs = [p.communicate(timeout=600) for p in procs]
     done = [len(re.findall(r"^完成 ", o[0], re.M)) for o in outputs]
     skipped = [len(re.findall(r"^跳过 ", o[0], re.M)) for o in outputs]
     codes = [p.returncode for p in procs]
-    check = manage("shell", "-c", "from django.utils import timezone\nfrom masterstudio.assessments.models import DailyRun\n"
-                                  "print(DailyRun.objects.filter(day=timezone.localdate()).count(), "
-                                  "DailyRun.objects.filter(day=timezone.localdate(), finished_at__isnull=True).count())",
-                   capture=True).strip().splitlines()[-1].split()
-    return {"seconds": round(seconds, 2), "summary": out.strip().splitlines()[-6:], "concurrent_done": done,
-            "concurrent_skipped": skipped, "exit_codes": codes, "claimed_rows": int(check[0]),
-            "unfinished_rows": int(check[1]), "ok": sum(done) == int(check[0]) and all(c == 0 for c in codes)
-            and int(check[1]) == 0 and all(d + k == done[0] + skipped[0] for d, k in zip(done, skipped))}
+    check = (
+        manage(
+            "shell",
+            "-c",
+            "from django.utils import timezone\nfrom masterstudio.assessments.models import DailyRun\n"
+            "print(DailyRun.objects.filter(day=timezone.localdate()).count(), "
+            "DailyRun.objects.filter(day=timezone.localdate(), finished_at__isnull=True).count())",
+            capture=True,
+        )
+        .strip()
+        .splitlines()[-1]
+        .split()
+    )
+    return {
+        "seconds": round(seconds, 2),
+        "summary": out.strip().splitlines()[-6:],
+        "concurrent_done": done,
+        "concurrent_skipped": skipped,
+        "exit_codes": codes,
+        "claimed_rows": int(check[0]),
+        "unfinished_rows": int(check[1]),
+        "ok": sum(done) == int(check[0])
+        and all(c == 0 for c in codes)
+        and int(check[1]) == 0
+        and all(d + k == done[0] + skipped[0] for d, k in zip(done, skipped)),
+    }
 
 
 def fresh_database(name: str) -> None:
@@ -366,7 +485,11 @@ def calibrate() -> dict:
         for _ in range(2000):
             conn.execute("SELECT 1").fetchall()
         trip = (time.perf_counter() - started) / 2000
-    return {"python_loop_s": round(loop, 2), "python_loop_cpu_s": round(loop_cpu, 2), "select1_ms": round(trip * 1000, 3)}
+    return {
+        "python_loop_s": round(loop, 2),
+        "python_loop_cpu_s": round(loop_cpu, 2),
+        "select1_ms": round(trip * 1000, 3),
+    }
 
 
 def measure_year(actors: int) -> dict:
@@ -375,8 +498,19 @@ def measure_year(actors: int) -> dict:
     fresh_database(SIM_DB)
     manage("migrate", "--noinput", "-v", "0", db=SIM_DB)
     machine = calibrate()
-    out = manage("simulate_year", "--applications", "1000", "--studios", "600", "--actors", str(actors), "--json",
-                 db=SIM_DB, capture=True, MEDIA_ROOT=str(VAR / "sim-media"))
+    out = manage(
+        "simulate_year",
+        "--applications",
+        "1000",
+        "--studios",
+        "600",
+        "--actors",
+        str(actors),
+        "--json",
+        db=SIM_DB,
+        capture=True,
+        MEDIA_ROOT=str(VAR / "sim-media"),
+    )
     result = json.loads(out.strip().splitlines()[-1])
     result["machine"] = machine
     started = time.perf_counter()
@@ -388,8 +522,14 @@ def measure_year(actors: int) -> dict:
 def measure_render() -> list[dict]:
     """Each key page rendered in-process with the page cache off: CPU and wall time per request
     (what the first visitor after a change waits for), and its query count."""
-    out = subprocess.run([PY, str(ROOT / "bench" / "render_cost.py")], env=env_for(DB_NAME, PAGE_CACHE_SECONDS="0"),
-                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [PY, str(ROOT / "bench" / "render_cost.py")],
+        env=env_for(DB_NAME, PAGE_CACHE_SECONDS="0"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -401,12 +541,19 @@ def measure_eligibility() -> dict:
 
 
 def run_journey() -> dict:
-    proc = subprocess.run([PY, str(ROOT / "bench" / "journey.py"), *[f"http://{h}:{p}" for h, p in SERVERS]],
-                          env=env_for(DB_NAME), cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [PY, str(ROOT / "bench" / "journey.py"), *[f"http://{h}:{p}" for h, p in SERVERS]],
+        env=env_for(DB_NAME),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return {"ok": proc.returncode == 0, "log": (proc.stdout + proc.stderr).strip().splitlines()[-12:]}
 
 
 # ---------------------------------------------------------------------------------- main
+
 
 def main() -> int:
     parser = argparse.ArgumentParser()
@@ -424,8 +571,14 @@ def main() -> int:
     manage("collectstatic", "--noinput", "-v", "0")
     manage("generate_data", "--seed", str(SEED), "--scale", SCALE, "--replace")  # the bench database is its own
     info = json.loads(manage("bench_sessions", capture=True).strip().splitlines()[-1])
-    results: dict = {"date": stamp, "seed": info["seed"], "scale": info["scale"], "counts": info["counts"],
-                     "machine": {"cores": os.cpu_count()}, "command": "make bench"}
+    results: dict = {
+        "date": stamp,
+        "seed": info["seed"],
+        "scale": info["scale"],
+        "counts": info["counts"],
+        "machine": {"cores": os.cpu_count()},
+        "command": "make bench",
+    }
     failures: list[str] = []
     with Servers() as servers:
         targets = key_targets(info)
@@ -434,31 +587,47 @@ def main() -> int:
             print("!! pages that do not answer as expected:\n  " + "\n  ".join(problems))
             failures += problems
         floor_target = load.Target("空视图（框架下限）", "/bench/empty/")
-        print(f"-- load: concurrency {args.concurrency}, {args.seconds:.0f} s per page after 1 s warm-up, "
-              f"requests alternate between :{SERVERS[0][1]} and :{SERVERS[1][1]}")
+        print(
+            f"-- load: concurrency {args.concurrency}, {args.seconds:.0f} s per page after 1 s warm-up, "
+            f"requests alternate between :{SERVERS[0][1]} and :{SERVERS[1][1]}"
+        )
         floor_before = load.run(floor_target, SERVERS, concurrency=args.concurrency, seconds=args.seconds)
         pages = []
         for target, _ in targets:
             result = load.run(target, SERVERS, concurrency=args.concurrency, seconds=args.seconds)
             pages.append(result)
-            print(f"   {target.name:<24} {result.throughput:8.1f}/s  p50 {result.pct(50):6.1f}  p95 {result.pct(95):6.1f}  "
-                  f"p99 {result.pct(99):6.1f} ms  errors {result.errors}")
+            print(
+                f"   {target.name:<24} {result.throughput:8.1f}/s  p50 {result.pct(50):6.1f}  p95 {result.pct(95):6.1f}  "
+                f"p99 {result.pct(99):6.1f} ms  errors {result.errors}"
+            )
         floor_after = load.run(floor_target, SERVERS, concurrency=args.concurrency, seconds=args.seconds)
         floor = (floor_before.throughput + floor_after.throughput) / 2
-        print(f"   floor (empty view): {floor_before.throughput:.1f}/s before, {floor_after.throughput:.1f}/s after "
-              f"(p95 {floor_before.pct(95):.1f} / {floor_after.pct(95):.1f} ms)")
-        results["floor"] = {"before": floor_before.as_dict(), "after": floor_after.as_dict(), "throughput": round(floor, 1)}
+        print(
+            f"   floor (empty view): {floor_before.throughput:.1f}/s before, {floor_after.throughput:.1f}/s after "
+            f"(p95 {floor_before.pct(95):.1f} / {floor_after.pct(95):.1f} ms)"
+        )
+        results["floor"] = {
+            "before": floor_before.as_dict(),
+            "after": floor_after.as_dict(),
+            "throughput": round(floor, 1),
+        }
         results["pages"] = []
         for result in pages:
             row = result.as_dict()
             row["ratio"] = round(result.throughput / floor, 3) if floor else 0
-            row["ok"] = row["ratio"] >= TARGETS["page_ratio"] and row["p95_ms"] < TARGETS["page_p95_ms"] and not result.errors
+            row["ok"] = (
+                row["ratio"] >= TARGETS["page_ratio"] and row["p95_ms"] < TARGETS["page_p95_ms"] and not result.errors
+            )
             results["pages"].append(row)
             if not row["ok"]:
-                failures.append(f"{result.name}: {row['ratio']:.0%} of floor, p95 {row['p95_ms']} ms, errors {result.errors}")
+                failures.append(
+                    f"{result.name}: {row['ratio']:.0%} of floor, p95 {row['p95_ms']} ms, errors {result.errors}"
+                )
         print("-- single measurements")
         export = measure_export(info)
-        export["ok"] = export["status"] == 200 and (export["rows"] or 0) >= 10_000 and export["median_s"] < TARGETS["export_s"]
+        export["ok"] = (
+            export["status"] == 200 and (export["rows"] or 0) >= 10_000 and export["median_s"] < TARGETS["export_s"]
+        )
         results["export"] = export
         print(f"   Excel export: {export['rows']} rows, median {export['median_s']} s (max {export['max_s']} s)")
         certificate = measure_pdf(info, f"/studios/{info['principals']['studio']}/certificate.pdf")
@@ -467,13 +636,17 @@ def main() -> int:
         print(f"   certificate PDF: median {certificate['median_s']} s, {certificate['bytes']:,} bytes")
         notice_pdf = measure_pdf(info, "/data/recognition-list.pdf")
         results["notice_pdf"] = notice_pdf
-        print(f"   recognition list PDF: median {notice_pdf['median_s']} s, {notice_pdf['bytes']:,} bytes, "
-              f"status {notice_pdf['status']}")
+        print(
+            f"   recognition list PDF: median {notice_pdf['median_s']} s, {notice_pdf['bytes']:,} bytes, "
+            f"status {notice_pdf['status']}"
+        )
         upload = measure_upload(info, servers)
         upload["ok"] = upload["stored"] and upload["growth_mb"] < TARGETS["upload_growth_mb"]
         results["upload"] = upload
-        print(f"   50 MB upload: HTTP {upload['status']} in {upload['seconds']} s, {'stored' if upload['stored'] else 'NOT STORED'}, "
-              f"worker memory growth {upload['growth_mb']} MB")
+        print(
+            f"   50 MB upload: HTTP {upload['status']} in {upload['seconds']} s, {'stored' if upload['stored'] else 'NOT STORED'}, "
+            f"worker memory growth {upload['growth_mb']} MB"
+        )
         cleanup_upload(info)
         if not args.skip_journey:
             journey = run_journey()
@@ -487,8 +660,12 @@ def main() -> int:
         problems = sanity(targets, cached=False)
         if problems:
             failures += problems
-        uncached_floor = load.run(load.Target("空视图（框架下限）", "/bench/empty/"), SERVERS,
-                                  concurrency=args.concurrency, seconds=args.seconds)
+        uncached_floor = load.run(
+            load.Target("空视图（框架下限）", "/bench/empty/"),
+            SERVERS,
+            concurrency=args.concurrency,
+            seconds=args.seconds,
+        )
         results["uncached"] = {"floor": uncached_floor.as_dict(), "pages": []}
         for target, _ in targets:
             if target.method != "GET":
@@ -497,31 +674,43 @@ def main() -> int:
             row = result.as_dict()
             row["ratio"] = round(result.throughput / uncached_floor.throughput, 3) if uncached_floor.throughput else 0
             results["uncached"]["pages"].append(row)
-            print(f"   {target.name:<24} {result.throughput:8.1f}/s  p50 {result.pct(50):6.1f}  p95 {result.pct(95):6.1f} ms")
+            print(
+                f"   {target.name:<24} {result.throughput:8.1f}/s  p50 {result.pct(50):6.1f}  p95 {result.pct(95):6.1f} ms"
+            )
     results["render"] = measure_render()
-    print("   render cost per page (in-process, cache off): " + ", ".join(
-        f"{row['name']} {row['cpu_ms']} ms CPU / {row['wall_ms']} ms" for row in results["render"]))
+    print(
+        "   render cost per page (in-process, cache off): "
+        + ", ".join(f"{row['name']} {row['cpu_ms']} ms CPU / {row['wall_ms']} ms" for row in results["render"])
+    )
     daily = measure_daily()
     results["daily"] = daily
-    print(f"   daily command: {daily['seconds']} s; started twice at once: done {daily['concurrent_done']}, "
-          f"skipped {daily['concurrent_skipped']}, {daily['claimed_rows']} tasks claimed once — {'ok' if daily['ok'] else 'FAILED'}")
+    print(
+        f"   daily command: {daily['seconds']} s; started twice at once: done {daily['concurrent_done']}, "
+        f"skipped {daily['concurrent_skipped']}, {daily['claimed_rows']} tasks claimed once — {'ok' if daily['ok'] else 'FAILED'}"
+    )
     # one clerk doing everything in turn, then units, reviewers and experts acting side by side
     # (three processes: on this machine's two cores more only wait for each other)
     sequential = measure_year(1)
-    print(f"   simulated year, one actor: {sequential['seconds']} s {sequential['phases']} (machine {sequential['machine']})")
+    print(
+        f"   simulated year, one actor: {sequential['seconds']} s {sequential['phases']} (machine {sequential['machine']})"
+    )
     year = measure_year(YEAR_ACTORS)
     year["ok"] = year["seconds"] < TARGETS["year_s"]
     year["sequential"] = {k: sequential[k] for k in ("seconds", "phases", "detail", "machine")}
     results["year"] = year
-    print(f"   simulated year, {YEAR_ACTORS} actors: {year['seconds']} s ({year.get('detail', '')}) {year['phases']}; "
-          f"then the mail worker: {year['mail']['line']} in {year['mail']['seconds']} s (machine {year['machine']})")
+    print(
+        f"   simulated year, {YEAR_ACTORS} actors: {year['seconds']} s ({year.get('detail', '')}) {year['phases']}; "
+        f"then the mail worker: {year['mail']['line']} in {year['mail']['seconds']} s (machine {year['machine']})"
+    )
     eligibility = measure_eligibility()
     eligibility["ok"] = eligibility["per_s"] >= TARGETS["eligibility_per_s"]
     results["eligibility"] = eligibility
     print(f"   {eligibility['line']}")
     for key in ("export", "certificate", "upload", "year", "eligibility", "daily"):
         if not results[key].get("ok"):
-            failures.append(f"{key}: {json.dumps({k: v for k, v in results[key].items() if k != 'summary'}, ensure_ascii=False)[:300]}")
+            failures.append(
+                f"{key}: {json.dumps({k: v for k, v in results[key].items() if k != 'summary'}, ensure_ascii=False)[:300]}"
+            )
     results["failures"] = failures
     results["seconds"] = round(time.perf_counter() - began, 1)
     (VAR / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))
@@ -535,40 +724,64 @@ def main() -> int:
 
 
 def markdown(r: dict) -> str:
-    lines = [f"Figures of `make bench`, {r['date']} (seed {r['seed']}, scale {r['scale']}, {r['machine']['cores']} cores).", "",
-             f"Floor (empty view through the same stack): **{r['floor']['throughput']}/s** "
-             f"(before {r['floor']['before']['throughput']}/s, after {r['floor']['after']['throughput']}/s; "
-             f"p95 {r['floor']['before']['p95_ms']} ms).", "",
-             "| page | req/s | % of floor | p50 ms | p95 ms | p99 ms | errors | target met |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = [
+        f"Figures of `make bench`, {r['date']} (seed {r['seed']}, scale {r['scale']}, {r['machine']['cores']} cores).",
+        "",
+        f"Floor (empty view through the same stack): **{r['floor']['throughput']}/s** "
+        f"(before {r['floor']['before']['throughput']}/s, after {r['floor']['after']['throughput']}/s; "
+        f"p95 {r['floor']['before']['p95_ms']} ms).",
+        "",
+        "| page | req/s | % of floor | p50 ms | p95 ms | p99 ms | errors | target met |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
     for row in r["pages"]:
-        lines.append(f"| {row['name']} | {row['throughput']} | {row['ratio']:.0%} | {row['p50_ms']} | {row['p95_ms']} | "
-                     f"{row['p99_ms']} | {row['errors']} | {'yes' if row['ok'] else 'NO'} |")
+        lines.append(
+            f"| {row['name']} | {row['throughput']} | {row['ratio']:.0%} | {row['p50_ms']} | {row['p95_ms']} | "
+            f"{row['p99_ms']} | {row['errors']} | {'yes' if row['ok'] else 'NO'} |"
+        )
     if "uncached" in r:
-        lines += ["", f"With the page cache off (every request renders; floor {r['uncached']['floor']['throughput']}/s):", "",
-                  "| page | req/s | % of floor | p50 ms | p95 ms | p99 ms |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        lines += [
+            "",
+            f"With the page cache off (every request renders; floor {r['uncached']['floor']['throughput']}/s):",
+            "",
+            "| page | req/s | % of floor | p50 ms | p95 ms | p99 ms |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
         for row in r["uncached"]["pages"]:
-            lines.append(f"| {row['name']} | {row['throughput']} | {row['ratio']:.0%} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} |")
+            lines.append(
+                f"| {row['name']} | {row['throughput']} | {row['ratio']:.0%} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} |"
+            )
     if "render" in r:
-        lines += ["", "Render cost per page, in-process with the cache off:", "",
-                  "| page | queries | CPU ms | wall ms |", "| --- | ---: | ---: | ---: |"]
+        lines += [
+            "",
+            "Render cost per page, in-process with the cache off:",
+            "",
+            "| page | queries | CPU ms | wall ms |",
+            "| --- | ---: | ---: | ---: |",
+        ]
         for row in r["render"]:
             lines.append(f"| {row['name']} | {row['queries']} | {row['cpu_ms']} | {row['wall_ms']} |")
-    lines += ["", "| measurement | figure | target | met |", "| --- | --- | --- | --- |",
-              f"| Excel export ({r['export']['rows']} rows) | {r['export']['median_s']} s | < 3 s | {'yes' if r['export']['ok'] else 'NO'} |",
-              f"| certificate PDF | {r['certificate']['median_s']} s | < 1 s | {'yes' if r['certificate']['ok'] else 'NO'} |",
-              f"| recognition (notice) list PDF | {r['notice_pdf']['median_s']} s | — | — |",
-              f"| simulated year, {r['year'].get('actors', 1)} acting at once | {r['year']['seconds']} s | < 60 s | {'yes' if r['year']['ok'] else 'NO'} |",
-              f"| simulated year, one actor | {r['year'].get('sequential', {}).get('seconds', '—')} s | — | — |",
-              f"| machine just before the year, 3 actors: 10⁷-step Python loop, wall (CPU) / `SELECT 1` round trip | "
-              f"{r['year'].get('machine', {}).get('python_loop_s', '—')} s ({r['year'].get('machine', {}).get('python_loop_cpu_s', '—')} s)"
-              f" / {r['year'].get('machine', {}).get('select1_ms', '—')} ms | — | — |",
-              f"| its e-mail, sent by the mail worker afterwards | {r['year'].get('mail', {}).get('seconds', '—')} s | — | — |",
-              f"| daily command (full data) | {r['daily']['seconds']} s | — | {'yes' if r['daily']['ok'] else 'NO'} (twice at once: each task once) |",
-              f"| 50 MB upload, worker memory growth | {r['upload']['growth_mb']} MB | < 20 MB | {'yes' if r['upload']['ok'] else 'NO'} |",
-              f"| eligibility evaluations | {r['eligibility']['per_s']:,}/s | ≥ 5,000/s | {'yes' if r['eligibility']['ok'] else 'NO'} |"]
+    lines += [
+        "",
+        "| measurement | figure | target | met |",
+        "| --- | --- | --- | --- |",
+        f"| Excel export ({r['export']['rows']} rows) | {r['export']['median_s']} s | < 3 s | {'yes' if r['export']['ok'] else 'NO'} |",
+        f"| certificate PDF | {r['certificate']['median_s']} s | < 1 s | {'yes' if r['certificate']['ok'] else 'NO'} |",
+        f"| recognition (notice) list PDF | {r['notice_pdf']['median_s']} s | — | — |",
+        f"| simulated year, {r['year'].get('actors', 1)} acting at once | {r['year']['seconds']} s | < 60 s | {'yes' if r['year']['ok'] else 'NO'} |",
+        f"| simulated year, one actor | {r['year'].get('sequential', {}).get('seconds', '—')} s | — | — |",
+        f"| machine just before the year, 3 actors: 10⁷-step Python loop, wall (CPU) / `SELECT 1` round trip | "
+        f"{r['year'].get('machine', {}).get('python_loop_s', '—')} s ({r['year'].get('machine', {}).get('python_loop_cpu_s', '—')} s)"
+        f" / {r['year'].get('machine', {}).get('select1_ms', '—')} ms | — | — |",
+        f"| its e-mail, sent by the mail worker afterwards | {r['year'].get('mail', {}).get('seconds', '—')} s | — | — |",
+        f"| daily command (full data) | {r['daily']['seconds']} s | — | {'yes' if r['daily']['ok'] else 'NO'} (twice at once: each task once) |",
+        f"| 50 MB upload, worker memory growth | {r['upload']['growth_mb']} MB | < 20 MB | {'yes' if r['upload']['ok'] else 'NO'} |",
+        f"| eligibility evaluations | {r['eligibility']['per_s']:,}/s | ≥ 5,000/s | {'yes' if r['eligibility']['ok'] else 'NO'} |",
+    ]
     if "journey" in r:
-        lines.append(f"| browser journey alternating two servers | {'passed' if r['journey']['ok'] else 'failed'} | — | — |")
+        lines.append(
+            f"| browser journey alternating two servers | {'passed' if r['journey']['ok'] else 'failed'} | — | — |"
+        )
     return "\n".join(lines) + "\n"
 
 

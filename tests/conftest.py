@@ -1,4 +1,5 @@
 """Shared fixtures: the permission cast (habit 7) and CI's no-skip rule."""
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 Every reader raises ImproperlyConfigured naming the variable and the value it could not use,
 so that a typo in a deployment never silently falls back to a default.
 """
+
 from __future__ import annotations
 
 import os
@@ -67,7 +68,7 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict:
     scheme = parsed.scheme
     if scheme == "sqlite":
         # sqlite:///relative/path or sqlite:////absolute/path (the SQLAlchemy convention)
-        path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else unquote(parsed.path)
+        path = unquote(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else unquote(parsed.path)
         if not path or path == ":memory:":
             return {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
         name = Path(path) if Path(path).is_absolute() else base_dir / path
@@ -106,9 +107,7 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict:
             "CONN_MAX_AGE": int(options.pop("conn_max_age", 0)),
             "OPTIONS": options,
         }
-    raise ImproperlyConfigured(
-        f"DATABASE_URL={url!r} 的协议 {scheme!r} 不受支持（应为 sqlite:/// 或 postgres://）"
-    )
+    raise ImproperlyConfigured(f"DATABASE_URL={url!r} 的协议 {scheme!r} 不受支持（应为 sqlite:/// 或 postgres://）")
 
 
 def validate_fernet_keys(name: str, value: str) -> list[str]:

@@ -4,6 +4,7 @@ Demo (``make run``): DEBUG=true, SQLite in var/, console e-mail to var/mail.
 Production: DEBUG=false and SECRET_KEY, FIELD_ENCRYPTION_KEY, ALLOWED_HOSTS, DATABASE_URL set;
 ``manage.py check --deploy`` is clean then. See docs/deploy.md.
 """
+
 from __future__ import annotations
 
 import base64
@@ -73,7 +74,8 @@ if not _audit_key:
     if not DEBUG:
         raise ImproperlyConfigured(
             "生产环境必须设置 AUDIT_CHAIN_KEY（审计日志哈希链和备份签名的密钥，至少 32 个字符，不存入数据库；"
-            "可用 python -c 'import secrets; print(secrets.token_urlsafe(32))' 生成）")
+            "可用 python -c 'import secrets; print(secrets.token_urlsafe(32))' 生成）"
+        )
     _audit_key = "demo-audit-" + hashlib.sha256(("audit|" + SECRET_KEY).encode()).hexdigest()
 if len(_audit_key) < 32:
     raise ImproperlyConfigured("环境变量 AUDIT_CHAIN_KEY 太短：至少需要 32 个字符")
@@ -166,9 +168,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": parse_database_url(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"), base_dir=BASE_DIR
-    )
+    "default": parse_database_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"), base_dir=BASE_DIR)
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -304,7 +304,9 @@ for _proxy in TRUSTED_PROXIES:
     try:
         ipaddress.ip_network(_proxy, strict=False)
     except ValueError:
-        raise ImproperlyConfigured(f"环境变量 TRUSTED_PROXIES 中的 {_proxy!r} 不是 IP 地址或 CIDR 网段（如 10.0.0.5 或 10.0.0.0/24）")
+        raise ImproperlyConfigured(
+            f"环境变量 TRUSTED_PROXIES 中的 {_proxy!r} 不是 IP 地址或 CIDR 网段（如 10.0.0.5 或 10.0.0.0/24）"
+        )
 # Anonymous writes: objections (per address per hour) and unit registrations (per address per hour).
 OBJECTION_RATE_LIMIT = env_int("OBJECTION_RATE_LIMIT", 10, minimum=1)
 REGISTER_RATE_LIMIT = env_int("REGISTER_RATE_LIMIT", 20, minimum=1)

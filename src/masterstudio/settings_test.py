@@ -3,6 +3,7 @@
 DATABASE_URL chooses the database as everywhere else (SQLite when unset, PostgreSQL in CI's
 second run).
 """
+
 import os
 import tempfile
 

@@ -1,4 +1,5 @@
 """Accounts: registration, sign-in with lockout, workspaces per role, staff duties."""
+
 import pytest
 from django.urls import reverse
 
@@ -8,9 +9,17 @@ from masterstudio.units.models import Unit
 from tests.factories import PASSWORD
 
 REGISTRATION = {
-    "unit_name": "北京亦庄新注册科技有限公司", "credit_code": "91350100M000100Y43", "kind": "enterprise",
-    "address": "北京经济技术开发区", "in_etown": "on", "contact_name": "刘经理", "contact_phone": "13912345678",
-    "email": "hr@example.com", "username": "newunit", "password1": "Strong#Pass2026", "password2": "Strong#Pass2026",
+    "unit_name": "北京亦庄新注册科技有限公司",
+    "credit_code": "91350100M000100Y43",
+    "kind": "enterprise",
+    "address": "北京经济技术开发区",
+    "in_etown": "on",
+    "contact_name": "刘经理",
+    "contact_phone": "13912345678",
+    "email": "hr@example.com",
+    "username": "newunit",
+    "password1": "Strong#Pass2026",
+    "password2": "Strong#Pass2026",
     "privacy": "on",
 }
 
@@ -41,12 +50,15 @@ def test_contact_phone_is_encrypted_at_rest(client, db):
     assert "13912345678" not in stored and len(stored) > 50
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("credit_code", "91350100M000100Y44", "校验码错误"),
-    ("contact_phone", "12345", "手机号应为 11 位数字"),
-    ("password2", "Other#Pass2026", "两次输入的密码不一致"),
-    ("password1", "abcdefghijk", "三类"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("credit_code", "91350100M000100Y44", "校验码错误"),
+        ("contact_phone", "12345", "手机号应为 11 位数字"),
+        ("password2", "Other#Pass2026", "两次输入的密码不一致"),
+        ("password1", "abcdefghijk", "三类"),
+    ],
+)
 def test_registration_errors_are_in_chinese_at_the_field_and_keep_input(client, db, field, value, message):
     data = dict(REGISTRATION, **{field: value})
     if field == "password1":
@@ -69,15 +81,17 @@ def test_reviewer_approves_unit(client, cast):
     client.post(reverse("accounts:register"), REGISTRATION)
     unit = Unit.objects.get(credit_code="91350100M000100Y43")
     client.force_login(cast["reviewer"])
-    response = client.post(reverse("accounts:unit_registration_detail", args=[unit.pk]),
-                           {"decision": "approved", "reason": ""})
+    response = client.post(
+        reverse("accounts:unit_registration_detail", args=[unit.pk]), {"decision": "approved", "reason": ""}
+    )
     assert response.status_code == 302
     unit.refresh_from_db()
     assert unit.status == "approved" and unit.approved_by == cast["reviewer"]
     assert User.objects.get(username="newunit").notifications.filter(key="unit_decided").exists()
     # deciding again is refused
-    response = client.post(reverse("accounts:unit_registration_detail", args=[unit.pk]),
-                           {"decision": "rejected", "reason": "重复"})
+    response = client.post(
+        reverse("accounts:unit_registration_detail", args=[unit.pk]), {"decision": "rejected", "reason": "重复"}
+    )
     assert "已被审核" in response.content.decode()
 
 
@@ -111,15 +125,23 @@ def test_login_and_logout_are_logged(client, cast):
 
 
 def test_login_does_not_redirect_off_site(client, cast):
-    response = client.post(reverse("accounts:login"),
-                           {"username": "unit_a", "password": PASSWORD, "next": "https://evil.example/"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "unit_a", "password": PASSWORD, "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 
-@pytest.mark.parametrize("who,workspace", [
-    ("unit_a", "/unit/"), ("leader", "/unit/"), ("reviewer", "/manage/"), ("sysadmin", "/manage/"),
-    ("expert", "/expert/"), ("evaluator", "/evaluation/"),
-])
+@pytest.mark.parametrize(
+    "who,workspace",
+    [
+        ("unit_a", "/unit/"),
+        ("leader", "/unit/"),
+        ("reviewer", "/manage/"),
+        ("sysadmin", "/manage/"),
+        ("expert", "/expert/"),
+        ("evaluator", "/evaluation/"),
+    ],
+)
 def test_each_role_lands_in_its_own_workspace(client, cast, who, workspace):
     client.force_login(cast[who])
     response = client.get("/")
@@ -127,11 +149,20 @@ def test_each_role_lands_in_its_own_workspace(client, cast, who, workspace):
     assert client.get(workspace).status_code == 200
 
 
-@pytest.mark.parametrize("who,forbidden", [
-    ("unit_a", "/manage/"), ("unit_a", "/expert/"), ("unit_a", "/evaluation/"),
-    ("expert", "/manage/"), ("expert", "/unit/"), ("evaluator", "/manage/"), ("evaluator", "/expert/"),
-    ("reviewer", "/unit/"), ("reviewer", "/expert/"),
-])
+@pytest.mark.parametrize(
+    "who,forbidden",
+    [
+        ("unit_a", "/manage/"),
+        ("unit_a", "/expert/"),
+        ("unit_a", "/evaluation/"),
+        ("expert", "/manage/"),
+        ("expert", "/unit/"),
+        ("evaluator", "/manage/"),
+        ("evaluator", "/expert/"),
+        ("reviewer", "/unit/"),
+        ("reviewer", "/expert/"),
+    ],
+)
 def test_roles_cannot_open_other_workspaces(client, cast, who, forbidden):
     client.force_login(cast[who])
     response = client.get(forbidden)
@@ -156,9 +187,17 @@ def test_separation_of_duties(client, cast):
 
 def test_sysadmin_creates_expert_account(client, cast):
     client.force_login(cast["sysadmin"])
-    response = client.post(reverse("accounts:user_create"), {
-        "role": "expert", "display_name": "孙专家", "organisation": "北京工业技师学院", "username": "expert_sun",
-        "email": "sun@example.cn", "phone": "13812345678"})
+    response = client.post(
+        reverse("accounts:user_create"),
+        {
+            "role": "expert",
+            "display_name": "孙专家",
+            "organisation": "北京工业技师学院",
+            "username": "expert_sun",
+            "email": "sun@example.cn",
+            "phone": "13812345678",
+        },
+    )
     assert response.status_code == 302
     expert = User.objects.get(username="expert_sun")
     assert expert.role == "expert" and expert.must_change_password and expert.has_usable_password()
@@ -168,17 +207,26 @@ def test_sysadmin_creates_expert_account(client, cast):
 
 def test_sysadmin_cannot_combine_separated_duties(client, cast):
     client.force_login(cast["sysadmin"])
-    response = client.post(reverse("accounts:user_create"), {
-        "role": "staff", "duties": ["sysadmin", "finance"], "display_name": "某人", "username": "mix",
-        "email": "mix@example.cn"})
+    response = client.post(
+        reverse("accounts:user_create"),
+        {
+            "role": "staff",
+            "duties": ["sysadmin", "finance"],
+            "display_name": "某人",
+            "username": "mix",
+            "email": "mix@example.cn",
+        },
+    )
     assert "三员分立" in response.content.decode()
     assert not User.objects.filter(username="mix").exists()
 
 
 def test_password_change(client, cast):
     client.force_login(cast["unit_a"])
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": PASSWORD, "new_password1": "Brand#New2026x", "new_password2": "Brand#New2026x"})
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": "Brand#New2026x", "new_password2": "Brand#New2026x"},
+    )
     assert response.status_code == 302
     cast["unit_a"].refresh_from_db()
     assert cast["unit_a"].check_password("Brand#New2026x")

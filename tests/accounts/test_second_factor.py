@@ -1,4 +1,5 @@
 """Bureau staff sign in with a second factor (TOTP) and recovery codes; re-authentication."""
+
 import time
 
 import pyotp
@@ -113,7 +114,8 @@ def test_recent_auth_required_sends_to_reauth_then_back(client, enrolled):
     client.force_login(user)
     bad = client.post(reverse("accounts:reauth"), {"password": PASSWORD, "code": "123456", "next": "/manage/"})
     assert "密码或动态口令不正确" in bad.content.decode()
-    good = client.post(reverse("accounts:reauth"),
-                       {"password": PASSWORD, "code": pyotp.TOTP(secret).now(), "next": "/manage/"})
+    good = client.post(
+        reverse("accounts:reauth"), {"password": PASSWORD, "code": pyotp.TOTP(secret).now(), "next": "/manage/"}
+    )
     assert good["Location"] == "/manage/"
     assert time.time() - client.session["reauth_at"] < 5

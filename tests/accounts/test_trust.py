@@ -1,6 +1,7 @@
 """Insiders and sign-in (issue 21.1, 21.6, 21.7, 21.8): the administrator never holds a usable
 secret of another account, business duties need a second person, lockout cannot be used to shut
 staff out, passwords are not guessable, experts and evaluators use a second factor."""
+
 import re
 
 import pyotp
@@ -30,15 +31,25 @@ def test_the_administrators_bypass_is_refused(client, cast):
     client.force_login(sysadmin)
     form = client.get(reverse("accounts:user_create")).content.decode()
     assert 'name="password"' not in form  # nobody types another person's password
-    response = client.post(reverse("accounts:user_create"), {
-        "role": "staff", "duties": ["finance"], "display_name": "钱财务", "username": "finance_new",
-        "email": "qian@example.cn", "password": "Known#Pass2026"}, follow=True)
+    response = client.post(
+        reverse("accounts:user_create"),
+        {
+            "role": "staff",
+            "duties": ["finance"],
+            "display_name": "钱财务",
+            "username": "finance_new",
+            "email": "qian@example.cn",
+            "password": "Known#Pass2026",
+        },
+        follow=True,
+    )
     page = response.content.decode()
     account = User.objects.get(username="finance_new")
     mailed = _mailed_password("qian@example.cn")
     assert mailed not in page and mailed not in str(list(Event.objects.values_list("data", flat=True)))
     assert list(Notification.objects.filter(key="account_password").values_list("recipient", "email_to")) == [
-        (account.pk, "qian@example.cn")]  # only to the holder
+        (account.pk, "qian@example.cn")
+    ]  # only to the holder
     # the duty is asked for, not held
     assert not account.has_duty("finance") and account.duties == []
     grant = DutyGrant.objects.get(user=account)
@@ -84,16 +95,20 @@ def test_the_administrators_bypass_is_refused(client, cast):
 
 def test_the_holder_sets_a_password_then_enrols_then_is_in(client, cast):
     client.force_login(cast["sysadmin"])
-    client.post(reverse("accounts:user_create"), {
-        "role": "expert", "display_name": "吴专家", "username": "expert_wu", "email": "wu@example.cn"})
+    client.post(
+        reverse("accounts:user_create"),
+        {"role": "expert", "display_name": "吴专家", "username": "expert_wu", "email": "wu@example.cn"},
+    )
     client.logout()
     mailed = _mailed_password("wu@example.cn")
     client.post(reverse("accounts:login"), {"username": "expert_wu", "password": mailed})
-    weak = client.post(reverse("accounts:login_password"),
-                       {"new_password1": "P@ssw0rd123", "new_password2": "P@ssw0rd123"})
+    weak = client.post(
+        reverse("accounts:login_password"), {"new_password1": "P@ssw0rd123", "new_password2": "P@ssw0rd123"}
+    )
     assert "密码过于常见" in weak.content.decode()
-    response = client.post(reverse("accounts:login_password"),
-                           {"new_password1": "Wu#Yizhuang88q", "new_password2": "Wu#Yizhuang88q"})
+    response = client.post(
+        reverse("accounts:login_password"), {"new_password1": "Wu#Yizhuang88q", "new_password2": "Wu#Yizhuang88q"}
+    )
     assert response["Location"] == reverse("accounts:login_enrol")  # experts enrol a second factor too
     assert client.get(reverse("accounts:login_enrol")).status_code == 200
     secret = client.session["enrol_secret"]
@@ -127,11 +142,14 @@ def test_an_initial_password_expires(client, cast, settings):
     from datetime import timedelta
 
     client.force_login(cast["sysadmin"])
-    client.post(reverse("accounts:user_create"), {
-        "role": "evaluator", "display_name": "某评估中心", "username": "eva2", "email": "eva2@example.cn"})
+    client.post(
+        reverse("accounts:user_create"),
+        {"role": "evaluator", "display_name": "某评估中心", "username": "eva2", "email": "eva2@example.cn"},
+    )
     client.logout()
     User.objects.filter(username="eva2").update(
-        password_changed_at=User.objects.get(username="eva2").password_changed_at - timedelta(hours=73))
+        password_changed_at=User.objects.get(username="eva2").password_changed_at - timedelta(hours=73)
+    )
     mailed = _mailed_password("eva2@example.cn")
     response = client.post(reverse("accounts:login"), {"username": "eva2", "password": mailed})
     assert "初始密码已过期" in response.content.decode()
@@ -144,8 +162,9 @@ def test_experts_evaluators_and_staff_need_the_second_factor(client, cast, who):
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.parametrize("password", ["P@ssw0rd123", "Passw0rd!2026", "Admin@123456", "Qwerty#2026",
-                                      "Woaini@1314", "Zxcvbnm!2026"])
+@pytest.mark.parametrize(
+    "password", ["P@ssw0rd123", "Passw0rd!2026", "Admin@123456", "Qwerty#2026", "Woaini@1314", "Zxcvbnm!2026"]
+)
 def test_common_passwords_and_their_patterns_are_refused(cast, password):
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
@@ -159,18 +178,23 @@ def test_the_last_five_passwords_cannot_be_used_again(client, cast):
     client.force_login(user)
     used = [PASSWORD] + [f"Brand#New{n}x2026" for n in range(5)]
     for old, new in zip(used, used[1:]):
-        response = client.post(reverse("accounts:password_change"),
-                               {"old_password": old, "new_password1": new, "new_password2": new})
+        response = client.post(
+            reverse("accounts:password_change"), {"old_password": old, "new_password1": new, "new_password2": new}
+        )
         assert response.status_code == 302, response.content.decode()[:2000]
     user.refresh_from_db()
     assert len(user.password_history) == 4
     for reused in used[-5:]:
-        response = client.post(reverse("accounts:password_change"),
-                               {"old_password": used[-1], "new_password1": reused, "new_password2": reused})
+        response = client.post(
+            reverse("accounts:password_change"),
+            {"old_password": used[-1], "new_password1": reused, "new_password2": reused},
+        )
         assert "不能使用最近 5 次用过的密码" in response.content.decode()
     # the sixth-last may come back
-    response = client.post(reverse("accounts:password_change"),
-                           {"old_password": used[-1], "new_password1": used[0], "new_password2": used[0]})
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": used[-1], "new_password1": used[0], "new_password2": used[0]},
+    )
     assert response.status_code == 302
 
 

@@ -1,6 +1,7 @@
 """Issue 21.10: the policy API bounds body size, nesting depth, number size, string length and the
 years of dates, and answers the contract's error object — never a 500, never an HTML page; the 429
 body is in the OpenAPI document."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,9 @@ RETIREMENT = {"birth_date": "1975-03-08", "gender": "male", "original_retirement
 
 
 def _post(name: str, body: bytes):
-    response = Client(raise_request_exception=False).post(f"/api/policy/{name}", data=body,
-                                                          content_type="application/json")
+    response = Client(raise_request_exception=False).post(
+        f"/api/policy/{name}", data=body, content_type="application/json"
+    )
     assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
     return response.status_code, response.json()
 
@@ -36,19 +38,25 @@ def test_a_5000_digit_integer_is_refused_with_the_error_shape():
 
 @pytest.mark.django_db
 def test_an_integer_beyond_the_bound_names_its_field():
-    status, data = _post("deadline", json.dumps({"kind": "workdays", "start": "2026-03-02",
-                                                 "count": 10 ** 18}).encode())
+    status, data = _post("deadline", json.dumps({"kind": "workdays", "start": "2026-03-02", "count": 10**18}).encode())
     assert status == 400
     error = _error_shape(data)
     assert error["code"] == "invalid_input" and error["field"] == "count"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name, body, field", [
-    ("retirement", dict(RETIREMENT, birth_date="9999-12-31"), "birth_date"),
-    ("funding", {"as_of": "9999-01-01", "recognized_on": "2024-06-20"}, "as_of"),
-    ("eligibility", {"as_of": "2026-06-30", "unit": {}, "leader": {"birth_date": "0001-01-01"}}, "leader.birth_date"),
-])
+@pytest.mark.parametrize(
+    "name, body, field",
+    [
+        ("retirement", dict(RETIREMENT, birth_date="9999-12-31"), "birth_date"),
+        ("funding", {"as_of": "9999-01-01", "recognized_on": "2024-06-20"}, "as_of"),
+        (
+            "eligibility",
+            {"as_of": "2026-06-30", "unit": {}, "leader": {"birth_date": "0001-01-01"}},
+            "leader.birth_date",
+        ),
+    ],
+)
 def test_a_date_in_year_9999_is_refused_naming_the_field(name, body, field):
     status, data = _post(name, json.dumps(body).encode())
     assert status == 400

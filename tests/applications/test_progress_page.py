@@ -1,6 +1,7 @@
 """Issue 18.1 and 18.12 from the unit's side of the page (进度查询): nothing of the evaluation before
 the notice, each step in plain Chinese grouped by stage, what to do next and by when, reading
 events never on the unit's timeline and once per staff session in the staff's record."""
+
 from __future__ import annotations
 
 import re
@@ -9,17 +10,19 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+
+from masterstudio.core.models import Event
+from masterstudio.reviews import services as reviews
 from tests.factories import PASSWORD
 from tests.factories import selecting as f
 from tests.factories.applications import png_bytes
 
-from masterstudio.core.models import Event
-from masterstudio.reviews import services as reviews
-
 pytestmark = pytest.mark.django_db
 
-CODES = re.compile(r"\b(review\.item|review\.finding|visit\.[a-z_]+|decision\.saved|material\.[a-z_]+|"
-                   r"application\.[a-z_]+|panel\.[a-z_]+)\b")
+CODES = re.compile(
+    r"\b(review\.item|review\.finding|visit\.[a-z_]+|decision\.saved|material\.[a-z_]+|"
+    r"application\.[a-z_]+|panel\.[a-z_]+)\b"
+)
 
 
 def _unit(username="unit_a") -> Client:
@@ -31,8 +34,14 @@ def _unit(username="unit_a") -> Client:
 def test_the_evaluation_does_not_reach_the_unit_before_the_notice(cast, unit_a):
     application = f.submitted_application(unit_a, cast["unit_a"])
     f.to_evaluation(application, cast["reviewer"])
-    reviews.decide(application, outcome="propose", reason="专家评分 85.3，排名第一，拟认定", rank=1, version=0,
-                   actor=cast["approver"])
+    reviews.decide(
+        application,
+        outcome="propose",
+        reason="专家评分 85.3，排名第一，拟认定",
+        rank=1,
+        version=0,
+        actor=cast["approver"],
+    )
     body = _unit().get(f"/applications/{application.pk}/").content.decode()
     assert "拟认定" not in body and "85.3" not in body and "专家评分" not in body
     assert '<span class="tag" data-testid="state">综合评议</span>' in body
@@ -45,8 +54,9 @@ def test_the_evaluation_does_not_reach_the_unit_before_the_notice(cast, unit_a):
 def test_each_step_in_words_grouped_by_stage_with_the_next_step_and_its_date(cast, unit_a):
     application = f.submitted_application(unit_a, cast["unit_a"])
     f.pass_material_review(application, cast["reviewer"])
-    reviews.schedule_visit(application, scheduled_on=date(2026, 12, 9), people="王审核、李专家", contact="联系人",
-                           actor=cast["reviewer"])
+    reviews.schedule_visit(
+        application, scheduled_on=date(2026, 12, 9), people="王审核、李专家", contact="联系人", actor=cast["reviewer"]
+    )
     body = _unit().get(f"/applications/{application.pk}/").content.decode()
     assert CODES.findall(body) == []
     assert Event.objects.filter(action="review.item", object_id=str(application.pk)).count() >= 5
@@ -63,10 +73,12 @@ def test_each_step_in_words_grouped_by_stage_with_the_next_step_and_its_date(cas
 def test_reading_a_photo_is_never_on_the_unit_timeline_and_once_per_staff_session(cast, unit_a):
     application = f.submitted_application(unit_a, cast["unit_a"])
     f.pass_material_review(application, cast["reviewer"])
-    visit = reviews.schedule_visit(application, scheduled_on=date(2026, 12, 9), people="王审核", contact="联系人",
-                                   actor=cast["reviewer"])
-    photo = reviews.add_photo(visit, SimpleUploadedFile("现场.png", png_bytes()), caption="车间",
-                              actor=cast["reviewer"])
+    visit = reviews.schedule_visit(
+        application, scheduled_on=date(2026, 12, 9), people="王审核", contact="联系人", actor=cast["reviewer"]
+    )
+    photo = reviews.add_photo(
+        visit, SimpleUploadedFile("现场.png", png_bytes()), caption="车间", actor=cast["reviewer"]
+    )
     staff = Client()
     staff.force_login(cast["reviewer"])
     for _ in range(4):

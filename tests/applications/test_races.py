@@ -1,4 +1,5 @@
 """Art. 7 under concurrency: two tabs or two people submitting at the same moment."""
+
 from __future__ import annotations
 
 import threading
@@ -7,7 +8,7 @@ import pytest
 from django.db import connections
 
 from masterstudio.applications import services
-from masterstudio.applications.models import AppState, Application
+from masterstudio.applications.models import Application, AppState
 from tests.factories import make_user
 from tests.factories.applications import make_people, ready_application
 
@@ -43,8 +44,7 @@ def test_two_concurrent_submissions_for_one_leader_let_exactly_one_through(cast,
     leader, team = make_people(unit_a)
     second_user = make_user("unit_a_hr2", "unit", unit=unit_a)
     first = ready_application(unit_a, cast["unit_a"], leader=leader, team=team)
-    second = ready_application(unit_a, second_user, first.round, leader=leader, team=team,
-                               occupation_code="6-18-01-02")
+    second = ready_application(unit_a, second_user, first.round, leader=leader, team=team, occupation_code="6-18-01-02")
     outcomes = _submit_together([(first.pk, cast["unit_a"]), (second.pk, second_user)])
     assert sorted(o == "ok" for o in outcomes) == [False, True], outcomes
     refused = next(o for o in outcomes if o != "ok")

@@ -1,4 +1,5 @@
 """Services of the applying capability, rule by rule (issue 4)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -7,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from masterstudio.applications import facts, services
-from masterstudio.applications.models import AppState, Application, Material, TeamMember
+from masterstudio.applications.models import Application, AppState, Material, TeamMember
 from masterstudio.core.models import Notification
-from tests.factories import make_person, make_user
+from tests.factories import make_person
 from tests.factories.applications import (
     make_people,
     make_round,
@@ -110,8 +111,15 @@ def test_submit_refused_when_a_clause_fails(cast, unit_a):
 
 def test_undetermined_may_be_submitted(cast, unit_a):
     """Art. 6(二) practical mastery is for experts (interpretation 3): unknown does not block."""
-    app = ready_application(unit_a, cast["unit_a"], route="unlisted", occupation_code="",
-                            occupation_name="工业机器人系统运维（新工种）", skill_level="", certificate_no="")
+    app = ready_application(
+        unit_a,
+        cast["unit_a"],
+        route="unlisted",
+        occupation_code="",
+        occupation_name="工业机器人系统运维（新工种）",
+        skill_level="",
+        certificate_no="",
+    )
     assert app.precheck_outcome == "undetermined"
     assert "6.2" in app.precheck["unknown_clauses"]
     services.submit(app.pk, actor=cast["unit_a"])
@@ -148,12 +156,14 @@ def test_only_the_units_own_account_edits(cast, unit_a):
 
 # ---------------------------------------------------------------- Art. 7
 
+
 def test_art7_same_leader_in_the_same_round_fails_precheck_and_submission(cast, unit_a):
     leader, team = make_people(unit_a)
     first = ready_application(unit_a, cast["unit_a"], leader=leader, team=team)
     services.submit(first.pk, actor=cast["unit_a"])
-    second = ready_application(unit_a, cast["unit_a"], first.round, leader=leader, team=team,
-                               occupation_code="6-18-01-02")
+    second = ready_application(
+        unit_a, cast["unit_a"], first.round, leader=leader, team=team, occupation_code="6-18-01-02"
+    )
     assert "7.1" in second.precheck["failed_clauses"]
     with pytest.raises(services.ApplyError) as exc:
         services.submit(second.pk, actor=cast["unit_a"])
@@ -175,8 +185,9 @@ def test_art7_branch_is_a_separate_scope(cast, unit_a):
     first = ready_application(unit_a, cast["unit_a"], leader=leader, team=team)
     services.submit(first.pk, actor=cast["unit_a"])
     other_leader, other_team = make_people(unit_a, prefix="乙", seq_base=100)
-    second = ready_application(unit_a, cast["unit_a"], first.round, leader=other_leader, team=other_team,
-                               scope=str(branch.pk))
+    second = ready_application(
+        unit_a, cast["unit_a"], first.round, leader=other_leader, team=other_team, scope=str(branch.pk)
+    )
     assert second.precheck_outcome == "eligible"
     assert {c["clause"] for c in second.precheck["checks"]} >= {"7.3"}
     services.submit(second.pk, actor=cast["unit_a"])
@@ -186,9 +197,17 @@ def test_art7_against_a_live_studio(cast, unit_a):
     from masterstudio.studios.models import Studio
 
     leader, team = make_people(unit_a)
-    Studio.objects.create(unit=unit_a, leader=leader, occupation_code="6-18-01-02", occupation_name="铣工",
-                          name="张领办铣工工作室", nameplate_no="JK-2025-001", recognized_on="2025-09-01",
-                          leader_key=leader.id_index, scope_key="unit:x|branch:0|occ:6-18-01-02")
+    Studio.objects.create(
+        unit=unit_a,
+        leader=leader,
+        occupation_code="6-18-01-02",
+        occupation_name="铣工",
+        name="张领办铣工工作室",
+        nameplate_no="JK-2025-001",
+        recognized_on="2025-09-01",
+        leader_key=leader.id_index,
+        scope_key="unit:x|branch:0|occ:6-18-01-02",
+    )
     app = ready_application(unit_a, cast["unit_a"], leader=leader, team=team)
     assert "7.1" in app.precheck["failed_clauses"]
     with pytest.raises(services.ApplyError):
@@ -200,8 +219,9 @@ def test_art7_submission_re_evaluates_a_stale_precheck(cast, unit_a):
     the second re-evaluates against the register and refuses it on 7.1."""
     leader, team = make_people(unit_a)
     first = ready_application(unit_a, cast["unit_a"], leader=leader, team=team)
-    second = ready_application(unit_a, cast["unit_a"], first.round, leader=leader, team=team,
-                               occupation_code="6-18-01-02")
+    second = ready_application(
+        unit_a, cast["unit_a"], first.round, leader=leader, team=team, occupation_code="6-18-01-02"
+    )
     assert first.precheck_outcome == second.precheck_outcome == "eligible"
     services.submit(first.pk, actor=cast["unit_a"])
     with pytest.raises(services.ApplyError) as exc:
@@ -217,17 +237,21 @@ def test_art7_holds_in_the_database_itself(cast, unit_a):
     first = ready_application(unit_a, cast["unit_a"], leader=leader, team=team)
     services.submit(first.pk, actor=cast["unit_a"])
     first.refresh_from_db()
-    second = ready_application(unit_a, cast["unit_a"], first.round, leader=leader, team=team,
-                               occupation_code="6-18-01-02")
+    second = ready_application(
+        unit_a, cast["unit_a"], first.round, leader=leader, team=team, occupation_code="6-18-01-02"
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Application.objects.filter(pk=second.pk).update(state=AppState.SUBMITTED, leader_key=first.leader_key,
-                                                        scope_key="unit:other|branch:0|occ:x")
+        Application.objects.filter(pk=second.pk).update(
+            state=AppState.SUBMITTED, leader_key=first.leader_key, scope_key="unit:other|branch:0|occ:x"
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Application.objects.filter(pk=second.pk).update(state=AppState.SUBMITTED, leader_key="another",
-                                                        scope_key=first.scope_key)
+        Application.objects.filter(pk=second.pk).update(
+            state=AppState.SUBMITTED, leader_key="another", scope_key=first.scope_key
+        )
 
 
 # ---------------------------------------------------------------- withdraw, supplement
+
 
 def test_withdraw_releases_the_art7_keys(cast, unit_a):
     leader, team = make_people(unit_a)
@@ -256,8 +280,9 @@ def test_supplement_round_trip_keeps_every_version(cast, unit_a):
     services.start_material_review(app.pk, actor=cast["reviewer"])
     with pytest.raises(services.ApplyError, match="至少对一项"):
         services.return_for_supplement(app.pk, actor=cast["reviewer"], comment="", items={"9.1.1": " "})
-    request = services.return_for_supplement(app.pk, actor=cast["reviewer"], comment="请补正",
-                                             items={"9.1.1": "证书复印件不清晰", "team": ""})
+    request = services.return_for_supplement(
+        app.pk, actor=cast["reviewer"], comment="请补正", items={"9.1.1": "证书复印件不清晰", "team": ""}
+    )
     assert request.items == [{"item": "9.1.1", "comment": "证书复印件不清晰"}]
     app.refresh_from_db()
     assert app.state == AppState.SUPPLEMENT
@@ -288,6 +313,7 @@ def test_only_reviewers_return_for_supplement(cast, unit_a):
 
 # ---------------------------------------------------------------- reuse
 
+
 def test_new_application_copies_facts_and_still_valid_materials(cast, unit_a):
     leader, team = make_people(unit_a)
     last = ready_application(unit_a, cast["unit_a"], leader=leader, team=team)
@@ -304,7 +330,9 @@ def test_new_application_copies_facts_and_still_valid_materials(cast, unit_a):
     assert app.occupation_code == "6-18-01-01"
     copied = {m["item"] for m in app.copy_report["materials"]}
     assert copied == {"4.3", "9.1.1", "9.1.2", "9.1.4"}
-    assert app.copy_report["skipped"] == [{"item": "9.1.3", "name": "9.1.3.pdf", "why": "社会事业局曾要求补正此项，请重新上传"}]
+    assert app.copy_report["skipped"] == [
+        {"item": "9.1.3", "name": "9.1.3.pdf", "why": "社会事业局曾要求补正此项，请重新上传"}
+    ]
     assert app.materials.count() == 4
     assert app.precheck_outcome == "eligible"
 
@@ -318,4 +346,3 @@ def test_reuse_drops_a_leader_who_left(cast, unit_a):
     app = services.start_application(unit=unit_a, round_=last.round, actor=cast["unit_a"])
     assert app.leader_id is None
     assert "leader" not in app.draft
-

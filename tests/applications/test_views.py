@@ -1,8 +1,8 @@
 """Pages of the applying capability, with the permission cast (habit 7)."""
+
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -77,8 +77,10 @@ def test_unit_b_cannot_guess_ids_for_writes(cast, unit_a):
     assert client.get(f"/applications/{app.pk}/edit/").status_code == 404
     assert client.post(f"/applications/{app.pk}/autosave/", {"leader": ""}).status_code == 404
     assert client.post(f"/applications/{app.pk}/submit/").status_code == 404
-    assert client.post(f"/applications/{app.pk}/materials/9.1.1/",
-                       {"files": upload("x.pdf", pdf_bytes())}).status_code == 404
+    assert (
+        client.post(f"/applications/{app.pk}/materials/9.1.1/", {"files": upload("x.pdf", pdf_bytes())}).status_code
+        == 404
+    )
     assert client.post(f"/applications/materials/{material.pk}/remove/").status_code == 404
     assert client.post(f"/applications/{app.pk}/withdraw/").status_code == 404
     assert client.get("/applications/materials/999999/").status_code == 404
@@ -127,8 +129,9 @@ def test_team_member_listed_twice(cast, unit_a):
 def test_unknown_occupation_code_is_refused_at_the_field(cast, unit_a):
     leader, team = make_people(unit_a)
     app = services.start_application(unit=unit_a, round_=make_round(), actor=cast["unit_a"])
-    app, form = services.save_draft(app.pk, wizard_data(leader=leader, team=team, occupation_code="6-99-99-99"),
-                                    actor=cast["unit_a"])
+    app, form = services.save_draft(
+        app.pk, wizard_data(leader=leader, team=team, occupation_code="6-99-99-99"), actor=cast["unit_a"]
+    )
     assert "《职业分类大典》中没有编码 6-99-99-99" in form.errors["occupation_code"][0]
 
 
@@ -140,11 +143,14 @@ def test_occupation_search_by_name_and_code(cast, db):
     assert "6-18-01-01" in by_code and "6-18-01-02" in by_code
 
 
-@pytest.mark.parametrize("name,content,message", [
-    ("空.pdf", b"", "是空文件"),
-    ("伪装.pdf", b"MZ\x90\x00 this is an exe", "内容不是 PDF、JPG、PNG、DOCX 或 XLSX"),
-    ("压缩包.docx", zip_bytes(), "内容不是 PDF、JPG、PNG、DOCX 或 XLSX"),
-])
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("空.pdf", b"", "是空文件"),
+        ("伪装.pdf", b"MZ\x90\x00 this is an exe", "内容不是 PDF、JPG、PNG、DOCX 或 XLSX"),
+        ("压缩包.docx", zip_bytes(), "内容不是 PDF、JPG、PNG、DOCX 或 XLSX"),
+    ],
+)
 def test_bad_files_are_refused_with_a_reason(cast, unit_a, name, content, message):
     app = ready_application(unit_a, cast["unit_a"], materials=False)
     stored, errors = services.upload_materials(app.pk, "9.1.2", [upload(name, content)], actor=cast["unit_a"])
@@ -166,16 +172,22 @@ def test_good_files_are_kept_by_content_kind(cast, unit_a):
     files = [upload("照片.jpg", png_bytes()), upload("设备清单.xlsx", xlsx_bytes()), upload("说明.pdf", pdf_bytes())]
     stored, errors = services.upload_materials(app.pk, "9.1.3", files, actor=cast["unit_a"])
     assert errors == []
-    assert [(m.original_name, m.kind) for m in stored] == [("照片.jpg", "png"), ("设备清单.xlsx", "xlsx"),
-                                                          ("说明.pdf", "pdf")]
+    assert [(m.original_name, m.kind) for m in stored] == [
+        ("照片.jpg", "png"),
+        ("设备清单.xlsx", "xlsx"),
+        ("说明.pdf", "pdf"),
+    ]
     assert all(m.file.name.endswith(f"{m.token}.{m.kind}") for m in stored)
 
 
 def test_upload_view_keeps_going_after_a_bad_file(cast, unit_a):
     app = ready_application(unit_a, cast["unit_a"], materials=False)
     client = client_for(cast["unit_a"])
-    response = client.post(f"/applications/{app.pk}/materials/9.1.1/",
-                           {"files": [upload("好.pdf", pdf_bytes()), upload("空.pdf", b"")]}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/applications/{app.pk}/materials/9.1.1/",
+        {"files": [upload("好.pdf", pdf_bytes()), upload("空.pdf", b"")]},
+        HTTP_HX_REQUEST="true",
+    )
     body = response.content.decode()
     assert "好.pdf" in body and "是空文件" in body
     assert app.materials.filter(removed_at__isnull=True).count() == 1
@@ -204,8 +216,9 @@ def test_submit_redirects_to_the_receipt(cast, unit_a):
 
 def test_progress_timeline_shows_each_state_change_with_message(cast, submitted):
     services.start_material_review(submitted.pk, actor=cast["reviewer"])
-    services.return_for_supplement(submitted.pk, actor=cast["reviewer"], comment="",
-                                   items={"team": "请补充团队成员劳动合同"})
+    services.return_for_supplement(
+        submitted.pk, actor=cast["reviewer"], comment="", items={"team": "请补充团队成员劳动合同"}
+    )
     body = client_for(cast["unit_a"]).get(f"/applications/{submitted.pk}/").content.decode()
     assert "社会事业局开始材料审核" in body
     assert "<strong>退回补正</strong>" in body
@@ -222,26 +235,56 @@ def test_quick_person_form_reads_birth_date_from_id_number(cast, unit_a):
     bad = id_number("1980-05-06")[:-1] + ("0" if id_number("1980-05-06")[-1] != "0" else "1")
     response = client.post(f"/applications/{app.pk}/person/", {"person-name": "王师傅", "person-id_number": bad})
     assert "身份证号有误：校验码错误" in response.content.decode()
-    response = client.post(f"/applications/{app.pk}/person/", {
-        "person-name": "王师傅", "person-id_number": id_number("1980-05-06"),
-        "person-formal_employee": "on", "person-frontline": "on"})
+    response = client.post(
+        f"/applications/{app.pk}/person/",
+        {
+            "person-name": "王师傅",
+            "person-id_number": id_number("1980-05-06"),
+            "person-formal_employee": "on",
+            "person-frontline": "on",
+        },
+    )
     assert response.status_code == 302
     assert str(unit_a.people.get(name="王师傅").birth_date) == "1980-05-06"
 
 
 def test_round_form_refuses_a_close_after_policy_expiry(cast):
     client = client_for(cast["reviewer"])
-    response = client.post("/applications/manage/rounds/new/", {
-        "year": 2027, "title": "2027年度申报", "opens_at": "2027-01-01T09:00", "closes_at": "2027-02-01T17:00",
-        "guide": "", "policy_version": "measures-2026-draft"})
+    response = client.post(
+        "/applications/manage/rounds/new/",
+        {
+            "year": 2027,
+            "title": "2027年度申报",
+            "opens_at": "2027-01-01T09:00",
+            "closes_at": "2027-02-01T17:00",
+            "guide": "",
+            "policy_version": "measures-2026-draft",
+        },
+    )
     assert "所选政策版本有效期至 2027-01-10（第20条）" in response.content.decode()
-    response = client.post("/applications/manage/rounds/new/", {
-        "year": 2026, "title": "2026年度申报", "opens_at": "2026-12-01T09:00", "closes_at": "2026-11-01T17:00",
-        "guide": "", "policy_version": "measures-2026-draft"})
+    response = client.post(
+        "/applications/manage/rounds/new/",
+        {
+            "year": 2026,
+            "title": "2026年度申报",
+            "opens_at": "2026-12-01T09:00",
+            "closes_at": "2026-11-01T17:00",
+            "guide": "",
+            "policy_version": "measures-2026-draft",
+        },
+    )
     assert "截止时间必须晚于开始时间" in response.content.decode()
-    response = client.post("/applications/manage/rounds/new/", {
-        "year": 2026, "title": "2026年度申报", "opens_at": "2026-12-01T09:00", "closes_at": "2026-12-31T17:00",
-        "guide": "申报指南正文", "policy_version": "measures-2026-draft"})
+    response = client.post(
+        "/applications/manage/rounds/new/",
+        {
+            "year": 2026,
+            "title": "2026年度申报",
+            "opens_at": "2026-12-01T09:00",
+            "closes_at": "2026-12-31T17:00",
+            "guide": "申报指南正文",
+            "policy_version": "measures-2026-draft",
+        },
+    )
     assert response.status_code == 302
     round_ = Round.objects.get(title="2026年度申报")
     assert timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M") == "2026-12-31 17:00"
@@ -252,13 +295,28 @@ def test_staff_list_filters_pages_and_exports(cast, unit_a, unit_b):
     first = ready_application(unit_a, cast["unit_a"])
     services.submit(first.pk, actor=cast["unit_a"])
     leader_b, team_b = make_people(unit_b, prefix="乙", seq_base=200)
-    second = ready_application(unit_b, cast["unit_b"], first.round, leader=leader_b, team=team_b,
-                               route="unlisted", occupation_code="", occupation_name="无人机装调工艺师",
-                               skill_level="", certificate_no="")
+    second = ready_application(
+        unit_b,
+        cast["unit_b"],
+        first.round,
+        leader=leader_b,
+        team=team_b,
+        route="unlisted",
+        occupation_code="",
+        occupation_name="无人机装调工艺师",
+        skill_level="",
+        certificate_no="",
+    )
     services.submit(second.pk, actor=cast["unit_b"])
-    draft = ready_application(unit_b, cast["unit_b"], first.round, materials=False,
-                              leader=make_person(unit_b, "草稿领办", "1980-01-01", seq=300), team=team_b,
-                              occupation_code="6-18-01-03")
+    draft = ready_application(
+        unit_b,
+        cast["unit_b"],
+        first.round,
+        materials=False,
+        leader=make_person(unit_b, "草稿领办", "1980-01-01", seq=300),
+        team=team_b,
+        occupation_code="6-18-01-03",
+    )
     client = client_for(cast["reviewer"])
     body = client.get("/applications/manage/").content.decode()
     assert first.unit.name in body and second.unit.name in body and "6-18-01-03" not in body
@@ -280,8 +338,9 @@ def test_staff_list_query_count_does_not_grow(cast, unit_a, django_assert_max_nu
     round_ = make_round()
     for i in range(3):
         leader, team = make_people(unit_a, prefix=f"{i}", seq_base=100 * (i + 1))
-        app = ready_application(unit_a, cast["unit_a"], round_, leader=leader, team=team,
-                                occupation_code=f"6-18-01-0{i + 1}")
+        app = ready_application(
+            unit_a, cast["unit_a"], round_, leader=leader, team=team, occupation_code=f"6-18-01-0{i + 1}"
+        )
         services.submit(app.pk, actor=cast["unit_a"])
     client = client_for(cast["reviewer"])
     with django_assert_max_num_queries(12):
@@ -296,4 +355,3 @@ def test_unit_pages_render(cast, unit_a):
     assert "实时预检" in body
     assert "领办人国家职业资格或技能等级证书等证明材料" in body
     assert 'data-testid="precheck-outcome">符合条件' in body
-

@@ -1,4 +1,5 @@
 """Annual assessment (Art. 12) and the application of its results (Art. 12–14)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -50,8 +51,11 @@ def test_conflicted_expert_is_never_drawn(cast, unit_a):
     clean = make_expert("无关专家")
     ay = open_year(2026, cast["reviewer"])
     services.draw(ay, size=1, seed="s", actor=cast["reviewer"])
-    drawn = list(Assignment.objects.filter(panel=services.panel_of(ay.results.get(studio=studio)))
-                 .values_list("expert_id", flat=True))
+    drawn = list(
+        Assignment.objects.filter(panel=services.panel_of(ay.results.get(studio=studio))).values_list(
+            "expert_id", flat=True
+        )
+    )
     assert drawn == [clean.pk]
 
 
@@ -84,8 +88,7 @@ def test_reward_for_a_qualified_year_is_refused(cast, unit_a, pool):
 def test_cap_on_share_of_excellent_keeps_the_best(cast, unit_a, unit_b, pool):
     a = make_studio(unit_a, approver=cast["approver"])
     b = make_studio(unit_b, approver=cast["approver"])
-    ay, _ = run_year(2025, {a.pk: 23, b.pk: 24}, reviewer=cast["reviewer"], approver=cast["approver"],
-                     cap_percent=50)
+    ay, _ = run_year(2025, {a.pk: 23, b.pk: 24}, reviewer=cast["reviewer"], approver=cast["approver"], cap_percent=50)
     results = {r.studio_id: r for r in ay.results.all()}
     assert results[b.pk].grade == Grade.EXCELLENT
     assert results[a.pk].grade == Grade.QUALIFIED and results[a.pk].computed_grade == Grade.QUALIFIED
@@ -109,10 +112,22 @@ def test_unqualified_needs_rectification_plan_before_publication(cast, unit_a, p
         services.publish(ay, actor=cast["approver"])
     result = ay.results.get()
     with pytest.raises(AssessmentError, match="整改期限"):
-        services.review(result, grade=Grade.UNQUALIFIED, reason="", rectify_deadline=None, rectify_actions="x",
-                        actor=cast["reviewer"])
-    services.review(result, grade=Grade.UNQUALIFIED, reason="", rectify_deadline=timezone.localdate() + timedelta(days=60),
-                    rectify_actions="补齐带徒记录", actor=cast["reviewer"])
+        services.review(
+            result,
+            grade=Grade.UNQUALIFIED,
+            reason="",
+            rectify_deadline=None,
+            rectify_actions="x",
+            actor=cast["reviewer"],
+        )
+    services.review(
+        result,
+        grade=Grade.UNQUALIFIED,
+        reason="",
+        rectify_deadline=timezone.localdate() + timedelta(days=60),
+        rectify_actions="补齐带徒记录",
+        actor=cast["reviewer"],
+    )
     services.publish(ay, actor=cast["approver"])
     studio.refresh_from_db()
     assert studio.state == StudioState.RECTIFICATION

@@ -1,4 +1,5 @@
 """Wording faults of issue 16 point 13: the role once in a log line, "2026年度考核结果" once."""
+
 from __future__ import annotations
 
 import pytest

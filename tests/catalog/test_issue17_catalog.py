@@ -1,5 +1,6 @@
 """Issue 17: staff add a 大典 occupation the data lacks from the application's page or by Excel, and a
 year's holiday arrangement takes effect only after a second staff member confirms its preview."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -16,9 +17,12 @@ from masterstudio.core.events import verify_chain
 from masterstudio.core.transitions import TransitionNotAllowed
 from tests.factories.applications import make_people, make_round, ready_application, wizard_data
 
-Y2027 = {"year": "2027", "source": "国务院办公厅关于2027年部分节假日安排的通知",
-         "holidays_text": "2027-01-01\n2027-02-05, 2027-02-08, 2027-02-09, 2027-02-10, 2027-02-11",
-         "workdays_text": "2027-02-06"}
+Y2027 = {
+    "year": "2027",
+    "source": "国务院办公厅关于2027年部分节假日安排的通知",
+    "holidays_text": "2027-01-01\n2027-02-05, 2027-02-08, 2027-02-09, 2027-02-10, 2027-02-11",
+    "workdays_text": "2027-02-06",
+}
 
 
 # -- section 4: the occupation the data lacks ---------------------------------------------------------
@@ -26,7 +30,8 @@ def _draft_with(cast, unit, code, name="某大典职业"):
     leader, team = make_people(unit)
     app = application_services.start_application(unit=unit, round_=make_round(), actor=cast["unit_a"])
     app, form = application_services.save_draft(
-        app.pk, wizard_data(leader=leader, team=team, occupation_code=code, occupation_name=name), actor=cast["unit_a"])
+        app.pk, wizard_data(leader=leader, team=team, occupation_code=code, occupation_name=name), actor=cast["unit_a"]
+    )
     return app, form
 
 
@@ -45,9 +50,10 @@ def test_staff_add_it_from_the_application_page_in_one_step_and_the_pre_check_re
     client.force_login(cast["reviewer"])
     page = client.get(reverse("applications:staff_detail", args=[app.pk])).content.decode()
     assert 'data-testid="add-occupation"' in page and "补录到职业目录并重新预审" in page
-    response = client.post(reverse("catalog:add_from_application", args=[app.pk]),
-                           {"code": "4-01-02-02", "name": "电话销售员", "marks": "",
-                            "source": "《职业分类大典（2022年版）》"})
+    response = client.post(
+        reverse("catalog:add_from_application", args=[app.pk]),
+        {"code": "4-01-02-02", "name": "电话销售员", "marks": "", "source": "《职业分类大典（2022年版）》"},
+    )
     assert response.status_code == 302
     occupation = Occupation.objects.get(code="4-01-02-02")
     assert occupation.added_by == cast["reviewer"] and engine.catalogue().get("4-01-02-02").name == "电话销售员"
@@ -62,8 +68,10 @@ def test_adding_from_the_page_refuses_a_missing_source_beside_the_field(client, 
     app = ready_application(unit_a, cast["unit_a"], occupation_code="4-01-02-02", occupation_name="某大典职业")
     application_services.submit(app.pk, actor=cast["unit_a"])
     client.force_login(cast["reviewer"])
-    response = client.post(reverse("catalog:add_from_application", args=[app.pk]),
-                           {"code": "4-01-02-02", "name": "某大典职业", "marks": "", "source": ""})
+    response = client.post(
+        reverse("catalog:add_from_application", args=[app.pk]),
+        {"code": "4-01-02-02", "name": "某大典职业", "marks": "", "source": ""},
+    )
     assert response.status_code == 400 and "请填写发布依据" in response.content.decode()
     assert "某大典职业" in response.content.decode()  # what was typed is kept
     assert not Occupation.objects.exists()
@@ -73,8 +81,9 @@ def test_only_a_reviewer_adds_from_the_page(client, cast, unit_a):
     app = ready_application(unit_a, cast["unit_a"], occupation_code="4-01-02-02", occupation_name="某大典职业")
     application_services.submit(app.pk, actor=cast["unit_a"])
     client.force_login(cast["finance"])
-    response = client.post(reverse("catalog:add_from_application", args=[app.pk]),
-                           {"code": "4-01-02-02", "name": "x", "source": "y"})
+    response = client.post(
+        reverse("catalog:add_from_application", args=[app.pk]), {"code": "4-01-02-02", "name": "x", "source": "y"}
+    )
     assert response.status_code == 403 and not Occupation.objects.exists()
 
 
@@ -90,12 +99,16 @@ def _xlsx(rows, headers=imports.HEADERS) -> bytes:
 
 
 def test_the_excel_import_previews_every_row_with_chinese_errors(db):
-    result = imports.parse(_xlsx([
-        ["4-10-01-02", "某照护职业", "", "", "《职业分类大典（2022年版）》"],
-        ["6-18-01-01", "车工", "", "", "大典"],
-        ["6-18-1", "坏编码", "X", "", ""],
-        ["4-10-01-02", "重复", "", "", "大典"],
-    ]))
+    result = imports.parse(
+        _xlsx(
+            [
+                ["4-10-01-02", "某照护职业", "", "", "《职业分类大典（2022年版）》"],
+                ["6-18-01-01", "车工", "", "", "大典"],
+                ["6-18-1", "坏编码", "X", "", ""],
+                ["4-10-01-02", "重复", "", "", "大典"],
+            ]
+        )
+    )
     assert not result.ok and [r.number for r in result.rows] == [2, 3, 4, 5]
     assert result.rows[0].errors == []
     assert result.rows[1].errors == ["“职业编码”：编码 6-18-01-01 已在《职业分类大典》目录中，无需新增"]
@@ -129,8 +142,9 @@ def test_the_import_page_previews_then_confirms(client, cast, db):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     content = _xlsx([["4-10-01-02", "某照护职业", "", "", "大典"]])
-    upload = SimpleUploadedFile("职业.xlsx", content,
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    upload = SimpleUploadedFile(
+        "职业.xlsx", content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     preview = client.post(reverse("catalog:occupations_import"), {"file": upload})
     html = preview.content.decode()
     assert preview.status_code == 200 and "可导入" in html and not Occupation.objects.exists()
@@ -159,10 +173,15 @@ def test_the_preview_shows_every_holiday_period_and_make_up_day(client, cast):
 
 
 def test_the_preview_periods(db):
-    preview = services.preview(2027, ["2027-01-01", "2027-10-01", "2027-10-04", "2027-10-05", "2027-10-06",
-                                      "2027-10-07"], ["2027-09-26", "2027-10-09"])
+    preview = services.preview(
+        2027,
+        ["2027-01-01", "2027-10-01", "2027-10-04", "2027-10-05", "2027-10-06", "2027-10-07"],
+        ["2027-09-26", "2027-10-09"],
+    )
     assert [p["text"] for p in preview["periods"]] == [
-        "1月1日（周五）至1月3日（周日），共3天", "10月1日（周五）至10月7日（周四），共7天"]
+        "1月1日（周五）至1月3日（周日），共3天",
+        "10月1日（周五）至10月7日（周四），共7天",
+    ]
     assert [w["label"] for w in preview["workdays"]] == ["9月26日（周日）", "10月9日（周六）"]
 
 
@@ -186,8 +205,10 @@ def test_a_withdrawn_entry_never_takes_effect_and_needs_a_reason(client, cast):
     client.force_login(cast["approver"])
     page = client.post(reverse("catalog:calendar_proposal", args=[proposal.pk]), {"action": "withdraw", "reason": ""})
     assert page.status_code == 400 and "写明原因" in page.content.decode()
-    client.post(reverse("catalog:calendar_proposal", args=[proposal.pk]),
-                {"action": "withdraw", "reason": "春节假期与通知不一致"})
+    client.post(
+        reverse("catalog:calendar_proposal", args=[proposal.pk]),
+        {"action": "withdraw", "reason": "春节假期与通知不一致"},
+    )
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.WITHDRAWN and not CalendarYear.objects.exists()
 
@@ -201,8 +222,9 @@ def test_one_entry_waits_per_year(client, cast):
 
 def test_a_year_the_package_knows_is_not_entered(client, cast):
     client.force_login(cast["reviewer"])
-    response = client.post(reverse("catalog:calendar"), dict(Y2027, year="2026", holidays_text="2026-01-01",
-                                                             workdays_text=""))
+    response = client.post(
+        reverse("catalog:calendar"), dict(Y2027, year="2026", holidays_text="2026-01-01", workdays_text="")
+    )
     assert response.status_code == 400 and "内置日历数据提供" in response.content.decode()
 
 

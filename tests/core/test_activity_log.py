@@ -1,4 +1,5 @@
 """The activity log: filter by object and person, export to Excel (and the export is logged)."""
+
 from io import BytesIO
 
 from django.urls import reverse

@@ -1,5 +1,6 @@
 """The audit chain is keyed and anchored outside the database (issue 21.4): truncation and rewrites
 by the database's owner are named by verify_audit, with times in Beijing time."""
+
 import hashlib
 import io
 import json
@@ -46,8 +47,11 @@ def test_deleting_the_newest_rows_is_named_a_truncation(cast):
     Event.objects.filter(seq__gt=3).delete()
     ChainHead.objects.filter(pk=1).update(seq=3, hash=Event.objects.get(seq=3).hash)
     assert verify_chain()[1] is None  # the shorter chain is valid on its own
-    with pytest.raises(CommandError, match=r"审计日志被截断：\d{4}-\d\d-\d\d \d\d:\d\d:\d\d（北京时间）"
-                                           r"的锚点记录链头为第 5 条，数据库现在只到第 3 条"):
+    with pytest.raises(
+        CommandError,
+        match=r"审计日志被截断：\d{4}-\d\d-\d\d \d\d:\d\d:\d\d（北京时间）"
+        r"的锚点记录链头为第 5 条，数据库现在只到第 3 条",
+    ):
         _verify()
 
 

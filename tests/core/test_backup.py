@@ -1,4 +1,5 @@
 """Backup and restore: every row and every file comes back, the audit chain still verifies."""
+
 import io
 import json
 from pathlib import Path
@@ -62,8 +63,14 @@ def test_backup_then_restore_into_an_empty_installation(media, tmp_path):
     # the platform keeps working: new events chain on, new rows get fresh ids
     record_event("test.after_restore")
     assert verify_chain()[1] is None
-    Unit.objects.create(name="恢复后新单位", credit_code="91350100M000100Y43", kind="enterprise", address="x",
-                        contact_name="x", contact_phone="13800138000")
+    Unit.objects.create(
+        name="恢复后新单位",
+        credit_code="91350100M000100Y43",
+        kind="enterprise",
+        address="x",
+        contact_name="x",
+        contact_phone="13800138000",
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -143,8 +150,10 @@ def test_the_restored_installation_signs_in_at_once(media, tmp_path, client):
     make_user("restored_unit", "unit", unit=unit)
     folder = tmp_path / "bk"
     manifest = backup(folder)
-    assert manifest["database"]["path"] == {"postgresql": "database.dump.enc",
-                                            "sqlite": "database.json.enc"}[connection.vendor]
+    assert (
+        manifest["database"]["path"]
+        == {"postgresql": "database.dump.enc", "sqlite": "database.json.enc"}[connection.vendor]
+    )
     call_command("flush", interactive=False, verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS cache_table")  # a fresh installation has none

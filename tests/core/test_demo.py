@@ -1,4 +1,5 @@
 """The demo data: every role has an account, the story is there, and running it twice changes nothing."""
+
 import io
 
 from django.core.management import call_command
@@ -21,4 +22,8 @@ def test_demo_data_builds_the_story_once(db, settings, tmp_path):
     assert Application.objects.get().state == "submitted"
     call_command("demo_data", stdout=io.StringIO())
     assert (User.objects.count(), Studio.objects.count(), Grant.objects.count(), Application.objects.count()) == (
-        14, 1, 1, 1)
+        14,
+        1,
+        1,
+        1,
+    )

@@ -1,6 +1,7 @@
 """Appending to the audit chain cheaply (issue 9): several events in one go, the chain head taken by
 compare-and-swap, events of one service call appended together — always the same chain as
 appending one event at a time, and never a gap or a fork."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,17 +15,37 @@ pytestmark = pytest.mark.django_db
 
 
 def _content(event: Event) -> tuple:
-    return (event.seq, event.action, event.actor_id, event.actor_label, event.content_type_id, event.object_id,
-            event.object_repr, event.from_state, event.to_state, event.reason, event.clause, event.data)
+    return (
+        event.seq,
+        event.action,
+        event.actor_id,
+        event.actor_label,
+        event.content_type_id,
+        event.object_id,
+        event.object_repr,
+        event.from_state,
+        event.to_state,
+        event.reason,
+        event.clause,
+        event.data,
+    )
 
 
 def test_a_batch_is_the_same_chain_as_one_event_at_a_time(cast, unit_a, unit_b):
-    single = [record_event("unit.approved", obj=unit_a, actor=cast["reviewer"], to_state="approved", clause="4.1",
-                           data={"n": 1}),
-              record_event("unit.approved", obj=unit_b, actor=cast["reviewer"], to_state="approved", clause="4.1",
-                           data={"n": 2})]
-    batch = record_events([{"action": "unit.checked", "obj": unit, "actor": cast["approver"], "reason": "抽查",
-                            "data": {"n": n}} for n, unit in enumerate([unit_a, unit_b, unit_a], start=3)])
+    single = [
+        record_event(
+            "unit.approved", obj=unit_a, actor=cast["reviewer"], to_state="approved", clause="4.1", data={"n": 1}
+        ),
+        record_event(
+            "unit.approved", obj=unit_b, actor=cast["reviewer"], to_state="approved", clause="4.1", data={"n": 2}
+        ),
+    ]
+    batch = record_events(
+        [
+            {"action": "unit.checked", "obj": unit, "actor": cast["approver"], "reason": "抽查", "data": {"n": n}}
+            for n, unit in enumerate([unit_a, unit_b, unit_a], start=3)
+        ]
+    )
     assert [e.seq for e in single + batch] == [1, 2, 3, 4, 5]
     assert all(e.pk for e in batch)
     stored = {e.seq: e for e in Event.objects.all()}
@@ -60,7 +81,7 @@ def test_a_rolled_back_append_leaves_no_gap(cast, unit_a):
     with pytest.raises(RuntimeError):
         with transaction.atomic():
             record_event("unit.updated", obj=unit_a)  # this connection now remembers seq 2 …
-            raise RuntimeError("rolled back")         # … which is rolled back
+            raise RuntimeError("rolled back")  # … which is rolled back
     record_event("unit.updated", obj=unit_a, reason="again")
     assert list(Event.objects.order_by("seq").values_list("seq", "reason")) == [(1, ""), (2, "again")]
     assert verify_chain()[1] is None
@@ -70,8 +91,12 @@ def test_appended_together_writes_at_the_end_in_order(cast, unit_a, unit_b):
     record_event("unit.approved", obj=unit_a)
     with appended_together():
         first = record_event("unit.updated", obj=unit_a, data={"step": 1})
-        second = record_events([{"action": "unit.updated", "obj": unit_b, "data": {"step": 2}},
-                                {"action": "unit.updated", "obj": unit_a, "data": {"step": 3}}])
+        second = record_events(
+            [
+                {"action": "unit.updated", "obj": unit_b, "data": {"step": 2}},
+                {"action": "unit.updated", "obj": unit_a, "data": {"step": 3}},
+            ]
+        )
         with appended_together():  # nested: joins the outer block
             third = record_event("unit.updated", obj=unit_b, data={"step": 4})
         assert first.pk is None and Event.objects.count() == 1  # not written yet

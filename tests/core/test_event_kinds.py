@@ -2,6 +2,7 @@
 of an application's history is declared in core/event_kinds.py — walked here over the state tables
 and over every event the source records on these objects — and an application driven through every
 state shows its unit only what the declarations allow: nothing of the evaluation before the notice."""
+
 from __future__ import annotations
 
 import ast
@@ -28,12 +29,16 @@ from tests.factories.applications import png_bytes
 SRC = Path(__file__).resolve().parents[2] / "src" / "masterstudio"
 
 
-@pytest.mark.parametrize("machine", [APPLICATION_MACHINE, ENTRY_MACHINE, OBJECTION_MACHINE],
-                         ids=["application", "noticeentry", "objection"])
+@pytest.mark.parametrize(
+    "machine", [APPLICATION_MACHINE, ENTRY_MACHINE, OBJECTION_MACHINE], ids=["application", "noticeentry", "objection"]
+)
 def test_every_transition_of_every_state_declares_its_visibility(machine):
     model = machine.model._meta.model_name
-    missing = [(source, target) for source, target in machine.table
-               if (f"{model}.{target}", source) not in event_kinds.declared()]
+    missing = [
+        (source, target)
+        for source, target in machine.table
+        if (f"{model}.{target}", source) not in event_kinds.declared()
+    ]
     assert missing == [], f"{model}: transitions without a declared visibility in core/event_kinds.py"
 
 
@@ -68,8 +73,11 @@ def test_every_event_recorded_on_an_application_history_is_declared():
 def test_every_reading_event_is_declared_as_reading_and_recorded_once_per_session():
     reading = [(a, n) for a, _o, n in _recorded_actions() if re.search(r"download|_viewed", a)]
     assert {a for a, _ in reading} <= event_kinds.READING_ACTIONS
-    plain = [(a, n) for a, n in reading
-             if re.search(rf'record_event\(\s*"{re.escape(a)}"', (SRC.rglob(n).__next__()).read_text())]
+    plain = [
+        (a, n)
+        for a, n in reading
+        if re.search(rf'record_event\(\s*"{re.escape(a)}"', (SRC.rglob(n).__next__()).read_text())
+    ]
     assert plain == [], "reading events must go through core.event_kinds.record_read"
 
 
@@ -99,10 +107,11 @@ def _check_state(cast, application, *, published: bool, secrets=()):
     for event in history:
         kind = event_kinds.kind_of_event(event)
         expected = kind.visible_to_unit(published) and (
-            kind.detail != "decision" or event.data.get("version") == version)
+            kind.detail != "decision" or event.data.get("version") == version
+        )
         assert (event.pk in seen) == expected, (application.state, event.action, event.from_state)
     body = _unit_page(cast["unit_a"], application)
-    timeline = body[body.index('data-testid="timeline"'):]
+    timeline = body[body.index('data-testid="timeline"') :]
     for event in history:
         assert event.action not in timeline, f"event code {event.action} on the unit's page"
     for text in secrets:
@@ -127,15 +136,20 @@ def test_the_unit_sees_nothing_of_the_evaluation_before_the_notice_in_any_state(
     applying.submit(application.pk, actor=cast["unit_a"])
     application.refresh_from_db()
     f.pass_material_review(application, staff)
-    visit = reviews.schedule_visit(application, scheduled_on=f.date(2026, 12, 8), people="王审核、李专家",
-                                   contact="联系人", actor=staff)
+    visit = reviews.schedule_visit(
+        application, scheduled_on=f.date(2026, 12, 8), people="王审核、李专家", contact="联系人", actor=staff
+    )
     reviews.add_photo(visit, SimpleUploadedFile("现场.png", png_bytes()), caption="车间", actor=staff)
     application.refresh_from_db()
     body = _check_state(cast, application, published=False)
     assert "考察日期 2026-12-08" in body and "2026年12月8日" in body  # the next step, by when
-    reviews.record_visit(visit, checks={"site": "yes", "equipment": "yes", "team_present": "yes",
-                                        "systems_displayed": "yes"},
-                         findings="车间内部考察意见甲", result="pass", actor=staff)
+    reviews.record_visit(
+        visit,
+        checks={"site": "yes", "equipment": "yes", "team_present": "yes", "systems_displayed": "yes"},
+        findings="车间内部考察意见甲",
+        result="pass",
+        actor=staff,
+    )
     application.refresh_from_db()
     _check_state(cast, application, published=False, secrets=["车间内部考察意见甲"])
 
@@ -170,15 +184,25 @@ def test_the_unit_sees_nothing_of_the_evaluation_before_the_notice_in_any_state(
     assert "最终评议理由丙" in body and "列入拟认定名单并向社会公示" in body
 
     entry = notice.entries.get(application=application)
-    objection = notices.file_objection(entry, name="赵异议", contact="13911112222",
-                                       content="该领办人近两年并不在生产一线岗位工作，请核实", now=f.at("2026-09-29"))
+    objection = notices.file_objection(
+        entry,
+        name="赵异议",
+        contact="13911112222",
+        content="该领办人近两年并不在生产一线岗位工作，请核实",
+        now=f.at("2026-09-29"),
+    )
     application.refresh_from_db()
-    body = _check_state(cast, application, published=True,
-                        secrets=["赵异议", "13911112222", "并不在生产一线岗位"])
+    body = _check_state(cast, application, published=True, secrets=["赵异议", "13911112222", "并不在生产一线岗位"])
     assert "收到实名异议" in body and objection.receipt in body
     notices.start_investigation(objection, actor=staff)
-    notices.resolve(objection, upheld=False, investigation="核实在岗记录丁", reply="异议不成立", actor=approver,
-                    now=f.at("2026-09-30"))
+    notices.resolve(
+        objection,
+        upheld=False,
+        investigation="核实在岗记录丁",
+        reply="异议不成立",
+        actor=approver,
+        now=f.at("2026-09-30"),
+    )
     body = _check_state(cast, application, published=True, secrets=["赵异议", "核实在岗记录丁"])
     assert "异议处理结果：异议不成立" in body and "异议不成立，恢复公示" in body
     notices.close_due(now=f.day_after(notice))

@@ -1,4 +1,5 @@
 """GB 11643-1999 (居民身份证号) and GB 32100-2015 (统一社会信用代码) with real check characters."""
+
 import pytest
 
 from masterstudio.core.identifiers import check_credit_code, check_id_number, id_number_facts, mask_id_number
@@ -27,7 +28,9 @@ def test_id_number_shape(value, fragment):
 
 def test_id_number_facts_birth_and_gender():
     assert id_number_facts("11010519491231002X") == {
-        "birth_date": __import__("datetime").date(1949, 12, 31), "gender": "female"}
+        "birth_date": __import__("datetime").date(1949, 12, 31),
+        "gender": "female",
+    }
     assert id_number_facts(id_number("1983-02-25", male=True))["gender"] == "male"
 
 

@@ -1,4 +1,5 @@
 """Rotation of FIELD_ENCRYPTION_KEY: the new key first, old ones still read, a command re-encrypts."""
+
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -53,4 +54,4 @@ def test_rotation_reads_old_writes_new_and_keeps_the_blind_index(capsys):
         assert Person.objects.filter(id_index=blind_index(number)).count() == 1
         # what only the old key wrote can no longer be read, and says so
         with pytest.raises(ValueError, match="FIELD_ENCRYPTION_KEY 中没有加密时使用的密钥"):
-            decrypt(sealed["leader"]["id_number"][len(SEALED_PREFIX):])
+            decrypt(sealed["leader"]["id_number"][len(SEALED_PREFIX) :])

@@ -1,6 +1,7 @@
 """``manage.py mail_worker`` (EMAIL_DELIVERY=worker): it sends the waiting e-mail once, leaves failed
 ones to the daily command, reads only the partial index, stops after its batch on SIGTERM and
 survives a database error. The loop runs in a real process, signals included."""
+
 from __future__ import annotations
 
 import os
@@ -26,9 +27,15 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def waiting(cast):
     """Makes e-mails waiting for the worker (as EMAIL_DELIVERY=worker writes them: unclaimed)."""
+
     def make(count=3):
-        return [Notification.objects.create(recipient=cast["unit_a"], key="k", title=f"标题{i}", body="内容",
-                                            email_to=f"unit_{i}@example.cn") for i in range(count)]
+        return [
+            Notification.objects.create(
+                recipient=cast["unit_a"], key="k", title=f"标题{i}", body="内容", email_to=f"unit_{i}@example.cn"
+            )
+            for i in range(count)
+        ]
+
     return make
 
 
@@ -63,7 +70,7 @@ def test_once_goes_through_every_batch(waiting, monkeypatch, mailoutbox):
 
 @pytest.mark.django_db
 def test_a_failed_mail_is_left_to_the_daily_command(waiting, mailoutbox):
-    note, = waiting(1)
+    (note,) = waiting(1)
     with mock.patch("masterstudio.core.notify.send_mail", side_effect=OSError("收件地址不存在")):
         assert "已发送 0 封通知邮件" in worker("--once")
     note.refresh_from_db()
@@ -77,7 +84,7 @@ def test_a_failed_mail_is_left_to_the_daily_command(waiting, mailoutbox):
 def test_the_poll_reads_only_the_partial_index():
     with CaptureQueriesContext(connection) as queries:
         outbox.send_fresh()
-    poll, = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    (poll,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")  # the test's table is tiny: ask for an index
@@ -92,9 +99,14 @@ def test_the_poll_reads_only_the_partial_index():
 def test_email_delivery_accepts_only_its_two_values(tmp_path, value, ok):
     env = dict(os.environ, DEBUG="true", VAR_DIR=str(tmp_path), EMAIL_DELIVERY=value)
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    result = subprocess.run([sys.executable, "-c", "import masterstudio.settings as s; print(s.EMAIL_DELIVERY)"],
-                            cwd=ROOT, env=env | {"PYTHONPATH": str(ROOT / "src")},
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", "import masterstudio.settings as s; print(s.EMAIL_DELIVERY)"],
+        cwd=ROOT,
+        env=env | {"PYTHONPATH": str(ROOT / "src")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if ok:
         assert result.returncode == 0 and result.stdout.strip() == value, result.stderr
     else:
@@ -114,8 +126,14 @@ def _manage(*args) -> subprocess.Popen:
     """manage.py on the test database, in its own process (the worker installs signal handlers)."""
     env = dict(os.environ, DATABASE_URL=_database_url(), DJANGO_SETTINGS_MODULE="masterstudio.settings_test")
     connection.close()  # SQLite: let the other process take the write lock
-    return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _run_worker_in_shell(code: str) -> tuple[int, str, str]:

@@ -1,6 +1,7 @@
 """The notification outbox written in one insert and sent after commit with one claim (issue 9):
 every row is written, every e-mail goes out once, and a failed e-mail stays in the outbox. With
 EMAIL_DELIVERY=worker the same rows are written and nothing is sent (the mail worker sends them)."""
+
 from __future__ import annotations
 
 import threading
@@ -29,8 +30,11 @@ def people(cast):
 def test_a_transaction_sends_all_its_mail_after_commit(people, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
-            outbox.notify([people["unit_a"], people["unit_a"], people["approver"]], "unit_decided",
-                          {"unit": people["unit_a"].unit})
+            outbox.notify(
+                [people["unit_a"], people["unit_a"], people["approver"]],
+                "unit_decided",
+                {"unit": people["unit_a"].unit},
+            )
             outbox.notify([people["unit_b"]], "unit_decided", {"unit": people["unit_b"].unit})
             assert mailoutbox == []  # nothing before commit
     assert len([c for c in callbacks if isinstance(c, outbox._Outbox)]) == 1  # one sender for the transaction
@@ -42,9 +46,13 @@ def test_a_transaction_sends_all_its_mail_after_commit(people, mailoutbox, djang
 
 def test_notify_many_keeps_the_order_and_one_row_per_recipient(people):
     unit = people["unit_a"].unit
-    created = outbox.notify_many([([people["unit_a"], people["unit_b"]], "unit_decided", {"unit": unit}, "/u/"),
-                                  ([], "unit_decided", {}, ""),
-                                  ([people["reviewer"]], "unit_decided", {"unit": people["unit_b"].unit}, None)])
+    created = outbox.notify_many(
+        [
+            ([people["unit_a"], people["unit_b"]], "unit_decided", {"unit": unit}, "/u/"),
+            ([], "unit_decided", {}, ""),
+            ([people["reviewer"]], "unit_decided", {"unit": people["unit_b"].unit}, None),
+        ]
+    )
     assert [n.recipient_id for n in created] == [people["unit_a"].pk, people["unit_b"].pk, people["reviewer"].pk]
     assert [n.url for n in Notification.objects.order_by("pk")] == ["/u/", "/u/", ""]
     assert outbox.notify_many([]) == []
@@ -72,8 +80,12 @@ def test_a_rolled_back_notification_is_neither_kept_nor_sent(people, mailoutbox,
 
 
 def test_each_row_is_claimed_once(people, mailoutbox):
-    notes = [Notification.objects.create(recipient=people[name], key="k", title="标题", body="内容",
-                                         email_to=f"{name}@example.cn") for name in ("unit_a", "unit_b")]
+    notes = [
+        Notification.objects.create(
+            recipient=people[name], key="k", title="标题", body="内容", email_to=f"{name}@example.cn"
+        )
+        for name in ("unit_a", "unit_b")
+    ]
     assert outbox._claim([notes[0].pk, 999999]) == {notes[0].pk}  # a missing row is not claimed
     assert outbox._claim([notes[0].pk]) == set()  # claimed already
     assert outbox.send_pending() == 1 and [m.to for m in mailoutbox] == [["unit_b@example.cn"]]
@@ -81,8 +93,9 @@ def test_each_row_is_claimed_once(people, mailoutbox):
 
 
 def test_a_failed_mail_stays_in_the_outbox(people, mailoutbox):
-    note = Notification.objects.create(recipient=people["unit_a"], key="k", title="标题", body="内容",
-                                       email_to="unit_a@example.cn")
+    note = Notification.objects.create(
+        recipient=people["unit_a"], key="k", title="标题", body="内容", email_to="unit_a@example.cn"
+    )
     with mock.patch("masterstudio.core.notify.send_mail", side_effect=OSError("连接被拒绝")):
         assert outbox.send_pending() == 0
     note.refresh_from_db()
@@ -92,8 +105,9 @@ def test_a_failed_mail_stays_in_the_outbox(people, mailoutbox):
 
 def test_a_failure_without_a_message_still_records_an_error(people):
     """An empty error would read as "never tried" and send the mail worker after the row again."""
-    note = Notification.objects.create(recipient=people["unit_a"], key="k", title="标题", body="内容",
-                                       email_to="unit_a@example.cn")
+    note = Notification.objects.create(
+        recipient=people["unit_a"], key="k", title="标题", body="内容", email_to="unit_a@example.cn"
+    )
     with mock.patch("masterstudio.core.notify.send_mail", side_effect=OSError()):
         assert outbox.send_pending() == 0
     note.refresh_from_db()
@@ -101,16 +115,19 @@ def test_a_failure_without_a_message_still_records_an_error(people):
 
 
 def _messages(people):
-    return [([people["unit_a"], people["approver"]], "unit_decided", {"unit": people["unit_a"].unit}, "/u/"),
-            ([people["unit_b"]], "unit_decided", {"unit": people["unit_b"].unit}, None)]
+    return [
+        ([people["unit_a"], people["approver"]], "unit_decided", {"unit": people["unit_a"].unit}, "/u/"),
+        ([people["unit_b"]], "unit_decided", {"unit": people["unit_b"].unit}, None),
+    ]
 
 
 def _fields(notes):
     return [(n.recipient_id, n.key, n.title, n.body, n.url, n.email_to) for n in notes]
 
 
-def test_in_worker_mode_a_transaction_only_writes_the_rows(people, settings, mailoutbox,
-                                                          django_capture_on_commit_callbacks):
+def test_in_worker_mode_a_transaction_only_writes_the_rows(
+    people, settings, mailoutbox, django_capture_on_commit_callbacks
+):
     settings.EMAIL_DELIVERY = "after_commit"
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
@@ -143,8 +160,12 @@ def test_in_worker_mode_outside_a_transaction_the_rows_wait_unclaimed(people, se
 def test_two_claimers_of_the_same_rows_claim_each_row_once(people):
     """Two mail workers (or a worker and the daily command) on two servers: the second claim of the
     same ids runs while the first one's transaction is still open, and gets none of them."""
-    ids = [Notification.objects.create(recipient=people["unit_a"], key="k", title="标题", body="内容",
-                                       email_to="unit_a@example.cn").pk for _ in range(3)]
+    ids = [
+        Notification.objects.create(
+            recipient=people["unit_a"], key="k", title="标题", body="内容", email_to="unit_a@example.cn"
+        ).pk
+        for _ in range(3)
+    ]
     first_claimed, second_started = threading.Event(), threading.Event()
     claims = {}
 
@@ -182,9 +203,15 @@ def test_a_message_that_does_not_address_its_recipient_is_rendered_once(people, 
     assert outbox._personal("unit_decided") and not outbox._personal("application_rejected")
     users = [people["unit_a"], people["unit_b"], people["reviewer"]]
     with mock.patch.object(outbox, "render", wraps=outbox.render) as rendered:
-        plain = outbox.notify(users, "application_rejected",
-                              {"application": mock.Mock(receipt_no="SB1", occupation_name="车工", unit=unit_a),
-                               "reason": "材料不全", "clause": "9"})
+        plain = outbox.notify(
+            users,
+            "application_rejected",
+            {
+                "application": mock.Mock(receipt_no="SB1", occupation_name="车工", unit=unit_a),
+                "reason": "材料不全",
+                "clause": "9",
+            },
+        )
         assert rendered.call_count == 1
         personal = outbox.notify(users, "unit_decided", {"unit": unit_a})
         assert rendered.call_count == 1 + len(users)
@@ -193,12 +220,16 @@ def test_a_message_that_does_not_address_its_recipient_is_rendered_once(people, 
 
 
 def _rejected_context(unit):
-    return {"application": mock.Mock(receipt_no="SB2", occupation_name="钳工", unit=unit), "reason": "不符合第5条",
-            "clause": "5"}
+    return {
+        "application": mock.Mock(receipt_no="SB2", occupation_name="钳工", unit=unit),
+        "reason": "不符合第5条",
+        "clause": "5",
+    }
 
 
 def test_a_query_of_recipients_is_written_in_one_statement_and_mailed_after_commit(
-        people, mailoutbox, django_capture_on_commit_callbacks, django_assert_num_queries):
+    people, mailoutbox, django_capture_on_commit_callbacks, django_assert_num_queries
+):
     from masterstudio.accounts.models import User
 
     unit = people["unit_a"].unit
@@ -234,7 +265,8 @@ def test_a_query_of_recipients_in_worker_mode_waits_for_the_worker(people, setti
     from masterstudio.accounts.models import User
 
     settings.EMAIL_DELIVERY = "worker"
-    outbox.notify(User.objects.filter(pk=people["unit_a"].pk), "application_rejected",
-                  _rejected_context(people["unit_a"].unit))
+    outbox.notify(
+        User.objects.filter(pk=people["unit_a"].pk), "application_rejected", _rejected_context(people["unit_a"].unit)
+    )
     assert mailoutbox == [] and Notification.objects.get().emailed_at is None
     assert outbox.send_fresh() == (1, False) and len(mailoutbox) == 1

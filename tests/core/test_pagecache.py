@@ -1,6 +1,7 @@
 """The page cache (core/pagecache.py): which writes count, when versions move, and what a served
 page may and may not share between requests. These tests commit for real (transactional_db),
 because the cache follows commits."""
+
 from __future__ import annotations
 
 import re
@@ -18,25 +19,32 @@ def shared_cache(request, settings):
     at the next statement, no process-level copies) and with a cache outside it (as Redis in
     production: versions counted at once, users and the catalog kept per process)."""
     if request.param == "memory":
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                       "LOCATION": f"pagecache-{request.node.name}"}}
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"pagecache-{request.node.name}",
+            }
+        }
     return request.param
 
 
-@pytest.mark.parametrize("sql, topics", [
-    ('INSERT INTO "studios_studio" ("name") VALUES (%s)', ("all",)),
-    ('UPDATE "catalog_occupation" SET "name" = %s', ("all", "catalog")),
-    ('DELETE FROM "accounts_user" WHERE id = 1', ("all", "accounts")),
-    ('  update units_unit set status = %s', ("all", "units")),
-    ('TRUNCATE "notices_notice", "notices_entry"', ("all",)),
-    ('TRUNCATE TABLE "catalog_calendaryear"', ("all", "catalog")),
-    ('SELECT * FROM "studios_studio"', ()),
-    ('UPDATE "django_session" SET "expire_date" = %s', ()),
-    ('INSERT INTO "cache_table" ("cache_key") VALUES (%s)', ()),
-    ('SAVEPOINT "s1"', ()),
-    ('WITH head AS (UPDATE "core_chainhead" SET "seq" = %s) INSERT INTO "core_event" ("seq") SELECT 1', ("all",)),
-    ('WITH recent AS (SELECT 1) SELECT * FROM "studios_studio"', ()),
-])
+@pytest.mark.parametrize(
+    "sql, topics",
+    [
+        ('INSERT INTO "studios_studio" ("name") VALUES (%s)', ("all",)),
+        ('UPDATE "catalog_occupation" SET "name" = %s', ("all", "catalog")),
+        ('DELETE FROM "accounts_user" WHERE id = 1', ("all", "accounts")),
+        ("  update units_unit set status = %s", ("all", "units")),
+        ('TRUNCATE "notices_notice", "notices_entry"', ("all",)),
+        ('TRUNCATE TABLE "catalog_calendaryear"', ("all", "catalog")),
+        ('SELECT * FROM "studios_studio"', ()),
+        ('UPDATE "django_session" SET "expire_date" = %s', ()),
+        ('INSERT INTO "cache_table" ("cache_key") VALUES (%s)', ()),
+        ('SAVEPOINT "s1"', ()),
+        ('WITH head AS (UPDATE "core_chainhead" SET "seq" = %s) INSERT INTO "core_event" ("seq") SELECT 1', ("all",)),
+        ('WITH recent AS (SELECT 1) SELECT * FROM "studios_studio"', ()),
+    ],
+)
 def test_which_statements_count_as_writes(sql, topics):
     assert pagecache.topics_of(sql) == topics
 
@@ -158,7 +166,8 @@ def test_a_flash_message_is_shown_once_and_not_cached(transactional_db, cast, un
 
     # what a form's redirect leaves behind: the message in the messages cookie
     client.cookies["messages"] = CookieStorage(SimpleNamespace(COOKIES={}))._encode(
-        [Message(25, "已保存：消息只显示一次")])
+        [Message(25, "已保存：消息只显示一次")]
+    )
     shown = client.get("/studios/")
     assert "已保存：消息只显示一次" in shown.content.decode() and "X-Page-Cache" not in shown
     again = client.get("/studios/")
@@ -208,7 +217,6 @@ def test_the_cache_can_be_turned_off(transactional_db, cast, settings):
     assert "X-Page-Cache" not in client.get("/studios/")
 
 
-
 def test_catalog_changes_saved_on_another_server_are_seen(transactional_db, cast, monkeypatch, shared_cache):
     """Another server's write moves the shared version but not this process's copy; the copy looks
     at the version again once FACTS_RECHECK_SECONDS have passed."""
@@ -217,7 +225,9 @@ def test_catalog_changes_saved_on_another_server_are_seen(transactional_db, cast
 
     engine.staff_facts()
     copy_before = engine._facts
-    Occupation.objects.create(code="6-99-99-97", name="另一台服务器保存的职业", source="测试", added_by=cast["sysadmin"])
+    Occupation.objects.create(
+        code="6-99-99-97", name="另一台服务器保存的职业", source="测试", added_by=cast["sysadmin"]
+    )
     engine._facts = copy_before  # this process did not see the write: only the shared version moved
     if shared_cache == "memory":
         _, extra = engine.staff_facts()

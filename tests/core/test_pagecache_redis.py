@@ -2,6 +2,7 @@
 with sessions read through it. Needs Redis at REDIS_TEST_URL (default redis://127.0.0.1:6379/13,
 a database of its own that these tests empty); .ci/run starts Redis, and in CI a missing Redis fails
 the run (tests/conftest.py: nothing may skip there)."""
+
 from __future__ import annotations
 
 import os
@@ -47,8 +48,9 @@ def test_versions_start_high_and_move_by_one_per_commit(transactional_db, redis_
     assert pagecache.versions("all", "units") == (start_all + 1, start_units + 1)  # one commit, one step
 
 
-def test_a_served_page_is_one_redis_command_and_no_query(transactional_db, redis_cache, cast, unit_a,
-                                                          django_assert_num_queries):
+def test_a_served_page_is_one_redis_command_and_no_query(
+    transactional_db, redis_cache, cast, unit_a, django_assert_num_queries
+):
     from unittest import mock
 
     import redis
@@ -94,7 +96,8 @@ def test_rate_limits_count_in_one_round_trip_and_refuse_over_the_limit(redis_cac
 
 
 def test_the_policy_version_chain_is_kept_per_process_and_follows_a_confirmed_version(
-        transactional_db, redis_cache, cast, django_assert_num_queries, monkeypatch):
+    transactional_db, redis_cache, cast, django_assert_num_queries, monkeypatch
+):
     from datetime import date
 
     from masterstudio.policytools import versions
@@ -104,9 +107,15 @@ def test_the_policy_version_chain_is_kept_per_process_and_follows_a_confirmed_ve
     first = versions.chain()
     with django_assert_num_queries(0):  # kept: no query for the next question
         assert versions.chain() is first
-    row = PolicyVersion.objects.create(name="measures-2027", title="2027", text="第1条", parameters={},
-                                       effective_from=date(2027, 1, 11), valid_until=date(2029, 12, 31),
-                                       proposed_by=cast["reviewer"])
+    row = PolicyVersion.objects.create(
+        name="measures-2027",
+        title="2027",
+        text="第1条",
+        parameters={},
+        effective_from=date(2027, 1, 11),
+        valid_until=date(2029, 12, 31),
+        proposed_by=cast["reviewer"],
+    )
     monkeypatch.setattr(versions, "_read_chain", lambda: "re-read")  # a write bumped policytools
     assert versions.chain() == "re-read"
     # another server's write: the shared version moves; this process sees it at its next check

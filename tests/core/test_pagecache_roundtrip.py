@@ -1,5 +1,6 @@
 """A page served from the page cache, as in production (sessions read through the shared cache):
 one cache round trip, no database query (core.pagecache.PrefetchMiddleware)."""
+
 from __future__ import annotations
 
 from unittest import mock
@@ -8,12 +9,14 @@ from django.core.cache import caches
 from django.test import Client
 
 
-def test_a_served_page_costs_no_query_and_one_cache_read(transactional_db, cast, unit_a, settings,
-                                                         django_assert_num_queries):
+def test_a_served_page_costs_no_query_and_one_cache_read(
+    transactional_db, cast, unit_a, settings, django_assert_num_queries
+):
     from tests.factories.money import make_studio
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "pagecache-roundtrip"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pagecache-roundtrip"}
+    }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     make_studio(unit_a, name="一次读取工作室")
     client = Client()
@@ -39,8 +42,11 @@ def test_a_served_page_costs_no_query_and_one_cache_read(transactional_db, cast,
             calls["get_outside"] += 1
         return real_get(self, key, *args, **kwargs)
 
-    with django_assert_num_queries(0), mock.patch.object(backend, "get_many", get_many), \
-            mock.patch.object(backend, "get", get):
+    with (
+        django_assert_num_queries(0),
+        mock.patch.object(backend, "get_many", get_many),
+        mock.patch.object(backend, "get", get),
+    ):
         response = client.get("/studios/")
     assert response["X-Page-Cache"] == "hit" and "一次读取工作室" in response.content.decode()
     assert calls == {"get_many": 1, "get_outside": 0}

@@ -1,4 +1,5 @@
 """The one door for state changes: allowed, refused, guarded, and a concurrent change that fails."""
+
 import threading
 
 import pytest
@@ -13,9 +14,16 @@ from tests.factories import make_person
 
 def _submitted_application(unit, round_):
     leader = make_person(unit, "张三")
-    return Application.objects.create(round=round_, unit=unit, leader=leader, occupation_code="6-18-01-01",
-                                      occupation_name="车工", state="submitted", leader_key="k1",
-                                      scope_key=f"unit:{unit.pk}|branch:0|occ:6-18-01-01")
+    return Application.objects.create(
+        round=round_,
+        unit=unit,
+        leader=leader,
+        occupation_code="6-18-01-01",
+        occupation_name="车工",
+        state="submitted",
+        leader_key="k1",
+        scope_key=f"unit:{unit.pk}|branch:0|occ:6-18-01-01",
+    )
 
 
 @pytest.fixture
@@ -24,8 +32,13 @@ def round_(db):
     from zoneinfo import ZoneInfo
 
     tz = ZoneInfo("Asia/Shanghai")
-    return Round.objects.create(year=2026, title="2026年度申报", opens_at=datetime(2026, 3, 1, tzinfo=tz),
-                                closes_at=datetime(2026, 6, 30, 17, tzinfo=tz), policy_version="test")
+    return Round.objects.create(
+        year=2026,
+        title="2026年度申报",
+        opens_at=datetime(2026, 3, 1, tzinfo=tz),
+        closes_at=datetime(2026, 6, 30, 17, tzinfo=tz),
+        policy_version="test",
+    )
 
 
 def test_allowed_transition_saves_and_logs(cast, unit_a, round_):
@@ -34,7 +47,11 @@ def test_allowed_transition_saves_and_logs(cast, unit_a, round_):
     app.refresh_from_db()
     assert app.state == "material_review"
     assert (event.from_state, event.to_state, event.clause, event.actor) == (
-        "submitted", "material_review", "10", cast["reviewer"])
+        "submitted",
+        "material_review",
+        "10",
+        cast["reviewer"],
+    )
     assert [e.to_state for e in events_for(app)] == ["material_review"]
     assert verify_chain()[1] is None
 
@@ -84,8 +101,10 @@ def test_two_threads_moving_the_same_application_only_one_wins(unit_a, round_):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker, args=(staff[0], "material_review")),
-               threading.Thread(target=worker, args=(staff[1], "withdrawn"))]
+    threads = [
+        threading.Thread(target=worker, args=(staff[0], "material_review")),
+        threading.Thread(target=worker, args=(staff[1], "withdrawn")),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -136,15 +155,28 @@ def test_verify_audit_command_names_the_first_broken_record(cast):
 def test_apply_many_changes_all_with_the_same_events_as_one_by_one(cast, unit_a, unit_b, round_):
     from tests.factories import make_person
 
-    apps = [_submitted_application(unit_a, round_),
-            Application.objects.create(round=round_, unit=unit_b, leader=make_person(unit_b, "李四"), occupation_code="6-18-01-01",
-                                       occupation_name="车工", state="submitted", leader_key="k2",
-                                       scope_key=f"unit:{unit_b.pk}|branch:0|occ:6-18-01-01")]
-    events = APPLICATION_MACHINE.apply_many(apps, "material_review", actor=cast["reviewer"],
-                                            reason=lambda app: f"受理 {app.pk}")
-    assert [a.state for a in Application.objects.filter(pk__in=[a.pk for a in apps]).order_by("pk")] == ["material_review"] * 2
+    apps = [
+        _submitted_application(unit_a, round_),
+        Application.objects.create(
+            round=round_,
+            unit=unit_b,
+            leader=make_person(unit_b, "李四"),
+            occupation_code="6-18-01-01",
+            occupation_name="车工",
+            state="submitted",
+            leader_key="k2",
+            scope_key=f"unit:{unit_b.pk}|branch:0|occ:6-18-01-01",
+        ),
+    ]
+    events = APPLICATION_MACHINE.apply_many(
+        apps, "material_review", actor=cast["reviewer"], reason=lambda app: f"受理 {app.pk}"
+    )
+    assert [a.state for a in Application.objects.filter(pk__in=[a.pk for a in apps]).order_by("pk")] == [
+        "material_review"
+    ] * 2
     assert [(e.object_id, e.from_state, e.to_state, e.clause, e.reason, e.actor) for e in events] == [
-        (str(a.pk), "submitted", "material_review", "10", f"受理 {a.pk}", cast["reviewer"]) for a in apps]
+        (str(a.pk), "submitted", "material_review", "10", f"受理 {a.pk}", cast["reviewer"]) for a in apps
+    ]
     assert verify_chain()[1] is None
 
 
@@ -154,9 +186,16 @@ def test_apply_many_with_one_stale_object_changes_none(cast, unit_a, unit_b, rou
     from tests.factories import make_person
 
     fresh = _submitted_application(unit_a, round_)
-    other = Application.objects.create(round=round_, unit=unit_b, leader=make_person(unit_b, "李四"), occupation_code="6-18-01-01",
-                                       occupation_name="车工", state="submitted", leader_key="k2",
-                                       scope_key=f"unit:{unit_b.pk}|branch:0|occ:6-18-01-01")
+    other = Application.objects.create(
+        round=round_,
+        unit=unit_b,
+        leader=make_person(unit_b, "李四"),
+        occupation_code="6-18-01-01",
+        occupation_name="车工",
+        state="submitted",
+        leader_key="k2",
+        scope_key=f"unit:{unit_b.pk}|branch:0|occ:6-18-01-01",
+    )
     stale = Application.objects.get(pk=other.pk)
     APPLICATION_MACHINE.apply(other, "material_review", actor=cast["reviewer"])
     with pytest.raises(ConcurrentTransition, match="已被其他人处理"), transaction.atomic():
@@ -165,8 +204,9 @@ def test_apply_many_with_one_stale_object_changes_none(cast, unit_a, unit_b, rou
     assert fresh.state == "submitted" and len(events_for(fresh)) == 0
     with pytest.raises(TransitionNotAllowed, match="不能变更为"):
         APPLICATION_MACHINE.apply_many([fresh, other], "proposed", actor=cast["reviewer"])
-    assert list(Application.objects.filter(pk__in=[fresh.pk, other.pk]).order_by("pk").values_list("state", flat=True)) == [
-        "submitted", "material_review"]
+    assert list(
+        Application.objects.filter(pk__in=[fresh.pk, other.pk]).order_by("pk").values_list("state", flat=True)
+    ) == ["submitted", "material_review"]
 
 
 def test_the_swap_stores_each_extra_value_as_the_orm_would(cast, unit_a, round_):
@@ -176,17 +216,36 @@ def test_the_swap_stores_each_extra_value_as_the_orm_would(cast, unit_a, round_)
 
     from masterstudio.core.transitions import Rule, StateMachine
 
-    application = Application.objects.create(round=round_, unit=unit_a, leader=make_person(unit_a), route="listed",
-                                             occupation_code="6-18-01-01", occupation_name="车工")
+    application = Application.objects.create(
+        round=round_,
+        unit=unit_a,
+        leader=make_person(unit_a),
+        route="listed",
+        occupation_code="6-18-01-01",
+        occupation_name="车工",
+    )
     other = make_person(unit_a, name="另一人", birth="1980-05-06")
     machine = StateMachine(model=Application, field="state", labels={}, table={("draft", "withdrawn"): Rule()})
     now = timezone.now()
-    machine.apply(application, "withdrawn", actor=cast["reviewer"],
-                  extra_fields={"submitted_at": now, "facts": {"skill_level": "2", "honors": ["a"]},
-                                "receipt_no": "JK-1", "branch": None, "leader": other})
+    machine.apply(
+        application,
+        "withdrawn",
+        actor=cast["reviewer"],
+        extra_fields={
+            "submitted_at": now,
+            "facts": {"skill_level": "2", "honors": ["a"]},
+            "receipt_no": "JK-1",
+            "branch": None,
+            "leader": other,
+        },
+    )
     stored = Application.objects.get(pk=application.pk)
-    assert (stored.state, stored.receipt_no, stored.branch_id, stored.leader_id) == \
-        ("withdrawn", "JK-1", None, other.pk)
+    assert (stored.state, stored.receipt_no, stored.branch_id, stored.leader_id) == (
+        "withdrawn",
+        "JK-1",
+        None,
+        other.pk,
+    )
     assert stored.facts == {"skill_level": "2", "honors": ["a"]} and stored.submitted_at == now
     stale = Application.objects.get(pk=application.pk)
     stale.state = "draft"  # as read before the change above

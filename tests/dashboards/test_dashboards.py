@@ -1,5 +1,6 @@
 """Dashboards: figures, query counts independent of size, the public page without personal data,
 and the yearly recognition list PDF."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -23,11 +24,13 @@ def _studios(unit, cast, n):
     for _ in range(n):
         _seq["n"] += 1
         i = _seq["n"]
-        studio = make_studio(unit, occupation_code=f"6-18-01-{i:02d}", occupation_name=f"工种{i}",
-                             recognized_on=date(2025, 6, 20))
+        studio = make_studio(
+            unit, occupation_code=f"6-18-01-{i:02d}", occupation_name=f"工种{i}", recognized_on=date(2025, 6, 20)
+        )
         grant = funding.award_grant(studio, "initial", on=studio.recognized_on, actor=cast["approver"])
-        funding.disburse(grant, amount="200000", paid_on=date(2025, 7, 20), voucher_no=f"CZ-{studio.pk}",
-                         actor=cast["finance"])
+        funding.disburse(
+            grant, amount="200000", paid_on=date(2025, 7, 20), voucher_no=f"CZ-{studio.pk}", actor=cast["finance"]
+        )
 
 
 def test_figures(unit_a, cast):

@@ -1,5 +1,6 @@
 """The exported workbook, as a spreadsheet program reads it: headers, formats, widths, the frozen
 header row, text that stays text, and characters XML cannot carry left out."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -16,26 +17,38 @@ def _sheet(*args):
 
 
 def test_values_formats_and_layout():
-    sheet = _sheet("支出/明细", ["工作室", "支出日期", "金额（元）", "登记时间", "件数", "已核销"], [
-        ["张三车工技能大师工作室", date(2026, 3, 9), Decimal("12345.5"), datetime(2026, 3, 9, 14, 30), 3, True],
-        ["李四<钳工>&工作室", date(2026, 1, 2), Decimal("1E+3"), None, 2.5, False],
-    ])
+    sheet = _sheet(
+        "支出/明细",
+        ["工作室", "支出日期", "金额（元）", "登记时间", "件数", "已核销"],
+        [
+            ["张三车工技能大师工作室", date(2026, 3, 9), Decimal("12345.5"), datetime(2026, 3, 9, 14, 30), 3, True],
+            ["李四<钳工>&工作室", date(2026, 1, 2), Decimal("1E+3"), None, 2.5, False],
+        ],
+    )
     assert sheet.title == "支出－明细" and sheet.freeze_panes == "A2"
     assert [c.value for c in sheet[1]] == ["工作室", "支出日期", "金额（元）", "登记时间", "件数", "已核销"]
     assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb.endswith("EEF2F7")
     first = [(c.value, c.number_format) for c in sheet[2]]
-    assert first == [("张三车工技能大师工作室", "General"), (datetime(2026, 3, 9), "yyyy-mm-dd"),
-                     (12345.5, "#,##0.00"), (datetime(2026, 3, 9, 14, 30), "yyyy-mm-dd hh:mm"), (3, "General"),
-                     ("是", "General")]
+    assert first == [
+        ("张三车工技能大师工作室", "General"),
+        (datetime(2026, 3, 9), "yyyy-mm-dd"),
+        (12345.5, "#,##0.00"),
+        (datetime(2026, 3, 9, 14, 30), "yyyy-mm-dd hh:mm"),
+        (3, "General"),
+        ("是", "General"),
+    ]
     assert [c.value for c in sheet[3]] == ["李四<钳工>&工作室", datetime(2026, 1, 2), 1000, None, 2.5, "否"]
     assert sheet.column_dimensions["A"].width == len("张三车工技能大师工作室") + 2
     assert sheet.column_dimensions["C"].width == len("金额（元）") * 2 + 2
 
 
 def test_text_that_looks_like_a_formula_stays_text_and_control_characters_are_dropped():
-    sheet = _sheet("表", ["名称"], [["=HYPERLINK(\"http://x\",\"点我\")"], ["换\x01行\x0b"], ["a\tb"]])
+    sheet = _sheet("表", ["名称"], [['=HYPERLINK("http://x","点我")'], ["换\x01行\x0b"], ["a\tb"]])
     assert [(c.value, c.data_type) for c in sheet["A"][1:]] == [
-        ("=HYPERLINK(\"http://x\",\"点我\")", "s"), ("换行", "s"), ("a\tb", "s")]
+        ('=HYPERLINK("http://x","点我")', "s"),
+        ("换行", "s"),
+        ("a\tb", "s"),
+    ]
 
 
 def test_a_reader_in_read_only_mode_knows_the_size():

@@ -3,6 +3,7 @@
 They run against pytest-django's live server. Nothing here skips: a missing chromium fails the
 test with a message saying how to install it.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,15 @@ def browser():
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -51,8 +59,10 @@ def _watched(context):
         "'CSP violation detail: ' + e.violatedDirective + ' at ' + e.sourceFile + ':' + e.lineNumber + ' ' + e.sample))"
     )
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text)
-            if "Content Security Policy" in m.text or "CSP violation" in m.text else None)
+    page.on(
+        "console",
+        lambda m: problems.append(m.text) if "Content Security Policy" in m.text or "CSP violation" in m.text else None,
+    )
     page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
     page.problems = problems
     return page
@@ -60,22 +70,26 @@ def _watched(context):
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN",
-                                  base_url=live_server.url)
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", base_url=live_server.url)
     page = _watched(context)
     yield page
     context.close()
-    assert not page.problems, "页面违反内容安全策略或脚本出错：\n" + "\n".join(sorted(page.problems, key=lambda p: "detail" not in p)[:5])
+    assert not page.problems, "页面违反内容安全策略或脚本出错：\n" + "\n".join(
+        sorted(page.problems, key=lambda p: "detail" not in p)[:5]
+    )
 
 
 @pytest.fixture
 def phone_page(browser, live_server):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
-                                  has_touch=True, base_url=live_server.url)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True, base_url=live_server.url
+    )
     page = _watched(context)
     yield page
     context.close()
-    assert not page.problems, "页面违反内容安全策略或脚本出错：\n" + "\n".join(sorted(page.problems, key=lambda p: "detail" not in p)[:5])
+    assert not page.problems, "页面违反内容安全策略或脚本出错：\n" + "\n".join(
+        sorted(page.problems, key=lambda p: "detail" not in p)[:5]
+    )
 
 
 def totp_now(username: str) -> str:

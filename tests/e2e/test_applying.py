@@ -1,5 +1,6 @@
 """A new unit fills the wizard in a real browser, uploads a PDF, watches the pre-check change,
 submits and sees its receipt number (issue 4)."""
+
 from __future__ import annotations
 
 import pytest

@@ -2,6 +2,7 @@
 is assessed 不合格, fails its re-assessment after rectification, is revoked, and the recovery equals
 the paid total; finance records the repayment and the recovery is settled; the dashboard's 待追回
 follows it."""
+
 from __future__ import annotations
 
 from decimal import Decimal

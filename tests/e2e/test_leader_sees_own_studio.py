@@ -1,6 +1,7 @@
 """Issue 16.5 in the browser: a leader signs in through the real pages and opens every ledger,
 funding, recovery, summary, assessment and activity URL — pages and files — of another studio of
 the same unit: each answers 404 (the page says so), while the leader's own studio's pages open."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,9 +23,12 @@ def test_a_leader_opening_another_studios_records_gets_404(page, cast, unit_a, u
     account, expense, grant, document = o["account"], o["expense"], o["grant"], o["document"]
     assert account.studio_id == expense.account.studio_id == grant.studio_id == other.pk
     refused = [
-        reverse("studios:detail", args=[other.pk]), reverse("studios:certificate", args=[other.pk]),
-        reverse("ledger:account_detail", args=[account.pk]), reverse("ledger:voucher_download", args=[expense.pk]),
-        reverse("funding:grant_detail", args=[grant.pk]), reverse("funding:document_download", args=[document.pk]),
+        reverse("studios:detail", args=[other.pk]),
+        reverse("studios:certificate", args=[other.pk]),
+        reverse("ledger:account_detail", args=[account.pk]),
+        reverse("ledger:voucher_download", args=[expense.pk]),
+        reverse("funding:grant_detail", args=[grant.pk]),
+        reverse("funding:document_download", args=[document.pk]),
         reverse("summaries:edit", args=[other.pk, o["summary"].year]),
         reverse("summaries:attachment", args=[o["summary_attachment"].pk]),
         reverse("assessments:rectification", args=[o["rectification"].pk]),

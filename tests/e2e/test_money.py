@@ -1,5 +1,6 @@
 """Browser: a unit records expenses in its special account, sees the Art. 16 warning, and staff
 open the dashboard with its locally served charts."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -21,8 +22,13 @@ def account(cast, unit_a):
     studio = make_studio(unit_a, recognized_on=date(2025, 6, 20))
     grant = funding.award_grant(studio, "initial", on=studio.recognized_on, actor=cast["approver"])
     funding.disburse(grant, amount="200000", paid_on=date(2025, 7, 20), voucher_no="CZ-1", actor=cast["finance"])
-    return ledger.open_account(studio, name="甲工作室专项资金", opened_on=date(2025, 7, 1), actor=cast["unit_a"],
-                               openings={"grant": "50000", "matching": "10000"})
+    return ledger.open_account(
+        studio,
+        name="甲工作室专项资金",
+        opened_on=date(2025, 7, 1),
+        actor=cast["unit_a"],
+        openings={"grant": "50000", "matching": "10000"},
+    )
 
 
 def test_record_expenses_see_warning_and_open_dashboard(page, cast, account, tmp_path):
@@ -80,8 +86,13 @@ def test_record_expenses_see_warning_and_open_dashboard(page, cast, account, tmp
     assert page.get_by_role("link", name=account.studio.name).count() == 1
     # The pages of this test (ledger, dashboard, charts) break no CSP rule; htmx's own indicator <style>
     # (loaded by the shared base.html) is left out here and reported to the base template's owner.
-    ours = [e for e in errors if "Content Security Policy" in e and "htmx.min.js" not in e
-            and ("/ledger/" in e.split(" ")[0] or "/dashboards/" in e.split(" ")[0])]
+    ours = [
+        e
+        for e in errors
+        if "Content Security Policy" in e
+        and "htmx.min.js" not in e
+        and ("/ledger/" in e.split(" ")[0] or "/dashboards/" in e.split(" ")[0])
+    ]
     assert not ours, ours
 
 
@@ -119,8 +130,9 @@ def test_dashboard_tooltips_break_no_content_security_rule(browser, live_server,
     CSP violation (the watched page fails the test on any) and each tooltip shows its figures."""
     from tests.e2e.conftest import _watched
 
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-CN",
-                                  base_url=live_server.url)
+    context = browser.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-CN", base_url=live_server.url
+    )
     page = _watched(context)
     page.goto("/dashboards/public/")
     expect(page.locator("[data-chart][data-rendered=true]").first).to_be_attached()

@@ -1,6 +1,7 @@
 """Issue 18 in a real browser: the unit's progress page before and after the notice (18.1, 18.12),
 an expert before and after the declaration of (no) conflict of interest (18.2), and the phone
 layouts of the unit's applications and of the public notice (18.13)."""
+
 from __future__ import annotations
 
 import re
@@ -39,10 +40,12 @@ def test_the_unit_reads_its_progress_in_words_and_nothing_of_the_evaluation_befo
     unit, other, cast = _cast()
     application = f.submitted_application(unit, cast["unit"])
     f.pass_material_review(application, cast["reviewer"])
-    visit = reviews.schedule_visit(application, scheduled_on=date(2026, 12, 9), people="王审核、李专家",
-                                   contact="联系人", actor=cast["reviewer"])
-    photo = reviews.add_photo(visit, SimpleUploadedFile("现场.png", png_bytes()), caption="车间",
-                              actor=cast["reviewer"])
+    visit = reviews.schedule_visit(
+        application, scheduled_on=date(2026, 12, 9), people="王审核、李专家", contact="联系人", actor=cast["reviewer"]
+    )
+    photo = reviews.add_photo(
+        visit, SimpleUploadedFile("现场.png", png_bytes()), caption="车间", actor=cast["reviewer"]
+    )
 
     # The site inspection is arranged: the unit reads when and what to prepare.
     login(page, "jinggong", PASSWORD)
@@ -64,17 +67,22 @@ def test_the_unit_reads_its_progress_in_words_and_nothing_of_the_evaluation_befo
     assert Event.objects.filter(action="visit.photo_downloaded").count() == 1
     page.context.clear_cookies()
 
-    reviews.record_visit(visit, checks={"site": "yes", "equipment": "yes", "team_present": "yes",
-                                        "systems_displayed": "yes"},
-                         findings="内部考察意见", result="pass", actor=cast["reviewer"])
+    reviews.record_visit(
+        visit,
+        checks={"site": "yes", "equipment": "yes", "team_present": "yes", "systems_displayed": "yes"},
+        findings="内部考察意见",
+        result="pass",
+        actor=cast["reviewer"],
+    )
     f.make_rubric(application.round)
     for i in range(3):
         f.make_expert(f"e2e_expert_{i}", name=f"专家{i}")
     f.draw_panel([application], cast["reviewer"])
     f.score_all(application, points=("27.5", "21", "22", "17"))
     reviews.finish_expert_review(application, actor=cast["reviewer"])
-    reviews.decide(application, outcome="propose", reason="专家评分 87.5，排名第一", rank=1, version=0,
-                   actor=cast["approver"])
+    reviews.decide(
+        application, outcome="propose", reason="专家评分 87.5，排名第一", rank=1, version=0, actor=cast["approver"]
+    )
     second = f.submitted_application(other, cast["other"], application.round, prefix="乙", seq_base=50)
     f.to_evaluation(second, cast["reviewer"])
     reviews.decide(second, outcome="reject", reason="评分低于拟认定线", rank=None, version=0, actor=cast["approver"])

@@ -2,6 +2,7 @@
 
 The reviewer asks for two more experts with a new scoring window while the pool has none left: the
 page says why, next to nothing changed — the panel keeps its window and no draw record is added."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,14 +1,19 @@
 """Every demo role logs in through the real login page in Debian's chromium and lands in its
 own workspace; the screenshots go to test-artifacts/."""
+
 import pytest
 from django.core.management import call_command
 
 from masterstudio.core.management.commands.demo_data import ACCOUNTS, DEMO_PASSWORD
 from tests.e2e.conftest import login, screenshot
 
-EXPECTED = {"unit": ("/unit/", "北京亦庄示例精密机械有限公司"), "leader": ("/unit/", "北京亦庄示例精密机械有限公司"),
-            "staff": ("/manage/", "管理端工作台"), "expert": ("/expert/", "专家端"),
-            "evaluator": ("/evaluation/", "第三方评估")}
+EXPECTED = {
+    "unit": ("/unit/", "北京亦庄示例精密机械有限公司"),
+    "leader": ("/unit/", "北京亦庄示例精密机械有限公司"),
+    "staff": ("/manage/", "管理端工作台"),
+    "expert": ("/expert/", "专家端"),
+    "evaluator": ("/evaluation/", "第三方评估"),
+}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,13 +2,14 @@
 are drawn (a conflicted one excluded) and score — one on a phone —, staff publish, the public
 page shows the notice, an objection is filed and resolved, the period ends over National Day, and
 the studio and its certificate exist. The submitted application comes from the issue-4 services."""
+
 from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from masterstudio.applications.models import AppState, Application
+from masterstudio.applications.models import Application, AppState
 from masterstudio.experts.models import Assignment
 from masterstudio.funding.models import Grant
 from masterstudio.notices.models import Notice
@@ -71,8 +72,9 @@ def test_selecting_from_review_to_certificate(page, phone_page, browser, live_se
 
     # The bureau's rubric for the round, then the random draw.
     page.goto(f"/review/rounds/{application.round_id}/rubric/")
-    for index, (title, top, below) in enumerate((("领办人技能水平", "40", "20"), ("团队与梯队", "30", ""),
-                                                   ("条件与制度", "30", ""))):
+    for index, (title, top, below) in enumerate(
+        (("领办人技能水平", "40", "20"), ("团队与梯队", "30", ""), ("条件与制度", "30", ""))
+    ):
         page.fill(f"#id_c-{index}-title", title)
         page.fill(f"#id_c-{index}-max_points", top)
         page.fill(f"#id_c-{index}-weight", "1")
@@ -167,8 +169,9 @@ def test_selecting_from_review_to_certificate(page, phone_page, browser, live_se
 
     # The period ends over National Day: a notice published 2026-09-28 runs to 2026-10-09.
     days = notice_days(f.at("2026-09-28").date())
-    Notice.objects.update(published_at=f.at("2026-09-28", 9), starts_on=days[0], ends_on=days[-1],
-                          days=[d.isoformat() for d in days])
+    Notice.objects.update(
+        published_at=f.at("2026-09-28", 9), starts_on=days[0], ends_on=days[-1], days=[d.isoformat() for d in days]
+    )
     call_command("close_notices")
     call_command("close_notices")
     studio = Studio.objects.get()

@@ -1,4 +1,5 @@
 """The public self-check in a real browser: answers update as facts are entered (htmx)."""
+
 import pytest
 
 from tests.e2e.conftest import screenshot
@@ -11,8 +12,19 @@ def test_selfcheck_updates_live_and_works_on_a_phone(page, phone_page):
     page.fill("#occupation-q", "车工")
     page.click(".occupation-pick[data-code='6-18-01-01']")
     assert page.input_value("#id_occupation_code") == "6-18-01-01"
-    for name in ("in_etown", "lawful_operation", "has_talent_pipeline", "has_talent_systems", "has_stable_funding",
-                 "has_facilities", "has_management_rules", "employed", "frontline", "leader_has_studio", "scope_has_studio"):
+    for name in (
+        "in_etown",
+        "lawful_operation",
+        "has_talent_pipeline",
+        "has_talent_systems",
+        "has_stable_funding",
+        "has_facilities",
+        "has_management_rules",
+        "employed",
+        "frontline",
+        "leader_has_studio",
+        "scope_has_studio",
+    ):
         value = "no" if name in ("leader_has_studio", "scope_has_studio") else "yes"
         page.check(f"input[name={name}][value={value}]")
     page.fill("#id_team_size", "2")

@@ -1,6 +1,7 @@
 """Two years of a studio's life in the browser: it summarises and is assessed 优秀 (the reward
 appears), next year 不合格, rectifies, fails the re-assessment, is revoked, and the recovery shown
 matches the policy engine."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -18,8 +19,13 @@ from tests.factories.studio_life import make_expert, make_studio
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TEXT = {"projects": "数控车削主轴精度攻关，获实用新型专利 1 项", "apprentices": "带徒 3 人，2 人晋升高级工",
-        "exchanges": "举办区级技艺交流 2 次", "social_benefit": "为区内企业培训 120 人次", "spending": "设备更新 5.2 万元"}
+TEXT = {
+    "projects": "数控车削主轴精度攻关，获实用新型专利 1 项",
+    "apprentices": "带徒 3 人，2 人晋升高级工",
+    "exchanges": "举办区级技艺交流 2 次",
+    "social_benefit": "为区内企业培训 120 人次",
+    "spending": "设备更新 5.2 万元",
+}
 
 
 def session(browser, live_server, username):
@@ -149,9 +155,15 @@ def test_two_years_from_excellent_to_revocation(browser, live_server, cast, unit
     screenshot(approver, "studio-life-recovery")
 
     today = timezone.localdate().isoformat()
-    engine = engine_funding({"as_of": today, "recognized_on": "2024-06-20",
-                             "assessments": [{"year": 2025, "grade": "excellent", "on": today}],
-                             "titles": [], "revoked_on": today})["recovery"]
+    engine = engine_funding(
+        {
+            "as_of": today,
+            "recognized_on": "2024-06-20",
+            "assessments": [{"year": 2025, "grade": "excellent", "on": today}],
+            "titles": [],
+            "revoked_on": today,
+        }
+    )["recovery"]
     recovery = Recovery.objects.get(studio=studio)
     assert recovery.engine_amount == Decimal(engine["amount"]) == Decimal("300000.00")
     assert approver.inner_text("[data-testid=engine-amount]").startswith("300,000.00 元")

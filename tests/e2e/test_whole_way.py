@@ -3,6 +3,7 @@ the public self-check, a unit applying, a supplement and the resubmission, the m
 the site inspection, the expert draw, the experts' declarations and scores, the evaluation, the public
 notice and an objection, the notice's end two weeks later on the demo clock, the recognition, the
 certificate and the first payment. At each step: what the unit sees, and what it does not see."""
+
 from __future__ import annotations
 
 import io
@@ -13,7 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from masterstudio.applications.models import AppState, Application
+from masterstudio.applications.models import Application, AppState
 from masterstudio.core import clock
 from masterstudio.core.management.commands.demo_data import DEMO_PASSWORD
 from masterstudio.experts.models import Assignment
@@ -75,8 +76,17 @@ def test_the_whole_way_on_the_demo_data(demo, page, tmp_path):
     page.select_option("#id_gender", "male")
     page.fill("#id_frontline_years", "16")
     page.select_option("#id_skill_level", "technician")
-    for name in ("in_etown", "lawful_operation", "has_talent_pipeline", "has_talent_systems", "has_stable_funding",
-                 "has_facilities", "has_management_rules", "employed", "frontline"):
+    for name in (
+        "in_etown",
+        "lawful_operation",
+        "has_talent_pipeline",
+        "has_talent_systems",
+        "has_stable_funding",
+        "has_facilities",
+        "has_management_rules",
+        "employed",
+        "frontline",
+    ):
         page.check(f"input[name={name}][value=yes]")
     page.check("input[name=leader_has_studio][value=no]")
     page.check("input[name=scope_has_studio][value=no]")
@@ -116,9 +126,12 @@ def test_the_whole_way_on_the_demo_data(demo, page, tmp_path):
     application = Application.objects.get(unit__credit_code="91110302MA01ABCD0Y")
     expect(page.get_by_test_id("receipt")).to_contain_text(application.receipt_no)
     # the back button's page sends the same submission form again
-    page.evaluate("""([action, token]) => { const f = document.createElement("form"); f.method = "post";
+    page.evaluate(
+        """([action, token]) => { const f = document.createElement("form"); f.method = "post";
         f.action = action; const i = document.createElement("input"); i.name = "csrfmiddlewaretoken";
-        i.value = token; f.appendChild(i); document.body.appendChild(f); f.submit(); }""", [action, token])
+        i.value = token; f.appendChild(i); document.body.appendChild(f); f.submit(); }""",
+        [action, token],
+    )
     expect(page.locator(".messages")).to_contain_text("申报当前为“已提交”，内容已冻结")
     assert "已已" not in page.content()
 
@@ -182,8 +195,9 @@ def test_the_whole_way_on_the_demo_data(demo, page, tmp_path):
     page.fill("#id_seed", "whole-way")
     page.click("button:has-text('随机抽取')")
     expect(page.locator("text=已随机抽取 3 位专家")).to_be_visible()
-    seated = list(Assignment.objects.filter(panel__object_id=application.pk)
-                  .values_list("expert__user__username", flat=True))
+    seated = list(
+        Assignment.objects.filter(panel__object_id=application.pk).values_list("expert__user__username", flat=True)
+    )
     assert len(seated) == 3
 
     signed_in(page, "unit_a")
@@ -200,8 +214,9 @@ def test_the_whole_way_on_the_demo_data(demo, page, tmp_path):
         page.check("input[name=conflict][value=no]")
         page.click("text=提交声明")
         inputs = page.locator(".score-line input[type=number]")
-        for position, value in enumerate([("26", "21", "17", "20"), ("24", "20", "16", "21"),
-                                          ("27", "22", "18", "22")][index]):
+        for position, value in enumerate(
+            [("26", "21", "17", "20"), ("24", "20", "16", "21"), ("27", "22", "18", "22")][index]
+        ):
             inputs.nth(position).fill(value)
         page.click("button[value=submit]")
         expect(page.get_by_test_id("task-state")).to_have_text("已提交评分")
@@ -260,7 +275,9 @@ def test_the_whole_way_on_the_demo_data(demo, page, tmp_path):
     page.click("button:has-text('向前拨')")
     demo_today = timezone.localdate()
     assert demo_today >= timezone.localtime(clock.real_now()).date() + timedelta(days=14)
-    expect(page.get_by_test_id("demo-clock")).to_contain_text(f"{demo_today.year}年{demo_today.month}月{demo_today.day}日")
+    expect(page.get_by_test_id("demo-clock")).to_contain_text(
+        f"{demo_today.year}年{demo_today.month}月{demo_today.day}日"
+    )
     call_command("close_notices", stdout=io.StringIO())
     application.refresh_from_db()
     assert application.state == AppState.RECOGNISED

@@ -1,4 +1,5 @@
 """Third-party evaluation (Art. 18): exactly the scope, only during the period, report upload."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -9,8 +10,8 @@ from django.utils import timezone
 from masterstudio.evaluations import selectors, services
 from masterstudio.funding import services as funding
 from masterstudio.funding.selectors import grants_for
-from masterstudio.ledger.selectors import accounts_for
 from masterstudio.ledger import services as ledger
+from masterstudio.ledger.selectors import accounts_for
 from tests.factories import PASSWORD, make_user
 from tests.factories.money import make_studio, pdf_upload, published_grade
 
@@ -28,9 +29,16 @@ def setup(unit_a, unit_b, cast):
     ledger.open_account(inside, name="甲专账", opened_on=date(2024, 7, 1), actor=cast["unit_a"])
     now = timezone.now()
     evaluation = services.open_evaluation(
-        title="2024 年度政策实施评估", purpose="评估资金使用", evaluator=cast["evaluator"], studios=[inside],
-        year_from=2024, year_to=2024, access_from=now - timedelta(hours=1), access_until=now + timedelta(days=30),
-        actor=cast["reviewer"])
+        title="2024 年度政策实施评估",
+        purpose="评估资金使用",
+        evaluator=cast["evaluator"],
+        studios=[inside],
+        year_from=2024,
+        year_to=2024,
+        access_from=now - timedelta(hours=1),
+        access_until=now + timedelta(days=30),
+        actor=cast["reviewer"],
+    )
     return {"inside": inside, "outside": outside, "g2024": g2024, "g2025": g2025, "evaluation": evaluation}
 
 
@@ -54,7 +62,9 @@ def test_other_evaluator_sees_nothing(setup):
 
 def test_report_upload_during_and_after_the_period(setup, cast):
     evaluation = setup["evaluation"]
-    report = services.upload_report(evaluation, title="评估报告", upload=pdf_upload("报告.pdf"), actor=cast["evaluator"])
+    report = services.upload_report(
+        evaluation, title="评估报告", upload=pdf_upload("报告.pdf"), actor=cast["evaluator"]
+    )
     assert report.original_name == "报告.pdf"
     services.end_access(evaluation, actor=cast["reviewer"], reason="评估提前结束")
     with pytest.raises(services.EvaluationError, match="授权期限已过或已收回"):
@@ -76,9 +86,26 @@ def test_evaluator_pages(client, setup, cast):
 def test_open_evaluation_validates(cast, unit_a):
     now = timezone.now()
     with pytest.raises(services.EvaluationError, match="评估机构"):
-        services.open_evaluation(title="x", purpose="y", evaluator=cast["expert"], studios=[make_studio(unit_a)],
-                                 year_from=2024, year_to=2024, access_from=now, access_until=now + timedelta(days=1),
-                                 actor=cast["reviewer"])
+        services.open_evaluation(
+            title="x",
+            purpose="y",
+            evaluator=cast["expert"],
+            studios=[make_studio(unit_a)],
+            year_from=2024,
+            year_to=2024,
+            access_from=now,
+            access_until=now + timedelta(days=1),
+            actor=cast["reviewer"],
+        )
     with pytest.raises(services.EvaluationError, match="至少选择"):
-        services.open_evaluation(title="x", purpose="y", evaluator=cast["evaluator"], studios=[], year_from=2024,
-                                 year_to=2024, access_from=now, access_until=now + timedelta(days=1), actor=cast["reviewer"])
+        services.open_evaluation(
+            title="x",
+            purpose="y",
+            evaluator=cast["evaluator"],
+            studios=[],
+            year_from=2024,
+            year_to=2024,
+            access_from=now,
+            access_until=now + timedelta(days=1),
+            actor=cast["reviewer"],
+        )

@@ -5,14 +5,17 @@ import pytest
 from masterstudio.experts.aggregate import aggregate
 
 
-@pytest.mark.parametrize("method, values, expected, used", [
-    ("mean", ["80", "90", "70"], "80.00", "mean"),
-    ("median", ["80", "95", "70", "60"], "75.00", "median"),
-    ("trimmed", ["80", "95", "70", "60"], "75.00", "trimmed"),
-    ("trimmed", ["90", "10", "88", "86", "100"], "88.00", "trimmed"),
-    ("trimmed", ["90", "70"], "80.00", "mean"),
-    ("mean", ["85.555", "85.555"], "85.56", "mean"),
-])
+@pytest.mark.parametrize(
+    "method, values, expected, used",
+    [
+        ("mean", ["80", "90", "70"], "80.00", "mean"),
+        ("median", ["80", "95", "70", "60"], "75.00", "median"),
+        ("trimmed", ["80", "95", "70", "60"], "75.00", "trimmed"),
+        ("trimmed", ["90", "10", "88", "86", "100"], "88.00", "trimmed"),
+        ("trimmed", ["90", "70"], "80.00", "mean"),
+        ("mean", ["85.555", "85.555"], "85.56", "mean"),
+    ],
+)
 def test_aggregation_methods(method, values, expected, used):
     summary = aggregate([D(v) for v in values], method)
     assert summary.value == D(expected)

@@ -1,5 +1,6 @@
 """Scoring services that work on several panels or criteria at once (issue 9): the same rules and
 the same audit events as one at a time."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -58,12 +59,14 @@ def test_a_closed_window_opens_with_the_scores_given(two_panels, cast):
     a = Assignment.objects.filter(panel__object_id=second.pk).select_related("expert__user", "panel__rubric").first()
     scoring.declare(a, a.expert.user, conflict=False)
     scoring.save_scores(a, a.expert.user, {c.pk: ("20", "") for c in a.panel.rubric.criteria.all()}, final=True)
-    ScoringPanel.objects.filter(pk=a.panel_id).update(closes_at=timezone.now() - timedelta(minutes=1),
-                                                      opens_at=timezone.now() - timedelta(days=3))
+    ScoringPanel.objects.filter(pk=a.panel_id).update(
+        closes_at=timezone.now() - timedelta(minutes=1), opens_at=timezone.now() - timedelta(days=3)
+    )
     # issue 16 point 10: fewer scores than the panel's size only when staff choose it, with a reason
     _, refused = scoring.open_panels([_panel(second)], actor=cast["reviewer"])
     assert list(refused.values()) == [
-        "评审组应有 3 位专家评分，仅 1 位提交（2 位未提交）；请补抽专家，或说明理由后确认按现有人数计算"]
+        "评审组应有 3 位专家评分，仅 1 位提交（2 位未提交）；请补抽专家，或说明理由后确认按现有人数计算"
+    ]
     scoring.accept_short(_panel(second), reason="评分截止，两位专家未提交", actor=cast["reviewer"])
     opened, refused = scoring.open_panels([_panel(second)], actor=cast["reviewer"])
     assert len(opened) == 1 and refused == {}
@@ -107,8 +110,12 @@ def _three_panels(cast, unit_a, unit_b):
     apps = f.ready_for_experts(cast, unit_a, unit_b, third=True)
     rubric = apps[0].round.rubrics.get(purpose="application")
     now = timezone.now()
-    return [scoring.panel_for(a, rubric, opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=3),
-                              year=a.round.year) for a in apps]
+    return [
+        scoring.panel_for(
+            a, rubric, opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=3), year=a.round.year
+        )
+        for a in apps
+    ]
 
 
 def test_drawing_each_panel_in_one_go_is_drawing_them_one_by_one(cast, unit_a, unit_b, mailoutbox):
@@ -129,20 +136,31 @@ def test_drawing_each_panel_in_one_go_is_drawing_them_one_by_one(cast, unit_a, u
     events_before, notes_before = Event.objects.count(), Notification.objects.count()
     try:
         with transaction.atomic():
-            one_by_one = outcome([scoring.draw_experts([p], 2, seed=s, actor=cast["reviewer"])
-                                  for p, s in zip(panels, seeds)])
-            events_one = [(e.action, e.object_id, e.data["chosen"]) for e in Event.objects.order_by("seq")[events_before:]]
-            notes_one = list(Notification.objects.order_by("pk").values_list("recipient_id", "key", "title")[notes_before:])
+            one_by_one = outcome(
+                [scoring.draw_experts([p], 2, seed=s, actor=cast["reviewer"]) for p, s in zip(panels, seeds)]
+            )
+            events_one = [
+                (e.action, e.object_id, e.data["chosen"]) for e in Event.objects.order_by("seq")[events_before:]
+            ]
+            notes_one = list(
+                Notification.objects.order_by("pk").values_list("recipient_id", "key", "title")[notes_before:]
+            )
             raise _Undo
     except _Undo:
         pass
     assert Draw.objects.count() == 0 and Assignment.objects.count() == 0
-    draws, skipped = scoring.draw_each([ScoringPanel.objects.get(pk=p.pk) for p in panels], 2, seeds=seeds,
-                                       actor=cast["reviewer"])
+    draws, skipped = scoring.draw_each(
+        [ScoringPanel.objects.get(pk=p.pk) for p in panels], 2, seeds=seeds, actor=cast["reviewer"]
+    )
     assert skipped == []
     assert outcome(draws) == one_by_one
-    assert [(e.action, e.object_id, e.data["chosen"]) for e in Event.objects.order_by("seq")[events_before:]] == events_one
-    assert list(Notification.objects.order_by("pk").values_list("recipient_id", "key", "title")[notes_before:]) == notes_one
+    assert [
+        (e.action, e.object_id, e.data["chosen"]) for e in Event.objects.order_by("seq")[events_before:]
+    ] == events_one
+    assert (
+        list(Notification.objects.order_by("pk").values_list("recipient_id", "key", "title")[notes_before:])
+        == notes_one
+    )
     tasks = {}
     for expert_id in Assignment.objects.values_list("expert_id", flat=True):
         tasks[expert_id] = tasks.get(expert_id, 0) + 1

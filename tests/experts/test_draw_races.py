@@ -1,5 +1,6 @@
 """Two staff drawing experts at the same moment for different applications of one year: the
 yearly cap (Art. 10's expert pool rules as the platform keeps them) holds for both."""
+
 from __future__ import annotations
 
 import threading
@@ -60,8 +61,10 @@ def test_a_draw_whose_chosen_expert_was_filled_meanwhile_is_made_again(cast, uni
         rows = real_screen(panels)
         calls.append(rows)
         if len(calls) == 1:
-            rows = [{**row, "eligible": row["id"] == taken.pk, "reasons": [] if row["id"] == taken.pk else ["测试"]}
-                    for row in rows]
+            rows = [
+                {**row, "eligible": row["id"] == taken.pk, "reasons": [] if row["id"] == taken.pk else ["测试"]}
+                for row in rows
+            ]
         return rows
 
     monkeypatch.setattr(scoring, "_screen", stale_screen)

@@ -1,6 +1,7 @@
 """An expert who recuses is replaced (issue 16, point 10): staff are told, the panel shows it is
 short, a replacement is drawn from the same screening (its own replayable draw record), and no
 grade is computed on fewer experts than the panel's size unless staff choose it with a reason."""
+
 from __future__ import annotations
 
 import pytest
@@ -44,8 +45,14 @@ def test_a_recusal_tells_staff_and_the_panel_shows_it_is_short(panel, cast):
     note = Notification.objects.get(key="expert_recused", recipient=cast["reviewer"])
     assert "缺 1 人" in note.title and "本人曾在该单位兼职" in note.body
     assert Notification.objects.filter(key="expert_recused", recipient=cast["approver"]).exists()
-    assert scoring.panel_counts([panel.pk])[panel.pk] == {"size": 3, "seated": 2, "recused": 1, "submitted": 0,
-                                                           "pending": 2, "short": 1}
+    assert scoring.panel_counts([panel.pk])[panel.pk] == {
+        "size": 3,
+        "seated": 2,
+        "recused": 1,
+        "submitted": 0,
+        "pending": 2,
+        "short": 1,
+    }
     page = _client(cast["reviewer"]).get(f"/experts/panels/{panel.pk}/").content.decode()
     assert "缺 1 人" in page and "补抽 1 位专家" in page
 
@@ -89,8 +96,9 @@ def test_a_short_panel_is_not_opened_until_staff_choose_it_with_a_reason(panel, 
         reviews.finish_expert_review(application, actor=cast["reviewer"])
     with pytest.raises(scoring.ScoringError, match="请填写按现有人数计算的理由"):
         scoring.accept_short(panel, reason=" ", actor=cast["reviewer"])
-    response = _client(cast["reviewer"]).post(f"/experts/panels/{panel.pk}/accept-short/",
-                                              {"reason": "专家库中同专业专家均已参评"})
+    response = _client(cast["reviewer"]).post(
+        f"/experts/panels/{panel.pk}/accept-short/", {"reason": "专家库中同专业专家均已参评"}
+    )
     assert response.status_code == 302
     panel.refresh_from_db()
     assert panel.short_reason == "专家库中同专业专家均已参评" and panel.short_accepted_by == cast["reviewer"]

@@ -1,6 +1,7 @@
 """Issue 18.2: an expert sees no material before declaring (no) conflict of interest — neither the
 links on the task page nor the files themselves, nor the submitted versions; every file goes
 through the same rule (experts.selectors.subject_ids_for_expert)."""
+
 from __future__ import annotations
 
 import pytest

@@ -26,8 +26,14 @@ def expert_stage(cast, unit_a):
     past = f.make_expert("former", name="前员工专家", past=[unit_a.credit_code])
     related = f.make_expert("related", name="关联专家", relations=[unit_a.name])
     other_field = f.make_expert("welder", name="焊工专家", fields=["6-19"])
-    return {"application": application, "experts": experts, "conflicted": conflicted, "past": past,
-            "related": related, "other_field": other_field}
+    return {
+        "application": application,
+        "experts": experts,
+        "conflicted": conflicted,
+        "past": past,
+        "related": related,
+        "other_field": other_field,
+    }
 
 
 def test_draw_excludes_conflicts_and_other_fields_with_reasons(expert_stage, cast):
@@ -44,8 +50,11 @@ def test_draw_excludes_conflicts_and_other_fields_with_reasons(expert_stage, cas
 def test_draw_is_reproducible_from_its_record(expert_stage, cast):
     draw = f.draw_panel([expert_stage["application"]], cast["reviewer"], size=3, seed="fixed-seed")
     assert scoring.replay_draw(draw)
-    draw.chosen = [e.pk for e in expert_stage["experts"][:3]] if sorted(draw.chosen) != sorted(
-        e.pk for e in expert_stage["experts"][:3]) else [e.pk for e in expert_stage["experts"][1:]]
+    draw.chosen = (
+        [e.pk for e in expert_stage["experts"][:3]]
+        if sorted(draw.chosen) != sorted(e.pk for e in expert_stage["experts"][:3])
+        else [e.pk for e in expert_stage["experts"][1:]]
+    )
     assert not scoring.replay_draw(draw)
 
 
@@ -59,8 +68,9 @@ def test_load_cap_excludes_busy_expert(expert_stage, cast):
     Expert.objects.filter(name="专家0").update(max_per_year=1)
     first = f.draw_panel([expert_stage["application"]], cast["reviewer"], size=4, seed="a")
     assert len(first.chosen) == 4
-    other = f.submitted_application(cast["unit_b"].unit, cast["unit_b"],
-                                    expert_stage["application"].round, prefix="乙", seq_base=50)
+    other = f.submitted_application(
+        cast["unit_b"].unit, cast["unit_b"], expert_stage["application"].round, prefix="乙", seq_base=50
+    )
     f.pass_material_review(other, cast["reviewer"])
     f.pass_site_inspection(other, cast["reviewer"])
     second = f.draw_panel([other], cast["reviewer"], size=3, seed="b")
@@ -128,7 +138,8 @@ def test_scoring_after_the_window_is_refused(expert_stage, cast):
     first, *_ = _seat(expert_stage, cast)
     scoring.declare(first, first.expert.user, conflict=False)
     first.panel.__class__.objects.filter(pk=first.panel_id).update(
-        opens_at=timezone.now() - timedelta(days=5), closes_at=timezone.now() - timedelta(minutes=1))
+        opens_at=timezone.now() - timedelta(days=5), closes_at=timezone.now() - timedelta(minutes=1)
+    )
     first.panel.refresh_from_db()
     with pytest.raises(scoring.ScoringError, match="已于 .* 截止"):
         scoring.save_scores(first, first.expert.user, {}, final=False)
@@ -159,8 +170,9 @@ def test_panel_cannot_open_while_experts_are_still_scoring(expert_stage, cast):
 
 
 def test_group_draw_seats_the_same_experts_on_every_panel(expert_stage, cast):
-    other = f.submitted_application(cast["unit_b"].unit, cast["unit_b"],
-                                    expert_stage["application"].round, prefix="乙", seq_base=50)
+    other = f.submitted_application(
+        cast["unit_b"].unit, cast["unit_b"], expert_stage["application"].round, prefix="乙", seq_base=50
+    )
     f.pass_material_review(other, cast["reviewer"])
     f.pass_site_inspection(other, cast["reviewer"])
     draw = f.draw_panel([expert_stage["application"], other], cast["reviewer"], size=3, seed="group")
@@ -186,9 +198,14 @@ def test_drawing_for_each_application_seats_each_its_own_experts(expert_stage, c
     client = Client()
     assert client.login(username="reviewer", password=PASSWORD)
     now = timezone.localtime()
-    form = {"size": 3, "seed": "batch", "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
-            "closes_at": (now + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"), "mode": "each",
-            "applications": [first.pk, other.pk]}
+    form = {
+        "size": 3,
+        "seed": "batch",
+        "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (now + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        "mode": "each",
+        "applications": [first.pk, other.pk],
+    }
     page = client.post(f"/review/rounds/{first.round_id}/draw/", form, follow=True).content.decode()
     assert "已为 2 份申报各自抽取 3 位专家" in page
     draws = {}
@@ -232,7 +249,9 @@ def test_opening_every_application_scored_in_one_click(expert_stage, cast):
     other.refresh_from_db()
     assert f"1 份申报暂不能开封——{other.receipt_no}：尚无专家提交评分，不能开封" in page
     assert dict(Application.objects.filter(pk__in=[first.pk, other.pk]).values_list("pk", "state")) == {
-        first.pk: "evaluation", other.pk: "expert_review"}
+        first.pk: "evaluation",
+        other.pk: "expert_review",
+    }
     assert Event.objects.filter(action="panel.opened").count() == 1
     assert Event.objects.filter(action="application.evaluation", object_id=str(first.pk)).count() == 1
     assert Notification.objects.filter(key="application_expert_done", recipient__unit_id=first.unit_id).exists()
@@ -285,8 +304,9 @@ def test_rubric_is_locked_once_scored(expert_stage, cast):
     f.score_all(expert_stage["application"])
     rubric = assignments[0].panel.rubric
     with pytest.raises(scoring.ScoringError, match="不能再修改"):
-        scoring.save_rubric(rubric, [{"title": "新项", "max_points": 10, "weight": 1, "comment_below": None,
-                                      "description": ""}])
+        scoring.save_rubric(
+            rubric, [{"title": "新项", "max_points": 10, "weight": 1, "comment_below": None, "description": ""}]
+        )
 
 
 def test_staff_add_an_expert_to_the_pool(cast):
@@ -297,12 +317,33 @@ def test_staff_add_an_expert_to_the_pool(cast):
     account = make_user("new_expert", "expert", display_name="新专家")
     client = Client()
     client.login(username="reviewer", password=PASSWORD)
-    bad = client.post("/experts/pool/new/", {"user": account.pk, "name": "新专家", "employer": "某学院", "title": "教授",
-                                             "fields_text": "6-1x", "max_per_year": 5, "active": "on"})
+    bad = client.post(
+        "/experts/pool/new/",
+        {
+            "user": account.pk,
+            "name": "新专家",
+            "employer": "某学院",
+            "title": "教授",
+            "fields_text": "6-1x",
+            "max_per_year": 5,
+            "active": "on",
+        },
+    )
     assert "不是有效的职业编码前缀" in bad.content.decode()
-    response = client.post("/experts/pool/new/", {
-        "user": account.pk, "name": "新专家", "employer": "某学院", "title": "教授", "fields_text": "6-18、无人机装调检修工艺师",
-        "past_text": "北京亦庄测试甲有限公司", "relations_text": "", "max_per_year": 5, "active": "on"})
+    response = client.post(
+        "/experts/pool/new/",
+        {
+            "user": account.pk,
+            "name": "新专家",
+            "employer": "某学院",
+            "title": "教授",
+            "fields_text": "6-18、无人机装调检修工艺师",
+            "past_text": "北京亦庄测试甲有限公司",
+            "relations_text": "",
+            "max_per_year": 5,
+            "active": "on",
+        },
+    )
     assert response.status_code == 302
     expert = Expert.objects.get(user=account)
     assert expert.fields == ["6-18", "无人机装调检修工艺师"] and expert.past_employers == ["北京亦庄测试甲有限公司"]

@@ -1,4 +1,5 @@
 """Factories for tests: real objects through the real models, valid identifiers."""
+
 from __future__ import annotations
 
 from django.utils import timezone
@@ -22,17 +23,28 @@ def id_number(birth: str, *, male: bool = True, area: str = "110105", seq: int =
 
 
 def make_unit(name: str, credit_code: str, **extra) -> Unit:
-    defaults = dict(kind="enterprise", address="北京经济技术开发区", in_etown=True,
-                    contact_name="联系人", contact_phone="13800138000", status="approved",
-                    approved_at=timezone.now())
+    defaults = dict(
+        kind="enterprise",
+        address="北京经济技术开发区",
+        in_etown=True,
+        contact_name="联系人",
+        contact_phone="13800138000",
+        status="approved",
+        approved_at=timezone.now(),
+    )
     defaults.update(extra)
     return Unit.objects.create(name=name, credit_code=credit_code, **defaults)
 
 
 def make_user(username: str, role: str, *, unit=None, duties=None, **extra) -> User:
     return User.objects.create_user(
-        username=username, password=PASSWORD, role=role, unit=unit, duties=duties or [],
-        display_name=extra.pop("display_name", username), **extra,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        unit=unit,
+        duties=duties or [],
+        display_name=extra.pop("display_name", username),
+        **extra,
     )
 
 

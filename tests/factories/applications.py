@@ -1,4 +1,5 @@
 """Factories for the applying capability: rounds, filled wizards, real files."""
+
 from __future__ import annotations
 
 import io
@@ -16,8 +17,16 @@ from tests.factories import make_person
 SHANGHAI_CLOSE = datetime(2026, 6, 30, 17, 0)
 
 
-def make_round(*, year: int = 2026, title: str | None = None, open_now: bool = True, closes_at=None,
-               opens_at=None, policy_version: str = "measures-2026-draft", **extra) -> Round:
+def make_round(
+    *,
+    year: int = 2026,
+    title: str | None = None,
+    open_now: bool = True,
+    closes_at=None,
+    opens_at=None,
+    policy_version: str = "measures-2026-draft",
+    **extra,
+) -> Round:
     now = timezone.now()
     if opens_at is not None:
         opens, closes = opens_at, closes_at
@@ -25,31 +34,61 @@ def make_round(*, year: int = 2026, title: str | None = None, open_now: bool = T
         opens, closes = now - timedelta(days=10), closes_at or now + timedelta(days=20)
     else:
         opens, closes = now - timedelta(days=40), closes_at or now - timedelta(days=1)
-    return Round.objects.create(year=year, title=title or f"{year}年度经开区技能大师工作室申报",
-                                opens_at=opens, closes_at=closes, guide="请按《办法》第9条准备材料。",
-                                policy_version=policy_version, **extra)
+    return Round.objects.create(
+        year=year,
+        title=title or f"{year}年度经开区技能大师工作室申报",
+        opens_at=opens,
+        closes_at=closes,
+        guide="请按《办法》第9条准备材料。",
+        policy_version=policy_version,
+        **extra,
+    )
 
 
 def make_people(unit, *, prefix: str = "", leader_birth: str = "1975-03-08", team_size: int = 3, seq_base: int = 0):
     """A leader and a team of formal employees for ``unit``."""
     leader = make_person(unit, f"{prefix}张领办", leader_birth, seq=seq_base + 1)
-    team = [make_person(unit, f"{prefix}队员{i}", f"19{85 + i}-0{i + 1}-1{i}", seq=seq_base + 10 + i)
-            for i in range(team_size)]
+    team = [
+        make_person(unit, f"{prefix}队员{i}", f"19{85 + i}-0{i + 1}-1{i}", seq=seq_base + 10 + i)
+        for i in range(team_size)
+    ]
     return leader, team
 
 
-def wizard_data(*, leader=None, team=(), scope: str = "head", route: str = "listed",
-                occupation_code: str = "6-18-01-01", occupation_name: str = "", skill_level: str = "technician",
-                certificate_no: str = "S2019110000123", frontline_years="22", honors=(), conditions: str = "yes",
-                **extra) -> QueryDict:
+def wizard_data(
+    *,
+    leader=None,
+    team=(),
+    scope: str = "head",
+    route: str = "listed",
+    occupation_code: str = "6-18-01-01",
+    occupation_name: str = "",
+    skill_level: str = "technician",
+    certificate_no: str = "S2019110000123",
+    frontline_years="22",
+    honors=(),
+    conditions: str = "yes",
+    **extra,
+) -> QueryDict:
     data = QueryDict(mutable=True)
     values = {
-        "scope": scope, "leader": str(leader.pk) if leader else "", "route": route,
-        "occupation_code": occupation_code, "occupation_name": occupation_name, "skill_level": skill_level,
-        "certificate_no": certificate_no, "frontline_years": frontline_years,
+        "scope": scope,
+        "leader": str(leader.pk) if leader else "",
+        "route": route,
+        "occupation_code": occupation_code,
+        "occupation_name": occupation_name,
+        "skill_level": skill_level,
+        "certificate_no": certificate_no,
+        "frontline_years": frontline_years,
     }
-    for name in ("lawful_operation", "has_talent_pipeline", "has_talent_systems", "has_stable_funding",
-                 "has_facilities", "has_management_rules"):
+    for name in (
+        "lawful_operation",
+        "has_talent_pipeline",
+        "has_talent_systems",
+        "has_stable_funding",
+        "has_facilities",
+        "has_management_rules",
+    ):
         values[f"cond_{name}"] = conditions
         values[f"note_{name}"] = "已建立" if conditions == "yes" else ""
     values.update(extra)
@@ -112,14 +151,16 @@ def ready_application(unit, user, round_=None, *, leader=None, team=None, materi
     if leader is None:
         leader, team = make_people(unit)
     application = services.start_application(unit=unit, round_=round_, actor=user)
-    application, form = services.save_draft(application.pk, wizard_data(leader=leader, team=team or [], **data),
-                                            actor=user)
+    application, form = services.save_draft(
+        application.pk, wizard_data(leader=leader, team=team or [], **data), actor=user
+    )
     assert not form.errors, form.errors.as_text()
     if materials:
         for item in services.material_items(application):
             if item["required"]:
                 stored, errors = services.upload_materials(
-                    application.pk, item["clause"], [upload(f"{item['clause']}.pdf", pdf_bytes())], actor=user)
+                    application.pk, item["clause"], [upload(f"{item['clause']}.pdf", pdf_bytes())], actor=user
+                )
                 assert not errors, errors
     application.refresh_from_db()
     return application

@@ -1,5 +1,6 @@
 """Factories for selecting (issue 5): submitted applications, experts, rubrics, and helpers that
 drive an application through the real services step by step."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -8,7 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from masterstudio.applications import services as applying
-from masterstudio.applications.models import AppState, Application
+from masterstudio.applications.models import Application, AppState
 from masterstudio.experts import services as scoring
 from masterstudio.experts.models import Assignment, Expert, Rubric
 from masterstudio.notices import services as notices
@@ -34,26 +35,66 @@ def submitted_application(unit, user, round_=None, *, prefix: str = "", seq_base
     return application
 
 
-def make_expert(username: str, *, name: str | None = None, employer: str = "北京某职业技术学院",
-                fields=("6-18",), past=(), relations=(), max_per_year: int = 10, **extra) -> Expert:
+def make_expert(
+    username: str,
+    *,
+    name: str | None = None,
+    employer: str = "北京某职业技术学院",
+    fields=("6-18",),
+    past=(),
+    relations=(),
+    max_per_year: int = 10,
+    **extra,
+) -> Expert:
     user = make_user(username, "expert", display_name=name or username, organisation=employer)
-    return Expert.objects.create(user=user, name=name or username, employer=employer, title="高级技师",
-                                 fields=list(fields), past_employers=list(past), relations=list(relations),
-                                 max_per_year=max_per_year, **extra)
+    return Expert.objects.create(
+        user=user,
+        name=name or username,
+        employer=employer,
+        title="高级技师",
+        fields=list(fields),
+        past_employers=list(past),
+        relations=list(relations),
+        max_per_year=max_per_year,
+        **extra,
+    )
 
 
 def make_rubric(round_, *, aggregation: str = "trimmed") -> Rubric:
     rubric = Rubric(round=round_, purpose="application", name=f"{round_.title} 评分表", aggregation=aggregation)
-    return scoring.save_rubric(rubric, [
-        {"title": "领办人技能水平与示范作用", "max_points": Decimal("30"), "weight": Decimal("1"),
-         "comment_below": Decimal("15"), "description": ""},
-        {"title": "团队与人才梯队", "max_points": Decimal("25"), "weight": Decimal("1"), "comment_below": None,
-         "description": ""},
-        {"title": "场所设备与制度", "max_points": Decimal("25"), "weight": Decimal("1"), "comment_below": None,
-         "description": ""},
-        {"title": "技术攻关与创新成果", "max_points": Decimal("20"), "weight": Decimal("1"), "comment_below": None,
-         "description": ""},
-    ])
+    return scoring.save_rubric(
+        rubric,
+        [
+            {
+                "title": "领办人技能水平与示范作用",
+                "max_points": Decimal("30"),
+                "weight": Decimal("1"),
+                "comment_below": Decimal("15"),
+                "description": "",
+            },
+            {
+                "title": "团队与人才梯队",
+                "max_points": Decimal("25"),
+                "weight": Decimal("1"),
+                "comment_below": None,
+                "description": "",
+            },
+            {
+                "title": "场所设备与制度",
+                "max_points": Decimal("25"),
+                "weight": Decimal("1"),
+                "comment_below": None,
+                "description": "",
+            },
+            {
+                "title": "技术攻关与创新成果",
+                "max_points": Decimal("20"),
+                "weight": Decimal("1"),
+                "comment_below": None,
+                "description": "",
+            },
+        ],
+    )
 
 
 def pass_material_review(application, staff):
@@ -71,11 +112,16 @@ def pass_material_review(application, staff):
 
 
 def pass_site_inspection(application, staff):
-    visit = reviews.schedule_visit(application, scheduled_on=timezone.localdate(), people="王审核、李专家",
-                                   contact="联系人", actor=staff)
-    reviews.record_visit(visit, checks={"site": "yes", "equipment": "yes", "team_present": "yes",
-                                        "systems_displayed": "yes"},
-                         findings="场所独立，设备齐全，团队在岗", result="pass", actor=staff)
+    visit = reviews.schedule_visit(
+        application, scheduled_on=timezone.localdate(), people="王审核、李专家", contact="联系人", actor=staff
+    )
+    reviews.record_visit(
+        visit,
+        checks={"site": "yes", "equipment": "yes", "team_present": "yes", "systems_displayed": "yes"},
+        findings="场所独立，设备齐全，团队在岗",
+        result="pass",
+        actor=staff,
+    )
     application.refresh_from_db()
     return visit
 
@@ -86,8 +132,11 @@ def ready_for_experts(cast, unit_a, unit_b, *, third: bool = False) -> list[Appl
     apps = [submitted_application(unit_a, cast["unit_a"])]
     apps.append(submitted_application(unit_b, cast["unit_b"], apps[0].round, prefix="乙", seq_base=50))
     if third:
-        apps.append(submitted_application(unit_a, cast["unit_a"], apps[0].round, prefix="丙", seq_base=120,
-                                          occupation_code="6-18-01-02"))
+        apps.append(
+            submitted_application(
+                unit_a, cast["unit_a"], apps[0].round, prefix="丙", seq_base=120, occupation_code="6-18-01-02"
+            )
+        )
     for application in apps:
         pass_material_review(application, cast["reviewer"])
         pass_site_inspection(application, cast["reviewer"])
@@ -97,8 +146,14 @@ def ready_for_experts(cast, unit_a, unit_b, *, third: bool = False) -> list[Appl
 
 def draw_panel(applications, staff, *, size: int = 3, seed: str = "audit-seed"):
     now = timezone.now()
-    return reviews.draw_for(list(applications), size=size, seed=seed, opens_at=now - timedelta(hours=1),
-                            closes_at=now + timedelta(days=3), actor=staff)
+    return reviews.draw_for(
+        list(applications),
+        size=size,
+        seed=seed,
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=3),
+        actor=staff,
+    )
 
 
 def score_all(application, points=("25", "20", "20", "15")):
@@ -155,14 +210,29 @@ def published(round_, approver, *, on: str = "2026-09-28"):
     from masterstudio.notices.selectors import unfinished_applications
 
     # the approver has read the warning naming the round's applications still in review
-    return notices.publish(round_, actor=approver, now=when,
-                           acknowledged=[a.pk for a in unfinished_applications(round_)])
+    return notices.publish(
+        round_, actor=approver, now=when, acknowledged=[a.pk for a in unfinished_applications(round_)]
+    )
 
 
 def day_after(notice) -> datetime:
     return at((notice.ends_on + timedelta(days=1)).isoformat(), 0, 10)
 
 
-__all__ = ["at", "date", "submitted_application", "make_expert", "make_rubric", "pass_material_review",
-           "pass_site_inspection", "draw_panel", "score_all", "to_evaluation", "to_proposed", "two_proposed", "published",
-           "day_after", "make_round"]
+__all__ = [
+    "at",
+    "date",
+    "submitted_application",
+    "make_expert",
+    "make_rubric",
+    "pass_material_review",
+    "pass_site_inspection",
+    "draw_panel",
+    "score_all",
+    "to_evaluation",
+    "to_proposed",
+    "two_proposed",
+    "published",
+    "day_after",
+    "make_round",
+]

@@ -1,5 +1,6 @@
 """Factories for a studio's life after recognition: studios with their initial grant, experts,
 a whole annual assessment driven through the real services."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -18,21 +19,41 @@ from tests.factories import make_person, make_user
 _counter = {"n": 0}
 
 
-def make_studio(unit, *, leader=None, recognized_on: date = date(2024, 6, 20), occupation_code: str = "6-18-01-01",
-                occupation_name: str = "车工", approver=None, finance=None, paid: bool = False, grant: bool = True,
-                leader_birth: str = "1975-03-08", **extra) -> Studio:
+def make_studio(
+    unit,
+    *,
+    leader=None,
+    recognized_on: date = date(2024, 6, 20),
+    occupation_code: str = "6-18-01-01",
+    occupation_name: str = "车工",
+    approver=None,
+    finance=None,
+    paid: bool = False,
+    grant: bool = True,
+    leader_birth: str = "1975-03-08",
+    **extra,
+) -> Studio:
     _counter["n"] += 1
     n = _counter["n"]
     leader = leader or make_person(unit, f"领办人{n}", leader_birth, seq=100 + n % 390)
     studio = Studio.objects.create(
-        unit=unit, leader=leader, occupation_code=occupation_code, occupation_name=occupation_name,
-        name=f"{leader.name}{occupation_name}技能大师工作室", nameplate_no=f"经开技大〔{recognized_on.year}〕{n:03d}号",
-        recognized_on=recognized_on, leader_key=leader.id_index, scope_key=f"{unit.credit_code}|{n}|{occupation_code}",
-        **extra)
+        unit=unit,
+        leader=leader,
+        occupation_code=occupation_code,
+        occupation_name=occupation_name,
+        name=f"{leader.name}{occupation_name}技能大师工作室",
+        nameplate_no=f"经开技大〔{recognized_on.year}〕{n:03d}号",
+        recognized_on=recognized_on,
+        leader_key=leader.id_index,
+        scope_key=f"{unit.credit_code}|{n}|{occupation_code}",
+        **extra,
+    )
     if grant:
         initial = award_grant(studio, "initial", on=recognized_on, actor=approver, basis="首次认定（第14条）")
         if paid:
-            disburse(initial, amount=initial.amount, paid_on=recognized_on, voucher_no=f"BF-{studio.pk}-1", actor=finance)
+            disburse(
+                initial, amount=initial.amount, paid_on=recognized_on, voucher_no=f"BF-{studio.pk}-1", actor=finance
+            )
     return studio
 
 
@@ -43,8 +64,15 @@ def make_expert(name: str = "评审专家甲", *, fields=("6-18",), employer: st
 
 def open_year(year: int, actor, **extra):
     now = timezone.now()
-    values = dict(weights=["1", "1", "1", "1"], max_points=["25", "25", "25", "25"], excellent_min="90",
-                  qualified_min="60", opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=7), actor=actor)
+    values = dict(
+        weights=["1", "1", "1", "1"],
+        max_points=["25", "25", "25", "25"],
+        excellent_min="90",
+        qualified_min="60",
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=7),
+        actor=actor,
+    )
     values.update(extra)
     return assessments.open_year(year, **values)
 
@@ -72,9 +100,14 @@ def run_year(year: int, points_by_studio: dict, *, reviewer, approver, rectify_d
     assessments.compute(ay, actor=reviewer)
     for result in ay.results.all():
         if result.grade == Grade.UNQUALIFIED:
-            assessments.review(result, grade=Grade.UNQUALIFIED, reason="",
-                               rectify_deadline=timezone.localdate() + timedelta(days=rectify_days),
-                               rectify_actions="补充带徒计划，每季度开展一次技艺交流", actor=reviewer)
+            assessments.review(
+                result,
+                grade=Grade.UNQUALIFIED,
+                reason="",
+                rectify_deadline=timezone.localdate() + timedelta(days=rectify_days),
+                rectify_actions="补充带徒计划，每季度开展一次技艺交流",
+                actor=reviewer,
+            )
     ay.refresh_from_db()
     return ay, assessments.publish(ay, actor=approver)
 

@@ -1,4 +1,5 @@
 """award_grant and the Grant constraints (Art. 14, 15, 20)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,8 +19,12 @@ pytestmark = pytest.mark.django_db
 def test_initial_grant_is_200000_under_14_1_and_recorded(unit_a, cast):
     studio = make_studio(unit_a)
     grant = services.award_grant(studio, "initial", on=studio.recognized_on, actor=cast["approver"], basis="首次认定")
-    assert (grant.clause, grant.amount, grant.state, grant.dated_on) == ("14.1", Decimal("200000.00"), "approved",
-                                                                        date(2025, 6, 20))
+    assert (grant.clause, grant.amount, grant.state, grant.dated_on) == (
+        "14.1",
+        Decimal("200000.00"),
+        "approved",
+        date(2025, 6, 20),
+    )
     assert grant.approved_by == cast["approver"]
     assert Event.objects.filter(action="grant.approved", object_id=str(grant.pk), clause="14.1").count() == 1
 
@@ -54,14 +59,16 @@ def test_excellent_reward_needs_year(unit_a):
 @pytest.mark.parametrize("level,clause,amount", [("national", "15.1", "200000.00"), ("beijing", "15.2", "100000.00")])
 def test_title_reward_follows_from_the_engine(unit_a, cast, level, clause, amount):
     studio = make_studio(unit_a)
-    title, grant = services.record_title(studio, level, document_no="人社部函〔2025〕88号", awarded_on=date(2025, 9, 1),
-                                         actor=cast["approver"])
+    title, grant = services.record_title(
+        studio, level, document_no="人社部函〔2025〕88号", awarded_on=date(2025, 9, 1), actor=cast["approver"]
+    )
     assert (grant.kind, grant.clause, grant.amount) == (level, clause, Decimal(amount))
     assert grant.document_no == "人社部函〔2025〕88号"
     events = Event.objects.count()
     with pytest.raises(services.AlreadyRecorded, match="^已登记：该工作室的.*称号已于 2025-09-01 登记") as again:
-        services.record_title(studio, level, document_no="另一文号", awarded_on=date(2025, 10, 1),
-                              actor=cast["approver"])
+        services.record_title(
+            studio, level, document_no="另一文号", awarded_on=date(2025, 10, 1), actor=cast["approver"]
+        )
     assert again.value.existing.pk == title.pk
     assert StudioTitle.objects.filter(studio=studio).count() == 1
     assert Grant.objects.filter(studio=studio, kind=level).count() == 1 and Event.objects.count() == events
@@ -96,29 +103,46 @@ def test_no_award_after_revocation(unit_a):
 
 def test_database_refuses_second_initial_grant(unit_a):
     studio = make_studio(unit_a)
-    Grant.objects.create(studio=studio, kind="initial", clause="14.1", amount=Decimal("200000"), dated_on=date(2025, 6, 20))
+    Grant.objects.create(
+        studio=studio, kind="initial", clause="14.1", amount=Decimal("200000"), dated_on=date(2025, 6, 20)
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Grant.objects.create(studio=studio, kind="initial", clause="14.1", amount=Decimal("200000"),
-                             dated_on=date(2025, 6, 21))
+        Grant.objects.create(
+            studio=studio, kind="initial", clause="14.1", amount=Decimal("200000"), dated_on=date(2025, 6, 21)
+        )
 
 
 def test_database_refuses_second_title_reward_of_a_level(unit_a):
     studio = make_studio(unit_a)
-    Grant.objects.create(studio=studio, kind="beijing", clause="15.2", amount=Decimal("100000"), dated_on=date(2025, 9, 1))
+    Grant.objects.create(
+        studio=studio, kind="beijing", clause="15.2", amount=Decimal("100000"), dated_on=date(2025, 9, 1)
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Grant.objects.create(studio=studio, kind="beijing", clause="15.2", amount=Decimal("100000"),
-                             dated_on=date(2025, 10, 1))
+        Grant.objects.create(
+            studio=studio, kind="beijing", clause="15.2", amount=Decimal("100000"), dated_on=date(2025, 10, 1)
+        )
 
 
 def test_database_refuses_non_positive_amount(unit_a):
     studio = make_studio(unit_a)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Grant.objects.create(studio=studio, kind="initial", clause="14.1", amount=Decimal("0"), dated_on=date(2025, 6, 20))
+        Grant.objects.create(
+            studio=studio, kind="initial", clause="14.1", amount=Decimal("0"), dated_on=date(2025, 6, 20)
+        )
 
 
 def test_database_refuses_approver_confirming_payment(unit_a, cast):
     studio = make_studio(unit_a)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Grant.objects.create(studio=studio, kind="initial", clause="14.1", amount=Decimal("1"), dated_on=date(2025, 6, 20),
-                             state="disbursed", approved_by=cast["approver"], disbursed_by=cast["approver"],
-                             disbursed_on=date(2025, 7, 1), voucher_no="V1")
+        Grant.objects.create(
+            studio=studio,
+            kind="initial",
+            clause="14.1",
+            amount=Decimal("1"),
+            dated_on=date(2025, 6, 20),
+            state="disbursed",
+            approved_by=cast["approver"],
+            disbursed_by=cast["approver"],
+            disbursed_on=date(2025, 7, 1),
+            voucher_no="V1",
+        )

@@ -1,4 +1,5 @@
 """Disbursement (拨付): four eyes, amounts, vouchers, concurrency; cancellation and recovery (Art. 13)."""
+
 from __future__ import annotations
 
 import threading
@@ -26,10 +27,16 @@ def test_finance_pays_in_two_parts_and_the_grant_becomes_disbursed(grant, cast):
     services.disburse(grant, amount="120000.00", paid_on=date(2025, 8, 1), voucher_no="CZ-1", actor=cast["finance"])
     grant.refresh_from_db()
     assert grant.state == "approved"
-    services.disburse(grant, amount=Decimal("80000"), paid_on=date(2025, 9, 1), voucher_no="CZ-2", actor=cast["finance"])
+    services.disburse(
+        grant, amount=Decimal("80000"), paid_on=date(2025, 9, 1), voucher_no="CZ-2", actor=cast["finance"]
+    )
     grant.refresh_from_db()
     assert (grant.state, grant.disbursed_on, grant.voucher_no, grant.disbursed_by) == (
-        "disbursed", date(2025, 9, 1), "CZ-2", cast["finance"])
+        "disbursed",
+        date(2025, 9, 1),
+        "CZ-2",
+        cast["finance"],
+    )
     # the unit is told once, when the last part is paid
     note = cast["unit_a"].notifications.get(key="grant_paid")
     assert "200,000.00 元已于 2025年9月1日 拨付完毕" in note.body and "第十四条" in note.body
@@ -85,16 +92,23 @@ def test_two_finance_staff_confirming_the_same_payment_at_once_pay_once(unit_a, 
         close_old_connections()
         try:
             barrier.wait()
-            services.disburse(Grant.objects.get(pk=grant.pk), amount="200000.00", paid_on=date(2025, 8, 1),
-                              voucher_no=voucher, actor=actor)
+            services.disburse(
+                Grant.objects.get(pk=grant.pk),
+                amount="200000.00",
+                paid_on=date(2025, 8, 1),
+                voucher_no=voucher,
+                actor=actor,
+            )
             outcomes.append("paid")
         except services.FundingError as exc:
             outcomes.append(str(exc))
         finally:
             close_old_connections()
 
-    threads = [threading.Thread(target=pay, args=(cast["finance"], "CZ-A")),
-               threading.Thread(target=pay, args=(other, "CZ-B"))]
+    threads = [
+        threading.Thread(target=pay, args=(cast["finance"], "CZ-A")),
+        threading.Thread(target=pay, args=(other, "CZ-B")),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -129,8 +143,9 @@ def test_revocation_cancels_unpaid_and_flags_paid_grants_of_the_cycle(unit_a, ca
     services.disburse(initial, amount="200000", paid_on=date(2024, 8, 1), voucher_no="CZ-1", actor=cast["finance"])
     published_grade(studio, 2024)
     excellent = services.award_grant(studio, "excellent", year=2024, on=date(2025, 1, 15), actor=cast["approver"])
-    revocation = recoveries.revoke(studio, cause="other", evidence="单位来函", decision="撤销",
-                                   decided_on=date(2025, 6, 1), actor=cast["approver"])
+    revocation = recoveries.revoke(
+        studio, cause="other", evidence="单位来函", decision="撤销", decided_on=date(2025, 6, 1), actor=cast["approver"]
+    )
     recovery = revocation.recovery
     assert (recovery.cycle_start, recovery.engine_amount) == (date(2024, 6, 20), Decimal("300000.00"))
     assert recovery.amount_due == Decimal("200000.00")

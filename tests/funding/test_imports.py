@@ -1,8 +1,8 @@
 """Import of studios recognised under 京技管发〔2024〕1号: preview lists every row's error, nothing is
 saved until the whole file is clean."""
+
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
@@ -30,10 +30,29 @@ GOOD_CODE = credit_code("91110115MA01WXY3N")
 
 
 def row(**kw):
-    values = dict(zip([k for k, _, _ in imports.COLUMNS], [
-        "北京亦庄示例精密机械有限公司", GOOD_CODE, "", "王联系", "13800138000", "张三车工技能大师工作室",
-        "JKQ-2024-001", "6-18-01-01", "车工", "张三", id_number("1975-03-08", seq=7), "", "2024-06-20", "200000.00",
-        "2024-08-15", "CZ-2024-0815"]))
+    values = dict(
+        zip(
+            [k for k, _, _ in imports.COLUMNS],
+            [
+                "北京亦庄示例精密机械有限公司",
+                GOOD_CODE,
+                "",
+                "王联系",
+                "13800138000",
+                "张三车工技能大师工作室",
+                "JKQ-2024-001",
+                "6-18-01-01",
+                "车工",
+                "张三",
+                id_number("1975-03-08", seq=7),
+                "",
+                "2024-06-20",
+                "200000.00",
+                "2024-08-15",
+                "CZ-2024-0815",
+            ],
+        )
+    )
     values.update(kw)
     return [values[k] for k, _, _ in imports.COLUMNS]
 
@@ -61,14 +80,31 @@ def test_wrong_columns_are_named():
 
 
 def test_every_row_error_is_listed_and_nothing_saved(client, cast):
-    content = workbook([
-        row(),
-        row(studio_name="重复领办人", nameplate_no="JKQ-2024-002", occupation_code="6-18-01-02", occupation_name="铣工"),
-        row(leader_id="110105197503080010", nameplate_no="JKQ-2024-003", leader_name="李四",
-            occupation_code="6-18-01-03", occupation_name="磨工"),
-        row(credit_code=GOOD_CODE[:-1] + ("0" if GOOD_CODE[-1] != "0" else "1"), leader_id=id_number("1980-01-01", seq=8), nameplate_no="JKQ-2024-001",
-            recognized_on="2024-13-01", paid_amount="-5"),
-    ])
+    content = workbook(
+        [
+            row(),
+            row(
+                studio_name="重复领办人",
+                nameplate_no="JKQ-2024-002",
+                occupation_code="6-18-01-02",
+                occupation_name="铣工",
+            ),
+            row(
+                leader_id="110105197503080010",
+                nameplate_no="JKQ-2024-003",
+                leader_name="李四",
+                occupation_code="6-18-01-03",
+                occupation_name="磨工",
+            ),
+            row(
+                credit_code=GOOD_CODE[:-1] + ("0" if GOOD_CODE[-1] != "0" else "1"),
+                leader_id=id_number("1980-01-01", seq=8),
+                nameplate_no="JKQ-2024-001",
+                recognized_on="2024-13-01",
+                paid_amount="-5",
+            ),
+        ]
+    )
     result = imports.parse(content)
     errors = {r.number: r.errors for r in result.rows}
     assert errors[2] == []
@@ -92,10 +128,23 @@ def test_every_row_error_is_listed_and_nothing_saved(client, cast):
 def test_clean_file_previews_then_imports(client, cast):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    content = workbook([row(), row(studio_name="李四铣工技能大师工作室", nameplate_no="JKQ-2024-002",
-                                   occupation_code="6-18-01-02", occupation_name="铣工", leader_name="李四",
-                                   leader_id=id_number("1972-05-01", male=False, seq=9), retirement_age=55,
-                                   paid_amount=None, paid_on=None, voucher_no=None)])
+    content = workbook(
+        [
+            row(),
+            row(
+                studio_name="李四铣工技能大师工作室",
+                nameplate_no="JKQ-2024-002",
+                occupation_code="6-18-01-02",
+                occupation_name="铣工",
+                leader_name="李四",
+                leader_id=id_number("1972-05-01", male=False, seq=9),
+                retirement_age=55,
+                paid_amount=None,
+                paid_on=None,
+                voucher_no=None,
+            ),
+        ]
+    )
     client.login(username=cast["reviewer"].username, password=PASSWORD)
     preview = client.post("/data/import/studios/", {"file": SimpleUploadedFile("studios.xlsx", content)})
     assert preview.status_code == 200 and "确认导入 2 个工作室" in preview.content.decode()
@@ -106,7 +155,11 @@ def test_clean_file_previews_then_imports(client, cast):
     assert [s.imported_from for s in studios] == ["京技管发〔2024〕1号"] * 2
     grant = Grant.objects.get()
     assert (grant.state, grant.amount, grant.imported, grant.voucher_no) == (
-        "disbursed", Decimal("200000.00"), True, "CZ-2024-0815")
+        "disbursed",
+        Decimal("200000.00"),
+        True,
+        "CZ-2024-0815",
+    )
     # the same file again: every row now collides with a live studio
     again = imports.parse(content)
     assert all(any("第7条" in e or "已存在" in e for e in r.errors) for r in again.rows)
@@ -129,11 +182,21 @@ def test_preview_refuses_a_payment_dated_after_today_and_a_voucher_imported_twic
     from django.utils import timezone
 
     tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
-    result = imports.parse(workbook([
-        row(paid_on=tomorrow),
-        row(studio_name="李四铣工技能大师工作室", nameplate_no="JKQ-2024-002", occupation_code="6-18-01-02",
-            occupation_name="铣工", leader_name="李四", leader_id=id_number("1972-05-01", seq=9)),
-    ]))
+    result = imports.parse(
+        workbook(
+            [
+                row(paid_on=tomorrow),
+                row(
+                    studio_name="李四铣工技能大师工作室",
+                    nameplate_no="JKQ-2024-002",
+                    occupation_code="6-18-01-02",
+                    occupation_name="铣工",
+                    leader_name="李四",
+                    leader_id=id_number("1972-05-01", seq=9),
+                ),
+            ]
+        )
+    )
     errors = {r.number: r.errors for r in result.rows}
     assert any("拨付日期" in e and "晚于今天" in e for e in errors[2])
     assert "拨付凭证号与第 2 行重复（同一笔拨付只能导入一次）" in errors[3]

@@ -1,4 +1,5 @@
 """Grant pages for every role (habit 7), and the four-eyes rule through HTTP."""
+
 from __future__ import annotations
 
 import time
@@ -28,8 +29,18 @@ def reauthenticated(client):
     return client
 
 
-@pytest.mark.parametrize("who,status", [("unit_a", 200), ("leader", 200), ("unit_b", 404), ("reviewer", 200),
-                                        ("finance", 200), ("expert", 403), ("evaluator", 404)])
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("unit_a", 200),
+        ("leader", 200),
+        ("unit_b", 404),
+        ("reviewer", 200),
+        ("finance", 200),
+        ("expert", 403),
+        ("evaluator", 404),
+    ],
+)
 def test_grant_detail_visibility(client, cast, grant, who, status):
     client.login(username=cast[who].username, password=PASSWORD)
     assert client.get(f"/funding/{grant.pk}/").status_code == status
@@ -51,8 +62,12 @@ def test_finance_pays_through_the_page_and_errors_stay_at_the_field(client, cast
 
 def test_approver_cannot_reach_the_payment_view(client, cast, grant):
     client.login(username=cast["approver"].username, password=PASSWORD)
-    assert client.post(f"/funding/{grant.pk}/disburse/", {"amount": "1", "paid_on": "2025-08-01",
-                                                          "voucher_no": "X"}).status_code == 403
+    assert (
+        client.post(
+            f"/funding/{grant.pk}/disburse/", {"amount": "1", "paid_on": "2025-08-01", "voucher_no": "X"}
+        ).status_code
+        == 403
+    )
 
 
 def test_award_form_names_the_clause_and_is_idempotent(client, cast, unit_a):
@@ -60,7 +75,13 @@ def test_award_form_names_the_clause_and_is_idempotent(client, cast, unit_a):
     published_grade(studio, 2024)
     client.login(username=cast["approver"].username, password=PASSWORD)
     reauthenticated(client)
-    data = {"studio": studio.pk, "kind": "excellent", "year": 2024, "on": "2025-01-15", "document_no": "京开社〔2025〕3号"}
+    data = {
+        "studio": studio.pk,
+        "kind": "excellent",
+        "year": 2024,
+        "on": "2025-01-15",
+        "document_no": "京开社〔2025〕3号",
+    }
     first = client.post("/funding/award/", data, follow=True)
     assert "100,000.00 元（第14条（2））" in first.content.decode()
     second = client.post("/funding/award/", data, follow=True)
@@ -76,16 +97,36 @@ def test_grant_list_export(client, cast, grant):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-@pytest.mark.parametrize("who,url", [("finance", "/funding/{pk}/disburse/"), ("approver", "/funding/{pk}/cancel/"),
-                                     ("finance", "/funding/{pk}/recover/"), ("approver", "/funding/award/"),
-                                     ("approver", "/funding/titles/")])
+@pytest.mark.parametrize(
+    "who,url",
+    [
+        ("finance", "/funding/{pk}/disburse/"),
+        ("approver", "/funding/{pk}/cancel/"),
+        ("finance", "/funding/{pk}/recover/"),
+        ("approver", "/funding/award/"),
+        ("approver", "/funding/titles/"),
+    ],
+)
 def test_money_actions_ask_for_the_password_again_and_write_nothing(client, cast, grant, who, url):
     client.login(username=cast[who].username, password=PASSWORD)
     url = url.format(pk=grant.pk)
-    response = client.post(url, {"amount": "200000", "paid_on": "2025-08-01", "voucher_no": "CZ-1", "reason": "x",
-                                 "on": "2025-08-01", "studio": grant.studio_id, "kind": "excellent", "year": 2024,
-                                 "level": "national", "document_no": "X", "awarded_on": "2025-08-01"},
-                           HTTP_REFERER=f"http://testserver/funding/{grant.pk}/")
+    response = client.post(
+        url,
+        {
+            "amount": "200000",
+            "paid_on": "2025-08-01",
+            "voucher_no": "CZ-1",
+            "reason": "x",
+            "on": "2025-08-01",
+            "studio": grant.studio_id,
+            "kind": "excellent",
+            "year": 2024,
+            "level": "national",
+            "document_no": "X",
+            "awarded_on": "2025-08-01",
+        },
+        HTTP_REFERER=f"http://testserver/funding/{grant.pk}/",
+    )
     assert response.status_code == 302 and response["Location"].startswith("/accounts/reauth/?next=")
     grant.refresh_from_db()
     assert grant.state == "approved" and Disbursement.objects.count() == 0

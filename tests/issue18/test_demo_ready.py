@@ -1,5 +1,6 @@
 """Issue 18 points 14–16: ready on first start — sign-in help, PORT, the expert stage at once, the demo
 clock (demo mode only) and the platform's own error pages in demo mode."""
+
 from __future__ import annotations
 
 import io
@@ -94,11 +95,18 @@ def test_no_demo_clock_in_production(cast, client):
 
 
 def test_the_settings_refuse_the_demo_clock_without_debug():
-    env = {"DEBUG": "false", "DEMO_CLOCK": "true", "SECRET_KEY": "x" * 50,
-           "FIELD_ENCRYPTION_KEY": "c2tpbGwtc3R1ZGlvLXRlc3Qta2V5LTMyLWJ5dGVzISE=", "ALLOWED_HOSTS": "x",
-           "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "src")}
-    run = subprocess.run([str(ROOT / ".venv/bin/python"), "-c", "import masterstudio.settings"], env=env,
-                         capture_output=True, text=True)
+    env = {
+        "DEBUG": "false",
+        "DEMO_CLOCK": "true",
+        "SECRET_KEY": "x" * 50,
+        "FIELD_ENCRYPTION_KEY": "c2tpbGwtc3R1ZGlvLXRlc3Qta2V5LTMyLWJ5dGVzISE=",
+        "ALLOWED_HOSTS": "x",
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    run = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "-c", "import masterstudio.settings"], env=env, capture_output=True, text=True
+    )
     assert run.returncode != 0 and "DEMO_CLOCK" in run.stderr
 
 
@@ -163,6 +171,12 @@ def test_demo_mode_sees_no_model_change(tmp_path):
 
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "VAR_DIR"}}
     env.update(DEBUG="true", VAR_DIR=str(tmp_path))
-    result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0 and "No changes detected" in result.stdout, result.stdout + result.stderr

@@ -1,5 +1,6 @@
 """Issue 18 point 7: the public self-check shows its errors beside the fields and in the result panel,
 and never an internal key of the calculator's input."""
+
 from __future__ import annotations
 
 import re
@@ -36,7 +37,7 @@ def test_bad_input_is_shown_in_the_panel_and_beside_each_field(client):
     assert "一线工作年数不能超过 60 年" in _oob(html, "frontline_years")
     assert "出生日期不能晚于今天" in _oob(html, "birth_date")
     assert _oob(html, "gender") == ""  # fields without errors are cleared
-    panel = html[html.index('data-testid="selfcheck-errors"'):]
+    panel = html[html.index('data-testid="selfcheck-errors"') :]
     assert "除领办人外，团队中正式员工人数" in panel and "在一线岗位工作年数" in panel
 
 
@@ -55,16 +56,23 @@ def test_no_internal_key_reaches_the_public(client):
     assert "单位是否在经开区范围内" in html and "已有工作室情况（第七条）" in html
 
 
-@pytest.mark.parametrize("path, text", [
-    ("leader.occupation_code", "职业编码"), ("unit.in_etown", "单位是否在经开区范围内"),
-    ("existing_studios", "已有工作室情况（第七条）"), ("team.2.name", "第 3 名团队成员姓名"),
-    ("existing_studios.0.occupation_code", "第 1 个已有工作室的职业编码"), ("unit.unheard_of", "申报单位"),
-])
+@pytest.mark.parametrize(
+    "path, text",
+    [
+        ("leader.occupation_code", "职业编码"),
+        ("unit.in_etown", "单位是否在经开区范围内"),
+        ("existing_studios", "已有工作室情况（第七条）"),
+        ("team.2.name", "第 3 名团队成员姓名"),
+        ("existing_studios.0.occupation_code", "第 1 个已有工作室的职业编码"),
+        ("unit.unheard_of", "申报单位"),
+    ],
+)
 def test_every_path_has_a_chinese_label(path, text):
     assert factlabels.label(path) == text
 
 
 def test_messages_of_the_engine_lose_their_keys():
     text = factlabels.humanize(
-        "尚未填写领办人姓名或身份证号（leader.name、leader.id_number），无法核对（existing_studios）")
+        "尚未填写领办人姓名或身份证号（leader.name、leader.id_number），无法核对（existing_studios）"
+    )
     assert text == "尚未填写领办人姓名或身份证号（领办人姓名、领办人身份证号），无法核对（已有工作室情况（第七条））"

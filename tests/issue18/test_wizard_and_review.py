@@ -1,4 +1,5 @@
 """Issue 18 points 8, 9, 11: the wizard, the checklist's files, refusals that say the right reason."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,8 +21,9 @@ def test_a_second_draft_names_the_pending_application_not_a_studio(cast, unit_a)
     first = ready_application(unit_a, cast["unit_a"], leader=leader, team=team)
     services.submit(first.pk, actor=cast["unit_a"])
     first.refresh_from_db()
-    second = ready_application(unit_a, cast["unit_a"], first.round, leader=leader, team=team,
-                               occupation_code="6-18-01-02")
+    second = ready_application(
+        unit_a, cast["unit_a"], first.round, leader=leader, team=team, occupation_code="6-18-01-02"
+    )
     message = _check(second, "7.1")["message"]
     assert _check(second, "7.1")["result"] == "fail"
     assert "本批次已有该领办人的申报" in message and first.receipt_no in message
@@ -35,9 +37,17 @@ def test_a_live_studio_is_still_named_a_studio(cast, unit_a):
     from masterstudio.studios.models import Studio
 
     leader, team = make_people(unit_a)
-    Studio.objects.create(unit=unit_a, leader=leader, occupation_code="6-18-01-02", occupation_name="铣工",
-                          name="张领办铣工工作室", nameplate_no="JK-2025-001", recognized_on="2025-09-01",
-                          leader_key=leader.id_index, scope_key="unit:x|branch:0|occ:6-18-01-02")
+    Studio.objects.create(
+        unit=unit_a,
+        leader=leader,
+        occupation_code="6-18-01-02",
+        occupation_name="铣工",
+        name="张领办铣工工作室",
+        nameplate_no="JK-2025-001",
+        recognized_on="2025-09-01",
+        leader_key=leader.id_index,
+        scope_key="unit:x|branch:0|occ:6-18-01-02",
+    )
     app = ready_application(unit_a, cast["unit_a"], leader=leader, team=team)
     assert "已领办工作室" in _check(app, "7.1")["message"]
 
@@ -49,9 +59,16 @@ def test_new_person_needs_no_birth_date_it_comes_from_the_id_number(client, cast
     client.force_login(cast["unit_a"])
     page = client.get(reverse("applications:edit", args=[app.pk])).content.decode()
     assert 'name="person-birth_date"' not in page
-    response = client.post(reverse("applications:add_person", args=[app.pk]), {
-        "person-name": "钱新人", "person-id_number": "110105199505050032", "person-position": "车工",
-        "person-formal_employee": "on", "person-frontline": "on"})
+    response = client.post(
+        reverse("applications:add_person", args=[app.pk]),
+        {
+            "person-name": "钱新人",
+            "person-id_number": "110105199505050032",
+            "person-position": "车工",
+            "person-formal_employee": "on",
+            "person-frontline": "on",
+        },
+    )
     assert response.status_code == 302
     person = Person.objects.get(unit=unit_a, name="钱新人")
     assert str(person.birth_date) == "1995-05-05" and person.gender == "male"
@@ -61,7 +78,7 @@ def test_wizard_step_index_names_each_step(client, cast, unit_a):
     app = ready_application(unit_a, cast["unit_a"])
     client.force_login(cast["unit_a"])
     page = client.get(reverse("applications:edit", args=[app.pk])).content.decode()
-    assert 'class="step-nav"' in page and 'data-step-nav' in page
+    assert 'class="step-nav"' in page and "data-step-nav" in page
 
 
 def test_resubmitting_a_submitted_application_says_so_at_the_top(client, cast, unit_a):
@@ -113,8 +130,9 @@ def test_the_finding_form_and_the_findings_speak_chinese(client, cast, unit_a):
     services.submit(app.pk, actor=cast["unit_a"])
     app.refresh_from_db()
     reviewing.start_review(app, actor=cast["reviewer"])
-    reviewing.record_finding(app, fact="unit.has_facilities", value=True, note="现场照片第 3 页",
-                             actor=cast["reviewer"])
+    reviewing.record_finding(
+        app, fact="unit.has_facilities", value=True, note="现场照片第 3 页", actor=cast["reviewer"]
+    )
     client.force_login(cast["reviewer"])
     page = client.get(reverse("reviews:detail", args=[app.pk])).content.decode()
     for key in ("leader.practical_mastery", "unit.has_facilities", "unit.in_etown"):

@@ -2,6 +2,7 @@
 the end; the unit is told when an objection is filed against its entry and how it ends;
 objections follow their own rules (real name, a mobile number or e-mail, facts of some length),
 checked by the form and stated by the page from the same place."""
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,9 @@ def test_publishing_warns_and_names_the_applications_never_reviewed(round_with_a
     assert straggler.receipt_no in body and "北京亦庄测试乙有限公司" in body and "材料审核" in body
     assert not Notice.objects.exists()
     assert Application.objects.get(pk=proposed.pk).state == AppState.PROPOSED  # nothing written
-    response = client.post(f"/notices/manage/rounds/{proposed.round_id}/publish/",
-                           {"title": "公示", "acknowledged": [str(straggler.pk)]})
+    response = client.post(
+        f"/notices/manage/rounds/{proposed.round_id}/publish/", {"title": "公示", "acknowledged": [str(straggler.pk)]}
+    )
     assert response.status_code == 302
     notice = Notice.objects.get()
     assert Application.objects.get(pk=proposed.pk).state == AppState.ON_NOTICE
@@ -61,8 +63,9 @@ def test_a_confirmation_that_misses_a_newcomer_is_refused_again(round_with_a_str
     with pytest.raises(notices.UnfinishedApplications, match=straggler.receipt_no) as refused:
         notices.publish(proposed.round, actor=cast["approver"])
     assert [a.pk for a in refused.value.applications] == [straggler.pk]
-    late = f.submitted_application(unit_b, cast["unit_b"], proposed.round, prefix="丙", seq_base=90,
-                                   occupation_code="6-18-01-02")
+    late = f.submitted_application(
+        unit_b, cast["unit_b"], proposed.round, prefix="丙", seq_base=90, occupation_code="6-18-01-02"
+    )
     with pytest.raises(notices.UnfinishedApplications, match=late.receipt_no):
         notices.publish(proposed.round, actor=cast["approver"], acknowledged=[straggler.pk])
     assert not Notice.objects.exists()
@@ -103,14 +106,17 @@ def test_the_unit_is_told_when_an_objection_is_filed_and_how_it_ends(open_entry,
     assert "异议成立" in ended.title and "撤出公示名单" in ended.body
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("name", "张", "请填写真实姓名（至少 2 个字"),
-    ("name", "匿名", "请填写真实姓名"),
-    ("name", "张3", "请填写真实姓名"),
-    ("contact", "12345", "请填写有效的手机号（11 位"),
-    ("contact", "zhao@", "请填写有效的手机号（11 位"),
-    ("content", "有疑问", "不少于 15 字（现有 3 字）"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "张", "请填写真实姓名（至少 2 个字"),
+        ("name", "匿名", "请填写真实姓名"),
+        ("name", "张3", "请填写真实姓名"),
+        ("contact", "12345", "请填写有效的手机号（11 位"),
+        ("contact", "zhao@", "请填写有效的手机号（11 位"),
+        ("content", "有疑问", "不少于 15 字（现有 3 字）"),
+    ],
+)
 def test_the_objection_form_checks_the_rules_the_page_states(open_entry, field, value, message):
     notice, entry = open_entry
     url = f"/notices/{notice.pk}/entries/{entry.pk}/object/"

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from masterstudio.applications.models import AppState, Application
+from masterstudio.applications.models import Application, AppState
 from masterstudio.core.models import Notification
 from masterstudio.funding.models import Grant
 from masterstudio.notices import services as notices
@@ -36,7 +36,9 @@ def test_publish_spans_national_day_and_tells_every_unit(two_proposed, cast, dja
     assert notice.days == ["2026-09-28", "2026-09-29", "2026-09-30", "2026-10-08", "2026-10-09"]
     assert list(notice.entries.values_list("leader_name", flat=True)) == ["张领办", "乙张领办"]
     assert Application.objects.get(pk=a.pk).state == AppState.ON_NOTICE
-    recipients = set(Notification.objects.filter(key="application_on_notice").values_list("recipient__username", flat=True))
+    recipients = set(
+        Notification.objects.filter(key="application_on_notice").values_list("recipient__username", flat=True)
+    )
     assert recipients == {"unit_a", "leader_a", "unit_b"}
 
 
@@ -85,13 +87,26 @@ def test_objection_freezes_only_its_entry_and_upheld_removes_it(two_proposed, ca
     a, b = two_proposed
     notice = f.published(a.round, cast["approver"])
     entry_a, entry_b = notice.entries.order_by("position")
-    objection = notices.file_objection(entry_a, name="李某", contact="13900001111", content=FACTS,
-                                       uploads=[SimpleUploadedFile("证据.pdf", pdf_bytes())], now=f.at("2026-09-30"))
-    entry_a.refresh_from_db(); entry_b.refresh_from_db()
+    objection = notices.file_objection(
+        entry_a,
+        name="李某",
+        contact="13900001111",
+        content=FACTS,
+        uploads=[SimpleUploadedFile("证据.pdf", pdf_bytes())],
+        now=f.at("2026-09-30"),
+    )
+    entry_a.refresh_from_db()
+    entry_b.refresh_from_db()
     assert (entry_a.state, entry_b.state) == (EntryState.FROZEN, EntryState.LISTED)
     assert objection.evidence.count() == 1
-    notices.resolve(objection, upheld=True, investigation="经核实，领办人已调离一线", reply="异议成立，已撤出名单",
-                    actor=cast["approver"], now=f.at("2026-10-09"))
+    notices.resolve(
+        objection,
+        upheld=True,
+        investigation="经核实，领办人已调离一线",
+        reply="异议成立，已撤出名单",
+        actor=cast["approver"],
+        now=f.at("2026-10-09"),
+    )
     result = notices.close_due(now=f.day_after(notice))
     assert len(result["recognised"]) == 1
     assert Application.objects.get(pk=a.pk).state == AppState.REJECTED
@@ -109,8 +124,14 @@ def test_objection_after_the_period_is_refused(two_proposed, cast):
 def test_objection_evidence_must_be_a_real_document(two_proposed, cast):
     notice = f.published(two_proposed[0].round, cast["approver"])
     with pytest.raises(Exception, match="内容不是"):
-        notices.file_objection(notice.entries.first(), name="张甲", contact="13900001111", content=FACTS,
-                               uploads=[SimpleUploadedFile("a.pdf", zip_bytes())], now=f.at("2026-09-29"))
+        notices.file_objection(
+            notice.entries.first(),
+            name="张甲",
+            contact="13900001111",
+            content=FACTS,
+            uploads=[SimpleUploadedFile("a.pdf", zip_bytes())],
+            now=f.at("2026-09-29"),
+        )
     assert not Objection.objects.exists()
 
 
@@ -121,8 +142,14 @@ def test_dismissed_after_the_period_recognises_at_once(two_proposed, cast):
     result = notices.close_due(now=f.day_after(notice))
     assert result["waiting"] == [notice.pk] and len(result["recognised"]) == 1
     notices.start_investigation(objection, actor=cast["reviewer"])
-    notices.resolve(objection, upheld=False, investigation="核实无误", reply="异议不成立",
-                    actor=cast["approver"], now=f.day_after(notice) + timedelta(days=2))
+    notices.resolve(
+        objection,
+        upheld=False,
+        investigation="核实无误",
+        reply="异议不成立",
+        actor=cast["approver"],
+        now=f.day_after(notice) + timedelta(days=2),
+    )
     assert Studio.objects.count() == 2
     assert NoticeEntry.objects.filter(state=EntryState.RECOGNISED).count() == 2
 
@@ -135,7 +162,10 @@ def test_closing_twice_pays_once_and_recognising_again_is_refused(two_proposed, 
     assert Grant.objects.filter(kind="initial").count() == 2
     with pytest.raises(AwardError, match="不能重复认定"):
         recognise(two_proposed[0], now=f.day_after(notice))
-    assert sorted(Studio.objects.values_list("nameplate_no", flat=True)) == ["经开技大〔2026〕001号", "经开技大〔2026〕002号"]
+    assert sorted(Studio.objects.values_list("nameplate_no", flat=True)) == [
+        "经开技大〔2026〕001号",
+        "经开技大〔2026〕002号",
+    ]
 
 
 def test_recognising_before_the_period_ends_is_refused(two_proposed, cast):
@@ -148,9 +178,11 @@ def test_recognising_before_the_period_ends_is_refused(two_proposed, cast):
 
 def test_close_notices_command_runs_twice(two_proposed, cast):
     notice = f.published(two_proposed[0].round, cast["approver"], on=timezone.localdate().isoformat())
-    type(notice).objects.filter(pk=notice.pk).update(ends_on=timezone.localdate() - timedelta(days=1),
-                                                     starts_on=timezone.localdate() - timedelta(days=7),
-                                                     published_at=timezone.now() - timedelta(days=7))
+    type(notice).objects.filter(pk=notice.pk).update(
+        ends_on=timezone.localdate() - timedelta(days=1),
+        starts_on=timezone.localdate() - timedelta(days=7),
+        published_at=timezone.now() - timedelta(days=7),
+    )
     call_command("close_notices")
     call_command("close_notices")
     assert Studio.objects.count() == 2 and Grant.objects.count() == 2

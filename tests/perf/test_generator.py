@@ -1,4 +1,5 @@
 """The data generator and the benchmark's helpers: what make bench relies on."""
+
 from __future__ import annotations
 
 import importlib
@@ -42,11 +43,16 @@ def _fingerprint() -> tuple:
     from masterstudio.ledger.models import Expense
     from masterstudio.units.models import Person
 
-    return (list(Application.objects.order_by("receipt_no", "occupation_code").values_list("state", "occupation_code",
-                                                                                           "receipt_no", "precheck_outcome")),
-            sorted(Studio.objects.values_list("name", "nameplate_no", "state")),
-            sorted(Person.objects.values_list("name", "birth_date", "gender")),
-            sorted(Expense.objects.values_list("spent_on", "amount", "category", "voucher_no")))
+    return (
+        list(
+            Application.objects.order_by("receipt_no", "occupation_code").values_list(
+                "state", "occupation_code", "receipt_no", "precheck_outcome"
+            )
+        ),
+        sorted(Studio.objects.values_list("name", "nameplate_no", "state")),
+        sorted(Person.objects.values_list("name", "birth_date", "gender")),
+        sorted(Expense.objects.values_list("spent_on", "amount", "category", "voucher_no")),
+    )
 
 
 def test_the_same_seed_gives_the_same_data_and_another_seed_other_data():

@@ -1,5 +1,6 @@
 """The benchmark's load generator (bench/load.py) against two tiny local servers that count the
 requests of each source address, as the calculator's per-address limit does across servers."""
+
 from __future__ import annotations
 
 import asyncio
@@ -21,8 +22,14 @@ async def _measure(target: load.Target, concurrency: int, seconds: float) -> tup
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
-                length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                               if line.lower().startswith(b"content-length:")), 0)
+                length = next(
+                    (
+                        int(line.split(b":")[1])
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length:")
+                    ),
+                    0,
+                )
                 if length:
                     await reader.readexactly(length)
                 seen[address] += 1

@@ -5,10 +5,11 @@ Both data sets come from the data generator (``masterstudio.perf.generator``), e
 transaction that is rolled back after its pages were measured, so the two never meet. Every page
 is opened once to warm up and then measured with ``CaptureQueriesContext``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.db import connection, transaction
@@ -51,8 +52,13 @@ PAGES = [
     Page("unit people", "unit", lambda p: "/unit/people/"),
     Page("unit branches", "unit", lambda p: "/unit/branches/"),
     Page("unit applications", "unit", lambda p: "/applications/"),
-    Page("unit application detail", "unit",
-         lambda p: f"/applications/{_first('applications.Application', unit=p['bench_unit']['unit'], receipt_no__isnull=False)}/"),
+    Page(
+        "unit application detail",
+        "unit",
+        lambda p: (
+            f"/applications/{_first('applications.Application', unit=p['bench_unit']['unit'], receipt_no__isnull=False)}/"
+        ),
+    ),
     Page("application wizard", "unit", lambda p: f"/applications/{p['draft_application']}/edit/"),
     Page("unit studios", "unit", lambda p: "/studios/"),
     Page("unit studio", "unit", lambda p: f"/studios/{p['studio']}/"),
@@ -66,7 +72,11 @@ PAGES = [
     # bureau staff
     Page("staff home", "staff", lambda p: "/manage/"),
     Page("staff application list", "staff", lambda p: "/applications/manage/"),
-    Page("staff application list, filtered", "staff", lambda p: "/applications/manage/?state=expert_review&q=%E5%8C%97%E4%BA%AC"),
+    Page(
+        "staff application list, filtered",
+        "staff",
+        lambda p: "/applications/manage/?state=expert_review&q=%E5%8C%97%E4%BA%AC",
+    ),
     Page("staff application detail", "staff", lambda p: f"/applications/manage/{p['review_application']}/"),
     Page("staff rounds", "staff", lambda p: "/applications/manage/rounds/"),
     Page("review queue", "staff", lambda p: "/review/"),
@@ -96,7 +106,11 @@ PAGES = [
     Page("activities", "staff", lambda p: "/activities/"),
     Page("activity", "staff", lambda p: f"/activities/{_first('activities.Activity')}/"),
     Page("studio reports", "staff", lambda p: "/activities/reports/"),
-    Page("studio report", "staff", lambda p: f"/activities/reports/{_first('activities.StudioActivity', studio=p['studio'])}/"),
+    Page(
+        "studio report",
+        "staff",
+        lambda p: f"/activities/reports/{_first('activities.StudioActivity', studio=p['studio'])}/",
+    ),
     Page("evaluations", "staff", lambda p: "/evaluations/"),
     Page("dashboard", "staff", lambda p: "/dashboards/"),
     Page("dashboard data", "staff", lambda p: "/dashboards/data.json"),
@@ -110,8 +124,12 @@ PAGES = [
 def _user(role: str, principals: dict):
     from masterstudio.accounts.models import User
 
-    username = {"unit": principals["bench_unit"]["username"], "staff": principals["staff"]["username"],
-                "expert": principals["expert"]["username"], "auditor": "perf_auditor"}[role]
+    username = {
+        "unit": principals["bench_unit"]["username"],
+        "staff": principals["staff"]["username"],
+        "expert": principals["expert"]["username"],
+        "auditor": "perf_auditor",
+    }[role]
     return User.objects.get(username=username)
 
 
@@ -153,7 +171,10 @@ def test_the_larger_data_set_is_larger():
 def test_same_number_of_queries_with_small_and_large_data(measured, page):
     small_status, small_queries, small_url = measured[page.id]["tiny"]
     large_status, large_queries, large_url = measured[page.id]["tiny-large"]
-    assert (small_status, large_status) == (200, 200), f"{page.id}: HTTP {small_status} ({small_url}), {large_status} ({large_url})"
+    assert (small_status, large_status) == (200, 200), (
+        f"{page.id}: HTTP {small_status} ({small_url}), {large_status} ({large_url})"
+    )
     assert small_queries == large_queries, (
         f"{page.id}: {small_queries} queries with the small data set ({small_url}), "
-        f"{large_queries} with the larger one ({large_url}) — a query per row (N+1)")
+        f"{large_queries} with the larger one ({large_url}) — a query per row (N+1)"
+    )

@@ -1,5 +1,6 @@
 """The simulated year of the benchmark, on a few applications: every step goes through the
 services and ends where a real year ends."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The policy engine's tests need only ``src`` on the path: no Django, no database."""
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """Test helpers: identifiers computed from their standards, and data-table plumbing."""
+
 from __future__ import annotations
 
 import copy

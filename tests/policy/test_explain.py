@@ -1,4 +1,5 @@
 """Readable Chinese renderings."""
+
 from __future__ import annotations
 
 from masterstudio.policy import run
@@ -38,7 +39,9 @@ def test_other_answers_render():
     assert render("deadline", notice).startswith("截止日：2026-10-09")
     retire = run("retirement", {"birth_date": "1967-05-12", "gender": "male"})
     assert render("retirement", retire) == "法定退休年龄 60周岁8个月（延迟 8 个月），法定退休日期 2028-01-12"
-    assert render("identity", run("identity", {"id_number": "11010519491231002X"})) == "有效：出生日期 1949-12-31，性别女"
+    assert (
+        render("identity", run("identity", {"id_number": "11010519491231002X"})) == "有效：出生日期 1949-12-31，性别女"
+    )
     assert render("identity", run("identity", {"id_number": "110105194912310021"})) == "无效：校验码错误"
 
 

@@ -1,4 +1,5 @@
 """居民身份证号 and 统一社会信用代码: literal known-valid numbers, generated numbers, single-digit errors."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -104,7 +105,7 @@ def test_any_single_digit_change_makes_an_id_invalid(birth, male, position, delt
         replacement = str(delta)
     else:
         replacement = str((int(char) + delta) % 10)
-    changed = number[:position] + replacement + number[position + 1:]
+    changed = number[:position] + replacement + number[position + 1 :]
     assert changed != number
     assert not validate_id_number(changed).valid
 
@@ -121,5 +122,5 @@ def test_generated_credit_codes_validate(body):
 def test_any_single_character_change_makes_a_credit_code_invalid(body, position, shift):
     code = credit_code(body)
     replacement = CREDIT_CHARSET[(CREDIT_CHARSET.index(code[position]) + shift) % 31]
-    changed = code[:position] + replacement + code[position + 1:]
+    changed = code[:position] + replacement + code[position + 1 :]
     assert not validate_credit_code(changed).valid

@@ -1,4 +1,5 @@
 """Issue 17, section 4: an occupation of the 大典 that the data lacks is for staff to confirm, not Art. 6."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Issue 17, section 3: the leader's conditions the calculator misread, and the input it let through."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -58,8 +59,10 @@ def test_an_unlisted_honour_is_unknown_for_staff_to_judge_not_an_error():
 
 
 def test_an_unlisted_honour_under_listed_only_is_not_a_direct_recognition():
-    answer = ask(application(set_={"leader.honors": ["北京大工匠"], "leader.skill_level": "senior"}),
-                 direct_recognition_other_honours="listed_only")
+    answer = ask(
+        application(set_={"leader.honors": ["北京大工匠"], "leader.skill_level": "senior"}),
+        direct_recognition_other_honours="listed_only",
+    )
     assert answer["direct_recognition"] is False and answer["failed_clauses"] == ["5.2"]
 
 
@@ -71,8 +74,15 @@ def test_a_misspelt_honour_code_is_still_refused():
 
 # -- which parts of Art. 5 direct recognition waives (interpretation 2) --------------------------------
 def test_the_waiver_states_its_consequence_for_a_professional_occupation():
-    answer = ask(application(set_={"leader.honors": ["china_skill_award"], "leader.occupation_code": "2-02-01-01",
-                                   "leader.occupation_name": None}))
+    answer = ask(
+        application(
+            set_={
+                "leader.honors": ["china_skill_award"],
+                "leader.occupation_code": "2-02-01-01",
+                "leader.occupation_name": None,
+            }
+        )
+    )
     check = checks_of(answer)["5.2"]
     assert check["result"] == "waived"
     assert "不是技能类职业" in check["message"] and "若不免除，本项为“不符合”" in check["message"]
@@ -92,8 +102,14 @@ def test_5_3_is_two_tests_so_the_retirement_test_alone_can_be_waived():
 
 
 def test_the_skill_type_test_alone_can_be_kept():
-    payload = application(set_={"leader.honors": ["china_skill_award"], "leader.occupation_code": "2-02-01-01",
-                                "leader.occupation_name": None, "leader.skill_level": "junior"})
+    payload = application(
+        set_={
+            "leader.honors": ["china_skill_award"],
+            "leader.occupation_code": "2-02-01-01",
+            "leader.occupation_name": None,
+            "leader.skill_level": "junior",
+        }
+    )
     answer = ask(payload, direct_recognition_waives=["5.1", "5.2.level"])
     check = checks_of(answer)["5.2"]
     assert check["result"] == "fail" and "不是技能类职业" in check["message"]
@@ -111,16 +127,33 @@ def test_the_front_line_now_is_a_named_interpretation():
 
 
 # -- input that was let through ----------------------------------------------------------------------
-@pytest.mark.parametrize("name,payload,field", [
-    ("eligibility", lambda: application(set_={"leader.birthdate": "1975-03-08"}), "leader.birthdate"),
-    ("eligibility", lambda: application(set_={"team.0.formal": True}), "team.0.formal"),
-    ("eligibility", lambda: application(set_={"asof": "2026-06-30"}), "asof"),
-    ("funding", lambda: {"as_of": "2026-12-31", "recognized_on": "2024-06-20",
-                         "assesments": [{"year": 2024, "grade": "excellent", "on": "2025-01-15"}]}, "assesments"),
-    ("funding", lambda: {"as_of": "2026-12-31", "recognized_on": "2024-06-20",
-                         "titles": [{"level": "beijing", "date": "2025-09-01"}]}, "titles.0.date"),
-    ("deadline", lambda: {"kind": "public_notice", "start": "2026-09-28", "days": 5}, "days"),
-])
+@pytest.mark.parametrize(
+    "name,payload,field",
+    [
+        ("eligibility", lambda: application(set_={"leader.birthdate": "1975-03-08"}), "leader.birthdate"),
+        ("eligibility", lambda: application(set_={"team.0.formal": True}), "team.0.formal"),
+        ("eligibility", lambda: application(set_={"asof": "2026-06-30"}), "asof"),
+        (
+            "funding",
+            lambda: {
+                "as_of": "2026-12-31",
+                "recognized_on": "2024-06-20",
+                "assesments": [{"year": 2024, "grade": "excellent", "on": "2025-01-15"}],
+            },
+            "assesments",
+        ),
+        (
+            "funding",
+            lambda: {
+                "as_of": "2026-12-31",
+                "recognized_on": "2024-06-20",
+                "titles": [{"level": "beijing", "date": "2025-09-01"}],
+            },
+            "titles.0.date",
+        ),
+        ("deadline", lambda: {"kind": "public_notice", "start": "2026-09-28", "days": 5}, "days"),
+    ],
+)
 def test_unknown_fields_are_refused_naming_them(name, payload, field):
     with pytest.raises(PolicyInputError, match="不认识的字段") as refused:
         run(name, payload())
@@ -152,8 +185,16 @@ def test_a_birth_date_in_the_future_is_refused():
 def test_an_id_number_birth_date_in_the_future_is_refused():
     future = id_number("2027-03-01", male=True)
     with pytest.raises(PolicyInputError, match="身份证号中的出生日期 2027-03-01 晚于今天") as refused:
-        ask(application(set_={"as_of": "2030-06-30", "leader.id_number": future, "leader.birth_date": None,
-                              "leader.gender": None}))
+        ask(
+            application(
+                set_={
+                    "as_of": "2030-06-30",
+                    "leader.id_number": future,
+                    "leader.birth_date": None,
+                    "leader.gender": None,
+                }
+            )
+        )
     assert refused.value.field == "leader.id_number"
     with pytest.raises(PolicyInputError, match="晚于今天") as refused:
         run("retirement", {"id_number": future})

@@ -1,12 +1,47 @@
 """measures.yaml: every article, the contract's clause ids, reasons for the non-computable ones."""
+
 from __future__ import annotations
 
 from masterstudio.policy.clauses import clause_sort_key, label, measures
 
 CONTRACT_IDS = [
-    "4.1", "4.2", "4.3", "4.4", "4.5", "5.1", "5.2", "5.3", "5.d1", "5.d2", "5.d3", "6.1", "6.2", "6.3",
-    "7.1", "7.2", "7.3", "9.1.1", "9.1.2", "9.1.3", "9.1.4", "9.2.1", "9.2.2", "9.2.3", "9.2.4", "10", "11", "12",
-    "13.1", "13.2", "13.3", "13.4", "14.1", "14.2", "15.1", "15.2", "20",
+    "4.1",
+    "4.2",
+    "4.3",
+    "4.4",
+    "4.5",
+    "5.1",
+    "5.2",
+    "5.3",
+    "5.d1",
+    "5.d2",
+    "5.d3",
+    "6.1",
+    "6.2",
+    "6.3",
+    "7.1",
+    "7.2",
+    "7.3",
+    "9.1.1",
+    "9.1.2",
+    "9.1.3",
+    "9.1.4",
+    "9.2.1",
+    "9.2.2",
+    "9.2.3",
+    "9.2.4",
+    "10",
+    "11",
+    "12",
+    "13.1",
+    "13.2",
+    "13.3",
+    "13.4",
+    "14.1",
+    "14.2",
+    "15.1",
+    "15.2",
+    "20",
 ]
 
 
@@ -24,7 +59,7 @@ def test_contract_clause_ids_exist_and_are_marked():
 
 def test_article_texts_hold_their_clauses():
     for article in measures().articles:
-        assert article.text.startswith(("第", )), article.number
+        assert article.text.startswith(("第",)), article.number
         for clause in article.clauses:
             assert clause.text in article.text, clause.id
 

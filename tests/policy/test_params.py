@@ -1,4 +1,5 @@
 """Dated parameters: every value cites a clause, has a date and a note; sets are cached; what-if copies."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -57,8 +58,12 @@ def test_the_ten_interpretations_are_named_parameters():
 
 def test_amounts_are_strings_in_the_data_files():
     raw = yaml.safe_load((PARAMETERS_DIR / "measures-2026-draft" / "funding.yaml").read_text(encoding="utf-8"))
-    for name in ("initial_grant_amount", "excellent_reward_amount", "national_title_reward_amount",
-                 "beijing_title_reward_amount"):
+    for name in (
+        "initial_grant_amount",
+        "excellent_reward_amount",
+        "national_title_reward_amount",
+        "beijing_title_reward_amount",
+    ):
         assert all(isinstance(v["value"], str) for v in raw[name]["values"])
 
 
@@ -104,8 +109,12 @@ def test_with_overrides_builds_an_edited_copy_with_its_own_version():
 
 def test_with_overrides_accepts_dated_values():
     edited = load_parameters().with_overrides(
-        {"team_min_size": [{"effective_from": "2024-01-01", "value": 3, "note": "旧"},
-                           {"effective_from": "2027-01-01", "value": 5, "note": "新"}]}
+        {
+            "team_min_size": [
+                {"effective_from": "2024-01-01", "value": 3, "note": "旧"},
+                {"effective_from": "2027-01-01", "value": 5, "note": "新"},
+            ]
+        }
     )
     assert edited.get("team_min_size", date(2026, 12, 31)) == 3
     assert edited.get("team_min_size", date(2027, 1, 1)) == 5

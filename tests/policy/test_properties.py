@@ -1,4 +1,5 @@
 """Properties that must hold for every input, checked with generated applications and funding histories."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -20,8 +21,15 @@ def applications(draw):
     """Listed-route applications varying every fact eligibility reads."""
     doc = application("listed")
     doc["as_of"] = draw(st.dates(date(2024, 1, 1), date(2027, 12, 31))).isoformat()
-    for key in ("in_etown", "lawful_operation", "has_talent_pipeline", "has_talent_systems", "has_stable_funding",
-                "has_facilities", "has_management_rules"):
+    for key in (
+        "in_etown",
+        "lawful_operation",
+        "has_talent_pipeline",
+        "has_talent_systems",
+        "has_stable_funding",
+        "has_facilities",
+        "has_management_rules",
+    ):
         doc["unit"][key] = draw(tri)
     doc["unit"]["kind"] = draw(st.sampled_from(["enterprise", "institution", "other", None]))
     doc["unit"]["branch"] = draw(st.sampled_from([None, "一分厂"]))
@@ -33,15 +41,37 @@ def applications(draw):
     leader["frontline"] = draw(tri)
     leader["occupation_code"] = draw(st.sampled_from(["6-18-01-01", "4-04-05-05", "2-02-01-01", "3-01-01-01"]))
     leader["occupation_name"] = None
-    leader["honors"] = draw(st.lists(st.sampled_from(["china_skill_award", "worldskills_beijing_expert_or_coach",
-                                                      "time_honored_craftsman"]), max_size=2))
+    leader["honors"] = draw(
+        st.lists(
+            st.sampled_from(["china_skill_award", "worldskills_beijing_expert_or_coach", "time_honored_craftsman"]),
+            max_size=2,
+        )
+    )
     doc["team"] = [{"name": f"成员{i}", "formal_employee": draw(tri)} for i in range(draw(st.integers(0, 5)))]
-    doc["existing_studios"] = draw(st.sampled_from([
-        None,
-        [],
-        [{"leader_name": "某某", "credit_code": "91110302MA01ABCD0Y", "branch": None, "occupation_code": "6-18-01-01"}],
-        [{"leader_name": "张某", "credit_code": "91110302MA02ABCD9D", "branch": None, "occupation_code": "6-18-01-02"}],
-    ]))
+    doc["existing_studios"] = draw(
+        st.sampled_from(
+            [
+                None,
+                [],
+                [
+                    {
+                        "leader_name": "某某",
+                        "credit_code": "91110302MA01ABCD0Y",
+                        "branch": None,
+                        "occupation_code": "6-18-01-01",
+                    }
+                ],
+                [
+                    {
+                        "leader_name": "张某",
+                        "credit_code": "91110302MA02ABCD9D",
+                        "branch": None,
+                        "occupation_code": "6-18-01-02",
+                    }
+                ],
+            ]
+        )
+    )
     return doc
 
 
@@ -87,13 +117,24 @@ def funding_histories(draw):
     for year in range(recognized.year, min(as_of.year, 2027) + 1):
         on = date(year + 1, 1, draw(st.integers(5, 25)))
         if on >= recognized:
-            assessments.append({"year": year, "grade": draw(st.sampled_from(["excellent", "qualified", "unqualified"])),
-                                "on": on.isoformat()})
-    titles = [{"level": level, "on": (recognized + timedelta(days=draw(st.integers(0, 1200)))).isoformat()}
-              for level in draw(st.lists(st.sampled_from(["national", "beijing"]), max_size=3))]
+            assessments.append(
+                {
+                    "year": year,
+                    "grade": draw(st.sampled_from(["excellent", "qualified", "unqualified"])),
+                    "on": on.isoformat(),
+                }
+            )
+    titles = [
+        {"level": level, "on": (recognized + timedelta(days=draw(st.integers(0, 1200)))).isoformat()}
+        for level in draw(st.lists(st.sampled_from(["national", "beijing"]), max_size=3))
+    ]
     revoked = recognized + timedelta(days=draw(st.integers(0, (as_of - recognized).days)))
-    return {"as_of": as_of.isoformat(), "recognized_on": recognized.isoformat(), "assessments": assessments,
-            "titles": titles}, revoked.isoformat()
+    return {
+        "as_of": as_of.isoformat(),
+        "recognized_on": recognized.isoformat(),
+        "assessments": assessments,
+        "titles": titles,
+    }, revoked.isoformat()
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,4 +1,5 @@
 """The 2024 retirement decision table (the data-table cases hold every check value of domain.md)."""
+
 from __future__ import annotations
 
 from datetime import date

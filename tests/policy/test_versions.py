@@ -2,6 +2,7 @@
 
 Pure engine: ``run("funding", …)`` with the shipped versions (the former Measures, whose amounts the
 platform does not know, and the draft, whose issue date the text does not give)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -37,8 +38,14 @@ def test_recording_the_issue_date_moves_the_boundary():
 
 
 def test_recognition_under_the_former_measures_is_answered_with_an_unknown_amount_not_refused():
-    answer = run("funding", {"as_of": "2026-12-31", "recognized_on": "2023-05-10",
-                             "assessments": [{"year": 2024, "grade": "excellent", "on": "2025-01-15"}]})
+    answer = run(
+        "funding",
+        {
+            "as_of": "2026-12-31",
+            "recognized_on": "2023-05-10",
+            "assessments": [{"year": 2024, "grade": "excellent", "on": "2025-01-15"}],
+        },
+    )
     initial, excellent = answer["awards"]
     assert initial["clause"] == "14.1" and initial["amount"] is None and initial["amount_source"] == "unknown"
     assert "京技管发〔2024〕1号" in initial["reason"] and initial["version"] == v.FORMER
@@ -49,9 +56,15 @@ def test_recognition_under_the_former_measures_is_answered_with_an_unknown_amoun
 
 def test_the_imported_record_gives_the_former_amount():
     answer = run("funding", {"as_of": "2026-12-31", "recognized_on": "2023-05-10", "initial_amount": "150000.00"})
-    assert answer["awards"][0] | {} == {"kind": "initial", "clause": "14.1", "on": "2023-05-10", "amount": "150000.00",
-                                        "amount_source": "record", "version": v.FORMER,
-                                        "reason": answer["awards"][0]["reason"]}
+    assert answer["awards"][0] | {} == {
+        "kind": "initial",
+        "clause": "14.1",
+        "on": "2023-05-10",
+        "amount": "150000.00",
+        "amount_source": "record",
+        "version": v.FORMER,
+        "reason": answer["awards"][0]["reason"],
+    }
     assert answer["total"] == "150000.00"
     with pytest.raises(PolicyInputError) as refused:
         run("funding", {"as_of": "2026-12-31", "recognized_on": "2023-05-10", "initial_amount": "1.234"})
@@ -59,9 +72,13 @@ def test_the_imported_record_gives_the_former_amount():
 
 
 def test_studio_recognised_in_2023_and_revoked_in_2026_recovers_the_whole_cycle_whatever_paid_it():
-    payload = {"as_of": "2026-12-31", "recognized_on": "2023-09-01",
-               "assessments": [{"year": 2024, "grade": "excellent", "on": "2025-01-15"}],
-               "titles": [{"level": "beijing", "on": "2025-09-01"}], "revoked_on": "2026-06-30"}
+    payload = {
+        "as_of": "2026-12-31",
+        "recognized_on": "2023-09-01",
+        "assessments": [{"year": 2024, "grade": "excellent", "on": "2025-01-15"}],
+        "titles": [{"level": "beijing", "on": "2025-09-01"}],
+        "revoked_on": "2026-06-30",
+    }
     answer = run("funding", payload)
     recovery = answer["recovery"]
     assert (recovery["cycle_start"], recovery["cycle_end"]) == ("2023-09-01", "2026-08-31")
@@ -74,11 +91,17 @@ def test_studio_recognised_in_2023_and_revoked_in_2026_recovers_the_whole_cycle_
 
 
 def test_title_obtained_before_recognition_is_not_an_error_and_its_reading_is_switchable():
-    payload = {"as_of": "2026-12-31", "recognized_on": "2024-06-20",
-               "titles": [{"level": "national", "on": "2024-03-01"}], "revoked_on": "2025-01-01"}
+    payload = {
+        "as_of": "2026-12-31",
+        "recognized_on": "2024-06-20",
+        "titles": [{"level": "national", "on": "2024-03-01"}],
+        "revoked_on": "2025-01-01",
+    }
     answer = run("funding", payload)
     assert [(a["clause"], a["on"], a["amount"]) for a in answer["awards"]] == [
-        ("15.1", "2024-03-01", "200000.00"), ("14.1", "2024-06-20", "200000.00")]
+        ("15.1", "2024-03-01", "200000.00"),
+        ("14.1", "2024-06-20", "200000.00"),
+    ]
     assert "title_before_recognition" in answer["interpretations"]
     assert answer["recovery"]["clauses"] == ["14.1"]  # dated before the first cycle: not recovered
     other = load_parameters().with_overrides({"title_before_recognition": "not_rewarded"})
@@ -88,9 +111,13 @@ def test_title_obtained_before_recognition_is_not_an_error_and_its_reading_is_sw
 
 
 def test_art13_cycle_start_and_recovered_funds_are_named_switchable_interpretations():
-    payload = {"as_of": "2027-02-01", "recognized_on": "2024-06-20",
-               "assessments": [{"year": 2025, "grade": "excellent", "on": "2026-01-20"}],
-               "titles": [{"level": "beijing", "on": "2026-03-01"}], "revoked_on": "2027-02-01"}
+    payload = {
+        "as_of": "2027-02-01",
+        "recognized_on": "2024-06-20",
+        "assessments": [{"year": 2025, "grade": "excellent", "on": "2026-01-20"}],
+        "titles": [{"level": "beijing", "on": "2026-03-01"}],
+        "revoked_on": "2027-02-01",
+    }
     default = run("funding", payload)
     assert {"recovery_cycle_start", "recovered_funds"} <= set(default["interpretations"])
     assert default["recovery"]["cycle_start"] == "2024-06-20" and default["recovery"]["amount"] == "400000.00"
@@ -120,19 +147,29 @@ def test_a_successor_as_data_answers_facts_dated_under_it():
     entries["valid_until"]["value"] = "2029-12-31"
     text = "\n".join(f"第{n}条 ……" for n in range(1, 21))
     successor = params.from_entries(draft, "measures-2027", "2027 年版", text, entries, date(2027, 1, 11))
-    chain = v.builtin().plus([v.Version("measures-2027", "2027 年版", "2027", date(2027, 1, 11),
-                                        date(2029, 12, 31), successor)])
-    assert run("funding", {"as_of": "2027-12-31", "recognized_on": "2027-03-01"},
-               versions=chain)["total"] == "300000.00"
-    assert run("funding", {"as_of": "2027-12-31", "recognized_on": "2026-03-01"},
-               versions=chain)["total"] == "200000.00"
+    chain = v.builtin().plus(
+        [v.Version("measures-2027", "2027 年版", "2027", date(2027, 1, 11), date(2029, 12, 31), successor)]
+    )
+    assert (
+        run("funding", {"as_of": "2027-12-31", "recognized_on": "2027-03-01"}, versions=chain)["total"] == "300000.00"
+    )
+    assert (
+        run("funding", {"as_of": "2027-12-31", "recognized_on": "2026-03-01"}, versions=chain)["total"] == "200000.00"
+    )
     without_16 = "\n".join(f"第{n}条 ……" for n in range(1, 21) if n != 16)
     with pytest.raises(PolicyInputError, match="fixed_asset_threshold”引用的第16条不在新版本的政策文本中"):
         params.from_entries(draft, "x", "x", without_16, entries, date(2027, 1, 11))
 
 
 def test_a_studio_revoked_while_the_former_measures_governed_gets_its_cycle_not_an_error():
-    answer = run("funding", {"as_of": "2023-12-31", "recognized_on": "2023-03-01", "revoked_on": "2023-10-01",
-                             "initial_amount": "200000.00"})
+    answer = run(
+        "funding",
+        {
+            "as_of": "2023-12-31",
+            "recognized_on": "2023-03-01",
+            "revoked_on": "2023-10-01",
+            "initial_amount": "200000.00",
+        },
+    )
     assert (answer["recovery"]["cycle_start"], answer["recovery"]["cycle_end"]) == ("2023-03-01", "2026-02-28")
     assert answer["recovery"]["amount"] == "200000.00" and answer["net"] == "0.00"

@@ -1,4 +1,5 @@
 """What-if comparisons between two parameter sets."""
+
 from __future__ import annotations
 
 from masterstudio.policy import load_parameters

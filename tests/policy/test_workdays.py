@@ -1,4 +1,5 @@
 """Working days from chinese_calendar plus staff-entered years; unknown years are refused."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,8 +10,14 @@ import pytest
 from masterstudio.policy import PolicyInputError
 from masterstudio.policy.workdays import WorkCalendar, default_calendar, package_years
 
-MAKEUP_WORKDAYS_2026 = [date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9),
-                        date(2026, 9, 20), date(2026, 10, 10)]
+MAKEUP_WORKDAYS_2026 = [
+    date(2026, 1, 4),
+    date(2026, 2, 14),
+    date(2026, 2, 28),
+    date(2026, 5, 9),
+    date(2026, 9, 20),
+    date(2026, 10, 10),
+]
 
 
 def test_package_covers_2004_to_2026():
@@ -47,8 +54,7 @@ def test_unknown_year_names_the_year():
 
 
 def test_override_year_is_used_and_replaces_package_data():
-    cal = WorkCalendar({2027: {"holidays": ["2027-01-01"], "workdays": []},
-                        "2026": {"holidays": [], "workdays": []}})
+    cal = WorkCalendar({2027: {"holidays": ["2027-01-01"], "workdays": []}, "2026": {"holidays": [], "workdays": []}})
     assert cal.source(2027) == "override" and cal.source(2026) == "override"
     assert not cal.is_workday(date(2027, 1, 1))
     assert cal.is_workday(date(2027, 1, 4))

@@ -1,4 +1,5 @@
 """A successor version entered by staff as data (issue 17 §1) and Art. 20 in every service (§2)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -43,8 +44,14 @@ def successor_entries() -> dict:
 
 
 def add_successor(cast, **changes) -> PolicyVersion:
-    values = dict(name="measures-2027", title="经开区技能大师工作室建设管理办法（2027年版）", document="2027年版",
-                  text=SUCCESSOR_TEXT, effective_from=date(2027, 1, 11), parameters=successor_entries())
+    values = dict(
+        name="measures-2027",
+        title="经开区技能大师工作室建设管理办法（2027年版）",
+        document="2027年版",
+        text=SUCCESSOR_TEXT,
+        effective_from=date(2027, 1, 11),
+        parameters=successor_entries(),
+    )
     values.update(changes)
     row = versions.propose(actor=cast["reviewer"], **values)
     return versions.confirm(row, actor=cast["approver"])
@@ -54,12 +61,26 @@ def test_a_successor_is_entered_validated_previewed_and_confirmed_by_a_second_pe
     bad = successor_entries()
     bad["initial_grant_amount"]["citation"] = "18"  # 第18条 is not in the successor's text
     with pytest.raises(versions.VersionError, match="第18条不在新版本的政策文本中") as refused:
-        versions.propose(actor=cast["reviewer"], name="measures-2027", title="2027", document="", text=SUCCESSOR_TEXT,
-                         effective_from=date(2027, 1, 11), parameters=bad)
+        versions.propose(
+            actor=cast["reviewer"],
+            name="measures-2027",
+            title="2027",
+            document="",
+            text=SUCCESSOR_TEXT,
+            effective_from=date(2027, 1, 11),
+            parameters=bad,
+        )
     assert refused.value.field == "parameters.initial_grant_amount.citation"
     assert not PolicyVersion.objects.exists()
-    row = versions.propose(actor=cast["reviewer"], name="measures-2027", title="2027 年版", document="",
-                           text=SUCCESSOR_TEXT, effective_from=date(2027, 1, 11), parameters=successor_entries())
+    row = versions.propose(
+        actor=cast["reviewer"],
+        name="measures-2027",
+        title="2027 年版",
+        document="",
+        text=SUCCESSOR_TEXT,
+        effective_from=date(2027, 1, 11),
+        parameters=successor_entries(),
+    )
     changed = {c["name"]: (c["before"], c["after"]) for c in row.preview["parameter_changes"]}
     assert changed["initial_grant_amount"] == ("200000.00", "300000.00")
     assert changed["team_min_size"] == (3, 4)
@@ -86,10 +107,12 @@ def test_a_2027_recognition_and_a_2026_one_get_different_answers(cast):
     assert (later["total"], earlier["total"]) == ("300000.00", "200000.00")
     team_of_three = application("listed")
     assert len(team_of_three["team"]) == 3
-    checks_2027 = {c["clause"]: c["result"] for c in engine.ask(
-        "eligibility", {**team_of_three, "as_of": "2027-06-30"})["checks"]}
-    checks_2026 = {c["clause"]: c["result"] for c in engine.ask(
-        "eligibility", {**team_of_three, "as_of": "2026-06-30"})["checks"]}
+    checks_2027 = {
+        c["clause"]: c["result"] for c in engine.ask("eligibility", {**team_of_three, "as_of": "2027-06-30"})["checks"]
+    }
+    checks_2026 = {
+        c["clause"]: c["result"] for c in engine.ask("eligibility", {**team_of_three, "as_of": "2026-06-30"})["checks"]
+    }
     assert (checks_2027["4.5"], checks_2026["4.5"]) == ("fail", "pass")
     # a round under the successor names it: its pre-check reads the successor's parameters
     by_name = engine.ask("eligibility", {**team_of_three, "as_of": "2027-06-30"}, params="measures-2027")
@@ -100,9 +123,15 @@ def test_a_studio_recognised_in_2026_and_revoked_in_2027_recovers_money_paid_und
     from tests.factories.money import published_grade
 
     add_successor(cast)
-    answer = engine.ask("funding", {"as_of": "2027-08-01", "recognized_on": "2026-03-01",
-                                    "assessments": [{"year": 2026, "grade": "excellent", "on": "2027-01-20"}],
-                                    "revoked_on": "2027-08-01"})
+    answer = engine.ask(
+        "funding",
+        {
+            "as_of": "2027-08-01",
+            "recognized_on": "2026-03-01",
+            "assessments": [{"year": 2026, "grade": "excellent", "on": "2027-01-20"}],
+            "revoked_on": "2027-08-01",
+        },
+    )
     assert [(a["clause"], a["amount"]) for a in answer["awards"]] == [("14.1", "200000.00"), ("14.2", "150000.00")]
     assert answer["recovery"]["amount"] == "350000.00" and answer["net"] == "0.00"
     assert [x["name"] for x in answer["versions"]] == ["measures-2026-draft", "measures-2027"]
@@ -132,16 +161,32 @@ def test_no_round_opens_after_the_validity(cast):
 
     tz = timezone.get_current_timezone()
     # a form told of a longer version (as a stale page would be): the service still refuses
-    form = RoundForm({"year": 2027, "title": "2027年度申报", "opens_at": "2027-01-05T09:00",
-                      "closes_at": "2027-02-28T17:00", "guide": "指南", "policy_version": "measures-2026-draft"},
-                     policy_versions={"measures-2026-draft": "2027-12-31"})
+    form = RoundForm(
+        {
+            "year": 2027,
+            "title": "2027年度申报",
+            "opens_at": "2027-01-05T09:00",
+            "closes_at": "2027-02-28T17:00",
+            "guide": "指南",
+            "policy_version": "measures-2026-draft",
+        },
+        policy_versions={"measures-2026-draft": "2027-12-31"},
+    )
     assert form.is_valid(), form.errors
     with pytest.raises(applications.ApplyError, match="第20条"):
         applications.save_round(form, actor=cast["approver"])
     assert not Round.objects.exists()
-    inside = RoundForm({"year": 2026, "title": "2026年度申报", "opens_at": "2026-12-05T09:00",
-                        "closes_at": "2027-01-08T17:00", "guide": "指南", "policy_version": "measures-2026-draft"},
-                       policy_versions={"measures-2026-draft": "2027-01-10"})
+    inside = RoundForm(
+        {
+            "year": 2026,
+            "title": "2026年度申报",
+            "opens_at": "2026-12-05T09:00",
+            "closes_at": "2027-01-08T17:00",
+            "guide": "指南",
+            "policy_version": "measures-2026-draft",
+        },
+        policy_versions={"measures-2026-draft": "2027-01-10"},
+    )
     assert inside.is_valid(), inside.errors
     round_ = applications.save_round(inside, actor=cast["approver"])
     assert timezone.localtime(round_.closes_at, tz).date() == date(2027, 1, 8)
@@ -170,13 +215,24 @@ def test_a_rectification_deadline_after_the_validity_is_set_with_a_warning(cast,
     ay = open_year(2025, cast["reviewer"])
     score_all(ay, {studio.pk: 10})
     assessments.compute(ay, actor=cast["reviewer"])
-    result = assessments.review(ay.results.get(), grade=Grade.UNQUALIFIED, reason="", rectify_deadline=date(2027, 3, 1),
-                                rectify_actions="补齐带徒记录", actor=cast["reviewer"])
+    result = assessments.review(
+        ay.results.get(),
+        grade=Grade.UNQUALIFIED,
+        reason="",
+        rectify_deadline=date(2027, 3, 1),
+        rectify_actions="补齐带徒记录",
+        actor=cast["reviewer"],
+    )
     assert result.rectify_deadline == date(2027, 3, 1)
     assert "第20条" in result.art20_warning and "2027-01-10" in result.art20_warning
-    inside = assessments.review(ay.results.get(), grade=Grade.UNQUALIFIED, reason="",
-                                rectify_deadline=date(2027, 1, 5), rectify_actions="补齐带徒记录",
-                                actor=cast["reviewer"])
+    inside = assessments.review(
+        ay.results.get(),
+        grade=Grade.UNQUALIFIED,
+        reason="",
+        rectify_deadline=date(2027, 1, 5),
+        rectify_actions="补齐带徒记录",
+        actor=cast["reviewer"],
+    )
     assert inside.art20_warning == ""
 
 
@@ -188,8 +244,7 @@ def test_a_notice_period_ending_after_the_validity_is_published_with_a_warning(c
     a, _ = f.two_proposed(cast, unit_a, unit_b)
     days = [date(2027, 1, 7), date(2027, 1, 8), date(2027, 1, 11), date(2027, 1, 12), date(2027, 1, 13)]
     monkeypatch.setattr(notices, "notice_days", lambda start: days)
-    notice = notices.publish(a.round, actor=cast["approver"],
-                             now=timezone.make_aware(datetime(2027, 1, 7, 9)))
+    notice = notices.publish(a.round, actor=cast["approver"], now=timezone.make_aware(datetime(2027, 1, 7, 9)))
     assert notice.ends_on == date(2027, 1, 13)
     assert "第20条" in notice.art20_warning and "公示期截止日" in notice.art20_warning
     assert Event.objects.get(action="notice.published").data["art20_warning"] == notice.art20_warning
@@ -211,8 +266,13 @@ def test_the_countdown_shows_from_30_days_before_and_what_happens_then(cast, cli
 
 
 def test_the_countdown_is_on_the_home_page_and_the_staff_workbench(cast, client, monkeypatch):
-    soon = {"expired": False, "valid_until": date(2027, 1, 10), "days_left": 12, "title": "试行办法",
-            "consequences": versions.EXPIRY_CONSEQUENCES}
+    soon = {
+        "expired": False,
+        "valid_until": date(2027, 1, 10),
+        "days_left": 12,
+        "title": "试行办法",
+        "consequences": versions.EXPIRY_CONSEQUENCES,
+    }
     monkeypatch.setattr("masterstudio.policytools.templatetags.policy_versions.expiry_notice", lambda: soon)
     home = client.get("/").content.decode()
     assert "还剩 12 天" in home and "不能审定新的资助或奖励" in home
@@ -239,15 +299,22 @@ def test_staff_enter_a_version_on_the_page_and_see_the_preview(cast, client):
     assert page.status_code == 200 and "initial_grant_amount" in page.content.decode()
     import yaml
 
-    data = {"name": "measures-2027", "title": "2027 年版", "document": "", "effective_from": "2027-01-11",
-            "text": SUCCESSOR_TEXT, "parameters": yaml.safe_dump(successor_entries(), allow_unicode=True)}
+    data = {
+        "name": "measures-2027",
+        "title": "2027 年版",
+        "document": "",
+        "effective_from": "2027-01-11",
+        "text": SUCCESSOR_TEXT,
+        "parameters": yaml.safe_dump(successor_entries(), allow_unicode=True),
+    }
     preview = client.post("/manage/policy/versions/new/", {**data, "preview": "1"})
     assert "影响预览" in preview.content.decode() and not PolicyVersion.objects.exists()
     saved = client.post("/manage/policy/versions/new/", {**data, "save": "1"})
     row = PolicyVersion.objects.get()
     assert saved.status_code == 302 and row.state == VersionState.PROPOSED
-    bad = client.post("/manage/policy/versions/new/", {**data, "name": "measures-2028", "parameters": "a: [",
-                                                       "save": "1"})
+    bad = client.post(
+        "/manage/policy/versions/new/", {**data, "name": "measures-2028", "parameters": "a: [", "save": "1"}
+    )
     assert "YAML" in bad.content.decode() and "measures-2028" in bad.content.decode()
     client.force_login(cast["approver"])
     client.post(f"/manage/policy/versions/{row.pk}/confirm/")

@@ -1,4 +1,5 @@
 """What-if: the same submitted applications under an edited parameter set."""
+
 import io
 
 import pytest
@@ -22,7 +23,10 @@ def submitted(cast, unit_a):
 
 def test_parse_overrides():
     assert parse_overrides(["team_min_size=4", "valid_until=2027-12-31", "skill_type_major_groups=[3,4]"]) == {
-        "team_min_size": 4, "valid_until": "2027-12-31", "skill_type_major_groups": [3, 4]}
+        "team_min_size": 4,
+        "valid_until": "2027-12-31",
+        "skill_type_major_groups": [3, 4],
+    }
     with pytest.raises(ValueError, match="参数名=新值"):
         parse_overrides(["team_min_size"])
 

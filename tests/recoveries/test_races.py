@@ -1,5 +1,6 @@
 """Two finance staff recording the same repayment at once, two approvers publishing at once:
 the row locks let one through and refuse the other; nothing is paid or rewarded twice."""
+
 from __future__ import annotations
 
 import threading
@@ -40,11 +41,15 @@ def run_together(*calls):
 
 def test_concurrent_repayments_never_exceed_what_is_owed(cast, unit_a):
     studio = make_studio(unit_a, approver=cast["approver"], finance=cast["finance"], paid=True)
-    recovery = services.revoke(studio, cause="other", evidence="单位注销", decision="撤销", actor=cast["approver"]).recovery
+    recovery = services.revoke(
+        studio, cause="other", evidence="单位注销", decision="撤销", actor=cast["approver"]
+    ).recovery
     second = make_user("finance2", "staff", duties=["finance"])
     today = timezone.localdate()
     outcomes = run_together(
-        lambda: services.record_repayment(recovery, amount="150000", paid_on=today, voucher_no="TH-A", actor=cast["finance"]),
+        lambda: services.record_repayment(
+            recovery, amount="150000", paid_on=today, voucher_no="TH-A", actor=cast["finance"]
+        ),
         lambda: services.record_repayment(recovery, amount="150000", paid_on=today, voucher_no="TH-B", actor=second),
     )
     refused = [o for o in outcomes if isinstance(o, services.RecoveryError)]

@@ -2,6 +2,7 @@
 containing the revocation date, whoever approved it, imported payments of the former Measures
 included, each item naming its clause and source; the dashboard's 待追回 shows it; the recovery
 table shows money with thousands separators; a wrong repayment is reversed, never edited."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -28,8 +29,14 @@ def _import_studio(cast, **values) -> Studio:
 
 
 def _revoke(studio, cast, on=None):
-    return services.revoke(studio, cause="other", evidence="单位来函申请撤销", decision="经研究撤销称号",
-                           decided_on=on, actor=cast["approver"])
+    return services.revoke(
+        studio,
+        cause="other",
+        evidence="单位来函申请撤销",
+        decision="经研究撤销称号",
+        decided_on=on,
+        actor=cast["approver"],
+    )
 
 
 def test_an_imported_studio_revoked_recovers_its_imported_paid_grant(cast):
@@ -38,19 +45,25 @@ def test_an_imported_studio_revoked_recovers_its_imported_paid_grant(cast):
     assert recovery.amount_due == Decimal("200000.00")
     assert recovery.state == "open" and recovery.settled_on is None
     [line] = recovery.lines
-    assert (line["clause"], line["source"], line["paid"], line["action"]) == ("14.1", "原办法认定，导入", "200000.00",
-                                                                              "recover")
+    assert (line["clause"], line["source"], line["paid"], line["action"]) == (
+        "14.1",
+        "原办法认定，导入",
+        "200000.00",
+        "recover",
+    )
     assert "平台没有该笔资金的核定记录" not in str(recovery.lines)
     assert Grant.objects.get(studio=studio).recovery_required
 
 
 def test_an_imported_grant_plus_title_rewards_are_all_recovered(cast):
     studio = _import_studio(cast)
-    _, beijing = funding.record_title(studio, "beijing", document_no="京人社函〔2025〕9号", awarded_on=date(2025, 9, 1),
-                                      actor=cast["approver"])
+    _, beijing = funding.record_title(
+        studio, "beijing", document_no="京人社函〔2025〕9号", awarded_on=date(2025, 9, 1), actor=cast["approver"]
+    )
     funding.disburse(beijing, amount="100000", paid_on=date(2025, 10, 1), voucher_no="CZ-B", actor=cast["finance"])
-    _, national = funding.record_title(studio, "national", document_no="人社部函〔2026〕3号",
-                                       awarded_on=date(2026, 3, 1), actor=cast["approver"])
+    _, national = funding.record_title(
+        studio, "national", document_no="人社部函〔2026〕3号", awarded_on=date(2026, 3, 1), actor=cast["approver"]
+    )
     recovery = _revoke(studio, cast).recovery
     assert recovery.amount_due == Decimal("300000.00")  # 200,000 imported + 100,000 paid; the national reward unpaid
     assert recovery.amount_cancelled == Decimal("200000.00")
@@ -81,8 +94,9 @@ def test_recovery_does_not_fail_or_become_zero_when_the_engine_refuses(cast, mon
 def test_dashboard_to_recover_shows_the_amount_still_owed(client, cast):
     studio = _import_studio(cast)
     recovery = _revoke(studio, cast).recovery
-    services.record_repayment(recovery, amount="50000", paid_on=timezone.localdate(), voucher_no="TH-1",
-                              actor=cast["finance"])
+    services.record_repayment(
+        recovery, amount="50000", paid_on=timezone.localdate(), voucher_no="TH-1", actor=cast["finance"]
+    )
     client.login(username=cast["reviewer"].username, password=PASSWORD)
     page = client.get("/dashboards/").content.decode()
     assert 'data-testid="to-recover">150,000.00 元' in page
@@ -103,8 +117,9 @@ def test_a_wrong_repayment_is_reversed_with_reason_and_event(cast):
     studio = _import_studio(cast)
     recovery = _revoke(studio, cast).recovery
     today = timezone.localdate()
-    repayment = services.record_repayment(recovery, amount="20000", paid_on=today, voucher_no="TH-1",
-                                          actor=cast["finance"])
+    repayment = services.record_repayment(
+        recovery, amount="20000", paid_on=today, voucher_no="TH-1", actor=cast["finance"]
+    )
     with pytest.raises(services.RecoveryError, match="冲正理由"):
         services.reverse_repayment(repayment, reason="", actor=cast["finance"])
     reversal = services.reverse_repayment(repayment, reason="金额录入错误，应为 200,000 元", actor=cast["finance"])

@@ -1,5 +1,6 @@
 """The material review checklist saved as a whole (issue 9): one ``review.item`` event per line,
 exactly as line by line, and all or nothing when a line is refused."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,8 +28,9 @@ def test_the_whole_checklist_at_once_records_each_line(review, cast):
     assert stored[items[0].pk].result == "fail" and stored[items[0].pk].comment == "证书与申报职业不符"
     assert all(stored[i.pk].result == "pass" and stored[i.pk].updated_by_id == cast["reviewer"].pk for i in items[1:])
     logged = [e for e in events_for(review.application) if e.action == "review.item"]
-    assert [(e.clause, e.data["item"], e.data["result"]) for e in logged] == \
-        [(i.clause, i.title, "fail" if k == 0 else "pass") for k, i in enumerate(items)]
+    assert [(e.clause, e.data["item"], e.data["result"]) for e in logged] == [
+        (i.clause, i.title, "fail" if k == 0 else "pass") for k, i in enumerate(items)
+    ]
     assert logged[0].data["comment"] == "证书与申报职业不符" and logged[0].actor == cast["reviewer"]
     assert verify_chain()[1] is None
 
@@ -44,8 +46,10 @@ def test_one_refused_line_refuses_the_whole_checklist(review, cast):
 
 
 def test_a_line_of_another_review_is_refused(review, cast, unit_b):
-    other = reviews.start_review(f.submitted_application(unit_b, cast["unit_b"], review.application.round,
-                                                         prefix="乙", seq_base=50), actor=cast["reviewer"])
+    other = reviews.start_review(
+        f.submitted_application(unit_b, cast["unit_b"], review.application.round, prefix="乙", seq_base=50),
+        actor=cast["reviewer"],
+    )
     with pytest.raises(reviews.ReviewError, match="不属于本次材料审核"):
         reviews.set_items(review, [(other.items.first(), "pass", "")], actor=cast["reviewer"])
 
@@ -59,6 +63,7 @@ def test_a_concluded_review_takes_no_more_results(review, cast):
 
 
 # ---------------------------------------------------------------- the review page's one form
+
 
 def _reviewer():
     from django.test import Client
@@ -101,8 +106,12 @@ def test_a_refused_conclusion_keeps_everything_typed_and_saves_nothing(review, c
 
     items = list(review.items.all())
     form = {f"result-{i.pk}": "pass" for i in items[1:]} | {
-        f"result-{items[0].pk}": "supplement", f"comment-{items[0].pk}": "", "conclusion": "supplement",
-        "comment": "请补充证书", "conclude": "1"}
+        f"result-{items[0].pk}": "supplement",
+        f"comment-{items[0].pk}": "",
+        "conclusion": "supplement",
+        "comment": "请补充证书",
+        "conclude": "1",
+    }
     response = _reviewer().post(f"/review/{review.application_id}/checklist/", form)
     page = response.content.decode()
     assert response.status_code == 400 and "须填写意见" in page

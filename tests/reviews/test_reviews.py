@@ -3,11 +3,11 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from masterstudio.applications.models import AppState, Application, SupplementRequest
+from masterstudio.applications.models import Application, AppState, SupplementRequest
 from masterstudio.core.models import Notification
 from masterstudio.reviews import services as reviews
 from masterstudio.reviews.models import Decision
@@ -72,7 +72,11 @@ def items_first_pk(review):
 
 def test_fail_tells_the_unit_why(submitted, cast, django_capture_on_commit_callbacks):
     review = reviews.start_review(submitted, actor=cast["reviewer"])
-    item = review.items.get(clause="4.4", kind="condition") if review.items.filter(clause="4.4").exists() else review.items.first()
+    item = (
+        review.items.get(clause="4.4", kind="condition")
+        if review.items.filter(clause="4.4").exists()
+        else review.items.first()
+    )
     reviews.set_item(item, result="fail", comment="无独立场所", actor=cast["reviewer"])
     with django_capture_on_commit_callbacks(execute=True):
         reviews.conclude_review(review, conclusion="fail", comment="不具备工作条件", actor=cast["reviewer"])
@@ -83,8 +87,14 @@ def test_fail_tells_the_unit_why(submitted, cast, django_capture_on_commit_callb
 
 
 def test_unlisted_route_practical_mastery_is_settled_by_a_finding(cast, unit_a):
-    application = f.submitted_application(unit_a, cast["unit_a"], route="unlisted", occupation_code="",
-                                          occupation_name="无人机装调检修工艺师", skill_level="")
+    application = f.submitted_application(
+        unit_a,
+        cast["unit_a"],
+        route="unlisted",
+        occupation_code="",
+        occupation_name="无人机装调检修工艺师",
+        skill_level="",
+    )
     review = reviews.start_review(application, actor=cast["reviewer"])
     assert review.eligibility["outcome"] == "undetermined"
     assert "leader.practical_mastery" in review.eligibility["missing_facts"]
@@ -92,8 +102,9 @@ def test_unlisted_route_practical_mastery_is_settled_by_a_finding(cast, unit_a):
         reviews.set_item(item, result="pass", comment="", actor=cast["reviewer"])
     with pytest.raises(reviews.ReviewError, match="请先在“认定事实”中认定"):
         reviews.conclude_review(review, conclusion="pass", comment="", actor=cast["reviewer"])
-    review = reviews.record_finding(application, fact="leader.practical_mastery", value=True,
-                                    note="现场操作演示，技艺娴熟", actor=cast["reviewer"])
+    review = reviews.record_finding(
+        application, fact="leader.practical_mastery", value=True, note="现场操作演示，技艺娴熟", actor=cast["reviewer"]
+    )
     assert review.eligibility["outcome"] == "eligible"
     check = next(c for c in review.eligibility["checks"] if c["clause"] == "6.2")
     assert check["result"] == "pass"
@@ -107,16 +118,27 @@ def test_a_finding_of_the_first_review_counts_when_the_resubmission_is_reviewed(
     is reviewed again with the findings already recorded."""
     from masterstudio.applications import services as applying
 
-    application = f.submitted_application(unit_a, cast["unit_a"], route="unlisted", occupation_code="",
-                                          occupation_name="无人机装调检修工艺师", skill_level="")
+    application = f.submitted_application(
+        unit_a,
+        cast["unit_a"],
+        route="unlisted",
+        occupation_code="",
+        occupation_name="无人机装调检修工艺师",
+        skill_level="",
+    )
     review = reviews.start_review(application, actor=cast["reviewer"])
     assert review.eligibility["outcome"] == "undetermined"
-    review = reviews.record_finding(application, fact="leader.practical_mastery", value=True,
-                                    note="现场操作演示，技艺娴熟", actor=cast["reviewer"])
+    review = reviews.record_finding(
+        application, fact="leader.practical_mastery", value=True, note="现场操作演示，技艺娴熟", actor=cast["reviewer"]
+    )
     items = list(review.items.all())
-    reviews.conclude_review(review, conclusion="supplement", comment="", actor=cast["reviewer"],
-                            results=[(items[0], "supplement", "证书复印件不清晰")]
-                            + [(item, "pass", "") for item in items[1:]])
+    reviews.conclude_review(
+        review,
+        conclusion="supplement",
+        comment="",
+        actor=cast["reviewer"],
+        results=[(items[0], "supplement", "证书复印件不清晰")] + [(item, "pass", "") for item in items[1:]],
+    )
     applying.submit(application.pk, actor=cast["unit_a"])
     application.refresh_from_db()
     again = reviews.start_review(application, actor=cast["reviewer"])
@@ -125,19 +147,25 @@ def test_a_finding_of_the_first_review_counts_when_the_resubmission_is_reviewed(
 
 def test_site_visit_needs_checklist_and_findings_before_a_result(submitted, cast):
     f.pass_material_review(submitted, cast["reviewer"])
-    visit = reviews.schedule_visit(submitted, scheduled_on=submitted.round.closes_at.date(), people="王审核",
-                                   contact="", actor=cast["reviewer"])
+    visit = reviews.schedule_visit(
+        submitted, scheduled_on=submitted.round.closes_at.date(), people="王审核", contact="", actor=cast["reviewer"]
+    )
     assert Notification.objects.filter(recipient=cast["unit_a"], key="visit_scheduled").exists()
     with pytest.raises(reviews.ReviewError, match="考察清单"):
         reviews.record_visit(visit, checks={"site": "yes"}, findings="场所良好", result="pass", actor=cast["reviewer"])
     with pytest.raises(ValidationError, match="不是照片"):
         reviews.add_photo(visit, SimpleUploadedFile("scan.pdf", pdf_bytes()), caption="", actor=cast["reviewer"])
-    photo = reviews.add_photo(visit, SimpleUploadedFile("site.png", png_bytes()), caption="工作室全景",
-                              actor=cast["reviewer"])
+    photo = reviews.add_photo(
+        visit, SimpleUploadedFile("site.png", png_bytes()), caption="工作室全景", actor=cast["reviewer"]
+    )
     assert photo.kind == "png"
-    reviews.record_visit(visit, checks={"site": "yes", "equipment": "yes", "team_present": "no",
-                                        "systems_displayed": "yes"},
-                         findings="两名队员外出培训", result="pass", actor=cast["reviewer"])
+    reviews.record_visit(
+        visit,
+        checks={"site": "yes", "equipment": "yes", "team_present": "no", "systems_displayed": "yes"},
+        findings="两名队员外出培训",
+        result="pass",
+        actor=cast["reviewer"],
+    )
     submitted.refresh_from_db()
     assert submitted.state == AppState.EXPERT_REVIEW
 
@@ -149,12 +177,14 @@ def test_stale_decision_is_refused(submitted, cast, django_capture_on_commit_cal
         reviews.decide(submitted, outcome="propose", reason="重新考虑", rank=1, version=0, actor=cast["approver"])
     decision = Decision.objects.get(application=submitted)
     with django_capture_on_commit_callbacks(execute=True):
-        reviews.decide(submitted, outcome="propose", reason="重新考虑", rank=1, version=decision.version,
-                       actor=cast["approver"])
+        reviews.decide(
+            submitted, outcome="propose", reason="重新考虑", rank=1, version=decision.version, actor=cast["approver"]
+        )
     submitted.refresh_from_db()
     assert submitted.state == AppState.PROPOSED
-    assert not Notification.objects.filter(recipient=cast["unit_a"], key__in=["application_rejected",
-                                                                              "application_on_notice"]).exists()
+    assert not Notification.objects.filter(
+        recipient=cast["unit_a"], key__in=["application_rejected", "application_on_notice"]
+    ).exists()
 
 
 @pytest.mark.postgres

@@ -1,4 +1,5 @@
 """Every page of issue 5 for the whole cast (habit 7), and the pages render at every stage."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,14 +28,23 @@ def world(cast, unit_a):
     return {"application": application, "notice": notice, "assignment": assignment}
 
 
-STAFF_PAGES = ["/review/", "/review/{app}/", "/review/rounds/{round}/", "/review/rounds/{round}/rubric/",
-               "/experts/pool/", "/experts/pool/new/", "/experts/draws/{draw}/", "/notices/manage/"]
+STAFF_PAGES = [
+    "/review/",
+    "/review/{app}/",
+    "/review/rounds/{round}/",
+    "/review/rounds/{round}/rubric/",
+    "/experts/pool/",
+    "/experts/pool/new/",
+    "/experts/draws/{draw}/",
+    "/notices/manage/",
+]
 
 
 @pytest.mark.parametrize("path", STAFF_PAGES)
 def test_staff_pages_by_role(world, cast, path):
-    url = path.format(app=world["application"].pk, round=world["application"].round_id,
-                      draw=world["assignment"].draw_id)
+    url = path.format(
+        app=world["application"].pk, round=world["application"].round_id, draw=world["assignment"].draw_id
+    )
     assert client_for("reviewer").get(url).status_code == 200
     assert client_for("approver").get(url).status_code == 200
     for username in ("unit_a", "unit_b", "leader_a", "expert", "evaluator", "sysadmin", "auditor", "finance"):
@@ -88,8 +98,9 @@ def test_review_detail_renders_at_every_stage(cast, unit_a):
     review = application.material_review
     for item in review.items.all():  # line by line, from each row
         reviewer.post(f"/review/{application.pk}/checklist/", {f"result-{item.pk}": "pass", "save": item.pk})
-    response = reviewer.post(f"/review/{application.pk}/checklist/", {"conclusion": "pass", "comment": "齐全",
-                                                                       "conclude": "1"}, follow=True)
+    response = reviewer.post(
+        f"/review/{application.pk}/checklist/", {"conclusion": "pass", "comment": "齐全", "conclude": "1"}, follow=True
+    )
     assert "安排考察" in response.content.decode()
 
 

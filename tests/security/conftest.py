@@ -1,4 +1,5 @@
 """Fixtures for the security tests: the world of the access matrix."""
+
 from __future__ import annotations
 
 import pytest

@@ -14,6 +14,7 @@ of the cast, against an explicit expectation.
 Codes: 200 (any 2xx), "login" (302 to the sign-in page), "reauth" (302 to re-authentication),
 302 (another redirect), 403, 404, 405.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,9 +26,24 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from masterstudio.core.models import Event
 
-ROLES = ["anon", "unit_a", "unit_b", "leader", "leader_own", "leader_other", "reviewer", "approver", "finance",
-         "sysadmin", "auditor",
-         "expert_in", "expert_out", "expert_conflict", "evaluator_in", "evaluator_out"]
+ROLES = [
+    "anon",
+    "unit_a",
+    "unit_b",
+    "leader",
+    "leader_own",
+    "leader_other",
+    "reviewer",
+    "approver",
+    "finance",
+    "sysadmin",
+    "auditor",
+    "expert_in",
+    "expert_out",
+    "expert_conflict",
+    "evaluator_in",
+    "evaluator_out",
+]
 GROUPS = {
     "units": ["unit_a", "unit_b", "leader", "leader_own", "leader_other"],
     # who may open studio A's records: its unit, the unit's leader account not linked to a person,
@@ -96,8 +112,10 @@ EXPECT: dict[str, tuple[str, str | None]] = {
     "accounts:user_reset": ("anon=login sysadmin=405 *=403", "anon=login *=403 sysadmin=skip"),
     "accounts:duty_request": ("anon=login sysadmin=404 *=403", None),
     "accounts:duty_grants": ("anon=login business=200 auditor=200 *=403", None),
-    "accounts:duty_grant_decide": ("anon=login business=405 auditor=405 *=403",
-                                   "anon=login *=403 business=skip auditor=skip"),
+    "accounts:duty_grant_decide": (
+        "anon=login business=405 auditor=405 *=403",
+        "anon=login *=403 business=skip auditor=skip",
+    ),
     "accounts:unit_registrations": ("anon=login rev_app=200 *=403", None),
     "accounts:unit_registration_detail": ("anon=login rev_app=200 *=403", None),
     # ------------------------------------------------------------------ public calculator and API
@@ -137,8 +155,10 @@ EXPECT: dict[str, tuple[str, str | None]] = {
     "applications:occupation_search": ("anon=401 signed=200", None),
     "applications:detail": ("anon=login ua=200 unit_b=404 *=403", None),
     "applications:edit": ("anon=login ua=302 unit_b=404 *=403", None),
-    "applications:autosave": ("*=405", "anon=401 unit_b=404 leader=403 staff=403 experts=403 evaluators=403 "
-                                        "unit_a=skip"),
+    "applications:autosave": (
+        "*=405",
+        "anon=401 unit_b=404 leader=403 staff=403 experts=403 evaluators=403 unit_a=skip",
+    ),
     "applications:add_person": ("anon=login units=405 *=403", "anon=login unit_b=404 *=403 ua=skip"),
     "applications:upload": ("anon=login units=405 *=403", "anon=login unit_b=404 *=403 ua=skip"),
     "applications:submit": ("anon=login units=405 *=403", "anon=login unit_b=404 *=403 ua=skip"),
@@ -157,135 +177,181 @@ EXPECT: dict[str, tuple[str, str | None]] = {
 }
 
 # The rest of the table is filled in below by area, to keep each block readable.
-EXPECT.update({
-    # ------------------------------------------------------------------ material review, site visit, evaluation
-    "reviews:queue": ("anon=login rev_app=200 *=403", None),
-    "reviews:detail": ("anon=login rev_app=200 *=403", None),
-    **{f"reviews:{n}": ("anon=login rev_app=405 *=403", "anon=login *=403 rev_app=skip")
-       for n in ("start", "finding", "checklist", "schedule", "draw", "finish_experts", "record", "photo",
-                 "group_draw", "finish_all")},
-    "reviews:decide": ("anon=login approver=405 *=403", "anon=login *=403 approver=skip"),
-    "reviews:photo_file": ("anon=login rev_app=200 *=403", None),
-    "reviews:evaluation": ("anon=login rev_app=200 *=403", None),
-    "reviews:rubric": ("anon=login rev_app=200 *=403", None),
-    # ------------------------------------------------------------------ experts
-    "experts:pool": ("anon=login rev_app=200 *=403", None),
-    "experts:expert_create": ("anon=login rev_app=200 *=403", None),
-    "experts:expert_edit": ("anon=login rev_app=200 *=403", None),
-    "experts:draw": ("anon=login rev_app=200 *=403", None),
-    "experts:tasks": ("anon=login experts=200 *=403", None),
-    "experts:declare_all": ("anon=login experts=405 *=403", "anon=login *=403 experts=skip"),
-    "experts:task": ("anon=login expert_in=200 expert_out=404 expert_conflict=404 *=403", None),
-    "experts:panel": ("anon=login rev_app=200 *=403", None),
-    "experts:panel_replace": ("anon=login rev_app=405 *=403", "anon=login *=403 rev_app=skip"),
-    "experts:panel_accept_short": ("anon=login rev_app=405 *=403", "anon=login *=403 rev_app=skip"),
-    # ------------------------------------------------------------------ public notice and objections
-    "notices:list": (PUBLIC, None),
-    "notices:detail": (PUBLIC, None),
-    "notices:object": (PUBLIC, ""),
-    "notices:objection_lookup": ("*=302", None),
-    "notices:objection_status": (PUBLIC, None),
-    "notices:manage": ("anon=login rev_app=200 *=403", None),
-    "notices:publish": ("anon=login approver=405 *=403", "anon=login *=403 approver=skip"),
-    "notices:objection": ("anon=login rev_app=200 *=403", None),
-    "notices:evidence": ("anon=login rev_app=200 *=403", None),
-})
+EXPECT.update(
+    {
+        # ------------------------------------------------------------------ material review, site visit, evaluation
+        "reviews:queue": ("anon=login rev_app=200 *=403", None),
+        "reviews:detail": ("anon=login rev_app=200 *=403", None),
+        **{
+            f"reviews:{n}": ("anon=login rev_app=405 *=403", "anon=login *=403 rev_app=skip")
+            for n in (
+                "start",
+                "finding",
+                "checklist",
+                "schedule",
+                "draw",
+                "finish_experts",
+                "record",
+                "photo",
+                "group_draw",
+                "finish_all",
+            )
+        },
+        "reviews:decide": ("anon=login approver=405 *=403", "anon=login *=403 approver=skip"),
+        "reviews:photo_file": ("anon=login rev_app=200 *=403", None),
+        "reviews:evaluation": ("anon=login rev_app=200 *=403", None),
+        "reviews:rubric": ("anon=login rev_app=200 *=403", None),
+        # ------------------------------------------------------------------ experts
+        "experts:pool": ("anon=login rev_app=200 *=403", None),
+        "experts:expert_create": ("anon=login rev_app=200 *=403", None),
+        "experts:expert_edit": ("anon=login rev_app=200 *=403", None),
+        "experts:draw": ("anon=login rev_app=200 *=403", None),
+        "experts:tasks": ("anon=login experts=200 *=403", None),
+        "experts:declare_all": ("anon=login experts=405 *=403", "anon=login *=403 experts=skip"),
+        "experts:task": ("anon=login expert_in=200 expert_out=404 expert_conflict=404 *=403", None),
+        "experts:panel": ("anon=login rev_app=200 *=403", None),
+        "experts:panel_replace": ("anon=login rev_app=405 *=403", "anon=login *=403 rev_app=skip"),
+        "experts:panel_accept_short": ("anon=login rev_app=405 *=403", "anon=login *=403 rev_app=skip"),
+        # ------------------------------------------------------------------ public notice and objections
+        "notices:list": (PUBLIC, None),
+        "notices:detail": (PUBLIC, None),
+        "notices:object": (PUBLIC, ""),
+        "notices:objection_lookup": ("*=302", None),
+        "notices:objection_status": (PUBLIC, None),
+        "notices:manage": ("anon=login rev_app=200 *=403", None),
+        "notices:publish": ("anon=login approver=405 *=403", "anon=login *=403 approver=skip"),
+        "notices:objection": ("anon=login rev_app=200 *=403", None),
+        "notices:evidence": ("anon=login rev_app=200 *=403", None),
+    }
+)
 
-EXPECT.update({
-    # ------------------------------------------------------------------ studios
-    "studios:list": ("anon=login units=200 business=200 auditor=200 evaluators=200 sysadmin=200 experts=404", None),
-    "studios:flags": ("anon=login rev_app=200 *=403", None),
-    "studios:resolve_flag": ("anon=login rev_app=405 *=403", "anon=login *=403 rev_app=skip"),
-    "studios:detail": ("anon=login a=200 business=200 auditor=200 evaluator_in=200 *=404", None),
-    "studios:revoke": ("anon=login approver=reauth *=403", None),
-    "studios:certificate": ("anon=login a=200 business=200 auditor=200 evaluator_in=200 *=404", None),
-    # ------------------------------------------------------------------ annual summaries
-    "summaries:index": (LOGIN_ANY, None),
-    "summaries:edit": ("anon=login a=200 business=200 auditor=200 evaluator_in=200 *=404", None),
-    "summaries:attachment": ("anon=login a=200 business=200 auditor=200 evaluator_in=200 *=404", None),
-    # ------------------------------------------------------------------ annual assessment
-    "assessments:index": ("anon=login units=200 staff=200 *=403", None),
-    "assessments:open": ("anon=login rev_app=200 *=403", None),
-    "assessments:recommendations": ("anon=login staff=200 *=403", None),
-    "assessments:year": ("anon=login rev_app=200 *=403", None),
-    "assessments:draw": ("anon=login rev_app=405 *=403", "anon=login *=403 rev_app=skip"),
-    "assessments:compute": ("anon=login rev_app=405 *=403", "anon=login *=403 rev_app=skip"),
-    "assessments:publish": ("anon=login approver=reauth *=403", "anon=login *=403 approver=skip"),
-    "assessments:review": ("anon=login rev_app=200 *=403", None),
-    "assessments:reward": ("anon=login approver=reauth *=403", "anon=login *=403 approver=skip"),
-    "assessments:recommend": ("anon=login approver=200 *=403", None),
-    "assessments:dossier": ("anon=login business=200 auditor=200 sysadmin=404 experts=404 *=403", None),
-    "assessments:rectification": ("anon=login a=200 business=200 auditor=200 evaluator_in=200 *=404", None),
-    "assessments:rectification_file": ("anon=login a=200 business=200 auditor=200 evaluator_in=200 *=404", None),
-    "assessments:supervision_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
-    "assessments:supervision_new": ("anon=login rev_app=200 *=403", None),
-    "assessments:supervision": ("anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
-                                "evaluator_in=200 evaluator_out=404 experts=404", None),
-    "assessments:supervision_file": ("anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
-                                     "evaluator_in=200 evaluator_out=404 experts=404", None),
-    # ------------------------------------------------------------------ revocation and recovery
-    "recoveries:index": ("anon=login staff=200 *=403", None),
-    "recoveries:detail": ("anon=login business=200 auditor=200 sysadmin=404 *=403", None),
-    "recoveries:repay": ("anon=login finance=reauth *=403", None),
-    "recoveries:reverse_repayment": ("*=405", "anon=login *=403 finance=skip"),
-    # the evidence of A's revoked second studio: its leader and the unit, not the leader of A's first studio
-    "recoveries:evidence_file": ("anon=login a=200 leader_own=404 leader_other=200 business=200 auditor=200 *=404",
-                                 None),
-    # ------------------------------------------------------------------ money
-    "funding:grant_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
-    "funding:award": ("anon=login approver=reauth *=403", None),
-    "funding:titles": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
-    "funding:grant_detail": ("anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
-                             "evaluator_in=200 evaluator_out=404 *=403", None),
-    "funding:grant_disburse": ("*=405", "anon=login *=403 finance=skip"),
-    "funding:grant_cancel": ("*=405", "anon=login *=403 approver=skip"),
-    "funding:grant_recover": ("*=405", "anon=login *=403 finance=skip"),
-    "funding:disbursement_reverse": ("*=405", "anon=login *=403 finance=skip"),
-    "funding:grant_document": ("*=405", "anon=login *=403 business=skip"),
-    "funding:document_download": ("anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
-                                  "evaluator_in=200 evaluator_out=404 *=403", None),
-    "ledger:account_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
-    "ledger:expense_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
-    "ledger:asset_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
-    "ledger:account_open": ("anon=login unit_a=302 unit_b=404 *=403", None),
-    "ledger:account_detail": ("anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
-                              "evaluator_in=200 evaluator_out=404 *=403", None),
-    "ledger:income_create": ("anon=login unit_a=200 unit_b=404 *=403", None),
-    "ledger:expense_create": ("anon=login unit_a=200 unit_b=404 *=403", None),
-    "ledger:expense_check": ("anon=login unit_a=200 unit_b=404 *=403", None),
-    "ledger:entry_reverse": ("*=405", "anon=login unit_a=400 unit_b=404 *=403"),
-    "ledger:voucher_download": ("anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
-                                "evaluator_in=200 evaluator_out=404 *=403", None),
-    # ------------------------------------------------------------------ activities and evaluation
-    "activities:activity_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
-    "activities:activity_create": ("anon=login rev_app=200 *=403", None),
-    # the sign-up list (names, phone numbers) is a business record: not for the system administrator
-    "activities:activity_detail": ("anon=login units=200 staff=200 sysadmin=404 evaluators=200 *=403", None),
-    "activities:activity_edit": ("anon=login rev_app=302 *=403", None),  # published: edited no more,
-    "activities:activity_state": ("*=405", "anon=login *=403 rev_app=skip"),
-    "activities:attendance": ("*=405", "anon=login *=403 rev_app=skip"),
-    "activities:signup_withdraw": ("*=405", "anon=login unit_b=404 unit_a=skip *=403"),
-    "activities:report_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
-    "activities:report_create": ("anon=login unit_a=200 unit_b=200 *=403", None),
-    "activities:report_detail": ("anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
-                                 "evaluator_in=200 evaluator_out=404 *=403", None),
-    "activities:photo": ("anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
-                         "evaluator_in=200 evaluator_out=404 *=403", None),
-    "evaluations:evaluation_list": ("anon=login staff=200 evaluators=200 *=403", None),
-    "evaluations:evaluation_create": ("anon=login rev_app=200 *=403", None),
-    "evaluations:evaluation_detail": ("anon=login staff=200 sysadmin=404 evaluator_in=200 evaluator_out=404 *=403",
-                                      None),
-    "evaluations:evaluation_end": ("*=405", "anon=login *=403 staff=skip evaluators=403"),
-    "evaluations:report_download": ("anon=login staff=200 sysadmin=404 evaluator_in=200 evaluator_out=404 *=403",
-                                    None),
-    # ------------------------------------------------------------------ dashboards and data
-    "dashboards:dashboard": ("anon=login staff=200 sysadmin=403 *=403", None),
-    "dashboards:data": ("anon=login staff=200 sysadmin=403 *=403", None),
-    "dashboards:public": (PUBLIC, None),
-    "dataio:import_studios": ("anon=login rev_app=200 *=403", None),
-    "dataio:import_template": ("anon=login staff=200 *=403", None),
-    "dataio:recognition_list": ("anon=login staff=200 *=403", None),
-})
+EXPECT.update(
+    {
+        # ------------------------------------------------------------------ studios
+        "studios:list": ("anon=login units=200 business=200 auditor=200 evaluators=200 sysadmin=200 experts=404", None),
+        "studios:flags": ("anon=login rev_app=200 *=403", None),
+        "studios:resolve_flag": ("anon=login rev_app=405 *=403", "anon=login *=403 rev_app=skip"),
+        "studios:detail": ("anon=login a=200 business=200 auditor=200 evaluator_in=200 *=404", None),
+        "studios:revoke": ("anon=login approver=reauth *=403", None),
+        "studios:certificate": ("anon=login a=200 business=200 auditor=200 evaluator_in=200 *=404", None),
+        # ------------------------------------------------------------------ annual summaries
+        "summaries:index": (LOGIN_ANY, None),
+        "summaries:edit": ("anon=login a=200 business=200 auditor=200 evaluator_in=200 *=404", None),
+        "summaries:attachment": ("anon=login a=200 business=200 auditor=200 evaluator_in=200 *=404", None),
+        # ------------------------------------------------------------------ annual assessment
+        "assessments:index": ("anon=login units=200 staff=200 *=403", None),
+        "assessments:open": ("anon=login rev_app=200 *=403", None),
+        "assessments:recommendations": ("anon=login staff=200 *=403", None),
+        "assessments:year": ("anon=login rev_app=200 *=403", None),
+        "assessments:draw": ("anon=login rev_app=405 *=403", "anon=login *=403 rev_app=skip"),
+        "assessments:compute": ("anon=login rev_app=405 *=403", "anon=login *=403 rev_app=skip"),
+        "assessments:publish": ("anon=login approver=reauth *=403", "anon=login *=403 approver=skip"),
+        "assessments:review": ("anon=login rev_app=200 *=403", None),
+        "assessments:reward": ("anon=login approver=reauth *=403", "anon=login *=403 approver=skip"),
+        "assessments:recommend": ("anon=login approver=200 *=403", None),
+        "assessments:dossier": ("anon=login business=200 auditor=200 sysadmin=404 experts=404 *=403", None),
+        "assessments:rectification": ("anon=login a=200 business=200 auditor=200 evaluator_in=200 *=404", None),
+        "assessments:rectification_file": ("anon=login a=200 business=200 auditor=200 evaluator_in=200 *=404", None),
+        "assessments:supervision_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
+        "assessments:supervision_new": ("anon=login rev_app=200 *=403", None),
+        "assessments:supervision": (
+            "anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
+            "evaluator_in=200 evaluator_out=404 experts=404",
+            None,
+        ),
+        "assessments:supervision_file": (
+            "anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
+            "evaluator_in=200 evaluator_out=404 experts=404",
+            None,
+        ),
+        # ------------------------------------------------------------------ revocation and recovery
+        "recoveries:index": ("anon=login staff=200 *=403", None),
+        "recoveries:detail": ("anon=login business=200 auditor=200 sysadmin=404 *=403", None),
+        "recoveries:repay": ("anon=login finance=reauth *=403", None),
+        "recoveries:reverse_repayment": ("*=405", "anon=login *=403 finance=skip"),
+        # the evidence of A's revoked second studio: its leader and the unit, not the leader of A's first studio
+        "recoveries:evidence_file": (
+            "anon=login a=200 leader_own=404 leader_other=200 business=200 auditor=200 *=404",
+            None,
+        ),
+        # ------------------------------------------------------------------ money
+        "funding:grant_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
+        "funding:award": ("anon=login approver=reauth *=403", None),
+        "funding:titles": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
+        "funding:grant_detail": (
+            "anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
+            "evaluator_in=200 evaluator_out=404 *=403",
+            None,
+        ),
+        "funding:grant_disburse": ("*=405", "anon=login *=403 finance=skip"),
+        "funding:grant_cancel": ("*=405", "anon=login *=403 approver=skip"),
+        "funding:grant_recover": ("*=405", "anon=login *=403 finance=skip"),
+        "funding:disbursement_reverse": ("*=405", "anon=login *=403 finance=skip"),
+        "funding:grant_document": ("*=405", "anon=login *=403 business=skip"),
+        "funding:document_download": (
+            "anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
+            "evaluator_in=200 evaluator_out=404 *=403",
+            None,
+        ),
+        "ledger:account_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
+        "ledger:expense_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
+        "ledger:asset_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
+        "ledger:account_open": ("anon=login unit_a=302 unit_b=404 *=403", None),
+        "ledger:account_detail": (
+            "anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
+            "evaluator_in=200 evaluator_out=404 *=403",
+            None,
+        ),
+        "ledger:income_create": ("anon=login unit_a=200 unit_b=404 *=403", None),
+        "ledger:expense_create": ("anon=login unit_a=200 unit_b=404 *=403", None),
+        "ledger:expense_check": ("anon=login unit_a=200 unit_b=404 *=403", None),
+        "ledger:entry_reverse": ("*=405", "anon=login unit_a=400 unit_b=404 *=403"),
+        "ledger:voucher_download": (
+            "anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
+            "evaluator_in=200 evaluator_out=404 *=403",
+            None,
+        ),
+        # ------------------------------------------------------------------ activities and evaluation
+        "activities:activity_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
+        "activities:activity_create": ("anon=login rev_app=200 *=403", None),
+        # the sign-up list (names, phone numbers) is a business record: not for the system administrator
+        "activities:activity_detail": ("anon=login units=200 staff=200 sysadmin=404 evaluators=200 *=403", None),
+        "activities:activity_edit": ("anon=login rev_app=302 *=403", None),  # published: edited no more,
+        "activities:activity_state": ("*=405", "anon=login *=403 rev_app=skip"),
+        "activities:attendance": ("*=405", "anon=login *=403 rev_app=skip"),
+        "activities:signup_withdraw": ("*=405", "anon=login unit_b=404 unit_a=skip *=403"),
+        "activities:report_list": ("anon=login units=200 staff=200 evaluators=200 *=403", None),
+        "activities:report_create": ("anon=login unit_a=200 unit_b=200 *=403", None),
+        "activities:report_detail": (
+            "anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
+            "evaluator_in=200 evaluator_out=404 *=403",
+            None,
+        ),
+        "activities:photo": (
+            "anon=login a=200 unit_b=404 leader_other=404 business=200 auditor=200 sysadmin=404 "
+            "evaluator_in=200 evaluator_out=404 *=403",
+            None,
+        ),
+        "evaluations:evaluation_list": ("anon=login staff=200 evaluators=200 *=403", None),
+        "evaluations:evaluation_create": ("anon=login rev_app=200 *=403", None),
+        "evaluations:evaluation_detail": (
+            "anon=login staff=200 sysadmin=404 evaluator_in=200 evaluator_out=404 *=403",
+            None,
+        ),
+        "evaluations:evaluation_end": ("*=405", "anon=login *=403 staff=skip evaluators=403"),
+        "evaluations:report_download": (
+            "anon=login staff=200 sysadmin=404 evaluator_in=200 evaluator_out=404 *=403",
+            None,
+        ),
+        # ------------------------------------------------------------------ dashboards and data
+        "dashboards:dashboard": ("anon=login staff=200 sysadmin=403 *=403", None),
+        "dashboards:data": ("anon=login staff=200 sysadmin=403 *=403", None),
+        "dashboards:public": (PUBLIC, None),
+        "dataio:import_studios": ("anon=login rev_app=200 *=403", None),
+        "dataio:import_template": ("anon=login staff=200 *=403", None),
+        "dataio:recognition_list": ("anon=login staff=200 *=403", None),
+    }
+)
 
 # Not part of the platform in any deployment that matters: the benchmark's floor exists only when
 # BENCH_ENDPOINTS is set (never in production, see docs/performance.md).
@@ -312,7 +378,9 @@ def url_patterns():
 def test_every_url_has_an_expectation():
     names = [name for name, _ in url_patterns() if name not in NOT_DEPLOYED]
     missing = sorted(set(names) - set(EXPECT))
-    assert not missing, "URL 缺少访问矩阵预期（请在 tests/security/test_access_matrix.py 的 EXPECT 中补充）：" + ", ".join(missing)
+    assert not missing, (
+        "URL 缺少访问矩阵预期（请在 tests/security/test_access_matrix.py 的 EXPECT 中补充）：" + ", ".join(missing)
+    )
     stale = sorted(set(EXPECT) - set(names))
     assert not stale, "EXPECT 中的 URL 已不存在：" + ", ".join(stale)
     for name, (get_text, post_text) in EXPECT.items():
@@ -327,36 +395,74 @@ def kwargs_for(name: str, pattern, o: dict) -> dict:
     wanted = set(pattern.pattern.converters)
     by_area = {
         "core": {"pk": o["notification"].pk},
-        "accounts": {"pk": o["unit_a_user"].pk if view in ("user_toggle", "user_reset", "duty_request")
-                     else o["unit_a"].pk},
-        "catalog": {"year": o["today"].year,
-                    "pk": o["application"].pk if view == "add_from_application" else o["calendar_proposal"].pk},
+        "accounts": {
+            "pk": o["unit_a_user"].pk if view in ("user_toggle", "user_reset", "duty_request") else o["unit_a"].pk
+        },
+        "catalog": {
+            "year": o["today"].year,
+            "pk": o["application"].pk if view == "add_from_application" else o["calendar_proposal"].pk,
+        },
         "policytools": {"pk": o["policy_version"].pk},
         "units": {"pk": o["studio"].leader_id},
-        "applications": {"pk": o["material"].pk if view in ("download", "remove_material") else
-                         o["round"].pk if view == "round_edit" else o["application"].pk,
-                         "round_id": o["round"].pk, "item": o["material"].item, "version": o["snapshot"].version},
-        "reviews": {"pk": {"item": o["review_item"].pk, "record": o["visit"].pk, "photo": o["visit"].pk,
-                           "photo_file": o["photo"].pk}.get(view, o["application"].pk), "round_pk": o["round"].pk},
-        "experts": {"pk": {"expert_edit": o["expert"].pk, "draw": o["draw"].pk, "task": o["assignment"].pk}.get(
-            view, o["assignment"].panel_id)},
-        "notices": {"pk": {"objection": o["objection"].pk, "evidence": o["evidence"].pk}.get(view, o["notice"].pk),
-                    "entry_pk": o["entry"].pk, "receipt": o["objection"].receipt, "round_pk": o["round"].pk},
+        "applications": {
+            "pk": o["material"].pk
+            if view in ("download", "remove_material")
+            else o["round"].pk
+            if view == "round_edit"
+            else o["application"].pk,
+            "round_id": o["round"].pk,
+            "item": o["material"].item,
+            "version": o["snapshot"].version,
+        },
+        "reviews": {
+            "pk": {
+                "item": o["review_item"].pk,
+                "record": o["visit"].pk,
+                "photo": o["visit"].pk,
+                "photo_file": o["photo"].pk,
+            }.get(view, o["application"].pk),
+            "round_pk": o["round"].pk,
+        },
+        "experts": {
+            "pk": {"expert_edit": o["expert"].pk, "draw": o["draw"].pk, "task": o["assignment"].pk}.get(
+                view, o["assignment"].panel_id
+            )
+        },
+        "notices": {
+            "pk": {"objection": o["objection"].pk, "evidence": o["evidence"].pk}.get(view, o["notice"].pk),
+            "entry_pk": o["entry"].pk,
+            "receipt": o["objection"].receipt,
+            "round_pk": o["round"].pk,
+        },
         "studios": {"pk": o["flag"].pk if view == "resolve_flag" else o["studio"].pk},
         "summaries": {"pk": o["summary_attachment"].pk, "studio_pk": o["studio"].pk, "year": o["summary"].year},
-        "assessments": {"pk": o["year"].pk if view in ("year", "draw", "compute", "publish") else
-                        o["rectification"].pk if view.startswith("rectification") else
-                        o["supervision"].pk if view.startswith("supervision") else o["result"].pk,
-                        "file_pk": o["supervision_file"].pk},
-        "recoveries": {"pk": o["revocation"].pk if view == "evidence_file" else o["recovery"].pk,
-                       "repayment_pk": 0},
-        "funding": {"pk": o["document"].pk if view == "document_download" else o["grant"].pk,
-                    "payment_pk": o["grant"].disbursements.first().pk},
-        "ledger": {"pk": o["expense"].pk if view == "voucher_download" else o["account"].pk,
-                   "studio_pk": o["studio"].pk, "what": "expense", "entry_pk": o["expense"].pk},
-        "activities": {"pk": {"report_detail": o["activity_report"].pk,
-                              "photo": o["activity_photo"].pk}.get(view, o["activity"].pk),
-                       "signup_pk": o["signup"].pk},
+        "assessments": {
+            "pk": o["year"].pk
+            if view in ("year", "draw", "compute", "publish")
+            else o["rectification"].pk
+            if view.startswith("rectification")
+            else o["supervision"].pk
+            if view.startswith("supervision")
+            else o["result"].pk,
+            "file_pk": o["supervision_file"].pk,
+        },
+        "recoveries": {"pk": o["revocation"].pk if view == "evidence_file" else o["recovery"].pk, "repayment_pk": 0},
+        "funding": {
+            "pk": o["document"].pk if view == "document_download" else o["grant"].pk,
+            "payment_pk": o["grant"].disbursements.first().pk,
+        },
+        "ledger": {
+            "pk": o["expense"].pk if view == "voucher_download" else o["account"].pk,
+            "studio_pk": o["studio"].pk,
+            "what": "expense",
+            "entry_pk": o["expense"].pk,
+        },
+        "activities": {
+            "pk": {"report_detail": o["activity_report"].pk, "photo": o["activity_photo"].pk}.get(
+                view, o["activity"].pk
+            ),
+            "signup_pk": o["signup"].pk,
+        },
         "evaluations": {"pk": o["evaluation_report"].pk if view == "report_download" else o["evaluation"].pk},
     }
     values = by_area.get(area, {})
@@ -385,8 +491,18 @@ AREAS = {
     "activities_evaluations": ("activities", "evaluations"),
     "applications": ("applications",),
     "selection": ("reviews", "experts", "notices"),
-    "other": ("core", "accounts", "api", "selfcheck", "policytools", "catalog", "units", "dashboards", "dataio",
-              "perf"),
+    "other": (
+        "core",
+        "accounts",
+        "api",
+        "selfcheck",
+        "policytools",
+        "catalog",
+        "units",
+        "dashboards",
+        "dataio",
+        "perf",
+    ),
 }
 
 
@@ -462,14 +578,43 @@ def test_matrix_spec_reads_groups_and_defaults():
     assert re.match(r"^[a-z_]+:[a-z_\-]+$", "api:openapi-json")
 
 
-LISTS = ["/studios/", "/funding/", "/funding/?format=xlsx", "/funding/titles/", "/funding/titles/?format=xlsx",
-         "/ledger/", "/ledger/?format=xlsx", "/ledger/expenses/", "/ledger/expenses/?format=xlsx", "/ledger/assets/",
-         "/activities/reports/", "/activities/reports/?format=xlsx", "/summaries/", "/assessments/", "/applications/",
-         "/applications/manage/", "/applications/manage/export.xlsx", "/recoveries/?show=all", "/evaluations/"]
+LISTS = [
+    "/studios/",
+    "/funding/",
+    "/funding/?format=xlsx",
+    "/funding/titles/",
+    "/funding/titles/?format=xlsx",
+    "/ledger/",
+    "/ledger/?format=xlsx",
+    "/ledger/expenses/",
+    "/ledger/expenses/?format=xlsx",
+    "/ledger/assets/",
+    "/activities/reports/",
+    "/activities/reports/?format=xlsx",
+    "/summaries/",
+    "/assessments/",
+    "/applications/",
+    "/applications/manage/",
+    "/applications/manage/export.xlsx",
+    "/recoveries/?show=all",
+    "/evaluations/",
+]
 # the lists in which studio A's records appear to its owners (so the absence elsewhere means something)
-STUDIO_LISTS = ["/studios/", "/funding/", "/funding/?format=xlsx", "/funding/titles/", "/funding/titles/?format=xlsx",
-                "/ledger/", "/ledger/?format=xlsx", "/ledger/expenses/", "/ledger/expenses/?format=xlsx",
-                "/activities/reports/", "/activities/reports/?format=xlsx", "/summaries/", "/assessments/"]
+STUDIO_LISTS = [
+    "/studios/",
+    "/funding/",
+    "/funding/?format=xlsx",
+    "/funding/titles/",
+    "/funding/titles/?format=xlsx",
+    "/ledger/",
+    "/ledger/?format=xlsx",
+    "/ledger/expenses/",
+    "/ledger/expenses/?format=xlsx",
+    "/activities/reports/",
+    "/activities/reports/?format=xlsx",
+    "/summaries/",
+    "/assessments/",
+]
 
 
 def _text(response) -> str:
@@ -480,8 +625,13 @@ def _text(response) -> str:
 
         content = b"".join(response.streaming_content) if response.streaming else response.content
         book = load_workbook(BytesIO(content), read_only=True)
-        return "\n".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                         for v in row if v is not None)
+        return "\n".join(
+            str(v)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for v in row
+            if v is not None
+        )
     if response.streaming:
         return b"".join(response.streaming_content).decode("utf-8", "replace")
     return response.content.decode("utf-8", "replace")
@@ -495,9 +645,14 @@ def test_lists_and_exports_use_the_same_rule_as_the_pages(world):
     every list that shows them (so the test could fail)."""
     o = world["objects"]
     studio_secret, person_secret = o["studio"].name, o["application"].leader.name
-    refused = {"unit_b": [studio_secret, person_secret], "expert_out": [studio_secret, person_secret],
-               "expert_conflict": [studio_secret, person_secret], "evaluator_out": [studio_secret, person_secret],
-               "sysadmin": [studio_secret, person_secret], "leader_other": [studio_secret]}
+    refused = {
+        "unit_b": [studio_secret, person_secret],
+        "expert_out": [studio_secret, person_secret],
+        "expert_conflict": [studio_secret, person_secret],
+        "evaluator_out": [studio_secret, person_secret],
+        "sysadmin": [studio_secret, person_secret],
+        "leader_other": [studio_secret],
+    }
     for role, secrets in refused.items():
         client = Client()
         client.force_login(world["users"][role])

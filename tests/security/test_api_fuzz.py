@@ -2,6 +2,7 @@
 OpenAPI document and sends them to the platform in-process (WSGI). No request may cause a server
 error, and every response must match what the document promises (status codes, content types,
 schemas)."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,8 +21,13 @@ from schemathesis.checks import (
 from masterstudio.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-          response_headers_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
 
 
 @pytest.fixture(autouse=True)

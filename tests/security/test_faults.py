@@ -6,6 +6,7 @@ The kills are real: a separate ``manage.py shell`` process, connected to the tes
 the work and SIGKILLs itself from a ``post_save`` receiver — that is, after the first row of the
 transaction was written and before the commit.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.db import OperationalError, connection
 from django.test import Client
 
-from masterstudio.applications.models import AppState, Application, Material
+from masterstudio.applications.models import Application, AppState, Material
 from masterstudio.core.events import verify_chain
 from masterstudio.core.models import Event
 from masterstudio.core.uploads import orphan_files, referenced_names
@@ -58,11 +59,21 @@ def run_and_kill(code: str, model_path: str) -> subprocess.CompletedProcess:
             os.kill(os.getpid(), signal.SIGKILL)
         post_save.connect(_die, sender=apps.get_model("{model_path}"), weak=False)
     """)
-    env = dict(os.environ, DATABASE_URL=_database_url(), DJANGO_SETTINGS_MODULE="masterstudio.settings_test",
-               MEDIA_ROOT=str(settings.MEDIA_ROOT))
+    env = dict(
+        os.environ,
+        DATABASE_URL=_database_url(),
+        DJANGO_SETTINGS_MODULE="masterstudio.settings_test",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+    )
     connection.close()  # SQLite: let the other process take the write lock
-    return subprocess.run([sys.executable, str(ROOT / "manage.py"), "shell", "-c", hook + textwrap.dedent(code)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", hook + textwrap.dedent(code)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_worker_killed_mid_recognition_leaves_no_studio_and_a_retry_succeeds(cast, unit_a):
@@ -71,13 +82,16 @@ def test_worker_killed_mid_recognition_leaves_no_studio_and_a_retry_succeeds(cas
     notice = f.published(application.round, cast["approver"])
     after = f.day_after(notice)
     events_before = Event.objects.count()
-    done = run_and_kill(f"""
+    done = run_and_kill(
+        f"""
         from datetime import datetime
         from masterstudio.applications.models import Application
         from masterstudio.studios.services import recognise
         recognise(Application.objects.get(pk={application.pk}), now=datetime.fromisoformat("{after.isoformat()}"))
         print("NOT KILLED")
-    """, "studios.Studio")
+    """,
+        "studios.Studio",
+    )
     assert done.returncode == -signal.SIGKILL, done.stdout + done.stderr
     assert "NOT KILLED" not in done.stdout
     # nothing of the half-done recognition is visible
@@ -94,15 +108,18 @@ def test_worker_killed_mid_upload_leaves_no_material_and_the_orphan_is_swept(cas
     settings.MEDIA_ROOT = str(tmp_path / "media")  # this test's own files only
     application = ready_application(unit_a, cast["unit_a"], materials=False)
     before_files = referenced_names()
-    done = run_and_kill(f"""
+    done = run_and_kill(
+        f"""
         from django.core.files.uploadedfile import SimpleUploadedFile
         from masterstudio.accounts.models import User
         from masterstudio.applications import services
         content = {pdf_bytes()!r}
         services.upload_materials({application.pk}, "9.1.2", [SimpleUploadedFile("证书.pdf", content)],
-                                  actor=User.objects.get(pk={cast['unit_a'].pk}))
+                                  actor=User.objects.get(pk={cast["unit_a"].pk}))
         print("NOT KILLED")
-    """, "applications.Material")
+    """,
+        "applications.Material",
+    )
     assert done.returncode == -signal.SIGKILL, done.stdout + done.stderr
     assert Material.objects.filter(application=application).count() == 0
     # the page lists no file, and the file written before the kill is an orphan no URL reaches
@@ -143,9 +160,16 @@ def test_losing_the_database_mid_request_shows_the_chinese_page_and_writes_nothi
 
     client = Client()
     with connection.execute_wrapper(drop_connection):
-        response = client.post(f"/notices/{notice.pk}/entries/{entry.pk}/object/", {
-            "name": "李某", "contact": "13900001111", "content": FACTS,
-            "evidence": SimpleUploadedFile("证据.pdf", pdf_bytes()), "pledge": "on"})
+        response = client.post(
+            f"/notices/{notice.pk}/entries/{entry.pk}/object/",
+            {
+                "name": "李某",
+                "contact": "13900001111",
+                "content": FACTS,
+                "evidence": SimpleUploadedFile("证据.pdf", pdf_bytes()),
+                "pledge": "on",
+            },
+        )
     assert response.status_code == 503 and response["Retry-After"] == "60"
     text = response.content.decode()
     assert "数据库暂时无法连接" in text and "没有保存" in text

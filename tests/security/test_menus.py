@@ -1,5 +1,6 @@
 """Issue 16.7: roles without business duty are offered no business menu; every menu entry a staff
 member is offered opens (no 403), and the auditor's read-only entries show real records."""
+
 from __future__ import annotations
 
 import re
@@ -7,9 +8,22 @@ import re
 import pytest
 from django.test import Client
 
-BUSINESS_PREFIXES = ("/applications/", "/reviews/", "/experts/", "/notices/manage", "/studios/", "/assessments/",
-                     "/summaries/", "/activities/", "/evaluations/", "/funding/", "/ledger/", "/recoveries/",
-                     "/dashboards/", "/data/")
+BUSINESS_PREFIXES = (
+    "/applications/",
+    "/reviews/",
+    "/experts/",
+    "/notices/manage",
+    "/studios/",
+    "/assessments/",
+    "/summaries/",
+    "/activities/",
+    "/evaluations/",
+    "/funding/",
+    "/ledger/",
+    "/recoveries/",
+    "/dashboards/",
+    "/data/",
+)
 
 
 def _menu(client) -> list[str]:

@@ -1,6 +1,7 @@
 """Personal information (个人信息保护法, issue 8 item 4): ID numbers and phone numbers are
 encrypted at rest, never written in plain text to any table (event log, snapshots, decisions), never
 in URLs, and masked on screens and exports for the roles that do not need them."""
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,11 @@ def _plain_values(person_numbers: set[str]):
     with connection.cursor() as cursor:
         for model in apps.get_models():
             table = model._meta.db_table
-            columns = [f.column for f in model._meta.concrete_fields
-                       if f.get_internal_type() in ("CharField", "TextField", "JSONField")]
+            columns = [
+                f.column
+                for f in model._meta.concrete_fields
+                if f.get_internal_type() in ("CharField", "TextField", "JSONField")
+            ]
             if not columns:
                 continue
             pk = model._meta.pk.column
@@ -49,13 +53,18 @@ def test_id_numbers_are_masked_on_every_page_of_the_matrix_and_in_no_url(world):
     """Every GET page of the access matrix, for every role but the unit that owns the people
     (who types and corrects them on its own people page), shows no ID number in full; no link on
     any page carries one."""
-    from tests.security.test_access_matrix import NOT_DEPLOYED, ROLES, _text, kwargs_for, url_patterns
     from django.utils import timezone
+
+    from tests.security.test_access_matrix import NOT_DEPLOYED, ROLES, _text, kwargs_for, url_patterns
 
     numbers = [p.id_number for p in Person.objects.all()]
     pattern = re.compile("|".join(re.escape(n) for n in numbers))
-    o = dict(world["objects"], unit_a=world["objects"]["studio"].unit,
-             unit_a_user=world["users"]["unit_a"], today=timezone.localdate())
+    o = dict(
+        world["objects"],
+        unit_a=world["objects"]["studio"].unit,
+        unit_a_user=world["users"]["unit_a"],
+        today=timezone.localdate(),
+    )
     pages = [reverse(name, kwargs=kwargs_for(name, p, o)) for name, p in url_patterns() if name not in NOT_DEPLOYED]
     for role in ROLES:
         client = Client()
@@ -89,8 +98,13 @@ def test_exports_for_staff_carry_no_id_number(world):
     numbers = [p.id_number for p in Person.objects.all()]
     client = Client()
     client.force_login(world["users"]["reviewer"])
-    for url in ("/applications/manage/export.xlsx", "/funding/?format=xlsx", "/ledger/?format=xlsx",
-                "/manage/activity/?export=xlsx", "/dashboards/?format=xlsx"):
+    for url in (
+        "/applications/manage/export.xlsx",
+        "/funding/?format=xlsx",
+        "/ledger/?format=xlsx",
+        "/manage/activity/?export=xlsx",
+        "/dashboards/?format=xlsx",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         text = _text(response)

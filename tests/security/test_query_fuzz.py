@@ -4,6 +4,7 @@ parameters it reads — found by recording what the page asks of ``request.GET``
 with NUL bytes, out-of-range integers, a 5,000-digit number and impossible dates; every answer is
 a page (2xx/3xx) or a 400 naming the problem in Chinese, never a server error. The same for NUL
 bytes in path arguments and in the autosave body. Runs on SQLite and on PostgreSQL."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,8 +21,17 @@ FIXED = {"accounts:logout", "accounts:login_verify", "accounts:login_enrol"}
 def _viewer(name: str) -> str | None:
     """The first role the access matrix says opens the page (200)."""
     expected = spec(EXPECT[name][0])
-    for role in ("reviewer", "approver", "finance", "auditor", "unit_a", "leader_own", "expert_in", "evaluator_in",
-                 "anon"):
+    for role in (
+        "reviewer",
+        "approver",
+        "finance",
+        "auditor",
+        "unit_a",
+        "leader_own",
+        "expert_in",
+        "evaluator_in",
+        "anon",
+    ):
         if expected.get(role) == 200:
             return role
     return None
@@ -36,6 +46,7 @@ def _read_parameters(client, url) -> set[str]:
             if self is getattr(_current, "GET", None):
                 seen.add(key)
             return method(self, key, *args, **kwargs)
+
         return wrapped
 
     from django.core.handlers import base
@@ -113,8 +124,12 @@ def test_no_query_parameter_value_causes_a_server_error(world, unit_a, cast):
 def test_a_list_filter_out_of_range_answers_400_in_chinese(world):
     client = Client()
     client.force_login(world["users"]["reviewer"])
-    for url in ("/applications/manage/?round=99999999999999999999", "/summaries/?year=99999",
-                "/funding/?year=99999999999999999999", "/studios/?q=a%00b"):
+    for url in (
+        "/applications/manage/?round=99999999999999999999",
+        "/summaries/?year=99999",
+        "/funding/?year=99999999999999999999",
+        "/studios/?q=a%00b",
+    ):
         response = client.get(url)
         assert response.status_code == 400, url
         page = response.content.decode()
@@ -129,7 +144,8 @@ def test_nul_bytes_in_paths_and_autosave_are_refused(world, cast):
         assert anonymous.get(url).status_code in (400, 404), url
     client = Client(raise_request_exception=False)
     client.force_login(cast["unit_a"])
-    response = client.post(f"/applications/{o['application_b'].pk}/autosave/", {"leader_phone": "138\x000000"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/applications/{o['application_b'].pk}/autosave/", {"leader_phone": "138\x000000"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 400
     assert "控制字符" in response.content.decode()

@@ -7,6 +7,7 @@ Covered elsewhere, and listed in docs/security.md: double submission
 disbursement (tests/funding/test_disbursement.py), concurrent repayments
 (tests/recoveries/test_races.py), two staff deciding at once (tests/reviews/test_reviews.py).
 """
+
 from __future__ import annotations
 
 import threading
@@ -85,8 +86,14 @@ def test_double_excellent_reward_creates_one_grant(cast, unit_a):
     published_grade(studio, 2025)
 
     def reward():
-        return funding.award_grant(studio, "excellent", on=date(2026, 1, 15), year=2025, actor=cast["approver"],
-                                   basis="2025 年度绩效考核等次为优秀").pk
+        return funding.award_grant(
+            studio,
+            "excellent",
+            on=date(2026, 1, 15),
+            year=2025,
+            actor=cast["approver"],
+            basis="2025 年度绩效考核等次为优秀",
+        ).pk
 
     outcomes = together(reward, reward)
     assert all(o[0] == "ok" for o in outcomes), outcomes  # idempotent: the second gets the first's record
@@ -99,8 +106,9 @@ def test_double_title_reward_creates_one_title_and_one_grant(cast, unit_a):
     studio = make_studio(unit_a, approver=cast["approver"])
 
     def record():
-        title, grant = funding.record_title(studio, "national", document_no="人社部函〔2026〕1号",
-                                            awarded_on=date(2026, 3, 1), actor=cast["approver"])
+        title, grant = funding.record_title(
+            studio, "national", document_no="人社部函〔2026〕1号", awarded_on=date(2026, 3, 1), actor=cast["approver"]
+        )
         return grant.pk
 
     outcomes = together(record, record)
@@ -123,7 +131,9 @@ def test_double_click_on_disburse_over_http_pays_once(cast, unit_a):
         session = client.session
         session["reauth_at"] = time.time()
         session.save()
-        return client.post(url, {"amount": str(grant.amount), "paid_on": "2024-07-01", "voucher_no": "CZ-9"}).status_code
+        return client.post(
+            url, {"amount": str(grant.amount), "paid_on": "2024-07-01", "voucher_no": "CZ-9"}
+        ).status_code
 
     outcomes = together(click, click)
     assert sorted(o[1] for o in outcomes) == [302, 400], outcomes

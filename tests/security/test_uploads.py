@@ -1,6 +1,7 @@
 """Uploads (issue 8, item 5): one module (masterstudio.core.uploads) checks every upload by content,
 refuses size bombs and markup, stores under generated names outside the web root, and serves every
 file as an attachment with a safe name; every file download of every app is in the audit trail."""
+
 from __future__ import annotations
 
 import io
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from masterstudio.core import uploads
@@ -45,15 +47,18 @@ def test_real_files_are_accepted_by_content():
     assert kind == "pdf" and len(digest) == 64
 
 
-@pytest.mark.parametrize("name,content,words", [
-    ("页面.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>", "网页或 SVG"),
-    ("图.png", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "网页或 SVG"),
-    ("图.svg", "\ufeff<svg onload=alert(1)>".encode("utf-8"), "网页或 SVG"),
-    ("页.html", "<html>".encode("utf-16"), "网页或 SVG"),
-    ("空.pdf", b"", "空文件"),
-    ("程序.pdf", b"MZ\x90\x00\x03", "内容与扩展名不符"),
-    ("压缩包.docx", zip_bytes(), "内容不是"),
-])
+@pytest.mark.parametrize(
+    "name,content,words",
+    [
+        ("页面.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>", "网页或 SVG"),
+        ("图.png", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "网页或 SVG"),
+        ("图.svg", "\ufeff<svg onload=alert(1)>".encode("utf-8"), "网页或 SVG"),
+        ("页.html", "<html>".encode("utf-16"), "网页或 SVG"),
+        ("空.pdf", b"", "空文件"),
+        ("程序.pdf", b"MZ\x90\x00\x03", "内容与扩展名不符"),
+        ("压缩包.docx", zip_bytes(), "内容不是"),
+    ],
+)
 def test_markup_empty_and_disguised_files_are_refused(name, content, words):
     with pytest.raises(uploads.UploadRefused) as refused:
         uploads.check_upload(upload(name, content))
@@ -131,11 +136,14 @@ def test_stored_names_are_generated_and_outside_the_web_root(settings, tmp_path)
     assert Client().get(settings.MEDIA_URL + name).status_code == 404  # never served directly
 
 
-@pytest.mark.parametrize("original,ascii_part,utf8_part", [
-    ("凭证.pdf", 'filename="download.pdf"', "filename*=UTF-8''%E5%87%AD%E8%AF%81.pdf"),
-    ('a"b\r\nSet-Cookie: x.pdf', 'filename="abSet-Cookie x.pdf"', "filename*=UTF-8''abSet-Cookie%20x.pdf"),
-    ("../../etc/passwd", 'filename="passwd"', "filename*=UTF-8''passwd"),
-])
+@pytest.mark.parametrize(
+    "original,ascii_part,utf8_part",
+    [
+        ("凭证.pdf", 'filename="download.pdf"', "filename*=UTF-8''%E5%87%AD%E8%AF%81.pdf"),
+        ('a"b\r\nSet-Cookie: x.pdf', 'filename="abSet-Cookie x.pdf"', "filename*=UTF-8''abSet-Cookie%20x.pdf"),
+        ("../../etc/passwd", 'filename="passwd"', "filename*=UTF-8''passwd"),
+    ],
+)
 def test_download_names_are_safe(original, ascii_part, utf8_part):
     header = uploads.content_disposition(original)
     assert header.startswith("attachment; ") and ascii_part in header and utf8_part in header
@@ -143,9 +151,12 @@ def test_download_names_are_safe(original, ascii_part, utf8_part):
 
 
 FILE_URLS = [  # (URL name, object key, role allowed to download)
-    ("applications:download", "material", "unit_a"), ("reviews:photo_file", "photo", "reviewer"),
-    ("notices:evidence", "evidence", "reviewer"), ("ledger:voucher_download", "expense", "finance"),
-    ("funding:document_download", "document", "unit_a"), ("activities:photo", "activity_photo", "unit_a"),
+    ("applications:download", "material", "unit_a"),
+    ("reviews:photo_file", "photo", "reviewer"),
+    ("notices:evidence", "evidence", "reviewer"),
+    ("ledger:voucher_download", "expense", "finance"),
+    ("funding:document_download", "document", "unit_a"),
+    ("activities:photo", "activity_photo", "unit_a"),
     ("evaluations:report_download", "evaluation_report", "evaluator_in"),
     ("summaries:attachment", "summary_attachment", "leader"),
     ("assessments:rectification_file", "rectification", "auditor"),
@@ -172,8 +183,13 @@ def test_every_file_download_is_an_audited_attachment(world):
     # generated documents are audited too: the certificate, the exports
     client = Client()
     client.force_login(world["users"]["reviewer"])
-    for url in (f"/studios/{world['objects']['studio'].pk}/certificate.pdf", "/data/recognition-list.pdf",
-                "/funding/?format=xlsx", "/manage/activity/?export=xlsx", "/data/import/studios/template.xlsx"):
+    for url in (
+        f"/studios/{world['objects']['studio'].pk}/certificate.pdf",
+        "/data/recognition-list.pdf",
+        "/funding/?format=xlsx",
+        "/manage/activity/?export=xlsx",
+        "/data/import/studios/template.xlsx",
+    ):
         before = Event.objects.count()
         assert client.get(url).status_code == 200, url
         assert Event.objects.count() == before + 1, url

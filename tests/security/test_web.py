@@ -1,5 +1,6 @@
 """Web hardening (issue 8, item 6): CSRF on every form, rate limits on every anonymous write, and
 the lockout message that says until when."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import PASSWORD, selecting as f
+from tests.factories import PASSWORD
+from tests.factories import selecting as f
 
 FACTS = "领办人不在一线岗位，申报材料所述工作年限与事实不符"  # an objection's facts, as long as the rules ask
 
@@ -19,8 +21,12 @@ pytestmark = pytest.mark.django_db
 def test_every_post_form_on_every_page_carries_a_csrf_token(world):
     from tests.security.test_access_matrix import NOT_DEPLOYED, ROLES, kwargs_for, url_patterns
 
-    o = dict(world["objects"], unit_a=world["objects"]["studio"].unit, unit_a_user=world["users"]["unit_a"],
-             today=timezone.localdate())
+    o = dict(
+        world["objects"],
+        unit_a=world["objects"]["studio"].unit,
+        unit_a_user=world["users"]["unit_a"],
+        today=timezone.localdate(),
+    )
     pages = [reverse(n, kwargs=kwargs_for(n, p, o)) for n, p in url_patterns() if n not in NOT_DEPLOYED]
     forms_seen = 0
     for role in ROLES:
@@ -36,7 +42,7 @@ def test_every_post_form_on_every_page_carries_a_csrf_token(world):
                 if re.search(r'method="post"', form, flags=re.I):
                     forms_seen += 1
                     assert "csrfmiddlewaretoken" in form, f"{role} {url}: POST 表单缺少 CSRF 令牌"
-            assert "<script>" not in html.replace('<script src=', "")  # no inline scripts (CSP)
+            assert "<script>" not in html.replace("<script src=", "")  # no inline scripts (CSP)
     assert forms_seen > 50
 
 
@@ -54,14 +60,23 @@ def test_objections_are_rate_limited_per_address(cast, unit_a, settings):
     settings.OBJECTION_RATE_LIMIT = 2
     url = f"/notices/{notice.pk}/entries/{entry.pk}/object/"
     client = Client()
-    codes = [client.post(url, {"name": "李某", "contact": "13900001111", "content": f"第{i}条异议：{FACTS}",
-                               "pledge": "on"},
-                         REMOTE_ADDR="10.0.0.7").status_code for i in range(3)]
+    codes = [
+        client.post(
+            url,
+            {"name": "李某", "contact": "13900001111", "content": f"第{i}条异议：{FACTS}", "pledge": "on"},
+            REMOTE_ADDR="10.0.0.7",
+        ).status_code
+        for i in range(3)
+    ]
     assert codes == [302, 302, 429]
     limited = client.post(url, {}, REMOTE_ADDR="10.0.0.7")
     assert "操作过于频繁" in limited.content.decode() and int(limited["Retry-After"]) > 0
-    assert client.post(url, {"name": "王某", "contact": "13900003333", "content": FACTS, "pledge": "on"},
-                       REMOTE_ADDR="10.0.0.8").status_code == 302  # another address is not affected
+    assert (
+        client.post(
+            url, {"name": "王某", "contact": "13900003333", "content": FACTS, "pledge": "on"}, REMOTE_ADDR="10.0.0.8"
+        ).status_code
+        == 302
+    )  # another address is not affected
 
 
 def test_registration_is_rate_limited(db, settings):
@@ -73,8 +88,9 @@ def test_registration_is_rate_limited(db, settings):
 
 def test_guessing_objection_receipts_is_rate_limited(db):
     client = Client()
-    codes = {client.get(f"/notices/objections/YY20261124{i:08X}/", REMOTE_ADDR="10.0.0.10").status_code
-             for i in range(61)}
+    codes = {
+        client.get(f"/notices/objections/YY20261124{i:08X}/", REMOTE_ADDR="10.0.0.10").status_code for i in range(61)
+    }
     assert codes == {404, 429}
 
 
@@ -142,6 +158,9 @@ def test_exported_text_that_looks_like_a_formula_stays_text(client, cast, unit_a
     award_grant(studio, "initial", on=studio.recognized_on, actor=cast["approver"])
     content = client.get("/funding/?format=xlsx").content
     with zipfile.ZipFile(io.BytesIO(content)) as book:
-        text = book.read("xl/worksheets/sheet1.xml").decode() + book.read("xl/sharedStrings.xml").decode() \
-            if "xl/sharedStrings.xml" in book.namelist() else book.read("xl/worksheets/sheet1.xml").decode()
+        text = (
+            book.read("xl/worksheets/sheet1.xml").decode() + book.read("xl/sharedStrings.xml").decode()
+            if "xl/sharedStrings.xml" in book.namelist()
+            else book.read("xl/worksheets/sheet1.xml").decode()
+        )
     assert "HYPERLINK" in text and "<f>" not in text

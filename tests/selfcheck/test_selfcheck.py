@@ -1,13 +1,30 @@
 """The public self-check: plain questions in, clause-by-clause answer out."""
+
 from django.urls import reverse
 
 BASE = {
-    "as_of": "2026-06-30", "unit_kind": "enterprise", "in_etown": "yes", "lawful_operation": "yes",
-    "has_talent_pipeline": "yes", "has_talent_systems": "yes", "has_stable_funding": "yes", "has_facilities": "yes",
-    "has_management_rules": "yes", "team_size": "3", "branch": "", "occupation_listed": "listed",
-    "occupation_code": "6-18-01-01", "occupation_name": "车工", "birth_date": "1975-03-08", "gender": "male",
-    "employed": "yes", "frontline": "yes", "frontline_years": "22", "skill_level": "technician",
-    "leader_has_studio": "no", "scope_has_studio": "no",
+    "as_of": "2026-06-30",
+    "unit_kind": "enterprise",
+    "in_etown": "yes",
+    "lawful_operation": "yes",
+    "has_talent_pipeline": "yes",
+    "has_talent_systems": "yes",
+    "has_stable_funding": "yes",
+    "has_facilities": "yes",
+    "has_management_rules": "yes",
+    "team_size": "3",
+    "branch": "",
+    "occupation_listed": "listed",
+    "occupation_code": "6-18-01-01",
+    "occupation_name": "车工",
+    "birth_date": "1975-03-08",
+    "gender": "male",
+    "employed": "yes",
+    "frontline": "yes",
+    "frontline_years": "22",
+    "skill_level": "technician",
+    "leader_has_studio": "no",
+    "scope_has_studio": "no",
 }
 
 
@@ -19,7 +36,12 @@ def _result(client, **changes):
 
 def test_page_opens_without_login(client, db):
     html = client.get(reverse("selfcheck:selfcheck")).content.decode()
-    assert "政策自测" in html and "200,000.00 元" in html and "2027年1月10日" in html and "第十四条（首次认定资助）" in html
+    assert (
+        "政策自测" in html
+        and "200,000.00 元" in html
+        and "2027年1月10日" in html
+        and "第十四条（首次认定资助）" in html
+    )
 
 
 def test_all_conditions_met(client, db):
@@ -44,8 +66,9 @@ def test_existing_studio_of_the_leader_fails_art_7(client, db):
 
 
 def test_unlisted_route_needs_expert_judgement(client, db):
-    html = _result(client, occupation_listed="unlisted", occupation_code="", occupation_name="无人机巡检员",
-                   frontline_years="5")
+    html = _result(
+        client, occupation_listed="unlisted", occupation_code="", occupation_name="无人机巡检员", frontline_years="5"
+    )
     assert "新职业（第6条）" in html and "由评审专家认定" in html
 
 

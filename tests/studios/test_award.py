@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from masterstudio.applications.models import AppState, Application
+from masterstudio.applications.models import Application, AppState
 from masterstudio.core.models import Event
 from masterstudio.funding.models import Grant
 from masterstudio.studios import certificate
@@ -32,7 +32,11 @@ def test_recognition_creates_studio_title_nameplate_and_initial_grant_once(studi
     assert studio.application.state == AppState.RECOGNISED
     grant = Grant.objects.get(studio=studio)
     assert (grant.kind, grant.clause, str(grant.amount), grant.dated_on.isoformat()) == (
-        "initial", "14.1", "200000.00", "2026-10-10")
+        "initial",
+        "14.1",
+        "200000.00",
+        "2026-10-10",
+    )
     event = Event.objects.get(action="studio.recognised")
     assert event.clause == "10" and event.data["grant_clause"] == "14.1"
 

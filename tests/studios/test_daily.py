@@ -1,5 +1,6 @@
 """``manage.py daily`` tested by moving the clock: reminders, late summaries, inactivity,
 retirement and leaving warnings; safe to run twice."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,7 +18,13 @@ from tests.factories import make_person
 from tests.factories.studio_life import at, make_studio
 
 pytestmark = pytest.mark.django_db
-TEXT = {"projects": "攻关", "apprentices": "带徒 2 人", "exchanges": "交流", "social_benefit": "培训", "spending": "设备"}
+TEXT = {
+    "projects": "攻关",
+    "apprentices": "带徒 2 人",
+    "exchanges": "交流",
+    "social_benefit": "培训",
+    "spending": "设备",
+}
 
 
 def run(monkeypatch, day, *args):
@@ -65,7 +72,9 @@ def test_confirmed_summary_gets_no_reminder_and_late_one_is_flagged(cast, unit_a
     assert (flag.studio_id, flag.key, flag.clause) == (late.pk, "2026", "11")
     draft.refresh_from_db()
     assert draft.late
-    assert Notification.objects.filter(key="studio_flag", recipient=cast["approver"]).count() == Flag.objects.count() == 4
+    assert (
+        Notification.objects.filter(key="studio_flag", recipient=cast["approver"]).count() == Flag.objects.count() == 4
+    )
 
 
 def test_inactive_for_over_a_year_is_flagged_once(cast, unit_a, monkeypatch):
@@ -80,10 +89,15 @@ def test_inactive_for_over_a_year_is_flagged_once(cast, unit_a, monkeypatch):
 
 def test_leader_near_retirement_and_leader_gone(cast, unit_a, unit_b, monkeypatch):
     # man born 1967-05-12 retires 2028-01-12 (60 years 8 months)
-    near = make_studio(unit_a, grant=False, recognized_on=date(2025, 3, 1),
-                       leader=make_person(unit_a, "老师傅", "1967-05-12", seq=301))
-    gone = make_studio(unit_b, grant=False, recognized_on=date(2025, 3, 1),
-                       leader=make_person(unit_b, "离职者", "1980-01-01", seq=302, employed=False, left_on=date(2026, 1, 5)))
+    near = make_studio(
+        unit_a, grant=False, recognized_on=date(2025, 3, 1), leader=make_person(unit_a, "老师傅", "1967-05-12", seq=301)
+    )
+    gone = make_studio(
+        unit_b,
+        grant=False,
+        recognized_on=date(2025, 3, 1),
+        leader=make_person(unit_b, "离职者", "1980-01-01", seq=302, employed=False, left_on=date(2026, 1, 5)),
+    )
     run(monkeypatch, date(2026, 1, 12), "--only", "leader_checks")
     assert not Flag.objects.filter(studio=near).exists()
     run(monkeypatch, date(2026, 1, 13), "--only", "leader_checks")

@@ -1,4 +1,5 @@
 """The studio state machine (domain.md lifecycle) through the one door."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,14 +15,24 @@ pytestmark = pytest.mark.django_db
 
 def test_transition_table_is_explicit():
     assert set(STUDIO_MACHINE.table) == {
-        ("active", "rectification"), ("rectification", "active"), ("rectification", "revoked"), ("active", "revoked")}
+        ("active", "rectification"),
+        ("rectification", "active"),
+        ("rectification", "revoked"),
+        ("active", "revoked"),
+    }
     assert {rule.clause for rule in STUDIO_MACHINE.table.values()} == {"12", "13"}
 
 
 def test_revoked_studio_cannot_come_back(cast, unit_a):
     studio = make_studio(unit_a, grant=False)
-    STUDIO_MACHINE.apply(studio, StudioState.REVOKED, actor=cast["approver"], clause="13.4", reason="其他原因",
-                         extra_fields={"revoked_on": studio.recognized_on})
+    STUDIO_MACHINE.apply(
+        studio,
+        StudioState.REVOKED,
+        actor=cast["approver"],
+        clause="13.4",
+        reason="其他原因",
+        extra_fields={"revoked_on": studio.recognized_on},
+    )
     for target in ("active", "rectification"):
         with pytest.raises(TransitionNotAllowed, match="已撤销"):
             STUDIO_MACHINE.apply(studio, target, actor=cast["approver"], reason="x")

@@ -1,5 +1,6 @@
 """Recognition of a notice's entries together (``recognise_many``, used by ``close_due``): the
 same studios, grants, entries, notices and events as recognising them one by one."""
+
 from __future__ import annotations
 
 from unittest import mock
@@ -7,7 +8,7 @@ from unittest import mock
 import pytest
 from django.db import IntegrityError, transaction
 
-from masterstudio.applications.models import AppState, Application
+from masterstudio.applications.models import Application, AppState
 from masterstudio.core.events import verify_chain
 from masterstudio.core.models import Event, Notification
 from masterstudio.funding.models import Grant
@@ -48,18 +49,44 @@ def _snapshot(since: int) -> dict:
             data["grant"] = grants[data["grant"]]
         model = e.content_type.model if e.content_type else ""
         target = {"studio": studios, "grant": grants}.get(model)
-        return (e.action, model, target[int(e.object_id)] if target else e.object_id, e.from_state, e.to_state,
-                e.reason, e.clause, sorted(data.items()), e.actor_id)
+        return (
+            e.action,
+            model,
+            target[int(e.object_id)] if target else e.object_id,
+            e.from_state,
+            e.to_state,
+            e.reason,
+            e.clause,
+            sorted(data.items()),
+            e.actor_id,
+        )
 
     return {
-        "studios": sorted((s.application_id, s.nameplate_no, s.name, s.title, s.recognized_on, s.state, s.leader_key,
-                           s.scope_key, s.unit_id, s.leader_id) for s in Studio.objects.all()),
-        "grants": sorted((studios[g.studio_id], g.kind, g.clause, g.amount, g.dated_on, g.basis, g.state, g.approved_by_id)
-                         for g in Grant.objects.all()),
+        "studios": sorted(
+            (
+                s.application_id,
+                s.nameplate_no,
+                s.name,
+                s.title,
+                s.recognized_on,
+                s.state,
+                s.leader_key,
+                s.scope_key,
+                s.unit_id,
+                s.leader_id,
+            )
+            for s in Studio.objects.all()
+        ),
+        "grants": sorted(
+            (studios[g.studio_id], g.kind, g.clause, g.amount, g.dated_on, g.basis, g.state, g.approved_by_id)
+            for g in Grant.objects.all()
+        ),
         "applications": sorted(Application.objects.values_list("pk", "state")),
         "entries": sorted(NoticeEntry.objects.values_list("pk", "state")),
-        "notifications": sorted((n.recipient_id, n.key, n.title, n.body, named(n.url), n.email_to)
-                                for n in Notification.objects.filter(key="application_recognised")),
+        "notifications": sorted(
+            (n.recipient_id, n.key, n.title, n.body, named(n.url), n.email_to)
+            for n in Notification.objects.filter(key="application_recognised")
+        ),
         "events": sorted(event(e) for e in Event.objects.filter(seq__gt=since).select_related("content_type")),
     }
 
@@ -121,7 +148,7 @@ def test_a_batch_that_meets_another_recognition_is_done_one_by_one_and_pays_once
 
     def clash(rows, *args, **kwargs):
         calls.append(len(rows))
-        raise IntegrityError("duplicate key value violates unique constraint \"studio_nameplate\"")
+        raise IntegrityError('duplicate key value violates unique constraint "studio_nameplate"')
 
     with mock.patch.object(Studio.objects, "bulk_create", side_effect=clash):
         result = notices.close_due(now=f.day_after(notice), actor=cast["approver"])

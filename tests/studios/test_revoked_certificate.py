@@ -1,5 +1,6 @@
 """Issue 16.6: a revoked studio's certificate is served stamped 已撤销 with the date and clause, and
 the public notice (the public list of recognised studios) says the studio was revoked."""
+
 from __future__ import annotations
 
 import subprocess
@@ -18,8 +19,9 @@ def revoked(db, cast, unit_a):
     f.to_proposed(application, cast["reviewer"], cast["approver"])
     notice = f.published(application.round, cast["approver"])
     studio = recognise(application, actor=cast["approver"], now=f.day_after(notice))
-    recoveries.revoke(studio, cause="other", evidence="单位来函申请撤销", decision="经研究撤销称号",
-                      actor=cast["approver"])
+    recoveries.revoke(
+        studio, cause="other", evidence="单位来函申请撤销", decision="经研究撤销称号", actor=cast["approver"]
+    )
     studio.refresh_from_db()
     return studio, notice
 

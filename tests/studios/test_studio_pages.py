@@ -1,4 +1,5 @@
 """Studio pages for every role of the cast (habit 7): who sees what, refused answers 404."""
+
 from __future__ import annotations
 
 import time
@@ -22,8 +23,18 @@ def client_for(client, user, reauth=False):
     return client
 
 
-@pytest.mark.parametrize("who, status", [("unit_a", 200), ("leader", 200), ("approver", 200), ("finance", 200),
-                                         ("unit_b", 404), ("expert", 404), ("evaluator", 404)])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("unit_a", 200),
+        ("leader", 200),
+        ("approver", 200),
+        ("finance", 200),
+        ("unit_b", 404),
+        ("expert", 404),
+        ("evaluator", 404),
+    ],
+)
 def test_studio_page_visibility(client, cast, unit_a, who, status):
     studio = make_studio(unit_a, approver=cast["approver"])
     response = client_for(client, cast[who]).get(f"/studios/{studio.pk}/")
@@ -51,8 +62,10 @@ def test_revocation_page_requires_recent_authentication_and_approver(client, cas
 def test_revocation_without_evidence_keeps_what_was_typed(client, cast, unit_a):
     studio = make_studio(unit_a, approver=cast["approver"])
     c = client_for(client, cast["approver"], reauth=True)
-    response = c.post(f"/studios/{studio.pk}/revoke/", {"cause": "violation", "evidence": "", "decision": "撤销称号",
-                                                         "decided_on": "2026-01-05"})
+    response = c.post(
+        f"/studios/{studio.pk}/revoke/",
+        {"cause": "violation", "evidence": "", "decision": "撤销称号", "decided_on": "2026-01-05"},
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "请写明撤销所依据的事实与证据" in body and "撤销称号" in body
     studio.refresh_from_db()
@@ -62,16 +75,20 @@ def test_revocation_without_evidence_keeps_what_was_typed(client, cast, unit_a):
 def test_revocation_and_repayment_over_http(client, cast, unit_a):
     studio = make_studio(unit_a, approver=cast["approver"], finance=cast["finance"], paid=True)
     c = client_for(client, cast["approver"], reauth=True)
-    response = c.post(f"/studios/{studio.pk}/revoke/", {"cause": "left", "evidence": "领办人离职证明",
-                                                         "decision": "经评估审查撤销", "decided_on": "2026-01-05"})
+    response = c.post(
+        f"/studios/{studio.pk}/revoke/",
+        {"cause": "left", "evidence": "领办人离职证明", "decision": "经评估审查撤销", "decided_on": "2026-01-05"},
+    )
     recovery = Recovery.objects.get(studio=studio)
     assert response.status_code == 302 and response["Location"] == f"/recoveries/{recovery.pk}/"
     f = client_for(client, cast["finance"], reauth=True)
-    body = f.post(f"/recoveries/{recovery.pk}/repay/", {"amount": "300000", "paid_on": "2026-02-01",
-                                                         "voucher_no": "TH-9"}).content.decode()
+    body = f.post(
+        f"/recoveries/{recovery.pk}/repay/", {"amount": "300000", "paid_on": "2026-02-01", "voucher_no": "TH-9"}
+    ).content.decode()
     assert "超过尚欠金额 200,000.00 元" in body and "TH-9" in body
-    response = f.post(f"/recoveries/{recovery.pk}/repay/", {"amount": "200000", "paid_on": "2026-02-01",
-                                                             "voucher_no": "TH-9"})
+    response = f.post(
+        f"/recoveries/{recovery.pk}/repay/", {"amount": "200000", "paid_on": "2026-02-01", "voucher_no": "TH-9"}
+    )
     assert response.status_code == 302
     recovery.refresh_from_db()
     assert recovery.state == "settled"
@@ -80,8 +97,14 @@ def test_revocation_and_repayment_over_http(client, cast, unit_a):
 
 def test_staff_resolve_flag(client, cast, unit_a):
     studio = make_studio(unit_a, grant=False)
-    flag = Flag.objects.create(studio=studio, kind="inactive", key="2025-01-01", clause="13.1", raised_on="2026-02-01",
-                               detail="超过一年未开展工作")
+    flag = Flag.objects.create(
+        studio=studio,
+        kind="inactive",
+        key="2025-01-01",
+        clause="13.1",
+        raised_on="2026-02-01",
+        detail="超过一年未开展工作",
+    )
     c = client_for(client, cast["reviewer"])
     assert "超过一年未开展工作" in c.get("/studios/flags/").content.decode()
     c.post(f"/studios/flags/{flag.pk}/resolve/", {"resolution": "已核实：单位提供了活动记录"})

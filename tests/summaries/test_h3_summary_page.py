@@ -1,5 +1,6 @@
 """The annual summary page (issue 16, point 8): prefilled from the records as editable text,
 length-limited, viewing creates nothing, and no summary due after the Measures expire."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -31,11 +32,25 @@ def _client(user):
 @pytest.fixture
 def studio(cast, unit_a):
     studio = make_studio(unit_a, approver=cast["approver"])
-    StudioActivity.objects.create(studio=studio, kind="apprentice", title="拜师仪式", held_on=date(YEAR, 3, 1),
-                                  participants=4, apprentices="王徒一、车工\n李徒二、车工",
-                                  description="签订师带徒协议", reported_by=cast["unit_a"])
-    StudioActivity.objects.create(studio=studio, kind="rnd", title="主轴精度攻关", held_on=date(YEAR, 5, 9),
-                                  participants=6, description="精度提升", reported_by=cast["unit_a"])
+    StudioActivity.objects.create(
+        studio=studio,
+        kind="apprentice",
+        title="拜师仪式",
+        held_on=date(YEAR, 3, 1),
+        participants=4,
+        apprentices="王徒一、车工\n李徒二、车工",
+        description="签订师带徒协议",
+        reported_by=cast["unit_a"],
+    )
+    StudioActivity.objects.create(
+        studio=studio,
+        kind="rnd",
+        title="主轴精度攻关",
+        held_on=date(YEAR, 5, 9),
+        participants=6,
+        description="精度提升",
+        reported_by=cast["unit_a"],
+    )
     return studio
 
 
@@ -54,10 +69,25 @@ def test_viewing_a_years_page_creates_nothing_and_shows_the_prefilled_text(studi
 def test_the_prefill_reads_spending_awards_and_last_years_assessment(studio, cast):
     from masterstudio.assessments.models import Kind, StudioAssessment
 
-    StudioAssessment.objects.create(studio=studio, year=YEAR - 1, kind=Kind.ANNUAL, grade="qualified",
-                                    computed_grade="qualified", published=True, assessed_on=date(YEAR - 1, 12, 20))
-    text = services.prefill(studio, YEAR, dict(services.figures_for(studio, YEAR), income="12000",
-                                               expense="3500.5", expense_by_category={"设备购置": "3500.50"}))
+    StudioAssessment.objects.create(
+        studio=studio,
+        year=YEAR - 1,
+        kind=Kind.ANNUAL,
+        grade="qualified",
+        computed_grade="qualified",
+        published=True,
+        assessed_on=date(YEAR - 1, 12, 20),
+    )
+    text = services.prefill(
+        studio,
+        YEAR,
+        dict(
+            services.figures_for(studio, YEAR),
+            income="12000",
+            expense="3500.5",
+            expense_by_category={"设备购置": "3500.50"},
+        ),
+    )
     assert text["social_benefit"].endswith(f"{YEAR - 1}年度考核等次：合格。")
     assert text["spending"] == "本年度专账收入 12,000.00 元，支出 3,500.50 元，其中设备购置 3,500.50 元。"
     assert Decimal("0") == Decimal(services.figures_for(studio, YEAR)["expense"])
@@ -71,7 +101,9 @@ def test_the_first_save_creates_the_draft_with_what_was_typed(studio, cast):
     summary = AnnualSummary.objects.get(studio=studio, year=YEAR)
     assert summary.projects == "projects 的内容"
     assert [e.action for e in Event.objects.filter(action__startswith="annualsummary.").order_by("seq")] == [
-        "annualsummary.started", "annualsummary.saved"]
+        "annualsummary.started",
+        "annualsummary.saved",
+    ]
 
 
 def test_over_long_text_is_refused_naming_the_section_and_nothing_is_lost_or_created(studio, cast):

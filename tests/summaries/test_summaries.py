@@ -1,4 +1,5 @@
 """Annual work summary (Art. 11): drafted, confirmed once by the unit, due 15 December."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,8 +15,13 @@ from tests.factories.studio_life import at, make_studio
 
 pytestmark = pytest.mark.django_db
 
-TEXT = {"projects": "主轴加工精度攻关", "apprentices": "带徒 3 人，2 人取得高级工", "exchanges": "举办交流 2 次",
-        "social_benefit": "为区内企业培训 60 人次", "spending": "设备更新 5 万元"}
+TEXT = {
+    "projects": "主轴加工精度攻关",
+    "apprentices": "带徒 3 人，2 人取得高级工",
+    "exchanges": "举办交流 2 次",
+    "social_benefit": "为区内企业培训 60 人次",
+    "spending": "设备更新 5 万元",
+}
 
 
 def test_deadline_comes_from_the_engine():
@@ -24,9 +30,16 @@ def test_deadline_comes_from_the_engine():
 
 def test_figures_are_filled_from_the_studios_records(cast, unit_a):
     studio = make_studio(unit_a, approver=cast["approver"])
-    StudioActivity.objects.create(studio=studio, kind="apprentice", title="拜师仪式", held_on=date(2026, 3, 1),
-                                  participants=4, apprentices="王徒一、车工\n李徒二、车工", description="签订师带徒协议",
-                                  reported_by=cast["unit_a"])
+    StudioActivity.objects.create(
+        studio=studio,
+        kind="apprentice",
+        title="拜师仪式",
+        held_on=date(2026, 3, 1),
+        participants=4,
+        apprentices="王徒一、车工\n李徒二、车工",
+        description="签订师带徒协议",
+        reported_by=cast["unit_a"],
+    )
     summary = services.get_or_start(studio, 2026, actor=cast["leader"])
     assert summary.due_on == date(2026, 12, 15)
     assert summary.figures["activity_count"] == 1
@@ -91,6 +104,13 @@ def test_no_summary_for_a_year_before_recognition(cast, unit_a):
 def test_last_work_on_reads_activities(cast, unit_a):
     studio = make_studio(unit_a, approver=cast["approver"])
     assert services.last_work_on(studio) == date(2024, 6, 20)
-    StudioActivity.objects.create(studio=studio, kind="training", title="培训", held_on=date(2025, 5, 1),
-                                  participants=10, description="授课", reported_by=make_user("u9", "unit", unit=unit_a))
+    StudioActivity.objects.create(
+        studio=studio,
+        kind="training",
+        title="培训",
+        held_on=date(2025, 5, 1),
+        participants=10,
+        description="授课",
+        reported_by=make_user("u9", "unit", unit=unit_a),
+    )
     assert services.last_work_on(studio) == date(2025, 5, 1)

@@ -1,12 +1,20 @@
 """People and branches of a unit; ID numbers validated, encrypted, masked."""
-import pytest
+
 from django.urls import reverse
 
 from masterstudio.units.models import Branch, Person
 from tests.factories import id_number, make_person
 
-PERSON = {"name": "张建国", "id_number": "11010519750308001X", "position": "车工", "formal_employee": "on",
-          "frontline": "on", "frontline_since": "2003-07-01", "employed": "on", "phone": "13900139000"}
+PERSON = {
+    "name": "张建国",
+    "id_number": "11010519750308001X",
+    "position": "车工",
+    "formal_employee": "on",
+    "frontline": "on",
+    "frontline_since": "2003-07-01",
+    "employed": "on",
+    "phone": "13900139000",
+}
 
 
 def test_unit_registers_a_person_with_derived_birth_date_and_gender(client, cast):
@@ -32,8 +40,10 @@ def test_woman_needs_original_retirement_age(client, cast):
     client.force_login(cast["unit_a"])
     response = client.post(reverse("units:person_create"), dict(PERSON, id_number=id_number("1980-05-01", male=False)))
     assert "原法定退休年龄" in response.content.decode()
-    response = client.post(reverse("units:person_create"),
-                           dict(PERSON, id_number=id_number("1980-05-01", male=False), original_retirement_age="55"))
+    response = client.post(
+        reverse("units:person_create"),
+        dict(PERSON, id_number=id_number("1980-05-01", male=False), original_retirement_age="55"),
+    )
     assert response.status_code == 302
 
 

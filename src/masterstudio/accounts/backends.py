@@ -11,6 +11,7 @@
   and kept under the ``units`` data version as well, for the check every unit page makes
   (core.permissions.approved_unit_required).
 """
+
 from __future__ import annotations
 
 import threading
@@ -54,7 +55,9 @@ class AccountBackend(ModelBackend):
         version = (None,)
         if pagecache.shared_cache_outside_database() and not pagecache.has_uncommitted_writes("accounts", "units"):
             try:
-                version = pagecache.prefetched_versions("accounts", "units") or pagecache.current_versions("accounts", "units")
+                version = pagecache.prefetched_versions("accounts", "units") or pagecache.current_versions(
+                    "accounts", "units"
+                )
             except Exception:  # the shared cache is down: read the row
                 pass
         if None in version:

@@ -15,14 +15,21 @@ class LoginForm(forms.Form):
 
 
 class SecondFactorForm(forms.Form):
-    code = forms.CharField(label="动态口令或恢复码", max_length=20,
-                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}))
+    code = forms.CharField(
+        label="动态口令或恢复码",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
 
 
 class ReauthForm(forms.Form):
     password = forms.CharField(label="登录密码", widget=forms.PasswordInput)
-    code = forms.CharField(label="动态口令", max_length=6, required=False,
-                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    code = forms.CharField(
+        label="动态口令",
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
     def __init__(self, *args, needs_code: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,7 +44,9 @@ class UnitRegistrationForm(forms.Form):
 
     unit_name = forms.CharField(label="单位名称", max_length=200)
     credit_code = forms.CharField(
-        label="统一社会信用代码", max_length=18, min_length=18,
+        label="统一社会信用代码",
+        max_length=18,
+        min_length=18,
         help_text="18 位，见营业执照；最后一位是校验码",
         validators=[validate_credit_code],
     )
@@ -48,7 +57,9 @@ class UnitRegistrationForm(forms.Form):
     contact_phone = forms.CharField(label="联系人手机号", max_length=20, validators=[validate_phone])
     email = forms.EmailField(label="电子邮箱（接收通知）", required=False)
     username = forms.CharField(label="登录用户名", max_length=150, help_text="字母、数字或 @/./+/-/_")
-    password1 = forms.CharField(label="密码", widget=forms.PasswordInput, help_text="至少 10 位，含小写字母、大写字母、数字、符号中的三类")
+    password1 = forms.CharField(
+        label="密码", widget=forms.PasswordInput, help_text="至少 10 位，含小写字母、大写字母、数字、符号中的三类"
+    )
     password2 = forms.CharField(label="再次输入密码", widget=forms.PasswordInput)
     privacy = forms.BooleanField(
         label="我已阅读并同意《个人信息处理规则》：平台仅为技能大师工作室申报、评审和管理处理联系人及人员信息，"
@@ -86,7 +97,12 @@ class AccountCreateForm(forms.Form):
     """Staff (system administrator) create expert, evaluator and staff accounts."""
 
     role = forms.ChoiceField(
-        label="角色", choices=[(Role.EXPERT, Role.EXPERT.label), (Role.EVALUATOR, Role.EVALUATOR.label), (Role.STAFF, Role.STAFF.label)]
+        label="角色",
+        choices=[
+            (Role.EXPERT, Role.EXPERT.label),
+            (Role.EVALUATOR, Role.EVALUATOR.label),
+            (Role.STAFF, Role.STAFF.label),
+        ],
     )
     duties = forms.MultipleChoiceField(
         label="职责（仅工作人员）", choices=Duty.choices, required=False, widget=forms.CheckboxSelectMultiple
@@ -94,8 +110,9 @@ class AccountCreateForm(forms.Form):
     display_name = forms.CharField(label="姓名或机构名称", max_length=100)
     organisation = forms.CharField(label="工作单位或机构", max_length=200, required=False)
     username = forms.CharField(label="登录用户名", max_length=150)
-    email = forms.EmailField(label="本人电子邮箱",
-                             help_text="初始密码由系统随机生成，只发送到这个邮箱；系统管理员看不到")
+    email = forms.EmailField(
+        label="本人电子邮箱", help_text="初始密码由系统随机生成，只发送到这个邮箱；系统管理员看不到"
+    )
     phone = forms.CharField(label="手机号", max_length=20, required=False, validators=[validate_phone])
 
     def clean_username(self):
@@ -124,16 +141,19 @@ class FirstPasswordForm(SetPasswordForm):
     def __init__(self, user, *args, **kwargs):
         super().__init__(user, *args, **kwargs)
         self.fields["new_password1"].label = "新密码"
-        self.fields["new_password1"].help_text = (
-            "至少 10 位，含小写字母、大写字母、数字、符号中的三类；不能是常见密码或初始密码")
+        self.fields[
+            "new_password1"
+        ].help_text = "至少 10 位，含小写字母、大写字母、数字、符号中的三类；不能是常见密码或初始密码"
         self.fields["new_password2"].label = "再次输入新密码"
         self.error_messages = {**self.error_messages, "password_mismatch": "两次输入的新密码不一致"}
 
 
 class DutyRequestForm(forms.Form):
     duties = forms.MultipleChoiceField(
-        label="申请授予的业务职责", widget=forms.CheckboxSelectMultiple,
-        choices=[(d.value, d.label) for d in (Duty.REVIEWER, Duty.APPROVER, Duty.FINANCE)])
+        label="申请授予的业务职责",
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(d.value, d.label) for d in (Duty.REVIEWER, Duty.APPROVER, Duty.FINANCE)],
+    )
 
 
 class DutyDecisionForm(forms.Form):

@@ -7,6 +7,7 @@ The public needs no account.
 Staff duties follow separation of duties (三员分立): the system administrator manages accounts
 but holds no business duty; the audit administrator only reads the audit trail.
 """
+
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -43,12 +44,20 @@ class User(AbstractUser):
     display_name = models.CharField("姓名或名称", max_length=100)
     phone = EncryptedTextField("手机号", blank=True)
     unit = models.ForeignKey(
-        "units.Unit", verbose_name="所属单位", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="accounts",
+        "units.Unit",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
     )
     person = models.OneToOneField(
-        "units.Person", verbose_name="对应人员（领办人）", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="account",
+        "units.Person",
+        verbose_name="对应人员（领办人）",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="account",
     )
     organisation = models.CharField("工作单位或机构", max_length=200, blank=True)
     failed_logins = models.PositiveSmallIntegerField(default=0)
@@ -114,8 +123,11 @@ class User(AbstractUser):
         """Active staff holding any of ``duties`` (the people a staff notice goes to), read without
         the columns a notice does not need (the password hash and the encrypted phone number and
         authenticator secret, which would each be decrypted)."""
-        return [user for user in cls.objects.filter(role=Role.STAFF, is_active=True).defer("password", "phone", "totp_secret")
-                if any(user.has_duty(duty) for duty in duties)]
+        return [
+            user
+            for user in cls.objects.filter(role=Role.STAFF, is_active=True).defer("password", "phone", "totp_secret")
+            if any(user.has_duty(duty) for duty in duties)
+        ]
 
     def set_password(self, raw_password):
         """Keep the password being replaced among the last ``PASSWORD_HISTORY`` (refused again by
@@ -166,8 +178,9 @@ class DutyGrant(models.Model):
     state = models.CharField("状态", max_length=16, choices=GrantState.choices, default=GrantState.PENDING)
     requested_by = models.ForeignKey(User, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField("申请时间", default=timezone.now)
-    decided_by = models.ForeignKey(User, verbose_name="确认人", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        User, verbose_name="确认人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField("确认时间", null=True, blank=True)
     reason = models.CharField("意见", max_length=200, blank=True)
 
@@ -176,10 +189,12 @@ class DutyGrant(models.Model):
         verbose_name_plural = "职责授予"
         ordering = ["-requested_at"]
         constraints = [
-            models.CheckConstraint(name="dutygrant_state_valid",
-                                   condition=models.Q(state__in=[s.value for s in GrantState])),
-            models.CheckConstraint(name="dutygrant_second_person",
-                                   condition=~models.Q(decided_by=models.F("requested_by"))),
+            models.CheckConstraint(
+                name="dutygrant_state_valid", condition=models.Q(state__in=[s.value for s in GrantState])
+            ),
+            models.CheckConstraint(
+                name="dutygrant_second_person", condition=~models.Q(decided_by=models.F("requested_by"))
+            ),
         ]
 
     @property

@@ -2,6 +2,7 @@
 
 A code is accepted once: the last accepted time step is stored, so a replayed code fails.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -60,7 +61,10 @@ def use_recovery_code(user: User, code: str) -> bool:
 
 def confirm_enrolment(user: User, secret: str) -> list[str]:
     """Store the secret and return fresh recovery codes (shown to the user once)."""
-    codes = [f"{secrets.token_hex(2)}-{secrets.token_hex(2)}-{secrets.token_hex(2)}".upper() for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [
+        f"{secrets.token_hex(2)}-{secrets.token_hex(2)}-{secrets.token_hex(2)}".upper()
+        for _ in range(RECOVERY_CODE_COUNT)
+    ]
     user.totp_secret = secret
     user.totp_confirmed_at = timezone.now()
     user.recovery_codes = [_hash(c) for c in codes]

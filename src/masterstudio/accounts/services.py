@@ -1,4 +1,5 @@
 """Writes for accounts: sign-in bookkeeping, unit registration and approval, account creation."""
+
 from __future__ import annotations
 
 import secrets
@@ -50,7 +51,8 @@ def sign_in_wait(username: str, request, now=None):
         waits.append(row.blocked_until)
     window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
     recent = SignInThrottle.objects.filter(address=address, last_failure_at__gte=now - window).aggregate(
-        failures=Sum("failures"), last=Max("last_failure_at"))
+        failures=Sum("failures"), last=Max("last_failure_at")
+    )
     if (recent["failures"] or 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
         waits.append(recent["last"] + window)
     return max(waits) if waits else None
@@ -73,8 +75,9 @@ def record_login_failure(username: str, request) -> tuple[User | None, object]:
         row.last_failure_at = now
         limit = settings.LOGIN_FAILURE_LIMIT
         if row.failures >= limit:
-            seconds = min(settings.LOGIN_BACKOFF_SECONDS * 2 ** min(row.failures - limit, 20),
-                          settings.LOGIN_LOCKOUT_MINUTES * 60)
+            seconds = min(
+                settings.LOGIN_BACKOFF_SECONDS * 2 ** min(row.failures - limit, 20), settings.LOGIN_LOCKOUT_MINUTES * 60
+            )
             row.blocked_until = now + timedelta(seconds=seconds)
         row.save()
         user = User.objects.select_for_update().filter(username__iexact=username).first()
@@ -84,15 +87,22 @@ def record_login_failure(username: str, request) -> tuple[User | None, object]:
         if user is not None:
             user.failed_logins = min(user.failed_logins + 1, 32767)
             window = now - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-            recent = SignInThrottle.objects.filter(username=name, last_failure_at__gte=window).aggregate(
-                n=Sum("failures"))["n"] or 0
+            recent = (
+                SignInThrottle.objects.filter(username=name, last_failure_at__gte=window).aggregate(n=Sum("failures"))[
+                    "n"
+                ]
+                or 0
+            )
             if recent >= settings.LOGIN_ACCOUNT_FAILURE_LIMIT and not user.is_locked(now):
                 user.locked_until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
                 data["locked_until"] = user.locked_until.isoformat()
                 notify([user], "account_locked", {"until": timezone.localtime(user.locked_until), "count": recent})
             elif row.failures == limit:
-                notify([user], "sign_in_backoff", {"address": address, "count": row.failures,
-                                                   "until": timezone.localtime(row.blocked_until)})
+                notify(
+                    [user],
+                    "sign_in_backoff",
+                    {"address": address, "count": row.failures, "until": timezone.localtime(row.blocked_until)},
+                )
             user.save(update_fields=["failed_logins", "locked_until"])
         record_event("auth.login_failed", obj=user, data=data, ip=client_ip(request))
     return user, (row.blocked_until if row.failures >= limit else None)
@@ -126,8 +136,14 @@ def register_unit(data: dict, request=None) -> User:
         phone=data["contact_phone"].strip(),
         password_changed_at=timezone.now(),
     )
-    record_event("unit.registered", obj=unit, actor=user, to_state=UnitStatus.PENDING, ip=client_ip(request),
-                 data={"privacy_consent": True})
+    record_event(
+        "unit.registered",
+        obj=unit,
+        actor=user,
+        to_state=UnitStatus.PENDING,
+        ip=client_ip(request),
+        data={"privacy_consent": True},
+    )
     reviewers = [u for u in User.objects.filter(role=Role.STAFF, is_active=True) if u.has_duty("reviewer")]
     notify(reviewers, "unit_registered", {"unit": unit}, url=f"/accounts/manage/units/{unit.pk}/")
     return user
@@ -143,8 +159,16 @@ def decide_unit(unit: Unit, *, decision: str, reason: str, actor: User, request=
     if not changed:
         raise AccountError("该单位注册已被审核（状态已变化），请刷新页面")
     unit.refresh_from_db()
-    record_event("unit." + decision, obj=unit, actor=actor, from_state=UnitStatus.PENDING,
-                 to_state=decision, reason=reason, clause="4.1", ip=client_ip(request))
+    record_event(
+        "unit." + decision,
+        obj=unit,
+        actor=actor,
+        from_state=UnitStatus.PENDING,
+        to_state=decision,
+        reason=reason,
+        clause="4.1",
+        ip=client_ip(request),
+    )
     notify(unit.accounts.all(), "unit_decided", {"unit": unit}, url="/unit/")
     return unit
 
@@ -154,8 +178,10 @@ def _initial_password() -> str:
     alphabet = string.ascii_letters + string.digits + "#%+=@"
     while True:
         raw = "".join(secrets.choice(alphabet) for _ in range(16))
-        if all(any(c in group for c in raw) for group in (string.ascii_lowercase, string.ascii_uppercase,
-                                                          string.digits, "#%+=@")):
+        if all(
+            any(c in group for c in raw)
+            for group in (string.ascii_lowercase, string.ascii_uppercase, string.digits, "#%+=@")
+        ):
             return raw
 
 
@@ -172,13 +198,15 @@ def issue_initial_password(user: User, *, actor: User | None, reason: str) -> No
     user.totp_secret, user.totp_confirmed_at, user.recovery_codes, user.totp_last_step = "", None, [], 0
     user.save()
     expires = timezone.localtime(user.password_changed_at + timedelta(hours=settings.INITIAL_PASSWORD_HOURS))
-    notify([user], "account_password", {"password": raw, "expires": expires, "reason": reason},
-           url="/accounts/login/")
+    notify([user], "account_password", {"password": raw, "expires": expires, "reason": reason}, url="/accounts/login/")
 
 
 def _business_reviewers() -> list[User]:
-    return [u for u in User.objects.filter(role=Role.STAFF, is_active=True)
-            if any(u.has_duty(d) for d in (*BUSINESS_DUTIES, Duty.AUDITOR))]
+    return [
+        u
+        for u in User.objects.filter(role=Role.STAFF, is_active=True)
+        if any(u.has_duty(d) for d in (*BUSINESS_DUTIES, Duty.AUDITOR))
+    ]
 
 
 def request_duties(user: User, duties, *, actor: User, request=None) -> DutyGrant | None:
@@ -198,8 +226,14 @@ def request_duties(user: User, duties, *, actor: User, request=None) -> DutyGran
     if DutyGrant.objects.filter(user=user, state=GrantState.PENDING).exists():
         raise AccountError("该账号已有待确认的职责申请，请等待确认后再申请")
     grant = DutyGrant.objects.create(user=user, duties=duties, requested_by=actor)
-    record_event("dutygrant.requested", obj=grant, actor=actor, to_state=GrantState.PENDING, ip=client_ip(request),
-                 data={"user": user.pk, "duties": duties})
+    record_event(
+        "dutygrant.requested",
+        obj=grant,
+        actor=actor,
+        to_state=GrantState.PENDING,
+        ip=client_ip(request),
+        data={"user": user.pk, "duties": duties},
+    )
     notify(_business_reviewers(), "duty_requested", {"grant": grant}, url="/accounts/manage/duties/")
     return grant
 
@@ -232,14 +266,25 @@ def decide_duty_grant(grant: DutyGrant, *, approve: bool, actor: User, reason: s
     if approve and set(user.duties or []) & SEPARATED_DUTIES:
         raise AccountError("三员分立：系统管理员、安全审计员不得兼任其他职责")
     target = GrantState.APPROVED if approve else GrantState.REFUSED
-    DUTY_GRANT_MACHINE.apply(grant, target, actor=actor, reason=reason, ip=client_ip(request),
-                             data={"user": user.pk, "duties": grant.duties},
-                             extra_fields={"decided_by": actor, "decided_at": timezone.now(), "reason": reason[:200]})
+    DUTY_GRANT_MACHINE.apply(
+        grant,
+        target,
+        actor=actor,
+        reason=reason,
+        ip=client_ip(request),
+        data={"user": user.pk, "duties": grant.duties},
+        extra_fields={"decided_by": actor, "decided_at": timezone.now(), "reason": reason[:200]},
+    )
     if approve:
         user.duties = sorted(set(user.duties or []) | set(grant.duties))
         user.save(update_fields=["duties"])
-        record_event("account.duties_changed", obj=user, actor=actor, ip=client_ip(request),
-                     data={"duties": user.duties, "grant": grant.pk})
+        record_event(
+            "account.duties_changed",
+            obj=user,
+            actor=actor,
+            ip=client_ip(request),
+            data={"duties": user.duties, "grant": grant.pk},
+        )
     return grant
 
 
@@ -259,8 +304,13 @@ def create_account(data: dict, *, actor: User, request=None) -> User:
         organisation=(data.get("organisation") or "").strip(),
         phone=(data.get("phone") or "").strip(),
     )
-    record_event("account.created", obj=user, actor=actor, ip=client_ip(request),
-                 data={"role": user.role, "duties": user.duties, "requested_duties": sorted(duties & BUSINESS_DUTIES)})
+    record_event(
+        "account.created",
+        obj=user,
+        actor=actor,
+        ip=client_ip(request),
+        data={"role": user.role, "duties": user.duties, "requested_duties": sorted(duties & BUSINESS_DUTIES)},
+    )
     issue_initial_password(user, actor=actor, reason="新开账号")
     request_duties(user, duties & BUSINESS_DUTIES, actor=actor, request=request)
     return user
@@ -282,8 +332,7 @@ def set_own_password(user: User, raw_password: str, *, request=None, first: bool
     history, the must-change mark is cleared."""
     user.set_password(raw_password)
     user.save(update_fields=["password", "password_history", "password_changed_at", "must_change_password"])
-    record_event("auth.password_set" if first else "auth.password_changed", obj=user, actor=user,
-                 ip=client_ip(request))
+    record_event("auth.password_set" if first else "auth.password_changed", obj=user, actor=user, ip=client_ip(request))
 
 
 def initial_password_expired(user: User, now=None) -> bool:
@@ -297,5 +346,4 @@ def set_active(user: User, active: bool, *, actor: User, request=None) -> None:
     if user.pk == actor.pk:
         raise AccountError("不能停用自己的账号")
     User.objects.filter(pk=user.pk).update(is_active=active)
-    record_event("account.activated" if active else "account.deactivated", obj=user, actor=actor,
-                 ip=client_ip(request))
+    record_event("account.activated" if active else "account.deactivated", obj=user, actor=actor, ip=client_ip(request))

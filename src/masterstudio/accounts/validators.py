@@ -16,9 +16,7 @@ class CharacterClassValidator:
             any(not c.isalnum() for c in password),
         ]
         if sum(classes) < 3:
-            raise ValidationError(
-                "密码须至少包含小写字母、大写字母、数字、符号中的三类", code="password_classes"
-            )
+            raise ValidationError("密码须至少包含小写字母、大写字母、数字、符号中的三类", code="password_classes")
 
     def get_help_text(self) -> str:
         return "密码须至少包含小写字母、大写字母、数字、符号中的三类。"
@@ -36,14 +34,32 @@ class MinimumLengthValidator:
         if len(password) < self.min_length:
             raise ValidationError(
                 f"密码太短：至少需要 {self.min_length} 个字符，当前只有 {len(password)} 个",
-                code="password_too_short", params={"min_length": self.min_length})
+                code="password_too_short",
+                params={"min_length": self.min_length},
+            )
 
     def get_help_text(self) -> str:
         return f"密码至少 {self.min_length} 个字符。"
 
 
-_LOOKALIKE = str.maketrans({"@": "a", "4": "a", "0": "o", "1": "i", "!": "i", "|": "i", "3": "e", "$": "s",
-                            "5": "s", "7": "t", "+": "t", "8": "b", "9": "g", "6": "g"})
+_LOOKALIKE = str.maketrans(
+    {
+        "@": "a",
+        "4": "a",
+        "0": "o",
+        "1": "i",
+        "!": "i",
+        "|": "i",
+        "3": "e",
+        "$": "s",
+        "5": "s",
+        "7": "t",
+        "+": "t",
+        "8": "b",
+        "9": "g",
+        "6": "g",
+    }
+)
 _DATA = Path(__file__).with_name("data") / "common-passwords.txt"
 
 
@@ -52,8 +68,11 @@ def common_passwords() -> frozenset[str]:
     """The shipped list (accounts/data/common-passwords.txt) and Django's 20,000 common passwords."""
     from django.contrib.auth.password_validation import CommonPasswordValidator
 
-    shipped = {line.strip().lower() for line in _DATA.read_text(encoding="utf-8").splitlines()
-               if line.strip() and not line.startswith("#")}
+    shipped = {
+        line.strip().lower()
+        for line in _DATA.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     return frozenset(shipped | set(CommonPasswordValidator().passwords))
 
 
@@ -80,7 +99,8 @@ class CommonPatternValidator:
             if len(base) >= 3 and base in common:
                 raise ValidationError(
                     f"密码过于常见：去掉首尾的数字符号、把形似字母的符号还原后是常见密码“{base}”，容易被猜中，请换一个",
-                    code="password_common_pattern")
+                    code="password_common_pattern",
+                )
 
     def get_help_text(self) -> str:
         return "不能是常见密码，也不能是常见密码换几个形似符号、加上数字（如 P@ssw0rd123）。"
@@ -95,10 +115,11 @@ class PasswordHistoryValidator:
 
         if user is None or not getattr(user, "pk", None):
             return
-        used = [user.password, *(getattr(user, "password_history", None) or [])][:settings.PASSWORD_HISTORY]
+        used = [user.password, *(getattr(user, "password_history", None) or [])][: settings.PASSWORD_HISTORY]
         if any(encoded and check_password(password, encoded) for encoded in used):
-            raise ValidationError(f"不能使用最近 {settings.PASSWORD_HISTORY} 次用过的密码（含当前密码），请换一个",
-                                  code="password_reused")
+            raise ValidationError(
+                f"不能使用最近 {settings.PASSWORD_HISTORY} 次用过的密码（含当前密码），请换一个", code="password_reused"
+            )
 
     def get_help_text(self) -> str:
         return "不能与最近用过的密码相同。"

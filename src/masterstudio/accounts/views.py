@@ -55,14 +55,18 @@ def login_view(request):
         wait = services.sign_in_wait(username, request)
         if wait is not None:
             form.add_error(None, _throttled(wait))
-            record_event("auth.login_throttled", obj=candidate, data={"username": username[:150]},
-                         ip=services.client_ip(request))
+            record_event(
+                "auth.login_throttled", obj=candidate, data={"username": username[:150]}, ip=services.client_ip(request)
+            )
         elif candidate is not None and candidate.is_locked():
-            form.add_error(None, f"连续登录失败次数过多，账号已锁定至{_until(candidate.locked_until)}，请稍后再试或联系系统管理员")
+            form.add_error(
+                None, f"连续登录失败次数过多，账号已锁定至{_until(candidate.locked_until)}，请稍后再试或联系系统管理员"
+            )
             record_event("auth.login_locked", obj=candidate, ip=services.client_ip(request))
         else:
-            user = authenticate(request, username=candidate.username if candidate else username,
-                                password=form.cleaned_data["password"])
+            user = authenticate(
+                request, username=candidate.username if candidate else username, password=form.cleaned_data["password"]
+            )
             if user is None:
                 failed, wait = services.record_login_failure(username, request)
                 if failed is not None and failed.is_locked():
@@ -72,8 +76,10 @@ def login_view(request):
                 else:
                     form.add_error(None, "用户名或密码不正确（注意区分大小写）")
             elif services.initial_password_expired(user):
-                form.add_error(None, f"初始密码已过期（发出后 {settings.INITIAL_PASSWORD_HOURS} 小时内有效），"
-                                     "请联系系统管理员重新发送")
+                form.add_error(
+                    None,
+                    f"初始密码已过期（发出后 {settings.INITIAL_PASSWORD_HOURS} 小时内有效），请联系系统管理员重新发送",
+                )
             else:
                 request.session[PENDING] = {"user": user.pk, "at": time.time(), "next": next_url}
                 return _next_step(request, user, next_url)
@@ -155,8 +161,11 @@ def login_enrol(request):
             _complete_login(request, user, next_url)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url or "/"})
         form.add_error("code", "验证码不正确。请确认手机时间准确，并输入验证器中当前显示的 6 位数字")
-    return render(request, "accounts/login_enrol.html", {
-        "form": form, "secret": secret, "uri": otp.provisioning_uri(user, secret), "pending_user": user})
+    return render(
+        request,
+        "accounts/login_enrol.html",
+        {"form": form, "secret": secret, "uri": otp.provisioning_uri(user, secret), "pending_user": user},
+    )
 
 
 @rate_limited("login", limit="LOGIN_RATE_LIMIT", window=300)
@@ -257,10 +266,12 @@ def user_create(request):
         except services.AccountError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"已创建账号 {user.username}：初始密码已发送到本人邮箱（系统管理员看不到），"
-                             "本人首次登录须设置新密码并绑定动态口令"
-                             + ("；业务职责待另一位业务人员或安全审计员确认后生效"
-                                if user.duty_grants.exists() else ""))
+            messages.success(
+                request,
+                f"已创建账号 {user.username}：初始密码已发送到本人邮箱（系统管理员看不到），"
+                "本人首次登录须设置新密码并绑定动态口令"
+                + ("；业务职责待另一位业务人员或安全审计员确认后生效" if user.duty_grants.exists() else ""),
+            )
             return redirect("accounts:user_list")
     return render(request, "accounts/user_create.html", {"form": form})
 
@@ -284,8 +295,9 @@ def unit_registrations(request):
     if status:
         units = units.filter(status=status)
     page = Paginator(units, 30).get_page(request.GET.get("page"))
-    return render(request, "accounts/unit_registrations.html",
-                  {"page": page, "status": status, "statuses": UnitStatus.choices})
+    return render(
+        request, "accounts/unit_registrations.html", {"page": page, "status": status, "statuses": UnitStatus.choices}
+    )
 
 
 @duty_required("reviewer", "approver")
@@ -294,14 +306,20 @@ def unit_registration_detail(request, pk: int):
     form = UnitDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.decide_unit(unit, decision=form.cleaned_data["decision"],
-                                 reason=form.cleaned_data["reason"], actor=request.user, request=request)
+            services.decide_unit(
+                unit,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+                request=request,
+            )
             messages.success(request, f"已审核：{unit.name}")
             return redirect("accounts:unit_registrations")
         except services.AccountError as exc:
             form.add_error(None, str(exc))
-    return render(request, "accounts/unit_registration_detail.html",
-                  {"unit": unit, "form": form, "events": events_for(unit)})
+    return render(
+        request, "accounts/unit_registration_detail.html", {"unit": unit, "form": form, "events": events_for(unit)}
+    )
 
 
 @duty_required("sysadmin")
@@ -310,8 +328,10 @@ def user_reset(request, pk: int):
     user = get_object_or_404(User, pk=pk)
     try:
         services.reset_password(user, actor=request.user, request=request)
-        messages.success(request, f"已重置 {user.username} 的密码：新的初始密码已发送到本人邮箱，"
-                         "本人登录时须设置新密码并重新绑定动态口令")
+        messages.success(
+            request,
+            f"已重置 {user.username} 的密码：新的初始密码已发送到本人邮箱，本人登录时须设置新密码并重新绑定动态口令",
+        )
     except services.AccountError as exc:
         messages.error(request, str(exc))
     return redirect("accounts:user_list")
@@ -350,8 +370,13 @@ def duty_grant_decide(request, pk: int):
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect("accounts:duty_grants")
     try:
-        services.decide_duty_grant(grant, approve=form.cleaned_data["decision"] == "approve", actor=request.user,
-                                   reason=form.cleaned_data["reason"], request=request)
+        services.decide_duty_grant(
+            grant,
+            approve=form.cleaned_data["decision"] == "approve",
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
         messages.success(request, f"已处理 {grant.user.username} 的职责申请")
     except (services.AccountError, TransitionError) as exc:
         messages.error(request, str(exc))

@@ -9,15 +9,20 @@ DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%
 
 
 class ActivityForm(NamedFieldsMixin, forms.ModelForm):
-    capacity = forms.IntegerField(label="名额（人）", required=False, min_value=1, max_value=100000,
-                                  help_text="不填表示不限")
+    capacity = forms.IntegerField(
+        label="名额（人）", required=False, min_value=1, max_value=100000, help_text="不填表示不限"
+    )
     own_messages = {"capacity": {"min_value": "“名额（人）”至少为 1 人；不限名额请留空"}}
 
     class Meta:
         model = Activity
         fields = ["title", "kind", "description", "location", "starts_at", "ends_at", "signup_deadline", "capacity"]
-        widgets = {"starts_at": DT, "ends_at": DT, "signup_deadline": DT,
-                   "description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "starts_at": DT,
+            "ends_at": DT,
+            "signup_deadline": DT,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def clean(self):
         data = super().clean()
@@ -31,8 +36,13 @@ class ActivityForm(NamedFieldsMixin, forms.ModelForm):
 
 class SignupForm(NamedFieldsMixin, forms.Form):
     studio = forms.ModelChoiceField(label="工作室", queryset=None, error_messages={"required": "请选择工作室"})
-    participants = forms.CharField(label="参加人员", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000,
-                                   help_text="每行一人：姓名、岗位", error_messages={"required": "请填写参加人员，每行一人"})
+    participants = forms.CharField(
+        label="参加人员",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="每行一人：姓名、岗位",
+        error_messages={"required": "请填写参加人员，每行一人"},
+    )
     contact = forms.CharField(label="联系人及电话", max_length=100, error_messages={"required": "请填写联系人及电话"})
 
     def __init__(self, *args, studios, **kwargs):
@@ -57,8 +67,11 @@ class ReportForm(NamedFieldsMixin, forms.ModelForm):
     class Meta:
         model = StudioActivity
         fields = ["studio", "kind", "title", "held_on", "participants", "apprentices", "description"]
-        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}), "description": forms.Textarea(attrs={"rows": 3}),
-                   "apprentices": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "apprentices": forms.Textarea(attrs={"rows": 3}),
+        }
 
     participants = forms.IntegerField(label="参加人数", min_value=1, max_value=100000)
     own_messages = {"participants": {"min_value": "“参加人数”至少为 1 人"}}

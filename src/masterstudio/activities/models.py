@@ -1,6 +1,7 @@
 """Activities (Art. 17): the bureau's learning, exchange and competition events with sign-up, and
 the activities a studio reports itself (training sessions, apprenticeships, exchanges). Both feed
 the studio's annual summary (Art. 11) through ``activities.selectors.summary_for``."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -39,9 +40,12 @@ class Activity(models.Model):
         verbose_name = "局组织活动"
         verbose_name_plural = "局组织活动"
         constraints = [
-            models.CheckConstraint(name="activity_ends_after_start", condition=models.Q(ends_at__gte=models.F("starts_at"))),
-            models.CheckConstraint(name="activity_signup_before_start",
-                                   condition=models.Q(signup_deadline__lte=models.F("starts_at"))),
+            models.CheckConstraint(
+                name="activity_ends_after_start", condition=models.Q(ends_at__gte=models.F("starts_at"))
+            ),
+            models.CheckConstraint(
+                name="activity_signup_before_start", condition=models.Q(signup_deadline__lte=models.F("starts_at"))
+            ),
             models.CheckConstraint(name="activity_state_valid", condition=models.Q(state__in=ActivityState.values)),
         ]
 
@@ -51,7 +55,9 @@ class Activity(models.Model):
 
 class Signup(models.Model):
     activity = models.ForeignKey(Activity, verbose_name="活动", on_delete=models.PROTECT, related_name="signups")
-    studio = models.ForeignKey("studios.Studio", verbose_name="工作室", on_delete=models.PROTECT, related_name="signups")
+    studio = models.ForeignKey(
+        "studios.Studio", verbose_name="工作室", on_delete=models.PROTECT, related_name="signups"
+    )
     participants = models.TextField("参加人员", help_text="每行一人：姓名、岗位")
     headcount = models.PositiveIntegerField("人数")
     contact = EncryptedTextField("联系人及电话")  # a phone number: personal information, encrypted at rest
@@ -61,21 +67,31 @@ class Signup(models.Model):
     attended_names = models.TextField("实到人员", blank=True)
     attended = models.PositiveIntegerField("实到人数", null=True, blank=True)
     attendance_marked_at = models.DateTimeField("登记出勤时间", null=True, blank=True)
-    attendance_marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                             on_delete=models.PROTECT, related_name="+")
+    attendance_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["created_at"]
         verbose_name = "活动报名"
         verbose_name_plural = "活动报名"
         constraints = [
-            models.UniqueConstraint(fields=["activity", "studio"], name="signup_once_per_studio",
-                                    violation_error_message="本工作室已报名该活动，如需调整人员请联系社会事业局"),
+            models.UniqueConstraint(
+                fields=["activity", "studio"],
+                name="signup_once_per_studio",
+                violation_error_message="本工作室已报名该活动，如需调整人员请联系社会事业局",
+            ),
             models.CheckConstraint(name="signup_headcount_positive", condition=models.Q(headcount__gt=0)),
-            models.CheckConstraint(name="signup_attended_within_headcount",
-                                   condition=models.Q(attended__isnull=True)
-                                   | models.Q(attended__lte=models.F("headcount")),
-                                   violation_error_message="实到人数不能多于报名人数"),
+            models.CheckConstraint(
+                name="signup_attended_within_headcount",
+                condition=models.Q(attended__isnull=True) | models.Q(attended__lte=models.F("headcount")),
+                violation_error_message="实到人数不能多于报名人数",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -101,8 +117,9 @@ class ReportKind(models.TextChoices):
 class StudioActivity(models.Model):
     """An activity the studio ran itself, reported by its unit."""
 
-    studio = models.ForeignKey("studios.Studio", verbose_name="工作室", on_delete=models.PROTECT,
-                               related_name="reported_activities")
+    studio = models.ForeignKey(
+        "studios.Studio", verbose_name="工作室", on_delete=models.PROTECT, related_name="reported_activities"
+    )
     kind = models.CharField("类型", max_length=12, choices=ReportKind.choices)
     title = models.CharField("活动名称", max_length=200)
     held_on = models.DateField("日期")
@@ -117,9 +134,13 @@ class StudioActivity(models.Model):
         verbose_name = "工作室自办活动"
         verbose_name_plural = "工作室自办活动"
         constraints = [
-            models.CheckConstraint(name="studio_activity_participants_positive", condition=models.Q(participants__gt=0)),
-            models.CheckConstraint(name="studio_activity_apprentice_names",
-                                   condition=~models.Q(kind="apprentice") | ~models.Q(apprentices="")),
+            models.CheckConstraint(
+                name="studio_activity_participants_positive", condition=models.Q(participants__gt=0)
+            ),
+            models.CheckConstraint(
+                name="studio_activity_apprentice_names",
+                condition=~models.Q(kind="apprentice") | ~models.Q(apprentices=""),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
 """Writes for activities (Art. 17): the bureau publishes, studios sign up and report their own."""
+
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
@@ -63,16 +64,29 @@ def sign_up(activity: Activity, studio, *, participants: str, contact: str, acto
         if activity.capacity:
             taken = sum(activity.signups.values_list("headcount", flat=True))
             if taken + len(names) > activity.capacity:
-                raise ActivityError(f"名额不足：共 {activity.capacity} 人，已报 {taken} 人，剩余 {activity.capacity - taken} 人",
-                                    field="participants")
+                raise ActivityError(
+                    f"名额不足：共 {activity.capacity} 人，已报 {taken} 人，剩余 {activity.capacity - taken} 人",
+                    field="participants",
+                )
         try:
             with transaction.atomic():
-                signup = Signup.objects.create(activity=activity, studio=studio, participants="\n".join(names),
-                                               headcount=len(names), contact=contact.strip(), created_by=actor)
+                signup = Signup.objects.create(
+                    activity=activity,
+                    studio=studio,
+                    participants="\n".join(names),
+                    headcount=len(names),
+                    contact=contact.strip(),
+                    created_by=actor,
+                )
         except IntegrityError:
             raise ActivityError("本工作室已报名该活动，如需调整人员请联系社会事业局", field="studio") from None
-        record_event("activity.signup", obj=activity, actor=actor, clause="17",
-                     data={"studio": studio.pk, "headcount": len(names)})
+        record_event(
+            "activity.signup",
+            obj=activity,
+            actor=actor,
+            clause="17",
+            data={"studio": studio.pk, "headcount": len(names)},
+        )
     return signup
 
 
@@ -93,9 +107,13 @@ def report_activity(studio, *, data: dict, photos, actor) -> StudioActivity:
         report = StudioActivity.objects.create(studio=studio, reported_by=actor, **data)
         for photo in photos:
             ActivityPhoto.objects.create(activity=report, image=photo, original_name=photo.name)
-        record_event("studio_activity.reported", obj=report, actor=actor, clause="17",
-                     data={"studio": studio.pk, "kind": report.kind, "participants": report.participants,
-                           "photos": len(photos)})
+        record_event(
+            "studio_activity.reported",
+            obj=report,
+            actor=actor,
+            clause="17",
+            data={"studio": studio.pk, "kind": report.kind, "participants": report.participants, "photos": len(photos)},
+        )
     return report
 
 
@@ -110,12 +128,19 @@ def withdraw_signup(signup: Signup, *, actor) -> None:
         if current is None:
             raise ActivityError("该报名已撤回")
         if timezone.now() > activity.signup_deadline:
-            raise ActivityError(f"报名已于 {timezone.localtime(activity.signup_deadline):%Y-%m-%d %H:%M} 截止，不能再撤回；"
-                                "如不能参加，请联系社会事业局")
+            raise ActivityError(
+                f"报名已于 {timezone.localtime(activity.signup_deadline):%Y-%m-%d %H:%M} 截止，不能再撤回；"
+                "如不能参加，请联系社会事业局"
+            )
         if activity.state != ActivityState.PUBLISHED:
             raise ActivityError("该活动已取消，无需撤回报名")
-        record_event("activity.signup_withdrawn", obj=activity, actor=actor, clause="17",
-                     data={"studio": current.studio_id, "headcount": current.headcount})
+        record_event(
+            "activity.signup_withdrawn",
+            obj=activity,
+            actor=actor,
+            clause="17",
+            data={"studio": current.studio_id, "headcount": current.headcount},
+        )
         current.delete()
 
 
@@ -131,7 +156,9 @@ def mark_attendance(activity: Activity, came: dict[int, list[str]], *, actor) ->
         if activity.state != ActivityState.PUBLISHED:
             raise ActivityError("该活动未发布或已取消，不能登记出勤")
         if now < activity.starts_at:
-            raise ActivityError(f"活动 {timezone.localtime(activity.starts_at):%Y-%m-%d %H:%M} 开始，开始后才能登记出勤")
+            raise ActivityError(
+                f"活动 {timezone.localtime(activity.starts_at):%Y-%m-%d %H:%M} 开始，开始后才能登记出勤"
+            )
         signups = list(activity.signups.select_for_update().select_related("studio").order_by("pk"))
         known = {s.pk for s in signups}
         strange = sorted(set(came) - known)
@@ -146,9 +173,17 @@ def mark_attendance(activity: Activity, came: dict[int, list[str]], *, actor) ->
             signup.attended_names = "\n".join(chosen)
             signup.attended = len(chosen)
             signup.attendance_marked_at, signup.attendance_marked_by = now, actor
-        Signup.objects.bulk_update(signups, ["attended_names", "attended", "attendance_marked_at",
-                                             "attendance_marked_by"])
-        record_event("activity.attendance", obj=activity, actor=actor, clause="17",
-                     data={"attended": {str(s.studio_id): s.attended for s in signups},
-                           "people": sum(s.attended for s in signups)})
+        Signup.objects.bulk_update(
+            signups, ["attended_names", "attended", "attendance_marked_at", "attendance_marked_by"]
+        )
+        record_event(
+            "activity.attendance",
+            obj=activity,
+            actor=actor,
+            clause="17",
+            data={
+                "attended": {str(s.studio_id): s.attended for s in signups},
+                "people": sum(s.attended for s in signups),
+            },
+        )
     return signups

@@ -33,10 +33,27 @@ def _own_studios(user):
 def activity_list(request):
     rows = selectors.activities_for(request.user)
     if wants_xlsx(request):
-        return xlsx_response(request, filename="活动列表.xlsx", title="活动", what="activities",
-                             headers=["活动名称", "类型", "地点", "开始时间", "结束时间", "报名截止", "名额", "状态", "报名工作室数"],
-                             rows=([a.title, a.get_kind_display(), a.location, a.starts_at, a.ends_at, a.signup_deadline,
-                                    a.capacity, a.get_state_display(), a.signup_count] for a in rows))
+        return xlsx_response(
+            request,
+            filename="活动列表.xlsx",
+            title="活动",
+            what="activities",
+            headers=["活动名称", "类型", "地点", "开始时间", "结束时间", "报名截止", "名额", "状态", "报名工作室数"],
+            rows=(
+                [
+                    a.title,
+                    a.get_kind_display(),
+                    a.location,
+                    a.starts_at,
+                    a.ends_at,
+                    a.signup_deadline,
+                    a.capacity,
+                    a.get_state_display(),
+                    a.signup_count,
+                ]
+                for a in rows
+            ),
+        )
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
     return render(request, "activities/activity_list.html", {"page": page})
 
@@ -65,27 +82,56 @@ def activity_detail(request, pk: int):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                services.sign_up(activity, data["studio"], participants=data["participants"], contact=data["contact"],
-                                 actor=request.user)
+                services.sign_up(
+                    activity,
+                    data["studio"],
+                    participants=data["participants"],
+                    contact=data["contact"],
+                    actor=request.user,
+                )
             except services.ActivityError as exc:
                 _error(form, exc)
             else:
                 messages.success(request, "报名成功")
                 return redirect("activities:activity_detail", pk=activity.pk)
     if wants_xlsx(request) and request.user.role == "staff":
-        return xlsx_response(request, filename=f"{activity.title}报名名单.xlsx", title="报名", what="activity_signups",
-                             headers=["工作室", "所在单位", "人数", "参加人员", "联系人及电话", "报名时间", "实到人数", "实到人员"],
-                             rows=([s.studio.name, s.studio.unit.name, s.headcount, s.participants.replace("\n", "；"),
-                                    s.contact, s.created_at, s.attended, "；".join(s.came)] for s in signups))
+        return xlsx_response(
+            request,
+            filename=f"{activity.title}报名名单.xlsx",
+            title="报名",
+            what="activity_signups",
+            headers=["工作室", "所在单位", "人数", "参加人员", "联系人及电话", "报名时间", "实到人数", "实到人员"],
+            rows=(
+                [
+                    s.studio.name,
+                    s.studio.unit.name,
+                    s.headcount,
+                    s.participants.replace("\n", "；"),
+                    s.contact,
+                    s.created_at,
+                    s.attended,
+                    "；".join(s.came),
+                ]
+                for s in signups
+            ),
+        )
     now = timezone.now()
     staff = any(request.user.has_duty(d) for d in ("reviewer", "approver"))
-    return render(request, "activities/activity_detail.html", {
-        "activity": activity, "signups": signups, "form": form,
-        "can_withdraw": request.user.role == "unit" and activity.state == ActivityState.PUBLISHED
-        and now <= activity.signup_deadline,
-        "can_mark": staff and activity.state == ActivityState.PUBLISHED and now >= activity.starts_at,
-        "attendance_marked": any(s.attendance_marked_at for s in signups),
-        "events": events_for(activity) if request.user.role == "staff" else []})
+    return render(
+        request,
+        "activities/activity_detail.html",
+        {
+            "activity": activity,
+            "signups": signups,
+            "form": form,
+            "can_withdraw": request.user.role == "unit"
+            and activity.state == ActivityState.PUBLISHED
+            and now <= activity.signup_deadline,
+            "can_mark": staff and activity.state == ActivityState.PUBLISHED and now >= activity.starts_at,
+            "attendance_marked": any(s.attendance_marked_at for s in signups),
+            "events": events_for(activity) if request.user.role == "staff" else [],
+        },
+    )
 
 
 @require_POST
@@ -123,8 +169,9 @@ def attendance(request, pk: int):
 def activity_state(request, pk: int):
     activity = get_object_or_404(selectors.activities_for(request.user), pk=pk)
     try:
-        services.change_state(activity, request.POST.get("target", ""), actor=request.user,
-                              reason=request.POST.get("reason", ""))
+        services.change_state(
+            activity, request.POST.get("target", ""), actor=request.user, reason=request.POST.get("reason", "")
+        )
     except services.ActivityError as exc:
         messages.error(request, str(exc))
     else:
@@ -136,10 +183,26 @@ def activity_state(request, pk: int):
 def report_list(request):
     rows = selectors.reports_for(request.user)
     if wants_xlsx(request):
-        return xlsx_response(request, filename="工作室活动.xlsx", title="工作室活动", what="studio_activities",
-                             headers=["工作室", "类型", "活动名称", "日期", "参加人数", "带徒名单", "内容与成效", "照片数"],
-                             rows=([r.studio.name, r.get_kind_display(), r.title, r.held_on, r.participants,
-                                    r.apprentices.replace("\n", "；"), r.description, r.photo_count] for r in rows))
+        return xlsx_response(
+            request,
+            filename="工作室活动.xlsx",
+            title="工作室活动",
+            what="studio_activities",
+            headers=["工作室", "类型", "活动名称", "日期", "参加人数", "带徒名单", "内容与成效", "照片数"],
+            rows=(
+                [
+                    r.studio.name,
+                    r.get_kind_display(),
+                    r.title,
+                    r.held_on,
+                    r.participants,
+                    r.apprentices.replace("\n", "；"),
+                    r.description,
+                    r.photo_count,
+                ]
+                for r in rows
+            ),
+        )
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
     return render(request, "activities/report_list.html", {"page": page})
 
@@ -151,8 +214,9 @@ def report_create(request):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("photos", "studio")}
         try:
-            services.report_activity(form.cleaned_data["studio"], data=data, photos=form.cleaned_data["photos"],
-                                     actor=request.user)
+            services.report_activity(
+                form.cleaned_data["studio"], data=data, photos=form.cleaned_data["photos"], actor=request.user
+            )
         except services.ActivityError as exc:
             _error(form, exc)
         else:

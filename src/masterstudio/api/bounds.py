@@ -4,6 +4,7 @@ Anything outside answers the contract's error object (400, ``invalid_input`` or 
 ``field`` the dotted path where known) instead of a server error or an HTML page.
 
 ``load(body)`` is the one parser of a request body; ``RATE_LIMITED`` is the documented 429 body."""
+
 from __future__ import annotations
 
 import json
@@ -11,22 +12,29 @@ import re
 
 from masterstudio.policy.errors import INVALID_INPUT, INVALID_JSON, PolicyInputError
 
-MAX_BODY_BYTES = 64 * 1024      # a full eligibility question with a large team is a few kilobytes
-MAX_DEPTH = 16                  # the deepest question nests objects in arrays in objects (4 levels)
-MAX_NUMBER_CHARS = 20           # digits (and sign, point, exponent) of one JSON number
-MAX_INTEGER = 10 ** 15
+MAX_BODY_BYTES = 64 * 1024  # a full eligibility question with a large team is a few kilobytes
+MAX_DEPTH = 16  # the deepest question nests objects in arrays in objects (4 levels)
+MAX_NUMBER_CHARS = 20  # digits (and sign, point, exponent) of one JSON number
+MAX_INTEGER = 10**15
 MAX_STRING = 2000
-MAX_ITEMS = 1000                # entries of one array or object
+MAX_ITEMS = 1000  # entries of one array or object
 YEAR_MIN, YEAR_MAX = 1900, 2100
 _DATE = re.compile(r"^(\d{4,})-(\d{2})-(\d{2})")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 RATE_LIMITED = {
     "type": "object",
-    "properties": {"error": {"type": "object", "properties": {
-        "code": {"type": "string", "enum": ["rate_limited"]},
-        "field": {"type": "null"}, "message": {"type": "string"}},
-        "required": ["code", "field", "message"]}},
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string", "enum": ["rate_limited"]},
+                "field": {"type": "null"},
+                "message": {"type": "string"},
+            },
+            "required": ["code", "field", "message"],
+        }
+    },
     "required": ["error"],
 }
 RATE_LIMITED_RESPONSE = {
@@ -90,8 +98,11 @@ def read_body(request) -> bytes:
 
 
 def _too_large(size: int) -> PolicyInputError:
-    return _error(INVALID_INPUT, None, f"请求内容过大：最多 {MAX_BODY_BYTES // 1024} KB"
-                  + (f"，当前约 {size // 1024} KB" if size else ""))
+    return _error(
+        INVALID_INPUT,
+        None,
+        f"请求内容过大：最多 {MAX_BODY_BYTES // 1024} KB" + (f"，当前约 {size // 1024} KB" if size else ""),
+    )
 
 
 def load(body: bytes):
@@ -107,8 +118,9 @@ def load(body: bytes):
     try:
         payload = json.loads(text, parse_int=_number, parse_float=_number, parse_constant=_refuse_constant)
     except _TooLarge as exc:
-        raise _error(INVALID_INPUT, None,
-                     f"数字过长（{len(str(exc))} 位）：每个数字最多 {MAX_NUMBER_CHARS} 位") from None
+        raise _error(
+            INVALID_INPUT, None, f"数字过长（{len(str(exc))} 位）：每个数字最多 {MAX_NUMBER_CHARS} 位"
+        ) from None
     except json.JSONDecodeError as exc:
         raise _error(INVALID_JSON, None, f"请求内容不是有效的 JSON：{exc}") from None
     return _convert(payload, "")

@@ -2,6 +2,7 @@
 
 No login. A computed answer is 200; a question the engine cannot answer is 400 with the
 contract's error object. The OpenAPI document describes each question's body."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
@@ -19,29 +20,71 @@ QUESTIONS = ("eligibility", "retirement", "deadline", "funding", "identity")
 _DATE = {"type": "string", "format": "date", "example": "2026-06-30"}
 _ERROR = {
     "type": "object",
-    "properties": {"error": {"type": "object", "properties": {
-        "code": {"type": "string", "enum": ["invalid_json", "invalid_input", "unknown_occupation", "identity_mismatch",
-                                            "calendar_year_unknown", "policy_expired"]},
-        "field": {"type": ["string", "null"]}, "message": {"type": "string"}},
-        "required": ["code", "field", "message"]}},
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "enum": [
+                        "invalid_json",
+                        "invalid_input",
+                        "unknown_occupation",
+                        "identity_mismatch",
+                        "calendar_year_unknown",
+                        "policy_expired",
+                    ],
+                },
+                "field": {"type": ["string", "null"]},
+                "message": {"type": "string"},
+            },
+            "required": ["code", "field", "message"],
+        }
+    },
     "required": ["error"],
 }
 BODIES = {
-    "eligibility": {"type": "object", "properties": {
-        "as_of": _DATE, "unit": {"type": "object"}, "leader": {"type": "object"},
-        "team": {"type": "array", "items": {"type": "object"}},
-        "existing_studios": {"type": "array", "items": {"type": "object"}}}, "required": ["as_of", "unit", "leader"]},
-    "retirement": {"type": "object", "properties": {
-        "birth_date": _DATE, "gender": {"type": "string", "enum": ["male", "female"]},
-        "original_retirement_age": {"type": ["integer", "null"], "enum": [50, 55, None]},
-        "id_number": {"type": "string"}}},
-    "deadline": {"type": "object", "properties": {
-        "kind": {"type": "string", "enum": ["public_notice", "annual_summary", "workdays"]},
-        "start": _DATE, "year": {"type": "integer"}, "count": {"type": "integer", "minimum": 1}}, "required": ["kind"]},
-    "funding": {"type": "object", "properties": {
-        "as_of": _DATE, "recognized_on": _DATE, "revoked_on": {"type": ["string", "null"], "format": "date"},
-        "assessments": {"type": "array", "items": {"type": "object"}},
-        "titles": {"type": "array", "items": {"type": "object"}}}, "required": ["as_of", "recognized_on"]},
+    "eligibility": {
+        "type": "object",
+        "properties": {
+            "as_of": _DATE,
+            "unit": {"type": "object"},
+            "leader": {"type": "object"},
+            "team": {"type": "array", "items": {"type": "object"}},
+            "existing_studios": {"type": "array", "items": {"type": "object"}},
+        },
+        "required": ["as_of", "unit", "leader"],
+    },
+    "retirement": {
+        "type": "object",
+        "properties": {
+            "birth_date": _DATE,
+            "gender": {"type": "string", "enum": ["male", "female"]},
+            "original_retirement_age": {"type": ["integer", "null"], "enum": [50, 55, None]},
+            "id_number": {"type": "string"},
+        },
+    },
+    "deadline": {
+        "type": "object",
+        "properties": {
+            "kind": {"type": "string", "enum": ["public_notice", "annual_summary", "workdays"]},
+            "start": _DATE,
+            "year": {"type": "integer"},
+            "count": {"type": "integer", "minimum": 1},
+        },
+        "required": ["kind"],
+    },
+    "funding": {
+        "type": "object",
+        "properties": {
+            "as_of": _DATE,
+            "recognized_on": _DATE,
+            "revoked_on": {"type": ["string", "null"], "format": "date"},
+            "assessments": {"type": "array", "items": {"type": "object"}},
+            "titles": {"type": "array", "items": {"type": "object"}},
+        },
+        "required": ["as_of", "recognized_on"],
+    },
     "identity": {"type": "object", "properties": {"id_number": {"type": "string"}, "credit_code": {"type": "string"}}},
 }
 SUMMARIES = {
@@ -69,8 +112,10 @@ def _endpoint(name: str):
     def view(request: HttpRequest):
         allowed, retry = hit("policy-api", request.META.get("REMOTE_ADDR") or "", *PUBLIC_CALCULATOR_LIMIT)
         if not allowed:
-            response = JsonResponse({"error": {"code": "rate_limited", "field": None,
-                                               "message": f"请求过于频繁，请 {retry} 秒后再试"}}, status=429)
+            response = JsonResponse(
+                {"error": {"code": "rate_limited", "field": None, "message": f"请求过于频繁，请 {retry} 秒后再试"}},
+                status=429,
+            )
             response["Retry-After"] = str(retry)
             return response
         try:
@@ -86,7 +131,11 @@ def _endpoint(name: str):
 
 for _name in QUESTIONS:
     router.add_api_operation(
-        f"/{_name}", ["POST"], _endpoint(_name), summary=SUMMARIES[_name], operation_id=f"policy_{_name}",
+        f"/{_name}",
+        ["POST"],
+        _endpoint(_name),
+        summary=SUMMARIES[_name],
+        operation_id=f"policy_{_name}",
         openapi_extra={
             "requestBody": {"required": True, "content": {"application/json": {"schema": BODIES[_name]}}},
             "responses": {

@@ -1,4 +1,5 @@
 """Excel export of the staff list (the same filtered queryset the page shows)."""
+
 from __future__ import annotations
 
 from io import BytesIO
@@ -9,8 +10,21 @@ from openpyxl.styles import Font
 
 from masterstudio.applications.presenters import OUTCOMES
 
-HEADERS = ["受理编号", "批次", "申报单位", "统一社会信用代码", "分厂/分公司", "领办人", "职业编码", "职业（工种）",
-           "申报路径", "状态", "预检结论", "提交时间", "版本"]
+HEADERS = [
+    "受理编号",
+    "批次",
+    "申报单位",
+    "统一社会信用代码",
+    "分厂/分公司",
+    "领办人",
+    "职业编码",
+    "职业（工种）",
+    "申报路径",
+    "状态",
+    "预检结论",
+    "提交时间",
+    "版本",
+]
 
 
 def applications_xlsx(queryset) -> tuple[bytes, int]:
@@ -22,14 +36,23 @@ def applications_xlsx(queryset) -> tuple[bytes, int]:
         cell.font = Font(bold=True)
     count = 0
     for app in queryset.iterator(chunk_size=500):
-        sheet.append([
-            app.receipt_no or "", app.round.title, app.unit.name, app.unit.credit_code,
-            app.branch.name if app.branch_id else "总部", app.leader.name if app.leader_id else "",
-            app.occupation_code, app.occupation_name, app.get_route_display(), app.get_state_display(),
-            OUTCOMES.get(app.precheck_outcome, app.precheck_outcome),
-            timezone.localtime(app.submitted_at).strftime("%Y-%m-%d %H:%M") if app.submitted_at else "",
-            app.version,
-        ])
+        sheet.append(
+            [
+                app.receipt_no or "",
+                app.round.title,
+                app.unit.name,
+                app.unit.credit_code,
+                app.branch.name if app.branch_id else "总部",
+                app.leader.name if app.leader_id else "",
+                app.occupation_code,
+                app.occupation_name,
+                app.get_route_display(),
+                app.get_state_display(),
+                OUTCOMES.get(app.precheck_outcome, app.precheck_outcome),
+                timezone.localtime(app.submitted_at).strftime("%Y-%m-%d %H:%M") if app.submitted_at else "",
+                app.version,
+            ]
+        )
         for cell in sheet[sheet.max_row]:  # text, never a formula (formula injection)
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"

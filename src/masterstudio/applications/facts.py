@@ -4,6 +4,7 @@
 The rules of the Measures live only in the engine; this module gathers facts. Issue 5 passes staff
 findings (``findings={"leader.practical_mastery": True}``) to re-evaluate with what review found.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -35,8 +36,13 @@ def _leader_facts(application: Application, declared: dict) -> dict:
     person = application.leader
     route = declared.get("route") or application.route
     facts: dict[str, Any] = {
-        "name": None, "id_number": None, "birth_date": None, "gender": None,
-        "original_retirement_age": None, "employed": None, "frontline": None,
+        "name": None,
+        "id_number": None,
+        "birth_date": None,
+        "gender": None,
+        "original_retirement_age": None,
+        "employed": None,
+        "frontline": None,
         "frontline_years": declared.get("frontline_years"),
         "occupation_code": (application.occupation_code or None) if route == "listed" else None,
         "occupation_name": application.occupation_name or None,
@@ -69,16 +75,38 @@ def existing_studios(application: Application, *, with_sources: bool = False):
         near |= Q(leader_key=leader_index)
     # only the columns the engine reads (the rows themselves are wide: facts, pre-checks, files),
     # studios and applications in one query
-    columns = ("leader__id_number", "leader__name", "unit__credit_code", "branch__name", "occupation_code",
-               "occupation_name")
-    studios = (Studio.objects.filter(near, state__in=LIVE_STATES).order_by()
-               .annotate(source=Value("")).values_list(*columns, "source"))
-    others = (Application.objects.filter(near, round_id=application.round_id, state__in=OPEN_STATES)
-              .exclude(pk=application.pk).order_by().values_list(*columns, "receipt_no"))
+    columns = (
+        "leader__id_number",
+        "leader__name",
+        "unit__credit_code",
+        "branch__name",
+        "occupation_code",
+        "occupation_name",
+    )
+    studios = (
+        Studio.objects.filter(near, state__in=LIVE_STATES)
+        .order_by()
+        .annotate(source=Value(""))
+        .values_list(*columns, "source")
+    )
+    others = (
+        Application.objects.filter(near, round_id=application.round_id, state__in=OPEN_STATES)
+        .exclude(pk=application.pk)
+        .order_by()
+        .values_list(*columns, "receipt_no")
+    )
     entries, sources = [], []
     for id_number, name, credit_code, branch, code, occupation, source in studios.union(others, all=True):
-        entries.append({"leader_id_number": id_number, "leader_name": name, "credit_code": credit_code,
-                        "branch": branch, "occupation_code": code or None, "occupation_name": occupation or None})
+        entries.append(
+            {
+                "leader_id_number": id_number,
+                "leader_name": name,
+                "credit_code": credit_code,
+                "branch": branch,
+                "occupation_code": code or None,
+                "occupation_name": occupation or None,
+            }
+        )
         sources.append(source)  # "" a studio, else the receipt number of an application of this round
     if with_sources:
         return entries, sources
@@ -97,12 +125,16 @@ def _pending_not_studio(result: dict, sources: list[str]) -> dict:
             matched = (check.get("facts") or {}).get("matched") or []
             if matched and all(0 <= i < len(sources) and sources[i] for i in matched):
                 numbers = "、".join(dict.fromkeys(sources[i] for i in matched))
-                check["message"] = (f"本批次已有该领办人的申报（受理编号 {numbers}），尚在办理中；"
-                                    "同一领办人只能领办一个经开区技能大师工作室（第七条）。请另选领办人，或先撤回该申报")
+                check["message"] = (
+                    f"本批次已有该领办人的申报（受理编号 {numbers}），尚在办理中；"
+                    "同一领办人只能领办一个经开区技能大师工作室（第七条）。请另选领办人，或先撤回该申报"
+                )
         elif check.get("clause") in ("7.2", "7.3") and all(sources):
             numbers = "、".join(dict.fromkeys(sources))
-            check["message"] = (f"本批次本单位已有相同职业（工种）的申报（受理编号 {numbers}），尚在办理中；"
-                                "同一单位（分厂、分公司）相同职业只能建立一个工作室（第七条）。请核对职业或申报主体")
+            check["message"] = (
+                f"本批次本单位已有相同职业（工种）的申报（受理编号 {numbers}），尚在办理中；"
+                "同一单位（分厂、分公司）相同职业只能建立一个工作室（第七条）。请核对职业或申报主体"
+            )
     return result
 
 
@@ -113,8 +145,13 @@ def _set_path(target: dict, dotted: str, value: Any) -> None:
     target[keys[-1]] = value
 
 
-def build_input(application: Application, *, findings: dict[str, Any] | None = None, team: list | None = None,
-                with_sources: bool = False):
+def build_input(
+    application: Application,
+    *,
+    findings: dict[str, Any] | None = None,
+    team: list | None = None,
+    with_sources: bool = False,
+):
     """The engine's ``eligibility`` input for this application.
 
     ``findings`` maps dotted contract paths to what review established (for example
@@ -138,8 +175,9 @@ def build_input(application: Application, *, findings: dict[str, Any] | None = N
         "leader": _leader_facts(application, declared),
         "team": [
             {"name": p.name, "formal_employee": p.formal_employee}
-            for p in (team if team is not None else
-                      [m.person for m in application.team_members.select_related("person")])
+            for p in (
+                team if team is not None else [m.person for m in application.team_members.select_related("person")]
+            )
         ],
         "existing_studios": existing,
     }
@@ -163,8 +201,9 @@ def evaluate(engine_input: dict, *, policy_version: str | None = None) -> dict:
         return exc.to_dict()
 
 
-def precheck(application: Application, *, findings: dict[str, Any] | None = None,
-             team: list | None = None) -> tuple[dict, dict]:
+def precheck(
+    application: Application, *, findings: dict[str, Any] | None = None, team: list | None = None
+) -> tuple[dict, dict]:
     """(engine input, engine answer) for the application as it stands."""
     engine_input, sources = build_input(application, findings=findings, team=team, with_sources=True)
     result = evaluate(engine_input, policy_version=application.round.policy_version)

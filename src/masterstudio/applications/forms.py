@@ -1,5 +1,6 @@
 """Forms of the application wizard, the rounds and the staff list. Every message is Chinese and
 says what to fix, at the field it concerns."""
+
 from __future__ import annotations
 
 from datetime import datetime, time
@@ -11,8 +12,8 @@ from masterstudio.applications import occupations
 from masterstudio.applications.facts import CONDITION_FIELDS
 from masterstudio.applications.models import AppState, Round
 from masterstudio.core import identifiers
-from masterstudio.policy import skills
 from masterstudio.core.crypto import blind_index
+from masterstudio.policy import skills
 from masterstudio.units.models import Person
 from masterstudio.units.validators import validate_id_number
 
@@ -23,7 +24,10 @@ HONORS = [
     ("state_council_allowance", "享受国务院政府特殊津贴（第5条直接认定(1)）"),
     ("beijing_outstanding_contribution", "北京市有突出贡献的高技能人才（第5条直接认定(1)）"),
     ("beijing_technician_allowance", "享受北京市政府技师特殊津贴（第5条直接认定(1)）"),
-    ("worldskills_beijing_expert_or_coach", "代表北京市在世界技能大赛获奖的专家组长、教练组长、主教练（第5条直接认定(2)）"),
+    (
+        "worldskills_beijing_expert_or_coach",
+        "代表北京市在世界技能大赛获奖的专家组长、教练组长、主教练（第5条直接认定(2)）",
+    ),
     ("intangible_heritage_inheritor", "非物质遗产传承人（第5条直接认定(3)）"),
     ("time_honored_craftsman", "老字号工匠（第5条直接认定(3)）"),
 ]
@@ -35,23 +39,37 @@ class ApplicationForm(forms.Form):
     """The whole wizard. ``final=False`` (autosave) checks formats only; ``final=True``
     (submission) also requires what the bureau needs to accept the application."""
 
-    scope = forms.ChoiceField(label="申报主体", widget=forms.RadioSelect, required=False,
-                              help_text="总部与每个分厂/分公司分别计算“相同职业只能建立一个工作室”（第7条）")
+    scope = forms.ChoiceField(
+        label="申报主体",
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="总部与每个分厂/分公司分别计算“相同职业只能建立一个工作室”（第7条）",
+    )
     leader = forms.ChoiceField(label="领办人", required=False)
     route = forms.ChoiceField(label="职业类别", choices=ROUTES, widget=forms.RadioSelect, required=False)
-    occupation_code = forms.CharField(label="职业编码（大典）", max_length=20, required=False,
-                                      help_text="输入名称或编码搜索，如“车工”或“6-18-01-01”")
+    occupation_code = forms.CharField(
+        label="职业编码（大典）", max_length=20, required=False, help_text="输入名称或编码搜索，如“车工”或“6-18-01-01”"
+    )
     occupation_name = forms.CharField(label="职业（工种）名称", max_length=100, required=False)
     skill_level = forms.ChoiceField(label="技能等级", choices=SKILL_LEVELS, required=False)
     certificate_no = forms.CharField(label="职业资格/技能等级证书编号", max_length=60, required=False)
-    honors = forms.MultipleChoiceField(label="直接认定荣誉（第5条）", choices=HONORS,
-                                       widget=forms.CheckboxSelectMultiple, required=False)
-    frontline_years = forms.IntegerField(label="生产服务一线工作年限（年）", min_value=0, max_value=60, required=False,
-                                         error_messages={"min_value": "一线工作年限不能为负数",
-                                                         "max_value": "一线工作年限不能超过 60 年，请核对",
-                                                         "invalid": "一线工作年限请填写整数年，如 12"})
-    team = forms.MultipleChoiceField(label="团队成员（领办人以外的正式员工，第4条第5项）",
-                                     widget=forms.CheckboxSelectMultiple, required=False)
+    honors = forms.MultipleChoiceField(
+        label="直接认定荣誉（第5条）", choices=HONORS, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    frontline_years = forms.IntegerField(
+        label="生产服务一线工作年限（年）",
+        min_value=0,
+        max_value=60,
+        required=False,
+        error_messages={
+            "min_value": "一线工作年限不能为负数",
+            "max_value": "一线工作年限不能超过 60 年，请核对",
+            "invalid": "一线工作年限请填写整数年，如 12",
+        },
+    )
+    team = forms.MultipleChoiceField(
+        label="团队成员（领办人以外的正式员工，第4条第5项）", widget=forms.CheckboxSelectMultiple, required=False
+    )
 
     def __init__(self, *args, unit, final: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,10 +87,13 @@ class ApplicationForm(forms.Form):
             (pk, f"{p.name}{'' if p.formal_employee else '（非正式员工）'}") for pk, p in self.people.items()
         ]
         for name, clause, label in CONDITION_FIELDS:
-            self.fields[f"cond_{name}"] = forms.ChoiceField(label=f"{label}（第{clause}条）", choices=YES_NO,
-                                                           required=False)
+            self.fields[f"cond_{name}"] = forms.ChoiceField(
+                label=f"{label}（第{clause}条）", choices=YES_NO, required=False
+            )
             self.fields[f"note_{name}"] = forms.CharField(
-                label="情况说明", required=False, max_length=2000,
+                label="情况说明",
+                required=False,
+                max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
@@ -119,11 +140,15 @@ class ApplicationForm(forms.Form):
             if entry is None and occupations.to_confirm(code):
                 data["occupation_code"] = code  # kept: staff confirm it and add it to the catalogue
                 if self.final and not name:
-                    self.add_error("occupation_name", f"职业编码 {code} 尚未收录在平台目录中：请填写该职业的名称，"
-                                                      "工作人员将据此核实并补录")
+                    self.add_error(
+                        "occupation_name",
+                        f"职业编码 {code} 尚未收录在平台目录中：请填写该职业的名称，工作人员将据此核实并补录",
+                    )
             elif entry is None:
-                self.add_error("occupation_code", f"《职业分类大典》中没有编码 {code}；请按名称搜索选择，"
-                                                  "或改选“新职业，未列入大典”")
+                self.add_error(
+                    "occupation_code",
+                    f"《职业分类大典》中没有编码 {code}；请按名称搜索选择，或改选“新职业，未列入大典”",
+                )
             else:
                 data["occupation_code"], data["occupation_name"] = entry["code"], entry["name"]
         elif route == "listed" and self.final:
@@ -171,12 +196,18 @@ class QuickPersonForm(forms.Form):
     """登记新人员 from inside the wizard, for a unit that has not listed its people yet."""
 
     name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="居民身份证号", max_length=18, validators=[validate_id_number],
-                                help_text="出生日期和性别按身份证号自动识别，无需另填",
-                                widget=forms.TextInput(attrs={"data-id-facts": "person-id-facts",
-                                                              "autocomplete": "off"}))
+    id_number = forms.CharField(
+        label="居民身份证号",
+        max_length=18,
+        validators=[validate_id_number],
+        help_text="出生日期和性别按身份证号自动识别，无需另填",
+        widget=forms.TextInput(attrs={"data-id-facts": "person-id-facts", "autocomplete": "off"}),
+    )
     original_retirement_age = forms.TypedChoiceField(
-        label="原法定退休年龄（女职工）", required=False, coerce=int, empty_value=None,
+        label="原法定退休年龄（女职工）",
+        required=False,
+        coerce=int,
+        empty_value=None,
         choices=[("", "男职工不填"), (50, "50 周岁"), (55, "55 周岁")],
     )
     position = forms.CharField(label="岗位/职务", max_length=100, required=False)
@@ -200,7 +231,9 @@ class QuickPersonForm(forms.Form):
             facts = identifiers.id_number_facts(number)
             self.id_facts = facts
             if facts["gender"] == "female" and not data.get("original_retirement_age"):
-                self.add_error("original_retirement_age", "女职工请选择原法定退休年龄（50 或 55 周岁），用于计算延迟退休日期")
+                self.add_error(
+                    "original_retirement_age", "女职工请选择原法定退休年龄（50 或 55 周岁），用于计算延迟退休日期"
+                )
             if facts["gender"] == "male" and data.get("original_retirement_age"):
                 self.add_error("original_retirement_age", "男职工无需填写原法定退休年龄")
         return data
@@ -211,12 +244,18 @@ def _aware(value: datetime) -> datetime:
 
 
 class RoundForm(forms.ModelForm):
-    opens_at = forms.DateTimeField(label="开始时间（北京时间）", input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-                                   error_messages={"invalid": "请按“年-月-日 时:分”填写开始时间"})
-    closes_at = forms.DateTimeField(label="截止时间（北京时间）", input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-                                    error_messages={"invalid": "请按“年-月-日 时:分”填写截止时间"})
+    opens_at = forms.DateTimeField(
+        label="开始时间（北京时间）",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"invalid": "请按“年-月-日 时:分”填写开始时间"},
+    )
+    closes_at = forms.DateTimeField(
+        label="截止时间（北京时间）",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"invalid": "请按“年-月-日 时:分”填写截止时间"},
+    )
 
     class Meta:
         model = Round
@@ -227,7 +266,8 @@ class RoundForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.policy_versions = policy_versions  # version → valid_until (YYYY-MM-DD)
         self.fields["policy_version"] = forms.ChoiceField(
-            label="适用政策版本", choices=[(v, f"{v}（有效期至 {until}）") for v, until in policy_versions.items()])
+            label="适用政策版本", choices=[(v, f"{v}（有效期至 {until}）") for v, until in policy_versions.items()]
+        )
         self.fields["year"].error_messages["invalid"] = "年度请填写四位数字，如 2026"
 
     def clean_year(self):
@@ -248,21 +288,34 @@ class RoundForm(forms.ModelForm):
             if until:
                 limit = _aware(datetime.combine(datetime.strptime(until, "%Y-%m-%d").date(), time.max))
                 if closes > limit:
-                    self.add_error("closes_at", f"所选政策版本有效期至 {until}（第20条），截止时间不能晚于该日；"
-                                                "如需在此后认定，请先载入新的政策版本")
+                    self.add_error(
+                        "closes_at",
+                        f"所选政策版本有效期至 {until}（第20条），截止时间不能晚于该日；"
+                        "如需在此后认定，请先载入新的政策版本",
+                    )
         return data
 
 
 class StaffFilterForm(forms.Form):
     round = forms.ModelChoiceField(label="批次", queryset=Round.objects.all(), required=False, empty_label="全部批次")
-    state = forms.ChoiceField(label="状态", required=False,
-                              choices=[("", "全部状态")] + [c for c in AppState.choices if c[0] != AppState.DRAFT])
-    outcome = forms.ChoiceField(label="预检结论", required=False, choices=[
-        ("", "全部"), ("eligible", "符合"), ("undetermined", "待定"), ("ineligible", "不符合")])
+    state = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部状态")] + [c for c in AppState.choices if c[0] != AppState.DRAFT],
+    )
+    outcome = forms.ChoiceField(
+        label="预检结论",
+        required=False,
+        choices=[("", "全部"), ("eligible", "符合"), ("undetermined", "待定"), ("ineligible", "不符合")],
+    )
     occupation = forms.CharField(label="职业", required=False, max_length=100)
     unit = forms.IntegerField(label="单位编号", required=False, widget=forms.HiddenInput)
-    q = forms.CharField(label="搜索", required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "受理编号、单位、领办人、职业"}))
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "受理编号、单位、领办人、职业"}),
+    )
 
     def params(self) -> dict:
         if not self.is_valid():
@@ -270,6 +323,9 @@ class StaffFilterForm(forms.Form):
         data = self.cleaned_data
         return {
             "round": data["round"].pk if data.get("round") else None,
-            "state": data.get("state"), "outcome": data.get("outcome"),
-            "occupation": data.get("occupation"), "unit": data.get("unit"), "q": data.get("q"),
+            "state": data.get("state"),
+            "outcome": data.get("outcome"),
+            "occupation": data.get("occupation"),
+            "unit": data.get("unit"),
+            "q": data.get("q"),
         }

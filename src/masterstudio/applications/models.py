@@ -1,6 +1,7 @@
 """Yearly rounds (Art. 8) and applications (Art. 9), with the keys that make Art. 7 hold in the
 database: while an application is open, no other open application of the same round may have
 the same leader (7.1) or the same unit/branch × occupation scope (7.2, 7.3)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -52,8 +53,14 @@ class AppState(models.TextChoices):
 
 # States in which an application holds its Art. 7 keys (it still may become a studio).
 OPEN_STATES = [
-    AppState.SUBMITTED, AppState.MATERIAL_REVIEW, AppState.SUPPLEMENT, AppState.SITE_INSPECTION,
-    AppState.EXPERT_REVIEW, AppState.EVALUATION, AppState.PROPOSED, AppState.ON_NOTICE,
+    AppState.SUBMITTED,
+    AppState.MATERIAL_REVIEW,
+    AppState.SUPPLEMENT,
+    AppState.SITE_INSPECTION,
+    AppState.EXPERT_REVIEW,
+    AppState.EVALUATION,
+    AppState.PROPOSED,
+    AppState.ON_NOTICE,
 ]
 
 
@@ -64,11 +71,25 @@ class Route(models.TextChoices):
 
 class Application(models.Model):
     round = models.ForeignKey(Round, verbose_name="申报批次", on_delete=models.PROTECT, related_name="applications")
-    unit = models.ForeignKey("units.Unit", verbose_name="申报单位", on_delete=models.PROTECT, related_name="applications")
-    branch = models.ForeignKey("units.Branch", verbose_name="分厂/分公司", null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="applications")
-    leader = models.ForeignKey("units.Person", verbose_name="领办人", null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="applications_led")
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name="申报单位", on_delete=models.PROTECT, related_name="applications"
+    )
+    branch = models.ForeignKey(
+        "units.Branch",
+        verbose_name="分厂/分公司",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    leader = models.ForeignKey(
+        "units.Person",
+        verbose_name="领办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications_led",
+    )
     route = models.CharField("申报路径", max_length=10, choices=Route.choices, default=Route.LISTED)
     occupation_code = models.CharField("职业编码", max_length=20, blank=True)
     occupation_name = models.CharField("职业（工种）名称", max_length=100, blank=True)
@@ -88,8 +109,9 @@ class Application(models.Model):
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     # What the wizard holds as typed, valid or not, so that nothing typed is lost (issue 4).
     draft = models.JSONField("填报草稿", default=dict, blank=True)
-    copied_from = models.ForeignKey("self", verbose_name="复制自", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    copied_from = models.ForeignKey(
+        "self", verbose_name="复制自", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     copy_report = models.JSONField("复制情况", default=dict, blank=True)
 
     class Meta:
@@ -98,12 +120,14 @@ class Application(models.Model):
         verbose_name_plural = "申报"
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "leader_key"], condition=models.Q(state__in=OPEN_STATES),
+                fields=["round", "leader_key"],
+                condition=models.Q(state__in=OPEN_STATES),
                 name="app_one_open_per_leader_per_round",
                 violation_error_message="同一领办人只能领办一个工作室（第7条）：本批次已有该领办人的申报",
             ),
             models.UniqueConstraint(
-                fields=["round", "scope_key"], condition=models.Q(state__in=OPEN_STATES),
+                fields=["round", "scope_key"],
+                condition=models.Q(state__in=OPEN_STATES),
                 name="app_one_open_per_scope_per_round",
                 violation_error_message="同一单位（分厂/分公司）相同职业只能建立一个工作室（第7条）：本批次已有相同申报",
             ),
@@ -118,7 +142,8 @@ class Application(models.Model):
     @property
     def precheck_outcome_label(self) -> str:
         return {"eligible": "符合条件", "undetermined": "待定", "ineligible": "不符合条件"}.get(
-            self.precheck_outcome, self.precheck_outcome)
+            self.precheck_outcome, self.precheck_outcome
+        )
 
     @property
     def skill_level_label(self) -> str:
@@ -149,8 +174,11 @@ class TeamMember(models.Model):
         verbose_name = "团队成员"
         verbose_name_plural = "团队成员"
         constraints = [
-            models.UniqueConstraint(fields=["application", "person"], name="team_member_once",
-                                    violation_error_message="同一人员不能在团队中列出两次"),
+            models.UniqueConstraint(
+                fields=["application", "person"],
+                name="team_member_once",
+                violation_error_message="同一人员不能在团队中列出两次",
+            ),
         ]
 
 
@@ -181,8 +209,9 @@ class Material(models.Model):
         verbose_name = "申报材料"
         verbose_name_plural = "申报材料"
         constraints = [
-            models.CheckConstraint(name="material_kind_valid",
-                                   condition=models.Q(kind__in=["pdf", "jpg", "png", "docx", "xlsx"])),
+            models.CheckConstraint(
+                name="material_kind_valid", condition=models.Q(kind__in=["pdf", "jpg", "png", "docx", "xlsx"])
+            ),
             models.CheckConstraint(name="material_not_empty", condition=models.Q(size__gt=0)),
         ]
 
@@ -231,6 +260,9 @@ class SupplementRequest(models.Model):
         verbose_name = "补正要求"
         verbose_name_plural = "补正要求"
         constraints = [
-            models.UniqueConstraint(fields=["application"], condition=models.Q(resolved_at__isnull=True),
-                                    name="supplement_one_open_per_application"),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="supplement_one_open_per_application",
+            ),
         ]

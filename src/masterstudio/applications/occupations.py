@@ -1,5 +1,6 @@
 """The wizard's door to the occupation catalogue (《职业分类大典（2022年版）》 and the new
 occupations since, as loaded by the policy engine, plus staff-added entries): look up a code, search by name or code."""
+
 from __future__ import annotations
 
 from masterstudio.catalog import engine
@@ -24,5 +25,7 @@ def to_confirm(code: str) -> bool:
 
 
 def search(term: str, limit: int = 20) -> list[dict]:
-    return [{"code": e.code, "name": e.name, "major_group": e.major_group}
-            for e in catalogue().search(term or "", limit=limit)]
+    return [
+        {"code": e.code, "name": e.name, "major_group": e.major_group}
+        for e in catalogue().search(term or "", limit=limit)
+    ]

@@ -1,4 +1,5 @@
 """Turning stored records into what pages show: the pre-check panel and the timeline."""
+
 from __future__ import annotations
 
 from masterstudio.applications import facts as app_facts
@@ -23,15 +24,21 @@ def _clause_label(clause_id: str) -> str:
 def precheck_view(result: dict | None) -> dict:
     result = result or {}
     if "error" in result:
-        return {"error": factlabels.humanize(result["error"]["message"]),
-                "field": factlabels.label(result["error"].get("field") or ""), "checks": [],
-                "blockers": [factlabels.humanize(b) for b in app_facts.submission_blockers(result)]}
+        return {
+            "error": factlabels.humanize(result["error"]["message"]),
+            "field": factlabels.label(result["error"].get("field") or ""),
+            "checks": [],
+            "blockers": [factlabels.humanize(b) for b in app_facts.submission_blockers(result)],
+        }
     if not result:
         return {"empty": True, "checks": [], "blockers": []}
     checks = [
-        {**check, "message": factlabels.humanize(check.get("message", "")),
-         "clause_label": _clause_label(check["clause"]),
-         "result_label": RESULTS.get(check["result"], check["result"])}
+        {
+            **check,
+            "message": factlabels.humanize(check.get("message", "")),
+            "clause_label": _clause_label(check["clause"]),
+            "result_label": RESULTS.get(check["result"], check["result"]),
+        }
         for check in result.get("checks", [])
     ]
     return {
@@ -65,18 +72,34 @@ def timeline(application) -> list[dict]:
         detail = event.reason or data.get("name", "") or data.get("item", "")
         if data.get("receipt_no") and event.to_state == AppState.SUBMITTED:
             detail = f"受理编号 {data['receipt_no']}，第 {data.get('version')} 版" + (f"；{detail}" if detail else "")
-        rows.append({"at": event.at, "title": title, "detail": detail, "actor": event.actor_label,
-                     "clause": event.clause, "state_change": bool(event.to_state)})
+        rows.append(
+            {
+                "at": event.at,
+                "title": title,
+                "detail": detail,
+                "actor": event.actor_label,
+                "clause": event.clause,
+                "state_change": bool(event.to_state),
+            }
+        )
     return rows
 
 
 # ---------------------------------------------------------------- the unit's progress page
 
 STATE_STAGE = {
-    AppState.DRAFT: "apply", AppState.SUBMITTED: "material", AppState.MATERIAL_REVIEW: "material",
-    AppState.SUPPLEMENT: "material", AppState.SITE_INSPECTION: "site", AppState.EXPERT_REVIEW: "experts",
-    AppState.EVALUATION: "evaluation", AppState.PROPOSED: "evaluation", AppState.ON_NOTICE: "notice",
-    AppState.RECOGNISED: "result", AppState.REJECTED: "result", AppState.WITHDRAWN: "result",
+    AppState.DRAFT: "apply",
+    AppState.SUBMITTED: "material",
+    AppState.MATERIAL_REVIEW: "material",
+    AppState.SUPPLEMENT: "material",
+    AppState.SITE_INSPECTION: "site",
+    AppState.EXPERT_REVIEW: "experts",
+    AppState.EVALUATION: "evaluation",
+    AppState.PROPOSED: "evaluation",
+    AppState.ON_NOTICE: "notice",
+    AppState.RECOGNISED: "result",
+    AppState.REJECTED: "result",
+    AppState.WITHDRAWN: "result",
 }
 
 
@@ -116,8 +139,14 @@ def _unit_row(event) -> dict:
         detail = event.reason
     elif kind.detail == "objection":
         detail = event.object_repr
-    return {"at": event.at, "title": title, "detail": detail, "actor": _unit_actor(event), "stage": kind.stage,
-            "state_change": bool(event.to_state)}
+    return {
+        "at": event.at,
+        "title": title,
+        "detail": detail,
+        "actor": _unit_actor(event),
+        "stage": kind.stage,
+        "state_change": bool(event.to_state),
+    }
 
 
 def _when(value) -> str:
@@ -146,8 +175,11 @@ def next_step(application, *, entry=None, visit=None) -> dict:
         return {"text": "材料审核中，无需操作；需要补正时会通知您", "by": None, "act": False}
     if state == AppState.SITE_INSPECTION:
         if visit is not None:
-            return {"text": f"请在考察当天安排工作室场所、设备、团队成员和管理制度备查（考察人员：{visit.people}）",
-                    "by": visit.scheduled_on, "act": True}
+            return {
+                "text": f"请在考察当天安排工作室场所、设备、团队成员和管理制度备查（考察人员：{visit.people}）",
+                "by": visit.scheduled_on,
+                "act": True,
+            }
         return {"text": "等待社会事业局安排实地考察，安排后会通知您考察日期", "by": None, "act": False}
     if state == AppState.EXPERT_REVIEW:
         return {"text": "专家评审中，无需操作", "by": None, "act": False}
@@ -155,10 +187,16 @@ def next_step(application, *, entry=None, visit=None) -> dict:
         return {"text": "综合评议中，无需操作；评议结果在公示时公布", "by": None, "act": False}
     if state == AppState.ON_NOTICE:
         if entry is not None and entry.state == "frozen":
-            return {"text": "收到异议，社会事业局正在调查核实，可能联系您了解情况；处理结果会通知您", "by": None,
-                    "act": False}
-        return {"text": "公示中，无需操作；公示期满无异议的，授予称号和铭牌",
-                "by": entry.notice.ends_on if entry is not None else None, "act": False}
+            return {
+                "text": "收到异议，社会事业局正在调查核实，可能联系您了解情况；处理结果会通知您",
+                "by": None,
+                "act": False,
+            }
+        return {
+            "text": "公示中，无需操作；公示期满无异议的，授予称号和铭牌",
+            "by": entry.notice.ends_on if entry is not None else None,
+            "act": False,
+        }
     if state == AppState.RECOGNISED:
         return {"text": "已认定为经开区技能大师工作室，可在“工作室”中查看证书和后续事项", "by": None, "act": False}
     if state == AppState.REJECTED:
@@ -183,19 +221,29 @@ def unit_progress(application) -> dict:
     for key, label in event_kinds.STAGES:
         events = [row for row in rows if row["stage"] == key]
         if events or key == current:
-            stages.append({"key": key, "label": label, "events": events, "current": key == current,
-                           "done": keys.index(key) < keys.index(current)})
+            stages.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "events": events,
+                    "current": key == current,
+                    "done": keys.index(key) < keys.index(current),
+                }
+            )
     step = next_step(application, entry=entry, visit=visit)
     step["by_text"] = _when(step["by"])
-    return {"stages": stages, "next": step,
-            "state_label": unit_state_label(application)}
+    return {"stages": stages, "next": step, "state_label": unit_state_label(application)}
 
 
 def conditions_view(application) -> list[dict]:
     declared = application.facts or {}
     answers, notes = declared.get("conditions") or {}, declared.get("condition_notes") or {}
     return [
-        {"label": label, "clause": clause, "answer": {True: "是", False: "否"}.get(answers.get(name), "未填写"),
-         "note": notes.get(name, "")}
+        {
+            "label": label,
+            "clause": clause,
+            "answer": {True: "是", False: "否"}.get(answers.get(name), "未填写"),
+            "note": notes.get(name, ""),
+        }
         for name, clause, label in app_facts.CONDITION_FIELDS
     ]

@@ -4,6 +4,7 @@ unit / leader accounts: their own unit's applications; staff: all; experts: the 
 assigned to them (``experts.Assignment``, issue 5; none until that model exists); everyone else:
 none. A refused object answers 404.
 """
+
 from __future__ import annotations
 
 from django.apps import apps
@@ -11,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from masterstudio.applications.models import AppState, Application, Material, Round
+from masterstudio.applications.models import Application, AppState, Material, Round
 from masterstudio.core import params as query
 from masterstudio.core.permissions import reads_business_records
 
@@ -41,9 +42,7 @@ def application_for(user, pk) -> Application:
 def material_file_for(user, pk) -> Material:
     """A material the user may download (the application must be visible to them)."""
     try:
-        return Material.objects.select_related("application").get(
-            pk=pk, application__in=applications_for(user)
-        )
+        return Material.objects.select_related("application").get(pk=pk, application__in=applications_for(user))
     except (Material.DoesNotExist, ValueError, TypeError):
         raise Http404("没有找到该文件，或您无权查看") from None
 
@@ -82,8 +81,11 @@ def staff_application_list(user, params) -> QuerySet[Application]:
         qs = qs.filter(Q(occupation_code__icontains=occupation) | Q(occupation_name__icontains=occupation))
     if term:
         qs = qs.filter(
-            Q(receipt_no__icontains=term) | Q(unit__name__icontains=term) | Q(leader__name__icontains=term)
-            | Q(occupation_name__icontains=term) | Q(unit__credit_code__icontains=term)
+            Q(receipt_no__icontains=term)
+            | Q(unit__name__icontains=term)
+            | Q(leader__name__icontains=term)
+            | Q(occupation_name__icontains=term)
+            | Q(unit__credit_code__icontains=term)
         )
     return qs.order_by("-submitted_at", "-pk")
 
@@ -117,8 +119,11 @@ def evaluation_published(application: Application) -> tuple[bool, int | None]:
     notice, and the version of the decision published then."""
     from masterstudio.reviews.models import Decision
 
-    row = Decision.objects.filter(application=application, published_at__isnull=False).values_list(
-        "version", flat=True).first()
+    row = (
+        Decision.objects.filter(application=application, published_at__isnull=False)
+        .values_list("version", flat=True)
+        .first()
+    )
     return row is not None, row
 
 

@@ -1,9 +1,10 @@
 """Writes of the applying capability (Art. 7–10): rounds, drafts, materials, submission,
 withdrawal and supplement. Every state change goes through APPLICATION_MACHINE.apply."""
+
 from __future__ import annotations
 
 import uuid
-from typing import Iterable
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,14 +12,12 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from masterstudio.applications import facts as app_facts
-from masterstudio.core.crypto import seal_personal
-from masterstudio.core.uploads import check_upload
 from masterstudio.applications.forms import ApplicationForm
 from masterstudio.applications.models import (
     OPEN_STATES,
-    AppState,
     Application,
     ApplicationSnapshot,
+    AppState,
     Material,
     Round,
     SupplementRequest,
@@ -26,8 +25,10 @@ from masterstudio.applications.models import (
     scope_key,
 )
 from masterstudio.applications.states import APPLICATION_MACHINE
+from masterstudio.core.crypto import seal_personal
 from masterstudio.core.events import appended_together, record_event
 from masterstudio.core.notify import notify, notify_many
+from masterstudio.core.uploads import check_upload
 from masterstudio.policytools.versions import require_in_force
 from masterstudio.units.models import Person
 
@@ -59,6 +60,7 @@ class ApplyError(Exception):
 
 # ---------------------------------------------------------------- rounds
 
+
 @transaction.atomic
 def save_round(form, *, actor) -> Round:
     creating = form.instance.pk is None
@@ -67,13 +69,22 @@ def save_round(form, *, actor) -> Round:
     if creating:
         round_.created_by = actor
     round_.save()
-    record_event("round.created" if creating else "round.updated", obj=round_, actor=actor, clause="8",
-                 data={"opens_at": round_.opens_at.isoformat(), "closes_at": round_.closes_at.isoformat(),
-                       "policy_version": round_.policy_version})
+    record_event(
+        "round.created" if creating else "round.updated",
+        obj=round_,
+        actor=actor,
+        clause="8",
+        data={
+            "opens_at": round_.opens_at.isoformat(),
+            "closes_at": round_.closes_at.isoformat(),
+            "policy_version": round_.policy_version,
+        },
+    )
     return round_
 
 
 # ---------------------------------------------------------------- the draft
+
 
 def draft_querydict(application: Application) -> QueryDict:
     data = QueryDict(mutable=True)
@@ -89,8 +100,10 @@ def material_items(application: Application) -> list[dict]:
 
     items = [{"clause": k, "title": v, "required": False, "note": ""} for k, v in EVIDENCE_ITEMS.items()]
     direct = bool((application.precheck or {}).get("direct_recognition"))
-    items += [{"clause": m["clause"], "title": m["title"], "required": True, "note": m.get("note", "")}
-              for m in required_materials(application.route, direct)]
+    items += [
+        {"clause": m["clause"], "title": m["title"], "required": True, "note": m.get("note", "")}
+        for m in required_materials(application.route, direct)
+    ]
     return items
 
 
@@ -99,9 +112,7 @@ def _store_precheck(application: Application) -> dict:
     _engine_input, result = app_facts.precheck(application)
     application.precheck = result
     application.precheck_outcome = result.get("outcome", "")
-    Application.objects.filter(pk=application.pk).update(
-        precheck=result, precheck_outcome=application.precheck_outcome
-    )
+    Application.objects.filter(pk=application.pk).update(precheck=result, precheck_outcome=application.precheck_outcome)
     return result
 
 
@@ -146,11 +157,18 @@ def _apply_form(application: Application, form: ApplicationForm, *, only_changed
     if "team" in form.errors:
         return None
     team = list(data.get("team", []))
-    saved = list(TeamMember.objects.filter(application=application).order_by("position").values_list("person_id", flat=True)) \
-        if only_changed else None
+    saved = (
+        list(
+            TeamMember.objects.filter(application=application).order_by("position").values_list("person_id", flat=True)
+        )
+        if only_changed
+        else None
+    )
     if saved != [p.pk for p in team]:
         TeamMember.objects.filter(application=application).delete()
-        TeamMember.objects.bulk_create([TeamMember(application=application, person=p, position=i) for i, p in enumerate(team)])
+        TeamMember.objects.bulk_create(
+            [TeamMember(application=application, person=p, position=i) for i, p in enumerate(team)]
+        )
     return team
 
 
@@ -165,8 +183,9 @@ def _locked(application_id: int, *, unread: tuple[str, ...] = (), also: tuple[st
     """The application's row, locked for this transaction (only that row: a FOR UPDATE over a
     join would also lock the round and the unit in an order that can deadlock). ``also``: further
     related rows read in the same query (not locked)."""
-    rows = (Application.objects.select_for_update(of=("self",))
-            .select_related("round", "unit", "leader", "branch", *also))
+    rows = Application.objects.select_for_update(of=("self",)).select_related(
+        "round", "unit", "leader", "branch", *also
+    )
     return (rows.defer(*unread) if unread else rows).get(pk=application_id)
 
 
@@ -186,8 +205,10 @@ def _editable(application: Application, actor) -> None:
     if application.state not in EDITABLE_STATES:
         raise ApplyError(f"申报当前为“{application.get_state_display()}”，内容已冻结，不能修改")
     if application.state == AppState.DRAFT and not application.round.is_open():
-        raise ApplyError(f"申报批次“{application.round.title}”已于 "
-                         f"{timezone.localtime(application.round.closes_at):%Y-%m-%d %H:%M} 截止，不能再填报（第8条）")
+        raise ApplyError(
+            f"申报批次“{application.round.title}”已于 "
+            f"{timezone.localtime(application.round.closes_at):%Y-%m-%d %H:%M} 截止，不能再填报（第8条）"
+        )
 
 
 def _sequence(value) -> int:
@@ -228,9 +249,13 @@ def add_person(form, *, application: Application, actor) -> Person:
     _editable(application, actor)
     data = form.cleaned_data
     person = Person.objects.create(
-        unit=application.unit, name=data["name"].strip(), id_number=data["id_number"],
-        original_retirement_age=data.get("original_retirement_age"), position=data.get("position", ""),
-        formal_employee=data.get("formal_employee", False), frontline=data.get("frontline", False),
+        unit=application.unit,
+        name=data["name"].strip(),
+        id_number=data["id_number"],
+        original_retirement_age=data.get("original_retirement_age"),
+        position=data.get("position", ""),
+        formal_employee=data.get("formal_employee", False),
+        frontline=data.get("frontline", False),
     )
     record_event("person.created", obj=person, actor=actor, data={"from": f"application:{application.pk}"})
     return person
@@ -238,9 +263,11 @@ def add_person(form, *, application: Application, actor) -> Person:
 
 # ---------------------------------------------------------------- starting, with reuse
 
+
 def _still_valid(material: Material) -> tuple[bool, str]:
     flagged = [
-        r for r in material.application.supplement_requests.all()
+        r
+        for r in material.application.supplement_requests.all()
         if r.created_at > material.uploaded_at and any(i.get("item") == material.item for i in r.items)
     ]
     if flagged:
@@ -257,16 +284,20 @@ def start_application(*, unit, round_: Round, actor) -> Application:
     if unit.status != "approved":
         raise ApplyError("单位注册尚未通过审核，审核通过后才能申报")
     if not round_.is_open():
-        raise ApplyError(f"申报批次“{round_.title}”不在申报时间内（"
-                         f"{timezone.localtime(round_.opens_at):%Y-%m-%d %H:%M} 至 "
-                         f"{timezone.localtime(round_.closes_at):%Y-%m-%d %H:%M}，第8条）")
-    last = (Application.objects.filter(unit=unit).exclude(draft={}).select_related("round")
-            .order_by("-created_at").first())
+        raise ApplyError(
+            f"申报批次“{round_.title}”不在申报时间内（"
+            f"{timezone.localtime(round_.opens_at):%Y-%m-%d %H:%M} 至 "
+            f"{timezone.localtime(round_.closes_at):%Y-%m-%d %H:%M}，第8条）"
+        )
+    last = (
+        Application.objects.filter(unit=unit).exclude(draft={}).select_related("round").order_by("-created_at").first()
+    )
     application = Application.objects.create(round=round_, unit=unit, created_by=actor)
     if last is not None:
         _copy_from(application, last)
-    record_event("application.created", obj=application, actor=actor, clause="8",
-                 data={"copied_from": last.pk if last else None})
+    record_event(
+        "application.created", obj=application, actor=actor, clause="8", data={"copied_from": last.pk if last else None}
+    )
     _store_precheck(application)
     return application
 
@@ -283,8 +314,9 @@ def _copy_from(application: Application, last: Application) -> None:
     application.branch, application.route = last.branch, last.route
     application.occupation_code, application.occupation_name = last.occupation_code, last.occupation_name
     application.copied_from = last
-    TeamMember.objects.bulk_create([TeamMember(application=application, person=p, position=i)
-                                    for i, p in enumerate(team)])
+    TeamMember.objects.bulk_create(
+        [TeamMember(application=application, person=p, position=i) for i, p in enumerate(team)]
+    )
     copied, skipped = [], []
     for material in last.materials.filter(removed_at__isnull=True).prefetch_related("application__supplement_requests"):
         ok, why = _still_valid(material)
@@ -292,9 +324,16 @@ def _copy_from(application: Application, last: Application) -> None:
             skipped.append({"item": material.item, "name": material.original_name, "why": why})
             continue
         Material.objects.create(
-            application=application, item=material.item, original_name=material.original_name,
-            token=uuid.uuid4().hex, file=material.file.name, kind=material.kind, size=material.size,
-            sha256=material.sha256, uploaded_by=material.uploaded_by, copied_from=material,
+            application=application,
+            item=material.item,
+            original_name=material.original_name,
+            token=uuid.uuid4().hex,
+            file=material.file.name,
+            kind=material.kind,
+            size=material.size,
+            sha256=material.sha256,
+            uploaded_by=material.uploaded_by,
+            copied_from=material,
         )
         copied.append({"item": material.item, "name": material.original_name})
     facts_copied = ["申报主体", "职业（工种）", "技能等级与证书", "直接认定荣誉", "一线工作年限", "单位条件及说明"]
@@ -303,13 +342,17 @@ def _copy_from(application: Application, last: Application) -> None:
     if team:
         facts_copied.append(f"团队成员 {len(team)} 人")
     application.copy_report = {
-        "from_id": last.pk, "from_label": last.receipt_no or f"{last.round.title}草稿",
-        "facts": facts_copied, "materials": copied, "skipped": skipped,
+        "from_id": last.pk,
+        "from_label": last.receipt_no or f"{last.round.title}草稿",
+        "facts": facts_copied,
+        "materials": copied,
+        "skipped": skipped,
     }
     application.save()
 
 
 # ---------------------------------------------------------------- materials
+
 
 def upload_materials(application_id: int, item: str, uploads, *, actor) -> tuple[list[Material], list[str]]:
     """Store each valid file; a bad file is refused with its reason and does not stop the rest."""
@@ -324,22 +367,36 @@ def upload_materials(application_id: int, item: str, uploads, *, actor) -> tuple
         held = Material.objects.filter(application=application, item=item, removed_at__isnull=True).count()
         cap = settings.MATERIAL_MAX_FILES_PER_ITEM
         if held + len(uploads) > cap:
-            raise ApplyError(f"每个材料项最多 {cap} 个文件：该项已有 {held} 个，本次选择了 {len(uploads)} 个。"
-                             "请删除不需要的文件，或把多页材料合并为一个 PDF 后上传")
+            raise ApplyError(
+                f"每个材料项最多 {cap} 个文件：该项已有 {held} 个，本次选择了 {len(uploads)} 个。"
+                "请删除不需要的文件，或把多页材料合并为一个 PDF 后上传"
+            )
         for upload in uploads:
             try:
                 kind, digest = check_upload(upload)
             except Exception as exc:  # ValidationError: report and go on with the next file
                 errors.append(" ".join(getattr(exc, "messages", [str(exc)])))
                 continue
-            material = Material(application=application, item=item, original_name=upload.name[:255],
-                                token=uuid.uuid4().hex, kind=kind, size=upload.size, sha256=digest,
-                                uploaded_by=actor)
+            material = Material(
+                application=application,
+                item=item,
+                original_name=upload.name[:255],
+                token=uuid.uuid4().hex,
+                kind=kind,
+                size=upload.size,
+                sha256=digest,
+                uploaded_by=actor,
+            )
             material.file.save(f"{material.token}.{kind}", upload, save=False)
             material.save()
             stored.append(material)
-            record_event("material.uploaded", obj=application, actor=actor, clause=item,
-                         data={"material": material.pk, "name": material.original_name, "sha256": digest})
+            record_event(
+                "material.uploaded",
+                obj=application,
+                actor=actor,
+                clause=item,
+                data={"material": material.pk, "name": material.original_name, "sha256": digest},
+            )
     return stored, errors
 
 
@@ -350,12 +407,18 @@ def remove_material(material_id: int, *, actor) -> Material:
     _editable(application, actor)
     if material.removed_at is None:
         Material.objects.filter(pk=material.pk).update(removed_at=timezone.now())
-        record_event("material.removed", obj=application, actor=actor, clause=material.item,
-                     data={"material": material.pk, "name": material.original_name})
+        record_event(
+            "material.removed",
+            obj=application,
+            actor=actor,
+            clause=material.item,
+            data={"material": material.pk, "name": material.original_name},
+        )
     return material
 
 
 # ---------------------------------------------------------------- submission
+
 
 def unit_accounts(application: Application):
     """The unit's active unit accounts (a query: notices that do not address their recipient are
@@ -385,8 +448,12 @@ def _art7_conflicts(application: Application, leader_key: str, scope: str) -> li
         found.append("第7条：该领办人已领办一个经开区技能大师工作室，同一领办人只能领办一个工作室")
     if any(key == scope for _, key in studios):
         found.append("第7条：本单位（分厂/分公司）该职业已建立工作室，相同职业只能建立一个工作室")
-    others = set(Application.objects.filter(near, state__in=OPEN_STATES).exclude(round=application.round)
-                 .exclude(pk=application.pk).values_list("leader_key", "scope_key"))
+    others = set(
+        Application.objects.filter(near, state__in=OPEN_STATES)
+        .exclude(round=application.round)
+        .exclude(pk=application.pk)
+        .values_list("leader_key", "scope_key")
+    )
     if any(key == leader_key for key, _ in others):
         found.append("第7条：该领办人已有另一批次的申报正在办理，同一领办人只能领办一个工作室")
     if any(key == scope for _, key in others):
@@ -424,8 +491,9 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
             if item["required"] and item["clause"] not in active:
                 blockers.append(f"第{item['clause']}条：请上传“{item['title']}”")
         leader_key = application.leader.id_index
-        scope = scope_key(application.unit_id, application.branch_id, application.occupation_code,
-                          application.occupation_name)
+        scope = scope_key(
+            application.unit_id, application.branch_id, application.occupation_code, application.occupation_name
+        )
         _serialise_art7(leader_key, scope)
         blockers += _art7_conflicts(application, leader_key, scope)
         if blockers:
@@ -436,11 +504,19 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
         now = timezone.now()
         try:
             APPLICATION_MACHINE.apply(
-                application, AppState.SUBMITTED, actor=actor,
+                application,
+                AppState.SUBMITTED,
+                actor=actor,
                 data={"receipt_no": receipt, "version": version, "outcome": application.precheck_outcome},
-                extra_fields={"leader_key": leader_key, "scope_key": scope, "receipt_no": receipt,
-                              "version": version, "submitted_at": now, "precheck": application.precheck,
-                              "precheck_outcome": application.precheck_outcome},
+                extra_fields={
+                    "leader_key": leader_key,
+                    "scope_key": scope,
+                    "receipt_no": receipt,
+                    "version": version,
+                    "submitted_at": now,
+                    "precheck": application.precheck,
+                    "precheck_outcome": application.precheck_outcome,
+                },
             )
         except IntegrityError as exc:
             raise ApplyError(_integrity_message(exc)) from None
@@ -450,16 +526,26 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
             for m in current
         ]
         snapshot = ApplicationSnapshot.objects.create(
-            application=application, version=version, receipt_no=receipt, facts=_snapshot_facts(application, team),
-            engine_input=seal_personal(engine_input), precheck=application.precheck, materials=materials, created_by=actor,
+            application=application,
+            version=version,
+            receipt_no=receipt,
+            facts=_snapshot_facts(application, team),
+            engine_input=seal_personal(engine_input),
+            precheck=application.precheck,
+            materials=materials,
+            created_by=actor,
         )
         if resubmission:
             application.supplement_requests.filter(resolved_at__isnull=True).update(resolved_at=now)
         url = f"/applications/{application.pk}/"
         context = {"application": application, "receipt_no": receipt, "version": version}
         told = "application_resubmitted" if resubmission else "application_submitted"
-        notify_many([(unit_accounts(application), told, context, url),
-                     (reviewers(), "application_received", context, f"/applications/manage/{application.pk}/")])
+        notify_many(
+            [
+                (unit_accounts(application), told, context, url),
+                (reviewers(), "application_received", context, f"/applications/manage/{application.pk}/"),
+            ]
+        )
     return snapshot
 
 
@@ -472,8 +558,11 @@ def _snapshot_facts(application: Application, team: list | None = None) -> dict:
         **application.facts,
         "unit": {"name": application.unit.name, "credit_code": application.unit.credit_code},
         "branch": application.branch.name if application.branch_id else None,
-        "leader": {"id": leader.pk, "name": leader.name, "masked_id_number": leader.masked_id_number} if leader else None,
-        "occupation_code": application.occupation_code, "occupation_name": application.occupation_name,
+        "leader": {"id": leader.pk, "name": leader.name, "masked_id_number": leader.masked_id_number}
+        if leader
+        else None,
+        "occupation_code": application.occupation_code,
+        "occupation_name": application.occupation_name,
         "route": application.route,
         "team": [{"id": p.pk, "name": p.name, "formal_employee": p.formal_employee} for p in team],
     }
@@ -496,11 +585,15 @@ def withdraw(application_id: int, *, actor, reason: str = "") -> Application:
 
 # ---------------------------------------------------------------- staff
 
+
 def notify_state_change(application: Application, event) -> None:
     """A ``then`` callback for APPLICATION_MACHINE.apply: tells the unit of any change (in the same transaction)."""
-    notify(unit_accounts(application), "application_state_changed",
-           {"application": application, "event": event, "state": application.get_state_display()},
-           f"/applications/{application.pk}/")
+    notify(
+        unit_accounts(application),
+        "application_state_changed",
+        {"application": application, "event": event, "state": application.get_state_display()},
+        f"/applications/{application.pk}/",
+    )
 
 
 @transaction.atomic
@@ -528,12 +621,16 @@ def return_for_supplement(application_id: int, *, actor, comment: str, items: di
     if not listed:
         raise ApplyError("请至少对一项写明需要补正的内容")
     reason = comment.strip() or "；".join(f"{i['item']}：{i['comment']}" for i in listed)
-    APPLICATION_MACHINE.apply(application, AppState.SUPPLEMENT, actor=actor, reason=reason,
-                              data={"items": listed})
-    request = SupplementRequest.objects.create(application=application, version=application.version,
-                                               comment=comment.strip(), items=listed, created_by=actor)
-    notify(unit_accounts(application), "application_supplement",
-           {"application": application, "request": request}, f"/applications/{application.pk}/")
+    APPLICATION_MACHINE.apply(application, AppState.SUPPLEMENT, actor=actor, reason=reason, data={"items": listed})
+    request = SupplementRequest.objects.create(
+        application=application, version=application.version, comment=comment.strip(), items=listed, created_by=actor
+    )
+    notify(
+        unit_accounts(application),
+        "application_supplement",
+        {"application": application, "request": request},
+        f"/applications/{application.pk}/",
+    )
     return request
 
 

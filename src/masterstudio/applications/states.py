@@ -1,9 +1,10 @@
 """The application state machine (domain guide, "The lifecycle"): the only way an application's
 state changes. Guards that need more than the table live with the services that call apply()."""
+
 from __future__ import annotations
 
-from masterstudio.applications.models import AppState as S
 from masterstudio.applications.models import Application
+from masterstudio.applications.models import AppState as S
 from masterstudio.core.transitions import Rule, StateMachine
 
 APPLICATION_MACHINE = StateMachine(

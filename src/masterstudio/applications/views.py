@@ -1,4 +1,5 @@
 """Thin views of the applying capability: each reads through selectors and writes through services."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -10,17 +11,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from masterstudio.applications import exports, occupations, selectors, services
-from masterstudio.core.uploads import ACCEPT_ATTR, CONTENT_TYPES, serve
 from masterstudio.applications.forms import ApplicationForm, QuickPersonForm, RoundForm, StaffFilterForm
-from masterstudio.applications.models import AppState, Application, Round
-from masterstudio.applications.presenters import (conditions_view, precheck_view, timeline, unit_progress,
-                                                 unit_state_label)
+from masterstudio.applications.models import Application, AppState, Round
+from masterstudio.applications.presenters import (
+    conditions_view,
+    precheck_view,
+    timeline,
+    unit_progress,
+    unit_state_label,
+)
 from masterstudio.applications.states import APPLICATION_MACHINE
+from masterstudio.catalog import engine
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import record_event
-from masterstudio.core.permissions import approved_unit_required, duty_required, staff_required
-from masterstudio.catalog import engine
 from masterstudio.core.pagecache import cached_page
+from masterstudio.core.permissions import approved_unit_required, duty_required, staff_required
+from masterstudio.core.uploads import ACCEPT_ATTR, CONTENT_TYPES, serve
 
 
 def _is_htmx(request) -> bool:
@@ -29,20 +35,27 @@ def _is_htmx(request) -> bool:
 
 # ---------------------------------------------------------------- public
 
+
 def rounds_public(request):
     return render(request, "applications/rounds_public.html", {"rounds": selectors.open_rounds()})
 
 
 # ---------------------------------------------------------------- unit side
 
+
 @approved_unit_required
 def mine(request):
     applications = list(selectors.applications_for(request.user).prefetch_related("supplement_requests"))
     for application in applications:
         application.shown_state = unit_state_label(application)
-    return render(request, "applications/mine.html", {
-        "applications": applications, "rounds": selectors.open_rounds(),
-    })
+    return render(
+        request,
+        "applications/mine.html",
+        {
+            "applications": applications,
+            "rounds": selectors.open_rounds(),
+        },
+    )
 
 
 @approved_unit_required
@@ -109,8 +122,11 @@ def edit(request, pk: int):
 def autosave(request, pk: int):
     """htmx: save as typed; answer with the pre-check panel and each field's errors."""
     if not request.user.is_authenticated:
-        return HttpResponse("登录已超时，请重新登录；您填写的内容已保存在本机浏览器中，重新登录后回到此页即可恢复",
-                            status=401, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "登录已超时，请重新登录；您填写的内容已保存在本机浏览器中，重新登录后回到此页即可恢复",
+            status=401,
+            content_type="text/plain; charset=utf-8",
+        )
     if request.user.role != "unit":
         return HttpResponse("只有申报单位账号可以填报申报", status=403, content_type="text/plain; charset=utf-8")
     application = selectors.application_for(request.user, pk)
@@ -138,8 +154,9 @@ def add_person(request, pk: int):
         messages.success(request, f"已登记人员：{person.name}，可在下方选为领办人或团队成员")
         return redirect(reverse("applications:edit", args=[pk]) + "#leader")
     messages.error(request, "人员信息有误，请按提示修改")
-    return render(request, "applications/wizard.html", _wizard_context(request, application, person_form=form),
-                  status=400)
+    return render(
+        request, "applications/wizard.html", _wizard_context(request, application, person_form=form), status=400
+    )
 
 
 @approved_unit_required
@@ -147,8 +164,9 @@ def add_person(request, pk: int):
 def upload(request, pk: int, item: str):
     application = selectors.application_for(request.user, pk)
     try:
-        stored, errors = services.upload_materials(application.pk, item, request.FILES.getlist("files"),
-                                                   actor=request.user)
+        stored, errors = services.upload_materials(
+            application.pk, item, request.FILES.getlist("files"), actor=request.user
+        )
     except services.ApplyError as exc:
         stored, errors = [], exc.messages
     if _is_htmx(request):
@@ -157,8 +175,9 @@ def upload(request, pk: int, item: str):
         block = next((i for i in context["items"] if i["clause"] == item), None)
         if block is None:
             raise Http404
-        return render(request, "applications/_material_item.html",
-                      {**context, "item": block, "errors": errors, "stored": stored})
+        return render(
+            request, "applications/_material_item.html", {**context, "item": block, "errors": errors, "stored": stored}
+        )
     for text in errors:
         messages.error(request, text)
     if stored:
@@ -187,8 +206,13 @@ def download(request, pk: int):
 
         return redirect_to_login(request.get_full_path())
     material = selectors.material_file_for(request.user, pk)
-    record_read(request, "material.downloaded", obj=material.application, key=material.pk,
-                data={"material": material.pk, "name": material.original_name})
+    record_read(
+        request,
+        "material.downloaded",
+        obj=material.application,
+        key=material.pk,
+        data={"material": material.pk, "name": material.original_name},
+    )
     return serve(material.file, material.original_name, kind=material.kind, inline=request.GET.get("inline") == "1")
 
 
@@ -206,8 +230,12 @@ def submit(request, pk: int):
             return redirect("applications:detail", pk=pk)
         form = ApplicationForm(services.draft_querydict(application), unit=application.unit, final=True)
         form.is_valid()
-        return render(request, "applications/wizard.html",
-                      _wizard_context(request, application, form=form, submit_errors=exc.messages), status=400)
+        return render(
+            request,
+            "applications/wizard.html",
+            _wizard_context(request, application, form=form, submit_errors=exc.messages),
+            status=400,
+        )
     messages.success(request, f"申报已提交，受理编号 {snapshot.receipt_no}")
     return redirect("applications:detail", pk=pk)
 
@@ -239,8 +267,7 @@ def _detail_context(application: Application, user) -> dict:
         "materials": list(selectors.active_materials(application)),
         "team": [m.person for m in application.team_members.select_related("person")],
         "conditions": conditions_view(application),
-        "can_withdraw": user.role == "unit"
-        and (application.state, AppState.WITHDRAWN) in APPLICATION_MACHINE.table,
+        "can_withdraw": user.role == "unit" and (application.state, AppState.WITHDRAWN) in APPLICATION_MACHINE.table,
         "editable": user.role == "unit" and application.state in services.EDITABLE_STATES,
     }
 
@@ -258,9 +285,15 @@ def snapshot(request, pk: int, version: int):
         return redirect_to_login(request.get_full_path())
     application = selectors.application_for(request.user, pk)
     snap = get_object_or_404(application.snapshots, version=version)
-    return render(request, "applications/snapshot.html", {
-        "application": application, "snapshot": snap, "precheck": precheck_view(snap.precheck),
-    })
+    return render(
+        request,
+        "applications/snapshot.html",
+        {
+            "application": application,
+            "snapshot": snap,
+            "precheck": precheck_view(snap.precheck),
+        },
+    )
 
 
 @require_GET
@@ -272,6 +305,7 @@ def occupation_search(request):
 
 
 # ---------------------------------------------------------------- staff side
+
 
 def _policy_versions() -> dict[str, str]:
     """Each version with known parameters → its last day (the chain decides, by date)."""
@@ -306,8 +340,9 @@ def staff_list(request):
     qs = selectors.staff_application_list(request.user, request.GET)
     # perf (issue 9): the list shows none of the JSON documents nor the encrypted numbers; not
     # fetching them spares the transfer, the JSON parsing and one decryption per row and column
-    qs = qs.defer("facts", "precheck", "draft", "copy_report", "unit__contact_phone", "leader__id_number",
-                  "leader__phone")
+    qs = qs.defer(
+        "facts", "precheck", "draft", "copy_report", "unit__contact_phone", "leader__id_number", "leader__phone"
+    )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "applications/staff_list.html", {"filters": filters, "page": page})
 
@@ -318,8 +353,11 @@ def staff_export(request):
     params = filters.params()
     qs = selectors.staff_application_list(request.user, request.GET)
     content, count = exports.applications_xlsx(qs)
-    record_event("applications.exported", actor=request.user,
-                 data={"filters": {k: v for k, v in params.items() if v}, "rows": count})
+    record_event(
+        "applications.exported",
+        actor=request.user,
+        data={"filters": {k: v for k, v in params.items() if v}, "rows": count},
+    )
     response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.xlsx"'
@@ -358,13 +396,18 @@ def staff_supplement(request, pk: int):
     keys = list(services.SECTION_ITEMS) + [i["clause"] for i in services.material_items(application)]
     items = {key: request.POST.get(f"item_{key}", "") for key in keys}
     try:
-        services.return_for_supplement(application.pk, actor=request.user,
-                                       comment=request.POST.get("comment", ""), items=items)
+        services.return_for_supplement(
+            application.pk, actor=request.user, comment=request.POST.get("comment", ""), items=items
+        )
     except Exception as exc:  # ApplyError or a refused transition
         messages.error(request, str(exc))
         context = _detail_context(application, request.user)
-        context.update(items=services.material_items(application), sections=services.SECTION_ITEMS,
-                       can_review=True, posted=request.POST)
+        context.update(
+            items=services.material_items(application),
+            sections=services.SECTION_ITEMS,
+            can_review=True,
+            posted=request.POST,
+        )
         return render(request, "applications/staff_detail.html", context, status=400)
     messages.success(request, "已退回补正，单位将收到逐项意见")
     return redirect("applications:staff_detail", pk=pk)

@@ -1,6 +1,7 @@
 """Supervision checks the daily command runs (Art. 11, 13): summary reminders and late summaries,
 studios without work for over a year, leaders near retirement or gone. Each check is idempotent:
 a reminder or a flag is a row with a unique key, so running twice sends and raises nothing new."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,14 +28,24 @@ def raise_flag(studio, kind: str, key: str, detail: str, today: date) -> Flag | 
         return None
     try:
         with transaction.atomic():
-            flag = Flag.objects.create(studio=studio, kind=kind, key=key, clause=FLAG_CLAUSE[kind], raised_on=today,
-                                       detail=detail)
-            record_event("flag.raised", obj=studio, clause=flag.clause, reason=detail,
-                         data={"flag": flag.pk, "kind": kind, "key": key})
+            flag = Flag.objects.create(
+                studio=studio, kind=kind, key=key, clause=FLAG_CLAUSE[kind], raised_on=today, detail=detail
+            )
+            record_event(
+                "flag.raised",
+                obj=studio,
+                clause=flag.clause,
+                reason=detail,
+                data={"flag": flag.pk, "kind": kind, "key": key},
+            )
     except IntegrityError:
         return None
-    notify(staff_with("reviewer", "approver"), "studio_flag", {"flag": flag, "studio": studio},
-           url=f"/studios/{studio.pk}/")
+    notify(
+        staff_with("reviewer", "approver"),
+        "studio_flag",
+        {"flag": flag, "studio": studio},
+        url=f"/studios/{studio.pk}/",
+    )
     return flag
 
 
@@ -60,11 +71,15 @@ def send_summary_reminders(today: date) -> list[str]:
                 SummaryReminder.objects.create(studio=studio, year=year, days_before=lead)
         except IntegrityError:
             continue
-        notify(unit_users(studio), "summary_reminder",
-               {"studio": studio, "year": year, "due": due, "days_left": left},
-               url=f"/summaries/studio/{studio.pk}/{year}/")
-        record_event("annualsummary.reminded", obj=studio, clause="11",
-                     data={"year": year, "days_before": lead, "due": due})
+        notify(
+            unit_users(studio),
+            "summary_reminder",
+            {"studio": studio, "year": year, "due": due, "days_left": left},
+            url=f"/summaries/studio/{studio.pk}/{year}/",
+        )
+        record_event(
+            "annualsummary.reminded", obj=studio, clause="11", data={"year": year, "days_before": lead, "due": due}
+        )
         sent.append(studio.name)
     return sent
 
@@ -83,9 +98,13 @@ def flag_late_summaries(today: date) -> list[str]:
         for studio in live_studios().filter(recognized_on__lte=due):
             if studio.pk in confirmed:
                 continue
-            flag = raise_flag(studio, FlagKind.LATE_SUMMARY, str(year),
-                              f"{year} 年度工作总结截止 {due:%Y-%m-%d}（第11条，解释口径5），至 {today:%Y-%m-%d} 仍未经单位确认报送",
-                              today)
+            flag = raise_flag(
+                studio,
+                FlagKind.LATE_SUMMARY,
+                str(year),
+                f"{year} 年度工作总结截止 {due:%Y-%m-%d}（第11条，解释口径5），至 {today:%Y-%m-%d} 仍未经单位确认报送",
+                today,
+            )
             if flag:
                 raised.append(studio.name)
     return raised
@@ -97,12 +116,21 @@ def flag_inactive(today: date) -> list[str]:
     raised = []
     for studio in live_studios():
         last = last_work_on(studio)
-        answer = ask_engine("revocation", {"as_of": today.isoformat(), "last_activity_on": last.isoformat(),
-                                           "non_cooperation": False, "violation": False})
+        answer = ask_engine(
+            "revocation",
+            {
+                "as_of": today.isoformat(),
+                "last_activity_on": last.isoformat(),
+                "non_cooperation": False,
+                "violation": False,
+            },
+        )
         ground = next(g for g in answer["grounds"] if g["clause"] == "13.1")
         if ground["result"] == "present":
-            detail = (f"最后一次有记录的工作（年度总结、活动或专账记账）在 {last:%Y-%m-%d}：{ground['message']}。"
-                      "请核实后决定是否撤销")
+            detail = (
+                f"最后一次有记录的工作（年度总结、活动或专账记账）在 {last:%Y-%m-%d}：{ground['message']}。"
+                "请核实后决定是否撤销"
+            )
             if raise_flag(studio, FlagKind.INACTIVE, last.isoformat(), detail, today):
                 raised.append(studio.name)
     return raised
@@ -119,22 +147,32 @@ def flag_leaders(today: date) -> list[str]:
         leader = studio.leader
         if not leader.employed or leader.left_on:
             when = leader.left_on.isoformat() if leader.left_on else "left"
-            detail = (f"领办人 {leader.name} 已离开所在单位" + (f"（离职日期 {leader.left_on:%Y-%m-%d}）" if leader.left_on else "")
-                      + "，属第13条第（三）项可能情形，请核实工作室能否继续开展工作")
+            detail = (
+                f"领办人 {leader.name} 已离开所在单位"
+                + (f"（离职日期 {leader.left_on:%Y-%m-%d}）" if leader.left_on else "")
+                + "，属第13条第（三）项可能情形，请核实工作室能否继续开展工作"
+            )
             if raise_flag(studio, FlagKind.LEADER_LEFT, when, detail, today):
                 raised.append(studio.name)
         if leader.gender == "female" and leader.original_retirement_age is None:
-            if raise_flag(studio, FlagKind.RETIREMENT_UNKNOWN, "unknown",
-                          f"领办人 {leader.name} 为女职工，未登记原法定退休年龄（50 或 55 周岁），无法计算法定退休日期；"
-                          "请单位在人员信息中补充", today):
+            if raise_flag(
+                studio,
+                FlagKind.RETIREMENT_UNKNOWN,
+                "unknown",
+                f"领办人 {leader.name} 为女职工，未登记原法定退休年龄（50 或 55 周岁），无法计算法定退休日期；"
+                "请单位在人员信息中补充",
+                today,
+            ):
                 raised.append(studio.name)
             continue
         outcome = retirement_for(leader.birth_date, leader.gender, leader.original_retirement_age)
         retire_on = outcome.retirement_date
         if add_years(today, years) > retire_on:
-            detail = (f"领办人 {leader.name}：{outcome.describe()}，距今已不足{years}年"
-                      + ("（已达到法定退休年龄）" if retire_on <= today else "")
-                      + "。退休后不能继续开展工作的，属第13条第（三）项情形")
+            detail = (
+                f"领办人 {leader.name}：{outcome.describe()}，距今已不足{years}年"
+                + ("（已达到法定退休年龄）" if retire_on <= today else "")
+                + "。退休后不能继续开展工作的，属第13条第（三）项情形"
+            )
             if raise_flag(studio, FlagKind.RETIREMENT_NEAR, retire_on.isoformat(), detail, today):
                 raised.append(studio.name)
     return raised
@@ -147,12 +185,20 @@ def flag_overdue_rectifications(today: date) -> list[str]:
     from masterstudio.assessments.models import Rectification, RectificationState
 
     raised = []
-    overdue = (Rectification.objects.filter(state=RectificationState.OPEN, deadline__lt=today)
-               .select_related("studio", "assessment").order_by("pk"))
+    overdue = (
+        Rectification.objects.filter(state=RectificationState.OPEN, deadline__lt=today)
+        .select_related("studio", "assessment")
+        .order_by("pk")
+    )
     for rectification in overdue:
-        flag = raise_flag(rectification.studio, FlagKind.RECT_OVERDUE, str(rectification.pk),
-                          f"{rectification.assessment.year} 年度考核不合格，整改期限 {rectification.deadline:%Y-%m-%d}，"
-                          f"至 {today:%Y-%m-%d} 单位仍未报送整改情况（第12条）；请复评或按第13条第（一）项处理", today)
+        flag = raise_flag(
+            rectification.studio,
+            FlagKind.RECT_OVERDUE,
+            str(rectification.pk),
+            f"{rectification.assessment.year} 年度考核不合格，整改期限 {rectification.deadline:%Y-%m-%d}，"
+            f"至 {today:%Y-%m-%d} 单位仍未报送整改情况（第12条）；请复评或按第13条第（一）项处理",
+            today,
+        )
         if flag:
             raised.append(rectification.studio.name)
     return raised

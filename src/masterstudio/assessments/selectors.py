@@ -1,6 +1,7 @@
 """Who sees which assessment result: staff with a business duty all; a unit (leader) the
 published results of the studios it may see; an expert the results they are assigned to score
 (not recused); a refused result answers 404."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist

@@ -4,6 +4,7 @@ Experts are drawn and score through ``masterstudio.experts`` (sealed, conflicts 
 ``StudioAssessment`` is the subject of one ``ScoringPanel`` with the year's four-aspect rubric.
 The Art. 14 reward is created only through ``funding.services.award_grant`` (idempotent, unique
 in the database)."""
+
 from __future__ import annotations
 
 import math
@@ -82,8 +83,19 @@ def deadline_warning(deadline) -> str:
 # ---------------------------------------------------------------- opening a year
 
 
-def open_year(year: int, *, weights: list, max_points: list, excellent_min, qualified_min, cap_percent=None,
-              opens_at, closes_at, actor, aggregation: str = "trimmed") -> AssessmentYear:
+def open_year(
+    year: int,
+    *,
+    weights: list,
+    max_points: list,
+    excellent_min,
+    qualified_min,
+    cap_percent=None,
+    opens_at,
+    closes_at,
+    actor,
+    aggregation: str = "trimmed",
+) -> AssessmentYear:
     """Open the year's assessment: the rubric of the four aspects of Art. 12 with their weights,
     the grade thresholds and the cap on 优秀; one result row (and one sealed panel) per live studio
     recognised by the end of the year."""
@@ -111,29 +123,52 @@ def open_year(year: int, *, weights: list, max_points: list, excellent_min, qual
     if closes_at <= opens_at:
         raise AssessmentError("评分截止时间必须晚于开始时间", field="closes_at")
     with transaction.atomic(), appended_together():
-        rubric = save_rubric(Rubric(name=f"{year}年度工作室绩效考核评分表（第12条）", purpose="assessment",
-                                    aggregation=aggregation), criteria, actor=actor)
+        rubric = save_rubric(
+            Rubric(name=f"{year}年度工作室绩效考核评分表（第12条）", purpose="assessment", aggregation=aggregation),
+            criteria,
+            actor=actor,
+        )
         try:
             with transaction.atomic():
                 ay = AssessmentYear.objects.create(
-                    year=year, rubric=rubric, excellent_min=excellent_min, qualified_min=qualified_min,
+                    year=year,
+                    rubric=rubric,
+                    excellent_min=excellent_min,
+                    qualified_min=qualified_min,
                     excellent_cap_percent=int(cap_percent) if cap_percent not in (None, "") else None,
-                    opens_at=opens_at, closes_at=closes_at, created_by=actor)
+                    opens_at=opens_at,
+                    closes_at=closes_at,
+                    created_by=actor,
+                )
         except IntegrityError as exc:
             raise AssessmentError(f"{year} 年度的绩效考核已开启，不能重复开启", field="year") from exc
-        studios = list(Studio.objects.filter(state__in=LIVE_STATES, recognized_on__lte=date(year, 12, 31))
-                       .order_by("pk"))
+        studios = list(
+            Studio.objects.filter(state__in=LIVE_STATES, recognized_on__lte=date(year, 12, 31)).order_by("pk")
+        )
         results = StudioAssessment.objects.bulk_create(
-            [StudioAssessment(assessment_year=ay, studio=studio, year=year, kind=Kind.ANNUAL) for studio in studios])
+            [StudioAssessment(assessment_year=ay, studio=studio, year=year, kind=Kind.ANNUAL) for studio in studios]
+        )
         try:
             panels_for(results, rubric, opens_at=opens_at, closes_at=closes_at, year=year)
         except ScoringError as exc:
             raise AssessmentError(str(exc)) from exc
-        record_event("assessmentyear.opened", obj=ay, actor=actor, clause="12", to_state=ay.state,
-                     data={"studios": len(studios), "excellent_min": str(excellent_min),
-                           "qualified_min": str(qualified_min), "cap_percent": ay.excellent_cap_percent,
-                           "criteria": [{"title": c["title"], "weight": str(c["weight"]),
-                                         "max_points": str(c["max_points"])} for c in criteria]})
+        record_event(
+            "assessmentyear.opened",
+            obj=ay,
+            actor=actor,
+            clause="12",
+            to_state=ay.state,
+            data={
+                "studios": len(studios),
+                "excellent_min": str(excellent_min),
+                "qualified_min": str(qualified_min),
+                "cap_percent": ay.excellent_cap_percent,
+                "criteria": [
+                    {"title": c["title"], "weight": str(c["weight"]), "max_points": str(c["max_points"])}
+                    for c in criteria
+                ],
+            },
+        )
     return ay
 
 
@@ -154,12 +189,16 @@ def draw(ay: AssessmentYear, *, size: int, seed: str = "", actor) -> dict:
     results = list(ay.results.select_related("studio", "studio__unit").order_by("pk"))
     panels = _panels_of(results)
     seated = set(Assignment.objects.filter(panel__in=list(panels.values())).values_list("panel_id", flat=True))
-    todo = [(result, panels[result.pk]) for result in results
-            if result.pk in panels and panels[result.pk].pk not in seated]
+    todo = [
+        (result, panels[result.pk]) for result in results if result.pk in panels and panels[result.pk].pk not in seated
+    ]
     # all in one go, as if drawn studio by studio in this order (each draw counts the ones before it)
-    draws, skipped = draw_each([panel for _result, panel in todo], size,
-                               seeds=[f"{seed.strip()}-{result.pk}" if seed.strip() else None for result, _panel in todo],
-                               actor=actor)
+    draws, skipped = draw_each(
+        [panel for _result, panel in todo],
+        size,
+        seeds=[f"{seed.strip()}-{result.pk}" if seed.strip() else None for result, _panel in todo],
+        actor=actor,
+    )
     refused = {panel.pk: reason for panel, reason in skipped}
     drawn = [result.studio.name for result, panel in todo if panel.pk not in refused]
     errors = [f"{result.studio.name}：{refused[panel.pk]}" for result, panel in todo if panel.pk in refused]
@@ -184,8 +223,14 @@ def _aspect_rows(panel, points: dict[int, list]) -> list[dict]:
     for criterion in panel.rubric.criteria.all():
         given = points.get(criterion.pk, [])
         mean = (sum(given) / len(given)).quantize(TWO, ROUND_HALF_UP) if given else None
-        rows.append({"title": criterion.title, "weight": str(criterion.weight), "max": str(criterion.max_points),
-                     "mean": str(mean) if mean is not None else None})
+        rows.append(
+            {
+                "title": criterion.title,
+                "weight": str(criterion.weight),
+                "max": str(criterion.max_points),
+                "mean": str(mean) if mean is not None else None,
+            }
+        )
     return rows
 
 
@@ -199,9 +244,9 @@ def _panels_of(results: list[StudioAssessment]) -> dict[int, object]:
 
     by_id = {r.pk: r for r in results}
     panels = {}
-    for panel in (ScoringPanel.objects.filter(content_type=ContentType.objects.get_for_model(StudioAssessment),
-                                              object_id__in=list(by_id))
-                  .order_by("object_id", "-created_at", "-pk")):
+    for panel in ScoringPanel.objects.filter(
+        content_type=ContentType.objects.get_for_model(StudioAssessment), object_id__in=list(by_id)
+    ).order_by("object_id", "-created_at", "-pk"):
         panels.setdefault(panel.object_id, panel)
     rubrics = {r.pk: r for r in Rubric.objects.filter(pk__in={p.rubric_id for p in panels.values()})}
     prefetch_related_objects(list(rubrics.values()), "criteria")
@@ -225,17 +270,23 @@ def compute(ay: AssessmentYear, *, actor) -> dict:
             raise AssessmentError(f"{ay.year} 年度考核结果已发布，不能重新计算")
         results = list(ay.results.select_related("studio").order_by("pk"))
         panels = _panels_of(results)
-        _, refused = open_panels([panels[r.pk] for r in results if r.pk in panels and panels[r.pk].is_sealed],
-                                 actor=actor)
+        _, refused = open_panels(
+            [panels[r.pk] for r in results if r.pk in panels and panels[r.pk].is_sealed], actor=actor
+        )
         panel_ids = [p.pk for p in panels.values()]
         totals: dict[int, list] = {}
-        for panel_id, total in (Assignment.objects.filter(panel_id__in=panel_ids, state=AssignmentState.SUBMITTED)
-                                .order_by().values_list("panel_id", "total")):
+        for panel_id, total in (
+            Assignment.objects.filter(panel_id__in=panel_ids, state=AssignmentState.SUBMITTED)
+            .order_by()
+            .values_list("panel_id", "total")
+        ):
             totals.setdefault(panel_id, []).append(total)
         points: dict[int, dict[int, list]] = {}
-        submitted_scores = (Score.objects.filter(assignment__panel_id__in=panel_ids,
-                                                 assignment__state=AssignmentState.SUBMITTED)
-                            .order_by().values_list("assignment__panel_id", "criterion_id", "points"))
+        submitted_scores = (
+            Score.objects.filter(assignment__panel_id__in=panel_ids, assignment__state=AssignmentState.SUBMITTED)
+            .order_by()
+            .values_list("assignment__panel_id", "criterion_id", "points")
+        )
         for panel_id, criterion_id, value in submitted_scores:
             points.setdefault(panel_id, {}).setdefault(criterion_id, []).append(value)
         problems = []
@@ -266,32 +317,47 @@ def compute(ay: AssessmentYear, *, actor) -> dict:
             panel = panels[result.pk]
             grade = grade_for(score, ay)
             method = dict(Aggregation.choices).get(summary.method_used, summary.method_used)
-            reasons = [f"专家 {summary.count} 人评分，按“{method}”汇总加权总分 {summary.value}"
-                       f"（满分 {panel.rubric.max_total.normalize():f}），折合百分制 {score} 分"]
+            reasons = [
+                f"专家 {summary.count} 人评分，按“{method}”汇总加权总分 {summary.value}"
+                f"（满分 {panel.rubric.max_total.normalize():f}），折合百分制 {score} 分"
+            ]
             if summary.note:
                 reasons.append(summary.note)
-            reasons.append(f"优秀线 {ay.excellent_min.normalize():f} 分，合格线 {ay.qualified_min.normalize():f} 分（第12条）")
+            reasons.append(
+                f"优秀线 {ay.excellent_min.normalize():f} 分，合格线 {ay.qualified_min.normalize():f} 分（第12条）"
+            )
             if result.pk in capped:
                 grade = Grade.QUALIFIED
-                reasons.append(f"达到优秀线，但超出优秀比例上限 {ay.excellent_cap_percent}%（共 {len(results)} 个工作室，"
-                               f"优秀至多 {cap} 个），按得分排序后定为合格")
+                reasons.append(
+                    f"达到优秀线，但超出优秀比例上限 {ay.excellent_cap_percent}%（共 {len(results)} 个工作室，"
+                    f"优秀至多 {cap} 个），按得分排序后定为合格"
+                )
             result.score, result.computed_grade, result.grade = score, grade, grade
             result.aspects = _aspect_rows(panel, points.get(panel.pk, {}))
             result.reasons = "；".join(reasons)
             result.override_reason = ""
         StudioAssessment.objects.bulk_update(
-            [r for r, _, _ in scored], ["score", "computed_grade", "grade", "aspects", "reasons", "override_reason"],
-            batch_size=200)
+            [r for r, _, _ in scored],
+            ["score", "computed_grade", "grade", "aspects", "reasons", "override_reason"],
+            batch_size=200,
+        )
         AssessmentYear.objects.filter(pk=ay.pk).update(state=YearState.COMPUTED)
-        record_event("assessmentyear.computed", obj=ay, actor=actor, clause="12", from_state=ay.state,
-                     to_state=YearState.COMPUTED,
-                     data={"grades": {str(r.pk): r.grade for r, _, _ in scored}, "cap": cap})
+        record_event(
+            "assessmentyear.computed",
+            obj=ay,
+            actor=actor,
+            clause="12",
+            from_state=ay.state,
+            to_state=YearState.COMPUTED,
+            data={"grades": {str(r.pk): r.grade for r, _, _ in scored}, "cap": cap},
+        )
         ay.state = YearState.COMPUTED
     return {"graded": len(scored), "capped": len(capped)}
 
 
-def review(result: StudioAssessment, *, grade: str, reason: str, rectify_deadline=None, rectify_actions: str = "",
-           actor) -> StudioAssessment:
+def review(
+    result: StudioAssessment, *, grade: str, reason: str, rectify_deadline=None, rectify_actions: str = "", actor
+) -> StudioAssessment:
     """Staff review of one result before publication: change the grade (with a reason) and, for
     不合格, set the rectification deadline and required actions."""
     if result.kind != Kind.ANNUAL or result.assessment_year is None:
@@ -320,10 +386,20 @@ def review(result: StudioAssessment, *, grade: str, reason: str, rectify_deadlin
         result.rectify_deadline = rectify_deadline if grade == Grade.UNQUALIFIED else None
         result.rectify_actions = rectify_actions.strip() if grade == Grade.UNQUALIFIED else ""
         result.save(update_fields=["grade", "override_reason", "rectify_deadline", "rectify_actions"])
-        record_event("studioassessment.reviewed", obj=result, actor=actor, clause="12", from_state=before,
-                     to_state=grade, reason=reason.strip(),
-                     data={"rectify_deadline": rectify_deadline, "rectify_actions": rectify_actions.strip(),
-                           "art20_warning": warning})
+        record_event(
+            "studioassessment.reviewed",
+            obj=result,
+            actor=actor,
+            clause="12",
+            from_state=before,
+            to_state=grade,
+            reason=reason.strip(),
+            data={
+                "rectify_deadline": rectify_deadline,
+                "rectify_actions": rectify_actions.strip(),
+                "art20_warning": warning,
+            },
+        )
     result.art20_warning = warning
     return result
 
@@ -345,35 +421,70 @@ def publish(ay: AssessmentYear, *, actor) -> dict:
         ungraded = [r.studio.name for r in results if not r.grade]
         if ungraded:
             raise AssessmentError("以下工作室尚无等次：" + "、".join(ungraded))
-        unplanned = [r.studio.name for r in results if r.grade == Grade.UNQUALIFIED
-                     and (r.rectify_deadline is None or not r.rectify_actions)]
+        unplanned = [
+            r.studio.name
+            for r in results
+            if r.grade == Grade.UNQUALIFIED and (r.rectify_deadline is None or not r.rectify_actions)
+        ]
         if unplanned:
             raise AssessmentError("以下不合格工作室尚未填写整改期限和整改要求：" + "、".join(unplanned))
-        StudioAssessment.objects.filter(pk__in=[r.pk for r in results]).update(published=True, assessed_on=today,
-                                                                               recorded_by=actor)
+        StudioAssessment.objects.filter(pk__in=[r.pk for r in results]).update(
+            published=True, assessed_on=today, recorded_by=actor
+        )
         for result in results:
             result.published, result.assessed_on = True, today
-            record_event("studioassessment.published", obj=result, actor=actor, clause="12", to_state=result.grade,
-                         reason=result.reasons, data={"score": str(result.score), "grade": result.grade,
-                                                      "override": result.override_reason})
+            record_event(
+                "studioassessment.published",
+                obj=result,
+                actor=actor,
+                clause="12",
+                to_state=result.grade,
+                reason=result.reasons,
+                data={"score": str(result.score), "grade": result.grade, "override": result.override_reason},
+            )
             if result.grade == Grade.EXCELLENT:
                 try:
                     with transaction.atomic():
-                        grant = award_grant(result.studio, "excellent", on=today, year=ay.year, actor=actor,
-                                            basis=f"{ay.year} 年度绩效考核等次为优秀（第12条、第14条）")
+                        grant = award_grant(
+                            result.studio,
+                            "excellent",
+                            on=today,
+                            year=ay.year,
+                            actor=actor,
+                            basis=f"{ay.year} 年度绩效考核等次为优秀（第12条、第14条）",
+                        )
                     rewards.append(grant)
                 except FundingError as exc:
                     reward_errors.append(f"{result.studio.name}：{exc}")
             elif result.grade == Grade.UNQUALIFIED:
                 rectifications.append(_open_rectification(result, actor=actor))
         users = User.unit_recipients_by_unit({r.studio.unit_id for r in results})
-        notify_many((users.get(r.studio.unit_id, []), "assessment_result", {"result": r, "studio": r.studio},
-                     f"/studios/{r.studio.pk}/") for r in results)
-        AssessmentYear.objects.filter(pk=ay.pk).update(state=YearState.PUBLISHED, published_on=today, published_by=actor)
-        record_event("assessmentyear.published", obj=ay, actor=actor, clause="12", from_state=ay.state,
-                     to_state=YearState.PUBLISHED,
-                     data={"results": len(results), "rewards": [g.pk for g in rewards],
-                           "rectifications": [r.pk for r in rectifications], "reward_errors": reward_errors})
+        notify_many(
+            (
+                users.get(r.studio.unit_id, []),
+                "assessment_result",
+                {"result": r, "studio": r.studio},
+                f"/studios/{r.studio.pk}/",
+            )
+            for r in results
+        )
+        AssessmentYear.objects.filter(pk=ay.pk).update(
+            state=YearState.PUBLISHED, published_on=today, published_by=actor
+        )
+        record_event(
+            "assessmentyear.published",
+            obj=ay,
+            actor=actor,
+            clause="12",
+            from_state=ay.state,
+            to_state=YearState.PUBLISHED,
+            data={
+                "results": len(results),
+                "rewards": [g.pk for g in rewards],
+                "rectifications": [r.pk for r in rectifications],
+                "reward_errors": reward_errors,
+            },
+        )
         ay.state, ay.published_on = YearState.PUBLISHED, today
     return {"rewards": rewards, "rectifications": rectifications, "reward_errors": reward_errors}
 
@@ -388,12 +499,18 @@ def _open_rectification(result: StudioAssessment, *, actor) -> Rectification:
     open_one = Rectification.objects.filter(studio=studio, state__in=["open", "reported"]).first()
     if open_one is not None:
         return open_one
-    rectification = Rectification.objects.create(studio=studio, assessment=result, deadline=result.rectify_deadline,
-                                                 required_actions=result.rectify_actions)
+    rectification = Rectification.objects.create(
+        studio=studio, assessment=result, deadline=result.rectify_deadline, required_actions=result.rectify_actions
+    )
     if studio.state == StudioState.ACTIVE:
-        STUDIO_MACHINE.apply(studio, StudioState.RECTIFICATION, actor=actor, clause="12",
-                             reason=f"{result.year} 年度绩效考核不合格，限期 {result.rectify_deadline:%Y-%m-%d} 前整改",
-                             data={"assessment": result.pk, "rectification": rectification.pk})
+        STUDIO_MACHINE.apply(
+            studio,
+            StudioState.RECTIFICATION,
+            actor=actor,
+            clause="12",
+            reason=f"{result.year} 年度绩效考核不合格，限期 {result.rectify_deadline:%Y-%m-%d} 前整改",
+            data={"assessment": result.pk, "rectification": rectification.pk},
+        )
     return rectification
 
 
@@ -405,11 +522,19 @@ def request_reward(result: StudioAssessment, *, actor):
     if not result.published:
         raise AssessmentError("考核结果尚未发布，不能核定奖励")
     if result.kind != Kind.ANNUAL or result.grade != Grade.EXCELLENT:
-        raise AssessmentError(f"{result.year} 年度考核等次为“{result.get_grade_display() or '未定'}”，"
-                              "只有等次为优秀的年度才能核定奖励（第14条）")
+        raise AssessmentError(
+            f"{result.year} 年度考核等次为“{result.get_grade_display() or '未定'}”，"
+            "只有等次为优秀的年度才能核定奖励（第14条）"
+        )
     try:
-        return award_grant(result.studio, "excellent", on=result.assessed_on, year=result.year, actor=actor,
-                           basis=f"{result.year} 年度绩效考核等次为优秀（第12条、第14条）")
+        return award_grant(
+            result.studio,
+            "excellent",
+            on=result.assessed_on,
+            year=result.year,
+            actor=actor,
+            basis=f"{result.year} 年度绩效考核等次为优秀（第12条、第14条）",
+        )
     except FundingError as exc:
         raise AssessmentError(str(exc)) from exc
 
@@ -424,11 +549,22 @@ def recommend_leader(result: StudioAssessment, *, note: str, actor) -> LeaderRec
         raise AssessmentError("请填写推荐意见", field="note")
     try:
         with transaction.atomic():
-            item = LeaderRecommendation.objects.create(assessment=result, studio=result.studio,
-                                                       person=result.studio.leader, year=result.year,
-                                                       note=note.strip(), recommended_by=actor)
-            record_event("leader.recommended", obj=item, actor=actor, clause="14.2", reason=note.strip(),
-                         data={"studio": result.studio_id, "year": result.year})
+            item = LeaderRecommendation.objects.create(
+                assessment=result,
+                studio=result.studio,
+                person=result.studio.leader,
+                year=result.year,
+                note=note.strip(),
+                recommended_by=actor,
+            )
+            record_event(
+                "leader.recommended",
+                obj=item,
+                actor=actor,
+                clause="14.2",
+                reason=note.strip(),
+                data={"studio": result.studio_id, "year": result.year},
+            )
     except IntegrityError as exc:
         raise AssessmentError("该领办人已因本年度优秀列入推荐名单，不能重复推荐") from exc
     return item
@@ -459,8 +595,14 @@ def report_rectification(rectification: Rectification, *, report: str, upload=No
         rectification.state = RectificationState.REPORTED
         rectification.reported_at, rectification.reported_by = timezone.now(), actor
         rectification.save()
-        record_event("rectification.reported", obj=rectification, actor=actor, clause="12",
-                     to_state=RectificationState.REPORTED, data={"file": upload.name if upload else ""})
+        record_event(
+            "rectification.reported",
+            obj=rectification,
+            actor=actor,
+            clause="12",
+            to_state=RectificationState.REPORTED,
+            data={"file": upload.name if upload else ""},
+        )
     return rectification
 
 
@@ -481,21 +623,42 @@ def record_reassessment(rectification: Rectification, *, grade: str, reasons: st
         try:
             with transaction.atomic():
                 result = StudioAssessment.objects.create(
-                    studio=rectification.studio, year=rectification.assessment.year, kind=Kind.REASSESSMENT,
-                    computed_grade=grade, grade=grade, reasons=reasons.strip(), published=True, assessed_on=today,
-                    rectification=rectification, recorded_by=actor)
+                    studio=rectification.studio,
+                    year=rectification.assessment.year,
+                    kind=Kind.REASSESSMENT,
+                    computed_grade=grade,
+                    grade=grade,
+                    reasons=reasons.strip(),
+                    published=True,
+                    assessed_on=today,
+                    rectification=rectification,
+                    recorded_by=actor,
+                )
         except IntegrityError as exc:
             raise AssessmentError("该整改已登记复评结果，不能重复登记") from exc
         passed = grade == Grade.QUALIFIED
         rectification.state = RectificationState.PASSED if passed else RectificationState.FAILED
         rectification.save(update_fields=["state"])
-        record_event("studioassessment.reassessed", obj=result, actor=actor, clause="12" if passed else "13.2",
-                     to_state=grade, reason=reasons.strip(), data={"rectification": rectification.pk})
+        record_event(
+            "studioassessment.reassessed",
+            obj=result,
+            actor=actor,
+            clause="12" if passed else "13.2",
+            to_state=grade,
+            reason=reasons.strip(),
+            data={"rectification": rectification.pk},
+        )
         studio = lock_row(Studio, rectification.studio_id)
         if passed and studio.state == StudioState.RECTIFICATION:
             try:
-                STUDIO_MACHINE.apply(studio, StudioState.ACTIVE, actor=actor, clause="12",
-                                     reason=f"整改后复评合格：{reasons.strip()}", data={"reassessment": result.pk})
+                STUDIO_MACHINE.apply(
+                    studio,
+                    StudioState.ACTIVE,
+                    actor=actor,
+                    clause="12",
+                    reason=f"整改后复评合格：{reasons.strip()}",
+                    data={"reassessment": result.pk},
+                )
             except TransitionError as exc:
                 raise AssessmentError(str(exc)) from exc
         _notify_result(result)
@@ -505,8 +668,17 @@ def record_reassessment(rectification: Rectification, *, grade: str, reasons: st
 # ---------------------------------------------------------------- supervision (督导检查, Art. 11)
 
 
-def record_supervision(studio: Studio, *, visited_on, inspectors: str, findings: str, follow_up: str = "",
-                       follow_up_due=None, uploads=(), actor):
+def record_supervision(
+    studio: Studio,
+    *,
+    visited_on,
+    inspectors: str,
+    findings: str,
+    follow_up: str = "",
+    follow_up_due=None,
+    uploads=(),
+    actor,
+):
     """Record a supervision visit to ``studio`` and tell its unit the findings. Refused (nothing
     written) when the actor has no business duty, the studio is revoked, the date is to come or
     before the studio was recognised, a text is missing or too long, or a file is refused."""
@@ -544,16 +716,35 @@ def record_supervision(studio: Studio, *, visited_on, inspectors: str, findings:
         except Exception as exc:
             raise AssessmentError(getattr(exc, "messages", [str(exc)])[0], field="files") from exc
     with transaction.atomic():
-        visit = SupervisionVisit.objects.create(studio=studio, visited_on=visited_on, inspectors=inspectors,
-                                                findings=findings, follow_up=follow_up, follow_up_due=follow_up_due,
-                                                recorded_by=actor)
+        visit = SupervisionVisit.objects.create(
+            studio=studio,
+            visited_on=visited_on,
+            inspectors=inspectors,
+            findings=findings,
+            follow_up=follow_up,
+            follow_up_due=follow_up_due,
+            recorded_by=actor,
+        )
         for upload in uploads:
             SupervisionFile.objects.create(visit=visit, file=upload, original_name=upload.name)
-        record_event("supervision.recorded", obj=visit, actor=actor, clause="11",
-                     data={"studio": studio.pk, "visited_on": visited_on, "files": [u.name for u in uploads],
-                           "follow_up_due": follow_up_due})
-        notify(unit_users(studio), "supervision_recorded", {"visit": visit, "studio": studio},
-               url=f"/assessments/supervision/{visit.pk}/")
+        record_event(
+            "supervision.recorded",
+            obj=visit,
+            actor=actor,
+            clause="11",
+            data={
+                "studio": studio.pk,
+                "visited_on": visited_on,
+                "files": [u.name for u in uploads],
+                "follow_up_due": follow_up_due,
+            },
+        )
+        notify(
+            unit_users(studio),
+            "supervision_recorded",
+            {"visit": visit, "studio": studio},
+            url=f"/assessments/supervision/{visit.pk}/",
+        )
     return visit
 
 

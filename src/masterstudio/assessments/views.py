@@ -49,10 +49,16 @@ def open_year(request):
         opens_at, closes_at = form.window()
         try:
             ay = services.open_year(
-                data["year"], weights=[data[f"weight_{i}"] for i in range(len(ASPECTS))],
-                max_points=[data[f"max_{i}"] for i in range(len(ASPECTS))], excellent_min=data["excellent_min"],
-                qualified_min=data["qualified_min"], cap_percent=data["cap_percent"], opens_at=opens_at,
-                closes_at=closes_at, actor=request.user)
+                data["year"],
+                weights=[data[f"weight_{i}"] for i in range(len(ASPECTS))],
+                max_points=[data[f"max_{i}"] for i in range(len(ASPECTS))],
+                excellent_min=data["excellent_min"],
+                qualified_min=data["qualified_min"],
+                cap_percent=data["cap_percent"],
+                opens_at=opens_at,
+                closes_at=closes_at,
+                actor=request.user,
+            )
         except AssessmentError as exc:
             _field_error(form, exc)
         else:
@@ -73,7 +79,9 @@ def year_detail(request, pk):
     results = list(ay.results.select_related("studio", "studio__unit", "recommendation").order_by("studio__name"))
     panels = panels_for_subjects(StudioAssessment, [r.pk for r in results])
     grants = {}
-    for grant in Grant.objects.filter(kind="excellent", year=ay.year, studio__in=[r.studio_id for r in results]).order_by("-pk"):
+    for grant in Grant.objects.filter(
+        kind="excellent", year=ay.year, studio__in=[r.studio_id for r in results]
+    ).order_by("-pk"):
         grants[grant.studio_id] = grant
     from masterstudio.experts.services import panel_counts
 
@@ -81,12 +89,27 @@ def year_detail(request, pk):
     for result in results:
         panel = panels.get(result.pk)
         assignments = list(panel.assignments.all()) if panel else []
-        rows.append({"result": result, "panel": panel, "experts": len(assignments),
-                     "submitted": sum(1 for a in assignments if a.state == "submitted"),
-                     "counts": counts.get(panel.pk) if panel else None,
-                     "grant": grants.get(result.studio_id)})
-    return render(request, "assessments/year.html", {
-        "ay": ay, "rows": rows, "draw_form": DrawForm(), "criteria": ay.rubric.criteria.all(), "events": events_for(ay)})
+        rows.append(
+            {
+                "result": result,
+                "panel": panel,
+                "experts": len(assignments),
+                "submitted": sum(1 for a in assignments if a.state == "submitted"),
+                "counts": counts.get(panel.pk) if panel else None,
+                "grant": grants.get(result.studio_id),
+            }
+        )
+    return render(
+        request,
+        "assessments/year.html",
+        {
+            "ay": ay,
+            "rows": rows,
+            "draw_form": DrawForm(),
+            "criteria": ay.rubric.criteria.all(),
+            "events": events_for(ay),
+        },
+    )
 
 
 @business
@@ -134,8 +157,11 @@ def publish(request, pk):
     except AssessmentError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"已发布 {ay.year} 年度考核结果；优秀奖励 {len(outcome['rewards'])} 笔，"
-                                  f"限期整改 {len(outcome['rectifications'])} 个")
+        messages.success(
+            request,
+            f"已发布 {ay.year} 年度考核结果；优秀奖励 {len(outcome['rewards'])} 笔，"
+            f"限期整改 {len(outcome['rectifications'])} 个",
+        )
         for error in outcome["reward_errors"]:
             messages.error(request, f"奖励未能核定：{error}")
     return redirect("assessments:year", ay.pk)
@@ -144,15 +170,26 @@ def publish(request, pk):
 @business
 def review(request, pk):
     result = selectors.result_for(request.user, pk)
-    form = ReviewForm(request.POST or None, initial={
-        "grade": result.grade, "reason": result.override_reason, "rectify_deadline": result.rectify_deadline,
-        "rectify_actions": result.rectify_actions})
+    form = ReviewForm(
+        request.POST or None,
+        initial={
+            "grade": result.grade,
+            "reason": result.override_reason,
+            "rectify_deadline": result.rectify_deadline,
+            "rectify_actions": result.rectify_actions,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = services.review(result, grade=data["grade"], reason=data["reason"],
-                                     rectify_deadline=data["rectify_deadline"], rectify_actions=data["rectify_actions"],
-                                     actor=request.user)
+            result = services.review(
+                result,
+                grade=data["grade"],
+                reason=data["reason"],
+                rectify_deadline=data["rectify_deadline"],
+                rectify_actions=data["rectify_actions"],
+                actor=request.user,
+            )
         except AssessmentError as exc:
             _field_error(form, exc)
         else:
@@ -160,9 +197,16 @@ def review(request, pk):
             if result.art20_warning:
                 messages.warning(request, result.art20_warning)
             return redirect("assessments:year", result.assessment_year_id)
-    return render(request, "assessments/review.html", {"result": result, "form": form,
-                                                       "visits": _visits_of(request.user, result),
-                                                       "valid_until": services.measures_valid_until()})
+    return render(
+        request,
+        "assessments/review.html",
+        {
+            "result": result,
+            "form": form,
+            "visits": _visits_of(request.user, result),
+            "valid_until": services.measures_valid_until(),
+        },
+    )
 
 
 @duty_required("approver")
@@ -176,12 +220,16 @@ def reward(request, pk):
         messages.error(request, str(exc))
     else:
         if getattr(grant, "already_recorded", False):
-            messages.warning(request, f"已登记：{result.year} 年度优秀奖励已于 {grant.dated_on:%Y-%m-%d} 核定，"
-                                      "未重复核定")
+            messages.warning(
+                request, f"已登记：{result.year} 年度优秀奖励已于 {grant.dated_on:%Y-%m-%d} 核定，未重复核定"
+            )
         else:
             messages.success(request, f"优秀奖励已核定：{grant.amount:,.2f} 元（第14条）")
-    return redirect("assessments:year", result.assessment_year_id) if result.assessment_year_id else redirect(
-        "studios:detail", result.studio_id)
+    return (
+        redirect("assessments:year", result.assessment_year_id)
+        if result.assessment_year_id
+        else redirect("studios:detail", result.studio_id)
+    )
 
 
 @duty_required("approver")
@@ -219,15 +267,23 @@ def rectification(request, pk):
             if request.POST.get("action") == "report" and report_form is not None:
                 report_form = ReportForm(request.POST, request.FILES, prefix="r")
                 if report_form.is_valid():
-                    services.report_rectification(rect, report=report_form.cleaned_data["report"],
-                                                  upload=report_form.cleaned_data["file"], actor=user)
+                    services.report_rectification(
+                        rect,
+                        report=report_form.cleaned_data["report"],
+                        upload=report_form.cleaned_data["file"],
+                        actor=user,
+                    )
                     messages.success(request, "整改情况已报送社会事业局")
                     return redirect("assessments:rectification", rect.pk)
             elif request.POST.get("action") == "reassess" and reassess_form is not None:
                 reassess_form = ReassessmentForm(request.POST, prefix="a")
                 if reassess_form.is_valid():
-                    result = services.record_reassessment(rect, grade=reassess_form.cleaned_data["grade"],
-                                                          reasons=reassess_form.cleaned_data["reasons"], actor=user)
+                    result = services.record_reassessment(
+                        rect,
+                        grade=reassess_form.cleaned_data["grade"],
+                        reasons=reassess_form.cleaned_data["reasons"],
+                        actor=user,
+                    )
                     if result.grade == "unqualified":
                         messages.warning(request, "复评仍不合格：可依第13条第（二）项撤销工作室称号")
                         if user.has_duty("approver"):
@@ -238,9 +294,17 @@ def rectification(request, pk):
         except AssessmentError as exc:
             form = report_form if request.POST.get("action") == "report" else reassess_form
             _field_error(form, exc)
-    return render(request, "assessments/rectification.html", {
-        "rect": rect, "report_form": report_form, "reassess_form": reassess_form,
-        "open": rect.state in (RectificationState.OPEN, RectificationState.REPORTED), "events": events_for(rect)})
+    return render(
+        request,
+        "assessments/rectification.html",
+        {
+            "rect": rect,
+            "report_form": report_form,
+            "reassess_form": reassess_form,
+            "open": rect.state in (RectificationState.OPEN, RectificationState.REPORTED),
+            "events": events_for(rect),
+        },
+    )
 
 
 @login_required
@@ -261,16 +325,26 @@ def dossier(request, pk):
     summary = result.studio.summaries.filter(year=result.year).first()
     from masterstudio.summaries.services import figures_for
 
-    return render(request, "assessments/dossier.html", {
-        "result": result, "studio": result.studio, "summary": summary,
-        "figures": summary.figures if summary else figures_for(result.studio, result.year),
-        "visits": _visits_of(request.user, result)})
+    return render(
+        request,
+        "assessments/dossier.html",
+        {
+            "result": result,
+            "studio": result.studio,
+            "summary": summary,
+            "figures": summary.figures if summary else figures_for(result.studio, result.year),
+            "visits": _visits_of(request.user, result),
+        },
+    )
 
 
 def _visits_of(user, result):
     """The supervision visits of the result's studio in its year, as ``user`` may see them."""
-    return (selectors.supervisions_for(user).filter(studio_id=result.studio_id, visited_on__year=result.year)
-            .order_by("visited_on", "pk"))
+    return (
+        selectors.supervisions_for(user)
+        .filter(studio_id=result.studio_id, visited_on__year=result.year)
+        .order_by("visited_on", "pk")
+    )
 
 
 # ---------------------------------------------------------------- supervision (督导检查, Art. 11)
@@ -285,8 +359,11 @@ def supervision_list(request):
     if studio is not None:
         visits = visits.filter(studio_id=studio)
     page = Paginator(visits, 30).get_page(request.GET.get("page"))
-    return render(request, "assessments/supervision_list.html", {
-        "page": page, "can_record": any(request.user.has_duty(d) for d in ("reviewer", "approver"))})
+    return render(
+        request,
+        "assessments/supervision_list.html",
+        {"page": page, "can_record": any(request.user.has_duty(d) for d in ("reviewer", "approver"))},
+    )
 
 
 @business
@@ -300,9 +377,15 @@ def supervision_new(request):
         data = form.cleaned_data
         try:
             visit = services.record_supervision(
-                data["studio"], visited_on=data["visited_on"], inspectors=data["inspectors"],
-                findings=data["findings"], follow_up=data["follow_up"], follow_up_due=data["follow_up_due"],
-                uploads=data["files"], actor=request.user)
+                data["studio"],
+                visited_on=data["visited_on"],
+                inspectors=data["inspectors"],
+                findings=data["findings"],
+                follow_up=data["follow_up"],
+                follow_up_due=data["follow_up_due"],
+                uploads=data["files"],
+                actor=request.user,
+            )
         except AssessmentError as exc:
             _field_error(form, exc)
         else:
@@ -314,9 +397,15 @@ def supervision_new(request):
 @role_required("staff", "unit", "leader", "evaluator", "expert")
 def supervision_detail(request, pk):
     visit = selectors.supervision_for(request.user, pk)
-    return render(request, "assessments/supervision_detail.html", {
-        "visit": visit, "files": visit.files.all(),
-        "events": events_for(visit) if request.user.role == "staff" else []})
+    return render(
+        request,
+        "assessments/supervision_detail.html",
+        {
+            "visit": visit,
+            "files": visit.files.all(),
+            "events": events_for(visit) if request.user.role == "staff" else [],
+        },
+    )
 
 
 @role_required("staff", "unit", "leader", "evaluator", "expert")

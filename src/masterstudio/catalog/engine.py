@@ -5,6 +5,7 @@ have entered: holiday arrangements of years the chinesecalendar package does not
 occupations published after the 2022 大典 edition. Every page, command and API endpoint asks the
 engine through :func:`ask` (or the helpers below), so they all answer alike.
 """
+
 from __future__ import annotations
 
 import time
@@ -22,8 +23,10 @@ from masterstudio.policy import workdays as engine_workdays
 def calendar_overrides() -> dict[int, dict[str, list[str]]]:
     try:
         with transaction.atomic():
-            return {row.year: {"holidays": row.holidays, "workdays": row.workdays}
-                    for row in CalendarYear.objects.only("year", "holidays", "workdays")}
+            return {
+                row.year: {"holidays": row.holidays, "workdays": row.workdays}
+                for row in CalendarYear.objects.only("year", "holidays", "workdays")
+            }
     except (OperationalError, ProgrammingError):
         # The calculator also runs from a fresh checkout (manage.py policy) before migrate has
         # created the staff tables: then staff have entered nothing yet.
@@ -39,8 +42,9 @@ def extra_occupations() -> list[dict[str, Any]]:
     entries = []
     for row in rows:
         aliases = [a.strip() for a in row.aliases.replace("，", "、").replace(",", "、").split("、") if a.strip()]
-        entries.append({"code": row.code, "name": row.name, "marks": row.marks, "aliases": aliases,
-                        "source": row.source})
+        entries.append(
+            {"code": row.code, "name": row.name, "marks": row.marks, "aliases": aliases, "source": row.source}
+        )
     return entries
 
 
@@ -130,5 +134,11 @@ def ask(name: str, payload: Any, *, params=None) -> dict:
             params = chain.get(params).params or params
         except KeyError:
             pass  # the engine names the unknown set
-    return policy_run(name, payload, params=params, calendar_overrides=overrides or None,
-                      extra_occupations=extra or None, versions=chain if params is None else None)
+    return policy_run(
+        name,
+        payload,
+        params=params,
+        calendar_overrides=overrides or None,
+        extra_occupations=extra or None,
+        versions=chain if params is None else None,
+    )

@@ -32,8 +32,12 @@ class ApplicationOccupationForm(forms.Form):
     code = forms.CharField(label="职业编码", max_length=20, widget=forms.TextInput(attrs={"readonly": True}))
     name = forms.CharField(label="职业名称", max_length=100, required=False)
     marks = forms.ChoiceField(label="标识", required=False, choices=Occupation._meta.get_field("marks").choices)
-    source = forms.CharField(label="发布依据", max_length=200, required=False,
-                             help_text="如：《职业分类大典（2022年版）》；人力资源社会保障部 2025 年发布新职业")
+    source = forms.CharField(
+        label="发布依据",
+        max_length=200,
+        required=False,
+        help_text="如：《职业分类大典（2022年版）》；人力资源社会保障部 2025 年发布新职业",
+    )
 
 
 class ImportForm(forms.Form):
@@ -44,7 +48,9 @@ def _parse_dates(text: str, year: int, label: str) -> list[str]:
     found = _DATE.findall(text or "")
     leftover = _DATE.sub("", text or "").replace(",", "").replace("，", "").replace("、", "").split()
     if leftover:
-        raise forms.ValidationError(f"{label}中有无法识别的内容：{' '.join(leftover)[:40]}。请每个日期写作 YYYY-MM-DD，用逗号或换行分隔")
+        raise forms.ValidationError(
+            f"{label}中有无法识别的内容：{' '.join(leftover)[:40]}。请每个日期写作 YYYY-MM-DD，用逗号或换行分隔"
+        )
     days = []
     for item in found:
         try:
@@ -59,12 +65,22 @@ def _parse_dates(text: str, year: int, label: str) -> list[str]:
 
 class CalendarYearForm(forms.Form):
     year = forms.IntegerField(label="年份", min_value=2000, max_value=2200)
-    source = forms.CharField(label="依据文件", max_length=200,
-                             help_text="如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕X号）")
-    holidays_text = forms.CharField(label="放假日期", widget=forms.Textarea(attrs={"rows": 5}),
-                                    help_text="每个日期写作 YYYY-MM-DD，用逗号或换行分隔；含调休放假的工作日")
-    workdays_text = forms.CharField(label="调休上班日期", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                    help_text="周六、周日调为上班的日期")
+    source = forms.CharField(
+        label="依据文件",
+        max_length=200,
+        help_text="如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕X号）",
+    )
+    holidays_text = forms.CharField(
+        label="放假日期",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="每个日期写作 YYYY-MM-DD，用逗号或换行分隔；含调休放假的工作日",
+    )
+    workdays_text = forms.CharField(
+        label="调休上班日期",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="周六、周日调为上班的日期",
+    )
 
     def clean(self):
         data = super().clean()

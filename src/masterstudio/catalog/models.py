@@ -1,5 +1,6 @@
 """What staff add to the engine's facts: occupations published after the 2022 大典 edition, and
 the holiday arrangement of a year the chinesecalendar package does not know yet (2027 on)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -11,7 +12,12 @@ class Occupation(models.Model):
 
     code = models.CharField("职业编码", max_length=20, unique=True, help_text="大类-中类-小类-细类，如 6-31-07-04")
     name = models.CharField("职业名称", max_length=100)
-    marks = models.CharField("标识", max_length=4, blank=True, choices=[("", "无"), ("L", "L 绿色职业"), ("S", "S 数字职业"), ("L/S", "L/S 绿色数字职业")])
+    marks = models.CharField(
+        "标识",
+        max_length=4,
+        blank=True,
+        choices=[("", "无"), ("L", "L 绿色职业"), ("S", "S 数字职业"), ("L/S", "L/S 绿色数字职业")],
+    )
     aliases = models.CharField("别名/工种", max_length=300, blank=True, help_text="多个用顿号或逗号分隔，用于搜索")
     source = models.CharField("发布依据", max_length=200, help_text="如：人力资源社会保障部 2026 年 7 月发布新职业")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -22,8 +28,9 @@ class Occupation(models.Model):
         verbose_name = "新增职业"
         verbose_name_plural = "新增职业"
         constraints = [
-            models.CheckConstraint(name="occupation_code_shape",
-                                   condition=models.Q(code__regex=r"^[1-8]-\d{2}-\d{2}-\d{2}$")),
+            models.CheckConstraint(
+                name="occupation_code_shape", condition=models.Q(code__regex=r"^[1-8]-\d{2}-\d{2}-\d{2}$")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -39,9 +46,14 @@ class CalendarYear(models.Model):
     source = models.CharField("依据文件", max_length=200, help_text="如：国务院办公厅关于2027年部分节假日安排的通知")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(auto_now=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                     null=True, blank=True,
-                                     help_text="复核人（与录入人不同）；本字段之前录入的年份为空")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="复核人（与录入人不同）；本字段之前录入的年份为空",
+    )
 
     class Meta:
         ordering = ["-year"]
@@ -70,8 +82,9 @@ class CalendarProposal(models.Model):
     state = models.CharField("状态", max_length=12, choices=ProposalState.choices, default=ProposalState.PENDING)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField("退回原因", max_length=200, blank=True)
 
@@ -81,8 +94,9 @@ class CalendarProposal(models.Model):
         verbose_name_plural = "节假日安排录入"
         constraints = [
             # one entry waiting per year: a second one would leave the checker two versions to compare
-            models.UniqueConstraint(fields=["year"], condition=models.Q(state="pending"),
-                                    name="calendar_one_pending_per_year"),
+            models.UniqueConstraint(
+                fields=["year"], condition=models.Q(state="pending"), name="calendar_one_pending_per_year"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
 """Reads of the staff catalogue: what the calendar still lacks, and the entries awaiting review."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,10 +20,14 @@ class CalendarWarning:
     @property
     def text(self) -> str:
         if self.pending is not None:
-            return (f"{self.year} 年的法定节假日和调休安排已由{self.pending.proposed_by.display_name}录入，"
-                    f"待另一名工作人员对照国务院办公厅通知复核后生效；生效前涉及 {self.year} 年的公示期、期限无法计算")
-        return (f"平台尚无 {self.year} 年的法定节假日和调休安排：国务院办公厅通知发布后，请录入并由另一名工作人员复核；"
-                f"在此之前涉及 {self.year} 年的公示期、期限无法计算")
+            return (
+                f"{self.year} 年的法定节假日和调休安排已由{self.pending.proposed_by.display_name}录入，"
+                f"待另一名工作人员对照国务院办公厅通知复核后生效；生效前涉及 {self.year} 年的公示期、期限无法计算"
+            )
+        return (
+            f"平台尚无 {self.year} 年的法定节假日和调休安排：国务院办公厅通知发布后，请录入并由另一名工作人员复核；"
+            f"在此之前涉及 {self.year} 年的公示期、期限无法计算"
+        )
 
 
 def calendar_warnings(today: date | None = None) -> list[CalendarWarning]:
@@ -39,8 +44,12 @@ def calendar_warnings(today: date | None = None) -> list[CalendarWarning]:
     missing = [y for y in years if y > last and y not in entered]
     if not missing:
         return []
-    pending = {p.year: p for p in CalendarProposal.objects.filter(year__in=missing, state=ProposalState.PENDING)
-               .select_related("proposed_by")}
+    pending = {
+        p.year: p
+        for p in CalendarProposal.objects.filter(year__in=missing, state=ProposalState.PENDING).select_related(
+            "proposed_by"
+        )
+    }
     return [CalendarWarning(year, pending.get(year)) for year in missing]
 
 

@@ -1,5 +1,6 @@
 """Writes of the staff catalogue: occupations (one, from an application's page, or an Excel file)
 and a year's holiday arrangement (entered by one staff member, confirmed by another)."""
+
 from __future__ import annotations
 
 import re
@@ -49,22 +50,33 @@ def occupation_errors(*, code: str, name: str, marks: str, source: str, staff_co
     return errors
 
 
-def add_occupation_values(*, code: str, name: str, marks: str = "", aliases: str = "", source: str, actor,
-                          application_id: int | None = None) -> Occupation:
+def add_occupation_values(
+    *, code: str, name: str, marks: str = "", aliases: str = "", source: str, actor, application_id: int | None = None
+) -> Occupation:
     """Add one occupation to the staff catalogue; with ``application_id``, from that application's
     page (the event names it). The pre-check of every application waiting on the code re-runs."""
-    code, name, marks, aliases, source = (code or "").strip(), (name or "").strip(), (marks or "").strip(), \
-        (aliases or "").strip(), (source or "").strip()
+    code, name, marks, aliases, source = (
+        (code or "").strip(),
+        (name or "").strip(),
+        (marks or "").strip(),
+        (aliases or "").strip(),
+        (source or "").strip(),
+    )
     errors = occupation_errors(code=code, name=name, marks=marks, source=source)
     if errors:
         raise CatalogRefused(errors)
     try:
         with transaction.atomic():
-            occupation = Occupation.objects.create(code=code, name=name, marks=marks, aliases=aliases[:300],
-                                                   source=source, added_by=actor)
-            record_event("catalog.occupation_added", obj=occupation, actor=actor, clause="2",
-                         data={"code": code, "name": name, "marks": marks, "source": source,
-                               "application": application_id})
+            occupation = Occupation.objects.create(
+                code=code, name=name, marks=marks, aliases=aliases[:300], source=source, added_by=actor
+            )
+            record_event(
+                "catalog.occupation_added",
+                obj=occupation,
+                actor=actor,
+                clause="2",
+                data={"code": code, "name": name, "marks": marks, "source": source, "application": application_id},
+            )
             rerun_prechecks([code])
     except IntegrityError:
         raise CatalogRefused({"code": f"编码 {code} 刚刚已由其他工作人员新增"}) from None
@@ -73,8 +85,14 @@ def add_occupation_values(*, code: str, name: str, marks: str = "", aliases: str
 
 def add_occupation(form, *, actor) -> Occupation:
     data = form.cleaned_data
-    return add_occupation_values(code=data["code"], name=data["name"], marks=data.get("marks", ""),
-                                 aliases=data.get("aliases", ""), source=data["source"], actor=actor)
+    return add_occupation_values(
+        code=data["code"],
+        name=data["name"],
+        marks=data.get("marks", ""),
+        aliases=data.get("aliases", ""),
+        source=data["source"],
+        actor=actor,
+    )
 
 
 def rerun_prechecks(codes: list[str]) -> int:
@@ -83,8 +101,9 @@ def rerun_prechecks(codes: list[str]) -> int:
     from masterstudio.applications.models import OPEN_STATES, Application, AppState
     from masterstudio.applications.services import _store_precheck
 
-    waiting = Application.objects.filter(occupation_code__in=codes, route="listed",
-                                         state__in=[AppState.DRAFT, *OPEN_STATES])
+    waiting = Application.objects.filter(
+        occupation_code__in=codes, route="listed", state__in=[AppState.DRAFT, *OPEN_STATES]
+    )
     count = 0
     for application in waiting.select_related("round", "unit", "leader", "branch"):
         _store_precheck(application)
@@ -102,18 +121,31 @@ def import_occupations(content: bytes, *, actor, filename: str = "") -> list[Occ
         raise CatalogRefused({"file": f"文件中有 {result.error_count} 处错误，未导入任何职业；请改正后重新上传"})
     try:
         with transaction.atomic():
-            created = Occupation.objects.bulk_create([
-                Occupation(code=r.values["code"], name=r.values["name"], marks=r.values["marks"],
-                           aliases=r.values["aliases"][:300], source=r.values["source"], added_by=actor)
-                for r in result.rows
-            ])
+            created = Occupation.objects.bulk_create(
+                [
+                    Occupation(
+                        code=r.values["code"],
+                        name=r.values["name"],
+                        marks=r.values["marks"],
+                        aliases=r.values["aliases"][:300],
+                        source=r.values["source"],
+                        added_by=actor,
+                    )
+                    for r in result.rows
+                ]
+            )
             codes = [o.code for o in created]
-            record_event("catalog.occupations_imported", actor=actor, clause="2",
-                         data={"count": len(created), "codes": codes, "filename": filename})
+            record_event(
+                "catalog.occupations_imported",
+                actor=actor,
+                clause="2",
+                data={"count": len(created), "codes": codes, "filename": filename},
+            )
             rerun_prechecks(codes)
     except IntegrityError:
         raise CatalogRefused(
-            {"file": "文件中的某个编码刚刚已由其他工作人员新增，未导入任何职业；请重新上传预览"}) from None
+            {"file": "文件中的某个编码刚刚已由其他工作人员新增，未导入任何职业；请重新上传预览"}
+        ) from None
     return created
 
 
@@ -129,15 +161,15 @@ PROPOSAL_MACHINE = StateMachine(
     field="state",
     labels=dict(ProposalState.choices),
     table={
-        (ProposalState.PENDING, ProposalState.CONFIRMED): Rule(clause="10", guard=_not_the_proposer,
-                                                               label="复核生效"),
+        (ProposalState.PENDING, ProposalState.CONFIRMED): Rule(clause="10", guard=_not_the_proposer, label="复核生效"),
         (ProposalState.PENDING, ProposalState.WITHDRAWN): Rule(clause="10", requires_reason=True, label="退回"),
     },
 )
 
 
-def propose_calendar_year(*, year: int, holidays: list[str], workdays: list[str], source: str,
-                          actor) -> CalendarProposal:
+def propose_calendar_year(
+    *, year: int, holidays: list[str], workdays: list[str], source: str, actor
+) -> CalendarProposal:
     """Record a year's arrangement as entered; it waits for a second staff member's confirmation."""
     from masterstudio.policy import workdays as engine_workdays
 
@@ -148,12 +180,25 @@ def propose_calendar_year(*, year: int, holidays: list[str], workdays: list[str]
         raise CatalogRefused({"source": "请填写依据文件，如：国务院办公厅关于2027年部分节假日安排的通知"})
     try:
         with transaction.atomic():
-            proposal = CalendarProposal.objects.create(year=year, holidays=sorted(holidays),
-                                                       workdays=sorted(workdays), source=source.strip(),
-                                                       proposed_by=actor)
-            record_event("catalog.calendar_proposed", obj=proposal, actor=actor, clause="10",
-                         data={"year": year, "holidays": proposal.holidays, "workdays": proposal.workdays,
-                               "source": proposal.source})
+            proposal = CalendarProposal.objects.create(
+                year=year,
+                holidays=sorted(holidays),
+                workdays=sorted(workdays),
+                source=source.strip(),
+                proposed_by=actor,
+            )
+            record_event(
+                "catalog.calendar_proposed",
+                obj=proposal,
+                actor=actor,
+                clause="10",
+                data={
+                    "year": year,
+                    "holidays": proposal.holidays,
+                    "workdays": proposal.workdays,
+                    "source": proposal.source,
+                },
+            )
     except IntegrityError:
         raise CatalogRefused({"year": f"{year} 年已有一份录入在等待复核：请先复核或退回它"}) from None
     return proposal
@@ -163,32 +208,57 @@ def confirm_calendar_year(proposal_id: int, *, actor) -> CalendarYear:
     """The second staff member confirms: the arrangement takes effect for every calculation."""
     with transaction.atomic():
         proposal = CalendarProposal.objects.select_for_update().get(pk=proposal_id)
-        PROPOSAL_MACHINE.apply(proposal, ProposalState.CONFIRMED, actor=actor,
-                               extra_fields={"decided_by": actor, "decided_at": timezone.now()})
+        PROPOSAL_MACHINE.apply(
+            proposal,
+            ProposalState.CONFIRMED,
+            actor=actor,
+            extra_fields={"decided_by": actor, "decided_at": timezone.now()},
+        )
         row, created = CalendarYear.objects.update_or_create(
             year=proposal.year,
-            defaults={"holidays": proposal.holidays, "workdays": proposal.workdays, "source": proposal.source,
-                      "entered_by_id": proposal.proposed_by_id, "confirmed_by": actor},
+            defaults={
+                "holidays": proposal.holidays,
+                "workdays": proposal.workdays,
+                "source": proposal.source,
+                "entered_by_id": proposal.proposed_by_id,
+                "confirmed_by": actor,
+            },
         )
-        record_event("catalog.calendar_saved", obj=row, actor=actor, clause="10",
-                     data={"year": row.year, "holidays": row.holidays, "workdays": row.workdays, "created": created,
-                           "proposal": proposal.pk, "entered_by": proposal.proposed_by_id})
+        record_event(
+            "catalog.calendar_saved",
+            obj=row,
+            actor=actor,
+            clause="10",
+            data={
+                "year": row.year,
+                "holidays": row.holidays,
+                "workdays": row.workdays,
+                "created": created,
+                "proposal": proposal.pk,
+                "entered_by": proposal.proposed_by_id,
+            },
+        )
     return row
 
 
 def withdraw_calendar_year(proposal_id: int, *, actor, reason: str) -> CalendarProposal:
     with transaction.atomic():
         proposal = CalendarProposal.objects.select_for_update().get(pk=proposal_id)
-        PROPOSAL_MACHINE.apply(proposal, ProposalState.WITHDRAWN, actor=actor, reason=reason,
-                               extra_fields={"decided_by": actor, "decided_at": timezone.now(),
-                                             "reason": reason[:200]})
+        PROPOSAL_MACHINE.apply(
+            proposal,
+            ProposalState.WITHDRAWN,
+            actor=actor,
+            reason=reason,
+            extra_fields={"decided_by": actor, "decided_at": timezone.now(), "reason": reason[:200]},
+        )
     return proposal
 
 
 def save_calendar_year(form, *, actor) -> CalendarProposal:
     data = form.cleaned_data
-    return propose_calendar_year(year=data["year"], holidays=data["holidays"], workdays=data["workdays"],
-                                 source=data["source"], actor=actor)
+    return propose_calendar_year(
+        year=data["year"], holidays=data["holidays"], workdays=data["workdays"], source=data["source"], actor=actor
+    )
 
 
 def preview(year: int, holidays: list[str], workdays: list[str]) -> dict:
@@ -212,9 +282,16 @@ def preview(year: int, holidays: list[str], workdays: list[str]) -> dict:
             else:
                 runs.append([day])
         day += timedelta(days=1)
-    periods = [{"start": run[0], "end": run[-1], "length": len(run),
-                "text": (f"{label(run[0])}至{label(run[-1])}" if len(run) > 1 else label(run[0])) + f"，共{len(run)}天"}
-               for run in runs if any(d in off for d in run)]
+    periods = [
+        {
+            "start": run[0],
+            "end": run[-1],
+            "length": len(run),
+            "text": (f"{label(run[0])}至{label(run[-1])}" if len(run) > 1 else label(run[0])) + f"，共{len(run)}天",
+        }
+        for run in runs
+        if any(d in off for d in run)
+    ]
     return {
         "year": year,
         "periods": periods,

@@ -22,15 +22,25 @@ def occupation_search(request):
     """Public search of the catalogue by code, name or alias (an htmx fragment or a page)."""
     query = params.text(request.GET, "q", max_length=100, label="职业")
     results = engine.catalogue().search(query, limit=20) if query else []
-    template = "catalog/_occupation_results.html" if request.headers.get("HX-Request") else "catalog/occupation_search.html"
-    return render(request, template, {"q": query, "results": results, "target": params.text(request.GET, "target", max_length=60)})
+    template = (
+        "catalog/_occupation_results.html" if request.headers.get("HX-Request") else "catalog/occupation_search.html"
+    )
+    return render(
+        request, template, {"q": query, "results": results, "target": params.text(request.GET, "target", max_length=60)}
+    )
 
 
 def _occupations_page(request, form, status=200):
-    return render(request, "catalog/occupations.html", {
-        "form": form, "added": Occupation.objects.select_related("added_by"),
-        "total": len(engine.catalogue().occupations()),
-    }, status=status)
+    return render(
+        request,
+        "catalog/occupations.html",
+        {
+            "form": form,
+            "added": Occupation.objects.select_related("added_by"),
+            "total": len(engine.catalogue().occupations()),
+        },
+        status=status,
+    )
 
 
 @staff_required
@@ -67,24 +77,29 @@ def add_from_application(request, pk: int):
         else:
             try:
                 occupation = services.add_occupation_values(
-                    code=data["code"], name=data["name"], marks=data["marks"], source=data["source"],
-                    actor=request.user, application_id=application.pk)
+                    code=data["code"],
+                    name=data["name"],
+                    marks=data["marks"],
+                    source=data["source"],
+                    actor=request.user,
+                    application_id=application.pk,
+                )
             except services.CatalogRefused as exc:
                 for name, message in exc.errors.items():
                     form.add_error(name if name in form.fields else None, message)
             else:
                 messages.success(request, f"已将 {occupation} 补录到职业目录，并重新预审了使用该编码的申报")
                 return redirect("applications:staff_detail", pk=application.pk)
-    return render(request, "catalog/add_from_application.html",
-                  {"form": form, "application": application}, status=400)
+    return render(request, "catalog/add_from_application.html", {"form": form, "application": application}, status=400)
 
 
 @staff_required
 def occupations_template(request):
     record_event("export.import_template", actor=request.user, data={"what": "catalog_occupations"})
     response = HttpResponse(imports.template_bytes(), content_type=XLSX)
-    response["Content-Disposition"] = ("attachment; filename*=UTF-8''"
-                                       "%E8%81%8C%E4%B8%9A%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx")
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E8%81%8C%E4%B8%9A%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )
     return response
 
 
@@ -123,8 +138,7 @@ def occupations_import(request):
         try:
             created = services.import_occupations(content, actor=request.user, filename=filename)
         except services.CatalogRefused as exc:
-            context.update(result=imports.parse(content), token=token, filename=filename,
-                           upload_error=str(exc))
+            context.update(result=imports.parse(content), token=token, filename=filename, upload_error=str(exc))
             return render(request, "catalog/occupations_import.html", context, status=400)
         uploads.discard(token, request.user)
         messages.success(request, f"已导入 {len(created)} 个职业")
@@ -136,11 +150,19 @@ def occupations_import(request):
 
 def _calendar_page(request, form, status=200):
     first, last = engine_workdays.package_years()
-    return render(request, "catalog/calendar.html", {
-        "form": form, "years": CalendarYear.objects.select_related("entered_by", "confirmed_by"),
-        "proposals": selectors.recent_proposals(), "warnings": selectors.calendar_warnings(),
-        "package_first": first, "package_last": last,
-    }, status=status)
+    return render(
+        request,
+        "catalog/calendar.html",
+        {
+            "form": form,
+            "years": CalendarYear.objects.select_related("entered_by", "confirmed_by"),
+            "proposals": selectors.recent_proposals(),
+            "warnings": selectors.calendar_warnings(),
+            "package_first": first,
+            "package_last": last,
+        },
+        status=status,
+    )
 
 
 @staff_required
@@ -178,8 +200,9 @@ def calendar_proposal(request, pk: int):
     error = None
     if request.method == "POST":
         if not (request.user.has_duty("reviewer") or request.user.has_duty("approver")):
-            return render(request, "errors/403.html", {"message": "复核节假日安排须由业务审核岗或审批岗办理"},
-                          status=403)
+            return render(
+                request, "errors/403.html", {"message": "复核节假日安排须由业务审核岗或审批岗办理"}, status=403
+            )
         action = request.POST.get("action")
         try:
             if action == "confirm":
@@ -199,8 +222,15 @@ def calendar_proposal(request, pk: int):
         except TransitionError as exc:
             error = str(exc)
         proposal.refresh_from_db()
-    return render(request, "catalog/calendar_proposal.html", {
-        "proposal": proposal, "preview": services.preview(proposal.year, proposal.holidays, proposal.workdays),
-        "error": error, "pending": proposal.state == ProposalState.PENDING,
-        "own": proposal.proposed_by_id == request.user.pk,
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "catalog/calendar_proposal.html",
+        {
+            "proposal": proposal,
+            "preview": services.preview(proposal.year, proposal.holidays, proposal.workdays),
+            "error": error,
+            "pending": proposal.state == ProposalState.PENDING,
+            "own": proposal.proposed_by_id == request.user.pk,
+        },
+        status=400 if error else 200,
+    )

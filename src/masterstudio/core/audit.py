@@ -15,6 +15,7 @@ file from the activity log (``core:audit_anchors``) and keeps copies.
 database ends before an anchored head) and a rewrite (an anchored record's hash changed) are named,
 with the anchor's time in Beijing time.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -75,8 +76,13 @@ def write_anchor(*, notify_auditors: bool = True) -> dict:
         try:
             anchors = read_anchors(path)
             last = anchors[-1] if anchors else None
-            line = {"n": (last["n"] + 1) if last else 1, "seq": seq, "hash": digest,
-                    "at": timezone.now().isoformat(), "prev": last["sig"] if last else GENESIS}
+            line = {
+                "n": (last["n"] + 1) if last else 1,
+                "seq": seq,
+                "hash": digest,
+                "at": timezone.now().isoformat(),
+                "prev": last["sig"] if last else GENESIS,
+            }
             line["sig"] = _signature(line)
             handle.write(json.dumps(line, sort_keys=True) + "\n")
             handle.flush()
@@ -87,8 +93,11 @@ def write_anchor(*, notify_auditors: bool = True) -> dict:
         from masterstudio.accounts.models import User
         from masterstudio.core.notify import notify
 
-        notify(User.staff_with("auditor"), "audit_anchor",
-               {"line": json.dumps(line, sort_keys=True), "seq": seq, "at": beijing(timezone.now())})
+        notify(
+            User.staff_with("auditor"),
+            "audit_anchor",
+            {"line": json.dumps(line, sort_keys=True), "seq": seq, "at": beijing(timezone.now())},
+        )
     return line
 
 
@@ -106,22 +115,36 @@ def verify() -> list[Finding]:
     checked, broken, why = verify_chain()
     if broken is not None:
         legacy = broken.seq == 1 and broken.hash == broken.legacy_hash()
-        findings.append(Finding(False, (
-            "审计日志仍是未加密钥的旧哈希链，请运行 manage.py rekey_audit 用 AUDIT_CHAIN_KEY 重新计算"
-            if legacy else
-            f"审计日志哈希链断裂：第 {broken.seq} 条记录（{beijing(broken.at)} {broken.action} "
-            f"{broken.object_repr}）：{why}。此前 {checked} 条记录完好")))
+        findings.append(
+            Finding(
+                False,
+                (
+                    "审计日志仍是未加密钥的旧哈希链，请运行 manage.py rekey_audit 用 AUDIT_CHAIN_KEY 重新计算"
+                    if legacy
+                    else f"审计日志哈希链断裂：第 {broken.seq} 条记录（{beijing(broken.at)} {broken.action} "
+                    f"{broken.object_repr}）：{why}。此前 {checked} 条记录完好"
+                ),
+            )
+        )
     else:
         findings.append(Finding(True, f"审计日志哈希链完好：共 {checked} 条记录，序号连续，HMAC 校验通过"))
     anchors = read_anchors()
     if not anchors:
-        findings.append(Finding(True, f"没有锚点文件 {settings.AUDIT_ANCHOR_PATH}：无法发现末尾记录被删除，"
-                                      "请运行 manage.py anchor_audit（manage.py daily 每天写入一次）"))
+        findings.append(
+            Finding(
+                True,
+                f"没有锚点文件 {settings.AUDIT_ANCHOR_PATH}：无法发现末尾记录被删除，"
+                "请运行 manage.py anchor_audit（manage.py daily 每天写入一次）",
+            )
+        )
         return findings
     previous = GENESIS
     for index, line in enumerate(anchors, start=1):
-        if line.get("n") != index or line.get("prev") != previous or not hmac.compare_digest(
-                str(line.get("sig", "")), _signature(line)):
+        if (
+            line.get("n") != index
+            or line.get("prev") != previous
+            or not hmac.compare_digest(str(line.get("sig", "")), _signature(line))
+        ):
             findings.append(Finding(False, f"锚点文件第 {index} 行签名或顺序不符：锚点文件被修改、删行或伪造"))
             return findings
         previous = line["sig"]
@@ -132,19 +155,30 @@ def verify() -> list[Finding]:
         if anchor["seq"] == 0:
             continue
         if anchor["seq"] > last_seq:
-            findings.append(Finding(False, (
-                f"审计日志被截断：{at}的锚点记录链头为第 {anchor['seq']} 条，数据库现在只到第 {last_seq} 条"
-                f"（第 {last_seq + 1}–{anchor['seq']} 条记录被删除）")))
+            findings.append(
+                Finding(
+                    False,
+                    (
+                        f"审计日志被截断：{at}的锚点记录链头为第 {anchor['seq']} 条，数据库现在只到第 {last_seq} 条"
+                        f"（第 {last_seq + 1}–{anchor['seq']} 条记录被删除）"
+                    ),
+                )
+            )
             return findings
         if stored.get(anchor["seq"]) != anchor["hash"]:
-            findings.append(Finding(False, (
-                f"审计日志被改写：第 {anchor['seq']} 条记录的哈希与{at}的锚点不符"
-                "（该条或更早的记录被修改后重新计算了哈希链）")))
+            findings.append(
+                Finding(
+                    False,
+                    (
+                        f"审计日志被改写：第 {anchor['seq']} 条记录的哈希与{at}的锚点不符"
+                        "（该条或更早的记录被修改后重新计算了哈希链）"
+                    ),
+                )
+            )
             return findings
     latest = anchors[-1]
     when = beijing(datetime.fromisoformat(latest["at"]))
-    findings.append(Finding(True, f"与锚点一致：共 {len(anchors)} 个锚点，最近一个是{when}"
-                                  f"记录的第 {latest['seq']} 条"))
+    findings.append(Finding(True, f"与锚点一致：共 {len(anchors)} 个锚点，最近一个是{when}记录的第 {latest['seq']} 条"))
     return findings
 
 
@@ -159,8 +193,11 @@ def rekey() -> int:
         old_previous = new_previous = GENESIS
         expected, rows = 1, []
         for event in Event.objects.order_by("seq").iterator(chunk_size=2000):
-            if event.seq != expected or event.prev_hash != old_previous or event.hash not in (
-                    event.legacy_hash(), event.compute_hash()):
+            if (
+                event.seq != expected
+                or event.prev_hash != old_previous
+                or event.hash not in (event.legacy_hash(), event.compute_hash())
+            ):
                 raise ValueError(f"第 {event.seq} 条记录与现有哈希链不符，不能重新计算（请先用备份核对）")
             original = (event.prev_hash, event.hash)
             old_previous, expected = event.hash, expected + 1

@@ -21,6 +21,7 @@ in one transaction, the sequences reset. Then the database cache table is create
 restored installation signs in at once, and the files are copied back. The event log's hash chain
 survives unchanged.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -32,7 +33,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from pathlib import Path, PurePosixPath
 
 from cryptography.fernet import Fernet, MultiFernet
@@ -84,8 +85,13 @@ def inside(root: Path, relative: str) -> Path:
     """``root / relative``, refused unless it stays inside ``root`` (no absolute path, no ``..``,
     no symlink out)."""
     pure = PurePosixPath(str(relative))
-    if (not str(relative) or pure.is_absolute() or "\\" in str(relative) or ".." in pure.parts
-            or any(part in ("", ".") for part in str(relative).split("/"))):
+    if (
+        not str(relative)
+        or pure.is_absolute()
+        or "\\" in str(relative)
+        or ".." in pure.parts
+        or any(part in ("", ".") for part in str(relative).split("/"))
+    ):
         raise BackupError(f"备份清单中的路径 {relative!r} 不安全（须是相对路径且不含“..”），拒绝恢复")
     root = Path(root).resolve()
     path = (root / pure).resolve()
@@ -145,9 +151,21 @@ def _pg_dump(target: Path) -> dict[str, int]:
             snapshot = cursor.fetchone()[0]
             for model in _models():
                 counts[model._meta.label_lower] = model._base_manager.count()
-            done = subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-                                   f"--snapshot={snapshot}", "--file", str(plain), *args],
-                                  env=env, capture_output=True, text=True)
+            done = subprocess.run(
+                [
+                    "pg_dump",
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--snapshot={snapshot}",
+                    "--file",
+                    str(plain),
+                    *args,
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
         if done.returncode != 0:
             raise BackupError(f"pg_dump 失败：{done.stderr.strip()[:500]}")
         _encrypt_stream(plain, target)
@@ -163,9 +181,22 @@ def _pg_restore(source: Path) -> None:
         except Exception as exc:
             raise BackupError("无法解密数据库备份：FIELD_ENCRYPTION_KEY 与备份时不一致") from exc
         connection.close()
-        done = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-                               "--single-transaction", "--exit-on-error", *args, str(plain)],
-                              env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                *args,
+                str(plain),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
     if done.returncode != 0:
         raise BackupError(f"pg_restore 失败：{done.stderr.strip()[:500]}")
 
@@ -210,7 +241,7 @@ def backup(target: Path) -> dict:
             files.append({"path": relative, "size": copy.stat().st_size, "sha256": _sha256(copy)})
     manifest = {
         "format": FORMAT,
-        "created_at": datetime.now(timezone.utc).isoformat(),
+        "created_at": datetime.now(UTC).isoformat(),
         "database_vendor": vendor,
         "database": {"path": database.name, "size": database.stat().st_size, "sha256": _sha256(database)},
         "rows": counts,
@@ -258,17 +289,22 @@ def restore(source: Path) -> dict:
     if manifest["database_vendor"] != connection.vendor:
         raise BackupError(f"这是 {manifest['database_vendor']} 数据库的备份，不能恢复到 {connection.vendor}")
     call_command("migrate", interactive=False, verbosity=0)
-    occupied = [m._meta.label for m in _models()
-                if m._meta.label_lower not in {"contenttypes.contenttype", "auth.permission"}
-                and m._base_manager.exists()]
+    occupied = [
+        m._meta.label
+        for m in _models()
+        if m._meta.label_lower not in {"contenttypes.contenttype", "auth.permission"} and m._base_manager.exists()
+    ]
     if occupied:
         raise BackupError(f"目标系统不是空的（{', '.join(occupied[:5])} 已有数据），只能恢复到空的新安装中")
     if connection.vendor == "postgresql":
         _pg_restore(source / manifest["database"]["path"])
         call_command("migrate", interactive=False, verbosity=0)  # a backup of an older version
-        wrong = [label for label, count in manifest["rows"].items()
-                 if label in {m._meta.label_lower for m in _models()}
-                 and apps.get_model(label)._base_manager.count() != count]
+        wrong = [
+            label
+            for label, count in manifest["rows"].items()
+            if label in {m._meta.label_lower for m in _models()}
+            and apps.get_model(label)._base_manager.count() != count
+        ]
         if wrong:
             raise BackupError(f"恢复后的行数与备份清单不符：{', '.join(wrong[:5])}")
     else:
@@ -305,8 +341,9 @@ def _load_rows(source: Path, manifest: dict) -> None:
         for deserialized in serializers.deserialize("json", io.StringIO(payload.decode()), ignorenonexistent=False):
             deserialized.save()
         last = Event.objects.order_by("-seq").first()
-        ChainHead.objects.update_or_create(id=1, defaults={"seq": last.seq if last else 0,
-                                                           "hash": last.hash if last else "0" * 64})
+        ChainHead.objects.update_or_create(
+            id=1, defaults={"seq": last.seq if last else 0, "hash": last.hash if last else "0" * 64}
+        )
         statements = connection.ops.sequence_reset_sql(no_style(), list(_models()))
         with connection.cursor() as cursor:
             for sql in statements:

@@ -5,6 +5,7 @@ operation, and building one fills its table of about 170 response callbacks: on 
 a third of a millisecond per operation, paid for each session read, page-cache lookup and
 rate-limit count. A ``redis.Redis`` client is safe to share between threads (each command borrows a
 connection from the pool), so one per pool is kept and reused."""
+
 from __future__ import annotations
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache

@@ -12,6 +12,7 @@ ignored: a forged header from the internet changes nothing.
 ``REMOTE_ADDR`` for the rest of the request and keeps the peer in ``PEER_ADDR``, so code that reads
 ``REMOTE_ADDR`` sees the client too.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -30,7 +31,7 @@ def _networks(proxies: tuple[str, ...]):
 def _address(text: str):
     text = (text or "").strip()
     if text.startswith("[") and "]" in text:  # [v6]:port
-        text = text[1:text.index("]")]
+        text = text[1 : text.index("]")]
     elif text.count(":") == 1:  # v4:port
         text = text.split(":", 1)[0]
     try:

@@ -12,6 +12,7 @@ limits — use ``time.time()`` and are not moved.
 The offset lives in a small file under ``VAR_DIR`` (demo only), so ``runserver`` and the commands
 (``close_notices``, ``daily``) of the same installation see the same date; each request re-reads it.
 """
+
 from __future__ import annotations
 
 import json
@@ -120,8 +121,10 @@ def set_to(target: datetime, *, actor=None) -> timedelta:
         target = timezone.make_aware(target)
     current = now()
     if target < current - timedelta(minutes=1):
-        raise ClockError(f"演示时钟只能向前拨：当前演示时间为 {timezone.localtime(current):%Y-%m-%d %H:%M}，"
-                         "已记录的事项不能出现在“未来”；如需回到真实时间，请选择“恢复真实时间”")
+        raise ClockError(
+            f"演示时钟只能向前拨：当前演示时间为 {timezone.localtime(current):%Y-%m-%d %H:%M}，"
+            "已记录的事项不能出现在“未来”；如需回到真实时间，请选择“恢复真实时间”"
+        )
     delta = max(target - _real_now(), timedelta(0))
     if delta > timedelta(days=MAX_DAYS):
         raise ClockError("演示时钟最多拨快十年")
@@ -146,9 +149,15 @@ def _moved(delta: timedelta, actor) -> timedelta:
 
     before = _offset
     _write(delta)
-    record_event("demo.clock_set", actor=actor, data={
-        "offset_days": round(delta.total_seconds() / 86400, 4), "before_days": round(before.total_seconds() / 86400, 4),
-        "demo_now": now().isoformat()})
+    record_event(
+        "demo.clock_set",
+        actor=actor,
+        data={
+            "offset_days": round(delta.total_seconds() / 86400, 4),
+            "before_days": round(before.total_seconds() / 86400, 4),
+            "demo_now": now().isoformat(),
+        },
+    )
     pagecache.bump("all")  # pages rendered "today" are not today any more
     return delta
 
@@ -199,5 +208,10 @@ def context(request) -> dict:
     """The demo banner's values (templates: ``demo_clock``)."""
     if not installed():
         return {}
-    return {"demo_clock": {"now": timezone.localtime(now()), "days": _offset.total_seconds() / 86400,
-                           "moved": _offset > timedelta(0)}}
+    return {
+        "demo_clock": {
+            "now": timezone.localtime(now()),
+            "days": _offset.total_seconds() / 86400,
+            "moved": _offset > timedelta(0),
+        }
+    }

@@ -1,5 +1,6 @@
 """Database sessions that keep real time under the demo clock (core/clock.py): moving the demo date
 a week forward must not end every session. Used only when the demo clock is on (settings)."""
+
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 
 from masterstudio.core.clock import real_time

@@ -9,6 +9,7 @@ The first encrypts, all decrypt (MultiFernet); :func:`rotate_token` re-encrypts 
 first, which ``manage.py rotate_field_key`` does for every encrypted column and sealed record. The
 blind index is keyed by settings.BLIND_INDEX_KEY, which does not move with the rotation.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -96,8 +97,14 @@ def seal_personal(data):
     under a personal key (ID number, phone) is encrypted, so the record can still be replayed with
     :func:`unseal_personal` but the database never holds the number in clear."""
     if isinstance(data, dict):
-        return {k: (SEALED_PREFIX + encrypt(v) if k in PERSONAL_KEYS and isinstance(v, str) and v
-                    and not v.startswith(SEALED_PREFIX) else seal_personal(v)) for k, v in data.items()}
+        return {
+            k: (
+                SEALED_PREFIX + encrypt(v)
+                if k in PERSONAL_KEYS and isinstance(v, str) and v and not v.startswith(SEALED_PREFIX)
+                else seal_personal(v)
+            )
+            for k, v in data.items()
+        }
     if isinstance(data, list):
         return [seal_personal(v) for v in data]
     return data
@@ -105,8 +112,14 @@ def seal_personal(data):
 
 def unseal_personal(data):
     if isinstance(data, dict):
-        return {k: (decrypt(v[len(SEALED_PREFIX):]) if k in PERSONAL_KEYS and isinstance(v, str)
-                    and v.startswith(SEALED_PREFIX) else unseal_personal(v)) for k, v in data.items()}
+        return {
+            k: (
+                decrypt(v[len(SEALED_PREFIX) :])
+                if k in PERSONAL_KEYS and isinstance(v, str) and v.startswith(SEALED_PREFIX)
+                else unseal_personal(v)
+            )
+            for k, v in data.items()
+        }
     if isinstance(data, list):
         return [unseal_personal(v) for v in data]
     return data

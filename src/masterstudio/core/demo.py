@@ -1,6 +1,7 @@
 """The demo's story, built through the platform's own services so every screen has something
 real to show: unit A runs a studio recognised under the previous measure (with its grant paid);
 the 2026 round is open; unit B has submitted an application that waits for material review."""
+
 from __future__ import annotations
 
 import io
@@ -56,15 +57,28 @@ def build(stdout=None) -> list[str]:
     leader = Person.objects.get(unit=unit_a, name="张建国")
     if not Studio.objects.filter(unit=unit_a).exists():
         studio = Studio.objects.create(
-            unit=unit_a, leader=leader, occupation_code="6-18-01-01", occupation_name="车工",
-            name="张建国车工技能大师工作室", nameplate_no="经开技大〔2024〕001号", recognized_on=date(2024, 6, 20),
-            leader_key=blind_index(leader.id_number), scope_key=scope_key(unit_a.pk, None, "6-18-01-01", "车工"),
+            unit=unit_a,
+            leader=leader,
+            occupation_code="6-18-01-01",
+            occupation_name="车工",
+            name="张建国车工技能大师工作室",
+            nameplate_no="经开技大〔2024〕001号",
+            recognized_on=date(2024, 6, 20),
+            leader_key=blind_index(leader.id_number),
+            scope_key=scope_key(unit_a.pk, None, "6-18-01-01", "车工"),
             imported_from="京技管发〔2024〕1号",
         )
-        grant = funding.award_grant(studio, "initial", on=studio.recognized_on, actor=staff_approve,
-                                    basis="依原办法认定，首次认定一次性资助")
-        funding.disburse(grant, amount=grant.amount, paid_on=date(2024, 7, 15), voucher_no="JKCZ-2024-0715-01",
-                         actor=staff_finance, note="演示数据")
+        grant = funding.award_grant(
+            studio, "initial", on=studio.recognized_on, actor=staff_approve, basis="依原办法认定，首次认定一次性资助"
+        )
+        funding.disburse(
+            grant,
+            amount=grant.amount,
+            paid_on=date(2024, 7, 15),
+            voucher_no="JKCZ-2024-0715-01",
+            actor=staff_finance,
+            note="演示数据",
+        )
         done.append(f"工作室：{studio.name}（首次认定资助 {grant.amount:,.2f} 元已拨付）")
 
     round_ = Round.objects.filter(year=2026).first()
@@ -74,10 +88,13 @@ def build(stdout=None) -> list[str]:
         if closes <= now:  # the demo keeps a round open whenever it is set up
             closes = now + timedelta(days=30)
         round_ = Round.objects.create(
-            year=2026, title="2026年度经开区技能大师工作室申报", opens_at=min(now - timedelta(days=7), closes - timedelta(days=30)),
-            closes_at=closes, policy_version="measures-2026-draft",
+            year=2026,
+            title="2026年度经开区技能大师工作室申报",
+            opens_at=min(now - timedelta(days=7), closes - timedelta(days=30)),
+            closes_at=closes,
+            policy_version="measures-2026-draft",
             guide="请按《办法》第4–7条自查条件，按第9条准备材料：职业资格或技能等级证书、配套制度、场所设备说明或照片、"
-                  "重点项目与获奖专利材料。截止前可随时修改草稿；提交后材料冻结。",
+            "重点项目与获奖专利材料。截止前可随时修改草稿；提交后材料冻结。",
             created_by=staff_approve,
         )
         done.append(f"申报批次：{round_.title}，截止 {timezone.localtime(round_.closes_at):%Y-%m-%d %H:%M}")
@@ -90,16 +107,35 @@ def build(stdout=None) -> list[str]:
         people = []
         for name, number, position, since in PEOPLE_B:
             person = Person.objects.filter(unit=unit_b, name=name).first() or Person.objects.create(
-                unit=unit_b, name=name, id_number=number, position=position, frontline_since=since,
-                original_retirement_age=55 if int(number[16]) % 2 == 0 else None, phone="13700137000")
+                unit=unit_b,
+                name=name,
+                id_number=number,
+                position=position,
+                frontline_since=since,
+                original_retirement_age=55 if int(number[16]) % 2 == 0 else None,
+                phone="13700137000",
+            )
             people.append(person)
         application = applying.start_application(unit=unit_b, round_=round_, actor=unit_b_user)
         data = QueryDict(mutable=True)
-        values = {"scope": "head", "leader": str(people[0].pk), "route": "listed", "occupation_code": "6-22-02-01",
-                  "occupation_name": "", "skill_level": "senior_technician", "certificate_no": "S2015110000456",
-                  "frontline_years": "26"}
-        for name in ("lawful_operation", "has_talent_pipeline", "has_talent_systems", "has_stable_funding",
-                     "has_facilities", "has_management_rules"):
+        values = {
+            "scope": "head",
+            "leader": str(people[0].pk),
+            "route": "listed",
+            "occupation_code": "6-22-02-01",
+            "occupation_name": "",
+            "skill_level": "senior_technician",
+            "certificate_no": "S2015110000456",
+            "frontline_years": "26",
+        }
+        for name in (
+            "lawful_operation",
+            "has_talent_pipeline",
+            "has_talent_systems",
+            "has_stable_funding",
+            "has_facilities",
+            "has_management_rules",
+        ):
             values[f"cond_{name}"] = "yes"
             values[f"note_{name}"] = "已建立，见申报材料"
         for key, value in values.items():
@@ -109,7 +145,9 @@ def build(stdout=None) -> list[str]:
         application, form = applying.save_draft(application.pk, data, actor=unit_b_user)
         for item in applying.material_items(application):
             if item["required"]:
-                upload = SimpleUploadedFile(f"{item['title'][:20]}.pdf", pdf(item["title"]), content_type="application/pdf")
+                upload = SimpleUploadedFile(
+                    f"{item['title'][:20]}.pdf", pdf(item["title"]), content_type="application/pdf"
+                )
                 applying.upload_materials(application.pk, item["clause"], [upload], actor=unit_b_user)
         if not form.errors:
             snapshot = applying.submit(application.pk, actor=unit_b_user)
@@ -139,8 +177,9 @@ def _expert_pool(actor) -> list[str]:
         user = User.objects.filter(username=username).first()
         if user is None or Expert.objects.filter(user=user).exists():
             continue
-        expert = Expert.objects.create(user=user, name=name, employer=employer, title=title, fields=fields,
-                                       max_per_year=10)
+        expert = Expert.objects.create(
+            user=user, name=name, employer=employer, title=title, fields=fields, max_per_year=10
+        )
         record_event("expert.created", obj=expert, actor=actor, data={"demo": True})
         made.append(name)
     return [f"专家库：{'、'.join(made)}（专业领域覆盖演示职业）"] if made else []
@@ -164,9 +203,18 @@ def _rubric(round_, actor) -> list[str]:
     if round_.rubrics.filter(purpose="application").exists():
         return []
     rubric = Rubric(round=round_, purpose="application", name=f"{round_.title} 专家评分表", aggregation="trimmed")
-    save_rubric(rubric, [
-        {"title": title, "max_points": Decimal(top), "weight": Decimal("1"),
-         "comment_below": Decimal(below) if below else None, "description": description}
-        for title, top, below, description in RUBRIC
-    ], actor=actor)
+    save_rubric(
+        rubric,
+        [
+            {
+                "title": title,
+                "max_points": Decimal(top),
+                "weight": Decimal("1"),
+                "comment_below": Decimal(below) if below else None,
+                "description": description,
+            }
+            for title, top, below, description in RUBRIC
+        ],
+        actor=actor,
+    )
     return [f"评分表：{rubric.name}（4 项，满分 100 分，去掉最高分和最低分后取平均）"]

@@ -18,6 +18,7 @@ A kind that is not declared is shown to no unit; ``tests/core/test_event_kinds.p
 state tables and every event recorded on these objects and fails on a kind without a declaration.
 The event model and its hash chain are untouched: visibility is a reading rule.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -61,8 +62,16 @@ class Kind:
 _KINDS: dict[tuple[str, str], Kind] = {}
 
 
-def _declare(action: str, label: str, audience: str, stage: str = "", *, from_state: str = "",
-             when: str = ALWAYS, detail: str = "") -> None:
+def _declare(
+    action: str,
+    label: str,
+    audience: str,
+    stage: str = "",
+    *,
+    from_state: str = "",
+    when: str = ALWAYS,
+    detail: str = "",
+) -> None:
     if stage and stage not in STAGE_LABELS:
         raise ValueError(f"unknown stage {stage!r}")
     key = (action, from_state)
@@ -154,6 +163,7 @@ for _action, _label in [
 
 
 # ---------------------------------------------------------------- reading the declarations
+
 
 def declared() -> dict[tuple[str, str], Kind]:
     return dict(_KINDS)

@@ -1,10 +1,12 @@
 """Appending to the event log. Every state change, money record, login, export and download
 goes through :func:`record_event`, inside the caller's transaction."""
+
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from contextlib import contextmanager
-from typing import Any, Iterable
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -36,8 +38,21 @@ def record_event(
     The chain head row is locked for the rest of the caller's transaction, so concurrent
     writers append one after another and the sequence has no gaps or forks.
     """
-    return record_events([dict(action=action, obj=obj, actor=actor, from_state=from_state, to_state=to_state,
-                               reason=reason, clause=clause, data=data, ip=ip)])[0]
+    return record_events(
+        [
+            dict(
+                action=action,
+                obj=obj,
+                actor=actor,
+                from_state=from_state,
+                to_state=to_state,
+                reason=reason,
+                clause=clause,
+                data=data,
+                ip=ip,
+            )
+        ]
+    )[0]
 
 
 def record_events(entries: Iterable[dict[str, Any]]) -> list[Event]:
@@ -71,21 +86,23 @@ def record_events(entries: Iterable[dict[str, Any]]) -> list[Event]:
             ip = address[0]
         if actor is not None and not getattr(actor, "is_authenticated", False):
             actor = None
-        rows.append(Event(
-            at=timezone.now(),
-            actor=actor,
-            actor_label=_actor_label(actor),
-            ip=ip,
-            action=entry["action"],
-            content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-            object_id=str(obj.pk) if obj is not None else "",
-            object_repr=str(obj)[:255] if obj is not None else "",
-            from_state=entry.get("from_state") or "",
-            to_state=entry.get("to_state") or "",
-            reason=entry.get("reason") or "",
-            clause=entry.get("clause") or "",
-            data=entry.get("data") or {},
-        ))
+        rows.append(
+            Event(
+                at=timezone.now(),
+                actor=actor,
+                actor_label=_actor_label(actor),
+                ip=ip,
+                action=entry["action"],
+                content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+                object_id=str(obj.pk) if obj is not None else "",
+                object_repr=str(obj)[:255] if obj is not None else "",
+                from_state=entry.get("from_state") or "",
+                to_state=entry.get("to_state") or "",
+                reason=entry.get("reason") or "",
+                clause=entry.get("clause") or "",
+                data=entry.get("data") or {},
+            )
+        )
     connection = connections[DEFAULT_DB_ALIAS]
     pending = getattr(connection, _DEFER_ATTR, None)
     if pending is not None:  # inside appended_together(): chained and written when it ends
@@ -158,8 +175,9 @@ def _locked_head(connection) -> tuple[int, str]:
         qn = connection.ops.quote_name
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         with connection.cursor() as cursor:  # SQLite: the write transaction (IMMEDIATE) is the lock
-            cursor.execute(f"SELECT {qn('seq')}, {qn('hash')} FROM {qn(ChainHead._meta.db_table)} "
-                           f"WHERE {qn('id')} = 1{lock}")
+            cursor.execute(
+                f"SELECT {qn('seq')}, {qn('hash')} FROM {qn(ChainHead._meta.db_table)} WHERE {qn('id')} = 1{lock}"
+            )
             row = cursor.fetchone()
         if row is not None:
             return row[0], row[1]
@@ -261,11 +279,13 @@ def _append_sql(connection, n: int, locked: bool) -> str:
         fields, qn = _columns(), connection.ops.quote_name
         one = "(" + ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields) + ")"
         compare = "" if locked else f" AND {qn('seq')} = %s AND {qn('hash')} = %s"
-        sql = (f"WITH head AS (UPDATE {qn(ChainHead._meta.db_table)} SET {qn('seq')} = %s, {qn('hash')} = %s "
-               f"WHERE {qn('id')} = 1{compare} RETURNING 1) "
-               f"INSERT INTO {qn(Event._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-               f"SELECT * FROM (VALUES {', '.join([one] * n)}) AS new_events "
-               f"WHERE EXISTS (SELECT 1 FROM head) RETURNING {qn(Event._meta.pk.column)}")
+        sql = (
+            f"WITH head AS (UPDATE {qn(ChainHead._meta.db_table)} SET {qn('seq')} = %s, {qn('hash')} = %s "
+            f"WHERE {qn('id')} = 1{compare} RETURNING 1) "
+            f"INSERT INTO {qn(Event._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+            f"SELECT * FROM (VALUES {', '.join([one] * n)}) AS new_events "
+            f"WHERE EXISTS (SELECT 1 FROM head) RETURNING {qn(Event._meta.pk.column)}"
+        )
         if n <= 64:  # the sizes met again and again; a rare large batch is not kept
             _APPEND_SQL[key] = sql
     return sql
@@ -288,14 +308,16 @@ def _insert(connection, rows: list[Event]) -> None:
         return
     fields = _columns()
     qn = connection.ops.quote_name
-    head = (f"INSERT INTO {qn(Event._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES ")
+    head = f"INSERT INTO {qn(Event._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = _batch_size(connection, rows)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
-            batch = rows[start:start + size]
-            cursor.execute(head + ", ".join([one] * len(batch)) + f" RETURNING {qn(Event._meta.pk.column)}",
-                           _values(connection, batch, fields))
+            batch = rows[start : start + size]
+            cursor.execute(
+                head + ", ".join([one] * len(batch)) + f" RETURNING {qn(Event._meta.pk.column)}",
+                _values(connection, batch, fields),
+            )
             _saved(connection, batch, cursor.fetchall())
 
 
@@ -318,6 +340,8 @@ def verify_chain() -> tuple[int, Event | None, str]:
 
 
 def events_for(obj: models.Model):
-    return Event.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
-    ).select_related("actor").order_by("seq")
+    return (
+        Event.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("seq")
+    )

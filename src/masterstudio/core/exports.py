@@ -1,9 +1,10 @@
 """Excel exports with Chinese headers, streamed row by row (openpyxl write-only mode)."""
+
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Iterable, Sequence
 from urllib.parse import quote
 
 from django.http import FileResponse
@@ -31,8 +32,9 @@ def _text_cell(sheet, value):
     return value
 
 
-def xlsx_response(request, filename: str, headers: Sequence[str], rows: Iterable[Sequence], *, title: str = "导出",
-                  what: str = "") -> FileResponse:
+def xlsx_response(
+    request, filename: str, headers: Sequence[str], rows: Iterable[Sequence], *, title: str = "导出", what: str = ""
+) -> FileResponse:
     """Write the rows to a temporary .xlsx and send it as an attachment; the export is audited."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
@@ -50,9 +52,17 @@ def xlsx_response(request, filename: str, headers: Sequence[str], rows: Iterable
     handle = tempfile.TemporaryFile()
     workbook.save(handle)
     handle.seek(0)
-    record_event("export", actor=request.user, ip=request.META.get("REMOTE_ADDR"),
-                 data={"what": what or title, "rows": count, "filters": dict(request.GET.items())})
-    response = FileResponse(handle, as_attachment=True, filename=filename,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    record_event(
+        "export",
+        actor=request.user,
+        ip=request.META.get("REMOTE_ADDR"),
+        data={"what": what or title, "rows": count, "filters": dict(request.GET.items())},
+    )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

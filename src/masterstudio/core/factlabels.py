@@ -4,6 +4,7 @@ wizard's pre-check panel, the reviewer's "认定事实" form and its findings. T
 the contract's and stay internal: :func:`label` never gives one back, and :func:`humanize` turns
 the paths the engine writes into its messages (``（existing_studios）``, ``leader.birth_date 的日期…``)
 into these labels."""
+
 from __future__ import annotations
 
 import re
@@ -50,9 +51,16 @@ FACT_LABELS: dict[str, str] = {
 
 # What a reviewer may settle in "认定事实" (the facts the engine cannot know from the application).
 FINDABLE = [
-    "leader.practical_mastery", "unit.lawful_operation", "unit.has_talent_pipeline", "unit.has_talent_systems",
-    "unit.has_stable_funding", "unit.has_facilities", "unit.has_management_rules", "leader.employed",
-    "leader.frontline", "unit.in_etown",
+    "leader.practical_mastery",
+    "unit.lawful_operation",
+    "unit.has_talent_pipeline",
+    "unit.has_talent_systems",
+    "unit.has_stable_funding",
+    "unit.has_facilities",
+    "unit.has_management_rules",
+    "leader.employed",
+    "leader.frontline",
+    "unit.in_etown",
 ]
 
 _INDEX = re.compile(r"\.(\d+)(?=\.|$)")

@@ -8,6 +8,7 @@ already sets for a field (other than Django's defaults) are kept. Text limits ar
 (``max_length``): the same number is put on the widget so the browser stops typing there, and the
 server refuses beyond it.
 """
+
 from __future__ import annotations
 
 from django import forms
@@ -57,9 +58,13 @@ def name_fields(form: forms.BaseForm, *, text_limit: int = TEXT_LIMIT) -> forms.
                 field.widget.attrs.setdefault("max", str(field.max_value))
                 messages["max_value"] = f"“{label}”不能超过 %(limit_value)s"
             if isinstance(field, forms.DecimalField):
-                messages.update({"max_digits": f"“{label}”的位数过多",
-                                 "max_decimal_places": f"“{label}”最多保留 %(max)s 位小数",
-                                 "max_whole_digits": f"“{label}”的整数部分位数过多"})
+                messages.update(
+                    {
+                        "max_digits": f"“{label}”的位数过多",
+                        "max_decimal_places": f"“{label}”最多保留 %(max)s 位小数",
+                        "max_whole_digits": f"“{label}”的整数部分位数过多",
+                    }
+                )
         defaults = {}
         for cls in reversed(type(field).__mro__):
             defaults.update(getattr(cls, "default_error_messages", {}))

@@ -1,5 +1,6 @@
 """The Django side's door to the identifier rules of the policy engine (GB 11643-1999 居民身份证号,
 GB 32100-2015 统一社会信用代码): (valid, reason) pairs for forms, derived facts for models."""
+
 from __future__ import annotations
 
 from masterstudio.policy import identity as _engine

@@ -7,6 +7,7 @@ hash), taken in sorted order so two transactions asking for overlapping names ca
 released at commit or rollback; after the wait, the next statement (READ COMMITTED) sees what the
 holder committed. SQLite: nothing to do, a writing transaction (IMMEDIATE) already runs alone. The
 platform runs on these two only (``masterstudio.env.parse_database_url``)."""
+
 from __future__ import annotations
 
 from django.db import DEFAULT_DB_ALIAS, connections

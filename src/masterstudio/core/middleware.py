@@ -95,13 +95,14 @@ class DatabaseUnavailableMiddleware:
         import logging
 
         from django.db import InterfaceError, OperationalError
-        from django.template.loader import render_to_string
         from django.http import HttpResponse
+        from django.template.loader import render_to_string
 
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        logging.getLogger("masterstudio.db").error("数据库连接异常：%s %s：%s", request.method, request.path,
-                                                   type(exception).__name__)
+        logging.getLogger("masterstudio.db").error(
+            "数据库连接异常：%s %s：%s", request.method, request.path, type(exception).__name__
+        )
         response = HttpResponse(render_to_string("errors/503.html"), status=503)
         response["Retry-After"] = "60"
         return response

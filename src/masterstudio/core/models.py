@@ -1,4 +1,5 @@
 """The event log (one append-only, hash-chained table) and the notification outbox."""
+
 from __future__ import annotations
 
 import hashlib
@@ -21,16 +22,21 @@ class Event(models.Model):
     seq = models.PositiveBigIntegerField("序号", unique=True)
     at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     actor_label = models.CharField("操作人名称", max_length=150, blank=True)
     ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
     # Indexed only where something reads by it (the log is the most written table): an object's
     # history (content type, object, seq), the log filtered by object id, by person, by time.
     action = models.CharField("动作", max_length=64)  # the log filters with icontains, which no btree serves
-    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT,
-                                     db_index=False)  # the (content type, object, seq) index leads with it
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )  # the (content type, object, seq) index leads with it
     object_id = models.CharField("对象编号", max_length=64, blank=True)
     object_repr = models.CharField("对象", max_length=255, blank=True)
     from_state = models.CharField("原状态", max_length=40, blank=True)
@@ -45,8 +51,10 @@ class Event(models.Model):
         ordering = ["-seq"]
         verbose_name = "事件"
         verbose_name_plural = "事件日志"
-        indexes = [models.Index(fields=["content_type", "object_id", "seq"]),
-                   models.Index(fields=["object_id"], name="event_object_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "seq"]),
+            models.Index(fields=["object_id"], name="event_object_idx"),
+        ]
         # a constraint, not unique=True: no second (pattern-matching) index beside it on PostgreSQL
         constraints = [models.UniqueConstraint(fields=["hash"], name="event_hash_unique")]
 
@@ -84,8 +92,9 @@ class Event(models.Model):
     def compute_hash(self) -> str:
         """HMAC-SHA256 under ``AUDIT_CHAIN_KEY`` (kept outside the database) of the previous hash and
         this record: whoever can write the table but not read the key cannot recompute a chain."""
-        return hmac.new(settings.AUDIT_CHAIN_KEY.encode(), (self.prev_hash + self.payload()).encode(),
-                        hashlib.sha256).hexdigest()
+        return hmac.new(
+            settings.AUDIT_CHAIN_KEY.encode(), (self.prev_hash + self.payload()).encode(), hashlib.sha256
+        ).hexdigest()
 
     def legacy_hash(self) -> str:
         """The unkeyed SHA-256 of chains written before the key (``manage.py rekey_audit``)."""
@@ -103,9 +112,7 @@ class ChainHead(models.Model):
 class Notification(models.Model):
     """An in-app message (the bell) and, when the user has an e-mail address, an e-mail."""
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     key = models.CharField("模板", max_length=64)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容")
@@ -124,8 +131,11 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "read_at"]),
             # the e-mails waiting for the mail worker (core.notify.send_fresh filters on exactly this):
             # its poll every few seconds reads only these rows, not the whole table
-            models.Index(fields=["id"], name="notification_unsent_idx",
-                         condition=models.Q(emailed_at__isnull=True, email_error="") & ~models.Q(email_to="")),
+            models.Index(
+                fields=["id"],
+                name="notification_unsent_idx",
+                condition=models.Q(emailed_at__isnull=True, email_error="") & ~models.Q(email_to=""),
+            ),
         ]
 
     def __str__(self) -> str:

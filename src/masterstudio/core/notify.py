@@ -9,11 +9,13 @@ no request waits for the SMTP relay. Either way a row is claimed before its e-ma
 senders never send it twice, and a failed e-mail stays in the outbox (``emailed_at`` empty, the
 error in ``email_error``) for the daily command's :func:`send_pending`.
 """
+
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
-from typing import Any, Iterable
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -37,7 +39,7 @@ def render(key: str, context: dict[str, Any]) -> tuple[str, str]:
     return title.strip(), body.strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _personal(key: str) -> bool:
     """Whether the message ``key`` addresses its recipient (uses ``recipient``): the others read
     the same for every recipient and are rendered once per message."""
@@ -68,8 +70,9 @@ def notify_many(messages: Iterable[tuple]) -> list[Notification]:
             else:
                 shared = shared or render(key, context)
                 title, body = shared
-            rows.append(Notification(recipient=user, key=key, title=title, body=body, url=url or "",
-                                     email_to=user.email or ""))
+            rows.append(
+                Notification(recipient=user, key=key, title=title, body=body, url=url or "", email_to=user.email or "")
+            )
     if not rows and not folded:
         return []
     connection = connections[DEFAULT_DB_ALIAS]
@@ -95,11 +98,16 @@ def notify_many(messages: Iterable[tuple]) -> list[Notification]:
 def _can_fold(query: QuerySet) -> bool:
     from django.contrib.auth import get_user_model
 
-    return (query.model is get_user_model() and connections[query.db].vendor in ("postgresql", "sqlite")
-            and query.db == DEFAULT_DB_ALIAS)
+    return (
+        query.model is get_user_model()
+        and connections[query.db].vendor in ("postgresql", "sqlite")
+        and query.db == DEFAULT_DB_ALIAS
+    )
 
 
-def _insert_from(connection, query: QuerySet, key: str, title: str, body: str, url: str, claim_at) -> list[Notification]:
+def _insert_from(
+    connection, query: QuerySet, key: str, title: str, body: str, url: str, claim_at
+) -> list[Notification]:
     """One message's rows written from the query of its recipients (each user once), in one
     statement; returns them as the ORM would (ids set). ``claim_at``: rows with an address are
     written claimed at that time (see :func:`notify_many`)."""
@@ -109,20 +117,42 @@ def _insert_from(connection, query: QuerySet, key: str, title: str, body: str, u
     now = field.get_db_prep_value(timezone.now(), connection)
     claimed = field.get_db_prep_value(claim_at, connection) if claim_at else None
     moment = "CAST(%s AS timestamp with time zone)" if connection.vendor == "postgresql" else "%s"
-    columns = ", ".join(qn(c) for c in ("recipient_id", "key", "title", "body", "url", "created_at", "read_at",
-                                          "email_to", "emailed_at", "email_error"))
+    columns = ", ".join(
+        qn(c)
+        for c in (
+            "recipient_id",
+            "key",
+            "title",
+            "body",
+            "url",
+            "created_at",
+            "read_at",
+            "email_to",
+            "emailed_at",
+            "email_error",
+        )
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {qn(Notification._meta.db_table)} ({columns}) "
             f"SELECT r.id, %s, %s, %s, %s, %s, NULL, COALESCE(r.email, ''), "
             f"CASE WHEN COALESCE(r.email, '') <> '' THEN {moment} END, '' FROM ({sql}) r "
             f"RETURNING {qn('id')}, {qn('recipient_id')}, {qn('email_to')}",
-            [key, title, body, url, now, claimed, *params])
+            [key, title, body, url, now, claimed, *params],
+        )
         returned = cursor.fetchall()
     created = []
     for pk, recipient_id, email_to in returned:
-        note = Notification(pk=pk, recipient_id=recipient_id, key=key, title=title, body=body, url=url,
-                            email_to=email_to, emailed_at=claim_at if email_to else None)
+        note = Notification(
+            pk=pk,
+            recipient_id=recipient_id,
+            key=key,
+            title=title,
+            body=body,
+            url=url,
+            email_to=email_to,
+            emailed_at=claim_at if email_to else None,
+        )
         note._state.adding, note._state.db = False, connection.alias
         created.append(note)
     return created
@@ -161,15 +191,18 @@ def send_fresh() -> tuple[int, bool]:
     the daily command's :func:`send_pending`, so a bad address is tried once a day rather than
     every few seconds. The filter is the condition of the partial index ``notification_unsent_idx``,
     so a poll reads only the waiting rows, however long the notification table grows."""
-    notes = list(Notification.objects.filter(emailed_at__isnull=True, email_error="").exclude(email_to="")
-                 .order_by("pk")[:WORKER_BATCH])
+    notes = list(
+        Notification.objects.filter(emailed_at__isnull=True, email_error="")
+        .exclude(email_to="")
+        .order_by("pk")[:WORKER_BATCH]
+    )
     return _send(notes), len(notes) == WORKER_BATCH
 
 
 def _send(notes: list[Notification]) -> int:
     sent = 0
     for start in range(0, len(notes), CLAIM_CHUNK):
-        chunk = notes[start:start + CLAIM_CHUNK]
+        chunk = notes[start : start + CLAIM_CHUNK]
         claimed = _claim([note.pk for note in chunk])
         sent += _deliver([note for note in chunk if note.pk in claimed])
     return sent
@@ -180,8 +213,12 @@ def _deliver(notes: list[Notification]) -> int:
     sent = 0
     for note in notes:
         try:
-            send_mail(note.title, note.body + (f"\n\n{note.url}" if note.url else ""),
-                      settings.DEFAULT_FROM_EMAIL, [note.email_to])
+            send_mail(
+                note.title,
+                note.body + (f"\n\n{note.url}" if note.url else ""),
+                settings.DEFAULT_FROM_EMAIL,
+                [note.email_to],
+            )
             sent += 1
         except Exception as exc:  # the mail server is outside our control: keep the row to retry
             error = (str(exc) or repr(exc))[:500]  # never empty: an empty error would read as never tried
@@ -206,7 +243,7 @@ def _claim(ids: list[int]) -> set[int]:
             cursor.execute(
                 f"UPDATE {qn(table)} SET {qn('emailed_at')} = %s WHERE {qn('id')} IN ({placeholders}) "
                 f"AND {qn('emailed_at')} IS NULL RETURNING {qn('id')}",
-                [field.get_db_prep_value(now, connection), *ids])
+                [field.get_db_prep_value(now, connection), *ids],
+            )
             return {row[0] for row in cursor.fetchall()}
-    return {pk for pk in ids
-            if Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(emailed_at=now)}
+    return {pk for pk in ids if Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(emailed_at=now)}

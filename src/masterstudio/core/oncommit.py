@@ -5,6 +5,7 @@ object, registered with ``on_commit`` at its first use.
 A rollback (also to a savepoint) drops the callbacks registered inside it; Django then replaces
 ``connection.run_on_commit`` with a new list, so the callback remembered on the connection is
 valid only while that list is the same object, and is looked up again otherwise."""
+
 from __future__ import annotations
 
 

@@ -30,6 +30,7 @@ occupation and holiday tables read by every eligibility evaluation, catalog/engi
 ``"accounts"`` and ``"units"`` (the signed-in user loaded for every request, with its unit's
 registration status: accounts/backends.py).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -54,10 +55,16 @@ _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 _VERSION_KEY = "pc:v:{}"
 # a write, also one opening with a writing common table expression (the audit chain's append:
 # WITH head AS (UPDATE "core_chainhead" …) INSERT INTO "core_event" …)
-_WRITE = re.compile(r'\s*(?:WITH\s+"?\w+"?\s+AS\s+\(\s*)?(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)',
-                    re.IGNORECASE)
-_TOPIC_PREFIXES = (("catalog_", "catalog"), ("accounts_", "accounts"), ("units_", "units"),
-                   ("policytools_", "policytools"))
+_WRITE = re.compile(
+    r'\s*(?:WITH\s+"?\w+"?\s+AS\s+\(\s*)?(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)',
+    re.IGNORECASE,
+)
+_TOPIC_PREFIXES = (
+    ("catalog_", "catalog"),
+    ("accounts_", "accounts"),
+    ("units_", "units"),
+    ("policytools_", "policytools"),
+)
 
 
 def _ignored_tables() -> frozenset[str]:
@@ -86,6 +93,7 @@ def topics_of(sql: str) -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------------------------ versions
+
 
 def _initial() -> int:
     # not 1: if the cache loses the version key but keeps old pages, a restarted counter must not
@@ -223,7 +231,9 @@ def _track_writes(execute, sql, params, many, context):
                 # The cache's own statements would run on this connection before the caller has
                 # fetched this statement's result (INSERT … RETURNING on SQLite would be undone):
                 # counted at this connection's next statement or version read instead.
-                connection._pagecache_deferred = (getattr(connection, "_pagecache_deferred", None) or set()) | set(topics)
+                connection._pagecache_deferred = (getattr(connection, "_pagecache_deferred", None) or set()) | set(
+                    topics
+                )
             else:
                 bump(*topics)
         else:
@@ -255,9 +265,13 @@ _prefetched: ContextVar[dict | None] = ContextVar("pagecache_prefetched", defaul
 
 def _page_key(request) -> str:
     session = getattr(request, "session", None)
-    parts = [request.get_full_path(), getattr(request, "LANGUAGE_CODE", ""),
-             request.headers.get("HX-Request", ""), request.headers.get("HX-Target", ""),
-             (session.session_key or "") if session is not None else ""]
+    parts = [
+        request.get_full_path(),
+        getattr(request, "LANGUAGE_CODE", ""),
+        request.headers.get("HX-Request", ""),
+        request.headers.get("HX-Target", ""),
+        (session.session_key or "") if session is not None else "",
+    ]
     return "pc:p:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -296,15 +310,25 @@ class PrefetchMiddleware:
             _prefetched.reset(token)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if (request.method != "GET" or not getattr(view_func, "page_cached", False) or not settings.PAGE_CACHE_SECONDS
-                or _cache_in_database() or "messages" in request.COOKIES or has_uncommitted_writes()):
+        if (
+            request.method != "GET"
+            or not getattr(view_func, "page_cached", False)
+            or not settings.PAGE_CACHE_SECONDS
+            or _cache_in_database()
+            or "messages" in request.COOKIES
+            or has_uncommitted_writes()
+        ):
             return None
         keys = {topic: _VERSION_KEY.format(topic) for topic in ("all", "accounts", "units")}
         keys["page"] = _page_key(request)
         session = getattr(request, "session", None)
-        prime = (session is not None and session.session_key and not hasattr(session, "_session_cache")
-                 and session.__class__.__module__ == "django.contrib.sessions.backends.cached_db"
-                 and settings.SESSION_CACHE_ALIAS == "default")
+        prime = (
+            session is not None
+            and session.session_key
+            and not hasattr(session, "_session_cache")
+            and session.__class__.__module__ == "django.contrib.sessions.backends.cached_db"
+            and settings.SESSION_CACHE_ALIAS == "default"
+        )
         if prime:
             keys["session"] = session.cache_key
         try:
@@ -314,8 +338,13 @@ class PrefetchMiddleware:
             return None
         if prime and keys["session"] in found:
             session._session_cache = found[keys["session"]]  # what cached_db's load() would read
-        _prefetched.set({"versions": {topic: found.get(keys[topic]) for topic in ("all", "accounts", "units")},
-                         "key": keys["page"], "entry": found.get(keys["page"])})
+        _prefetched.set(
+            {
+                "versions": {topic: found.get(keys[topic]) for topic in ("all", "accounts", "units")},
+                "key": keys["page"],
+                "entry": found.get(keys["page"]),
+            }
+        )
         return None
 
 
@@ -346,8 +375,12 @@ def cached_page(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if (request.method != "GET" or not settings.PAGE_CACHE_SECONDS or _has_messages(request)
-                or has_uncommitted_writes()):
+        if (
+            request.method != "GET"
+            or not settings.PAGE_CACHE_SECONDS
+            or _has_messages(request)
+            or has_uncommitted_writes()
+        ):
             return view(request, *args, **kwargs)
         flush_deferred()
         key = _page_key(request)
@@ -378,11 +411,19 @@ def cached_page(view):
                 response.render()  # while the placeholder stands in for the token
         finally:
             request._pagecache_rendering = False
-        if (response.status_code == 200 and not getattr(response, "streaming", False)
-                and not response.cookies and not _messages_used(request) and not has_uncommitted_writes()
-                and version is not None):
-            headers = [(name, value) for name, value in response.headers.items()
-                       if name.lower() not in ("content-length", "set-cookie", "x-page-cache")]
+        if (
+            response.status_code == 200
+            and not getattr(response, "streaming", False)
+            and not response.cookies
+            and not _messages_used(request)
+            and not has_uncommitted_writes()
+            and version is not None
+        ):
+            headers = [
+                (name, value)
+                for name, value in response.headers.items()
+                if name.lower() not in ("content-length", "set-cookie", "x-page-cache")
+            ]
             try:
                 cache.set(key, (version, today, digest, response.content, headers), timeout=settings.PAGE_CACHE_SECONDS)
             except Exception:

@@ -8,6 +8,7 @@ answers 400 with a Chinese message naming the parameter (``BadParameter`` is Dja
 in the path, the query string and form fields of every request before any view runs: PostgreSQL
 cannot store them in text and SQLite compares them differently, and no person types them.
 """
+
 from __future__ import annotations
 
 import re
@@ -48,8 +49,9 @@ def text(params, name: str, *, default: str = "", max_length: int = TEXT_MAX, la
     return value
 
 
-def integer(params, name: str, *, default: int | None = None, minimum: int = 1, maximum: int = INT_MAX,
-            label: str = "") -> int | None:
+def integer(
+    params, name: str, *, default: int | None = None, minimum: int = 1, maximum: int = INT_MAX, label: str = ""
+) -> int | None:
     """A whole number between ``minimum`` and ``maximum`` (an id: 1 … 2,147,483,647)."""
     value = _raw(params, name).strip()
     if not value:
@@ -129,8 +131,9 @@ class RefuseNulMiddleware:
             if _has_control(values[0]) or any(_has_control(v) for v in values[1]):
                 return True
         content_type = request.META.get("CONTENT_TYPE", "")
-        if request.method == "POST" and content_type.startswith(("application/x-www-form-urlencoded",
-                                                                   "multipart/form-data")):
+        if request.method == "POST" and content_type.startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
             try:
                 fields = request.POST.lists()
             except Exception:  # a malformed body: the view's own parsing answers for it

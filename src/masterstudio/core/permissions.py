@@ -1,5 +1,6 @@
 """Who may open what. Views use these decorators; object visibility lives in each app's
 ``selectors`` module so that lists, exports, files and the API share one rule."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 def _require(check, message):
     """``message``: the refusal's text, or a function of the user giving it."""
+
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
@@ -37,8 +39,11 @@ def duty_refusal(user, duties) -> str:
     administrator and the auditor, else the duty the action needs (e.g. a reviewer deciding: 审批)."""
     from masterstudio.accounts.models import Duty
 
-    if user.role == "staff" and any(d in SEPARATED_DUTIES for d in user.duties or []) \
-            and not any(d in SEPARATED_DUTIES for d in duties):
+    if (
+        user.role == "staff"
+        and any(d in SEPARATED_DUTIES for d in user.duties or [])
+        and not any(d in SEPARATED_DUTIES for d in duties)
+    ):
         return "您的岗位职责无权执行此操作（三员分立：系统管理员、审计员不办理业务）"
     needed = "或".join(f"“{Duty(d).label}”" for d in duties)
     if user.role != "staff":

@@ -1,5 +1,6 @@
 """Rate limits kept in the shared cache (Redis or the database cache table), so that every
 application server counts the same requests. Fixed windows: simple and predictable."""
+
 from __future__ import annotations
 
 import time
@@ -47,7 +48,9 @@ def hit(scope: str, key: str, limit: int, window: int) -> tuple[bool, int]:
     return count <= limit, (bucket + 1) * window - now
 
 
-def rate_limited(scope: str, *, limit: int | str, window: int, methods: tuple[str, ...] = ("POST",), json: bool = False):
+def rate_limited(
+    scope: str, *, limit: int | str, window: int, methods: tuple[str, ...] = ("POST",), json: bool = False
+):
     """Refuse with 429 and a Chinese message after ``limit`` requests per ``window`` seconds per address.
 
     ``limit`` is a number, or the name of a setting read at each request (so deployments and
@@ -59,14 +62,17 @@ def rate_limited(scope: str, *, limit: int | str, window: int, methods: tuple[st
             if request.method in methods:
                 from django.conf import settings
 
-                allowed, retry = hit(scope, client_key(request),
-                                     getattr(settings, limit) if isinstance(limit, str) else limit, window)
+                allowed, retry = hit(
+                    scope, client_key(request), getattr(settings, limit) if isinstance(limit, str) else limit, window
+                )
                 if not allowed:
                     message = f"操作过于频繁，请 {retry} 秒后再试"
                     if json:
                         from django.http import JsonResponse
 
-                        response = JsonResponse({"error": {"code": "rate_limited", "field": None, "message": message}}, status=429)
+                        response = JsonResponse(
+                            {"error": {"code": "rate_limited", "field": None, "message": message}}, status=429
+                        )
                     else:
                         response = render(request, "errors/429.html", {"message": message}, status=429)
                     response["Retry-After"] = str(retry)

@@ -2,6 +2,7 @@
 ``dataio.imports``, the staff catalogue's occupations in ``catalog.imports``): the template with its
 header row and notes, reading a workbook against that header, and the rows with their errors.
 Each import keeps its own columns and row checks; nothing here is saved."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

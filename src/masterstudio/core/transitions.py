@@ -11,10 +11,12 @@ only way to change the state is :meth:`StateMachine.apply`, which
 5. and runs the caller's callbacks (notifications) in the same transaction: their rows commit or
    roll back with the change; e-mail leaves after the commit (core/notify.py).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from django.db import connections, models, router, transaction
 
@@ -137,10 +139,20 @@ class StateMachine:
             for obj in objs:
                 for name, value in updates.items():
                     setattr(obj, name, value)
-            events = record_events([
-                dict(action=f"{obj._meta.model_name}.{target}", obj=obj, actor=actor, from_state=source,
-                     to_state=target, reason=text, clause=rule.clause)
-                for obj, source, text, rule in zip(objs, sources, reasons, rules)])
+            events = record_events(
+                [
+                    dict(
+                        action=f"{obj._meta.model_name}.{target}",
+                        obj=obj,
+                        actor=actor,
+                        from_state=source,
+                        to_state=target,
+                        reason=text,
+                        clause=rule.clause,
+                    )
+                    for obj, source, text, rule in zip(objs, sources, reasons, rules)
+                ]
+            )
             for callback in then:
                 callback(objs, events)
         return events
@@ -151,9 +163,7 @@ class StateMachine:
         source = getattr(obj, self.field)
         rule = self.table.get((source, target))
         if rule is None:
-            raise TransitionNotAllowed(
-                f"当前状态为“{self.label(source)}”，不能变更为“{self.label(target)}”"
-            )
+            raise TransitionNotAllowed(f"当前状态为“{self.label(source)}”，不能变更为“{self.label(target)}”")
         if rule.requires_reason and not reason.strip():
             raise TransitionError(f"变更为“{self.label(target)}”必须填写理由")
         if rule.guard is not None:
@@ -186,8 +196,10 @@ def _swap(model: type[models.Model], pks: list, field: str, source: str, updates
         params.append(target.get_db_prep_save(value, connection=connection))
     keys = [meta.pk.get_db_prep_value(pk, connection) for pk in dict.fromkeys(pks)]
     state = meta.get_field(field)
-    sql = (f"UPDATE {qn(meta.db_table)} SET {', '.join(assignments)} "
-           f"WHERE {qn(meta.pk.column)} IN ({', '.join(['%s'] * len(keys))}) AND {qn(state.column)} = %s")
+    sql = (
+        f"UPDATE {qn(meta.db_table)} SET {', '.join(assignments)} "
+        f"WHERE {qn(meta.pk.column)} IN ({', '.join(['%s'] * len(keys))}) AND {qn(state.column)} = %s"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *keys, state.get_db_prep_value(source, connection)])
         return cursor.rowcount

@@ -19,6 +19,7 @@ may see the row, and record the download with ``record_event``.
 Also: keeping an upload across a form error (:func:`stage` / :func:`unstage`), so the user does not
 choose the file again.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,8 +40,14 @@ from django.http import FileResponse, Http404
 
 # ------------------------------------------------------------------------------------------- kinds
 
-KIND_LABELS = {"pdf": "PDF", "jpg": "JPG", "png": "PNG", "docx": "Word（DOCX）", "xlsx": "Excel（XLSX）",
-               "ofd": "OFD（电子发票/公文）"}
+KIND_LABELS = {
+    "pdf": "PDF",
+    "jpg": "JPG",
+    "png": "PNG",
+    "docx": "Word（DOCX）",
+    "xlsx": "Excel（XLSX）",
+    "ofd": "OFD（电子发票/公文）",
+}
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "jpg": "image/jpeg",
@@ -59,15 +66,54 @@ INLINE_KINDS = frozenset({"pdf", "jpg", "png"})  # may be shown in the browser w
 # What a DOCX/XLSX/OFD package may hold: its XML parts and the media they show. Anything else — an
 # executable, a script, HTML, a macro project (vbaProject.bin), an ActiveX control, an embedded
 # object or package — is refused, whatever its name says: each member is also read.
-PACKAGE_MEMBER_SUFFIXES = frozenset({
-    "xml", "rels", "vml", "png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "emf", "wmf", "svg", "ttf", "otf",
-    "odttf", "ttc", "fntdata", "jb2", "jbig2", "txt", "sig", "dat"})
+PACKAGE_MEMBER_SUFFIXES = frozenset(
+    {
+        "xml",
+        "rels",
+        "vml",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "bmp",
+        "tif",
+        "tiff",
+        "emf",
+        "wmf",
+        "svg",
+        "ttf",
+        "otf",
+        "odttf",
+        "ttc",
+        "fntdata",
+        "jb2",
+        "jbig2",
+        "txt",
+        "sig",
+        "dat",
+    }
+)
 _PRINTER_SETTINGS = re.compile(r"^(word|xl)/printerSettings/printerSettings\d+\.bin$")
 _MACRO_CONTENT_TYPE = b"macroenabled"
-_EXECUTABLE_HEADS = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"PK\x03\x04",
-                     b"\xd0\xcf\x11\xe0")  # PE, ELF, scripts, Mach-O, a nested ZIP, an OLE compound file
-_ACTIVE_MARKUP = (b"<script", b"javascript:", b"<html", b"<!doctype html", b"<iframe", b"<object", b"<embed",
-                  b"<foreignobject")
+_EXECUTABLE_HEADS = (
+    b"MZ",
+    b"\x7fELF",
+    b"#!",
+    b"\xca\xfe\xba\xbe",
+    b"\xcf\xfa\xed\xfe",
+    b"PK\x03\x04",
+    b"\xd0\xcf\x11\xe0",
+)  # PE, ELF, scripts, Mach-O, a nested ZIP, an OLE compound file
+_ACTIVE_MARKUP = (
+    b"<script",
+    b"javascript:",
+    b"<html",
+    b"<!doctype html",
+    b"<iframe",
+    b"<object",
+    b"<embed",
+    b"<foreignobject",
+)
 
 # Size-bomb limits for ZIP packages (DOCX, XLSX, OFD). Settings may override each.
 ZIP_MAX_MEMBERS = 2000
@@ -102,8 +148,9 @@ def _looks_like_markup(head: bytes) -> bool:
 
 
 def _refuse_member(name: str, member: str, why: str) -> UploadRefused:
-    return UploadRefused(f"文件“{name}”内含{why}（部件 {member[:80]}），已拒收。请另存为普通文档或转为 PDF 后上传",
-                         code="package_member")
+    return UploadRefused(
+        f"文件“{name}”内含{why}（部件 {member[:80]}），已拒收。请另存为普通文档或转为 PDF 后上传", code="package_member"
+    )
 
 
 def _check_member_name(member: str, name: str) -> None:
@@ -138,15 +185,22 @@ def _check_member_chunk(member: str, chunk: bytes, name: str) -> None:
     if member.lower().rpartition(".")[2] in ("xml", "rels", "vml", "svg"):
         lowered = chunk.lower()
         if any(marker in lowered for marker in _ACTIVE_MARKUP) or (
-                member.lower().endswith(".svg") and re.search(rb"\son[a-z]+\s*=", lowered)):
+            member.lower().endswith(".svg") and re.search(rb"\son[a-z]+\s*=", lowered)
+        ):
             raise _refuse_member(name, member, "脚本或网页内容")
 
 
 # PDFs that run something when opened or carry files: refused. Names may be written with #xx
 # escapes (/J#61vaScript) and may sit inside compressed object streams, so both are undone first.
-_PDF_ACTIVE = {b"javascript": "JavaScript 脚本", b"js": "JavaScript 脚本", b"launch": "启动外部程序的动作",
-               b"embeddedfile": "嵌入的文件", b"embeddedfiles": "嵌入的文件", b"richmedia": "多媒体（Flash）内容",
-               b"xfa": "XFA 动态表单"}
+_PDF_ACTIVE = {
+    b"javascript": "JavaScript 脚本",
+    b"js": "JavaScript 脚本",
+    b"launch": "启动外部程序的动作",
+    b"embeddedfile": "嵌入的文件",
+    b"embeddedfiles": "嵌入的文件",
+    b"richmedia": "多媒体（Flash）内容",
+    b"xfa": "XFA 动态表单",
+}
 _PDF_NAME = re.compile(rb"/([A-Za-z0-9#]+)")
 _PDF_STREAM = re.compile(rb"stream\r?\n")
 _PDF_MAX_INFLATED = 50 * 1024 * 1024
@@ -189,7 +243,9 @@ def _check_pdf(upload, name: str) -> None:
             if found in _PDF_ACTIVE:
                 raise UploadRefused(
                     f"PDF 文件“{name}”含{_PDF_ACTIVE[found]}（/{found.decode(errors='replace')}），打开时可能执行代码，"
-                    "已拒收。请用“打印为 PDF”或扫描件重新生成后上传", code="pdf_active")
+                    "已拒收。请用“打印为 PDF”或扫描件重新生成后上传",
+                    code="pdf_active",
+                )
 
 
 def _check_package(upload, name: str) -> str | None:
@@ -198,14 +254,16 @@ def _check_package(upload, name: str) -> str | None:
     max_total = _limit("UPLOAD_ZIP_MAX_UNCOMPRESSED", ZIP_MAX_UNCOMPRESSED)
     max_ratio = _limit("UPLOAD_ZIP_MAX_RATIO", ZIP_MAX_RATIO)
     bomb = UploadRefused(
-        f"文件“{name}”解压后体积异常（疑似压缩炸弹），已拒收。请用 Word/Excel 另存为后重新上传", code="zip_bomb")
+        f"文件“{name}”解压后体积异常（疑似压缩炸弹），已拒收。请用 Word/Excel 另存为后重新上传", code="zip_bomb"
+    )
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as package:
             members = package.infolist()
             if len(members) > max_members:
-                raise UploadRefused(f"文件“{name}”内含 {len(members)} 个部件，超过上限 {max_members}，已拒收",
-                                    code="zip_members")
+                raise UploadRefused(
+                    f"文件“{name}”内含 {len(members)} 个部件，超过上限 {max_members}，已拒收", code="zip_members"
+                )
             names = {m.filename for m in members}
             declared = sum(m.file_size for m in members)
             compressed = max(1, sum(m.compress_size for m in members))
@@ -265,8 +323,9 @@ def sniff(upload, name: str = "") -> str | None:
     if head.startswith(b"PK\x03\x04"):
         return _check_package(upload, name)
     if _looks_like_markup(head):
-        raise UploadRefused(f"文件“{name}”是网页或 SVG 图形（HTML/SVG/XML），平台不接收此类文件；请转为 PDF 后上传",
-                            code="markup")
+        raise UploadRefused(
+            f"文件“{name}”是网页或 SVG 图形（HTML/SVG/XML），平台不接收此类文件；请转为 PDF 后上传", code="markup"
+        )
     return None
 
 
@@ -289,7 +348,8 @@ def check_upload(upload, *, kinds=DOCUMENT_KINDS, label: str = "文件") -> tupl
     if size > limit:
         raise UploadRefused(
             f"{label}“{name}”大小 {human_size(size)}，超过上限 {human_size(limit)}；请压缩或拆分后再上传",
-            code="too_large")
+            code="too_large",
+        )
     kind = sniff(upload, name)
     if kind is not None and kind not in kinds:
         what = "不是照片：请上传" if set(kinds) <= PHOTO_KINDS else "此处只接收"
@@ -298,7 +358,8 @@ def check_upload(upload, *, kinds=DOCUMENT_KINDS, label: str = "文件") -> tupl
         mismatch = "内容与扩展名不符，" if kind_of_name(name) in kinds else ""
         raise UploadRefused(
             f"{label}“{name}”的内容不是 {_kinds_text(kinds)}（{mismatch}按文件内容识别，改扩展名无效），请转换格式后上传",
-            code="kind")
+            code="kind",
+        )
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -313,8 +374,15 @@ def check_upload(upload, *, kinds=DOCUMENT_KINDS, label: str = "文件") -> tupl
 # ----------------------------------------------------------------------------------------- storage
 
 _GENERATED = re.compile(r"^[0-9a-f]{32}\.[a-z]{3,4}$")
-_SAFE_SUFFIXES = {".pdf": "pdf", ".jpg": "jpg", ".jpeg": "jpg", ".png": "png", ".docx": "docx", ".xlsx": "xlsx",
-                  ".ofd": "ofd"}
+_SAFE_SUFFIXES = {
+    ".pdf": "pdf",
+    ".jpg": "jpg",
+    ".jpeg": "jpg",
+    ".png": "png",
+    ".docx": "docx",
+    ".xlsx": "xlsx",
+    ".ofd": "ofd",
+}
 
 
 class GeneratedNameStorage(FileSystemStorage):
@@ -442,7 +510,8 @@ def stage(upload, user, *, kinds=DOCUMENT_KINDS, label: str = "文件") -> str:
         raise UploadRefused(
             f"{label}“{upload.name}”未能暂存：您一天内暂存的文件已有 {files} 个、{human_size(size)}，"
             f"上限 {max_files} 个、{human_size(max_bytes)}。请先提交或放弃正在填写的表单，稍后再上传",
-            code="staging_quota")
+            code="staging_quota",
+        )
     folder = _user_staging(user) / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     name = safe_filename(Path(upload.name).name, "upload")
@@ -499,6 +568,7 @@ def discard(token: str, user) -> None:
 # every download goes through a row — and this sweep removes it once it is old enough that no
 # running request can still be about to commit its row.
 
+
 def referenced_names() -> set[str]:
     """Every storage name held by a FileField of any model."""
     from django.apps import apps
@@ -508,8 +578,13 @@ def referenced_names() -> set[str]:
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             if isinstance(field, models.FileField):
-                names.update(n for n in model._default_manager.exclude(**{field.name: ""})
-                             .values_list(field.name, flat=True).iterator() if n)
+                names.update(
+                    n
+                    for n in model._default_manager.exclude(**{field.name: ""})
+                    .values_list(field.name, flat=True)
+                    .iterator()
+                    if n
+                )
     return names
 
 

@@ -40,28 +40,71 @@ def manage(request):
     rev_app = ("reviewer", "approver")
     # (label, count query, link, clause, duties that may open the link; None: every business reader)
     items = [
-        ("待审核单位注册", lambda: Unit.objects.filter(status=UnitStatus.PENDING).count(),
-         reverse("accounts:unit_registrations"), "4.1", rev_app),
-        ("待开始材料审核的申报", lambda: Application.objects.filter(state=AppState.SUBMITTED).count(),
-         reverse("applications:staff_list") + "?state=submitted", "10", None),
-        ("评审中的申报", lambda: Application.objects.filter(state__in=[
-            AppState.MATERIAL_REVIEW, AppState.SITE_INSPECTION, AppState.EXPERT_REVIEW, AppState.EVALUATION]).count(),
-         reverse("reviews:queue"), "10", rev_app),
-        ("待处理的公示异议", lambda: Objection.objects.filter(
-            state__in=[ObjectionState.RECEIVED, ObjectionState.INVESTIGATING]).count(),
-         reverse("notices:manage"), "10", rev_app),
-        ("待拨付的资助与奖励", lambda: Grant.objects.filter(state=GrantState.APPROVED).count(),
-         reverse("funding:grant_list") + "?state=approved", "14.1", None),
-        ("追回中的资金", lambda: Recovery.objects.filter(state=RecoveryState.OPEN).count(),
-         reverse("recoveries:index"), "13", None),
-        ("未处理的工作室预警", lambda: Flag.objects.filter(resolved_at__isnull=True).count(),
-         reverse("studios:flags"), "13", rev_app),
+        (
+            "待审核单位注册",
+            lambda: Unit.objects.filter(status=UnitStatus.PENDING).count(),
+            reverse("accounts:unit_registrations"),
+            "4.1",
+            rev_app,
+        ),
+        (
+            "待开始材料审核的申报",
+            lambda: Application.objects.filter(state=AppState.SUBMITTED).count(),
+            reverse("applications:staff_list") + "?state=submitted",
+            "10",
+            None,
+        ),
+        (
+            "评审中的申报",
+            lambda: Application.objects.filter(
+                state__in=[
+                    AppState.MATERIAL_REVIEW,
+                    AppState.SITE_INSPECTION,
+                    AppState.EXPERT_REVIEW,
+                    AppState.EVALUATION,
+                ]
+            ).count(),
+            reverse("reviews:queue"),
+            "10",
+            rev_app,
+        ),
+        (
+            "待处理的公示异议",
+            lambda: Objection.objects.filter(state__in=[ObjectionState.RECEIVED, ObjectionState.INVESTIGATING]).count(),
+            reverse("notices:manage"),
+            "10",
+            rev_app,
+        ),
+        (
+            "待拨付的资助与奖励",
+            lambda: Grant.objects.filter(state=GrantState.APPROVED).count(),
+            reverse("funding:grant_list") + "?state=approved",
+            "14.1",
+            None,
+        ),
+        (
+            "追回中的资金",
+            lambda: Recovery.objects.filter(state=RecoveryState.OPEN).count(),
+            reverse("recoveries:index"),
+            "13",
+            None,
+        ),
+        (
+            "未处理的工作室预警",
+            lambda: Flag.objects.filter(resolved_at__isnull=True).count(),
+            reverse("studios:flags"),
+            "13",
+            rev_app,
+        ),
     ]
     # 三员分立: the system administrator is offered no business work (and sees no business figure);
     # the others only what their duties open
     business = reads_business_records(user)
-    waiting = [(label, count(), url, clause) for label, count, url, clause, duties in items
-               if business and (duties is None or any(user.has_duty(d) for d in duties))]
+    waiting = [
+        (label, count(), url, clause)
+        for label, count, url, clause, duties in items
+        if business and (duties is None or any(user.has_duty(d) for d in duties))
+    ]
     from masterstudio.policy import clauses
 
     context = {
@@ -129,11 +172,30 @@ def activity_log(request):
         pk__in=Event.objects.exclude(content_type=None).values("content_type").distinct()
     ).order_by("app_label", "model")
     if request.GET.get("export") == "xlsx":
-        rows = ((e.seq, e.at, e.actor_label, e.ip or "", e.action, e.object_repr, e.from_state, e.to_state,
-                 e.clause, e.reason, e.hash) for e in events.iterator(chunk_size=2000))
-        return xlsx_response(request, "操作日志.xlsx",
-                             ["序号", "时间", "操作人", "来源地址", "动作", "对象", "原状态", "新状态", "依据条款", "理由", "哈希"],
-                             rows, title="操作日志", what="audit_log")
+        rows = (
+            (
+                e.seq,
+                e.at,
+                e.actor_label,
+                e.ip or "",
+                e.action,
+                e.object_repr,
+                e.from_state,
+                e.to_state,
+                e.clause,
+                e.reason,
+                e.hash,
+            )
+            for e in events.iterator(chunk_size=2000)
+        )
+        return xlsx_response(
+            request,
+            "操作日志.xlsx",
+            ["序号", "时间", "操作人", "来源地址", "动作", "对象", "原状态", "新状态", "依据条款", "理由", "哈希"],
+            rows,
+            title="操作日志",
+            what="audit_log",
+        )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -169,9 +231,12 @@ def error_400(request, exception=None):
 
 
 def csrf_failure(request, reason=""):
-    return render(request, "errors/403.html", {
-        "message": "页面已过期或表单校验失败（CSRF）。请返回上一页，刷新后重新提交；您填写的内容可在刷新前复制保存。"
-    }, status=403)
+    return render(
+        request,
+        "errors/403.html",
+        {"message": "页面已过期或表单校验失败（CSRF）。请返回上一页，刷新后重新提交；您填写的内容可在刷新前复制保存。"},
+        status=403,
+    )
 
 
 @duty_required("auditor")
@@ -228,7 +293,15 @@ def demo_clock(request):
         else:
             messages.success(request, f"演示时钟已设为 {timezone.localtime(clock.now()):%Y-%m-%d %H:%M}")
             return redirect("core:demo_clock")
-    return render(request, "core/demo_clock.html", {
-        "demo_now": timezone.localtime(clock.now()), "real_now": timezone.localtime(clock.real_now()),
-        "offset_days": clock.offset().total_seconds() / 86400, "error": error, "posted": request.POST,
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "core/demo_clock.html",
+        {
+            "demo_now": timezone.localtime(clock.now()),
+            "real_now": timezone.localtime(clock.real_now()),
+            "offset_days": clock.offset().total_seconds() / 86400,
+            "error": error,
+            "posted": request.POST,
+        },
+        status=400 if error else 200,
+    )

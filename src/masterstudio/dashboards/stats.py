@@ -1,5 +1,6 @@
 """The figures the bureau's leadership reads (issue 7, item 6). Each function runs a fixed number of
 aggregate queries, whatever the number of rows (tests/dashboards checks the query count)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -37,10 +38,17 @@ def studios_overview() -> dict:
     for row in Studio.objects.values("state").annotate(n=Count("id")).order_by():
         by_state[StudioState(row["state"]).label] = row["n"]
     by_group: dict[str, int] = defaultdict(int)
-    for row in Studio.objects.filter(state__in=LIVE_STATES).values("occupation_code").annotate(n=Count("id")).order_by():
+    for row in (
+        Studio.objects.filter(state__in=LIVE_STATES).values("occupation_code").annotate(n=Count("id")).order_by()
+    ):
         by_group[_group(row["occupation_code"])] += row["n"]
-    by_year = {row["y"]: row["n"] for row in Studio.objects.annotate(y=ExtractYear("recognized_on"))
-               .values("y").annotate(n=Count("id")).order_by("y")}
+    by_year = {
+        row["y"]: row["n"]
+        for row in Studio.objects.annotate(y=ExtractYear("recognized_on"))
+        .values("y")
+        .annotate(n=Count("id"))
+        .order_by("y")
+    }
     return {"by_state": by_state, "by_group": dict(sorted(by_group.items())), "by_year": by_year}
 
 
@@ -50,8 +58,11 @@ def applications_by_round() -> dict:
     from masterstudio.applications.models import Application, AppState
 
     rounds: dict[str, dict[str, int]] = {}
-    for row in Application.objects.values("round__year", "round__title", "state").annotate(n=Count("id")).order_by(
-            "round__year", "round__title"):
+    for row in (
+        Application.objects.values("round__year", "round__title", "state")
+        .annotate(n=Count("id"))
+        .order_by("round__year", "round__title")
+    ):
         key = f"{row['round__year']} {row['round__title']}"
         rounds.setdefault(key, {})[AppState(row["state"]).label] = row["n"]
     states = sorted({s for counts in rounds.values() for s in counts})
@@ -64,13 +75,29 @@ def _yuan(value) -> str:
 
 def grants_by_year() -> dict:
     approved: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for row in (Grant.objects.exclude(state=GrantState.CANCELLED).annotate(y=ExtractYear("dated_on"))
-                .values("y", "clause").annotate(total=Sum("amount")).order_by()):
+    for row in (
+        Grant.objects.exclude(state=GrantState.CANCELLED)
+        .annotate(y=ExtractYear("dated_on"))
+        .values("y", "clause")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
         approved[row["y"]][row["clause"]] += row["total"]
-    disbursed = {row["y"]: row["total"] for row in Disbursement.objects.annotate(y=ExtractYear("paid_on"))
-                 .values("y").annotate(total=Sum("amount")).order_by()}
-    recovered = {row["y"]: row["total"] for row in Grant.objects.filter(state=GrantState.RECOVERED)
-                 .annotate(y=ExtractYear("closed_on")).values("y").annotate(total=Sum("amount")).order_by()}
+    disbursed = {
+        row["y"]: row["total"]
+        for row in Disbursement.objects.annotate(y=ExtractYear("paid_on"))
+        .values("y")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    recovered = {
+        row["y"]: row["total"]
+        for row in Grant.objects.filter(state=GrantState.RECOVERED)
+        .annotate(y=ExtractYear("closed_on"))
+        .values("y")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
     years = sorted(set(approved) | set(disbursed) | set(recovered))
     clauses = sorted({c for per in approved.values() for c in per})
     totals = Grant.objects.values("state").annotate(total=Sum("amount"), n=Count("id")).order_by()
@@ -96,23 +123,29 @@ def _to_recover() -> dict:
 def fulfilment_days() -> dict:
     """兑现周期: days from the end of the public notice (or, for a studio without one, its recognition
     date) to the day its initial grant was paid in full."""
-    rows = (Grant.objects.filter(kind="initial", state__in=[GrantState.DISBURSED, GrantState.RECOVERED],
-                                 imported=False)
-            .annotate(paid_on=Min("disbursements__paid_on"), recognised=F("studio__recognized_on"))
-            .values("disbursed_on", "recognised", "studio__application_id"))
+    rows = (
+        Grant.objects.filter(kind="initial", state__in=[GrantState.DISBURSED, GrantState.RECOVERED], imported=False)
+        .annotate(paid_on=Min("disbursements__paid_on"), recognised=F("studio__recognized_on"))
+        .values("disbursed_on", "recognised", "studio__application_id")
+    )
     notice_end = {}
     if apps.is_installed("masterstudio.notices"):
         from masterstudio.notices.models import NoticeEntry
 
         ids = [r["studio__application_id"] for r in rows if r["studio__application_id"]]
-        notice_end = dict(NoticeEntry.objects.filter(application_id__in=ids).values_list("application_id", "notice__ends_on"))
+        notice_end = dict(
+            NoticeEntry.objects.filter(application_id__in=ids).values_list("application_id", "notice__ends_on")
+        )
     days = []
     for row in rows:
         start = notice_end.get(row["studio__application_id"]) or row["recognised"]
         if row["disbursed_on"] and start:
             days.append((row["disbursed_on"] - start).days)
-    return {"count": len(days), "average": round(sum(days) / len(days), 1) if days else None,
-            "max": max(days) if days else None}
+    return {
+        "count": len(days),
+        "average": round(sum(days) / len(days), 1) if days else None,
+        "max": max(days) if days else None,
+    }
 
 
 def assessment_grades() -> dict | None:
@@ -123,8 +156,13 @@ def assessment_grades() -> dict | None:
     from masterstudio.assessments.models import Grade, StudioAssessment
 
     counts: dict = defaultdict(dict)
-    for row in (StudioAssessment.objects.filter(published=True).exclude(grade="")
-                .values("year", "grade").annotate(n=Count("pk")).order_by("year")):
+    for row in (
+        StudioAssessment.objects.filter(published=True)
+        .exclude(grade="")
+        .values("year", "grade")
+        .annotate(n=Count("pk"))
+        .order_by("year")
+    ):
         counts[str(row["year"])][Grade(row["grade"]).label] = row["n"]
     return dict(counts) or None
 
@@ -146,16 +184,21 @@ def upcoming_deadlines(now=None) -> list[dict]:
             items.append({"on": n.ends_on, "what": f"公示期满：{n.title}", "clause": "10"})
     from masterstudio.evaluations.models import Evaluation
 
-    for e in Evaluation.objects.filter(revoked_at__isnull=True, access_until__gte=now,
-                                       access_until__date__lte=horizon).select_related("evaluator"):
-        items.append({"on": timezone.localdate(e.access_until), "what": f"第三方评估授权到期：{e.title}", "clause": "18"})
+    for e in Evaluation.objects.filter(
+        revoked_at__isnull=True, access_until__gte=now, access_until__date__lte=horizon
+    ).select_related("evaluator"):
+        items.append(
+            {"on": timezone.localdate(e.access_until), "what": f"第三方评估授权到期：{e.title}", "clause": "18"}
+        )
     from masterstudio.activities.models import Activity
 
     for a in Activity.objects.filter(state="published", signup_deadline__gte=now, signup_deadline__date__lte=horizon):
         items.append({"on": timezone.localdate(a.signup_deadline), "what": f"活动报名截止：{a.title}", "clause": "17"})
     waiting = Grant.objects.filter(state=GrantState.APPROVED).aggregate(n=Count("id"), oldest=Min("dated_on"))
     if waiting["n"]:
-        items.append({"on": waiting["oldest"], "what": f"{waiting['n']} 笔已核定资金待拨付（最早核定于该日）", "clause": "14"})
+        items.append(
+            {"on": waiting["oldest"], "what": f"{waiting['n']} 笔已核定资金待拨付（最早核定于该日）", "clause": "14"}
+        )
     from masterstudio.catalog.engine import params_on, versions
 
     pset = params_on(today)
@@ -172,10 +215,17 @@ def upcoming_deadlines(now=None) -> list[dict]:
 def public_figures() -> dict:
     """Published figures for the public page: counts only, no personal data."""
     live = Studio.objects.filter(state__in=LIVE_STATES)
-    by_year = {row["y"]: row["n"] for row in live.annotate(y=ExtractYear("recognized_on")).values("y")
-               .annotate(n=Count("id")).order_by("y")}
+    by_year = {
+        row["y"]: row["n"]
+        for row in live.annotate(y=ExtractYear("recognized_on")).values("y").annotate(n=Count("id")).order_by("y")
+    }
     by_group: dict[str, int] = defaultdict(int)
     for row in live.values("occupation_code").annotate(n=Count("id")).order_by():
         by_group[_group(row["occupation_code"])] += row["n"]
-    return {"studios": live.count(), "occupations": live.values("occupation_name").distinct().count(),
-            "units": live.values("unit").distinct().count(), "by_year": by_year, "by_group": dict(by_group)}
+    return {
+        "studios": live.count(),
+        "occupations": live.values("occupation_name").distinct().count(),
+        "units": live.values("unit").distinct().count(),
+        "by_year": by_year,
+        "by_group": dict(by_group),
+    }

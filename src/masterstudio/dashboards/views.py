@@ -35,11 +35,23 @@ def dashboard(request):
         rows += [["认定年度", k, v] for k, v in charts["studios"]["by_year"].items()]
         rows += [["资金状态（元）", k, v["amount"]] for k, v in charts["grants"]["by_state"].items()]
         rows += [["即将到期事项", f"{d['on']:%Y-%m-%d} {d['what']}", f"第{d['clause']}条"] for d in deadlines]
-        return xlsx_response(request, filename="统计看板.xlsx", title="统计", headers=["指标", "项目", "数值"], rows=rows,
-                             what="dashboard")
-    return render(request, "dashboards/dashboard.html", {
-        "charts": charts, "deadlines": deadlines, "fulfilment": stats.fulfilment_days(),
-    })
+        return xlsx_response(
+            request,
+            filename="统计看板.xlsx",
+            title="统计",
+            headers=["指标", "项目", "数值"],
+            rows=rows,
+            what="dashboard",
+        )
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {
+            "charts": charts,
+            "deadlines": deadlines,
+            "fulfilment": stats.fulfilment_days(),
+        },
+    )
 
 
 @business_readers

@@ -1,5 +1,6 @@
 """Excel exports with Chinese headers: every list page offers one, built from the same selector as
 the page, and every export is recorded in the event log."""
+
 from __future__ import annotations
 
 import re
@@ -86,15 +87,19 @@ def xlsx_bytes(title: str, headers: list[str], rows) -> bytes:
             widths[index] = min(60, max(widths[index], len(str(value)) + 2))
     letters = [get_column_letter(index) for index in range(1, max([len(headers), *(len(row) for row in values)]) + 1)]
     last = f"{letters[-1]}{len(values) + 1}"  # the used range, which readers take the sheet's size from
-    parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-             f'<dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
-             'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-             '<sheetFormatPr defaultRowHeight="15"/><cols>',
-             "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, start=1)),
-             '</cols><sheetData><row r="1">',
-             "".join(f'<c r="{letters[i]}1" s="1" t="inlineStr"><is><t>{_text(h)}</t></is></c>' for i, h in enumerate(headers)),
-             "</row>"]
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+        'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15"/><cols>',
+        "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, start=1)),
+        '</cols><sheetData><row r="1">',
+        "".join(
+            f'<c r="{letters[i]}1" s="1" t="inlineStr"><is><t>{_text(h)}</t></is></c>' for i, h in enumerate(headers)
+        ),
+        "</row>",
+    ]
     for number, row in enumerate(values, start=2):
         parts.append(f'<row r="{number}">')
         parts.extend(_xml_cell(f"{letters[i]}{number}", value) for i, value in enumerate(row) if value != "")
@@ -104,7 +109,9 @@ def xlsx_bytes(title: str, headers: list[str], rows) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as package:
         package.writestr("[Content_Types].xml", _CONTENT_TYPES)
         package.writestr("_rels/.rels", _ROOT_RELS)
-        package.writestr("xl/workbook.xml", _BOOK.format(name=_text(_SHEET_NAME_UNSAFE.sub("－", title)[:31] or "Sheet1")))
+        package.writestr(
+            "xl/workbook.xml", _BOOK.format(name=_text(_SHEET_NAME_UNSAFE.sub("－", title)[:31] or "Sheet1"))
+        )
         package.writestr("xl/_rels/workbook.xml.rels", _BOOK_RELS)
         package.writestr("xl/styles.xml", _STYLES)
         package.writestr("xl/worksheets/sheet1.xml", "".join(parts))
@@ -114,8 +121,12 @@ def xlsx_bytes(title: str, headers: list[str], rows) -> bytes:
 def xlsx_response(request, *, filename: str, title: str, headers: list[str], rows, what: str) -> HttpResponse:
     rows = list(rows)
     content = xlsx_bytes(title, headers, rows)
-    record_event("export.xlsx", actor=request.user, data={"what": what, "rows": len(rows), "file": filename},
-                 ip=request.META.get("REMOTE_ADDR"))
+    record_event(
+        "export.xlsx",
+        actor=request.user,
+        data={"what": what, "rows": len(rows), "file": filename},
+        ip=request.META.get("REMOTE_ADDR"),
+    )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

@@ -7,6 +7,7 @@ header row must be the template's, required cells filled, 统一社会信用代�
 real, amounts positive, no two rows (and no live studio) for the same leader, the same
 unit/branch × occupation (Art. 7) or the same nameplate number.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -44,21 +45,41 @@ COLUMNS = [
     ("voucher_no", "拨付凭证号", False),
 ]
 HEADERS = [label for _, label, _ in COLUMNS]
-EXAMPLE = ["北京亦庄示例精密机械有限公司", "91110302MA01ABCD0Y", "", "王联系", "13800138000", "张三车工技能大师工作室",
-           "JKQ-2024-001", "6-18-01-01", "车工", "张三", "110105197503080013", "", "2024-06-20", "200000.00",
-           "2024-08-15", "CZ-2024-0815"]
+EXAMPLE = [
+    "北京亦庄示例精密机械有限公司",
+    "91110302MA01ABCD0Y",
+    "",
+    "王联系",
+    "13800138000",
+    "张三车工技能大师工作室",
+    "JKQ-2024-001",
+    "6-18-01-01",
+    "车工",
+    "张三",
+    "110105197503080013",
+    "",
+    "2024-06-20",
+    "200000.00",
+    "2024-08-15",
+    "CZ-2024-0815",
+]
 
 
 def template_bytes() -> bytes:
-    return sheets.template_bytes("工作室", COLUMNS, [
-        f"本模板用于导入依原办法（{SOURCE}）认定的技能大师工作室及其资助记录（《办法》第20条）。",
-        "第一行为表头，请勿修改、删除或调换列；红色表头为必填列。从第二行起每行一个工作室。",
-        "日期填写为 YYYY-MM-DD（如 2024-06-20）或 Excel 日期；金额填写数字（元），最多两位小数。",
-        "身份证号和统一社会信用代码须为 18 位且校验码正确；女职工须填写原法定退休年龄（50 或 55）。",
-        "同一领办人、同一单位（分厂/分公司）相同职业、同一铭牌编号只能出现一次（第7条）。",
-        "已拨付资助金额、拨付日期、拨付凭证号三项要么都填，要么都不填。",
-        "示例行：" + "，".join(EXAMPLE),
-    ], notes_width=120)
+    return sheets.template_bytes(
+        "工作室",
+        COLUMNS,
+        [
+            f"本模板用于导入依原办法（{SOURCE}）认定的技能大师工作室及其资助记录（《办法》第20条）。",
+            "第一行为表头，请勿修改、删除或调换列；红色表头为必填列。从第二行起每行一个工作室。",
+            "日期填写为 YYYY-MM-DD（如 2024-06-20）或 Excel 日期；金额填写数字（元），最多两位小数。",
+            "身份证号和统一社会信用代码须为 18 位且校验码正确；女职工须填写原法定退休年龄（50 或 55）。",
+            "同一领办人、同一单位（分厂/分公司）相同职业、同一铭牌编号只能出现一次（第7条）。",
+            "已拨付资助金额、拨付日期、拨付凭证号三项要么都填，要么都不填。",
+            "示例行：" + "，".join(EXAMPLE),
+        ],
+        notes_width=120,
+    )
 
 
 def _date(value, label: str, errors: list[str]) -> date | None:
@@ -93,8 +114,9 @@ def _money(value, label: str, errors: list[str]) -> Decimal | None:
 
 
 def parse(content: bytes) -> ParseResult:
-    lines, file_errors = sheets.read_rows(content, COLUMNS, template="最新模板",
-                                          unreadable="文件无法读取：请使用平台提供的 Excel 模板（.xlsx）填写后上传")
+    lines, file_errors = sheets.read_rows(
+        content, COLUMNS, template="最新模板", unreadable="文件无法读取：请使用平台提供的 Excel 模板（.xlsx）填写后上传"
+    )
     if file_errors:
         return ParseResult([], file_errors)
     rows: list[Row] = []
@@ -115,10 +137,17 @@ def parse(content: bytes) -> ParseResult:
 def _limits() -> dict[str, int]:
     """Each text column's limit: the ``max_length`` of the model field it is saved into, so the
     preview refuses what saving would refuse (never "可导入" over text too long to store)."""
-    fields = {"unit_name": (Unit, "name"), "branch": (Branch, "name"), "contact_name": (Unit, "contact_name"),
-              "studio_name": (Studio, "name"), "nameplate_no": (Studio, "nameplate_no"),
-              "occupation_code": (Studio, "occupation_code"), "occupation_name": (Studio, "occupation_name"),
-              "leader_name": (Person, "name"), "voucher_no": (Disbursement, "voucher_no")}
+    fields = {
+        "unit_name": (Unit, "name"),
+        "branch": (Branch, "name"),
+        "contact_name": (Unit, "contact_name"),
+        "studio_name": (Studio, "name"),
+        "nameplate_no": (Studio, "nameplate_no"),
+        "occupation_code": (Studio, "occupation_code"),
+        "occupation_name": (Studio, "occupation_name"),
+        "leader_name": (Person, "name"),
+        "voucher_no": (Disbursement, "voucher_no"),
+    }
     limits = {key: model._meta.get_field(name).max_length for key, (model, name) in fields.items()}
     return {key: limit for key, limit in limits.items() if limit}
 
@@ -128,8 +157,20 @@ LABELS = {key: label for key, label, _ in COLUMNS}
 
 def _check_row(row: Row) -> None:
     v, errors = row.values, row.errors
-    for key in ("unit_name", "credit_code", "branch", "contact_name", "contact_phone", "studio_name", "nameplate_no",
-                "occupation_code", "occupation_name", "leader_name", "leader_id", "voucher_no"):
+    for key in (
+        "unit_name",
+        "credit_code",
+        "branch",
+        "contact_name",
+        "contact_phone",
+        "studio_name",
+        "nameplate_no",
+        "occupation_code",
+        "occupation_name",
+        "leader_name",
+        "leader_id",
+        "voucher_no",
+    ):
         v[key] = cell_text(v[key])
     for key, limit in _limits().items():
         if len(v[key]) > limit:
@@ -180,8 +221,9 @@ def _keys(row: Row, unit_ids: dict, branch_ids: dict):
 
 
 def _check_duplicates(rows: list[Row]) -> None:
-    unit_ids = dict(Unit.objects.filter(credit_code__in={r.values["credit_code"] for r in rows})
-                    .values_list("credit_code", "id"))
+    unit_ids = dict(
+        Unit.objects.filter(credit_code__in={r.values["credit_code"] for r in rows}).values_list("credit_code", "id")
+    )
     branch_ids = {(b.unit_id, b.name): b.pk for b in Branch.objects.filter(unit_id__in=unit_ids.values())}
     seen: dict[str, dict] = {"leader": {}, "scope": {}, "plate": {}, "voucher": {}}
     live = Studio.objects.filter(state__in=LIVE_STATES)
@@ -206,8 +248,10 @@ def _check_duplicates(rows: list[Row]) -> None:
             row.errors.append("该单位（分厂/分公司）相同职业已有工作室（第7条）")
         if v["nameplate_no"] and Studio.objects.filter(nameplate_no=v["nameplate_no"]).exists():
             row.errors.append(f"铭牌编号“{v['nameplate_no']}”已存在于平台")
-        if v["voucher_no"] and Disbursement.objects.filter(voucher_no=v["voucher_no"],
-                                                           reversal_of__isnull=True).exists():
+        if (
+            v["voucher_no"]
+            and Disbursement.objects.filter(voucher_no=v["voucher_no"], reversal_of__isnull=True).exists()
+        ):
             row.errors.append(f"已登记：拨付凭证号“{v['voucher_no']}”已在平台登记过，请勿重复导入同一笔拨付")
 
 
@@ -224,8 +268,12 @@ def commit(content: bytes, *, actor, filename: str = "") -> list[Studio]:
         if not result.ok:
             raise ImportRefused(result)
         studios = [_save(row, actor) for row in result.rows]
-        record_event("import.previous_measure", actor=actor, clause="20",
-                     data={"file": filename, "studios": [s.pk for s in studios], "source": SOURCE})
+        record_event(
+            "import.previous_measure",
+            actor=actor,
+            clause="20",
+            data={"file": filename, "studios": [s.pk for s in studios], "source": SOURCE},
+        )
     return studios
 
 
@@ -233,29 +281,73 @@ def _save(row: Row, actor) -> Studio:
     v = row.values
     unit, created = Unit.objects.get_or_create(
         credit_code=v["credit_code"],
-        defaults={"name": v["unit_name"], "kind": "enterprise", "address": "北京经济技术开发区", "in_etown": True,
-                  "contact_name": v["contact_name"], "contact_phone": v["contact_phone"],
-                  "status": UnitStatus.APPROVED, "status_reason": f"依原办法（{SOURCE}）认定的工作室导入"})
+        defaults={
+            "name": v["unit_name"],
+            "kind": "enterprise",
+            "address": "北京经济技术开发区",
+            "in_etown": True,
+            "contact_name": v["contact_name"],
+            "contact_phone": v["contact_phone"],
+            "status": UnitStatus.APPROVED,
+            "status_reason": f"依原办法（{SOURCE}）认定的工作室导入",
+        },
+    )
     branch = Branch.objects.get_or_create(unit=unit, name=v["branch"])[0] if v["branch"] else None
     person = Person.objects.filter(unit=unit, id_index=blind_index(v["leader_id"])).first()
     if person is None:
-        person = Person.objects.create(unit=unit, name=v["leader_name"], id_number=v["leader_id"],
-                                       original_retirement_age=v["retirement_age"])
+        person = Person.objects.create(
+            unit=unit, name=v["leader_name"], id_number=v["leader_id"], original_retirement_age=v["retirement_age"]
+        )
     studio = Studio.objects.create(
-        unit=unit, branch=branch, leader=person, occupation_code=v["occupation_code"],
-        occupation_name=v["occupation_name"], name=v["studio_name"], nameplate_no=v["nameplate_no"],
-        recognized_on=v["recognized_on"], leader_key=person.id_index,
+        unit=unit,
+        branch=branch,
+        leader=person,
+        occupation_code=v["occupation_code"],
+        occupation_name=v["occupation_name"],
+        name=v["studio_name"],
+        nameplate_no=v["nameplate_no"],
+        recognized_on=v["recognized_on"],
+        leader_key=person.id_index,
         scope_key=scope_key(unit.pk, branch.pk if branch else None, v["occupation_code"], v["occupation_name"]),
-        imported_from=SOURCE)
-    record_event("studio.imported", obj=studio, actor=actor, clause="20", to_state=studio.state,
-                 reason=f"依原办法（{SOURCE}）认定，导入平台", data={"row": row.number})
+        imported_from=SOURCE,
+    )
+    record_event(
+        "studio.imported",
+        obj=studio,
+        actor=actor,
+        clause="20",
+        to_state=studio.state,
+        reason=f"依原办法（{SOURCE}）认定，导入平台",
+        data={"row": row.number},
+    )
     if v["paid_amount"] is not None:
         grant = Grant.objects.create(
-            studio=studio, kind="initial", clause="14.1", amount=v["paid_amount"], dated_on=v["recognized_on"],
-            state=GrantState.DISBURSED, basis=f"依原办法（{SOURCE}）发放的首次认定资助，历史导入",
-            disbursed_on=v["paid_on"], voucher_no=v["voucher_no"], disbursed_by=actor, imported=True)
-        Disbursement.objects.create(grant=grant, amount=v["paid_amount"], paid_on=v["paid_on"],
-                                    voucher_no=v["voucher_no"], confirmed_by=actor, note="历史导入")
-        record_event("grant.imported", obj=grant, actor=actor, clause="20", to_state=GrantState.DISBURSED,
-                     data={"amount": str(v["paid_amount"]), "voucher_no": v["voucher_no"]})
+            studio=studio,
+            kind="initial",
+            clause="14.1",
+            amount=v["paid_amount"],
+            dated_on=v["recognized_on"],
+            state=GrantState.DISBURSED,
+            basis=f"依原办法（{SOURCE}）发放的首次认定资助，历史导入",
+            disbursed_on=v["paid_on"],
+            voucher_no=v["voucher_no"],
+            disbursed_by=actor,
+            imported=True,
+        )
+        Disbursement.objects.create(
+            grant=grant,
+            amount=v["paid_amount"],
+            paid_on=v["paid_on"],
+            voucher_no=v["voucher_no"],
+            confirmed_by=actor,
+            note="历史导入",
+        )
+        record_event(
+            "grant.imported",
+            obj=grant,
+            actor=actor,
+            clause="20",
+            to_state=GrantState.DISBURSED,
+            data={"amount": str(v["paid_amount"]), "voucher_no": v["voucher_no"]},
+        )
     return studio

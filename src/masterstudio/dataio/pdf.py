@@ -1,5 +1,6 @@
 """The yearly recognition list (年度认定名单) as an A4 PDF with the CJK font embedded (reusing the
 certificate's font registration, studios.certificate)."""
+
 from __future__ import annotations
 
 import io
@@ -17,12 +18,22 @@ def recognition_list_pdf(year: int) -> tuple[bytes, int]:
     from masterstudio.studios.certificate import _register_font
 
     font = _register_font()
-    studios = list(Studio.objects.filter(recognized_on__year=year).select_related("unit", "branch", "leader")
-                   .order_by("recognized_on", "nameplate_no"))
+    studios = list(
+        Studio.objects.filter(recognized_on__year=year)
+        .select_related("unit", "branch", "leader")
+        .order_by("recognized_on", "nameplate_no")
+    )
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=18 * mm,
-                            bottomMargin=15 * mm, title=f"{year}年度经开区技能大师工作室认定名单",
-                            author="北京经济技术开发区社会事业局")
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=18 * mm,
+        bottomMargin=15 * mm,
+        title=f"{year}年度经开区技能大师工作室认定名单",
+        author="北京经济技术开发区社会事业局",
+    )
     title = ParagraphStyle("t", fontName=font, fontSize=16, leading=22, alignment=1)
     body = ParagraphStyle("b", fontName=font, fontSize=9, leading=12)
     note = ParagraphStyle("n", fontName=font, fontSize=9, leading=13, textColor=colors.HexColor("#5f6b7a"))
@@ -30,17 +41,35 @@ def recognition_list_pdf(year: int) -> tuple[bytes, int]:
     data = [["序号", "工作室名称", "所在单位", "职业（工种）", "领办人", "铭牌编号", "认定日期"]]
     for index, s in enumerate(studios, start=1):
         unit = s.unit.name + (f"（{s.branch.name}）" if s.branch_id else "")
-        data.append([str(index), Paragraph(s.name, body), Paragraph(unit, body), Paragraph(s.occupation_name, body),
-                     s.leader.name, s.nameplate_no, f"{s.recognized_on:%Y-%m-%d}"])
+        data.append(
+            [
+                str(index),
+                Paragraph(s.name, body),
+                Paragraph(unit, body),
+                Paragraph(s.occupation_name, body),
+                s.leader.name,
+                s.nameplate_no,
+                f"{s.recognized_on:%Y-%m-%d}",
+            ]
+        )
     if len(data) == 1:
         data.append(["", Paragraph("本年度无认定的工作室", body), "", "", "", "", ""])
     table = Table(data, colWidths=[10 * mm, 42 * mm, 42 * mm, 26 * mm, 16 * mm, 24 * mm, 20 * mm], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 9),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f7")),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#b8c3d1")), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]))
-    story += [table, Spacer(1, 5 * mm),
-              Paragraph(f"依据《北京经济技术开发区技能大师工作室建设管理办法（试行）》第十条。共 {len(studios)} 个。", note)]
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f7")),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#b8c3d1")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    story += [
+        table,
+        Spacer(1, 5 * mm),
+        Paragraph(f"依据《北京经济技术开发区技能大师工作室建设管理办法（试行）》第十条。共 {len(studios)} 个。", note),
+    ]
     doc.build(story)
     return buffer.getvalue(), len(studios)

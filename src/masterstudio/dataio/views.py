@@ -6,12 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from masterstudio.core import params as query
+from masterstudio.core import uploads
 from masterstudio.core.events import record_event
 from masterstudio.core.permissions import duty_required, staff_required
 from masterstudio.dataio import imports
 from masterstudio.dataio.excel import XLSX
 from masterstudio.dataio.pdf import recognition_list_pdf
-from masterstudio.core import uploads
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -20,7 +20,9 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 def import_template(request):
     record_event("export.import_template", actor=request.user, data={"what": "previous_measure_studios"})
     response = HttpResponse(imports.template_bytes(), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%8E%9F%E5%8A%9E%E6%B3%95%E5%B7%A5%E4%BD%9C%E5%AE%A4%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E5%8E%9F%E5%8A%9E%E6%B3%95%E5%B7%A5%E4%BD%9C%E5%AE%A4%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )
     return response
 
 

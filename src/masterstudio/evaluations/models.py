@@ -2,6 +2,7 @@
 account granted read-only access to exactly that scope for a period, and the evaluator's report.
 Access ends by itself: every read goes through ``evaluations.selectors`` which compares the
 period with the current time."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -11,9 +12,13 @@ from django.db import models
 class Evaluation(models.Model):
     title = models.CharField("评估项目名称", max_length=200)
     purpose = models.TextField("评估内容与要求")
-    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="第三方评估机构账号",
-                                  on_delete=models.PROTECT, related_name="evaluations",
-                                  limit_choices_to={"role": "evaluator"})
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="第三方评估机构账号",
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+        limit_choices_to={"role": "evaluator"},
+    )
     studios = models.ManyToManyField("studios.Studio", verbose_name="评估范围（工作室）", related_name="evaluations")
     year_from = models.PositiveSmallIntegerField("起始年度")
     year_to = models.PositiveSmallIntegerField("截止年度")
@@ -28,9 +33,12 @@ class Evaluation(models.Model):
         verbose_name = "第三方评估"
         verbose_name_plural = "第三方评估"
         constraints = [
-            models.CheckConstraint(name="evaluation_years_ordered", condition=models.Q(year_to__gte=models.F("year_from"))),
-            models.CheckConstraint(name="evaluation_access_ordered",
-                                   condition=models.Q(access_until__gt=models.F("access_from"))),
+            models.CheckConstraint(
+                name="evaluation_years_ordered", condition=models.Q(year_to__gte=models.F("year_from"))
+            ),
+            models.CheckConstraint(
+                name="evaluation_access_ordered", condition=models.Q(access_until__gt=models.F("access_from"))
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """Who sees what in a third-party evaluation (Art. 18). ``evaluator_scope`` is the one function
 that decides an evaluator's reach: studios and years of the evaluations whose access period is
 running now. When the period ends the scope is empty, without any job having to run."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,8 +33,9 @@ def open_evaluations(user, now=None):
     now = now or timezone.now()
     if user is None or not user.is_authenticated or user.role != "evaluator" or not user.is_active:
         return Evaluation.objects.none()
-    return Evaluation.objects.filter(evaluator=user, revoked_at__isnull=True, access_from__lte=now,
-                                     access_until__gt=now)
+    return Evaluation.objects.filter(
+        evaluator=user, revoked_at__isnull=True, access_from__lte=now, access_until__gt=now
+    )
 
 
 def evaluator_scope(user, now=None) -> Scope:
@@ -65,7 +67,8 @@ def report_file_for(user, pk, now=None) -> EvaluationReport:
 
     try:
         report = EvaluationReport.objects.select_related("evaluation").get(
-            pk=pk, evaluation__in=evaluations_for(user).values("pk"))
+            pk=pk, evaluation__in=evaluations_for(user).values("pk")
+        )
     except (EvaluationReport.DoesNotExist, ValueError, TypeError):
         raise Http404("没有找到该评估报告，或您无权查看") from None
     if user.role == "evaluator" and not report.evaluation.is_open(now or timezone.now()):

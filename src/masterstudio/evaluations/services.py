@@ -1,4 +1,5 @@
 """Writes for third-party evaluations (Art. 18)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -18,8 +19,9 @@ class EvaluationError(FundingError):
     pass
 
 
-def open_evaluation(*, title, purpose, evaluator, studios, year_from, year_to, access_from, access_until,
-                    actor) -> Evaluation:
+def open_evaluation(
+    *, title, purpose, evaluator, studios, year_from, year_to, access_from, access_until, actor
+) -> Evaluation:
     if evaluator.role != "evaluator" or not evaluator.is_active:
         raise EvaluationError("请选择有效的第三方评估机构账号", field="evaluator")
     if not studios:
@@ -30,20 +32,38 @@ def open_evaluation(*, title, purpose, evaluator, studios, year_from, year_to, a
         raise EvaluationError("授权截止时间应晚于授权开始时间", field="access_until")
     longest = settings.EVALUATION_ACCESS_MAX_DAYS
     if access_until - access_from > timedelta(days=longest):
-        raise EvaluationError(f"“授权截止”距授权开始不能超过 {longest} 天；评估需要更长时间的，请到期后另行授权",
-                              field="access_until")
+        raise EvaluationError(
+            f"“授权截止”距授权开始不能超过 {longest} 天；评估需要更长时间的，请到期后另行授权", field="access_until"
+        )
     if access_until <= timezone.now():
         raise EvaluationError("“授权截止”已经过去，请填写今后的时间", field="access_until")
     if not (title or "").strip():
         raise EvaluationError("请填写“评估项目名称”", field="title")
     with transaction.atomic():
-        evaluation = Evaluation.objects.create(title=title, purpose=purpose, evaluator=evaluator, year_from=year_from,
-                                               year_to=year_to, access_from=access_from, access_until=access_until,
-                                               created_by=actor)
+        evaluation = Evaluation.objects.create(
+            title=title,
+            purpose=purpose,
+            evaluator=evaluator,
+            year_from=year_from,
+            year_to=year_to,
+            access_from=access_from,
+            access_until=access_until,
+            created_by=actor,
+        )
         evaluation.studios.set(studios)
-        record_event("evaluation.opened", obj=evaluation, actor=actor, clause="18",
-                     data={"evaluator": evaluator.pk, "studios": sorted(s.pk for s in studios),
-                           "years": [year_from, year_to], "access_from": access_from, "access_until": access_until})
+        record_event(
+            "evaluation.opened",
+            obj=evaluation,
+            actor=actor,
+            clause="18",
+            data={
+                "evaluator": evaluator.pk,
+                "studios": sorted(s.pk for s in studios),
+                "years": [year_from, year_to],
+                "access_from": access_from,
+                "access_until": access_until,
+            },
+        )
         notify([evaluator], "evaluation_granted", {"evaluation": evaluation}, url=f"/evaluations/{evaluation.pk}/")
     return evaluation
 
@@ -70,10 +90,20 @@ def upload_report(evaluation: Evaluation, *, title: str, upload, actor) -> Evalu
     except Exception as exc:
         raise EvaluationError(getattr(exc, "messages", [str(exc)])[0], field="file") from exc
     with transaction.atomic():
-        report = EvaluationReport.objects.create(evaluation=evaluation, title=title.strip(), file=upload,
-                                                 original_name=upload.name, uploaded_by=actor)
-        record_event("evaluation.report", obj=evaluation, actor=actor, clause="18",
-                     data={"report": report.pk, "file": upload.name})
-        notify([evaluation.created_by], "evaluation_report", {"evaluation": evaluation, "report": report},
-               url=f"/evaluations/{evaluation.pk}/")
+        report = EvaluationReport.objects.create(
+            evaluation=evaluation, title=title.strip(), file=upload, original_name=upload.name, uploaded_by=actor
+        )
+        record_event(
+            "evaluation.report",
+            obj=evaluation,
+            actor=actor,
+            clause="18",
+            data={"report": report.pk, "file": upload.name},
+        )
+        notify(
+            [evaluation.created_by],
+            "evaluation_report",
+            {"evaluation": evaluation, "report": report},
+            url=f"/evaluations/{evaluation.pk}/",
+        )
     return report

@@ -26,10 +26,25 @@ def _error(form, exc):
 def evaluation_list(request):
     rows = selectors.evaluations_for(request.user).select_related("evaluator").prefetch_related("studios")
     if wants_xlsx(request):
-        return xlsx_response(request, filename="第三方评估.xlsx", title="第三方评估", what="evaluations",
-                             headers=["评估项目", "评估机构", "工作室数", "年度范围", "授权开始", "授权截止", "提前收回"],
-                             rows=([e.title, e.evaluator.display_name, e.studios.count(), f"{e.year_from}–{e.year_to}",
-                                    e.access_from, e.access_until, e.revoked_at] for e in rows))
+        return xlsx_response(
+            request,
+            filename="第三方评估.xlsx",
+            title="第三方评估",
+            what="evaluations",
+            headers=["评估项目", "评估机构", "工作室数", "年度范围", "授权开始", "授权截止", "提前收回"],
+            rows=(
+                [
+                    e.title,
+                    e.evaluator.display_name,
+                    e.studios.count(),
+                    f"{e.year_from}–{e.year_to}",
+                    e.access_from,
+                    e.access_until,
+                    e.revoked_at,
+                ]
+                for e in rows
+            ),
+        )
     return render(request, "evaluations/evaluation_list.html", {"rows": rows, "now": timezone.now()})
 
 
@@ -57,14 +72,19 @@ def evaluation_detail(request, pk: int):
     is_open = evaluation.is_open(now)
     if user.role == "evaluator" and not is_open:
         return render(request, "evaluations/closed.html", {"evaluation": evaluation}, status=403)
-    context = {"evaluation": evaluation, "is_open": is_open, "reports": evaluation.reports.all(),
-               "studios": evaluation.studios.select_related("unit").order_by("name")}
+    context = {
+        "evaluation": evaluation,
+        "is_open": is_open,
+        "reports": evaluation.reports.all(),
+        "studios": evaluation.studios.select_related("unit").order_by("name"),
+    }
     if user.role == "evaluator":
         form = ReportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.upload_report(evaluation, title=form.cleaned_data["title"], upload=form.cleaned_data["file"],
-                                       actor=user)
+                services.upload_report(
+                    evaluation, title=form.cleaned_data["title"], upload=form.cleaned_data["file"], actor=user
+                )
             except services.EvaluationError as exc:
                 _error(form, exc)
             else:
@@ -96,6 +116,5 @@ def evaluation_end(request, pk: int):
 @role_required("staff", "evaluator")
 def report_download(request, pk: int):
     report = selectors.report_file_for(request.user, pk)
-    record_read(request, "evaluation.report_download", obj=report.evaluation, key=report.pk,
-                data={"report": report.pk})
+    record_read(request, "evaluation.report_download", obj=report.evaluation, key=report.pk, data={"report": report.pk})
     return serve(report.file, report.original_name)

@@ -1,4 +1,5 @@
 """Aggregating sealed scores (pure functions, Decimal only)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -14,11 +14,17 @@ def _split(text: str) -> list[str]:
 
 
 class ExpertForm(forms.ModelForm):
-    fields_text = forms.CharField(label="专业领域", help_text="职业编码前缀（如 6-18 或 6-18-01-01）或新职业名称，多个用顿号分隔",
-                                  error_messages={"required": "请填写至少一个专业领域"})
+    fields_text = forms.CharField(
+        label="专业领域",
+        help_text="职业编码前缀（如 6-18 或 6-18-01-01）或新职业名称，多个用顿号分隔",
+        error_messages={"required": "请填写至少一个专业领域"},
+    )
     past_text = forms.CharField(label="曾任职单位", required=False, help_text="多个用顿号分隔")
-    relations_text = forms.CharField(label="利害关系单位", required=False,
-                                     help_text="有亲属、投资、合作等关系的单位名称或统一社会信用代码，多个用顿号分隔")
+    relations_text = forms.CharField(
+        label="利害关系单位",
+        required=False,
+        help_text="有亲属、投资、合作等关系的单位名称或统一社会信用代码，多个用顿号分隔",
+    )
 
     class Meta:
         model = Expert
@@ -30,9 +36,11 @@ class ExpertForm(forms.ModelForm):
         self.fields["user"].queryset = User.objects.filter(role="expert", is_active=True).exclude(pk__in=taken)
         self.fields["user"].error_messages["required"] = "请选择专家账号（由系统管理员创建，角色为评审专家）"
         if self.instance.pk:
-            self.initial.update(fields_text="、".join(self.instance.fields),
-                                past_text="、".join(self.instance.past_employers),
-                                relations_text="、".join(self.instance.relations))
+            self.initial.update(
+                fields_text="、".join(self.instance.fields),
+                past_text="、".join(self.instance.past_employers),
+                relations_text="、".join(self.instance.relations),
+            )
 
     def clean_fields_text(self):
         values = _split(self.cleaned_data["fields_text"])
@@ -49,11 +57,21 @@ class ExpertForm(forms.ModelForm):
 
 
 def _points_field(label: str, **extra) -> forms.DecimalField:
-    return forms.DecimalField(label=label, required=False, max_digits=6, decimal_places=2, min_value=Decimal("0.01"),
-                              widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
-                              error_messages={"invalid": f"{label}请填写数字", "min_value": f"{label}必须大于 0",
-                                              "max_digits": f"{label}不超过 4 位整数", "max_decimal_places":
-                                              f"{label}最多两位小数"}, **extra)
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=6,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": f"{label}请填写数字",
+            "min_value": f"{label}必须大于 0",
+            "max_digits": f"{label}不超过 4 位整数",
+            "max_decimal_places": f"{label}最多两位小数",
+        },
+        **extra,
+    )
 
 
 class CriterionRowForm(forms.Form):
@@ -63,14 +81,19 @@ class CriterionRowForm(forms.Form):
     max_points = _points_field("满分")
     weight = _points_field("权重")
     comment_below = _points_field("低于此分须写评语")
-    description = forms.CharField(label="评分要点", required=False, max_length=2000,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label="评分要点", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean(self):
         data = super().clean()
         title = (data.get("title") or "").strip()
-        filled = title or any(data.get(k) not in (None, "") for k in ("max_points", "weight", "comment_below")) \
-            or (data.get("description") or "").strip() or any(k in self.errors for k in self.fields)
+        filled = (
+            title
+            or any(data.get(k) not in (None, "") for k in ("max_points", "weight", "comment_below"))
+            or (data.get("description") or "").strip()
+            or any(k in self.errors for k in self.fields)
+        )
         data["blank"] = not filled
         if not filled:
             return data
@@ -85,9 +108,13 @@ class CriterionRowForm(forms.Form):
 
     def criterion(self) -> dict:
         data = self.cleaned_data
-        return {"title": data["title"].strip()[:200], "max_points": data["max_points"],
-                "weight": data.get("weight") or Decimal("1"), "comment_below": data.get("comment_below"),
-                "description": (data.get("description") or "").strip()}
+        return {
+            "title": data["title"].strip()[:200],
+            "max_points": data["max_points"],
+            "weight": data.get("weight") or Decimal("1"),
+            "comment_below": data.get("comment_below"),
+            "description": (data.get("description") or "").strip(),
+        }
 
 
 CriterionRows = forms.formset_factory(CriterionRowForm, extra=0, max_num=40, absolute_max=40)
@@ -105,10 +132,16 @@ class RubricForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["aggregation"].choices = Aggregation.choices
-        initial = [{"title": c.title, "max_points": c.max_points.normalize(), "weight": c.weight.normalize(),
-                    "comment_below": c.comment_below.normalize() if c.comment_below is not None else None,
-                    "description": c.description}
-                   for c in (self.instance.criteria.all() if self.instance.pk else [])]
+        initial = [
+            {
+                "title": c.title,
+                "max_points": c.max_points.normalize(),
+                "weight": c.weight.normalize(),
+                "comment_below": c.comment_below.normalize() if c.comment_below is not None else None,
+                "description": c.description,
+            }
+            for c in (self.instance.criteria.all() if self.instance.pk else [])
+        ]
         initial += [{}] * BLANK_ROWS
         self.rows = CriterionRows(self.data if self.is_bound else None, prefix="c", initial=initial)
 
@@ -135,10 +168,12 @@ class RubricForm(forms.ModelForm):
 
 
 class DeclarationForm(forms.Form):
-    conflict = forms.ChoiceField(label="利益冲突", widget=forms.RadioSelect,
-                                 choices=[("no", "本人与评审对象无利害关系，承诺公正评审"),
-                                          ("yes", "本人与评审对象存在利害关系，申请回避")],
-                                 error_messages={"required": "请选择是否存在利益冲突"})
+    conflict = forms.ChoiceField(
+        label="利益冲突",
+        widget=forms.RadioSelect,
+        choices=[("no", "本人与评审对象无利害关系，承诺公正评审"), ("yes", "本人与评审对象存在利害关系，申请回避")],
+        error_messages={"required": "请选择是否存在利益冲突"},
+    )
     text = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self):

@@ -4,6 +4,7 @@ Scoring is generic: a :class:`ScoringPanel` points at any *subject* through a ge
 an application under review (Art. 10) or, later, a studio's annual assessment (Art. 12). A subject
 offers ``unit`` (for conflicts) and ``occupation_code`` / ``occupation_name`` (for matching).
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -23,16 +24,21 @@ class Expert(models.Model):
     """One member of the pool. Occupation fields are 大典 code prefixes ("6-18", "6-18-01-01") or
     occupation names (for new occupations outside the 大典)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="专家账号", on_delete=models.PROTECT,
-                                related_name="expert_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="专家账号", on_delete=models.PROTECT, related_name="expert_profile"
+    )
     name = models.CharField("姓名", max_length=50)
     employer = models.CharField("工作单位", max_length=200)
     employer_credit_code = models.CharField("工作单位统一社会信用代码", max_length=18, blank=True)
     title = models.CharField("职称/职务", max_length=100)
     fields = models.JSONField("专业领域（职业编码前缀或职业名称）", default=list)
     past_employers = models.JSONField("曾任职单位", default=list, blank=True)
-    relations = models.JSONField("申报的利害关系单位", default=list, blank=True,
-                                 help_text="与专家有亲属、投资、合作等关系的单位名称或统一社会信用代码")
+    relations = models.JSONField(
+        "申报的利害关系单位",
+        default=list,
+        blank=True,
+        help_text="与专家有亲属、投资、合作等关系的单位名称或统一社会信用代码",
+    )
     max_per_year = models.PositiveSmallIntegerField("年度评审任务上限", default=10)
     active = models.BooleanField("在库", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -67,7 +73,9 @@ class Expert(models.Model):
         """Reasons this expert may not judge ``unit`` (same employer, past employment, declared relation)."""
         reasons = []
         unit_name, unit_code = _norm(unit.name), (unit.credit_code or "").upper()
-        if _norm(self.employer) == unit_name or (self.employer_credit_code and self.employer_credit_code.upper() == unit_code):
+        if _norm(self.employer) == unit_name or (
+            self.employer_credit_code and self.employer_credit_code.upper() == unit_code
+        ):
             reasons.append("与申报单位为同一单位")
         if any(_norm(p) in (unit_name, unit_code) for p in self.past_employers):
             reasons.append("曾在申报单位任职")
@@ -86,10 +94,20 @@ class Rubric(models.Model):
     """Criteria and weights the bureau sets for one round (or one assessment year)."""
 
     name = models.CharField("评分表名称", max_length=200)
-    round = models.ForeignKey("applications.Round", verbose_name="申报批次", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="rubrics")
-    purpose = models.CharField("用途", max_length=20, default="application",
-                               choices=[("application", "申报评审（第10条）"), ("assessment", "年度绩效考核（第12条）")])
+    round = models.ForeignKey(
+        "applications.Round",
+        verbose_name="申报批次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rubrics",
+    )
+    purpose = models.CharField(
+        "用途",
+        max_length=20,
+        default="application",
+        choices=[("application", "申报评审（第10条）"), ("assessment", "年度绩效考核（第12条）")],
+    )
     aggregation = models.CharField("汇总方式", max_length=10, choices=Aggregation.choices, default=Aggregation.TRIMMED)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -98,10 +116,15 @@ class Rubric(models.Model):
         verbose_name = "评分表"
         verbose_name_plural = "评分表"
         constraints = [
-            models.UniqueConstraint(fields=["round", "purpose"], condition=models.Q(round__isnull=False),
-                                    name="rubric_one_per_round_purpose",
-                                    violation_error_message="该批次已有评分表"),
-            models.CheckConstraint(name="rubric_aggregation_valid", condition=models.Q(aggregation__in=Aggregation.values)),
+            models.UniqueConstraint(
+                fields=["round", "purpose"],
+                condition=models.Q(round__isnull=False),
+                name="rubric_one_per_round_purpose",
+                violation_error_message="该批次已有评分表",
+            ),
+            models.CheckConstraint(
+                name="rubric_aggregation_valid", condition=models.Q(aggregation__in=Aggregation.values)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -147,12 +170,19 @@ class Draw(models.Model):
     candidates = models.JSONField("候选专家（按编号排序）", default=list)
     excluded = models.JSONField("排除的专家及原因", default=list)
     chosen = models.JSONField("抽中的专家", default=list)
-    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="抽取人", null=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="抽取人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     drawn_at = models.DateTimeField("抽取时间", default=timezone.now)
     # a replacement for experts who recused: drawn from the screening recorded by ``replaces``
-    replaces = models.ForeignKey("self", verbose_name="补抽所依据的原抽取", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="replacements")
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name="补抽所依据的原抽取",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replacements",
+    )
     reason = models.TextField("补抽原因", blank=True)
 
     class Meta:
@@ -172,26 +202,43 @@ class ScoringPanel(models.Model):
     opens_at = models.DateTimeField("评分开始")
     closes_at = models.DateTimeField("评分截止")
     opened_at = models.DateTimeField("开封时间", null=True, blank=True)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="开封人", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="开封人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # staff chose to go on with fewer experts than the panel's size (after recusals), and why
     short_reason = models.TextField("人数不足仍计算的理由", blank=True)
     short_accepted_at = models.DateTimeField("确认人数不足时间", null=True, blank=True)
-    short_accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True,
-                                          on_delete=models.PROTECT, related_name="+")
+    short_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "评审组"
         verbose_name_plural = "评审组"
         constraints = [
-            models.UniqueConstraint(fields=["content_type", "object_id", "rubric"], name="panel_one_per_subject_rubric",
-                                    violation_error_message="该对象已有使用此评分表的评审组"),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "rubric"],
+                name="panel_one_per_subject_rubric",
+                violation_error_message="该对象已有使用此评分表的评审组",
+            ),
             models.CheckConstraint(name="panel_window_order", condition=models.Q(closes_at__gt=models.F("opens_at"))),
-            models.CheckConstraint(name="panel_short_has_reason",
-                                   condition=models.Q(short_accepted_at__isnull=True) | ~models.Q(short_reason=""),
-                                   violation_error_message="按不足人数计算须填写理由"),
+            models.CheckConstraint(
+                name="panel_short_has_reason",
+                condition=models.Q(short_accepted_at__isnull=True) | ~models.Q(short_reason=""),
+                violation_error_message="按不足人数计算须填写理由",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -234,14 +281,24 @@ class Assignment(models.Model):
         verbose_name = "评审任务"
         verbose_name_plural = "评审任务"
         constraints = [
-            models.UniqueConstraint(fields=["panel", "expert"], name="assignment_once_per_panel",
-                                    violation_error_message="该专家已在此评审组中"),
+            models.UniqueConstraint(
+                fields=["panel", "expert"],
+                name="assignment_once_per_panel",
+                violation_error_message="该专家已在此评审组中",
+            ),
             models.CheckConstraint(name="assignment_state_valid", condition=models.Q(state__in=AssignmentState.values)),
-            models.CheckConstraint(name="assignment_submitted_has_total",
-                                   condition=~models.Q(state="submitted") | models.Q(total__isnull=False)),
+            models.CheckConstraint(
+                name="assignment_submitted_has_total",
+                condition=~models.Q(state="submitted") | models.Q(total__isnull=False),
+            ),
         ]
-        indexes = [models.Index(fields=["year", "expert"], name="assignment_active_load",
-                                condition=models.Q(state__in=ACTIVE_ASSIGNMENT_STATES))]
+        indexes = [
+            models.Index(
+                fields=["year", "expert"],
+                name="assignment_active_load",
+                condition=models.Q(state__in=ACTIVE_ASSIGNMENT_STATES),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.expert.name} · {self.panel.subject}"

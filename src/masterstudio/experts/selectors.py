@@ -5,6 +5,7 @@
 * staff with a business duty see the pool and the panels; the scores of a panel only once it
   has been opened (:func:`panel_results`).
 """
+
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
@@ -47,14 +48,20 @@ def subject_ids_for_expert(user, model) -> QuerySet:
     (``applications.selectors.applications_for`` — materials and snapshots —,
     ``assessments.selectors.results_for`` — the dossier)."""
     content_type = ContentType.objects.get_for_model(model)
-    return (assignments_for(user).filter(panel__content_type=content_type, state__in=DECLARED_STATES)
-            .values("panel__object_id"))
+    return (
+        assignments_for(user)
+        .filter(panel__content_type=content_type, state__in=DECLARED_STATES)
+        .values("panel__object_id")
+    )
 
 
 def panels_for_subjects(model, ids) -> dict[int, ScoringPanel]:
     content_type = ContentType.objects.get_for_model(model)
-    panels = (ScoringPanel.objects.filter(content_type=content_type, object_id__in=list(ids))
-              .select_related("rubric").prefetch_related("assignments__expert"))
+    panels = (
+        ScoringPanel.objects.filter(content_type=content_type, object_id__in=list(ids))
+        .select_related("rubric")
+        .prefetch_related("assignments__expert")
+    )
     return {p.object_id: p for p in panels}
 
 

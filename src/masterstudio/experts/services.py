@@ -1,6 +1,7 @@
 """Writes for the expert pool and scoring. Generic over the subject being judged (an application
 under Art. 10, a studio under Art. 12): a subject offers ``unit``, ``occupation_code`` and
 ``occupation_name``."""
+
 from __future__ import annotations
 
 import random
@@ -37,6 +38,7 @@ class ScoringError(Exception):
 
 # ---------------------------------------------------------------- rubrics
 
+
 def save_rubric(rubric: Rubric, criteria: list[dict], *, actor=None) -> Rubric:
     """Replace a rubric's criteria. Refused once any expert has scored with it."""
     if not criteria:
@@ -48,20 +50,27 @@ def save_rubric(rubric: Rubric, criteria: list[dict], *, actor=None) -> Rubric:
         rubric.criteria.all().delete()
         for order, item in enumerate(criteria, start=1):
             Criterion.objects.create(rubric=rubric, order=order, **item)
-        record_event("rubric.saved", obj=rubric, actor=actor, clause="12" if rubric.purpose == "assessment" else "10",
-                     data={"aggregation": rubric.aggregation,
-                           "criteria": [{k: str(v) for k, v in c.items()} for c in criteria]})
+        record_event(
+            "rubric.saved",
+            obj=rubric,
+            actor=actor,
+            clause="12" if rubric.purpose == "assessment" else "10",
+            data={"aggregation": rubric.aggregation, "criteria": [{k: str(v) for k, v in c.items()} for c in criteria]},
+        )
     return rubric
 
 
 # ---------------------------------------------------------------- panels and draws
+
 
 def panel_for(subject, rubric: Rubric, *, opens_at, closes_at, year: int) -> ScoringPanel:
     if closes_at <= opens_at:
         raise ScoringError("评分截止时间必须晚于开始时间")
     content_type = ContentType.objects.get_for_model(subject)
     panel, created = ScoringPanel.objects.get_or_create(
-        content_type=content_type, object_id=subject.pk, rubric=rubric,
+        content_type=content_type,
+        object_id=subject.pk,
+        rubric=rubric,
         defaults={"opens_at": opens_at, "closes_at": closes_at, "year": year},
     )
     if not created and panel.opened_at is None and (panel.opens_at, panel.closes_at) != (opens_at, closes_at):
@@ -80,10 +89,19 @@ def panels_for(subjects: list, rubric: Rubric, *, opens_at, closes_at, year: int
     if not subjects:
         return []
     content_type = ContentType.objects.get_for_model(subjects[0])
-    existing = {p.object_id: p for p in ScoringPanel.objects.filter(content_type=content_type, rubric=rubric,
-                                                                     object_id__in=[s.pk for s in subjects])}
-    missing = [ScoringPanel(content_type=content_type, object_id=s.pk, rubric=rubric, opens_at=opens_at,
-                            closes_at=closes_at, year=year) for s in subjects if s.pk not in existing]
+    existing = {
+        p.object_id: p
+        for p in ScoringPanel.objects.filter(
+            content_type=content_type, rubric=rubric, object_id__in=[s.pk for s in subjects]
+        )
+    }
+    missing = [
+        ScoringPanel(
+            content_type=content_type, object_id=s.pk, rubric=rubric, opens_at=opens_at, closes_at=closes_at, year=year
+        )
+        for s in subjects
+        if s.pk not in existing
+    ]
     try:
         with transaction.atomic():
             ScoringPanel.objects.bulk_create(missing)
@@ -114,8 +132,11 @@ def _keep_loaded(source, target) -> None:
             keys = [field.attname]
         else:
             continue
-        if field.is_cached(source) and not field.is_cached(target) \
-                and all(getattr(source, k) == getattr(target, k) for k in keys):
+        if (
+            field.is_cached(source)
+            and not field.is_cached(target)
+            and all(getattr(source, k) == getattr(target, k) for k in keys)
+        ):
             field.set_cached_value(target, field.get_cached_value(source))
 
 
@@ -143,8 +164,13 @@ def _load(expert_ids: list[int], year: int) -> dict[int, int]:
     ``assignment_active_load`` (year, expert) alone, however many tasks the year holds."""
     from django.db.models import Count
 
-    rows = (Assignment.objects.filter(year=year, expert_id__in=expert_ids, state__in=ACTIVE_ASSIGNMENT_STATES)
-            .order_by().values("expert_id").annotate(n=Count("id")).values_list("expert_id", "n"))
+    rows = (
+        Assignment.objects.filter(year=year, expert_id__in=expert_ids, state__in=ACTIVE_ASSIGNMENT_STATES)
+        .order_by()
+        .values("expert_id")
+        .annotate(n=Count("id"))
+        .values_list("expert_id", "n")
+    )
     return dict(rows)
 
 
@@ -194,8 +220,9 @@ def _hold(added: dict[int, int], year: int) -> None:
     then counts it. So draws that choose different experts run at the same time, and the yearly cap
     holds. Raises :class:`_CapTaken` (the caller draws again from a fresh screening) when a chosen
     expert no longer has room for the ``added`` tasks."""
-    caps = dict(Expert.objects.select_for_update().filter(id__in=list(added)).order_by("id")
-                .values_list("id", "max_per_year"))
+    caps = dict(
+        Expert.objects.select_for_update().filter(id__in=list(added)).order_by("id").values_list("id", "max_per_year")
+    )
     load = _load(list(added), year)
     if any(load.get(expert_id, 0) + n > caps.get(expert_id, 0) for expert_id, n in added.items()):
         raise _CapTaken
@@ -232,8 +259,10 @@ def _until_held(attempt):
 
 
 def _too_few(eligible: int, size: int) -> str:
-    return (f"符合条件（专业对口、无利益冲突、未超任务上限）的专家仅 {eligible} 人，不足 {size} 人；"
-            "请补充专家库或减少抽取人数")
+    return (
+        f"符合条件（专业对口、无利益冲突、未超任务上限）的专家仅 {eligible} 人，不足 {size} 人；"
+        "请补充专家库或减少抽取人数"
+    )
 
 
 def _draw_once(panels: list[ScoringPanel], size: int, seed: str, actor) -> Draw:
@@ -249,23 +278,42 @@ def _draw_once(panels: list[ScoringPanel], size: int, seed: str, actor) -> Draw:
         chosen = _pick(candidates, size, seed)
         _hold({expert_id: len(locked) for expert_id in chosen}, locked[0].year)
         _move_windows(given, locked)
-        draw = Draw.objects.create(seed=seed, size=size, candidates=candidates,
-                                   excluded=[c for c in candidates if not c["eligible"]],
-                                   chosen=chosen, drawn_by=actor if getattr(actor, "is_authenticated", False) else None)
+        draw = Draw.objects.create(
+            seed=seed,
+            size=size,
+            candidates=candidates,
+            excluded=[c for c in candidates if not c["eligible"]],
+            chosen=chosen,
+            drawn_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
         experts = {e.id: e for e in Expert.objects.filter(id__in=chosen).select_related("user")}
         try:
             with transaction.atomic():
-                Assignment.objects.bulk_create([Assignment(panel=panel, expert=experts[expert_id], draw=draw, year=panel.year)
-                                                for panel in locked for expert_id in chosen])
+                Assignment.objects.bulk_create(
+                    [
+                        Assignment(panel=panel, expert=experts[expert_id], draw=draw, year=panel.year)
+                        for panel in locked
+                        for expert_id in chosen
+                    ]
+                )
         except IntegrityError as exc:
             raise ScoringError("抽取时评审组已发生变化，请刷新后重试") from exc
-        record_events({"action": "panel.drawn", "obj": panel, "actor": actor,
-                       "clause": getattr(panel.subject, "scoring_clause", "10"),
-                       "data": {"draw": draw.pk, "seed": seed, "size": size, "chosen": chosen,
-                                "excluded": draw.excluded}}
-                      for panel in locked)
-        notify([experts[i].user for i in chosen], "expert_assigned",
-               {"count": len(locked), "closes_at": locked[0].closes_at}, url="/experts/tasks/")
+        record_events(
+            {
+                "action": "panel.drawn",
+                "obj": panel,
+                "actor": actor,
+                "clause": getattr(panel.subject, "scoring_clause", "10"),
+                "data": {"draw": draw.pk, "seed": seed, "size": size, "chosen": chosen, "excluded": draw.excluded},
+            }
+            for panel in locked
+        )
+        notify(
+            [experts[i].user for i in chosen],
+            "expert_assigned",
+            {"count": len(locked), "closes_at": locked[0].closes_at},
+            url="/experts/tasks/",
+        )
     return draw
 
 
@@ -288,12 +336,16 @@ def draw_each(panels: list[ScoringPanel], size: int, *, seeds: list[str | None],
 def _draw_each_once(panels: list[ScoringPanel], size: int, seeds: list[str | None], actor) -> tuple[list, list]:
     drawn_by = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic(), appended_together():
-        locked = {p.pk: p for p in ScoringPanel.objects.select_for_update().filter(pk__in=[p.pk for p in panels])
-                  .order_by("pk")}
+        locked = {
+            p.pk: p
+            for p in ScoringPanel.objects.select_for_update().filter(pk__in=[p.pk for p in panels]).order_by("pk")
+        }
         experts = list(Expert.objects.filter(active=True).select_related("user").order_by("id"))
         load = _load([e.id for e in experts], panels[0].year)
         seated: dict[int, set[int]] = {}
-        for panel_id, expert_id in Assignment.objects.filter(panel__in=list(locked)).values_list("panel_id", "expert_id"):
+        for panel_id, expert_id in Assignment.objects.filter(panel__in=list(locked)).values_list(
+            "panel_id", "expert_id"
+        ):
             seated.setdefault(panel_id, set()).add(expert_id)
         draws, skipped, plans = [], [], []
         for given, seed in zip(panels, seeds):
@@ -311,8 +363,16 @@ def _draw_each_once(panels: list[ScoringPanel], size: int, seeds: list[str | Non
             chosen = _pick(candidates, size, seed)
             for expert_id in chosen:
                 load[expert_id] = load.get(expert_id, 0) + 1
-            draws.append(Draw(seed=seed, size=size, candidates=candidates,
-                              excluded=[c for c in candidates if not c["eligible"]], chosen=chosen, drawn_by=drawn_by))
+            draws.append(
+                Draw(
+                    seed=seed,
+                    size=size,
+                    candidates=candidates,
+                    excluded=[c for c in candidates if not c["eligible"]],
+                    chosen=chosen,
+                    drawn_by=drawn_by,
+                )
+            )
             plans.append(panel)
         if not draws:
             return [], skipped
@@ -326,18 +386,42 @@ def _draw_each_once(panels: list[ScoringPanel], size: int, seeds: list[str | Non
         by_id = {e.id: e for e in experts}
         try:
             with transaction.atomic():
-                Assignment.objects.bulk_create([Assignment(panel=panel, expert=by_id[expert_id], draw=draw, year=panel.year)
-                                                for panel, draw in zip(plans, draws) for expert_id in draw.chosen])
+                Assignment.objects.bulk_create(
+                    [
+                        Assignment(panel=panel, expert=by_id[expert_id], draw=draw, year=panel.year)
+                        for panel, draw in zip(plans, draws)
+                        for expert_id in draw.chosen
+                    ]
+                )
         except IntegrityError as exc:
             raise ScoringError("抽取时评审组已发生变化，请刷新后重试") from exc
-        record_events({"action": "panel.drawn", "obj": panel, "actor": actor,
-                       "clause": getattr(panel.subject, "scoring_clause", "10"),
-                       "data": {"draw": draw.pk, "seed": draw.seed, "size": size, "chosen": draw.chosen,
-                                "excluded": draw.excluded}}
-                      for panel, draw in zip(plans, draws))
-        notify_many([([by_id[i].user for i in draw.chosen], "expert_assigned",
-                      {"count": 1, "closes_at": panel.closes_at}, "/experts/tasks/")
-                     for panel, draw in zip(plans, draws)])
+        record_events(
+            {
+                "action": "panel.drawn",
+                "obj": panel,
+                "actor": actor,
+                "clause": getattr(panel.subject, "scoring_clause", "10"),
+                "data": {
+                    "draw": draw.pk,
+                    "seed": draw.seed,
+                    "size": size,
+                    "chosen": draw.chosen,
+                    "excluded": draw.excluded,
+                },
+            }
+            for panel, draw in zip(plans, draws)
+        )
+        notify_many(
+            [
+                (
+                    [by_id[i].user for i in draw.chosen],
+                    "expert_assigned",
+                    {"count": 1, "closes_at": panel.closes_at},
+                    "/experts/tasks/",
+                )
+                for panel, draw in zip(plans, draws)
+            ]
+        )
     return draws, skipped
 
 
@@ -347,6 +431,7 @@ def replay_draw(draw: Draw) -> bool:
 
 
 # ---------------------------------------------------------------- an expert's task
+
 
 def _own(assignment: Assignment, user) -> Assignment:
     if assignment.expert.user_id != getattr(user, "pk", None):
@@ -367,8 +452,13 @@ def declare(assignment: Assignment, user, *, conflict: bool, text: str = "") -> 
     target = AssignmentState.RECUSED if conflict else AssignmentState.SCORING
     statement = text.strip() or NO_CONFLICT
     with transaction.atomic():
-        ASSIGNMENT_MACHINE.apply(assignment, target, actor=user, reason=statement,
-                                 extra_fields={"declaration": statement, "declared_at": timezone.now()})
+        ASSIGNMENT_MACHINE.apply(
+            assignment,
+            target,
+            actor=user,
+            reason=statement,
+            extra_fields={"declaration": statement, "declared_at": timezone.now()},
+        )
         if conflict:
             _tell_staff_of_recusal(assignment, statement)
     return assignment
@@ -383,9 +473,12 @@ def _tell_staff_of_recusal(assignment: Assignment, statement: str) -> None:
 
     panel = assignment.panel
     counts = panel_counts([panel.pk])[panel.pk]
-    notify(User.staff_with(*BUSINESS_DUTIES), "expert_recused",
-           {"assignment": assignment, "panel": panel, "subject": panel.subject, "statement": statement,
-            "counts": counts}, url=f"/experts/panels/{panel.pk}/")
+    notify(
+        User.staff_with(*BUSINESS_DUTIES),
+        "expert_recused",
+        {"assignment": assignment, "panel": panel, "subject": panel.subject, "statement": statement, "counts": counts},
+        url=f"/experts/panels/{panel.pk}/",
+    )
 
 
 def declare_many(assignments: list[Assignment], user) -> list[Assignment]:
@@ -401,8 +494,13 @@ def declare_many(assignments: list[Assignment], user) -> list[Assignment]:
             raise ScoringError(f"评审任务 #{assignment.pk} 已声明过利益冲突情况，请刷新页面后重试")
     with transaction.atomic():
         try:
-            ASSIGNMENT_MACHINE.apply_many(assignments, AssignmentState.SCORING, actor=user, reason=NO_CONFLICT,
-                                          extra_fields={"declaration": NO_CONFLICT, "declared_at": timezone.now()})
+            ASSIGNMENT_MACHINE.apply_many(
+                assignments,
+                AssignmentState.SCORING,
+                actor=user,
+                reason=NO_CONFLICT,
+                extra_fields={"declaration": NO_CONFLICT, "declared_at": timezone.now()},
+            )
         except ConcurrentTransition:
             raise ScoringError("所选任务中有的已在别处声明，请刷新页面后重试") from None
     return assignments
@@ -456,8 +554,10 @@ def save_scores(assignment: Assignment, user, raw: dict[int, tuple[str, str]], *
     clean, errors = parse_scores(panel.rubric, raw, final=final)
     if errors:
         raise ScoringValidation(errors)
-    rows = [Score(assignment=assignment, criterion_id=criterion_id, points=points, comment=comment)
-            for criterion_id, (points, comment) in clean.items()]
+    rows = [
+        Score(assignment=assignment, criterion_id=criterion_id, points=points, comment=comment)
+        for criterion_id, (points, comment) in clean.items()
+    ]
     if final and _covers(panel.rubric, clean):
         # the usual submission, every criterion scored: the compare-and-swap from 评分中 to 已提交
         # takes the row first (a second submission from another tab, or a recusal, meanwhile fails
@@ -465,9 +565,13 @@ def save_scores(assignment: Assignment, user, raw: dict[int, tuple[str, str]], *
         total = _total_of(panel.rubric, clean)
         with transaction.atomic(), appended_together():
             try:
-                ASSIGNMENT_MACHINE.apply(assignment, AssignmentState.SUBMITTED, actor=user,
-                                         extra_fields={"submitted_at": now, "total": total},
-                                         data={"criteria": len(clean)})
+                ASSIGNMENT_MACHINE.apply(
+                    assignment,
+                    AssignmentState.SUBMITTED,
+                    actor=user,
+                    extra_fields={"submitted_at": now, "total": total},
+                    data={"criteria": len(clean)},
+                )
             except ConcurrentTransition:
                 raise ScoringError("评分已提交，不能修改") from None
             _upsert_scores(rows)
@@ -480,17 +584,22 @@ def save_scores(assignment: Assignment, user, raw: dict[int, tuple[str, str]], *
         _upsert_scores(rows)
         if final:
             total = weighted_total(fresh)
-            ASSIGNMENT_MACHINE.apply(fresh, AssignmentState.SUBMITTED, actor=user,
-                                     extra_fields={"submitted_at": now, "total": total},
-                                     data={"criteria": len(clean)})
+            ASSIGNMENT_MACHINE.apply(
+                fresh,
+                AssignmentState.SUBMITTED,
+                actor=user,
+                extra_fields={"submitted_at": now, "total": total},
+                data={"criteria": len(clean)},
+            )
             assignment.state, assignment.total, assignment.submitted_at = fresh.state, total, now
     return assignment
 
 
 def _upsert_scores(rows: list[Score]) -> None:
     """One statement: each criterion's score inserted, or updated where a draft saved it before."""
-    Score.objects.bulk_create(rows, update_conflicts=True, unique_fields=["assignment", "criterion"],
-                              update_fields=["points", "comment"])
+    Score.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["assignment", "criterion"], update_fields=["points", "comment"]
+    )
 
 
 def _covers(rubric: Rubric, clean: dict) -> bool:
@@ -521,15 +630,18 @@ def weighted_total(assignment: Assignment) -> Decimal:
 
 # ---------------------------------------------------------------- recusals: replacement or a short panel
 
+
 def panel_counts(panel_ids) -> dict[int, dict]:
     """For each panel: ``size`` (the experts it was drawn for: the sizes of its draws, replacements
     aside), ``seated`` (tasks not recused), ``recused``, ``submitted``, ``pending`` (to declare or
     score) and ``short`` (seats a replacement could fill: size − seated)."""
-    counts = {pk: {"size": 0, "seated": 0, "recused": 0, "submitted": 0, "pending": 0, "short": 0}
-              for pk in panel_ids}
+    counts = {pk: {"size": 0, "seated": 0, "recused": 0, "submitted": 0, "pending": 0, "short": 0} for pk in panel_ids}
     sizes: dict[int, dict[int, int]] = {}
-    rows = (Assignment.objects.filter(panel_id__in=list(panel_ids)).order_by()
-            .values_list("panel_id", "state", "draw_id", "draw__size", "draw__replaces_id"))
+    rows = (
+        Assignment.objects.filter(panel_id__in=list(panel_ids))
+        .order_by()
+        .values_list("panel_id", "state", "draw_id", "draw__size", "draw__replaces_id")
+    )
     for panel_id, state, draw_id, size, replaces in rows:
         row = counts[panel_id]
         if replaces is None:
@@ -573,8 +685,9 @@ def _replace_once(panel: ScoringPanel, seed: str, actor) -> Draw:
         counts = panel_counts([locked.pk])[locked.pk]
         if counts["short"] <= 0:
             raise ScoringError(f"评审组应有 {counts['size']} 位专家，现有 {counts['seated']} 位在组，无需补抽")
-        original = (Draw.objects.filter(assignments__panel=locked, replaces__isnull=True)
-                    .order_by("-drawn_at", "-pk").first())
+        original = (
+            Draw.objects.filter(assignments__panel=locked, replaces__isnull=True).order_by("-drawn_at", "-pk").first()
+        )
         on_panel = dict(Assignment.objects.filter(panel=locked).values_list("expert_id", "state"))
         ids = [c["id"] for c in original.candidates]
         experts = {e.id: e for e in Expert.objects.filter(id__in=ids).select_related("user")}
@@ -596,23 +709,47 @@ def _replace_once(panel: ScoringPanel, seed: str, actor) -> Draw:
         short = counts["short"]
         eligible = sum(1 for c in candidates if c["eligible"])
         if eligible < short:
-            raise ScoringError(f"原抽取（#{original.pk}）筛选出的专家中可补抽的仅 {eligible} 人，不足 {short} 人；"
-                               "请补充专家库后重新抽取，或说明理由后按现有人数计算")
+            raise ScoringError(
+                f"原抽取（#{original.pk}）筛选出的专家中可补抽的仅 {eligible} 人，不足 {short} 人；"
+                "请补充专家库后重新抽取，或说明理由后按现有人数计算"
+            )
         chosen = _pick(candidates, short, seed)
         _hold({expert_id: 1 for expert_id in chosen}, locked.year)
         recused = sorted(i for i, st in on_panel.items() if st == AssignmentState.RECUSED)
-        draw = Draw.objects.create(seed=seed, size=short, candidates=candidates,
-                                   excluded=[c for c in candidates if not c["eligible"]], chosen=chosen,
-                                   drawn_by=actor if getattr(actor, "is_authenticated", False) else None,
-                                   replaces=original, reason=f"{len(recused)} 位专家申请回避，补足 {counts['size']} 人")
-        Assignment.objects.bulk_create([Assignment(panel=locked, expert=experts[i], draw=draw, year=locked.year)
-                                        for i in chosen])
-        record_event("panel.replacement_drawn", obj=locked, actor=actor,
-                     clause=getattr(locked.subject, "scoring_clause", "10"), reason=draw.reason,
-                     data={"draw": draw.pk, "replaces": original.pk, "seed": seed, "size": short, "chosen": chosen,
-                           "recused": recused})
-        notify([experts[i].user for i in chosen], "expert_assigned",
-               {"count": 1, "closes_at": locked.closes_at}, url="/experts/tasks/")
+        draw = Draw.objects.create(
+            seed=seed,
+            size=short,
+            candidates=candidates,
+            excluded=[c for c in candidates if not c["eligible"]],
+            chosen=chosen,
+            drawn_by=actor if getattr(actor, "is_authenticated", False) else None,
+            replaces=original,
+            reason=f"{len(recused)} 位专家申请回避，补足 {counts['size']} 人",
+        )
+        Assignment.objects.bulk_create(
+            [Assignment(panel=locked, expert=experts[i], draw=draw, year=locked.year) for i in chosen]
+        )
+        record_event(
+            "panel.replacement_drawn",
+            obj=locked,
+            actor=actor,
+            clause=getattr(locked.subject, "scoring_clause", "10"),
+            reason=draw.reason,
+            data={
+                "draw": draw.pk,
+                "replaces": original.pk,
+                "seed": seed,
+                "size": short,
+                "chosen": chosen,
+                "recused": recused,
+            },
+        )
+        notify(
+            [experts[i].user for i in chosen],
+            "expert_assigned",
+            {"count": 1, "closes_at": locked.closes_at},
+            url="/experts/tasks/",
+        )
     return draw
 
 
@@ -632,17 +769,28 @@ def accept_short(panel: ScoringPanel, *, reason: str, actor) -> ScoringPanel:
         if counts["short"] == 0 and counts["pending"] == 0:
             raise ScoringError(f"评审组 {counts['size']} 位专家均已提交评分，人数已足，无需确认")
         now = timezone.now()
-        ScoringPanel.objects.filter(pk=locked.pk).update(short_reason=reason.strip(), short_accepted_at=now,
-                                                         short_accepted_by=actor)
+        ScoringPanel.objects.filter(pk=locked.pk).update(
+            short_reason=reason.strip(), short_accepted_at=now, short_accepted_by=actor
+        )
         locked.short_reason, locked.short_accepted_at, locked.short_accepted_by = reason.strip(), now, actor
-        record_event("panel.short_accepted", obj=locked, actor=actor,
-                     clause=getattr(locked.subject, "scoring_clause", "10"), reason=reason.strip(),
-                     data={"size": counts["size"], "seated": counts["seated"], "recused": counts["recused"],
-                           "submitted": counts["submitted"]})
+        record_event(
+            "panel.short_accepted",
+            obj=locked,
+            actor=actor,
+            clause=getattr(locked.subject, "scoring_clause", "10"),
+            reason=reason.strip(),
+            data={
+                "size": counts["size"],
+                "seated": counts["seated"],
+                "recused": counts["recused"],
+                "submitted": counts["submitted"],
+            },
+        )
     return locked
 
 
 # ---------------------------------------------------------------- opening and results
+
 
 def open_panel(panel: ScoringPanel, *, actor=None) -> ScoringPanel:
     """Unseal a panel's scores for staff. Allowed when every expert still on the panel has
@@ -661,8 +809,10 @@ def open_panels(panels: list[ScoringPanel], *, actor=None) -> tuple[list[Scoring
     if not panels:
         return opened, refused
     with transaction.atomic(savepoint=False):  # nothing to recover inside: an error undoes the caller's transaction
-        locked = {p.pk: p for p in ScoringPanel.objects.select_for_update().filter(pk__in=[p.pk for p in panels])
-                  .order_by("pk")}
+        locked = {
+            p.pk: p
+            for p in ScoringPanel.objects.select_for_update().filter(pk__in=[p.pk for p in panels]).order_by("pk")
+        }
         tallies = panel_counts(list(locked))
         now = timezone.now()
         counts = {}
@@ -684,10 +834,21 @@ def open_panels(panels: list[ScoringPanel], *, actor=None) -> tuple[list[Scoring
                 continue
             if submitted < tally["size"] and panel.short_accepted_at is None:
                 # never a grade on fewer experts than the panel's size unless staff chose it, with a reason
-                why = "、".join(part for part in (f"{tally['recused']} 位回避" if tally["recused"] else "",
-                                                  f"{pending} 位未提交" if pending else "") if part) or "人数不足"
-                refused[panel.pk] = (f"评审组应有 {tally['size']} 位专家评分，仅 {submitted} 位提交（{why}）；"
-                                     "请补抽专家，或说明理由后确认按现有人数计算")
+                why = (
+                    "、".join(
+                        part
+                        for part in (
+                            f"{tally['recused']} 位回避" if tally["recused"] else "",
+                            f"{pending} 位未提交" if pending else "",
+                        )
+                        if part
+                    )
+                    or "人数不足"
+                )
+                refused[panel.pk] = (
+                    f"评审组应有 {tally['size']} 位专家评分，仅 {submitted} 位提交（{why}）；"
+                    "请补抽专家，或说明理由后确认按现有人数计算"
+                )
                 continue
             counts[panel.pk] = (submitted, pending)
             opened.append(panel)
@@ -695,10 +856,16 @@ def open_panels(panels: list[ScoringPanel], *, actor=None) -> tuple[list[Scoring
             ScoringPanel.objects.filter(pk__in=[p.pk for p in opened]).update(opened_at=now, opened_by=actor)
             for panel in opened:
                 panel.opened_at, panel.opened_by = now, actor
-            record_events({"action": "panel.opened", "obj": panel, "actor": actor,
-                           "clause": getattr(panel.subject, "scoring_clause", "10"),
-                           "data": {"submitted": counts[panel.pk][0], "not_submitted": counts[panel.pk][1]}}
-                          for panel in opened)
+            record_events(
+                {
+                    "action": "panel.opened",
+                    "obj": panel,
+                    "actor": actor,
+                    "clause": getattr(panel.subject, "scoring_clause", "10"),
+                    "data": {"submitted": counts[panel.pk][0], "not_submitted": counts[panel.pk][1]},
+                }
+                for panel in opened
+            )
     return opened, refused
 
 

@@ -1,4 +1,5 @@
 """The one door for an expert's task: declare (or recuse), then score and submit."""
+
 from __future__ import annotations
 
 from masterstudio.core.transitions import Rule, StateMachine

@@ -28,8 +28,12 @@ def expert_edit(request, pk=None):
         expert = form.save()
         from masterstudio.core.events import record_event
 
-        record_event("expert.saved", obj=expert, actor=request.user,
-                     data={"fields": expert.fields, "employer": expert.employer, "active": expert.active})
+        record_event(
+            "expert.saved",
+            obj=expert,
+            actor=request.user,
+            data={"fields": expert.fields, "employer": expert.employer, "active": expert.active},
+        )
         messages.success(request, f"已保存专家：{expert.name}")
         return redirect("experts:pool")
     return render(request, "experts/expert_form.html", {"form": form, "expert": instance})
@@ -38,8 +42,15 @@ def expert_edit(request, pk=None):
 @business
 def draw_record(request, pk):
     draw = get_object_or_404(Draw, pk=pk)
-    return render(request, "experts/draw.html", {"draw": draw, "replayed": services.replay_draw(draw),
-                                                 "assignments": draw.assignments.select_related("expert", "panel")})
+    return render(
+        request,
+        "experts/draw.html",
+        {
+            "draw": draw,
+            "replayed": services.replay_draw(draw),
+            "assignments": draw.assignments.select_related("expert", "panel"),
+        },
+    )
 
 
 @role_required("expert")
@@ -50,9 +61,12 @@ def tasks(request):
 def _tasks_page(request, *, checked=(), status=200):
     rows = _task_rows(request.user)
     declaring = [row for row in rows if row["assignment"].state == AssignmentState.DECLARING]
-    return render(request, "experts/tasks.html", {"assignments": rows, "declaring": declaring,
-                                                  "checked": {int(pk) for pk in checked if str(pk).isdigit()}},
-                  status=status)
+    return render(
+        request,
+        "experts/tasks.html",
+        {"assignments": rows, "declaring": declaring, "checked": {int(pk) for pk in checked if str(pk).isdigit()}},
+        status=status,
+    )
 
 
 @role_required("expert")
@@ -65,8 +79,10 @@ def declare_all(request):
         if not ids:
             raise services.ScoringError("请勾选要声明的评审任务")
         if request.POST.get("confirm") != "yes":
-            raise services.ScoringError("请勾选承诺“本人与所选评审对象均无利害关系，承诺公正评审”；"
-                                        "与其中某项存在利害关系的，请打开该任务单独申请回避")
+            raise services.ScoringError(
+                "请勾选承诺“本人与所选评审对象均无利害关系，承诺公正评审”；"
+                "与其中某项存在利害关系的，请打开该任务单独申请回避"
+            )
         wanted = {int(pk) for pk in ids if pk.isdigit()}
         assignments = list(selectors.assignments_for(request.user).filter(pk__in=wanted).order_by("pk"))
         if len(assignments) != len(wanted):
@@ -86,8 +102,10 @@ def _task_rows(user):
     from masterstudio.applications.models import Application
     from masterstudio.assessments.models import StudioAssessment
 
-    subjects = GenericPrefetch("panel__subject", [Application.objects.select_related("unit"),
-                                                  StudioAssessment.objects.select_related("studio__unit")])
+    subjects = GenericPrefetch(
+        "panel__subject",
+        [Application.objects.select_related("unit"), StudioAssessment.objects.select_related("studio__unit")],
+    )
     rows = []
     for assignment in selectors.assignments_for(user).order_by("panel__closes_at").prefetch_related(subjects):
         rows.append({"assignment": assignment, "subject": assignment.panel.subject})
@@ -108,13 +126,23 @@ def task(request, pk):
                 form = DeclarationForm(request.POST)
                 if not form.is_valid():
                     raise services.ScoringError("；".join(e for errs in form.errors.values() for e in errs))
-                services.declare(assignment, request.user, conflict=form.cleaned_data["conflict"] == "yes",
-                                 text=form.cleaned_data["text"])
-                messages.success(request, "已提交声明" if assignment.state == AssignmentState.SCORING
-                                 else "已申请回避，社会事业局将另行抽取专家")
+                services.declare(
+                    assignment,
+                    request.user,
+                    conflict=form.cleaned_data["conflict"] == "yes",
+                    text=form.cleaned_data["text"],
+                )
+                messages.success(
+                    request,
+                    "已提交声明"
+                    if assignment.state == AssignmentState.SCORING
+                    else "已申请回避，社会事业局将另行抽取专家",
+                )
                 return redirect("experts:task", assignment.pk)
-            raw = {c.pk: (request.POST.get(f"points-{c.pk}", ""), request.POST.get(f"comment-{c.pk}", ""))
-                   for c in criteria}
+            raw = {
+                c.pk: (request.POST.get(f"points-{c.pk}", ""), request.POST.get(f"comment-{c.pk}", ""))
+                for c in criteria
+            }
             final = action == "submit"
             services.save_scores(assignment, request.user, raw, final=final)
             messages.success(request, "评分已提交，感谢您的评审" if final else "评分已暂存，提交前可继续修改")
@@ -129,12 +157,14 @@ def task(request, pk):
     for criterion in criteria:
         points, comment = raw.get(criterion.pk, (None, None))
         score = saved.get(criterion.pk)
-        lines.append({
-            "criterion": criterion,
-            "points": points if points is not None else (f"{score.points.normalize():f}" if score else ""),
-            "comment": comment if comment is not None else (score.comment if score else ""),
-            "error": errors.get(criterion.pk, ""),
-        })
+        lines.append(
+            {
+                "criterion": criterion,
+                "points": points if points is not None else (f"{score.points.normalize():f}" if score else ""),
+                "comment": comment if comment is not None else (score.comment if score else ""),
+                "error": errors.get(criterion.pk, ""),
+            }
+        )
     subject = panel.subject
     materials = []
     readable = selectors.may_read_subject(assignment)  # nothing before the declaration of (no) conflict
@@ -145,11 +175,21 @@ def task(request, pk):
         from django.urls import reverse
 
         dossier_url = reverse("assessments:dossier", args=[subject.pk])
-    return render(request, "experts/task.html", {
-        "assignment": assignment, "panel": panel, "subject": subject, "lines": lines, "materials": materials,
-        "dossier_url": dossier_url, "rubric_max": sum(c.weight * c.max_points for c in criteria),
-        "declaration_form": DeclarationForm(), "window_open": panel.window_open(),
-    })
+    return render(
+        request,
+        "experts/task.html",
+        {
+            "assignment": assignment,
+            "panel": panel,
+            "subject": subject,
+            "lines": lines,
+            "materials": materials,
+            "dossier_url": dossier_url,
+            "rubric_max": sum(c.weight * c.max_points for c in criteria),
+            "declaration_form": DeclarationForm(),
+            "window_open": panel.window_open(),
+        },
+    )
 
 
 # ---------------------------------------------------------------- a panel, its recusals and replacements
@@ -159,10 +199,22 @@ def _panel_page(request, panel, *, status=200, reason=""):
     counts = services.panel_counts([panel.pk])[panel.pk]
     assignments = list(panel.assignments.select_related("expert", "draw").order_by("draw__drawn_at", "expert__name"))
     draws = sorted({a.draw for a in assignments}, key=lambda d: (d.drawn_at, d.pk))
-    return render(request, "experts/panel.html", {
-        "panel": panel, "subject": panel.subject, "counts": counts, "assignments": assignments, "draws": draws,
-        "reason": reason, "needs_choice": panel.is_sealed and counts["submitted"] < counts["size"]
-        and panel.short_accepted_at is None}, status=status)
+    return render(
+        request,
+        "experts/panel.html",
+        {
+            "panel": panel,
+            "subject": panel.subject,
+            "counts": counts,
+            "assignments": assignments,
+            "draws": draws,
+            "reason": reason,
+            "needs_choice": panel.is_sealed
+            and counts["submitted"] < counts["size"]
+            and panel.short_accepted_at is None,
+        },
+        status=status,
+    )
 
 
 @business

@@ -2,6 +2,7 @@
 leader those of the studio they lead; a third-party evaluator those inside an open evaluation's
 scope (``studios.selectors.of_visible_studios``). Lists, exports, files and detail
 pages all use ``grants_for``; a refused grant answers 404."""
+
 from __future__ import annotations
 
 from django.db.models import DecimalField, Q, Sum, Value
@@ -18,7 +19,10 @@ def _visible(queryset, user, studio_field: str, date_field: str):
 
 def grants_for(user):
     queryset = Grant.objects.select_related("studio", "studio__unit", "approved_by", "disbursed_by").annotate(
-        paid=Coalesce(Sum("disbursements__amount"), Value(0), output_field=DecimalField(max_digits=12, decimal_places=2)))
+        paid=Coalesce(
+            Sum("disbursements__amount"), Value(0), output_field=DecimalField(max_digits=12, decimal_places=2)
+        )
+    )
     return _visible(queryset, user, "studio", "dated_on")
 
 
@@ -45,6 +49,7 @@ def filter_grants(queryset, params):
     if year:
         queryset = queryset.filter(dated_on__year=year)
     if q:
-        queryset = queryset.filter(Q(studio__name__icontains=q) | Q(studio__unit__name__icontains=q)
-                                   | Q(document_no__icontains=q))
+        queryset = queryset.filter(
+            Q(studio__name__icontains=q) | Q(studio__unit__name__icontains=q) | Q(document_no__icontains=q)
+        )
     return queryset

@@ -11,6 +11,7 @@ Amounts and clauses come from the policy engine (``masterstudio.policy.funding``
 restates an amount of the Measures. Every change goes through ``GRANT_MACHINE.apply`` or records
 an event itself, inside one transaction.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -71,8 +72,9 @@ def today() -> date:
     return timezone.localdate()
 
 
-def check_money_date(value: date | None, *, field: str, label: str, earliest: date | None = None,
-                     earliest_label: str = "") -> date:
+def check_money_date(
+    value: date | None, *, field: str, label: str, earliest: date | None = None, earliest_label: str = ""
+) -> date:
     """The one date check of every money entry: filled in, not after today, not before the day it
     could first exist (``earliest``: the studio's recognition, the account's opening, the grant's
     approval …). The message names the field (``label``) and says what to fix."""
@@ -80,8 +82,9 @@ def check_money_date(value: date | None, *, field: str, label: str, earliest: da
         raise FundingError(f"请填写{label}", field=field)
     now = today()
     if value > now:
-        raise FundingError(f"{label} {value:%Y-%m-%d} 晚于今天（{now:%Y-%m-%d}），不能登记未来日期的款项，请核对",
-                           field=field)
+        raise FundingError(
+            f"{label} {value:%Y-%m-%d} 晚于今天（{now:%Y-%m-%d}），不能登记未来日期的款项，请核对", field=field
+        )
     if earliest is not None and value < earliest:
         raise FundingError(f"{label} {value:%Y-%m-%d} 早于{earliest_label} {earliest:%Y-%m-%d}，请核对", field=field)
     return value
@@ -98,11 +101,15 @@ def earning_refusal(studio, on: date | None = None) -> str | None:
 
     state, revoked_on = Studio.objects.filter(pk=studio.pk).values_list("state", "revoked_on").get()
     if state == StudioState.REVOKED:
-        return (f"工作室已于 {revoked_on:%Y-%m-%d} 撤销（第13条），不再核定、拨付任何区级资助或奖励；"
-                "撤销前核定而未拨付的资金已冻结")
+        return (
+            f"工作室已于 {revoked_on:%Y-%m-%d} 撤销（第13条），不再核定、拨付任何区级资助或奖励；"
+            "撤销前核定而未拨付的资金已冻结"
+        )
     if on is not None and on > policy_valid_until():
-        return (f"《办法》有效期截止 {policy_valid_until():%Y-%m-%d}（第20条），{on:%Y-%m-%d} 已超出有效期，"
-                "不能再按本办法核定新的资助或奖励；请先载入新版政策")
+        return (
+            f"《办法》有效期截止 {policy_valid_until():%Y-%m-%d}（第20条），{on:%Y-%m-%d} 已超出有效期，"
+            "不能再按本办法核定新的资助或奖励；请先载入新版政策"
+        )
     return None
 
 
@@ -120,8 +127,7 @@ def excellent_grade_refusal(studio, year: int) -> str | None:
     if result is None or not result.published:
         return f"{year} 年度考核结果尚未发布，不能核定该年度的优秀奖励（第14条：等次为优秀的给予奖励）"
     if result.grade != Grade.EXCELLENT:
-        return (f"{year} 年度考核等次为“{result.get_grade_display()}”，只有等次为优秀的年度才能核定奖励"
-                "（第14条）")
+        return f"{year} 年度考核等次为“{result.get_grade_display()}”，只有等次为优秀的年度才能核定奖励（第14条）"
     return None
 
 
@@ -157,8 +163,9 @@ def _engine_award(studio, kind: str, on: date, year: int | None):
     from masterstudio.policytools.versions import require_in_force
 
     ensure_may_earn(studio, on, field="on")
-    check_money_date(on, field="on", label="核定依据日期", earliest=studio.recognized_on,
-                     earliest_label="工作室认定日期")
+    check_money_date(
+        on, field="on", label="核定依据日期", earliest=studio.recognized_on, earliest_label="工作室认定日期"
+    )
     require_in_force(on, "核定资助或奖励", FundingError)  # Art. 20: no grant approved outside every version
     params = params_on(on)  # the version in force on the award's own date
     try:
@@ -166,15 +173,18 @@ def _engine_award(studio, kind: str, on: date, year: int | None):
             return engine.initial_grant(on, params)
         if kind == GrantKind.EXCELLENT:
             if year < studio.recognized_on.year or year > on.year:
-                raise FundingError(f"考核年度 {year} 应在认定年度 {studio.recognized_on.year} 与核定日期所在年度之间",
-                                   field="year")
+                raise FundingError(
+                    f"考核年度 {year} 应在认定年度 {studio.recognized_on.year} 与核定日期所在年度之间", field="year"
+                )
             return engine.excellent_reward(year, on, params)
         return engine.title_reward(kind, on, params)
     except PolicyInputError as exc:
         if exc.code == POLICY_EXPIRED:
             raise FundingError(
                 f"《办法》有效期截止 {policy_valid_until():%Y-%m-%d}（第20条），{on:%Y-%m-%d} 已超出有效期，"
-                f"不能再按本办法核定新的资助或奖励；请先载入新版政策。（{exc.message}）", field="on") from exc
+                f"不能再按本办法核定新的资助或奖励；请先载入新版政策。（{exc.message}）",
+                field="on",
+            ) from exc
         raise FundingError(exc.message, field=exc.field) from exc
 
 
@@ -188,8 +198,9 @@ def _existing(studio, kind: str, year: int | None):
     return grants.first()
 
 
-def award_grant(studio, kind: str, *, on: date, year: int | None = None, actor=None, basis: str = "",
-                document_no: str = "") -> Grant:
+def award_grant(
+    studio, kind: str, *, on: date, year: int | None = None, actor=None, basis: str = "", document_no: str = ""
+) -> Grant:
     """Create the Grant the Measures give ``studio`` for ``kind`` (initial / excellent / national /
     beijing) dated ``on``. Idempotent: a second call for the same (studio, kind[, year]) returns the
     grant that exists. Refuses after the policy's expiry (Art. 20) and after revocation (Art. 13)."""
@@ -212,8 +223,14 @@ def award_grant(studio, kind: str, *, on: date, year: int | None = None, actor=N
     award = _engine_award(studio, kind, on, year)
     amount = award.amount.quantize(Decimal("0.01"))
     grant = Grant(
-        studio=studio, kind=kind, clause=award.clause, year=year, amount=amount,
-        dated_on=award.on, basis=basis, document_no=document_no,
+        studio=studio,
+        kind=kind,
+        clause=award.clause,
+        year=year,
+        amount=amount,
+        dated_on=award.on,
+        basis=basis,
+        document_no=document_no,
         approved_by=_approver(actor),
     )
     try:
@@ -246,10 +263,22 @@ def award_initial_grants(studios: list, *, on: date, actor=None, basis) -> list[
     award = _engine_award(studios[0], GrantKind.INITIAL, on, None)
     amount = award.amount.quantize(Decimal("0.01"))
     approved_by = _approver(actor)
-    grants = Grant.objects.bulk_create([
-        Grant(studio=studio, kind=GrantKind.INITIAL, clause=award.clause, year=None, amount=amount, dated_on=award.on,
-              basis=basis(studio), document_no="", approved_by=approved_by)
-        for studio in studios])
+    grants = Grant.objects.bulk_create(
+        [
+            Grant(
+                studio=studio,
+                kind=GrantKind.INITIAL,
+                clause=award.clause,
+                year=None,
+                amount=amount,
+                dated_on=award.on,
+                basis=basis(studio),
+                document_no="",
+                approved_by=approved_by,
+            )
+            for studio in studios
+        ]
+    )
     record_events(_approved_event(grant, actor) for grant in grants)
     return grants
 
@@ -261,9 +290,21 @@ def _approver(actor):
 
 def _approved_event(grant: Grant, actor) -> dict:
     """The ``grant.approved`` event of a grant just written (:func:`record_event`'s arguments)."""
-    return dict(action="grant.approved", obj=grant, actor=actor, to_state=GrantState.APPROVED, clause=grant.clause,
-                reason=grant.basis, data={"kind": grant.kind, "year": grant.year, "amount": str(grant.amount),
-                                          "on": grant.dated_on.isoformat(), "document_no": grant.document_no})
+    return dict(
+        action="grant.approved",
+        obj=grant,
+        actor=actor,
+        to_state=GrantState.APPROVED,
+        clause=grant.clause,
+        reason=grant.basis,
+        data={
+            "kind": grant.kind,
+            "year": grant.year,
+            "amount": str(grant.amount),
+            "on": grant.dated_on.isoformat(),
+            "document_no": grant.document_no,
+        },
+    )
 
 
 def record_title(studio, level: str, *, document_no: str, awarded_on: date, actor) -> tuple[StudioTitle, Grant]:
@@ -280,8 +321,9 @@ def record_title(studio, level: str, *, document_no: str, awarded_on: date, acto
     document_no = (document_no or "").strip()
     if not document_no:
         raise FundingError("请填写命名文件文号", field="document_no")
-    check_money_date(awarded_on, field="awarded_on", label="命名日期", earliest=studio.recognized_on,
-                     earliest_label="工作室认定日期")
+    check_money_date(
+        awarded_on, field="awarded_on", label="命名日期", earliest=studio.recognized_on, earliest_label="工作室认定日期"
+    )
     with transaction.atomic():
         lock_row(type(studio), studio.pk)
         ensure_may_earn(studio, awarded_on, field="awarded_on")
@@ -289,14 +331,28 @@ def record_title(studio, level: str, *, document_no: str, awarded_on: date, acto
         if title is not None:
             raise AlreadyRecorded(
                 f"已登记：该工作室的{title.get_level_display()}称号已于 {title.awarded_on:%Y-%m-%d} 登记"
-                f"（文号 {title.document_no}），未重复登记，也未重复核定奖励", field="level", existing=title)
-        title = StudioTitle.objects.create(studio=studio, level=level, document_no=document_no,
-                                           awarded_on=awarded_on, recorded_by=actor)
-        record_event("studio_title.recorded", obj=title, actor=actor, clause="15",
-                     data={"level": level, "document_no": document_no, "awarded_on": awarded_on})
-        grant = award_grant(studio, level, on=title.awarded_on, actor=actor,
-                            basis=f"取得{title.get_level_display()}称号（{title.document_no}）",
-                            document_no=title.document_no)
+                f"（文号 {title.document_no}），未重复登记，也未重复核定奖励",
+                field="level",
+                existing=title,
+            )
+        title = StudioTitle.objects.create(
+            studio=studio, level=level, document_no=document_no, awarded_on=awarded_on, recorded_by=actor
+        )
+        record_event(
+            "studio_title.recorded",
+            obj=title,
+            actor=actor,
+            clause="15",
+            data={"level": level, "document_no": document_no, "awarded_on": awarded_on},
+        )
+        grant = award_grant(
+            studio,
+            level,
+            on=title.awarded_on,
+            actor=actor,
+            basis=f"取得{title.get_level_display()}称号（{title.document_no}）",
+            document_no=title.document_no,
+        )
     return title, grant
 
 
@@ -343,29 +399,47 @@ def disburse(grant: Grant, *, amount, paid_on: date, voucher_no: str, actor, not
             raise FundingError(f"该笔资金当前状态为“{grant.get_state_display()}”，不能再拨付")
         duplicate = Disbursement.objects.filter(voucher_no=voucher_no, reversal_of__isnull=True).first()
         if duplicate is not None:
-            raise AlreadyRecorded(f"已登记：拨付凭证号“{voucher_no}”已于 {duplicate.paid_on:%Y-%m-%d} 登记"
-                                  f"（{duplicate.amount:,.2f} 元），未重复登记", field="voucher_no", existing=duplicate)
+            raise AlreadyRecorded(
+                f"已登记：拨付凭证号“{voucher_no}”已于 {duplicate.paid_on:%Y-%m-%d} 登记"
+                f"（{duplicate.amount:,.2f} 元），未重复登记",
+                field="voucher_no",
+                existing=duplicate,
+            )
         paid = disbursed_total(grant)
         remaining = grant.amount - paid
         if amount > remaining:
             raise FundingError(
                 f"拨付金额 {amount:,.2f} 元超过核定未拨付金额 {remaining:,.2f} 元"
-                f"（核定 {grant.amount:,.2f} 元，已拨付 {paid:,.2f} 元）", field="amount")
-        payment = Disbursement.objects.create(grant=grant, amount=amount, paid_on=paid_on, voucher_no=voucher_no,
-                                              confirmed_by=actor, note=note)
-        record_event("grant.payment", obj=grant, actor=actor, clause=grant.clause,
-                     data={"amount": str(amount), "paid_on": paid_on, "voucher_no": voucher_no,
-                           "disbursement": payment.pk})
+                f"（核定 {grant.amount:,.2f} 元，已拨付 {paid:,.2f} 元）",
+                field="amount",
+            )
+        payment = Disbursement.objects.create(
+            grant=grant, amount=amount, paid_on=paid_on, voucher_no=voucher_no, confirmed_by=actor, note=note
+        )
+        record_event(
+            "grant.payment",
+            obj=grant,
+            actor=actor,
+            clause=grant.clause,
+            data={"amount": str(amount), "paid_on": paid_on, "voucher_no": voucher_no, "disbursement": payment.pk},
+        )
         if paid + amount == grant.amount:
-            GRANT_MACHINE.apply(grant, GrantState.DISBURSED, actor=actor, clause=grant.clause,
-                                reason=f"拨付完毕，凭证号 {voucher_no}",
-                                extra_fields={"disbursed_on": paid_on, "voucher_no": voucher_no,
-                                              "disbursed_by": actor})
+            GRANT_MACHINE.apply(
+                grant,
+                GrantState.DISBURSED,
+                actor=actor,
+                clause=grant.clause,
+                reason=f"拨付完毕，凭证号 {voucher_no}",
+                extra_fields={"disbursed_on": paid_on, "voucher_no": voucher_no, "disbursed_by": actor},
+            )
             from masterstudio.core.notify import notify
 
-            notify(grant.studio.unit.accounts.filter(is_active=True), "grant_paid",
-                   {"grant": grant, "studio": grant.studio, "paid_on": paid_on},
-                   url=f"/studios/{grant.studio_id}/")
+            notify(
+                grant.studio.unit.accounts.filter(is_active=True),
+                "grant_paid",
+                {"grant": grant, "studio": grant.studio, "paid_on": paid_on},
+                url=f"/studios/{grant.studio_id}/",
+            )
     return payment
 
 
@@ -379,8 +453,14 @@ def cancel_grant(grant: Grant, *, actor, reason: str, on: date, clause: str = ""
         if disbursed_total(grant) > 0:
             raise FundingError("该笔资金已有拨付记录，不能取消；已拨付的资金应办理追回")
         try:
-            GRANT_MACHINE.apply(grant, GrantState.CANCELLED, actor=actor, reason=reason, clause=clause or grant.clause,
-                                extra_fields={"closed_on": on, "closed_reason": reason, "closed_by": actor})
+            GRANT_MACHINE.apply(
+                grant,
+                GrantState.CANCELLED,
+                actor=actor,
+                reason=reason,
+                clause=clause or grant.clause,
+                extra_fields={"closed_on": on, "closed_reason": reason, "closed_by": actor},
+            )
         except TransitionError as exc:
             raise FundingError(str(exc)) from exc
     return grant
@@ -397,12 +477,26 @@ def confirm_recovery(grant: Grant, *, actor, on: date, voucher_no: str, reason: 
     with transaction.atomic():
         grant = lock_row(Grant, grant.pk)
         if grant.state == GrantState.RECOVERED:
-            raise AlreadyRecorded(f"已登记：该笔资金已于 {grant.closed_on:%Y-%m-%d} 确认追回（凭证号 "
-                                  f"{grant.recovery_voucher_no}），未重复登记", field="voucher_no", existing=grant)
+            raise AlreadyRecorded(
+                f"已登记：该笔资金已于 {grant.closed_on:%Y-%m-%d} 确认追回（凭证号 "
+                f"{grant.recovery_voucher_no}），未重复登记",
+                field="voucher_no",
+                existing=grant,
+            )
         try:
-            GRANT_MACHINE.apply(grant, GrantState.RECOVERED, actor=actor, reason=reason, clause="13",
-                                extra_fields={"closed_on": on, "closed_reason": reason, "closed_by": actor,
-                                              "recovery_voucher_no": voucher_no})
+            GRANT_MACHINE.apply(
+                grant,
+                GrantState.RECOVERED,
+                actor=actor,
+                reason=reason,
+                clause="13",
+                extra_fields={
+                    "closed_on": on,
+                    "closed_reason": reason,
+                    "closed_by": actor,
+                    "recovery_voucher_no": voucher_no,
+                },
+            )
         except TransitionError as exc:
             raise FundingError(str(exc)) from exc
     return grant
@@ -418,30 +512,55 @@ def reverse_disbursement(payment: Disbursement, *, reason: str, on: date | None 
     reason = (reason or "").strip()
     if not reason:
         raise FundingError("请填写冲正理由（哪里登记错了）", field="reason")
-    on = check_money_date(on or today(), field="on", label="冲正日期", earliest=payment.paid_on,
-                          earliest_label="原拨付日期")
+    on = check_money_date(
+        on or today(), field="on", label="冲正日期", earliest=payment.paid_on, earliest_label="原拨付日期"
+    )
     with transaction.atomic():
         grant = lock_row(Grant, payment.grant_id)
         payment = Disbursement.objects.get(pk=payment.pk)
         if payment.reversal_of_id is not None:
             raise FundingError("这是一笔冲正记录，不能再冲正")
         if Disbursement.objects.filter(reversal_of=payment).exists():
-            raise AlreadyRecorded(f"已登记：拨付凭证号“{payment.voucher_no}”的这笔拨付已冲正，未重复冲正",
-                                  existing=payment)
+            raise AlreadyRecorded(
+                f"已登记：拨付凭证号“{payment.voucher_no}”的这笔拨付已冲正，未重复冲正", existing=payment
+            )
         if grant.recovery_required or grant.state in (GrantState.RECOVERED, GrantState.FROZEN):
             raise FundingError("该笔资金已列入撤销后的追回（第13条），拨付记录不能再冲正；请在资金追回中办理")
         if grant.approved_by_id is not None and grant.approved_by_id == actor.pk:
             raise FundingError("核定该笔资金的人员不能冲正其拨付记录（审批与财务分离）")
         reversal = Disbursement.objects.create(
-            grant=grant, amount=-payment.amount, paid_on=on, voucher_no=payment.voucher_no, confirmed_by=actor,
-            note=f"冲正 {payment.paid_on:%Y-%m-%d} 的拨付", reversal_of=payment, reason=reason)
-        record_event("grant.payment_reversed", obj=grant, actor=actor, clause=grant.clause, reason=reason,
-                     data={"disbursement": payment.pk, "reversal": reversal.pk, "amount": str(-payment.amount),
-                           "voucher_no": payment.voucher_no, "on": on})
+            grant=grant,
+            amount=-payment.amount,
+            paid_on=on,
+            voucher_no=payment.voucher_no,
+            confirmed_by=actor,
+            note=f"冲正 {payment.paid_on:%Y-%m-%d} 的拨付",
+            reversal_of=payment,
+            reason=reason,
+        )
+        record_event(
+            "grant.payment_reversed",
+            obj=grant,
+            actor=actor,
+            clause=grant.clause,
+            reason=reason,
+            data={
+                "disbursement": payment.pk,
+                "reversal": reversal.pk,
+                "amount": str(-payment.amount),
+                "voucher_no": payment.voucher_no,
+                "on": on,
+            },
+        )
         if grant.state == GrantState.DISBURSED:
-            GRANT_MACHINE.apply(grant, GrantState.APPROVED, actor=actor, clause=grant.clause,
-                                reason=f"冲正拨付（凭证号 {payment.voucher_no}）：{reason}",
-                                extra_fields={"disbursed_on": None, "voucher_no": "", "disbursed_by": None})
+            GRANT_MACHINE.apply(
+                grant,
+                GrantState.APPROVED,
+                actor=actor,
+                clause=grant.clause,
+                reason=f"冲正拨付（凭证号 {payment.voucher_no}）：{reason}",
+                extra_fields={"disbursed_on": None, "voucher_no": "", "disbursed_by": None},
+            )
     return reversal
 
 
@@ -451,9 +570,18 @@ def freeze_grant(grant: Grant, *, actor, reason: str, on: date) -> Grant:
     grant = lock_row(Grant, grant.pk)
     if grant.state != GrantState.APPROVED:
         return grant
-    GRANT_MACHINE.apply(grant, GrantState.FROZEN, actor=actor if getattr(actor, "pk", None) else None, clause="13",
-                        reason=reason, extra_fields={"closed_on": on, "closed_reason": reason,
-                                                     "closed_by": actor if getattr(actor, "pk", None) else None})
+    GRANT_MACHINE.apply(
+        grant,
+        GrantState.FROZEN,
+        actor=actor if getattr(actor, "pk", None) else None,
+        clause="13",
+        reason=reason,
+        extra_fields={
+            "closed_on": on,
+            "closed_reason": reason,
+            "closed_by": actor if getattr(actor, "pk", None) else None,
+        },
+    )
     return grant
 
 
@@ -469,8 +597,13 @@ def attach_document(grant: Grant, *, title: str, upload, actor) -> GrantDocument
     except Exception as exc:
         raise FundingError(getattr(exc, "messages", [str(exc)])[0], field="file") from exc
     with transaction.atomic():
-        document = GrantDocument.objects.create(grant=grant, title=title, file=upload, original_name=upload.name,
-                                                uploaded_by=actor)
-        record_event("grant.document", obj=grant, actor=actor, data={"document": document.pk, "title": title,
-                                                                     "file": upload.name})
+        document = GrantDocument.objects.create(
+            grant=grant, title=title, file=upload, original_name=upload.name, uploaded_by=actor
+        )
+        record_event(
+            "grant.document",
+            obj=grant,
+            actor=actor,
+            data={"document": document.pk, "title": title, "file": upload.name},
+        )
     return document

@@ -6,6 +6,7 @@ Art. 15) and the unit's matching funds (所在单位配套费用). Which categor
 question for the engine (``policy.spending.check_expense``, clause 16); an expense outside them is
 saved only with an explanation and carries a warning staff can see and query.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -30,18 +31,21 @@ class Category(models.TextChoices):
 
 # A money entry is never edited: a wrong one is corrected by a reversing entry (冲正), a row with
 # the negative amount pointing at the entry it reverses, with its reason; every sum nets out.
-SIGNED = ((models.Q(reversal_of__isnull=True) & models.Q(amount__gt=Decimal("0")))
-          | (models.Q(reversal_of__isnull=False) & models.Q(amount__lt=Decimal("0")) & ~models.Q(reason="")))
+SIGNED = (models.Q(reversal_of__isnull=True) & models.Q(amount__gt=Decimal("0"))) | (
+    models.Q(reversal_of__isnull=False) & models.Q(amount__lt=Decimal("0")) & ~models.Q(reason="")
+)
 
 
 class SpecialAccount(models.Model):
-    studio = models.OneToOneField("studios.Studio", verbose_name="工作室", on_delete=models.PROTECT,
-                                  related_name="special_account")
+    studio = models.OneToOneField(
+        "studios.Studio", verbose_name="工作室", on_delete=models.PROTECT, related_name="special_account"
+    )
     name = models.CharField("专账（科目）名称", max_length=200)
     opened_on = models.DateField("建账日期")
     bank_note = models.CharField("开户行或会计科目编码", max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="建账人", on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="建账人", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -65,17 +69,26 @@ class Income(models.Model):
     source = models.CharField("资金来源", max_length=10, choices=Source.choices)
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
     received_on = models.DateField("到账日期")
-    grant = models.ForeignKey("funding.Grant", verbose_name="对应资助", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="ledger_incomes")
+    grant = models.ForeignKey(
+        "funding.Grant",
+        verbose_name="对应资助",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_incomes",
+    )
     voucher_no = models.CharField("凭证号", max_length=100, blank=True)
     note = models.CharField("摘要", max_length=300, blank=True)
-    explanation = models.TextField("情况说明", blank=True,
-                                   help_text="期初余额超过平台记录的区级已拨付资金时，须说明来由")
-    reversal_of = models.OneToOneField("self", verbose_name="冲正的收入", null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="reversal")
+    explanation = models.TextField(
+        "情况说明", blank=True, help_text="期初余额超过平台记录的区级已拨付资金时，须说明来由"
+    )
+    reversal_of = models.OneToOneField(
+        "self", verbose_name="冲正的收入", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal"
+    )
     reason = models.TextField("冲正理由", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记账人", on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记账人", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -85,13 +98,18 @@ class Income(models.Model):
         constraints = [
             models.CheckConstraint(name="income_amount_signed", condition=SIGNED),
             models.CheckConstraint(name="income_source_valid", condition=models.Q(source__in=Source.values)),
-            models.UniqueConstraint(fields=["account", "source"],
-                                    condition=models.Q(kind="opening", reversal_of__isnull=True),
-                                    name="income_one_opening_per_source",
-                                    violation_error_message="每个资金来源只能登记一次期初余额"),
-            models.UniqueConstraint(fields=["grant"], condition=models.Q(grant__isnull=False, reversal_of__isnull=True),
-                                    name="income_grant_once",
-                                    violation_error_message="这笔区级资助已记入专账，不能重复入账"),
+            models.UniqueConstraint(
+                fields=["account", "source"],
+                condition=models.Q(kind="opening", reversal_of__isnull=True),
+                name="income_one_opening_per_source",
+                violation_error_message="每个资金来源只能登记一次期初余额",
+            ),
+            models.UniqueConstraint(
+                fields=["grant"],
+                condition=models.Q(grant__isnull=False, reversal_of__isnull=True),
+                name="income_grant_once",
+                violation_error_message="这笔区级资助已记入专账，不能重复入账",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,14 +126,15 @@ class Expense(models.Model):
     voucher_no = models.CharField("凭证号", max_length=100)
     voucher = models.FileField("凭证附件", upload_to="ledger/vouchers/%Y/")
     voucher_name = models.CharField("凭证原文件名", max_length=255)
-    warning = models.TextField("预警", blank=True,
-                               help_text="支出类别不在该资金来源可列支的范围内（第16条）时记录预警")
+    warning = models.TextField("预警", blank=True, help_text="支出类别不在该资金来源可列支的范围内（第16条）时记录预警")
     explanation = models.TextField("情况说明", blank=True)
-    reversal_of = models.OneToOneField("self", verbose_name="冲正的支出", null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="reversal")
+    reversal_of = models.OneToOneField(
+        "self", verbose_name="冲正的支出", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal"
+    )
     reason = models.TextField("冲正理由", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记账人", on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记账人", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -124,14 +143,20 @@ class Expense(models.Model):
         verbose_name_plural = "专账支出"
         constraints = [
             models.CheckConstraint(name="expense_amount_signed", condition=SIGNED),
-            models.CheckConstraint(name="expense_has_voucher", condition=~models.Q(voucher="") & ~models.Q(voucher_no="")),
+            models.CheckConstraint(
+                name="expense_has_voucher", condition=~models.Q(voucher="") & ~models.Q(voucher_no="")
+            ),
             models.CheckConstraint(name="expense_source_valid", condition=models.Q(source__in=Source.values)),
             models.CheckConstraint(name="expense_category_valid", condition=models.Q(category__in=Category.values)),
-            models.CheckConstraint(name="expense_warning_explained",
-                                   condition=models.Q(warning="") | ~models.Q(explanation="")),
-            models.UniqueConstraint(fields=["account", "voucher_no"], condition=models.Q(reversal_of__isnull=True),
-                                    name="expense_voucher_unique",
-                                    violation_error_message="本专账已登记过该凭证号的支出，请勿重复记账"),
+            models.CheckConstraint(
+                name="expense_warning_explained", condition=models.Q(warning="") | ~models.Q(explanation="")
+            ),
+            models.UniqueConstraint(
+                fields=["account", "voucher_no"],
+                condition=models.Q(reversal_of__isnull=True),
+                name="expense_voucher_unique",
+                violation_error_message="本专账已登记过该凭证号的支出，请勿重复记账",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -156,8 +181,11 @@ class Asset(models.Model):
         verbose_name_plural = "固定资产登记册"
         constraints = [
             models.CheckConstraint(name="asset_value_positive", condition=models.Q(value__gt=Decimal("0"))),
-            models.UniqueConstraint(fields=["account", "tag_no"], name="asset_tag_unique",
-                                    violation_error_message="本专账已有该资产编号，请核对标签号"),
+            models.UniqueConstraint(
+                fields=["account", "tag_no"],
+                name="asset_tag_unique",
+                violation_error_message="本专账已有该资产编号，请核对标签号",
+            ),
         ]
 
     def __str__(self) -> str:

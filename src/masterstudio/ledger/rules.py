@@ -1,6 +1,7 @@
 """Art. 16 as the engine answers it (``policy.spending.check_expense``, clause 16): which fund may
 pay for which category, and which purchases go to the fixed-asset register. The ledger's source
 ``matching`` is the engine's fund ``unit_matching`` (所在单位配套费用)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -13,8 +14,9 @@ FUND = {"grant": "grant", "reward": "reward", "matching": "unit_matching"}
 
 
 def check(source: str, category: str, amount: Decimal, on: date, *, special: bool = False) -> dict:
-    return spending.check_expense(FUND[source], category, f"{amount:.2f}", special_equipment=special, on=on,
-                                  params=params_on(on))
+    return spending.check_expense(
+        FUND[source], category, f"{amount:.2f}", special_equipment=special, on=on, params=params_on(on)
+    )
 
 
 def allowed_categories(source: str, on: date) -> list[str]:

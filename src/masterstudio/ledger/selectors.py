@@ -1,9 +1,10 @@
 """Who sees which special account: staff with a business duty all (and can query them), a unit its
 own studios', a leader the studio they lead, an evaluator the accounts of studios in an open
 evaluation (entries limited to its years) — the studio's rule, ``of_visible_studios``."""
+
 from __future__ import annotations
 
-from django.db.models import Count, F, DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from masterstudio.evaluations.selectors import evaluator_scope
@@ -17,8 +18,11 @@ def _sum(model, source=None):
     rows = model.objects.filter(account=OuterRef("pk"))
     if source:
         rows = rows.filter(source=source)
-    return Coalesce(Subquery(rows.values("account").annotate(t=Sum("amount")).values("t")[:1], output_field=_MONEY),
-                    Value(0), output_field=_MONEY)
+    return Coalesce(
+        Subquery(rows.values("account").annotate(t=Sum("amount")).values("t")[:1], output_field=_MONEY),
+        Value(0),
+        output_field=_MONEY,
+    )
 
 
 def _warnings():
@@ -29,9 +33,15 @@ def _warnings():
 def accounts_for(user):
     # every figure is a subquery: a COUNT over a join with the expenses would group the account by
     # its subqueries and run them once per expense
-    queryset = SpecialAccount.objects.select_related("studio", "studio__unit").annotate(
-        income_total=_sum(Income), expense_total=_sum(Expense), warnings=_warnings(),
-    ).annotate(balance=F("income_total") - F("expense_total"))
+    queryset = (
+        SpecialAccount.objects.select_related("studio", "studio__unit")
+        .annotate(
+            income_total=_sum(Income),
+            expense_total=_sum(Expense),
+            warnings=_warnings(),
+        )
+        .annotate(balance=F("income_total") - F("expense_total"))
+    )
     return of_visible_studios(queryset, user)
 
 

@@ -1,6 +1,7 @@
 """Writes for the special account (专账, Art. 16). The unit keeps its studio's account; every entry
 records an event. The spending rules (which source pays which category, the fixed-asset threshold)
 are policy parameters read from the engine (clause 16), never restated here."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -60,8 +61,12 @@ def district_paid(studio) -> dict[str, Decimal]:
     from masterstudio.funding.models import Disbursement
 
     paid = {Source.GRANT: ZERO, Source.REWARD: ZERO}
-    for kind, total in (Disbursement.objects.filter(grant__studio=studio).values_list("grant__kind")
-                        .annotate(total=Sum("amount")).order_by()):
+    for kind, total in (
+        Disbursement.objects.filter(grant__studio=studio)
+        .values_list("grant__kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
         source = Source.GRANT if kind == GrantKind.INITIAL else Source.REWARD
         paid[source] += total or ZERO
     return paid
@@ -69,8 +74,12 @@ def district_paid(studio) -> dict[str, Decimal]:
 
 def _booked_district(account: SpecialAccount, source: str) -> Decimal:
     """District money of ``source`` already in the account: its opening and the grant incomes."""
-    return (account.incomes.filter(source=source, kind__in=[IncomeKind.OPENING, IncomeKind.GRANT])
-            .aggregate(t=Sum("amount"))["t"] or ZERO)
+    return (
+        account.incomes.filter(source=source, kind__in=[IncomeKind.OPENING, IncomeKind.GRANT]).aggregate(
+            t=Sum("amount")
+        )["t"]
+        or ZERO
+    )
 
 
 def source_of_grant(grant: Grant) -> str:
@@ -118,8 +127,16 @@ def asset_required(category: str, amount: Decimal, on: date, *, special_equipmen
 # ---------------------------------------------------------------- writes
 
 
-def open_account(studio, *, name: str, opened_on: date, bank_note: str = "", openings: dict | None = None,
-                 actor, opening_explanation: str = "") -> SpecialAccount:
+def open_account(
+    studio,
+    *,
+    name: str,
+    opened_on: date,
+    bank_note: str = "",
+    openings: dict | None = None,
+    actor,
+    opening_explanation: str = "",
+) -> SpecialAccount:
     """Open the studio's special account with its opening balances. The opening date is not after
     today nor before the recognition; an opening balance of district money (grant, rewards) larger
     than what the platform records as paid to the studio is refused unless explained
@@ -128,8 +145,9 @@ def open_account(studio, *, name: str, opened_on: date, bank_note: str = "", ope
     name = (name or "").strip()
     if not name:
         raise LedgerError("请填写专账（科目）名称，如“××工作室专项资金”", field="name")
-    _dated(opened_on, field="opened_on", label="建账日期", earliest=studio.recognized_on,
-           earliest_label="工作室认定日期")
+    _dated(
+        opened_on, field="opened_on", label="建账日期", earliest=studio.recognized_on, earliest_label="工作室认定日期"
+    )
     explanation = (opening_explanation or "").strip()
     values = {}
     for source, amount in (openings or {}).items():
@@ -145,28 +163,55 @@ def open_account(studio, *, name: str, opened_on: date, bank_note: str = "", ope
         raise LedgerError(
             f"期初余额（{Source(source).label}）{value:,.2f} 元超过平台记录的该工作室已收到的区级"
             f"{Source(source).label} {paid[source]:,.2f} 元；请核对，或在“期初余额情况说明”中写明来由后再保存",
-            field=f"opening_{source}")
+            field=f"opening_{source}",
+        )
     if SpecialAccount.objects.filter(studio=studio).exists():
         raise LedgerError("已登记：该工作室已建立专账，请在原专账中记账")
     try:
         with transaction.atomic():
-            account = SpecialAccount.objects.create(studio=studio, name=name, opened_on=opened_on,
-                                                    bank_note=bank_note, created_by=actor)
+            account = SpecialAccount.objects.create(
+                studio=studio, name=name, opened_on=opened_on, bank_note=bank_note, created_by=actor
+            )
             for source, value in values.items():
-                Income.objects.create(account=account, kind=IncomeKind.OPENING, source=source, amount=value,
-                                      received_on=opened_on, note="期初余额", recorded_by=actor,
-                                      explanation=explanation if source in over else "")
-            record_event("ledger.opened", obj=account, actor=actor, clause="16", reason=explanation if over else "",
-                         data={"studio": studio.pk, "openings": {k: str(v) for k, v in values.items()},
-                               "district_paid": {k: str(v) for k, v in paid.items()},
-                               "over_paid": sorted(over)})
+                Income.objects.create(
+                    account=account,
+                    kind=IncomeKind.OPENING,
+                    source=source,
+                    amount=value,
+                    received_on=opened_on,
+                    note="期初余额",
+                    recorded_by=actor,
+                    explanation=explanation if source in over else "",
+                )
+            record_event(
+                "ledger.opened",
+                obj=account,
+                actor=actor,
+                clause="16",
+                reason=explanation if over else "",
+                data={
+                    "studio": studio.pk,
+                    "openings": {k: str(v) for k, v in values.items()},
+                    "district_paid": {k: str(v) for k, v in paid.items()},
+                    "over_paid": sorted(over),
+                },
+            )
     except IntegrityError:
         raise LedgerError("已登记：该工作室已建立专账，请在原专账中记账") from None
     return account
 
 
-def record_income(account: SpecialAccount, *, kind: str, amount, received_on: date, actor, grant: Grant | None = None,
-                  voucher_no: str = "", note: str = "") -> Income:
+def record_income(
+    account: SpecialAccount,
+    *,
+    kind: str,
+    amount,
+    received_on: date,
+    actor,
+    grant: Grant | None = None,
+    voucher_no: str = "",
+    note: str = "",
+) -> Income:
     """Book money received. Dated not after today nor before the account's opening; a district
     grant once, never more than was paid, and with the opening balance never more district money
     of its source than the platform records as paid to the studio."""
@@ -178,8 +223,11 @@ def record_income(account: SpecialAccount, *, kind: str, amount, received_on: da
             raise LedgerError("请选择本工作室已拨付的区级资助或奖励", field="grant")
         booked = Income.objects.filter(grant=grant, reversal_of__isnull=True, reversal__isnull=True).first()
         if booked is not None:
-            raise LedgerError(f"已登记：这笔区级资助已于 {booked.received_on:%Y-%m-%d} 记入专账"
-                              f"（{booked.amount:,.2f} 元），未重复入账", field="grant")
+            raise LedgerError(
+                f"已登记：这笔区级资助已于 {booked.received_on:%Y-%m-%d} 记入专账"
+                f"（{booked.amount:,.2f} 元），未重复入账",
+                field="grant",
+            )
         paid = disbursed_total(grant)
         if paid <= 0:
             raise LedgerError("该笔资助尚未拨付，到账后再记入专账", field="grant")
@@ -192,7 +240,9 @@ def record_income(account: SpecialAccount, *, kind: str, amount, received_on: da
             raise LedgerError(
                 f"{Source(source).label}已记入专账 {already:,.2f} 元（含期初余额），再入账 {amount:,.2f} 元"
                 f"将超过平台记录的"
-                f"已拨付区级资金 {district:,.2f} 元；该笔资金可能已计入期初余额，请核对", field="amount")
+                f"已拨付区级资金 {district:,.2f} 元；该笔资金可能已计入期初余额，请核对",
+                field="amount",
+            )
     elif kind == IncomeKind.MATCHING:
         source = Source.MATCHING
         grant = None
@@ -200,20 +250,49 @@ def record_income(account: SpecialAccount, *, kind: str, amount, received_on: da
         raise LedgerError("期初余额在建账时登记", field="kind")
     try:
         with transaction.atomic():
-            income = Income.objects.create(account=account, kind=kind, source=source, amount=amount,
-                                           received_on=received_on, grant=grant, voucher_no=voucher_no.strip(),
-                                           note=note.strip(), recorded_by=actor)
-            record_event("ledger.income", obj=account, actor=actor, clause="16",
-                         data={"income": income.pk, "source": source, "amount": str(amount),
-                               "grant": grant.pk if grant else None})
+            income = Income.objects.create(
+                account=account,
+                kind=kind,
+                source=source,
+                amount=amount,
+                received_on=received_on,
+                grant=grant,
+                voucher_no=voucher_no.strip(),
+                note=note.strip(),
+                recorded_by=actor,
+            )
+            record_event(
+                "ledger.income",
+                obj=account,
+                actor=actor,
+                clause="16",
+                data={
+                    "income": income.pk,
+                    "source": source,
+                    "amount": str(amount),
+                    "grant": grant.pk if grant else None,
+                },
+            )
     except IntegrityError:
         raise LedgerError("已登记：这笔区级资助已记入专账，未重复入账", field="grant") from None
     return income
 
 
-def record_expense(account: SpecialAccount, *, spent_on: date, amount, source: str, category: str, description: str,
-                   voucher_no: str, voucher, actor, explanation: str = "", asset: dict | None = None,
-                   special_equipment: bool = False) -> Expense:
+def record_expense(
+    account: SpecialAccount,
+    *,
+    spent_on: date,
+    amount,
+    source: str,
+    category: str,
+    description: str,
+    voucher_no: str,
+    voucher,
+    actor,
+    explanation: str = "",
+    asset: dict | None = None,
+    special_equipment: bool = False,
+) -> Expense:
     """Record one expense with its voucher. Refuses a missing voucher, a non-positive amount, and
     an amount larger than the source's balance, a date after today or before the account's opening,
     and a voucher number booked before ("已登记"); an expense in a category its source may not pay
@@ -247,42 +326,81 @@ def record_expense(account: SpecialAccount, *, spent_on: date, amount, source: s
         threshold = rules.fixed_asset_threshold(spent_on, special=special_equipment)
         for key, label in (("name", "资产名称"), ("location", "存放地点"), ("tag_no", "资产编号（标签号）")):
             if not asset.get(key):
-                raise LedgerError(f"单价 {threshold:,.0f} 元以上的设备按固定资产登记造册（第16条），请填写{label}",
-                                  field=f"asset_{key}")
+                raise LedgerError(
+                    f"单价 {threshold:,.0f} 元以上的设备按固定资产登记造册（第16条），请填写{label}",
+                    field=f"asset_{key}",
+                )
     with transaction.atomic():
         lock_row(SpecialAccount, account.pk)
         duplicate = Expense.objects.filter(account=account, voucher_no=voucher_no, reversal_of__isnull=True).first()
         if duplicate is not None:
-            corrected = ("该笔已冲正，更正后重新登记请使用更正凭证号（如“" + voucher_no[:90] + "-更正”）"
-                         if Expense.objects.filter(reversal_of=duplicate).exists() else "未重复记账")
-            raise LedgerError(f"已登记：本专账已于 {duplicate.spent_on:%Y-%m-%d} 登记凭证号“{voucher_no}”的支出"
-                              f"（{duplicate.amount:,.2f} 元），{corrected}", field="voucher_no")
+            corrected = (
+                "该笔已冲正，更正后重新登记请使用更正凭证号（如“" + voucher_no[:90] + "-更正”）"
+                if Expense.objects.filter(reversal_of=duplicate).exists()
+                else "未重复记账"
+            )
+            raise LedgerError(
+                f"已登记：本专账已于 {duplicate.spent_on:%Y-%m-%d} 登记凭证号“{voucher_no}”的支出"
+                f"（{duplicate.amount:,.2f} 元），{corrected}",
+                field="voucher_no",
+            )
         available = balances(account)[source].balance
         if amount > available:
             raise LedgerError(
                 f"{Source(source).label}余额 {available:,.2f} 元，不足以支付 {amount:,.2f} 元；"
-                "请核对资金来源，或先登记到账收入", field="amount")
+                "请核对资金来源，或先登记到账收入",
+                field="amount",
+            )
         try:
             expense = Expense.objects.create(
-                account=account, spent_on=spent_on, amount=amount, source=source, category=category,
-                description=description, voucher_no=voucher_no, voucher=voucher, voucher_name=voucher.name,
-                warning=warning, explanation=explanation, recorded_by=actor)
+                account=account,
+                spent_on=spent_on,
+                amount=amount,
+                source=source,
+                category=category,
+                description=description,
+                voucher_no=voucher_no,
+                voucher=voucher,
+                voucher_name=voucher.name,
+                warning=warning,
+                explanation=explanation,
+                recorded_by=actor,
+            )
         except IntegrityError:
-            raise LedgerError(f"已登记：本专账已登记凭证号“{voucher_no}”的支出，未重复记账",
-                              field="voucher_no") from None
+            raise LedgerError(
+                f"已登记：本专账已登记凭证号“{voucher_no}”的支出，未重复记账", field="voucher_no"
+            ) from None
         created_asset = None
         if needs_asset or asset.get("name"):
             if not asset.get("tag_no") or not asset.get("location"):
                 raise LedgerError("登记固定资产请填写存放地点和资产编号", field="asset_tag_no")
             if Asset.objects.filter(account=account, tag_no=asset["tag_no"]).exists():
                 raise LedgerError(f"本专账已有资产编号“{asset['tag_no']}”，请核对标签号", field="asset_tag_no")
-            created_asset = Asset.objects.create(account=account, expense=expense, name=asset["name"], value=amount,
-                                                 acquired_on=spent_on, location=asset["location"],
-                                                 tag_no=asset["tag_no"])
-        record_event("ledger.expense", obj=account, actor=actor, clause="16", reason=explanation,
-                     data={"expense": expense.pk, "amount": str(amount), "source": source, "category": category,
-                           "voucher_no": voucher_no, "warning": warning,
-                           "asset": created_asset.pk if created_asset else None})
+            created_asset = Asset.objects.create(
+                account=account,
+                expense=expense,
+                name=asset["name"],
+                value=amount,
+                acquired_on=spent_on,
+                location=asset["location"],
+                tag_no=asset["tag_no"],
+            )
+        record_event(
+            "ledger.expense",
+            obj=account,
+            actor=actor,
+            clause="16",
+            reason=explanation,
+            data={
+                "expense": expense.pk,
+                "amount": str(amount),
+                "source": source,
+                "category": category,
+                "voucher_no": voucher_no,
+                "warning": warning,
+                "asset": created_asset.pk if created_asset else None,
+            },
+        )
     return expense
 
 
@@ -295,8 +413,9 @@ def _reason_and_date(reason: str, on, earliest: date, earliest_label: str) -> tu
     reason = (reason or "").strip()
     if not reason:
         raise LedgerError("请填写冲正理由（哪里登记错了）", field="reason")
-    return reason, _dated(on or timezone.localdate(), field="on", label="冲正日期", earliest=earliest,
-                          earliest_label=earliest_label)
+    return reason, _dated(
+        on or timezone.localdate(), field="on", label="冲正日期", earliest=earliest, earliest_label=earliest_label
+    )
 
 
 def reverse_income(income: Income, *, reason: str, actor, on: date | None = None) -> Income:
@@ -315,16 +434,38 @@ def reverse_income(income: Income, *, reason: str, actor, on: date | None = None
             raise LedgerError("已登记：这笔收入已冲正，未重复冲正")
         available = balances(account)[income.source].balance
         if income.amount > available:
-            raise LedgerError(f"{Source(income.source).label}余额 {available:,.2f} 元，"
-                              f"少于要冲正的 {income.amount:,.2f} 元"
-                              "（已有支出用了这笔钱）；请先冲正相应支出")
+            raise LedgerError(
+                f"{Source(income.source).label}余额 {available:,.2f} 元，"
+                f"少于要冲正的 {income.amount:,.2f} 元"
+                "（已有支出用了这笔钱）；请先冲正相应支出"
+            )
         reversal = Income.objects.create(
-            account=account, kind=income.kind, source=income.source, amount=-income.amount, received_on=on,
-            grant=income.grant, voucher_no=income.voucher_no, note=f"冲正 {income.received_on:%Y-%m-%d} 的收入",
-            reversal_of=income, reason=reason, recorded_by=actor)
-        record_event("ledger.income_reversed", obj=account, actor=actor, clause="16", reason=reason,
-                     data={"income": income.pk, "reversal": reversal.pk, "amount": str(-income.amount),
-                           "source": income.source, "on": on})
+            account=account,
+            kind=income.kind,
+            source=income.source,
+            amount=-income.amount,
+            received_on=on,
+            grant=income.grant,
+            voucher_no=income.voucher_no,
+            note=f"冲正 {income.received_on:%Y-%m-%d} 的收入",
+            reversal_of=income,
+            reason=reason,
+            recorded_by=actor,
+        )
+        record_event(
+            "ledger.income_reversed",
+            obj=account,
+            actor=actor,
+            clause="16",
+            reason=reason,
+            data={
+                "income": income.pk,
+                "reversal": reversal.pk,
+                "amount": str(-income.amount),
+                "source": income.source,
+                "on": on,
+            },
+        )
     return reversal
 
 
@@ -342,14 +483,35 @@ def reverse_expense(expense: Expense, *, reason: str, actor, on: date | None = N
         if Expense.objects.filter(reversal_of=expense).exists():
             raise LedgerError("已登记：这笔支出已冲正，未重复冲正")
         if Asset.objects.filter(expense=expense).exists():
-            raise LedgerError("这笔支出已登记为固定资产（第16条），资产登记册中的记录须先由社会事业局核销，"
-                              "不能直接冲正")
+            raise LedgerError(
+                "这笔支出已登记为固定资产（第16条），资产登记册中的记录须先由社会事业局核销，不能直接冲正"
+            )
         reversal = Expense.objects.create(
-            account=account, spent_on=on, amount=-expense.amount, source=expense.source, category=expense.category,
-            description=f"冲正：{expense.description}"[:300], voucher_no=expense.voucher_no,
+            account=account,
+            spent_on=on,
+            amount=-expense.amount,
+            source=expense.source,
+            category=expense.category,
+            description=f"冲正：{expense.description}"[:300],
+            voucher_no=expense.voucher_no,
             voucher=expense.voucher.name,
-            voucher_name=expense.voucher_name, reversal_of=expense, reason=reason, recorded_by=actor)
-        record_event("ledger.expense_reversed", obj=account, actor=actor, clause="16", reason=reason,
-                     data={"expense": expense.pk, "reversal": reversal.pk, "amount": str(-expense.amount),
-                           "voucher_no": expense.voucher_no, "on": on})
+            voucher_name=expense.voucher_name,
+            reversal_of=expense,
+            reason=reason,
+            recorded_by=actor,
+        )
+        record_event(
+            "ledger.expense_reversed",
+            obj=account,
+            actor=actor,
+            clause="16",
+            reason=reason,
+            data={
+                "expense": expense.pk,
+                "reversal": reversal.pk,
+                "amount": str(-expense.amount),
+                "voucher_no": expense.voucher_no,
+                "on": on,
+            },
+        )
     return reversal

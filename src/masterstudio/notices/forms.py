@@ -26,16 +26,28 @@ class MultipleFileField(forms.FileField):
 class ObjectionForm(forms.Form):
     """The rules are the service's (``notices.services.objection_problems``), stated from there."""
 
-    name = forms.CharField(label="真实姓名", max_length=50, help_text=rules.OBJECTION_RULES[0],
-                           error_messages={"required": "异议须实名提出，请填写真实姓名"})
-    contact = forms.CharField(label="联系方式", max_length=100, help_text=rules.OBJECTION_RULES[1],
-                              error_messages={"required": "请填写联系方式（手机号或电子邮箱），便于答复"})
-    content = forms.CharField(label="异议内容", widget=forms.Textarea(attrs={"rows": 5}),
-                              help_text=rules.OBJECTION_RULES[2],
-                              error_messages={"required": "请写明异议的具体事实和理由"})
+    name = forms.CharField(
+        label="真实姓名",
+        max_length=50,
+        help_text=rules.OBJECTION_RULES[0],
+        error_messages={"required": "异议须实名提出，请填写真实姓名"},
+    )
+    contact = forms.CharField(
+        label="联系方式",
+        max_length=100,
+        help_text=rules.OBJECTION_RULES[1],
+        error_messages={"required": "请填写联系方式（手机号或电子邮箱），便于答复"},
+    )
+    content = forms.CharField(
+        label="异议内容",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=rules.OBJECTION_RULES[2],
+        error_messages={"required": "请写明异议的具体事实和理由"},
+    )
     evidence = MultipleFileField(label="证据材料（可选，最多 5 个，PDF/JPG/PNG/DOCX/XLSX）", required=False)
-    pledge = forms.BooleanField(label="本人承诺所提异议属实，并愿意配合调查核实",
-                                error_messages={"required": "请勾选承诺"})
+    pledge = forms.BooleanField(
+        label="本人承诺所提异议属实，并愿意配合调查核实", error_messages={"required": "请勾选承诺"}
+    )
 
     def clean(self):
         data = super().clean()
@@ -47,10 +59,19 @@ class ObjectionForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    outcome = forms.ChoiceField(label="处理结论", widget=forms.RadioSelect,
-                                choices=[("dismissed", "异议不成立，恢复公示"), ("upheld", "异议成立，撤出名单、不予认定")],
-                                error_messages={"required": "请选择处理结论"})
-    investigation = forms.CharField(label="调查核实情况", widget=forms.Textarea(attrs={"rows": 3}),
-                                    error_messages={"required": "请填写调查核实情况"})
-    reply = forms.CharField(label="给异议人的答复", widget=forms.Textarea(attrs={"rows": 3}),
-                            error_messages={"required": "请填写给异议人的答复"})
+    outcome = forms.ChoiceField(
+        label="处理结论",
+        widget=forms.RadioSelect,
+        choices=[("dismissed", "异议不成立，恢复公示"), ("upheld", "异议成立，撤出名单、不予认定")],
+        error_messages={"required": "请选择处理结论"},
+    )
+    investigation = forms.CharField(
+        label="调查核实情况",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写调查核实情况"},
+    )
+    reply = forms.CharField(
+        label="给异议人的答复",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写给异议人的答复"},
+    )

@@ -1,4 +1,5 @@
 """The public notice (公示, Art. 10: 5 working days) and objections (异议)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -9,8 +10,9 @@ from masterstudio.core.crypto import EncryptedTextField
 
 
 class Notice(models.Model):
-    round = models.ForeignKey("applications.Round", verbose_name="申报批次", on_delete=models.PROTECT,
-                              related_name="notices")
+    round = models.ForeignKey(
+        "applications.Round", verbose_name="申报批次", on_delete=models.PROTECT, related_name="notices"
+    )
     title = models.CharField("公示标题", max_length=200)
     published_at = models.DateTimeField("发布时间", default=timezone.now)
     starts_on = models.DateField("公示开始日")
@@ -43,8 +45,9 @@ class NoticeEntry(models.Model):
     """One line of the notice: what the public sees (never an ID number)."""
 
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="entries")
-    application = models.OneToOneField("applications.Application", on_delete=models.PROTECT,
-                                       related_name="notice_entry")
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.PROTECT, related_name="notice_entry"
+    )
     position = models.PositiveSmallIntegerField("序号")
     unit_name = models.CharField("单位", max_length=200)
     occupation = models.CharField("职业（工种）", max_length=100)
@@ -84,8 +87,9 @@ class Objection(models.Model):
     state = models.CharField("状态", max_length=14, choices=ObjectionState.choices, default=ObjectionState.RECEIVED)
     investigation = models.TextField("调查核实情况", blank=True)
     reply = models.TextField("答复", blank=True)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     decided_at = models.DateTimeField("处理完成时间", null=True, blank=True)
 
     class Meta:
@@ -94,9 +98,11 @@ class Objection(models.Model):
         verbose_name_plural = "异议"
         constraints = [
             models.CheckConstraint(name="objection_state_valid", condition=models.Q(state__in=ObjectionState.values)),
-            models.CheckConstraint(name="objection_decided_has_reply",
-                                   condition=models.Q(state__in=OPEN_OBJECTION_STATES)
-                                   | (~models.Q(reply="") & ~models.Q(investigation="") & models.Q(decided_at__isnull=False))),
+            models.CheckConstraint(
+                name="objection_decided_has_reply",
+                condition=models.Q(state__in=OPEN_OBJECTION_STATES)
+                | (~models.Q(reply="") & ~models.Q(investigation="") & models.Q(decided_at__isnull=False)),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 4: the publication day is day 1 when it is a working day). The calendar comes through the Django
 side's door to the engine (``catalog.engine.calendar``), which adds the holiday arrangements staff
 entered for years the chinesecalendar package does not know."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,5 @@
 """Reads for the public notice pages (no login) and staff objection handling."""
+
 from __future__ import annotations
 
 from django.db.models import Count, F, Q
@@ -22,9 +23,12 @@ def public_entries(notice: Notice):
     """Only what the public may see: unit, occupation, leader's name, state (never ID numbers); for
     an entry whose studio has since been revoked (Art. 13), the date and clause of the revocation,
     so the public list never shows a revoked studio as simply 已认定."""
-    return (notice.entries.only("id", "notice_id", "position", "unit_name", "occupation", "leader_name", "state")
-            .annotate(studio_revoked_on=F("application__studio__revoked_on"),
-                      studio_revocation_clause=F("application__studio__revocation_clause")))
+    return notice.entries.only(
+        "id", "notice_id", "position", "unit_name", "occupation", "leader_name", "state"
+    ).annotate(
+        studio_revoked_on=F("application__studio__revoked_on"),
+        studio_revocation_clause=F("application__studio__revocation_clause"),
+    )
 
 
 def entry_of(notice: Notice, pk) -> NoticeEntry:
@@ -64,12 +68,17 @@ def unfinished_applications(round_) -> list:
     publishing the round's notice warns about (and names)."""
     from masterstudio.applications.models import Application, AppState
 
-    return list(Application.objects.filter(round=round_).filter(
-        Q(state__in=IN_REVIEW_STATES) | Q(state=AppState.EVALUATION, decision__isnull=True))
-        .select_related("unit").order_by("submitted_at", "pk"))
+    return list(
+        Application.objects.filter(round=round_)
+        .filter(Q(state__in=IN_REVIEW_STATES) | Q(state=AppState.EVALUATION, decision__isnull=True))
+        .select_related("unit")
+        .order_by("submitted_at", "pk")
+    )
 
 
 def describe(application) -> str:
     """An application as the warning names it: receipt number, unit, occupation and state."""
-    return (f"{application.receipt_no or '（未编号）'} {application.unit.name}（{application.occupation_name}，"
-            f"{application.get_state_display()}）")
+    return (
+        f"{application.receipt_no or '（未编号）'} {application.unit.name}（{application.occupation_name}，"
+        f"{application.get_state_display()}）"
+    )

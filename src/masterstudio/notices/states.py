@@ -1,4 +1,5 @@
 """The one door for notice entries and objections (Art. 10: 公示, 异议)."""
+
 from __future__ import annotations
 
 from masterstudio.core.transitions import Rule, StateMachine

@@ -30,6 +30,7 @@ def _client_ip(request):
 
 # ---------------------------------------------------------------- public (no login)
 
+
 @cached_page
 def notice_list(request):
     notices = list(selectors.public_notices())
@@ -42,10 +43,16 @@ def notice_list(request):
 @cached_page
 def notice_detail(request, pk):
     notice = selectors.public_notice(pk)
-    return render(request, "notices/detail.html", {
-        "notice": notice, "entries": selectors.public_entries(notice), "open": services.is_open(notice),
-        "closes_at": services.closes_at(notice),
-    })
+    return render(
+        request,
+        "notices/detail.html",
+        {
+            "notice": notice,
+            "entries": selectors.public_entries(notice),
+            "open": services.is_open(notice),
+            "closes_at": services.closes_at(notice),
+        },
+    )
 
 
 @rate_limited("objection", limit="OBJECTION_RATE_LIMIT", window=3600)
@@ -56,8 +63,13 @@ def object_form(request, pk, entry_pk):
     if request.method == "POST" and form.is_valid():
         try:
             objection = services.file_objection(
-                entry, name=form.cleaned_data["name"], contact=form.cleaned_data["contact"],
-                content=form.cleaned_data["content"], uploads=request.FILES.getlist("evidence"), ip=_client_ip(request))
+                entry,
+                name=form.cleaned_data["name"],
+                contact=form.cleaned_data["contact"],
+                content=form.cleaned_data["content"],
+                uploads=request.FILES.getlist("evidence"),
+                ip=_client_ip(request),
+            )
             return redirect("notices:objection_status", objection.receipt)
         except ValidationError as exc:
             form.add_error("evidence", "；".join(exc.messages) + "（您填写的文字已保留，请重新选择文件）")
@@ -66,8 +78,17 @@ def object_form(request, pk, entry_pk):
                 form.add_error(field, message)
         except services.NoticeError as exc:
             form.add_error(None, str(exc))
-    return render(request, "notices/object.html", {"notice": notice, "entry": entry, "form": form,
-                                                   "open": services.is_open(notice), "rules": services.OBJECTION_RULES})
+    return render(
+        request,
+        "notices/object.html",
+        {
+            "notice": notice,
+            "entry": entry,
+            "form": form,
+            "open": services.is_open(notice),
+            "rules": services.OBJECTION_RULES,
+        },
+    )
 
 
 @rate_limited("objection_status", limit=60, window=60, methods=("GET",))  # receipts cannot be guessed in bulk
@@ -85,12 +106,19 @@ def objection_lookup(request):
 
 # ---------------------------------------------------------------- staff
 
+
 @business
 def manage(request):
     state = query.text(request.GET, "state", default="open", max_length=20, label="状态")
-    return render(request, "notices/manage.html", {
-        "notices": selectors.public_notices(), "objections": selectors.objections_for_staff(state), "state": state,
-    })
+    return render(
+        request,
+        "notices/manage.html",
+        {
+            "notices": selectors.public_notices(),
+            "objections": selectors.objections_for_staff(state),
+            "state": state,
+        },
+    )
 
 
 @approver
@@ -101,15 +129,24 @@ def publish(request, round_pk):
     acknowledged = [value for value in request.POST.getlist("acknowledged") if value.isdigit()]
     try:
         notice = services.publish(round_, actor=request.user, title=title, acknowledged=acknowledged)
-        messages.success(request, f"已发布公示，公示期 {notice.starts_on:%Y-%m-%d} 至 {notice.ends_on:%Y-%m-%d}（5个工作日）")
+        messages.success(
+            request, f"已发布公示，公示期 {notice.starts_on:%Y-%m-%d} 至 {notice.ends_on:%Y-%m-%d}（5个工作日）"
+        )
         if notice.art20_warning:
             messages.warning(request, notice.art20_warning)
         return redirect("notices:detail", notice.pk)
     except services.UnfinishedApplications as exc:  # the warning: named, and published only once confirmed
-        return render(request, "notices/publish_confirm.html", {
-            "round": round_, "title": title, "unfinished": [
-                {"application": a, "text": selectors.describe(a)} for a in exc.applications],
-            "again": bool(acknowledged)}, status=409)
+        return render(
+            request,
+            "notices/publish_confirm.html",
+            {
+                "round": round_,
+                "title": title,
+                "unfinished": [{"application": a, "text": selectors.describe(a)} for a in exc.applications],
+                "again": bool(acknowledged),
+            },
+            status=409,
+        )
     except (services.NoticeError, TransitionError) as exc:
         messages.error(request, str(exc))
     return redirect("reviews:evaluation", round_.pk)
@@ -127,22 +164,38 @@ def objection_detail(request, pk):
                 messages.success(request, "已开始调查核实")
                 return redirect("notices:objection", objection.pk)
             if form.is_valid():
-                services.resolve(objection, upheld=form.cleaned_data["outcome"] == "upheld",
-                                 investigation=form.cleaned_data["investigation"], reply=form.cleaned_data["reply"],
-                                 actor=request.user)
+                services.resolve(
+                    objection,
+                    upheld=form.cleaned_data["outcome"] == "upheld",
+                    investigation=form.cleaned_data["investigation"],
+                    reply=form.cleaned_data["reply"],
+                    actor=request.user,
+                )
                 messages.success(request, "已记录处理结论和答复")
                 return redirect("notices:objection", objection.pk)
         except (services.NoticeError, TransitionError, AwardError) as exc:
             form.add_error(None, str(exc))
-    return render(request, "notices/objection.html", {
-        "objection": objection, "form": form, "open": objection.state in OPEN_OBJECTION_STATES,
-        "evidence": objection.evidence.all(), "events": events_for(objection),
-    })
+    return render(
+        request,
+        "notices/objection.html",
+        {
+            "objection": objection,
+            "form": form,
+            "open": objection.state in OPEN_OBJECTION_STATES,
+            "evidence": objection.evidence.all(),
+            "events": events_for(objection),
+        },
+    )
 
 
 @business
 def evidence_file(request, pk):
     evidence = get_object_or_404(Evidence, pk=pk)
-    record_read(request, "objection.evidence_downloaded", obj=evidence.objection, key=evidence.pk,
-                data={"evidence": evidence.pk})
+    record_read(
+        request,
+        "objection.evidence_downloaded",
+        obj=evidence.objection,
+        key=evidence.pk,
+        data={"evidence": evidence.pk},
+    )
     return serve(evidence.file, evidence.original_name, kind=evidence.kind)

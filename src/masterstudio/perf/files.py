@@ -1,6 +1,7 @@
 """Small real files for the generated data set: PDFs drawn by reportlab (with the CJK font every
 PDF reader has built in), PNG photos by Pillow, and an XLSX by openpyxl. Each is made once per
 distinct text and cached, so that thousands of materials cost little."""
+
 from __future__ import annotations
 
 import hashlib

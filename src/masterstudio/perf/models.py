@@ -1,5 +1,6 @@
 """What the data generator left in this database, so that ``make bench`` reuses a data set that
 is already there (same seed and scale) instead of generating it again."""
+
 from __future__ import annotations
 
 from django.db import models

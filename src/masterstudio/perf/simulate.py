@@ -24,6 +24,7 @@ finished; the steps that are one call for the whole round (the notice, recogniti
 assessment draw, computation and publication) run once. With ``actors=1`` everything runs in this
 process, one item after another.
 """
+
 from __future__ import annotations
 
 import os
@@ -41,15 +42,32 @@ from masterstudio.perf.generator import Generator, Scale
 
 
 def setup(applications: int, *, seed: int = 7, log=print):
-    scale = Scale("simulation", units=applications, applications=applications, studios=0, experts=30,
-                  ledger_entries=0, audit_events=0, scores=0, objections=0, activities_per_year=0,
-                  reports_per_studio=0, notifications_per_unit=0)
+    scale = Scale(
+        "simulation",
+        units=applications,
+        applications=applications,
+        studios=0,
+        experts=30,
+        ledger_entries=0,
+        audit_events=0,
+        scores=0,
+        objections=0,
+        activities_per_year=0,
+        reports_per_studio=0,
+        notifications_per_unit=0,
+    )
     g = Generator(seed, scale, log=log, drafts_only=True)
     from django.db import transaction
 
     with transaction.atomic():
-        for label, step in [("accounts and units", g.accounts_and_units), ("people", g.people), ("rounds", g.rounds),
-                            ("experts", g.experts), ("drafts", g.applications), ("materials", g.materials)]:
+        for label, step in [
+            ("accounts and units", g.accounts_and_units),
+            ("people", g.people),
+            ("rounds", g.rounds),
+            ("experts", g.experts),
+            ("drafts", g.applications),
+            ("materials", g.materials),
+        ]:
             g.step(label, step)
     return g.c
 
@@ -98,8 +116,9 @@ def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=prin
 
     notice = notices.publish(round_, actor=approver, acknowledged=[a.pk for a in unfinished_applications(round_)])
     mark = phase("public notice", mark)
-    after = timezone.make_aware(timezone.datetime.combine(notice.ends_on + timedelta(days=1), timezone.datetime.min.time())) \
-        + timedelta(minutes=10)
+    after = timezone.make_aware(
+        timezone.datetime.combine(notice.ends_on + timedelta(days=1), timezone.datetime.min.time())
+    ) + timedelta(minutes=10)
     with clock_from(after):  # the platform's clock on the day of recognition: no grant is dated after "today"
         closed = notices.close_due(now=after, actor=approver)
     mark = phase("recognition and initial grants", mark)
@@ -108,13 +127,23 @@ def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=prin
     phase("annual assessment", mark)
     seconds = time.perf_counter() - began
     states = dict(Application.objects.filter(round=round_).values_list("state").annotate(n=Count("id")))
-    return {"seconds": round(seconds, 1), "setup_seconds": round(setup_seconds, 1), "phases": phases, "actors": actors,
-            "applications": n, "states": states, "recognised": len(closed["recognised"]), "award_errors": closed["errors"][:5],
-            "assessed": graded, "rewards": len(published["rewards"]), "rectifications": len(published["rectifications"]),
-            "reward_errors": published["reward_errors"][:5],
-            "detail": f"{n} applications → {len(closed['recognised'])} studios with initial grants; {graded} studio assessments, "
-                      f"{len(published['rewards'])} 优秀 rewards, {len(published['rectifications'])} rectifications; "
-                      f"{actors} acting at once"}
+    return {
+        "seconds": round(seconds, 1),
+        "setup_seconds": round(setup_seconds, 1),
+        "phases": phases,
+        "actors": actors,
+        "applications": n,
+        "states": states,
+        "recognised": len(closed["recognised"]),
+        "award_errors": closed["errors"][:5],
+        "assessed": graded,
+        "rewards": len(published["rewards"]),
+        "rectifications": len(published["rectifications"]),
+        "reward_errors": published["reward_errors"][:5],
+        "detail": f"{n} applications → {len(closed['recognised'])} studios with initial grants; {graded} studio assessments, "
+        f"{len(published['rewards'])} 优秀 rewards, {len(published['rectifications'])} rectifications; "
+        f"{actors} acting at once",
+    }
 
 
 def refresh_statistics() -> None:
@@ -128,9 +157,11 @@ def refresh_statistics() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT quote_ident(s.schemaname) || '.' || quote_ident(s.relname) FROM pg_stat_user_tables s "
-                       "JOIN pg_class c ON c.oid = s.relid "
-                       "WHERE s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0)")
+        cursor.execute(
+            "SELECT quote_ident(s.schemaname) || '.' || quote_ident(s.relname) FROM pg_stat_user_tables s "
+            "JOIN pg_class c ON c.oid = s.relid "
+            "WHERE s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0)"
+        )
         tables = [row[0] for row in cursor.fetchall()]
         if tables:
             cursor.execute("ANALYZE " + ", ".join(tables))
@@ -215,9 +246,16 @@ def _review(chunk):
         prefetch_related_objects([review], "items")  # the review page's checklist
         # the checklist and the conclusion in one submit (the page's "提交审核结论"), one result per line
         conclusion = "fail" if failing else "pass"
-        reviews.conclude_review(review, conclusion=conclusion, comment="材料审核结论", actor=reviewer,
-                                results=[(item, "fail", "证书与申报职业不符") if failing and k == 0 else (item, "pass", "")
-                                         for k, item in enumerate(review.items.all())])
+        reviews.conclude_review(
+            review,
+            conclusion=conclusion,
+            comment="材料审核结论",
+            actor=reviewer,
+            results=[
+                (item, "fail", "证书与申报职业不符") if failing and k == 0 else (item, "pass", "")
+                for k, item in enumerate(review.items.all())
+            ],
+        )
         if conclusion == "pass":
             passed.append((index, pk))
     return passed
@@ -232,12 +270,22 @@ def _visit(chunk):
     passing = []
     for index, pk, reviewer in chunk:
         app = apps[pk]
-        visit = reviews.schedule_visit(app, scheduled_on=today, people="王审核、李专家", contact="联系人", actor=reviewer)
+        visit = reviews.schedule_visit(
+            app, scheduled_on=today, people="王审核、李专家", contact="联系人", actor=reviewer
+        )
         failed = index % 20 == 5
-        reviews.record_visit(visit, checks={"site": "yes", "equipment": "yes", "team_present": "no" if failed else "yes",
-                                            "systems_displayed": "yes"},
-                             findings="团队成员不在岗" if failed else "场所独立，设备齐全，团队在岗",
-                             result="fail" if failed else "pass", actor=reviewer)
+        reviews.record_visit(
+            visit,
+            checks={
+                "site": "yes",
+                "equipment": "yes",
+                "team_present": "no" if failed else "yes",
+                "systems_displayed": "yes",
+            },
+            findings="团队成员不在岗" if failed else "场所独立，设备齐全，团队在岗",
+            result="fail" if failed else "pass",
+            actor=reviewer,
+        )
         if not failed:
             passing.append(pk)
     return passing
@@ -252,11 +300,16 @@ def _draw(chunk):
 
     apps = _apps(pk for pk, _r, _n in chunk)
     for start in range(0, len(chunk), DRAW_PAGE):
-        page = chunk[start:start + DRAW_PAGE]
+        page = chunk[start : start + DRAW_PAGE]
         _pk, reviewer, now = page[0]
-        drawn, skipped = reviews.draw_each_for([apps[pk] for pk, _r, _n in page], size=3, seed="sim",
-                                               opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=3),
-                                               actor=reviewer)
+        drawn, skipped = reviews.draw_each_for(
+            [apps[pk] for pk, _r, _n in page],
+            size=3,
+            seed="sim",
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(days=3),
+            actor=reviewer,
+        )
         if skipped:
             raise RuntimeError(f"抽取专家未完成：{skipped[:3]}")
     return []
@@ -265,8 +318,11 @@ def _draw(chunk):
 def _assignment_ids(application_ids) -> list[int]:
     from masterstudio.experts.models import Assignment
 
-    return list(Assignment.objects.filter(panel__object_id__in=list(application_ids), panel__rubric__purpose="application")
-                .order_by("pk").values_list("pk", flat=True))
+    return list(
+        Assignment.objects.filter(panel__object_id__in=list(application_ids), panel__rubric__purpose="application")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _score_applications(chunk):
@@ -279,9 +335,12 @@ def _score_applications(chunk):
     from masterstudio.experts.models import Assignment
 
     subjects = GenericPrefetch("panel__subject", [Application.objects.select_related("unit")])
-    assignments = list(Assignment.objects.filter(pk__in=chunk)
-                       .select_related("expert__user", "panel__rubric").order_by("pk")
-                       .prefetch_related("panel__rubric__criteria", subjects))
+    assignments = list(
+        Assignment.objects.filter(pk__in=chunk)
+        .select_related("expert__user", "panel__rubric")
+        .order_by("pk")
+        .prefetch_related("panel__rubric__criteria", subjects)
+    )
     _declare_by_expert(assignments)
     totals = []
     for assignment in assignments:
@@ -323,8 +382,9 @@ def _decide(chunk):
         if rank <= studios:
             reviews.decide(apps[pk], outcome="propose", reason="综合评议排名靠前", rank=rank, version=0, actor=approver)
         else:
-            reviews.decide(apps[pk], outcome="reject", reason="综合评议排名未进入拟认定名单", rank=None, version=0,
-                           actor=approver)
+            reviews.decide(
+                apps[pk], outcome="reject", reason="综合评议排名未进入拟认定名单", rank=None, version=0, actor=approver
+            )
     return []
 
 
@@ -347,9 +407,16 @@ def _assess(studios, reviewer, approver, actors=1):
 
     years = sorted(set(Studio.objects.values_list("recognized_on__year", flat=True)))
     year = years[-1]
-    ay = assessments.open_year(year, weights=["1", "1", "1", "1"], max_points=["25", "25", "25", "25"], excellent_min="90",
-                               qualified_min="60", opens_at=timezone.now() - timedelta(hours=1),
-                               closes_at=timezone.now() + timedelta(days=7), actor=reviewer)
+    ay = assessments.open_year(
+        year,
+        weights=["1", "1", "1", "1"],
+        max_points=["25", "25", "25", "25"],
+        excellent_min="90",
+        qualified_min="60",
+        opens_at=timezone.now() - timedelta(hours=1),
+        closes_at=timezone.now() + timedelta(days=7),
+        actor=reviewer,
+    )
     assessments.draw(ay, size=3, seed="sim", actor=reviewer)
     results = list(ay.results.order_by("pk").values_list("pk", flat=True))
     graded = len(in_parallel(_score_assessments, [(ay.rubric_id, pk) for pk in results], actors))
@@ -376,10 +443,12 @@ def _score_assessments(chunk):
     results = [pk for _r, pk in chunk]
     tasks: dict[int, list] = {}
     subjects = GenericPrefetch("panel__subject", [StudioAssessment.objects.select_related("studio__unit")])
-    for assignment in (Assignment.objects.filter(panel__rubric_id=rubric_id, panel__object_id__in=results)
-                       .select_related("expert__user", "panel__rubric")
-                       .order_by("panel__object_id", "expert__name", "pk")
-                       .prefetch_related("panel__rubric__criteria", subjects)):
+    for assignment in (
+        Assignment.objects.filter(panel__rubric_id=rubric_id, panel__object_id__in=results)
+        .select_related("expert__user", "panel__rubric")
+        .order_by("panel__object_id", "expert__name", "pk")
+        .prefetch_related("panel__rubric__criteria", subjects)
+    ):
         tasks.setdefault(assignment.panel.object_id, []).append(assignment)
     _declare_by_expert([a for result_id in results for a in tasks.get(result_id, [])])
     for result_id in results:
@@ -398,7 +467,12 @@ def _rectify(chunk):
 
     found = StudioAssessment.objects.in_bulk([pk for pk, _r in chunk])
     for pk, reviewer in chunk:
-        assessments.review(found[pk], grade=Grade.UNQUALIFIED, reason="",
-                           rectify_deadline=timezone.localdate() + timedelta(days=90),
-                           rectify_actions="补充带徒计划，每季度开展一次技艺交流", actor=reviewer)
+        assessments.review(
+            found[pk],
+            grade=Grade.UNQUALIFIED,
+            reason="",
+            rectify_deadline=timezone.localdate() + timedelta(days=90),
+            rectify_actions="补充带徒计划，每季度开展一次技艺交流",
+            actor=reviewer,
+        )
     return []

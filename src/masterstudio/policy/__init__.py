@@ -3,6 +3,7 @@
 Pure Python; imports nothing from Django. The single entry point for the command line and HTTP is
 ``run(name, payload, *, params=None, calendar_overrides=None, extra_occupations=None)``.
 """
+
 from .api import QUESTIONS, run
 from .errors import PolicyInputError
 from .occupations import Catalogue, Occupation, load_catalogue

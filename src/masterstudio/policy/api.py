@@ -6,11 +6,13 @@ The command line (``manage.py policy NAME``) and HTTP (``POST /api/policy/NAME``
 Questions (contract ``/work/shared/contracts/policy-api.md``): eligibility, retirement, deadline,
 funding, identity.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from . import deadlines, eligibility, funding, inputs
 from .dates import parse_date
@@ -65,7 +67,8 @@ def _warn_after_validity(answer: dict, chain: Chain) -> None:
         until = chain.last_valid_until
         answer["warnings"] = [
             f"期限截止日 {end.isoformat()} 晚于《办法》有效期截止日 {until.isoformat() if until else ''}（第二十条），"
-            f"届时尚无新版办法施行；依本办法作出的认定、奖励或资助不能在有效期后完成"]
+            f"届时尚无新版办法施行；依本办法作出的认定、奖励或资助不能在有效期后完成"
+        ]
 
 
 def _question_date(name: str, data: Any) -> date | None:
@@ -97,7 +100,9 @@ def _decode(payload: Any) -> Any:
             return json.loads(payload)
         except json.JSONDecodeError as error:
             raise PolicyInputError(
-                INVALID_JSON, None, f"请求内容不是有效的 JSON（第 {error.lineno} 行第 {error.colno} 列：{error.msg}），请检查括号、引号和逗号"
+                INVALID_JSON,
+                None,
+                f"请求内容不是有效的 JSON（第 {error.lineno} 行第 {error.colno} 列：{error.msg}），请检查括号、引号和逗号",
             ) from None
     return payload
 
@@ -138,7 +143,8 @@ def retirement_answer(data: Any) -> dict:
         facts = checked.facts
         if birth is not None and birth != facts["birth_date"]:
             raise PolicyInputError(
-                IDENTITY_MISMATCH, "birth_date",
+                IDENTITY_MISMATCH,
+                "birth_date",
                 f"身份证号中的出生日期为 {facts['birth_date'].isoformat()}，与填写的 {birth.isoformat()} 不一致，请核对",
             )
         if gender is not None and gender != facts["gender"]:

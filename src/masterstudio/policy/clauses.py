@@ -1,9 +1,10 @@
 """The Measures as data: ``measures.yaml`` loaded once, clause ids, labels and texts."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -87,7 +88,7 @@ def clause(clause_id: str) -> Clause:
     return measures().clause(clause_id)
 
 
-@lru_cache(maxsize=None)
+@cache
 def label(clause_id: str) -> str:
     """``"5.3"`` → ``"第五条第（三）项"``."""
     return measures().clause(clause_id).label

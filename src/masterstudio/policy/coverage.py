@@ -7,6 +7,7 @@ case; a clause with neither a complete coverage nor a reason is a gap.
 
     python -m masterstudio.policy.coverage --write docs/policy-coverage.md   # exit 1 when gaps
 """
+
 from __future__ import annotations
 
 import argparse
@@ -97,8 +98,12 @@ def gaps(report: list[ClauseCoverage]) -> list[ClauseCoverage]:
 def unknown_clause_references(cases_dir: Path | None = None) -> list[str]:
     """Test cases naming a clause id that measures.yaml does not have."""
     known = set(measures().by_id)
-    return sorted(f"{case} → {clause_id}" for clause_id, cases in cases_by_clause(cases_dir).items()
-                  if clause_id not in known for case in cases)
+    return sorted(
+        f"{case} → {clause_id}"
+        for clause_id, cases in cases_by_clause(cases_dir).items()
+        if clause_id not in known
+        for case in cases
+    )
 
 
 def to_markdown(report: list[ClauseCoverage]) -> str:
@@ -137,8 +142,11 @@ def to_markdown(report: list[ClauseCoverage]) -> str:
 
 
 CHOICE_TEXT = {
-    "list_str": "a list, any of", "list_int": "a list of major groups", "integer": "a whole number",
-    "month_day": "a month-day (MM-DD)", "skill_level": "a skill level",
+    "list_str": "a list, any of",
+    "list_int": "a list of major groups",
+    "integer": "a whole number",
+    "month_day": "a month-day (MM-DD)",
+    "skill_level": "a skill level",
 }
 
 
@@ -171,8 +179,10 @@ def interpretation_lines() -> list[str]:
         value = entry.value
         default = ", ".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
         note = entry.note.replace("|", "／")
-        lines.append(f"| {number} | `{parameter.name}` | `{entry.citation}` | {parameter.description}：{note} "
-                     f"| {choices} | `{default}` |")
+        lines.append(
+            f"| {number} | `{parameter.name}` | `{entry.citation}` | {parameter.description}：{note} "
+            f"| {choices} | `{default}` |"
+        )
     return lines
 
 
@@ -181,20 +191,27 @@ def versions_section() -> list[str]:
     from .versions import builtin
 
     chain = builtin()
-    lines = ["", "## Policy versions", "",
-             "Which version governs a fact is decided by the fact's date (`policy.versions.Chain.governing`); "
-             "staff add successors as data (管理端 → 政策版本, `policytools.PolicyVersion`, confirmed by a second "
-             "approver). After the last version's `valid_until` with no successor, no version is in force (Art. 20).",
-             "", "| version | 文件 | effective_from | valid_until | governs until | amounts |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "",
+        "## Policy versions",
+        "",
+        "Which version governs a fact is decided by the fact's date (`policy.versions.Chain.governing`); "
+        "staff add successors as data (管理端 → 政策版本, `policytools.PolicyVersion`, confirmed by a second "
+        "approver). After the last version's `valid_until` with no successor, no version is in force (Art. 20).",
+        "",
+        "| version | 文件 | effective_from | valid_until | governs until | amounts |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for version in chain.versions:
         info = version.info(chain.end_of(version))
         start = info["effective_from"] or info["effective_from_text"]
         if info.get("effective_from_assumed"):
             start += f"；assumed `{info['effective_from_assumed']}` (interpretation `draft_issue_date`)"
         amounts = f"`{info['parameters']}`" if info["amounts_known"] else f"unknown: {info['amounts_unknown_reason']}"
-        lines.append(f"| `{version.name}` | {version.document} | {start} | {info['valid_until'] or '—'} | "
-                     f"{info['governs_until'] or '—'} | {amounts} |")
+        lines.append(
+            f"| `{version.name}` | {version.document} | {start} | {info['valid_until'] or '—'} | "
+            f"{info['governs_until'] or '—'} | {amounts} |"
+        )
     draft = chain.get("measures-2026-draft")
     lines += ["", f"`draft_issue_date`: {draft.assumption_reason}"]
     return lines

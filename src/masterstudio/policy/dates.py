@@ -5,6 +5,7 @@ month (2024-02-29 + 1 year = 2025-02-28; 2026-01-31 + 1 month = 2026-02-28). Thi
 2024 retirement decision uses ("出生日期 + 年龄", day clamped to the month's end) and the rule used
 for the 3-year funding cycles and the 2-year retirement margin.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -29,7 +30,9 @@ def parse_date(value, field: str) -> date:
         except ValueError:
             pass  # explained below: month or day out of range
     if not match:
-        raise PolicyInputError(INVALID_INPUT, field, f"{field} 的日期格式应为 YYYY-MM-DD（如 2026-06-30），收到“{value}”")
+        raise PolicyInputError(
+            INVALID_INPUT, field, f"{field} 的日期格式应为 YYYY-MM-DD（如 2026-06-30），收到“{value}”"
+        )
     year, month, day = (int(part) for part in match.groups())
     if not 1 <= month <= 12:
         raise PolicyInputError(INVALID_INPUT, field, f"{field} 的月份 {month:02d} 不存在，请填写 01–12")

@@ -1,4 +1,5 @@
 """Deadlines: the public notice (Art. 10), the annual summary (Art. 11), working-day counts."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,8 +21,13 @@ def _include_start(params: ParameterSet, on: date) -> bool:
 
 
 @rule("10")
-def public_notice(start: date, params: ParameterSet | str | None = None, calendar: WorkCalendar | None = None,
-                  *, field: str | None = "start") -> dict:
+def public_notice(
+    start: date,
+    params: ParameterSet | str | None = None,
+    calendar: WorkCalendar | None = None,
+    *,
+    field: str | None = "start",
+) -> dict:
     """第十条 ……拟定经开区技能大师工作室名单，并向社会公示，公示期为5个工作日，公示无异议的，由经开区
     社会事业局授予“经开区技能大师工作室”称号和铭牌。
 
@@ -55,19 +61,33 @@ def annual_summary(year: int, params: ParameterSet | str | None = None) -> dict:
     pset = resolve(params)
     month, day = (int(part) for part in pset.get("annual_summary_deadline", date(year, 12, 31)).split("-"))
     end = date(year, month, day)
-    return {"end": end.isoformat(), "clause": "11", "interpretations": ["annual_summary_deadline"],
-            "policy": pset.policy_info()}
+    return {
+        "end": end.isoformat(),
+        "clause": "11",
+        "interpretations": ["annual_summary_deadline"],
+        "policy": pset.policy_info(),
+    }
 
 
 @rule("10")
-def working_days(start: date, count: int, params: ParameterSet | str | None = None,
-                 calendar: WorkCalendar | None = None, *, field: str | None = "start") -> dict:
+def working_days(
+    start: date,
+    count: int,
+    params: ParameterSet | str | None = None,
+    calendar: WorkCalendar | None = None,
+    *,
+    field: str | None = "start",
+) -> dict:
     """``count`` working days from ``start``, counted as for a public notice (interpretation 4)."""
     pset = resolve(params)
     cal = calendar or default_calendar()
     days = cal.working_days(start, count, include_start=_include_start(pset, start), field=field)
-    return {"end": days[-1].isoformat(), "days": [d.isoformat() for d in days],
-            "interpretations": ["public_notice_counting"], "policy": pset.policy_info()}
+    return {
+        "end": days[-1].isoformat(),
+        "days": [d.isoformat() for d in days],
+        "interpretations": ["public_notice_counting"],
+        "policy": pset.policy_info(),
+    }
 
 
 def answer(payload: Any, params: ParameterSet | str | None = None, calendar: WorkCalendar | None = None) -> dict:

@@ -14,13 +14,15 @@ so it is always answered; check 20 then fails (outcome ``ineligible``) and says 
 version must be loaded first (interpretation 10). ``policy_expired`` is reserved for questions whose
 answer would be a new grant (see ``funding``).
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 from . import inputs, skills
 from .clauses import label as clause_label
@@ -202,9 +204,7 @@ def parse_application(payload: Any, catalogue: Catalogue) -> Application:
                 studio_code = normalize_credit_code(studio_code)
             occupation_code = inputs.opt_str(entry, "occupation_code", path, max_length=20)
             if occupation_code is not None and not CODE_PATTERN.match(occupation_code):
-                raise inputs.fail(
-                    f"{path}.occupation_code", "职业编码格式应为“大类-中类-小类-细类”，如 6-18-01-02"
-                )
+                raise inputs.fail(f"{path}.occupation_code", "职业编码格式应为“大类-中类-小类-细类”，如 6-18-01-02")
             studios.append(
                 Studio(
                     leader_id_number=_opt_id_number(entry, "leader_id_number", path),
@@ -256,7 +256,9 @@ def _parse_leader(raw: Mapping | None, as_of: date, catalogue: Catalogue, notes:
     else:
         inputs.refuse_future_birth(birth_date, "leader.birth_date")
     if birth_date is not None and birth_date >= as_of:
-        raise inputs.fail("leader.birth_date", f"出生日期 {birth_date.isoformat()} 不早于申报截止日 {as_of.isoformat()}，请核对")
+        raise inputs.fail(
+            "leader.birth_date", f"出生日期 {birth_date.isoformat()} 不早于申报截止日 {as_of.isoformat()}，请核对"
+        )
 
     original_age = None
     if gender != "male":
@@ -309,13 +311,17 @@ def _parse_leader(raw: Mapping | None, as_of: date, catalogue: Catalogue, notes:
         text = item.strip() if isinstance(item, str) else ""
         listed = "、".join(f"{code}（{name}）" for code, name in HONORS.items())
         if not text or len(text) > 60:
-            raise inputs.fail(field, f"{field} 应为以下之一：{listed}，或未列明称号的中文全称（60 字以内）；"
-                                     f"收到 {item!r}")
+            raise inputs.fail(
+                field, f"{field} 应为以下之一：{listed}，或未列明称号的中文全称（60 字以内）；收到 {item!r}"
+            )
         code = text if text in HONORS else HONOR_BY_NAME.get(text)
         if code is None and text.isascii():
             # a code-like word that is not a code: a typing error, not an honour's name
-            raise inputs.fail(field, f"{field} 应为以下之一：{listed}；未列明的称号请填写其中文全称（如“北京大工匠”），"
-                                     f"由工作人员判断；收到 {item!r}")
+            raise inputs.fail(
+                field,
+                f"{field} 应为以下之一：{listed}；未列明的称号请填写其中文全称（如“北京大工匠”），"
+                f"由工作人员判断；收到 {item!r}",
+            )
         if code is None:
             if text not in others:
                 others.append(text)
@@ -344,8 +350,14 @@ def _parse_leader(raw: Mapping | None, as_of: date, catalogue: Catalogue, notes:
 
 
 # -- small helpers -------------------------------------------------------------------------------
-def _check(clause: str, result: str, message: str, facts: dict, missing: list[str] | None = None,
-           interpretations: tuple[str, ...] = ()) -> dict:
+def _check(
+    clause: str,
+    result: str,
+    message: str,
+    facts: dict,
+    missing: list[str] | None = None,
+    interpretations: tuple[str, ...] = (),
+) -> dict:
     return {
         "clause": clause,
         "result": result,
@@ -376,17 +388,20 @@ def _declared(clause: str, items: list[tuple[str, bool | None, str]], requiremen
     where = clause_label(clause)
     if fails:
         return _check(
-            clause, FAIL,
+            clause,
+            FAIL,
             f"单位未具备：{'；'.join(fails)}，不符合{where}（{requirement}）；请先建立或完善后再申报",
             facts,
         )
     if unknown:
         missing = [path for path, _ in unknown]
         return _check(
-            clause, UNKNOWN,
+            clause,
+            UNKNOWN,
             f"尚未填写单位是否具备：{'；'.join(what for _, what in unknown)}（{'、'.join(missing)}）；"
             f"{where}要求{requirement}",
-            facts, missing,
+            facts,
+            missing,
         )
     return _check(clause, PASS, f"单位具备：{'；'.join(what for _, _, what in items)}（{where}）", facts)
 
@@ -440,8 +455,11 @@ def check_4_1(app: Application, params: ParameterSet) -> dict:
         return _check("4.1", FAIL, f"{'；'.join(fails)}，不符合第4条第（1）项（{requirement}）", facts)
     if unknown:
         return _check(
-            "4.1", UNKNOWN, f"尚未填写{'、'.join(unknown)}（{'、'.join(missing)}）；第4条第（1）项要求{requirement}",
-            facts, missing,
+            "4.1",
+            UNKNOWN,
+            f"尚未填写{'、'.join(unknown)}（{'、'.join(missing)}）；第4条第（1）项要求{requirement}",
+            facts,
+            missing,
         )
     return _check("4.1", PASS, f"{'，'.join(passes)}（第4条第（1）项）", facts)
 
@@ -461,7 +479,13 @@ def check_4_3(app: Application, params: ParameterSet) -> dict:
     """第4条（3）建立了较为完善的技能人才培养、评价、选拔、使用和激励制度；"""
     return _declared(
         "4.3",
-        [("unit.has_talent_systems", app.unit.has_talent_systems, "较为完善的技能人才培养、评价、选拔、使用和激励制度")],
+        [
+            (
+                "unit.has_talent_systems",
+                app.unit.has_talent_systems,
+                "较为完善的技能人才培养、评价、选拔、使用和激励制度",
+            )
+        ],
         "建立较为完善的技能人才培养、评价、选拔、使用和激励制度",
     )
 
@@ -490,9 +514,11 @@ def check_4_5(app: Application, params: ParameterSet) -> dict:
     rule_text = f"第4条第（5）项：{minimum}名以上，含本数"
     if app.team is None:
         return _check(
-            "4.5", UNKNOWN,
+            "4.5",
+            UNKNOWN,
             f"尚未填写团队成员（team）；领办人以外须有 {minimum} 名以上正式员工（{rule_text}）",
-            {"team_min_size": minimum}, ["team"],
+            {"team_min_size": minimum},
+            ["team"],
         )
     leader = app.leader
     counted: list[Member] = []
@@ -528,13 +554,16 @@ def check_4_5(app: Application, params: ParameterSet) -> dict:
     if formal + len(unsure) >= minimum:
         missing = [f"team.{index}.formal_employee" for index, _ in unsure]
         return _check(
-            "4.5", UNKNOWN,
+            "4.5",
+            UNKNOWN,
             f"团队已确认正式员工 {formal} 人，另有 {len(unsure)} 人未填写是否为正式员工（{'、'.join(missing)}）；"
             f"须达到 {minimum} 人（{rule_text}）{remark}",
-            facts, missing,
+            facts,
+            missing,
         )
     return _check(
-        "4.5", FAIL,
+        "4.5",
+        FAIL,
         f"团队正式员工 {formal} 人，少于 {minimum} 人（{rule_text}）{remark}；"
         f"请为工作室再配备 {minimum - formal} 名以上正式员工",
         facts,
@@ -568,8 +597,14 @@ def _part(test: str, result: str, sentence: str, missing: list[str] | None = Non
     return {"test": test, "result": result, "message": sentence, "missing_facts": list(missing or [])}
 
 
-def _assemble(clause: str, parts: list[dict], facts: dict, interpretations: tuple[str, ...],
-              requirement: str, waiver: "Waiver | None" = None) -> dict:
+def _assemble(
+    clause: str,
+    parts: list[dict],
+    facts: dict,
+    interpretations: tuple[str, ...],
+    requirement: str,
+    waiver: Waiver | None = None,
+) -> dict:
     """One check of ``clause`` from its ``parts``; parts the waiver reaches are ``waived`` (their own
     outcome kept in the message as the waiver's consequence) and do not count."""
     where = clause_label(clause)
@@ -592,12 +627,14 @@ def _assemble(clause: str, parts: list[dict], facts: dict, interpretations: tupl
             else:
                 outcome = "不符合" if part["result"] == FAIL else "待定"
                 consequence.append(f"{part['message']}——若不免除，本项为“{outcome}”")
-        label = "、".join(PART_LABELS.get(f"{clause}.{p['test']}", PART_LABELS.get(p["test"], p["test"]))
-                         for p in waived)
-        waived_text = (f"领办人符合{clause_label(waiver.clause)}，可直接认定；按解释口径2，直接认定免除{where}中"
-                       f"“{label}”的要求（免于适用）。免除的后果：{'；'.join(consequence)}")
-        facts = {**facts, "direct_recognition": waiver.clause,
-                 "waived_tests": [p["test"] for p in waived]}
+        label = "、".join(
+            PART_LABELS.get(f"{clause}.{p['test']}", PART_LABELS.get(p["test"], p["test"])) for p in waived
+        )
+        waived_text = (
+            f"领办人符合{clause_label(waiver.clause)}，可直接认定；按解释口径2，直接认定免除{where}中"
+            f"“{label}”的要求（免于适用）。免除的后果：{'；'.join(consequence)}"
+        )
+        facts = {**facts, "direct_recognition": waiver.clause, "waived_tests": [p["test"] for p in waived]}
         if not counted:  # the readings behind the waived tests did not decide anything
             check = _check(clause, WAIVED, waived_text, facts, interpretations=("direct_recognition_waives",))
             check["parts"] = [{**p, "result": WAIVED, "would_be": p["result"]} for p in parts]
@@ -611,15 +648,14 @@ def _assemble(clause: str, parts: list[dict], facts: dict, interpretations: tupl
     else:
         suffix = f"；{where}要求{requirement}"
     check = _check(clause, result, "；".join(sentences) + suffix, facts, missing, interpretations)
-    check["parts"] = [
-        {**p, "result": WAIVED, "would_be": p["result"]} if p in waived else p for p in parts
-    ]
+    check["parts"] = [{**p, "result": WAIVED, "would_be": p["result"]} if p in waived else p for p in parts]
     return check
 
 
 @dataclass(frozen=True, slots=True)
 class Waiver:
     """直接认定 in force for this application: the clause that grants it and the parts it waives."""
+
     clause: str
     parts: tuple[str, ...]
 
@@ -628,16 +664,23 @@ class Waiver:
 def check_5_1(app: Application, params: ParameterSet, waiver: Waiver | None = None) -> dict:
     """第五条（一）长期在生产服务一线岗位工作；"""
     leader = app.leader
-    facts = {"frontline": leader.frontline,
-             "frontline_years": _years_text(leader.frontline_years) if leader.frontline_years is not None else None}
+    facts = {
+        "frontline": leader.frontline,
+        "frontline_years": _years_text(leader.frontline_years) if leader.frontline_years is not None else None,
+    }
     years = f"（一线工作 {facts['frontline_years']} 年）" if leader.frontline_years is not None else ""
     if leader.frontline is None:
-        part = _part("5.1", UNKNOWN, "尚未填写领办人是否长期在生产服务一线岗位工作（leader.frontline）",
-                     ["leader.frontline"])
+        part = _part(
+            "5.1", UNKNOWN, "尚未填写领办人是否长期在生产服务一线岗位工作（leader.frontline）", ["leader.frontline"]
+        )
     elif not leader.frontline:
-        part = _part("5.1", FAIL, f"领办人不在生产服务一线岗位工作{years}，"
-                                  f"不符合第五条第（一）项（长期在生产服务一线岗位工作）；"
-                                  f"可另选长期在一线工作的领办人，或核对是否符合直接认定条件")
+        part = _part(
+            "5.1",
+            FAIL,
+            f"领办人不在生产服务一线岗位工作{years}，"
+            f"不符合第五条第（一）项（长期在生产服务一线岗位工作）；"
+            f"可另选长期在一线工作的领办人，或核对是否符合直接认定条件",
+        )
     else:
         part = _part("5.1", PASS, f"领办人长期在生产服务一线岗位工作{years}")
     return _assemble("5.1", [part], facts, (), "长期在生产服务一线岗位工作", waiver)
@@ -645,10 +688,12 @@ def check_5_1(app: Application, params: ParameterSet, waiver: Waiver | None = No
 
 def occupation_missing_message(code: str, major_group: int, skill_type: bool) -> str:
     kind = "技能类职业" if skill_type else "不是技能类职业（解释口径8）"
-    return (f"职业编码 {code} 不在平台的职业目录中（平台数据缺少《职业分类大典（2022年版）》的部分职业"
-            f"和2024年以来发布的"
-            f"部分新职业）；工作人员将核实该编码并补录目录，补录后重新预审，申报人无需改选“新职业”。"
-            f"按编码，该职业属大典第{CHINESE_NUMERALS[major_group]}大类，核实无误即为{kind}")
+    return (
+        f"职业编码 {code} 不在平台的职业目录中（平台数据缺少《职业分类大典（2022年版）》的部分职业"
+        f"和2024年以来发布的"
+        f"部分新职业）；工作人员将核实该编码并补录目录，补录后重新预审，申报人无需改选“新职业”。"
+        f"按编码，该职业属大典第{CHINESE_NUMERALS[major_group]}大类，核实无误即为{kind}"
+    )
 
 
 @rule("5.2")
@@ -684,33 +729,44 @@ def check_5_2(app: Application, params: ParameterSet, waiver: Waiver | None = No
     group_text = f"大典第{CHINESE_NUMERALS[major]}大类（{MAJOR_GROUP_NAMES[major]}）"
     minimum_text = skills.label(minimum)
     if occupation is None:
-        first = _part("occupation", UNKNOWN, occupation_missing_message(code, major, skill_type),
-                      ["leader.occupation_code"])
+        first = _part(
+            "occupation", UNKNOWN, occupation_missing_message(code, major, skill_type), ["leader.occupation_code"]
+        )
     elif not skill_type:
-        first = _part("occupation", FAIL,
-                      f"职业 {occupation.label} 属{group_text}，不是技能类职业"
-                      f"（解释口径8：第{groups_text}大类为技能类），"
-                      f"不符合第五条第（二）项；领办人应从事大典内的技能类职业（工种）")
+        first = _part(
+            "occupation",
+            FAIL,
+            f"职业 {occupation.label} 属{group_text}，不是技能类职业"
+            f"（解释口径8：第{groups_text}大类为技能类），"
+            f"不符合第五条第（二）项；领办人应从事大典内的技能类职业（工种）",
+        )
     else:
         first = _part("occupation", PASS, f"职业 {occupation.label} 属{group_text}，为技能类职业")
     if leader.skill_level is None:
-        second = _part("level", UNKNOWN,
-                       f"尚未填写领办人职业技能等级（leader.skill_level），第五条第（二）项要求{minimum_text}及以上",
-                       ["leader.skill_level"])
+        second = _part(
+            "level",
+            UNKNOWN,
+            f"尚未填写领办人职业技能等级（leader.skill_level），第五条第（二）项要求{minimum_text}及以上",
+            ["leader.skill_level"],
+        )
     else:
         level_text = skills.label(leader.skill_level)
         if not skills.at_least(leader.skill_level, minimum):
-            second = _part("level", FAIL,
-                           f"领办人职业技能等级为{level_text}，低于{minimum_text}，不符合第五条第（二）项"
-                           f"（技师及以上国家职业资格或技能等级证书）；取得{minimum_text}及以上证书后方可申报，或核对是否符合直接认定条件")
+            second = _part(
+                "level",
+                FAIL,
+                f"领办人职业技能等级为{level_text}，低于{minimum_text}，不符合第五条第（二）项"
+                f"（技师及以上国家职业资格或技能等级证书）；取得{minimum_text}及以上证书后方可申报，或核对是否符合直接认定条件",
+            )
         else:
             second = _part("level", PASS, f"领办人职业技能等级为{level_text}，达到{minimum_text}及以上")
     return _assemble("5.2", [first, second], facts, interpretation, f"大典内技能类职业且{minimum_text}及以上", waiver)
 
 
 @rule("5.3", "6.3")
-def check_employment_and_retirement(app: Application, params: ParameterSet, clause: str,
-                                    waiver: Waiver | None = None) -> dict:
+def check_employment_and_retirement(
+    app: Application, params: ParameterSet, clause: str, waiver: Waiver | None = None
+) -> dict:
     """第五条（三）在职在聘，距法定退休年龄2年以上（含2年）。
     第六条（三）在职在岗，距法定退休年龄2年以上（含2年）。
 
@@ -723,58 +779,78 @@ def check_employment_and_retirement(app: Application, params: ParameterSet, clau
     where = clause_label(clause)
     status = "在职在聘" if clause == "5.3" else "在职在岗"
     years = params.values_on(app.as_of)["retirement_min_years"]
-    facts: dict[str, Any] = {"employed": leader.employed, "reference_date": app.as_of.isoformat(),
-                             "retirement_min_years": years}
+    facts: dict[str, Any] = {
+        "employed": leader.employed,
+        "reference_date": app.as_of.isoformat(),
+        "retirement_min_years": years,
+    }
     interpretations: tuple[str, ...] = ()
 
     category = category_for(leader.gender, leader.original_retirement_age) if leader.gender else None
     if leader.birth_date is None or leader.gender is None:
         known = (("leader.birth_date", leader.birth_date), ("leader.gender", leader.gender))
         absent = [path for path, value in known if value is None]
-        retirement_part = _part("retirement", UNKNOWN,
-                                f"缺少{'、'.join(absent)}，无法计算法定退休日期（也可填写 leader.id_number）", absent)
+        retirement_part = _part(
+            "retirement", UNKNOWN, f"缺少{'、'.join(absent)}，无法计算法定退休日期（也可填写 leader.id_number）", absent
+        )
     elif category is None:
         retirement_part = _part(
-            "retirement", UNKNOWN,
+            "retirement",
+            UNKNOWN,
             "领办人为女职工，须填写原法定退休年龄（50 或 55 周岁，leader.original_retirement_age）才能计算法定退休日期",
-            ["leader.original_retirement_age"])
+            ["leader.original_retirement_age"],
+        )
     else:
         outcome: Retirement = retirement(leader.birth_date, category)
         latest_start = add_years(app.as_of, years)
-        facts.update({
-            "retirement_date": outcome.retirement_date.isoformat(),
-            "retirement_age": {"years": outcome.age_years, "months": outcome.age_months},
-            "retirement_category": category.code,
-            "earliest_allowed_retirement_date": latest_start.isoformat(),
-        })
+        facts.update(
+            {
+                "retirement_date": outcome.retirement_date.isoformat(),
+                "retirement_age": {"years": outcome.age_years, "months": outcome.age_months},
+                "retirement_category": category.code,
+                "earliest_allowed_retirement_date": latest_start.isoformat(),
+            }
+        )
         interpretations = ("reference_date",)
         retire = outcome.retirement_date.isoformat()
         if outcome.retirement_date <= app.as_of:
             retirement_part = _part(
-                "retirement", FAIL,
+                "retirement",
+                FAIL,
                 f"法定退休日期 {retire}，不晚于申报截止日 {app.as_of.isoformat()}，领办人已达到法定退休年龄，"
-                f"不符合{where}（距法定退休年龄{years}年以上，含{years}年）")
+                f"不符合{where}（距法定退休年龄{years}年以上，含{years}年）",
+            )
         else:
             months = whole_months_between(app.as_of, outcome.retirement_date)
             span = f"距申报截止日 {months // 12} 年 {months % 12} 个月"
             facts["months_to_retirement"] = months
             if outcome.retirement_date >= latest_start:
-                retirement_part = _part("retirement", PASS,
-                                        f"法定退休日期 {retire}，{span}，满足{years}年以上（含{years}年）")
+                retirement_part = _part(
+                    "retirement", PASS, f"法定退休日期 {retire}，{span}，满足{years}年以上（含{years}年）"
+                )
             else:
                 retirement_part = _part(
-                    "retirement", FAIL,
+                    "retirement",
+                    FAIL,
                     f"法定退休日期 {retire}，{span}，不足{years}年（须法定退休日期不早于 {latest_start.isoformat()}），"
-                    f"不符合{where}；请另选距法定退休年龄{years}年以上的领办人")
+                    f"不符合{where}；请另选距法定退休年龄{years}年以上的领办人",
+                )
     if leader.employed is None:
-        employment_part = _part("employment", UNKNOWN, f"尚未填写领办人是否{status}（leader.employed）",
-                                ["leader.employed"])
+        employment_part = _part(
+            "employment", UNKNOWN, f"尚未填写领办人是否{status}（leader.employed）", ["leader.employed"]
+        )
     elif not leader.employed:
         employment_part = _part("employment", FAIL, f"领办人不是{status}人员，不符合{where}（须{status}）")
     else:
         employment_part = _part("employment", PASS, f"领办人{status}")
-    return _assemble(clause, [retirement_part, employment_part], facts, interpretations,
-                     f"{status}、距法定退休年龄{years}年以上（含{years}年）", waiver)
+    return _assemble(
+        clause,
+        [retirement_part, employment_part],
+        facts,
+        interpretations,
+        f"{status}、距法定退休年龄{years}年以上（含{years}年）",
+        waiver,
+    )
 
 
 @rule("5.d1", "5.d2", "5.d3")
@@ -805,25 +881,33 @@ def direct_recognition_checks(app: Application, params: ParameterSet) -> list[di
         names = "、".join(f"“{HONORS[h]}”" for h in held)
         where = clause_label(clause)
         if clause != "5.d3":
-            checks.append(_check(
-                clause, PASS,
-                f"领办人获得{names}，符合{where}，可直接认定为领办人；{waived_text}的要求不再适用（解释口径2）",
-                {"honors": held},
-                interpretations=("direct_recognition_waives",),
-            ))
+            checks.append(
+                _check(
+                    clause,
+                    PASS,
+                    f"领办人获得{names}，符合{where}，可直接认定为领办人；{waived_text}的要求不再适用（解释口径2）",
+                    {"honors": held},
+                    interpretations=("direct_recognition_waives",),
+                )
+            )
             continue
         checks.append(_check_5_d3(app, values, held, others, names, waived_text))
     return checks
 
 
-def _check_5_d3(app: Application, values: Mapping, held: list[str], others: list[str], names: str,
-                waived_text: str) -> dict:
+def _check_5_d3(
+    app: Application, values: Mapping, held: list[str], others: list[str], names: str, waived_text: str
+) -> dict:
     leader = app.leader
     minimum = values["direct_recognition_high_skill_level"]
     open_list = values["direct_recognition_other_honours"] == "staff_judgement"
     minimum_text = skills.label(minimum)
-    facts: dict[str, Any] = {"honors": held, "other_honors": others, "skill_level": leader.skill_level,
-                             "high_skill_min_level": minimum}
+    facts: dict[str, Any] = {
+        "honors": held,
+        "other_honors": others,
+        "skill_level": leader.skill_level,
+        "high_skill_min_level": minimum,
+    }
     interpretations: tuple[str, ...] = ("direct_recognition_high_skill_level",)
     where = "第五条直接认定第（3）项"
     other_text = "、".join(f"“{name}”" for name in others)
@@ -831,31 +915,54 @@ def _check_5_d3(app: Application, values: Mapping, held: list[str], others: list
     if others:
         interpretations += ("direct_recognition_other_honours",)
     if not held and not open_list:
-        return _check("5.d3", FAIL,
-                      f"领办人所填称号{other_text}不是{where}列明的称号，按解释口径22只认列明的称号，不能直接认定；"
-                      f"按第五条第（一）至（三）项判断", facts, interpretations=interpretations)
+        return _check(
+            "5.d3",
+            FAIL,
+            f"领办人所填称号{other_text}不是{where}列明的称号，按解释口径22只认列明的称号，不能直接认定；"
+            f"按第五条第（一）至（三）项判断",
+            facts,
+            interpretations=interpretations,
+        )
     if leader.skill_level is None:
-        return _check("5.d3", UNKNOWN,
-                      f"领办人获得{honour_text}；{where}是“……等称号的优秀高技能人才”，须同时为高技能人才"
-                      f"（{minimum_text}及以上，解释口径21）；尚未填写职业技能等级（leader.skill_level）",
-                      facts, ["leader.skill_level"], interpretations)
+        return _check(
+            "5.d3",
+            UNKNOWN,
+            f"领办人获得{honour_text}；{where}是“……等称号的优秀高技能人才”，须同时为高技能人才"
+            f"（{minimum_text}及以上，解释口径21）；尚未填写职业技能等级（leader.skill_level）",
+            facts,
+            ["leader.skill_level"],
+            interpretations,
+        )
     level_text = skills.label(leader.skill_level)
     if not skills.at_least(leader.skill_level, minimum):
-        return _check("5.d3", FAIL,
-                      f"领办人获得{honour_text}，但职业技能等级为{level_text}，低于{minimum_text}，不是高技能人才，"
-                      f"不符合{where}（“……等称号的优秀高技能人才”，解释口径21），不能直接认定；按第五条第（一）至（三）项判断",
-                      facts, interpretations=interpretations)
+        return _check(
+            "5.d3",
+            FAIL,
+            f"领办人获得{honour_text}，但职业技能等级为{level_text}，低于{minimum_text}，不是高技能人才，"
+            f"不符合{where}（“……等称号的优秀高技能人才”，解释口径21），不能直接认定；按第五条第（一）至（三）项判断",
+            facts,
+            interpretations=interpretations,
+        )
     if held:
-        return _check("5.d3", PASS,
-                      f"领办人获得{names}，职业技能等级为{level_text}（高技能人才，{minimum_text}及以上），符合{where}，"
-                      f"可直接认定为领办人；{waived_text}的要求不再适用（解释口径2）",
-                      facts, interpretations=("direct_recognition_waives",) + interpretations)
+        return _check(
+            "5.d3",
+            PASS,
+            f"领办人获得{names}，职业技能等级为{level_text}（高技能人才，{minimum_text}及以上），符合{where}，"
+            f"可直接认定为领办人；{waived_text}的要求不再适用（解释口径2）",
+            facts,
+            interpretations=("direct_recognition_waives",) + interpretations,
+        )
     missing = [f"leader.honors.{index}" for index in leader.other_honor_positions]
-    return _check("5.d3", UNKNOWN,
-                  f"领办人获得{other_text}，职业技能等级为{level_text}（高技能人才）；该称号未在{where}中列明，"
-                  f"须由工作人员判断是否属于与“非物质遗产传承人”“老字号工匠”同类的称号（“等称号”，解释口径22），"
-                  f"判断前直接认定待定",
-                  facts, missing, interpretations)
+    return _check(
+        "5.d3",
+        UNKNOWN,
+        f"领办人获得{other_text}，职业技能等级为{level_text}（高技能人才）；该称号未在{where}中列明，"
+        f"须由工作人员判断是否属于与“非物质遗产传承人”“老字号工匠”同类的称号（“等称号”，解释口径22），"
+        f"判断前直接认定待定",
+        facts,
+        missing,
+        interpretations,
+    )
 
 
 # -- Art. 6: leader, occupation not listed ---------------------------------------------------------
@@ -872,8 +979,12 @@ def check_6_1(app: Application, params: ParameterSet) -> dict:
     minimum = values["unlisted_frontline_min_years"]
     reading = values["unlisted_frontline_current"]
     years = leader.frontline_years
-    facts = {"frontline": leader.frontline, "frontline_years": _years_text(years) if years is not None else None,
-             "unlisted_frontline_min_years": minimum, "frontline_current": reading}
+    facts = {
+        "frontline": leader.frontline,
+        "frontline_years": _years_text(years) if years is not None else None,
+        "unlisted_frontline_min_years": minimum,
+        "frontline_current": reading,
+    }
     rule_text = f"在生产服务一线岗位工作{minimum}年以上，含本数"
     results, sentences, missing = [], [], []
     interpretations: tuple[str, ...] = ()
@@ -890,20 +1001,29 @@ def check_6_1(app: Application, params: ParameterSet) -> dict:
     if leader.frontline is not True:
         interpretations = ("unlisted_frontline_current",)
         if reading == "years_only":
-            sentences.append("按解释口径23，一线工作累计年数达到即可，不要求目前仍在一线岗位"
-                             + ("（领办人目前不在一线岗位）" if leader.frontline is False else ""))
+            sentences.append(
+                "按解释口径23，一线工作累计年数达到即可，不要求目前仍在一线岗位"
+                + ("（领办人目前不在一线岗位）" if leader.frontline is False else "")
+            )
         elif leader.frontline is None:
             results.append(UNKNOWN)
             missing.append("leader.frontline")
-            sentences.append("尚未填写领办人目前是否在生产服务一线岗位工作（leader.frontline）；"
-                             "按解释口径23，领办人须目前仍在一线岗位")
+            sentences.append(
+                "尚未填写领办人目前是否在生产服务一线岗位工作（leader.frontline）；"
+                "按解释口径23，领办人须目前仍在一线岗位"
+            )
         else:
             results.append(FAIL)
-            sentences.append("领办人目前不在生产服务一线岗位工作；按解释口径23，领办人须目前仍在一线岗位"
-                             "（一线工作累计满3年但已离开一线的不符合）")
+            sentences.append(
+                "领办人目前不在生产服务一线岗位工作；按解释口径23，领办人须目前仍在一线岗位"
+                "（一线工作累计满3年但已离开一线的不符合）"
+            )
     result = _combine(results)
-    tail = {PASS: f"（第六条第（一）项：{rule_text}）", FAIL: f"，不符合第六条第（一）项（{rule_text}）",
-            UNKNOWN: f"；第六条第（一）项要求{rule_text}"}[result]
+    tail = {
+        PASS: f"（第六条第（一）项：{rule_text}）",
+        FAIL: f"，不符合第六条第（一）项（{rule_text}）",
+        UNKNOWN: f"；第六条第（一）项要求{rule_text}",
+    }[result]
     return _check("6.1", result, "；".join(sentences) + tail, facts, missing, interpretations)
 
 
@@ -917,19 +1037,24 @@ def check_6_2(app: Application, params: ParameterSet) -> dict:
     facts = {"practical_mastery": value, "judgement": params.values_on(app.as_of)["practical_mastery_judgement"]}
     if value is None:
         return _check(
-            "6.2", UNKNOWN,
+            "6.2",
+            UNKNOWN,
             "“拥有较为丰富的实操经验，熟练掌握所从事岗位的技艺方法”须由评审专家判断（解释口径3），"
             "待专家或工作人员记录结论（leader.practical_mastery）；申报时请提交技艺水平或实操经验证明材料（第九条第（二）项第1目）",
-            facts, ["leader.practical_mastery"], ("practical_mastery_judgement",),
+            facts,
+            ["leader.practical_mastery"],
+            ("practical_mastery_judgement",),
         )
     if not value:
         return _check(
-            "6.2", FAIL,
+            "6.2",
+            FAIL,
             "经专家或工作人员认定，领办人的实操经验和技艺方法尚未达到第六条第（二）项（较为丰富的实操经验，熟练掌握所从事岗位的技艺方法）",
             facts,
         )
     return _check(
-        "6.2", PASS,
+        "6.2",
+        PASS,
         "经专家或工作人员认定，领办人拥有较为丰富的实操经验，熟练掌握所从事岗位的技艺方法（第六条第（二）项）",
         facts,
     )
@@ -945,15 +1070,19 @@ def check_7_1(app: Application, params: ParameterSet) -> dict:
     leader = app.leader
     if app.existing_studios is None:
         return _check(
-            "7.1", UNKNOWN,
+            "7.1",
+            UNKNOWN,
             "尚未提供已有工作室名单（existing_studios），无法核对领办人是否已领办其他工作室；同一领办人只能领办一个工作室（第七条）",
-            {}, ["existing_studios"],
+            {},
+            ["existing_studios"],
         )
     if not leader.id_number and not leader.name:
         return _check(
-            "7.1", UNKNOWN,
+            "7.1",
+            UNKNOWN,
             "尚未填写领办人姓名或身份证号（leader.name、leader.id_number），无法核对是否已领办其他工作室（第七条）",
-            {"existing_studios": len(app.existing_studios)}, ["leader.name"],
+            {"existing_studios": len(app.existing_studios)},
+            ["leader.name"],
         )
     matches, undecided = [], []
     for index, studio in enumerate(app.existing_studios):
@@ -969,22 +1098,26 @@ def check_7_1(app: Application, params: ParameterSet) -> dict:
         by = "身份证号" if leader.id_number and studio.leader_id_number else "姓名"
         where = _studio_text(studio)
         return _check(
-            "7.1", FAIL,
+            "7.1",
+            FAIL,
             f"领办人（按{by}比对）已领办工作室（{where}），同一领办人只能领办一个经开区技能大师工作室（第七条）；请另选领办人",
             facts,
         )
     if undecided:
         missing = ["leader.name"] if leader.name is None else ["leader.id_number"]
         return _check(
-            "7.1", UNKNOWN,
+            "7.1",
+            UNKNOWN,
             f"已有工作室第 {'、'.join(str(i) for i in undecided)} 项与本领办人没有共同的比对信息（身份证号或姓名），"
             f"无法核对（第七条）；请补充领办人的{'姓名' if leader.name is None else '身份证号'}",
-            facts, missing,
+            facts,
+            missing,
         )
     if not app.existing_studios:
         return _check("7.1", PASS, "已有工作室名单为空，领办人未领办其他工作室（第七条）", facts)
     return _check(
-        "7.1", PASS,
+        "7.1",
+        PASS,
         f"已按{basis}核对 {len(app.existing_studios)} 个已有工作室，领办人未领办其他工作室（第七条）",
         facts,
     )
@@ -1033,17 +1166,24 @@ def check_unit_scope(app: Application, params: ParameterSet, catalogue: Catalogu
     if leader.occupation:
         occupation_text = leader.occupation.label
     else:
-        occupation_text = " ".join(f"“{part}”" if part == leader.occupation_name else part
-                                   for part in (leader.occupation_code, leader.occupation_name) if part)
+        occupation_text = " ".join(
+            f"“{part}”" if part == leader.occupation_name else part
+            for part in (leader.occupation_code, leader.occupation_name)
+            if part
+        )
     requirement = (
-        "每个分厂、分公司相同职业（工种）只能建立一个工作室" if clause == "7.3" else "同一单位相同职业（工种）只能建立一个工作室"
+        "每个分厂、分公司相同职业（工种）只能建立一个工作室"
+        if clause == "7.3"
+        else "同一单位相同职业（工种）只能建立一个工作室"
     )
     facts: dict[str, Any] = {"credit_code": unit.credit_code, "branch": unit.branch, "scope_key": scope_rule}
     if app.existing_studios is None:
         return _check(
-            clause, UNKNOWN,
+            clause,
+            UNKNOWN,
             f"尚未提供已有工作室名单（existing_studios），无法核对是否符合“{requirement}”（第七条）",
-            facts, ["existing_studios"],
+            facts,
+            ["existing_studios"],
         )
     facts["existing_studios"] = len(app.existing_studios)
     conflicts, undecided, other_scope, missing = [], [], [], []
@@ -1062,9 +1202,7 @@ def check_unit_scope(app: Application, params: ParameterSet, catalogue: Catalogu
             if same_scope:
                 undecided.append(index)
                 if same_unit is None:
-                    missing.append(
-                        f"existing_studios.{index}.credit_code" if unit.credit_code else "unit.credit_code"
-                    )
+                    missing.append(f"existing_studios.{index}.credit_code" if unit.credit_code else "unit.credit_code")
                 if same_occupation is None:
                     missing.append(f"existing_studios.{index}.occupation_code")
             continue
@@ -1075,7 +1213,8 @@ def check_unit_scope(app: Application, params: ParameterSet, catalogue: Catalogu
     facts["conflicts"] = len(conflicts)
     if conflicts:
         return _check(
-            clause, FAIL,
+            clause,
+            FAIL,
             f"{scope_text}已有相同职业（{occupation_text}）的工作室（{_studio_text(conflicts[0])}），{requirement}"
             f"（第七条）；请核对职业或申报单位",
             facts,
@@ -1083,22 +1222,27 @@ def check_unit_scope(app: Application, params: ParameterSet, catalogue: Catalogu
     if undecided:
         missing = list(dict.fromkeys(missing))
         return _check(
-            clause, UNKNOWN,
+            clause,
+            UNKNOWN,
             f"已有工作室第 {'、'.join(str(i) for i in undecided)} 项缺少统一社会信用代码或职业，无法判断是否与本申报同一范围、"
             f"同一职业（{'、'.join(missing)}）；{requirement}（第七条）",
-            facts, missing,
+            facts,
+            missing,
         )
     if other_scope:
         names = "、".join(f"“{s.branch}”" if s.branch else "单位本部" for s in other_scope)
         return _check(
-            clause, PASS,
+            clause,
+            PASS,
             f"本单位{names}已有相同职业（{occupation_text}）的工作室，但单位本部与各分厂、分公司为不同范围（解释口径9），"
             f"{scope_text}尚无该职业工作室（第七条）",
-            facts, interpretations=("studio_scope_key",),
+            facts,
+            interpretations=("studio_scope_key",),
         )
     checked = f"已核对 {len(app.existing_studios)} 个已有工作室，" if app.existing_studios else "已有工作室名单为空，"
     return _check(
-        clause, PASS,
+        clause,
+        PASS,
         f"{checked}{scope_text}尚无相同职业（{occupation_text}）的工作室（第七条）",
         facts,
     )
@@ -1112,13 +1256,16 @@ def check_20(app: Application, params: ParameterSet) -> dict:
     facts = {"as_of": app.as_of.isoformat(), "valid_until": until.isoformat()}
     if app.as_of > until:
         return _check(
-            "20", FAIL,
+            "20",
+            FAIL,
             f"申报截止日 {app.as_of.isoformat()} 晚于本办法有效期截止日 {until.isoformat()}（第二十条），"
             f"本版办法下不再认定工作室（解释口径10）；请待社会事业局加载新版政策参数后再评估",
-            facts, interpretations=("validity_cutoff",),
+            facts,
+            interpretations=("validity_cutoff",),
         )
     return _check(
-        "20", PASS,
+        "20",
+        PASS,
         f"申报截止日 {app.as_of.isoformat()} 在本办法有效期内（截止 {until.isoformat()}，第二十条）",
         facts,
     )
@@ -1179,16 +1326,23 @@ def _await_direct_recognition(check: dict, pending: dict) -> None:
     """A failing check that a direct recognition still to be judged would waive is ``unknown``."""
     if check["result"] == FAIL:
         check["result"] = UNKNOWN
-    check["message"] += (f"；但领办人可能符合{clause_label(pending['clause'])}直接认定（待定），"
-                         f"认定后本项免于适用（解释口径2），"
-                         f"否则不符合")
+    check["message"] += (
+        f"；但领办人可能符合{clause_label(pending['clause'])}直接认定（待定），"
+        f"认定后本项免于适用（解释口径2），"
+        f"否则不符合"
+    )
     check["missing_facts"] = list(dict.fromkeys(check["missing_facts"] + pending["missing_facts"]))
     check["interpretations"] = list(dict.fromkeys(check["interpretations"] + ["direct_recognition_waives"]))
 
 
 def evaluate_application(app: Application, params: ParameterSet, catalogue: Catalogue) -> dict:
-    checks = [check_4_1(app, params), check_4_2(app, params), check_4_3(app, params), check_4_4(app, params),
-              check_4_5(app, params)]
+    checks = [
+        check_4_1(app, params),
+        check_4_2(app, params),
+        check_4_3(app, params),
+        check_4_4(app, params),
+        check_4_5(app, params),
+    ]
     direct = False
     notes = list(app.notes)
     if app.route == "listed":
@@ -1197,8 +1351,11 @@ def evaluate_application(app: Application, params: ParameterSet, catalogue: Cata
         pending = [c for c in honours if c["result"] == UNKNOWN]
         parts = waived_parts(params.values_on(app.as_of)["direct_recognition_waives"])
         waiver = Waiver(granted[0]["clause"], parts) if granted else None
-        ordinary = [check_5_1(app, params, waiver), check_5_2(app, params, waiver),
-                    check_employment_and_retirement(app, params, "5.3", waiver)]
+        ordinary = [
+            check_5_1(app, params, waiver),
+            check_5_2(app, params, waiver),
+            check_employment_and_retirement(app, params, "5.3", waiver),
+        ]
         direct = waiver is not None
         # A direct-recognition clause is an alternative to the ordinary conditions, not a condition:
         # one that the leader does not meet never fails the application; one left to staff counts
@@ -1211,20 +1368,27 @@ def evaluate_application(app: Application, params: ParameterSet, catalogue: Cata
                 for check in rescuable:
                     _await_direct_recognition(check, pending[0])
             else:
-                notes.extend(f"{clause_label(c['clause'])}：{c['message']}（不影响本次结论：普通条件已满足或另有不符合项）"
-                             for c in pending)
+                notes.extend(
+                    f"{clause_label(c['clause'])}：{c['message']}（不影响本次结论：普通条件已满足或另有不符合项）"
+                    for c in pending
+                )
         for check in honours:
             if check not in kept and check["result"] != UNKNOWN:
                 notes.append(f"{clause_label(check['clause'])}：{check['message']}")
             elif check not in kept and granted:
-                notes.append(f"{clause_label(check['clause'])}：{check['message']}（已按{clause_label(granted[0]['clause'])}直接认定）")
+                notes.append(
+                    f"{clause_label(check['clause'])}：{check['message']}（已按{clause_label(granted[0]['clause'])}直接认定）"
+                )
         checks.extend(ordinary)
         checks.extend(sorted(kept, key=lambda c: c["clause"]))
     else:
-        checks.extend([check_6_1(app, params), check_6_2(app, params),
-                       check_employment_and_retirement(app, params, "6.3")])
+        checks.extend(
+            [check_6_1(app, params), check_6_2(app, params), check_employment_and_retirement(app, params, "6.3")]
+        )
         if app.leader.honors or app.leader.other_honors:
-            notes.append("直接认定（第五条）只适用于职业列入大典的领办人；本申报职业未列入大典，按第六条条件判断，所填荣誉可作为第九条第（二）项第1目的证明材料")
+            notes.append(
+                "直接认定（第五条）只适用于职业列入大典的领办人；本申报职业未列入大典，按第六条条件判断，所填荣誉可作为第九条第（二）项第1目的证明材料"
+            )
     checks.append(check_7_1(app, params))
     checks.append(check_unit_scope(app, params, catalogue))
     checks.append(check_20(app, params))
@@ -1247,12 +1411,16 @@ def evaluate_application(app: Application, params: ParameterSet, catalogue: Cata
         "policy": params.policy_info(),
         "as_of": app.as_of.isoformat(),
         "occupation": (
-            {"code": app.leader.occupation.code, "name": app.leader.occupation.name,
-             "major_group": app.leader.occupation.major_group, "marks": app.leader.occupation.marks}
-            if app.leader.occupation else
-            {"code": app.leader.occupation_code, "name": app.leader.occupation_name,
-             "catalogue": "to_confirm"} if app.leader.occupation_code else
-            {"code": None, "name": app.leader.occupation_name}
+            {
+                "code": app.leader.occupation.code,
+                "name": app.leader.occupation.name,
+                "major_group": app.leader.occupation.major_group,
+                "marks": app.leader.occupation.marks,
+            }
+            if app.leader.occupation
+            else {"code": app.leader.occupation_code, "name": app.leader.occupation_name, "catalogue": "to_confirm"}
+            if app.leader.occupation_code
+            else {"code": None, "name": app.leader.occupation_name}
         ),
         "notes": notes,
     }

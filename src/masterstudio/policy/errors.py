@@ -6,6 +6,7 @@ catalogue does not hold, contradicts itself, runs into a year whose holidays are
 for a new grant after the policy's validity. The codes are fixed by the contract
 (``/work/shared/contracts/policy-api.md``); the message is Chinese and says what to fix.
 """
+
 from __future__ import annotations
 
 # The error codes of the contract. Nothing else may be used as ``code``.

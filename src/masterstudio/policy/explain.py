@@ -1,11 +1,11 @@
 """Readable Chinese text for the engine's answers (command line, documents, stored decisions)."""
+
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
-from .clauses import clause_sort_key
+from .clauses import clause_sort_key, measures
 from .clauses import label as clause_label
-from .clauses import measures
 from .params import resolve
 
 RESULT_MARKS = {"pass": "通过", "fail": "不符合", "unknown": "待定", "waived": "免于适用"}
@@ -14,7 +14,10 @@ OUTCOMES = {
     "ineligible": "不符合申报条件",
     "undetermined": "尚不能确定（需补充信息或专家判断）",
 }
-ROUTES = {"listed": "职业列入《职业分类大典》（第五条）", "unlisted": "职业未列入《职业分类大典》（第二条第二款、第六条）"}
+ROUTES = {
+    "listed": "职业列入《职业分类大典》（第五条）",
+    "unlisted": "职业未列入《职业分类大典》（第二条第二款、第六条）",
+}
 
 
 def _interpretation_lines(names: list[str], params=None) -> list[str]:
@@ -35,7 +38,8 @@ def render_eligibility(result: Mapping, *, params=None) -> str:
     """An eligibility answer as text: verdict, each check with its clause, what is missing, materials."""
     lines = [
         f"申报资格：{OUTCOMES[result['outcome']]}",
-        f"申报路线：{ROUTES[result['route']]}" + ("；领办人符合直接认定条件" if result.get("direct_recognition") else ""),
+        f"申报路线：{ROUTES[result['route']]}"
+        + ("；领办人符合直接认定条件" if result.get("direct_recognition") else ""),
         f"参照日（申报截止日）：{result.get('as_of', '')}",
         f"政策版本：{result['policy']['version']}（有效期至 {result['policy']['valid_until']}）",
         "",
@@ -61,8 +65,12 @@ def render_eligibility(result: Mapping, *, params=None) -> str:
 
 
 def render_funding(result: Mapping) -> str:
-    kinds = {"initial": "首次认定一次性资助", "excellent": "年度考核优秀奖励", "national": "国家级工作室称号奖励",
-             "beijing": "北京市工作室称号奖励"}
+    kinds = {
+        "initial": "首次认定一次性资助",
+        "excellent": "年度考核优秀奖励",
+        "national": "国家级工作室称号奖励",
+        "beijing": "北京市工作室称号奖励",
+    }
     lines = ["区级资金："]
     for award in result["awards"]:
         year = f"（{award['year']} 年度）" if "year" in award else ""
@@ -75,8 +83,11 @@ def render_funding(result: Mapping) -> str:
         lines.append(f"合计：已知部分 {result.get('total_known_part')} 元，另有金额待定的项目")
     recovery = result.get("recovery")
     if recovery:
-        back = (f"{recovery['amount']} 元" if recovery["amount"] is not None
-                else f"已知部分 {recovery.get('amount_known_part')} 元及金额待定的项目")
+        back = (
+            f"{recovery['amount']} 元"
+            if recovery["amount"] is not None
+            else f"已知部分 {recovery.get('amount_known_part')} 元及金额待定的项目"
+        )
         lines.append(
             f"撤销日 {recovery['revoked_on']} 所在资助周期 {recovery['cycle_start']} 至 {recovery['cycle_end']}，"
             f"应追回（未拨付的取消）{back}（第十三条，涉及 {'、'.join(recovery['clauses']) or '无'}）"
@@ -114,8 +125,12 @@ def render(name: str, result: Mapping, *, params=None) -> str:
     """Text for any of the five questions' answers."""
     if name == "eligibility":
         return render_eligibility(result, params=params)
-    return {"funding": render_funding, "deadline": render_deadline, "retirement": render_retirement,
-            "identity": render_identity}[name](result)
+    return {
+        "funding": render_funding,
+        "deadline": render_deadline,
+        "retirement": render_retirement,
+        "identity": render_identity,
+    }[name](result)
 
 
 def clause_text(clause_id: str) -> str:

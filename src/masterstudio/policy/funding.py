@@ -16,12 +16,14 @@ revocation every counted amount dated inside the cycle that contains the revocat
 date, is recovered if paid and cancelled if not yet paid — whichever version paid it. Which amounts
 count as “区级补助资金” is interpretation 26 (``recovered_funds``).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable
+from typing import Any
 
 from . import inputs
 from . import versions as versions_mod
@@ -32,8 +34,12 @@ from .registry import rule
 
 GRADES = {"excellent": "优秀", "qualified": "合格", "unqualified": "不合格"}
 TITLE_LEVELS = {"national": "国家级技能大师工作室", "beijing": "北京市技能大师工作室"}
-KIND_LABELS = {"initial": "首次认定一次性资助", "excellent": "年度考核优秀奖励", "national": "国家级工作室称号奖励",
-               "beijing": "北京市工作室称号奖励"}
+KIND_LABELS = {
+    "initial": "首次认定一次性资助",
+    "excellent": "年度考核优秀奖励",
+    "national": "国家级工作室称号奖励",
+    "beijing": "北京市工作室称号奖励",
+}
 ZERO = Decimal("0.00")
 # Input fields of the ``funding`` question beyond the contract's: an imported record's own figure,
 # used where the version in force on the award's date has no amount known to the platform.
@@ -150,8 +156,13 @@ def _amount(params: ParameterSet, name: str, on: date, field: str | None) -> Dec
 
 # -- Art. 14 -------------------------------------------------------------------------------------
 @rule("14.1")
-def initial_grant(recognized_on: date, params: ParameterSet | str | None = None, *, paid: bool | None = None,
-                  field: str | None = "recognized_on") -> Award:
+def initial_grant(
+    recognized_on: date,
+    params: ParameterSet | str | None = None,
+    *,
+    paid: bool | None = None,
+    field: str | None = "recognized_on",
+) -> Award:
     """第十四条 经评审首次认定为经开区技能大师工作室的，按照每个工作室20万元的标准给予一次性资助；"""
     pset = resolve(params, recognized_on)
     _refuse_after_validity(recognized_on, pset, "认定", field)
@@ -160,8 +171,9 @@ def initial_grant(recognized_on: date, params: ParameterSet | str | None = None,
 
 
 @rule("14.2", "12")
-def excellent_reward(year: int, on: date, params: ParameterSet | str | None = None, *, paid: bool | None = None,
-                     field: str | None = None) -> Award:
+def excellent_reward(
+    year: int, on: date, params: ParameterSet | str | None = None, *, paid: bool | None = None, field: str | None = None
+) -> Award:
     """第十四条 已经认定的经开区技能大师工作室，经年度绩效考核后，等次为优秀的，按照每个工作室10万元的
     标准给予奖励。（第十二条：考核结果分为优秀、合格和不合格三个等次，并加强对考核结果的应用。）
 
@@ -174,14 +186,22 @@ def excellent_reward(year: int, on: date, params: ParameterSet | str | None = No
 
 # -- Art. 15 -------------------------------------------------------------------------------------
 @rule("15.1", "15.2")
-def title_reward(level: str, on: date, params: ParameterSet | str | None = None, *, paid: bool | None = None,
-                 field: str | None = None) -> Award:
+def title_reward(
+    level: str,
+    on: date,
+    params: ParameterSet | str | None = None,
+    *,
+    paid: bool | None = None,
+    field: str | None = None,
+) -> Award:
     """第十五条 取得国家、北京市技能大师工作室相应工作室称号的，分别按照20万元和10万元的标准给予一次性奖励。
 
     Once per studio per level (interpretation 7).
     """
     if level not in TITLE_LEVELS:
-        raise PolicyInputError(INVALID_INPUT, field, f"称号级别应为 national（国家级）或 beijing（北京市级），收到 {level!r}")
+        raise PolicyInputError(
+            INVALID_INPUT, field, f"称号级别应为 national（国家级）或 beijing（北京市级），收到 {level!r}"
+        )
     pset = resolve(params, on)
     _refuse_after_validity(on, pset, "称号奖励", field)
     if level == "national":
@@ -189,8 +209,12 @@ def title_reward(level: str, on: date, params: ParameterSet | str | None = None,
     return Award("beijing", "15.2", on, _amount(pset, "beijing_title_reward_amount", on, field), paid=paid)
 
 
-_AMOUNT_PARAMETERS = {"initial": "initial_grant_amount", "excellent": "excellent_reward_amount",
-                      "national": "national_title_reward_amount", "beijing": "beijing_title_reward_amount"}
+_AMOUNT_PARAMETERS = {
+    "initial": "initial_grant_amount",
+    "excellent": "excellent_reward_amount",
+    "national": "national_title_reward_amount",
+    "beijing": "beijing_title_reward_amount",
+}
 _CLAUSES = {"initial": "14.1", "excellent": "14.2", "national": "15.1", "beijing": "15.2"}
 
 
@@ -198,14 +222,23 @@ def expired_reason(chain: versions_mod.Chain, on: date) -> str:
     """Why no version is in force on ``on`` (Art. 20), in Chinese."""
     until = chain.last_valid_until
     if until is not None and on > until:
-        return (f"日期晚于本办法有效期截止日 {until.isoformat()}，且尚无新版办法施行，不再奖励或资助"
-                f"（第二十条，解释口径10）")
+        return (
+            f"日期晚于本办法有效期截止日 {until.isoformat()}，且尚无新版办法施行，不再奖励或资助"
+            f"（第二十条，解释口径10）"
+        )
     return f"{on.isoformat()} 不在任何已载入的政策版本有效期内（第二十条），不作出奖励或资助"
 
 
-def award_under(chain: versions_mod.Chain, kind: str, on: date, *, year: int | None = None,
-                record_amount: Decimal | None = None, paid: bool | None = None,
-                field: str | None = None) -> Award | None:
+def award_under(
+    chain: versions_mod.Chain,
+    kind: str,
+    on: date,
+    *,
+    year: int | None = None,
+    record_amount: Decimal | None = None,
+    paid: bool | None = None,
+    field: str | None = None,
+) -> Award | None:
     """The award ``kind`` dated ``on``, from the version in force on ``on``; None when none is.
 
     A version without known amounts (the former Measures) gives the record's figure when there is
@@ -216,10 +249,28 @@ def award_under(chain: versions_mod.Chain, kind: str, on: date, *, year: int | N
     clause = _CLAUSES[kind]
     if version.params is None:
         if record_amount is not None:
-            return Award(kind, clause, on, record_amount, year=year, paid=paid, version=version.name, source="record",
-                         reason=f"按导入的原办法发放记录计（{version.document}，平台未掌握该版本的标准）")
-        return Award(kind, clause, on, None, year=year, paid=paid, version=version.name, source="unknown",
-                     reason=version.amounts_unknown_reason)
+            return Award(
+                kind,
+                clause,
+                on,
+                record_amount,
+                year=year,
+                paid=paid,
+                version=version.name,
+                source="record",
+                reason=f"按导入的原办法发放记录计（{version.document}，平台未掌握该版本的标准）",
+            )
+        return Award(
+            kind,
+            clause,
+            on,
+            None,
+            year=year,
+            paid=paid,
+            version=version.name,
+            source="unknown",
+            reason=version.amounts_unknown_reason,
+        )
     amount = _amount(version.params, _AMOUNT_PARAMETERS[kind], on, field)
     return Award(kind, clause, on, amount, year=year, paid=paid, version=version.name)
 
@@ -264,8 +315,9 @@ def _choice(pset: ParameterSet, name: str, on: date, default: str) -> str:
 
 
 @rule("13")
-def recovery(awards: Iterable[Award], recognized_on: date, revoked_on: date,
-             params: ParameterSet | str | None = None) -> Recovery:
+def recovery(
+    awards: Iterable[Award], recognized_on: date, revoked_on: date, params: ParameterSet | str | None = None
+) -> Recovery:
     """第十三条 ……取消工作室称号；涉及资金的，追回工作室当年所在资助周期内的全部区级补助资金。
 
     ``awards``: the district amounts granted to the studio (Art. 14, 15), under whichever version.
@@ -277,8 +329,16 @@ def recovery(awards: Iterable[Award], recognized_on: date, revoked_on: date,
     pset = resolve(params, revoked_on)
     start, end = funding_cycle(recognized_on, revoked_on, pset)
     only_grants = _choice(pset, "recovered_funds", revoked_on, "grants_and_rewards") == "initial_grant_only"
-    inside = tuple(sorted((a for a in awards if start <= a.on <= revoked_on and a.on >= recognized_on
-                           and (not only_grants or a.clause == "14.1")), key=lambda a: (a.on, a.clause)))
+    inside = tuple(
+        sorted(
+            (
+                a
+                for a in awards
+                if start <= a.on <= revoked_on and a.on >= recognized_on and (not only_grants or a.clause == "14.1")
+            ),
+            key=lambda a: (a.on, a.clause),
+        )
+    )
     return Recovery(start, end, revoked_on, inside)
 
 
@@ -290,18 +350,17 @@ def _record_amount(entry, key: str, path: str) -> Decimal | None:
         return None
     where = inputs.join(path, key)
     if isinstance(raw, bool) or not isinstance(raw, (str, int)):
-        raise inputs.fail(where, f"{where} 应为以元为单位的金额字符串（如 \"200000.00\"），收到 {raw!r}")
+        raise inputs.fail(where, f'{where} 应为以元为单位的金额字符串（如 "200000.00"），收到 {raw!r}')
     try:
         amount = Decimal(str(raw).strip())
     except InvalidOperation:
-        raise inputs.fail(where, f"{where} 应为以元为单位的金额字符串（如 \"200000.00\"），收到 {raw!r}") from None
+        raise inputs.fail(where, f'{where} 应为以元为单位的金额字符串（如 "200000.00"），收到 {raw!r}') from None
     if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
         raise inputs.fail(where, f"{where} 应为 0 至 {MAX_AMOUNT:.0f} 元、最多两位小数的金额，收到 {raw!r}")
     return amount.quantize(Decimal("0.01"))
 
 
-def answer(payload: Any, params: ParameterSet | str | None = None,
-           chain: versions_mod.Chain | None = None) -> dict:
+def answer(payload: Any, params: ParameterSet | str | None = None, chain: versions_mod.Chain | None = None) -> dict:
     """The ``funding`` answer. ``params`` given: that one set answers every date (what-if); else each
     date is answered by the version of ``chain`` (default: the shipped versions) in force on it."""
     if params is not None:
@@ -314,20 +373,25 @@ def answer(payload: Any, params: ParameterSet | str | None = None,
     revoked_on = inputs.opt_date(root, "revoked_on", "")
     if revoked_on is not None:
         if revoked_on < recognized_on:
-            raise inputs.fail("revoked_on", f"撤销日期 {revoked_on.isoformat()} 早于认定日期 {recognized_on.isoformat()}，请核对")
+            raise inputs.fail(
+                "revoked_on", f"撤销日期 {revoked_on.isoformat()} 早于认定日期 {recognized_on.isoformat()}，请核对"
+            )
         if revoked_on > as_of:
             raise inputs.fail(
-                "revoked_on", f"撤销日期 {revoked_on.isoformat()} 晚于计算日 {as_of.isoformat()}；请把 as_of 设为撤销日或其后"
+                "revoked_on",
+                f"撤销日期 {revoked_on.isoformat()} 晚于计算日 {as_of.isoformat()}；请把 as_of 设为撤销日或其后",
             )
     interpretations: set[str] = set()
     used: dict[str, versions_mod.Version] = {}
 
-    initial = award_under(chain, "initial", recognized_on, record_amount=_record_amount(root, "initial_amount", ""),
-                          field="recognized_on")
+    initial = award_under(
+        chain, "initial", recognized_on, record_amount=_record_amount(root, "initial_amount", ""), field="recognized_on"
+    )
     if initial is None:
         until = chain.last_valid_until
         raise PolicyInputError(
-            POLICY_EXPIRED, "recognized_on",
+            POLICY_EXPIRED,
+            "recognized_on",
             f"认定日期 {recognized_on.isoformat()} 晚于本办法有效期截止日 {until.isoformat() if until else ''}"
             f"（第二十条），且尚无新版办法施行，不再作出认定或资助（解释口径10）；请先载入新版政策",
         )
@@ -346,22 +410,38 @@ def answer(payload: Any, params: ParameterSet | str | None = None,
         if year < recognized_on.year:
             raise inputs.fail(f"{path}.year", f"考核年度 {year} 早于认定年度 {recognized_on.year}，请核对")
         if on < recognized_on:
-            raise inputs.fail(f"{path}.on", f"考核结果日期 {on.isoformat()} 早于认定日期 {recognized_on.isoformat()}，请核对")
+            raise inputs.fail(
+                f"{path}.on", f"考核结果日期 {on.isoformat()} 早于认定日期 {recognized_on.isoformat()}，请核对"
+            )
         if year > on.year:
             raise inputs.fail(f"{path}.on", f"{year} 年度的考核结果日期 {on.isoformat()} 早于该年度，请核对")
         if grade != "excellent":
             continue
         if year in excellent_years:
             interpretations.add("award_frequency")
-            excluded.append({"kind": "excellent", "clause": "14.2", "year": year, "on": on.isoformat(),
-                             "reason": f"{year} 年度的优秀奖励已计一次，每个优秀年度只奖励一次（解释口径7）"})
+            excluded.append(
+                {
+                    "kind": "excellent",
+                    "clause": "14.2",
+                    "year": year,
+                    "on": on.isoformat(),
+                    "reason": f"{year} 年度的优秀奖励已计一次，每个优秀年度只奖励一次（解释口径7）",
+                }
+            )
             continue
         excellent_years.add(year)
         award = award_under(chain, "excellent", on, year=year, record_amount=record, field=f"{path}.on")
         if award is None:
             interpretations.add("validity_cutoff")
-            excluded.append({"kind": "excellent", "clause": "14.2", "year": year, "on": on.isoformat(),
-                             "reason": expired_reason(chain, on)})
+            excluded.append(
+                {
+                    "kind": "excellent",
+                    "clause": "14.2",
+                    "year": year,
+                    "on": on.isoformat(),
+                    "reason": expired_reason(chain, on),
+                }
+            )
             continue
         candidates.append(award)
 
@@ -375,24 +455,38 @@ def answer(payload: Any, params: ParameterSet | str | None = None,
         clause = "15.1" if level == "national" else "15.2"
         if level in levels:
             interpretations.add("award_frequency")
-            excluded.append({"kind": level, "clause": clause, "on": on.isoformat(),
-                             "reason": f"{TITLE_LEVELS[level]}称号奖励已计一次，每个级别只奖励一次（解释口径7）"})
+            excluded.append(
+                {
+                    "kind": level,
+                    "clause": clause,
+                    "on": on.isoformat(),
+                    "reason": f"{TITLE_LEVELS[level]}称号奖励已计一次，每个级别只奖励一次（解释口径7）",
+                }
+            )
             continue
         levels.add(level)
         if on < recognized_on:
             interpretations.add("title_before_recognition")
-            reading = _choice(chain.params_on(recognized_on), "title_before_recognition", recognized_on,
-                              "reward_dated_on_title")
+            reading = _choice(
+                chain.params_on(recognized_on), "title_before_recognition", recognized_on, "reward_dated_on_title"
+            )
             if reading == "not_rewarded":
-                excluded.append({"kind": level, "clause": clause, "on": on.isoformat(),
-                                 "reason": f"称号取得于经开区认定（{recognized_on.isoformat()}）之前；按解释口径24"
-                                           f"（not_rewarded），第十五条奖励以已认定的经开区工作室为对象，认定前取得的称号不奖励"})
+                excluded.append(
+                    {
+                        "kind": level,
+                        "clause": clause,
+                        "on": on.isoformat(),
+                        "reason": f"称号取得于经开区认定（{recognized_on.isoformat()}）之前；按解释口径24"
+                        f"（not_rewarded），第十五条奖励以已认定的经开区工作室为对象，认定前取得的称号不奖励",
+                    }
+                )
                 continue
         award = award_under(chain, level, on, record_amount=record, field=f"{path}.on")
         if award is None:
             interpretations.add("validity_cutoff")
-            excluded.append({"kind": level, "clause": clause, "on": on.isoformat(),
-                             "reason": expired_reason(chain, on)})
+            excluded.append(
+                {"kind": level, "clause": clause, "on": on.isoformat(), "reason": expired_reason(chain, on)}
+            )
             continue
         candidates.append(award)
 
@@ -401,7 +495,12 @@ def answer(payload: Any, params: ParameterSet | str | None = None,
         if award.on > as_of:
             excluded.append({**award.to_dict(), "reason": f"日期晚于计算日 {as_of.isoformat()}，尚未发生"})
         elif revoked_on is not None and award.on > revoked_on:
-            excluded.append({**award.to_dict(), "reason": f"日期晚于撤销日 {revoked_on.isoformat()}，撤销后不再资助或奖励（第十三条）"})
+            excluded.append(
+                {
+                    **award.to_dict(),
+                    "reason": f"日期晚于撤销日 {revoked_on.isoformat()}，撤销后不再资助或奖励（第十三条）",
+                }
+            )
         else:
             counted.append(award)
             version = chain.governing(award.on)
@@ -415,10 +514,19 @@ def answer(payload: Any, params: ParameterSet | str | None = None,
         art13 = chain.with_params(revoked_on)
         recovered = recovery(counted, recognized_on, revoked_on, art13.params)
         interpretations.update({"funding_cycle_years", "recovery_cycle_start", "recovered_funds"})
-    net = None if total is None or (recovered is not None and recovered.amount is None) else (
-        total - (recovered.amount if recovered else ZERO))
-    order = ("funding_cycle_years", "recovery_cycle_start", "recovered_funds", "award_frequency", "validity_cutoff",
-             "title_before_recognition")
+    net = (
+        None
+        if total is None or (recovered is not None and recovered.amount is None)
+        else (total - (recovered.amount if recovered else ZERO))
+    )
+    order = (
+        "funding_cycle_years",
+        "recovery_cycle_start",
+        "recovered_funds",
+        "award_frequency",
+        "validity_cutoff",
+        "title_before_recognition",
+    )
     result = {
         "awards": [a.to_dict() for a in counted],
         "total": money(total),

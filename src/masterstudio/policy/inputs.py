@@ -5,6 +5,7 @@ list positions count from 0) and raises ``invalid_input`` with a Chinese message
 there. ``null`` or an absent key means "not known yet" for facts; an empty or blank string is read
 the same way.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -120,8 +121,7 @@ def opt_date(obj: Mapping | None, key: str, path: str) -> date | None:
     return parse_date(value, join(path, key))
 
 
-def refuse_future_birth(day: date | None, field: str, *, today: date | None = None,
-                        source: str = "出生日期") -> None:
+def refuse_future_birth(day: date | None, field: str, *, today: date | None = None, source: str = "出生日期") -> None:
     """A birth date (typed, or read from an ID number) after today is a typing error, refused."""
     if day is None:
         return
@@ -136,18 +136,53 @@ def refuse_future_birth(day: date | None, field: str, *, today: date | None = No
 # silently change the answer (``assesments`` dropping every assessment from a funding total).
 ELIGIBILITY_FIELDS: dict = {
     "as_of": None,
-    "unit": {k: None for k in ("name", "credit_code", "kind", "in_etown", "lawful_operation", "has_talent_pipeline",
-                               "has_talent_systems", "has_stable_funding", "has_facilities",
-                               "has_management_rules", "branch")},
-    "leader": {k: None for k in ("name", "id_number", "birth_date", "gender", "original_retirement_age", "employed",
-                                 "frontline", "frontline_years", "occupation_code", "occupation_name",
-                                 "skill_level", "honors", "practical_mastery")},
+    "unit": {
+        k: None
+        for k in (
+            "name",
+            "credit_code",
+            "kind",
+            "in_etown",
+            "lawful_operation",
+            "has_talent_pipeline",
+            "has_talent_systems",
+            "has_stable_funding",
+            "has_facilities",
+            "has_management_rules",
+            "branch",
+        )
+    },
+    "leader": {
+        k: None
+        for k in (
+            "name",
+            "id_number",
+            "birth_date",
+            "gender",
+            "original_retirement_age",
+            "employed",
+            "frontline",
+            "frontline_years",
+            "occupation_code",
+            "occupation_name",
+            "skill_level",
+            "honors",
+            "practical_mastery",
+        )
+    },
     "team": [{k: None for k in ("name", "id_number", "formal_employee")}],
-    "existing_studios": [{k: None for k in ("leader_id_number", "leader_name", "credit_code", "branch",
-                                            "occupation_code", "occupation_name")}],
+    "existing_studios": [
+        {
+            k: None
+            for k in ("leader_id_number", "leader_name", "credit_code", "branch", "occupation_code", "occupation_name")
+        }
+    ],
 }
 FUNDING_FIELDS: dict = {  # with the imported record's figures (policy.funding.RECORD_FIELDS)
-    "as_of": None, "recognized_on": None, "revoked_on": None, "initial_amount": None,
+    "as_of": None,
+    "recognized_on": None,
+    "revoked_on": None,
+    "initial_amount": None,
     "assessments": [{"year": None, "grade": None, "on": None, "amount": None}],
     "titles": [{"level": None, "on": None, "amount": None}],
 }

@@ -9,14 +9,15 @@ Data files (``data/``, see ``data/ATTRIBUTION.md``): ``occupations_2022.csv`` de
 0.2.4 (MIT) and ``occupations_new.csv``. They are parsed once per process; ``with_extra`` layers
 extra entries (e.g. staff-added occupations from the database) over the shared base without copying.
 """
+
 from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
 
 from .errors import INVALID_INPUT, UNKNOWN_OCCUPATION, PolicyInputError
 
@@ -81,8 +82,12 @@ def code_key(code: str) -> tuple[int, ...]:
 class Catalogue:
     """Lookup and search over the occupation codes; immutable."""
 
-    def __init__(self, base: Mapping[str, Occupation], extra: Mapping[str, Occupation] | None = None,
-                 _base_names: Mapping[str, tuple[Occupation, ...]] | None = None):
+    def __init__(
+        self,
+        base: Mapping[str, Occupation],
+        extra: Mapping[str, Occupation] | None = None,
+        _base_names: Mapping[str, tuple[Occupation, ...]] | None = None,
+    ):
         self._base = base
         self._extra = dict(extra or {})
         # Occupation name → base entries, built once for the shared base and reused by every layer.
@@ -236,7 +241,7 @@ class Catalogue:
         return [entry for _, _, entry in ranked[:limit]]
 
     # -- extension -------------------------------------------------------------------------------
-    def with_extra(self, entries: Iterable[Mapping | Occupation], field: str = "extra_occupations") -> "Catalogue":
+    def with_extra(self, entries: Iterable[Mapping | Occupation], field: str = "extra_occupations") -> Catalogue:
         """A catalogue with ``entries`` added (an entry with an existing code replaces it).
 
         An entry is an ``Occupation`` or a mapping with ``code`` and ``name`` and optionally

@@ -4,17 +4,19 @@ OpenFisca's habit: each legal quantity is data, with values keyed by the date th
 citation of the text that sets them. A parameter set is parsed once per process (``load``) and is
 immutable; ``with_overrides`` builds an edited copy for what-if questions, with its own version.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -161,7 +163,7 @@ class ParameterSet:
         }
 
     # -- editing ---------------------------------------------------------------------------------
-    def with_overrides(self, overrides: Mapping[str, Any]) -> "ParameterSet":
+    def with_overrides(self, overrides: Mapping[str, Any]) -> ParameterSet:
         """An edited copy for what-if questions.
 
         ``{"team_min_size": 4}`` replaces every dated value of ``team_min_size`` by 4 (from the
@@ -281,7 +283,7 @@ def _load(name: str) -> ParameterSet:
     return _finish(ParameterSet(header["name"], header["title"], int(header["revision"]), parameters))
 
 
-def resolve(params: "ParameterSet | str | None", on: date | None = None) -> ParameterSet:
+def resolve(params: ParameterSet | str | None, on: date | None = None) -> ParameterSet:
     """``params`` as a set; None = the shipped version's set in force on ``on`` (see ``load``)."""
     if params is None:
         return load(None, on)
@@ -348,11 +350,11 @@ def _coerce(parameter: Parameter, raw: Any, path: str) -> Any:
 
     if ptype == "money":
         if isinstance(raw, bool) or isinstance(raw, float) or not isinstance(raw, (str, int, Decimal)):
-            raise bad("以元为单位的金额字符串（如 \"200000\"）")
+            raise bad('以元为单位的金额字符串（如 "200000"）')
         try:
             amount = Decimal(str(raw).strip())
         except InvalidOperation:
-            raise bad("以元为单位的金额字符串（如 \"200000\"）") from None
+            raise bad('以元为单位的金额字符串（如 "200000"）') from None
         if not amount.is_finite() or amount < 0 or amount != amount.quantize(CENT):
             raise bad("不小于 0、最多两位小数的金额")
         return amount.quantize(CENT)
@@ -439,8 +441,15 @@ def articles_of(text: str) -> set[int]:
     return {_article_number(match) for match in _ARTICLE.findall(text or "")}
 
 
-def from_entries(base: ParameterSet, name: str, title: str, text: str, entries: Mapping[str, Any],
-                 effective_from: date, revision: int = 1) -> ParameterSet:
+def from_entries(
+    base: ParameterSet,
+    name: str,
+    title: str,
+    text: str,
+    entries: Mapping[str, Any],
+    effective_from: date,
+    revision: int = 1,
+) -> ParameterSet:
     """A version's parameter set entered as data: ``entries`` = ``{parameter: {"value", "citation",
     "note"}}`` for every parameter of ``base`` (the rules of the engine read them by name), all in
     force from ``effective_from``. Each citation must be a clause id of the engine's clause table
@@ -453,12 +462,18 @@ def from_entries(base: ParameterSet, name: str, title: str, text: str, entries: 
         raise PolicyInputError(INVALID_INPUT, "text", "政策文本中没有找到“第X条”形式的条款，请粘贴完整的政策原文")
     unknown = sorted(set(entries) - set(base.parameters))
     if unknown:
-        raise PolicyInputError(INVALID_INPUT, f"parameters.{unknown[0]}",
-                               f"参数“{unknown[0]}”不是平台规则使用的参数；可用参数：{'、'.join(base.names())}")
+        raise PolicyInputError(
+            INVALID_INPUT,
+            f"parameters.{unknown[0]}",
+            f"参数“{unknown[0]}”不是平台规则使用的参数；可用参数：{'、'.join(base.names())}",
+        )
     missing = [n for n in base.names() if n not in entries]
     if missing:
-        raise PolicyInputError(INVALID_INPUT, f"parameters.{missing[0]}",
-                               f"缺少参数“{missing[0]}”（{base.param(missing[0]).description}）：新版本须为每个参数给出取值和依据条款")
+        raise PolicyInputError(
+            INVALID_INPUT,
+            f"parameters.{missing[0]}",
+            f"缺少参数“{missing[0]}”（{base.param(missing[0]).description}）：新版本须为每个参数给出取值和依据条款",
+        )
     parameters: dict[str, Parameter] = {}
     for pname in base.names():
         original = base.param(pname)
@@ -470,17 +485,27 @@ def from_entries(base: ParameterSet, name: str, title: str, text: str, entries: 
         try:
             measures().clause(citation)
         except KeyError:
-            raise PolicyInputError(INVALID_INPUT, f"{path}.citation",
-                                   f"参数“{pname}”的依据“{citation}”不是条款编号（如 14.1、4.5、20）") from None
+            raise PolicyInputError(
+                INVALID_INPUT, f"{path}.citation", f"参数“{pname}”的依据“{citation}”不是条款编号（如 14.1、4.5、20）"
+            ) from None
         article = int(citation.split(".")[0])
         if article not in articles:
-            raise PolicyInputError(INVALID_INPUT, f"{path}.citation",
-                                   f"参数“{pname}”引用的第{article}条不在新版本的政策文本中：每个参数须引用本版本文本的条款")
+            raise PolicyInputError(
+                INVALID_INPUT,
+                f"{path}.citation",
+                f"参数“{pname}”引用的第{article}条不在新版本的政策文本中：每个参数须引用本版本文本的条款",
+            )
         value = _coerce(original, raw["value"], f"{path}.value")
         note = " ".join(str(raw.get("note") or f"依{title}第{article}条").split())
-        parameters[pname] = Parameter(pname, original.description, original.type,
-                                      (DatedValue(effective_from, value, citation, note),),
-                                      original.unit, original.interpretation, original.choices)
+        parameters[pname] = Parameter(
+            pname,
+            original.description,
+            original.type,
+            (DatedValue(effective_from, value, citation, note),),
+            original.unit,
+            original.interpretation,
+            original.choices,
+        )
     return _finish(ParameterSet(name, title, revision, parameters))
 
 
@@ -498,6 +523,7 @@ def redated(pset: ParameterSet, start: date) -> ParameterSet:
     to earlier facts, for a preview)."""
     from dataclasses import replace
 
-    parameters = {name: replace(p, values=(replace(p.values[0], effective_from=start),))
-                  for name, p in pset.parameters.items()}
+    parameters = {
+        name: replace(p, values=(replace(p.values[0], effective_from=start),)) for name, p in pset.parameters.items()
+    }
     return _finish(ParameterSet(pset.name, pset.title, pset.revision, parameters, ("redated",)))

@@ -6,9 +6,11 @@
 ``coverage`` reads this registry (together with the data-table test cases) to report, for every
 clause of measures.yaml, the rules and tests that cover it.
 """
+
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from .clauses import measures
 

@@ -18,6 +18,7 @@ k = (birth year − first year) × 12 + (birth month − 1); delay = 0 if k < 0,
 min(k // step + 1, max). Retirement date = birth date + original age years + delay months, the day
 clamped to the month's end (see ``dates.add_months``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

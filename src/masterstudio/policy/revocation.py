@@ -13,6 +13,7 @@ Input (JSON-like):
                 "id_number": null, "left": false, "serious_illness": false, "force_majeure": false},
      "other_reason": null}
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -48,17 +49,25 @@ def ground_13_1(root: dict, as_of, params: ParameterSet) -> dict:
     non_cooperation = inputs.opt_bool(root, "non_cooperation", "")
     violation = inputs.opt_bool(root, "violation", "")
     found, unknown, missing = [], [], []
-    facts = {"last_activity_on": last.isoformat() if last else None, "non_cooperation": non_cooperation,
-             "violation": violation, "inactivity_years": years}
+    facts = {
+        "last_activity_on": last.isoformat() if last else None,
+        "non_cooperation": non_cooperation,
+        "violation": violation,
+        "inactivity_years": years,
+    }
     if last is None:
         unknown.append("最后一次开展工作的日期")
         missing.append("last_activity_on")
     elif last > as_of:
-        raise inputs.fail("last_activity_on", f"最后一次开展工作的日期 {last.isoformat()} 晚于计算日 {as_of.isoformat()}，请核对")
+        raise inputs.fail(
+            "last_activity_on", f"最后一次开展工作的日期 {last.isoformat()} 晚于计算日 {as_of.isoformat()}，请核对"
+        )
     elif add_years(last, years) < as_of:
         found.append(f"自 {last.isoformat()} 起超过{years}年未开展工作")
-    for value, path, text in ((non_cooperation, "non_cooperation", "不配合主管部门日常管理考核"),
-                              (violation, "violation", "出现违规违纪情况")):
+    for value, path, text in (
+        (non_cooperation, "non_cooperation", "不配合主管部门日常管理考核"),
+        (violation, "violation", "出现违规违纪情况"),
+    ):
         if value is None:
             unknown.append(f"是否{text}")
             missing.append(path)
@@ -95,12 +104,19 @@ def ground_13_2(root: dict, as_of, params: ParameterSet) -> dict:
             found.append(str(year))
     facts = {"assessments": len(assessments), "unqualified_after_rectification": found, "rectifying": pending}
     if found:
-        return _ground("13.2", PRESENT, f"{'、'.join(found)} 年度绩效考核不合格，经整改后复评仍不合格，属第十三条第（二）项情形", facts)
+        return _ground(
+            "13.2",
+            PRESENT,
+            f"{'、'.join(found)} 年度绩效考核不合格，经整改后复评仍不合格，属第十三条第（二）项情形",
+            facts,
+        )
     if pending:
         return _ground(
-            "13.2", UNKNOWN,
+            "13.2",
+            UNKNOWN,
             f"{'、'.join(pending)} 年度绩效考核不合格，整改后尚未复评（{'、'.join(missing)}）；复评仍不合格的属第十三条第（二）项情形",
-            facts, missing,
+            facts,
+            missing,
         )
     return _ground("13.2", ABSENT, "没有整改后仍不合格的考核记录（第十三条第（二）项）", facts)
 
@@ -120,7 +136,9 @@ def ground_13_3(root: dict, as_of, params: ParameterSet) -> dict:
         if not checked.valid:
             raise inputs.fail("leader.id_number", f"身份证号无效：{checked.reason}；请核对")
         if birth is not None and birth != checked.facts["birth_date"]:
-            raise PolicyInputError(IDENTITY_MISMATCH, "leader.birth_date", "身份证号中的出生日期与填写的出生日期不一致，请核对")
+            raise PolicyInputError(
+                IDENTITY_MISMATCH, "leader.birth_date", "身份证号中的出生日期与填写的出生日期不一致，请核对"
+            )
         if gender is not None and gender != checked.facts["gender"]:
             raise PolicyInputError(IDENTITY_MISMATCH, "leader.gender", "身份证号中的性别与填写的性别不一致，请核对")
         birth, gender = checked.facts["birth_date"], checked.facts["gender"]
@@ -141,8 +159,11 @@ def ground_13_3(root: dict, as_of, params: ParameterSet) -> dict:
         facts["retirement_date"] = outcome.retirement_date.isoformat()
         if outcome.retirement_date <= as_of:
             found.append(f"领办人已于 {outcome.retirement_date.isoformat()} 达到法定退休年龄")
-    for key, text in (("left", "领办人已离职"), ("serious_illness", "领办人患重大疾病不能继续开展工作"),
-                      ("force_majeure", "领办人因其他不可抗因素不能继续开展工作")):
+    for key, text in (
+        ("left", "领办人已离职"),
+        ("serious_illness", "领办人患重大疾病不能继续开展工作"),
+        ("force_majeure", "领办人因其他不可抗因素不能继续开展工作"),
+    ):
         value = inputs.opt_bool(leader, key, "leader")
         facts[key] = value
         if value is None:
@@ -168,7 +189,9 @@ def ground_13_4(root: dict, as_of, params: ParameterSet) -> dict:
     """
     reason = inputs.opt_str(root, "other_reason", "", max_length=500)
     if reason:
-        return _ground("13.4", PRESENT, f"工作人员记录的其他原因：{reason}；属第十三条第（四）项情形", {"other_reason": reason})
+        return _ground(
+            "13.4", PRESENT, f"工作人员记录的其他原因：{reason}；属第十三条第（四）项情形", {"other_reason": reason}
+        )
     return _ground("13.4", ABSENT, "未记录其他不能正常开展工作的原因（第十三条第（四）项）", {"other_reason": None})
 
 
@@ -178,8 +201,12 @@ def revocation_grounds(payload: Any, params: ParameterSet | str | None = None) -
     pset = resolve(params)
     root = inputs.root_object(payload, "撤销情形核查")
     as_of = inputs.req_date(root, "as_of", "", "计算日（as_of，YYYY-MM-DD）")
-    grounds = [ground_13_1(root, as_of, pset), ground_13_2(root, as_of, pset), ground_13_3(root, as_of, pset),
-               ground_13_4(root, as_of, pset)]
+    grounds = [
+        ground_13_1(root, as_of, pset),
+        ground_13_2(root, as_of, pset),
+        ground_13_3(root, as_of, pset),
+        ground_13_4(root, as_of, pset),
+    ]
     present = [g["clause"] for g in grounds if g["result"] == PRESENT]
     unknown = [g["clause"] for g in grounds if g["result"] == UNKNOWN]
     outcome = "grounds_present" if present else ("undetermined" if unknown else "no_grounds")
@@ -190,6 +217,7 @@ def revocation_grounds(payload: Any, params: ParameterSet | str | None = None) -
         "unknown_clauses": unknown,
         "missing_facts": list(dict.fromkeys(p for g in grounds for p in g["missing_facts"])),
         "consequence": "取消工作室称号；涉及资金的，追回当年所在资助周期内的全部区级补助资金（第十三条，见 funding.recovery）"
-        if present else None,
+        if present
+        else None,
         "policy": pset.policy_info(),
     }

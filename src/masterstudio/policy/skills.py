@@ -4,6 +4,7 @@
 The numbers of the five-level system run backwards: 一级 is the highest of the five. The old
 国家职业资格一级/二级 certificates map to 高级技师/技师. "技师及以上" (Art. 5(二)) = technician and above.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,12 +38,25 @@ _BY_CODE = {level.code: level for level in LEVELS}
 
 # Names found on certificates and in forms, mapped to the codes.
 _ALIASES = {
-    "学徒工": "apprentice", "学徒": "apprentice",
-    "五级": "junior", "初级工": "junior", "初级": "junior", "国家职业资格五级": "junior",
-    "四级": "intermediate", "中级工": "intermediate", "中级": "intermediate", "国家职业资格四级": "intermediate",
-    "三级": "senior", "高级工": "senior", "国家职业资格三级": "senior",
-    "二级": "technician", "技师": "technician", "国家职业资格二级": "technician",
-    "一级": "senior_technician", "高级技师": "senior_technician", "国家职业资格一级": "senior_technician",
+    "学徒工": "apprentice",
+    "学徒": "apprentice",
+    "五级": "junior",
+    "初级工": "junior",
+    "初级": "junior",
+    "国家职业资格五级": "junior",
+    "四级": "intermediate",
+    "中级工": "intermediate",
+    "中级": "intermediate",
+    "国家职业资格四级": "intermediate",
+    "三级": "senior",
+    "高级工": "senior",
+    "国家职业资格三级": "senior",
+    "二级": "technician",
+    "技师": "technician",
+    "国家职业资格二级": "technician",
+    "一级": "senior_technician",
+    "高级技师": "senior_technician",
+    "国家职业资格一级": "senior_technician",
     "特级技师": "special_technician",
     "首席技师": "chief_technician",
 }

@@ -2,6 +2,7 @@
 be registered as fixed assets. The platform's special-account ledger (专账) calls ``check_expense``
 for each expense line.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -24,8 +25,15 @@ CATEGORIES = {
 
 
 @rule("16")
-def check_expense(fund: str, category: str, unit_value, *, special_equipment: bool = False,
-                  on: date | None = None, params: ParameterSet | str | None = None) -> dict:
+def check_expense(
+    fund: str,
+    category: str,
+    unit_value,
+    *,
+    special_equipment: bool = False,
+    on: date | None = None,
+    params: ParameterSet | str | None = None,
+) -> dict:
     """第十六条 工作室所在单位应对一次性资助费用、所在单位配套费用建立专门账目（科目），专款专用，不得挪作
     他用，一次性资助费用主要用于工作室设备设施的更新完善、技术技能创新研发、技能交流推广、人才培训等费用，
     涉及固定资产项目标准的，按照固定资产财务管理办法相关要求登记造册。奖励费用可用于工作室建设，也可用于
@@ -42,11 +50,11 @@ def check_expense(fund: str, category: str, unit_value, *, special_equipment: bo
         listed = "、".join(f"{k}（{v}）" for k, v in CATEGORIES.items())
         raise PolicyInputError(INVALID_INPUT, "category", f"用途应为以下之一：{listed}")
     if isinstance(unit_value, (bool, float)):
-        raise PolicyInputError(INVALID_INPUT, "unit_value", "单价应为金额字符串，如 \"12000.00\"")
+        raise PolicyInputError(INVALID_INPUT, "unit_value", '单价应为金额字符串，如 "12000.00"')
     try:
         value = Decimal(str(unit_value))
     except InvalidOperation:
-        raise PolicyInputError(INVALID_INPUT, "unit_value", "单价应为金额字符串，如 \"12000.00\"") from None
+        raise PolicyInputError(INVALID_INPUT, "unit_value", '单价应为金额字符串，如 "12000.00"') from None
     if not value.is_finite() or value < 0:
         raise PolicyInputError(INVALID_INPUT, "unit_value", "单价不能为负数")
     pset = resolve(params)
@@ -60,10 +68,14 @@ def check_expense(fund: str, category: str, unit_value, *, special_equipment: bo
     if allowed:
         sentences.append(f"“{CATEGORIES[category]}”属于{FUNDS[fund]}的用途（{uses}）")
     else:
-        sentences.append(f"“{CATEGORIES[category]}”不属于第十六条列明的{FUNDS[fund]}用途（{uses}），请改列合规用途或报社会事业局说明")
+        sentences.append(
+            f"“{CATEGORIES[category]}”不属于第十六条列明的{FUNDS[fund]}用途（{uses}），请改列合规用途或报社会事业局说明"
+        )
     if register:
         kind = "专用设备" if special_equipment else "设备"
-        sentences.append(f"单价 {money(value)} 元达到{kind}固定资产标准 {money(threshold)} 元，须按固定资产财务管理办法登记造册")
+        sentences.append(
+            f"单价 {money(value)} 元达到{kind}固定资产标准 {money(threshold)} 元，须按固定资产财务管理办法登记造册"
+        )
     return {
         "clause": "16",
         "allowed": allowed,

@@ -15,12 +15,13 @@ A ``Version`` is one text of the Measures with its own dates and parameter set:
 a gap between versions); ``Chain.in_force(on)`` the same, for the Art. 20 guard of every service.
 A version ends on its ``valid_until`` or the day before its successor starts, whichever is earlier.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Iterable, Mapping
 
 import yaml
 
@@ -141,7 +142,7 @@ class Chain:
                 return version
         raise KeyError(name)
 
-    def plus(self, versions: Iterable[Version]) -> "Chain":
+    def plus(self, versions: Iterable[Version]) -> Chain:
         """This chain with more versions (staff-entered successors); a name given again replaces."""
         extra = {v.name: v for v in versions}
         return Chain(tuple(v for v in self.versions if v.name not in extra) + tuple(extra.values()))

@@ -7,10 +7,12 @@
 For each application whose outcome or any clause result differs, the report lists the clause
 results before and after with both messages; a summary counts outcomes under each set.
 """
+
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .eligibility import evaluate_application, parse_application
 from .errors import PolicyInputError
@@ -52,13 +54,15 @@ def compare(
         counts_after[after["outcome"]] += 1
         clause_changes = _clause_changes(before["checks"], after["checks"])
         if clause_changes or before["outcome"] != after["outcome"]:
-            changes.append({
-                "application": name,
-                "outcome_before": before["outcome"],
-                "outcome_after": after["outcome"],
-                "outcome_changed": before["outcome"] != after["outcome"],
-                "clauses": clause_changes,
-            })
+            changes.append(
+                {
+                    "application": name,
+                    "outcome_before": before["outcome"],
+                    "outcome_after": after["outcome"],
+                    "outcome_changed": before["outcome"] != after["outcome"],
+                    "clauses": clause_changes,
+                }
+            )
     return {
         "base": {"version": before_set.version, "overridden": list(before_set.overridden)},
         "alternative": {"version": after_set.version, "overridden": list(after_set.overridden)},
@@ -80,13 +84,15 @@ def _clause_changes(before: list[Mapping], after: list[Mapping]) -> list[dict]:
         a, b = old.get(clause), new.get(clause)
         if a is not None and b is not None and a["result"] == b["result"] and a["message"] == b["message"]:
             continue
-        result.append({
-            "clause": clause,
-            "before": a["result"] if a else None,
-            "after": b["result"] if b else None,
-            "message_before": a["message"] if a else None,
-            "message_after": b["message"] if b else None,
-        })
+        result.append(
+            {
+                "clause": clause,
+                "before": a["result"] if a else None,
+                "after": b["result"] if b else None,
+                "message_before": a["message"] if a else None,
+                "message_after": b["message"] if b else None,
+            }
+        )
     return result
 
 
@@ -116,7 +122,9 @@ def render(report: Mapping) -> str:
         head = f"申报 {change['application']}：{outcome[change['outcome_before']]} → {outcome[change['outcome_after']]}"
         lines.append(head)
         for clause in change["clauses"]:
-            lines.append(f"  {clause['clause']}：{clause['before']} → {clause['after']}；现为：{clause['message_after']}")
+            lines.append(
+                f"  {clause['clause']}：{clause['before']} → {clause['after']}；现为：{clause['message_after']}"
+            )
     for error in report["errors"]:
         lines.append(f"申报 {error['application']} 无法评估：{error['error']['message']}")
     return "\n".join(lines)

@@ -11,12 +11,13 @@ A period that runs into a year neither knows is refused with ``calendar_year_unk
 guessed. (``chinese_calendar.is_in_lieu`` means a weekday taken off, not a make-up workday; the
 engine reads the package's ``holidays`` and ``workdays`` tables directly.)
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Iterable, Mapping
 
 import chinese_calendar
 from chinese_calendar import constants as _cc
@@ -129,7 +130,9 @@ class WorkCalendar:
 
 def _parse_overrides(overrides: Mapping) -> dict[int, YearArrangement]:
     if not isinstance(overrides, Mapping):
-        raise PolicyInputError(INVALID_INPUT, "calendar_overrides", "节假日安排应为 {年份: {holidays, workdays}} 的对象")
+        raise PolicyInputError(
+            INVALID_INPUT, "calendar_overrides", "节假日安排应为 {年份: {holidays, workdays}} 的对象"
+        )
     parsed = {}
     for raw_year, entry in overrides.items():
         path = f"calendar_overrides.{raw_year}"
@@ -139,7 +142,7 @@ def _parse_overrides(overrides: Mapping) -> dict[int, YearArrangement]:
         if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
             raise PolicyInputError(INVALID_INPUT, path, f"年份“{raw_year}”无效，请填写四位年份，如 2027")
         if not isinstance(entry, Mapping):
-            raise PolicyInputError(INVALID_INPUT, path, "每年的安排应为 {\"holidays\": [...], \"workdays\": [...]} 对象")
+            raise PolicyInputError(INVALID_INPUT, path, '每年的安排应为 {"holidays": [...], "workdays": [...]} 对象')
         holidays = _date_set(entry.get("holidays", ()), year, f"{path}.holidays")
         workdays = _date_set(entry.get("workdays", ()), year, f"{path}.workdays")
         both = holidays & workdays
@@ -157,7 +160,9 @@ def _date_set(values: Iterable, year: int, path: str) -> set[date]:
     for index, value in enumerate(values):
         day = parse_date(value, f"{path}.{index}")
         if day.year != year:
-            raise PolicyInputError(INVALID_INPUT, f"{path}.{index}", f"{day.isoformat()} 不属于 {year} 年，请放入对应年份")
+            raise PolicyInputError(
+                INVALID_INPUT, f"{path}.{index}", f"{day.isoformat()} 不属于 {year} 年，请放入对应年份"
+            )
         result.add(day)
     return result
 

@@ -2,10 +2,12 @@
 
 The bureau is still collecting comments on the draft Measures; before changing a threshold it
 wants to see which applications would change outcome, clause by clause."""
+
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from masterstudio.catalog.engine import catalogue
 from masterstudio.policy import params as engine_params
@@ -33,7 +35,8 @@ def applications_for_whatif(round_id: int | None = None):
     from masterstudio.applications.models import Application, AppState
 
     queryset = Application.objects.exclude(state__in=[AppState.DRAFT, AppState.WITHDRAWN]).select_related(
-        "round", "unit", "branch", "leader")
+        "round", "unit", "branch", "leader"
+    )
     if round_id:
         queryset = queryset.filter(round_id=round_id)
     return queryset.order_by("round_id", "receipt_no", "pk")

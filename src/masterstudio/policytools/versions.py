@@ -10,6 +10,7 @@ confirms it, and it governs from its effective date; and the one Art. 20 guard e
     expiry_notice(today)          → the countdown shown on the home page and staff dashboard from
                                     30 days before the last version's valid_until
 """
+
 from __future__ import annotations
 
 import time
@@ -27,8 +28,12 @@ from masterstudio.policy.errors import PolicyInputError
 from masterstudio.policytools.models import PolicyVersion, VersionState
 
 NOTICE_DAYS = 30
-EXPIRY_CONSEQUENCES = ("不能开放新的申报批次", "不能审定新的资助或奖励", "不能创建有效期外年度的年度总结和考核",
-                       "公示期、整改期限超出有效期时予以警示；已有工作室和资金记录照常查询、导出")
+EXPIRY_CONSEQUENCES = (
+    "不能开放新的申报批次",
+    "不能审定新的资助或奖励",
+    "不能创建有效期外年度的年度总结和考核",
+    "公示期、整改期限超出有效期时予以警示；已有工作室和资金记录照常查询、导出",
+)
 
 
 class PolicyExpired(Exception):
@@ -49,9 +54,13 @@ VERSION_MACHINE = StateMachine(
         (VersionState.PROPOSED, VersionState.SCHEDULED): Rule(clause="20", label="复核确认并排定施行"),
         (VersionState.PROPOSED, VersionState.WITHDRAWN): Rule(clause="20", requires_reason=True, label="撤回"),
         (VersionState.SCHEDULED, VersionState.WITHDRAWN): Rule(
-            clause="20", requires_reason=True, label="施行前撤回",
-            guard=lambda v, actor: None if v.effective_from > timezone.localdate()
-            else "该版本已开始施行，不能撤回；请录入新的后续版本"),
+            clause="20",
+            requires_reason=True,
+            label="施行前撤回",
+            guard=lambda v, actor: (
+                None if v.effective_from > timezone.localdate() else "该版本已开始施行，不能撤回；请录入新的后续版本"
+            ),
+        ),
     },
 )
 
@@ -62,9 +71,14 @@ VERSION_MACHINE = StateMachine(
 def _version_of(row: PolicyVersion, base) -> engine_versions.Version:
     pset = engine_params.from_entries(base, row.name, row.title, row.text, row.parameters, row.effective_from)
     return engine_versions.Version(
-        name=row.name, title=row.title, document=row.document or row.title, effective_from=row.effective_from,
-        valid_until=row.valid_until, params=pset,
-        effective_from_text=f"工作人员录入并经复核：{row.effective_from:%Y-%m-%d}")
+        name=row.name,
+        title=row.title,
+        document=row.document or row.title,
+        effective_from=row.effective_from,
+        valid_until=row.valid_until,
+        params=pset,
+        effective_from_text=f"工作人员录入并经复核：{row.effective_from:%Y-%m-%d}",
+    )
 
 
 _cached: tuple | None = None  # (data version, chain, monotonic time checked)
@@ -132,8 +146,10 @@ def _expired_message(on: date, what: str) -> str:
     current = chain()
     until = current.last_valid_until
     if until is not None and on > until:
-        return (f"{what}：{on:%Y-%m-%d} 晚于《办法》有效期截止日 {until:%Y-%m-%d}（第20条），且尚无新版政策施行；"
-                f"请先在“政策版本”中录入并确认新版政策")
+        return (
+            f"{what}：{on:%Y-%m-%d} 晚于《办法》有效期截止日 {until:%Y-%m-%d}（第20条），且尚无新版政策施行；"
+            f"请先在“政策版本”中录入并确认新版政策"
+        )
     return f"{what}：{on:%Y-%m-%d} 不在任何政策版本的有效期内（第20条）；请先录入并确认适用的政策版本"
 
 
@@ -161,16 +177,26 @@ def expiry_notice(today: date | None = None) -> dict | None:
         until = current.last_valid_until
         if until is None or today <= until:
             return None
-        return {"expired": True, "valid_until": until, "days_left": 0, "title": current.last().title,
-                "consequences": EXPIRY_CONSEQUENCES}
+        return {
+            "expired": True,
+            "valid_until": until,
+            "days_left": 0,
+            "title": current.last().title,
+            "consequences": EXPIRY_CONSEQUENCES,
+        }
     end = current.end_of(version)
     successor = current.successor_of(version)
     if successor is not None and successor.start == end + timedelta(days=1):
         return None
     if end == date.max or (end - today).days > NOTICE_DAYS:
         return None
-    return {"expired": False, "valid_until": end, "days_left": (end - today).days, "title": version.title,
-            "consequences": EXPIRY_CONSEQUENCES}
+    return {
+        "expired": False,
+        "valid_until": end,
+        "days_left": (end - today).days,
+        "title": version.title,
+        "consequences": EXPIRY_CONSEQUENCES,
+    }
 
 
 # ---------------------------------------------------------------- entering a successor
@@ -189,21 +215,25 @@ def check(*, name: str, title: str, text: str, effective_from: date, parameters)
     except PolicyInputError as exc:
         raise VersionError(exc.message, field=exc.field) from exc
     if pset.valid_until < effective_from:
-        raise VersionError(f"有效期截止日 {pset.valid_until:%Y-%m-%d} 早于生效日期 {effective_from:%Y-%m-%d}",
-                           field="parameters.valid_until")
+        raise VersionError(
+            f"有效期截止日 {pset.valid_until:%Y-%m-%d} 早于生效日期 {effective_from:%Y-%m-%d}",
+            field="parameters.valid_until",
+        )
     current = chain()
     for version in current.versions:
         if version.name == name:
             raise VersionError(f"已有名为“{name}”的政策版本，请换一个版本标识", field="name")
     latest = current.last()
     if effective_from <= latest.start:
-        raise VersionError(f"生效日期应晚于现行最新版本（{latest.title}）的生效日期 {latest.start:%Y-%m-%d}",
-                           field="effective_from")
+        raise VersionError(
+            f"生效日期应晚于现行最新版本（{latest.title}）的生效日期 {latest.start:%Y-%m-%d}", field="effective_from"
+        )
     return pset
 
 
-def propose(*, actor, name: str, title: str, document: str, text: str, effective_from: date,
-            parameters) -> PolicyVersion:
+def propose(
+    *, actor, name: str, title: str, document: str, text: str, effective_from: date, parameters
+) -> PolicyVersion:
     """Staff enter a successor (state proposed): checked, previewed, stored; nothing governs yet."""
     if not (actor.has_duty("approver") or actor.has_duty("reviewer")):
         raise VersionError("只有承担审核或审批职责的工作人员可以录入政策版本")
@@ -212,13 +242,30 @@ def propose(*, actor, name: str, title: str, document: str, text: str, effective
     with transaction.atomic():
         try:
             row = PolicyVersion.objects.create(
-                name=name, title=title, document=document, text=text, effective_from=effective_from,
-                valid_until=pset.valid_until, parameters=parameters, preview=report, proposed_by=actor)
+                name=name,
+                title=title,
+                document=document,
+                text=text,
+                effective_from=effective_from,
+                valid_until=pset.valid_until,
+                parameters=parameters,
+                preview=report,
+                proposed_by=actor,
+            )
         except IntegrityError:
             raise VersionError(f"已有名为“{name}”的政策版本，请换一个版本标识", field="name") from None
-        record_event("policyversion.proposed", obj=row, actor=actor, clause="20", to_state=row.state,
-                     data={"effective_from": effective_from.isoformat(), "valid_until": pset.valid_until.isoformat(),
-                           "parameters": pset.version})
+        record_event(
+            "policyversion.proposed",
+            obj=row,
+            actor=actor,
+            clause="20",
+            to_state=row.state,
+            data={
+                "effective_from": effective_from.isoformat(),
+                "valid_until": pset.valid_until.isoformat(),
+                "parameters": pset.version,
+            },
+        )
     return row
 
 
@@ -233,14 +280,24 @@ def confirm(version: PolicyVersion, *, actor) -> PolicyVersion:
     if version.effective_from <= current.last().start:
         raise VersionError(f"已有更晚生效的版本（{current.last().title}），该版本不能再排定施行")
     try:
-        check(name=version.name, title=version.title, text=version.text, effective_from=version.effective_from,
-              parameters=version.parameters)
+        check(
+            name=version.name,
+            title=version.title,
+            text=version.text,
+            effective_from=version.effective_from,
+            parameters=version.parameters,
+        )
     except VersionError as exc:
         raise VersionError(f"该版本的参数已不能通过校验：{exc}") from exc
     with transaction.atomic():
-        return VERSION_MACHINE.apply(version, VersionState.SCHEDULED, actor=actor, clause="20",
-                                     reason=f"复核确认，自 {version.effective_from:%Y-%m-%d} 起施行",
-                                     extra_fields={"confirmed_by": actor, "confirmed_at": timezone.now()})
+        return VERSION_MACHINE.apply(
+            version,
+            VersionState.SCHEDULED,
+            actor=actor,
+            clause="20",
+            reason=f"复核确认，自 {version.effective_from:%Y-%m-%d} 起施行",
+            extra_fields={"confirmed_by": actor, "confirmed_at": timezone.now()},
+        )
 
 
 def withdraw(version: PolicyVersion, *, actor, reason: str) -> PolicyVersion:
@@ -266,24 +323,50 @@ def preview(pset: engine_params.ParameterSet, *, year: int | None = None) -> dic
     year = year or today.year
     base = chain().params_on(today)
     old, new = engine_params.entries_of(base, min(today, base.valid_until)), engine_params.entries_of(pset)
-    changes = [{"name": n, "description": base.param(n).description, "before": old[n]["value"],
-                "after": new[n]["value"], "citation": new[n]["citation"]}
-               for n in base.names() if old[n]["value"] != new[n]["value"]]
+    changes = [
+        {
+            "name": n,
+            "description": base.param(n).description,
+            "before": old[n]["value"],
+            "after": new[n]["value"],
+            "citation": new[n]["citation"],
+        }
+        for n in base.names()
+        if old[n]["value"] != new[n]["value"]
+    ]
     # The rules of the new text applied to this year's facts: its values re-dated to the base's start.
     start = base.param("valid_until").values[0].effective_from
     redated = engine_params.redated(pset, start)
     items = list(applications_for_whatif().filter(round__year=year))
-    report = whatif.compare([build_input(a) for a in items], base, redated, catalogue=catalogue(),
-                            labels=[f"{a.receipt_no or a.pk} {a.unit.name} {a.occupation_name}" for a in items])
+    report = whatif.compare(
+        [build_input(a) for a in items],
+        base,
+        redated,
+        catalogue=catalogue(),
+        labels=[f"{a.receipt_no or a.pk} {a.unit.name} {a.occupation_name}" for a in items],
+    )
     studios = Studio.objects.filter(recognized_on__year=year).count()
     money = {}
-    for name in ("initial_grant_amount", "excellent_reward_amount", "national_title_reward_amount",
-                 "beijing_title_reward_amount"):
+    for name in (
+        "initial_grant_amount",
+        "excellent_reward_amount",
+        "national_title_reward_amount",
+        "beijing_title_reward_amount",
+    ):
         if old[name]["value"] != new[name]["value"]:
             money[name] = {"before": old[name]["value"], "after": new[name]["value"]}
-    return {"year": year, "base": base.version, "alternative": pset.version, "parameter_changes": changes,
-            "applications": {"evaluated": report["evaluated"], "outcome_changes": report["outcome_changes"],
-                             "outcomes_before": report["outcomes_before"], "outcomes_after": report["outcomes_after"],
-                             "changes": report["changes"], "errors": report["errors"]},
-            "studios": {"recognised_this_year": studios, "amount_changes": money}}
-
+    return {
+        "year": year,
+        "base": base.version,
+        "alternative": pset.version,
+        "parameter_changes": changes,
+        "applications": {
+            "evaluated": report["evaluated"],
+            "outcome_changes": report["outcome_changes"],
+            "outcomes_before": report["outcomes_before"],
+            "outcomes_after": report["outcomes_after"],
+            "changes": report["changes"],
+            "errors": report["errors"],
+        },
+        "studios": {"recognised_this_year": studios, "amount_changes": money},
+    }

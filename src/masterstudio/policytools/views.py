@@ -1,4 +1,5 @@
 """Staff pages for the Measures as code: the parameters in force, and what-if analysis."""
+
 from __future__ import annotations
 
 import yaml
@@ -22,8 +23,10 @@ from masterstudio.policytools.models import PolicyVersion, VersionState
 class WhatIfForm(forms.Form):
     round = forms.ModelChoiceField(label="申报批次", queryset=None, required=False, empty_label="全部批次")
     overrides = forms.CharField(
-        label="修改的参数", widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="每行一个：参数名=新值，如 team_min_size=4；参数名见上表")
+        label="修改的参数",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一个：参数名=新值，如 team_min_size=4；参数名见上表",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,41 +49,69 @@ def parameters(request):
     for name in pset.names():
         parameter = pset.param(name)
         current = parameter.values[-1]
-        rows.append({"name": name, "description": parameter.description, "value": current.value,
-                     "unit": parameter.unit or "", "effective_from": current.effective_from,
-                     "clause": clauses.label(current.citation), "note": current.note,
-                     "interpretation": parameter.interpretation})
+        rows.append(
+            {
+                "name": name,
+                "description": parameter.description,
+                "value": current.value,
+                "unit": parameter.unit or "",
+                "effective_from": current.effective_from,
+                "clause": clauses.label(current.citation),
+                "note": current.note,
+                "interpretation": parameter.interpretation,
+            }
+        )
     form = WhatIfForm(request.POST or None)
     report = None
     if request.method == "POST" and form.is_valid():
         selected = form.cleaned_data["round"]
         try:
-            report = services.compare(services.applications_for_whatif(selected.pk if selected else None),
-                                      form.cleaned_data["overrides"])
+            report = services.compare(
+                services.applications_for_whatif(selected.pk if selected else None), form.cleaned_data["overrides"]
+            )
         except PolicyInputError as exc:
             form.add_error("overrides", exc.message)
-    return render(request, "policytools/parameters.html", {
-        "pset": pset, "rows": rows, "form": form, "report": report,
-        "report_text": services.render(report) if report else "",
-    })
+    return render(
+        request,
+        "policytools/parameters.html",
+        {
+            "pset": pset,
+            "rows": rows,
+            "form": form,
+            "report": report,
+            "report_text": services.render(report) if report else "",
+        },
+    )
 
 
 # ---------------------------------------------------------------- policy versions (issue 17)
 
 
 class VersionForm(forms.Form):
-    name = forms.SlugField(label="版本标识", max_length=60, help_text="英文、数字和连字符，如 measures-2027",
-                           error_messages={"invalid": "版本标识只能包含英文字母、数字和连字符，如 measures-2027"})
+    name = forms.SlugField(
+        label="版本标识",
+        max_length=60,
+        help_text="英文、数字和连字符，如 measures-2027",
+        error_messages={"invalid": "版本标识只能包含英文字母、数字和连字符，如 measures-2027"},
+    )
     title = forms.CharField(label="版本名称", max_length=200)
     document = forms.CharField(label="文号", max_length=100, required=False)
-    effective_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}),
-                                     error_messages={"invalid": "请按“年-月-日”填写生效日期"})
-    text = forms.CharField(label="政策原文", widget=forms.Textarea(attrs={"rows": 12}),
-                           help_text="粘贴新版办法全文（含“第X条”）；每个参数须引用本文中的条款")
+    effective_from = forms.DateField(
+        label="生效日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "请按“年-月-日”填写生效日期"},
+    )
+    text = forms.CharField(
+        label="政策原文",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="粘贴新版办法全文（含“第X条”）；每个参数须引用本文中的条款",
+    )
     parameters = forms.CharField(
-        label="参数", widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}),
+        label="参数",
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}),
         help_text="YAML：每个参数一项，写明 value（取值）、citation（依据条款号，如 14.1）和 note（说明）；"
-                  "已按现行版本预填，只改变化的取值和依据")
+        "已按现行版本预填，只改变化的取值和依据",
+    )
 
     def clean_parameters(self):
         try:
@@ -105,10 +136,17 @@ def _initial_parameters() -> str:
 def versions(request):
     chain = engine.versions()
     rows = PolicyVersion.objects.select_related("proposed_by", "confirmed_by").order_by("-proposed_at")
-    return render(request, "policytools/versions.html", {
-        "chain": chain.to_dict(), "rows": rows, "today": timezone.localdate(),
-        "in_force": chain.in_force(timezone.localdate()), "notice": policy_versions.expiry_notice(),
-    })
+    return render(
+        request,
+        "policytools/versions.html",
+        {
+            "chain": chain.to_dict(),
+            "rows": rows,
+            "today": timezone.localdate(),
+            "in_force": chain.in_force(timezone.localdate()),
+            "notice": policy_versions.expiry_notice(),
+        },
+    )
 
 
 @duty_required("reviewer", "approver")
@@ -135,9 +173,17 @@ def version_new(request):
 def version_detail(request, pk: int):
     row = get_object_or_404(PolicyVersion.objects.select_related("proposed_by", "confirmed_by"), pk=pk)
     parameters = yaml.safe_dump(row.parameters, allow_unicode=True, sort_keys=False, width=200)
-    return render(request, "policytools/version_detail.html", {
-        "row": row, "parameters": parameters, "report": row.preview, "proposed": row.state == VersionState.PROPOSED,
-        "scheduled": row.state == VersionState.SCHEDULED})
+    return render(
+        request,
+        "policytools/version_detail.html",
+        {
+            "row": row,
+            "parameters": parameters,
+            "report": row.preview,
+            "proposed": row.state == VersionState.PROPOSED,
+            "scheduled": row.state == VersionState.SCHEDULED,
+        },
+    )
 
 
 @duty_required("approver")

@@ -1,6 +1,7 @@
 """Who sees which revocation and recovery (Art. 13): the studio's rule (``of_visible_studios``) —
 staff with a business duty all, a unit its own studios', a leader the studio they lead; a refused
 record or file answers 404."""
+
 from __future__ import annotations
 
 from django.http import Http404

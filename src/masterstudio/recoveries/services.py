@@ -8,6 +8,7 @@ Measures) neither fails the revocation nor makes the recovery 0. Unpaid grants o
 cancelled, the unpaid rest of others frozen; paid ones are recovered by repayments that finance
 staff record until the amount is settled, when each grant is closed through
 ``funding.services.confirm_recovery``."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -61,23 +62,40 @@ def outstanding(recovery: Recovery) -> Decimal:
 
 
 def engine_request(studio, revoked_on: date) -> dict:
-    grants = [g for g in studio.grants.exclude(state__in=[GrantState.CANCELLED, GrantState.RECOVERED]) if not g.imported]
+    grants = [
+        g for g in studio.grants.exclude(state__in=[GrantState.CANCELLED, GrantState.RECOVERED]) if not g.imported
+    ]
     initial = studio.grants.filter(kind=GrantKind.INITIAL).exclude(state=GrantState.CANCELLED).first()
     return {
         "as_of": revoked_on.isoformat(),
         "recognized_on": studio.recognized_on.isoformat(),
-        "assessments": [{"year": g.year, "grade": "excellent", "on": g.dated_on.isoformat()}
-                        for g in grants if g.kind == GrantKind.EXCELLENT],
-        "titles": [{"level": g.kind, "on": g.dated_on.isoformat()}
-                   for g in grants if g.kind in (GrantKind.NATIONAL, GrantKind.BEIJING)],
+        "assessments": [
+            {"year": g.year, "grade": "excellent", "on": g.dated_on.isoformat()}
+            for g in grants
+            if g.kind == GrantKind.EXCELLENT
+        ],
+        "titles": [
+            {"level": g.kind, "on": g.dated_on.isoformat()}
+            for g in grants
+            if g.kind in (GrantKind.NATIONAL, GrantKind.BEIJING)
+        ],
         "revoked_on": revoked_on.isoformat(),
         # the imported record's figure, used by the engine where the version of the date has no amount
         **({"initial_amount": f"{initial.amount:.2f}"} if initial else {}),
     }
 
 
-def revoke(studio: Studio, *, cause: str, evidence: str, decision: str, decided_on: date | None = None,
-           document_no: str = "", upload=None, actor) -> Revocation:
+def revoke(
+    studio: Studio,
+    *,
+    cause: str,
+    evidence: str,
+    decision: str,
+    decided_on: date | None = None,
+    document_no: str = "",
+    upload=None,
+    actor,
+) -> Revocation:
     """Revoke a studio's title (Art. 13): record cause, evidence and decision; end the title and
     record the nameplate as withdrawn; compute and open the recovery of the cycle's money."""
     from masterstudio.core.uploads import check_upload
@@ -111,33 +129,59 @@ def revoke(studio: Studio, *, cause: str, evidence: str, decision: str, decided_
             raise RecoveryError(refusal, field="cause")
         reassessment = None
         if clause == "13.2":
-            reassessment = (StudioAssessment.objects.filter(studio=studio, kind=Kind.REASSESSMENT,
-                                                            grade=Grade.UNQUALIFIED).order_by("-assessed_on").first())
+            reassessment = (
+                StudioAssessment.objects.filter(studio=studio, kind=Kind.REASSESSMENT, grade=Grade.UNQUALIFIED)
+                .order_by("-assessed_on")
+                .first()
+            )
         try:
             with transaction.atomic():
                 revocation = Revocation.objects.create(
-                    studio=studio, cause=cause, clause=clause, evidence=evidence, decision=decision,
-                    document_no=(document_no or "").strip(), decided_on=decided_on, reassessment=reassessment,
-                    nameplate_withdrawn_on=today, decided_by=actor,
-                    evidence_file=upload or "", evidence_file_name=upload.name if upload else "")
+                    studio=studio,
+                    cause=cause,
+                    clause=clause,
+                    evidence=evidence,
+                    decision=decision,
+                    document_no=(document_no or "").strip(),
+                    decided_on=decided_on,
+                    reassessment=reassessment,
+                    nameplate_withdrawn_on=today,
+                    decided_by=actor,
+                    evidence_file=upload or "",
+                    evidence_file_name=upload.name if upload else "",
+                )
         except IntegrityError as exc:
             raise RecoveryError("该工作室已有撤销决定，不能重复撤销") from exc
         try:
-            STUDIO_MACHINE.apply(studio, StudioState.REVOKED, actor=actor, clause=clause,
-                                 reason=f"{Cause(cause).label}：{decision}",
-                                 data={"revocation": revocation.pk, "cause": cause, "document_no": revocation.document_no},
-                                 extra_fields={"revoked_on": decided_on, "revocation_clause": clause,
-                                               "nameplate_withdrawn": True})
+            STUDIO_MACHINE.apply(
+                studio,
+                StudioState.REVOKED,
+                actor=actor,
+                clause=clause,
+                reason=f"{Cause(cause).label}：{decision}",
+                data={"revocation": revocation.pk, "cause": cause, "document_no": revocation.document_no},
+                extra_fields={"revoked_on": decided_on, "revocation_clause": clause, "nameplate_withdrawn": True},
+            )
         except TransitionError as exc:
             raise RecoveryError(str(exc)) from exc
-        record_event("studio.nameplate_withdrawn", obj=studio, actor=actor, clause=clause,
-                     reason="撤销工作室称号，铭牌登记为收回", data={"nameplate_no": studio.nameplate_no})
+        record_event(
+            "studio.nameplate_withdrawn",
+            obj=studio,
+            actor=actor,
+            clause=clause,
+            reason="撤销工作室称号，铭牌登记为收回",
+            data={"nameplate_no": studio.nameplate_no},
+        )
         try:
             recovery = _open_recovery(studio, revocation, actor=actor)
         except PolicyInputError as exc:
             raise RecoveryError(f"政策计算器无法计算追回金额：{exc.message}") from exc
-        notify(unit_users(studio), "studio_revoked", {"studio": studio, "revocation": revocation, "recovery": recovery},
-               url=f"/studios/{studio.pk}/")
+        notify(
+            unit_users(studio),
+            "studio_revoked",
+            {"studio": studio, "revocation": revocation, "recovery": recovery},
+            url=f"/studios/{studio.pk}/",
+        )
     return revocation
 
 
@@ -162,8 +206,10 @@ def funding_cycle(studio: Studio, on: date) -> tuple[date, date]:
     index = 0
     while add_years(studio.recognized_on, years * (index + 1)) <= on:
         index += 1
-    return (add_years(studio.recognized_on, years * index),
-            add_years(studio.recognized_on, years * (index + 1)) - timedelta(days=1))
+    return (
+        add_years(studio.recognized_on, years * index),
+        add_years(studio.recognized_on, years * (index + 1)) - timedelta(days=1),
+    )
 
 
 IMPORTED_SOURCE = "原办法认定，导入"
@@ -178,16 +224,27 @@ def recovery_items(studio: Studio, revoked_on: date) -> dict:
     and unpaid → cancel; the unpaid rest of a partly paid grant, and any grant outside the cycle
     still waiting for payment → frozen (never paid after the revocation)."""
     cycle_start, cycle_end = funding_cycle(studio, revoked_on)
-    grants = list(studio.grants.exclude(state__in=[GrantState.CANCELLED, GrantState.RECOVERED, GrantState.FROZEN])
-                  .annotate(net_paid=Sum("disbursements__amount")).order_by("dated_on", "pk"))
+    grants = list(
+        studio.grants.exclude(state__in=[GrantState.CANCELLED, GrantState.RECOVERED, GrantState.FROZEN])
+        .annotate(net_paid=Sum("disbursements__amount"))
+        .order_by("dated_on", "pk")
+    )
     lines, due, cancelled, total = [], ZERO, ZERO, ZERO
     for grant in grants:
         paid = grant.net_paid or ZERO
         inside = cycle_start <= grant.dated_on  # one dated after the revocation date was never due: back too
-        line = {"grant": grant.pk, "kind": grant.kind, "label": GrantKind(grant.kind).label, "clause": grant.clause,
-                "on": grant.dated_on.isoformat(), "year": grant.year, "amount": f"{grant.amount:.2f}",
-                "paid": f"{paid:.2f}", "source": IMPORTED_SOURCE if grant.imported else PLATFORM_SOURCE,
-                "inside": inside}
+        line = {
+            "grant": grant.pk,
+            "kind": grant.kind,
+            "label": GrantKind(grant.kind).label,
+            "clause": grant.clause,
+            "on": grant.dated_on.isoformat(),
+            "year": grant.year,
+            "amount": f"{grant.amount:.2f}",
+            "paid": f"{paid:.2f}",
+            "source": IMPORTED_SOURCE if grant.imported else PLATFORM_SOURCE,
+            "inside": inside,
+        }
         if inside:
             total += grant.amount
             if paid > ZERO:
@@ -202,14 +259,23 @@ def recovery_items(studio: Studio, revoked_on: date) -> dict:
                 continue
         elif grant.state == GrantState.APPROVED:
             line["action"] = "freeze"
-            line["note"] = (f"核定于资助周期（{cycle_start:%Y-%m-%d} 起）之前，未拨付部分 "
-                            f"{grant.amount - paid:,.2f} 元冻结，不再拨付")
+            line["note"] = (
+                f"核定于资助周期（{cycle_start:%Y-%m-%d} 起）之前，未拨付部分 "
+                f"{grant.amount - paid:,.2f} 元冻结，不再拨付"
+            )
         else:
             continue
         lines.append(line)
     clauses = sorted({line["clause"] for line in lines if line["inside"]})
-    return {"cycle_start": cycle_start, "cycle_end": cycle_end, "lines": lines, "due": due, "cancelled": cancelled,
-            "total": total, "clauses": clauses}
+    return {
+        "cycle_start": cycle_start,
+        "cycle_end": cycle_end,
+        "lines": lines,
+        "due": due,
+        "cancelled": cancelled,
+        "total": total,
+        "clauses": clauses,
+    }
 
 
 def _engine_view(studio: Studio, revoked_on: date) -> dict:
@@ -227,41 +293,79 @@ def _open_recovery(studio: Studio, revocation: Revocation, *, actor) -> Recovery
     decided_on = revocation.decided_on
     items = recovery_items(studio, decided_on)
     cycle_start, cycle_end = items["cycle_start"], items["cycle_end"]
-    reason = (f"工作室撤销（第{revocation.clause}条），资助周期 {cycle_start:%Y-%m-%d} 至 "
-              f"{cycle_end:%Y-%m-%d} 内的区级资金依第13条追回或取消")
+    reason = (
+        f"工作室撤销（第{revocation.clause}条），资助周期 {cycle_start:%Y-%m-%d} 至 "
+        f"{cycle_end:%Y-%m-%d} 内的区级资金依第13条追回或取消"
+    )
     closer = actor if getattr(actor, "pk", None) else None
     for line in items["lines"]:
         grant = lock_row(Grant, line["grant"])
         if line["action"] == "cancel":
-            GRANT_MACHINE.apply(grant, GrantState.CANCELLED, actor=closer, reason=reason, clause="13",
-                                extra_fields={"closed_on": decided_on, "closed_reason": reason, "closed_by": closer})
+            GRANT_MACHINE.apply(
+                grant,
+                GrantState.CANCELLED,
+                actor=closer,
+                reason=reason,
+                clause="13",
+                extra_fields={"closed_on": decided_on, "closed_reason": reason, "closed_by": closer},
+            )
             continue
         if line["action"] == "recover":
             Grant.objects.filter(pk=grant.pk).update(recovery_required=True)
-            record_event("grant.recovery_required", obj=grant, actor=actor, clause="13", reason=reason,
-                         data={"paid": line["paid"], "source": line["source"], "revocation": revocation.pk})
+            record_event(
+                "grant.recovery_required",
+                obj=grant,
+                actor=actor,
+                clause="13",
+                reason=reason,
+                data={"paid": line["paid"], "source": line["source"], "revocation": revocation.pk},
+            )
         if grant.state == GrantState.APPROVED:
-            freeze_grant(grant, actor=actor, on=decided_on,
-                         reason=f"工作室已于 {decided_on:%Y-%m-%d} 撤销（第13条），未拨付资金冻结，不再拨付")
+            freeze_grant(
+                grant,
+                actor=actor,
+                on=decided_on,
+                reason=f"工作室已于 {decided_on:%Y-%m-%d} 撤销（第13条），未拨付资金冻结，不再拨付",
+            )
     due, cancelled = items["due"], items["cancelled"]
     settled = due == ZERO
     recovery = Recovery.objects.create(
-        revocation=revocation, studio=studio, cycle_start=cycle_start, cycle_end=cycle_end,
-        engine_amount=items["total"], clauses=items["clauses"], lines=items["lines"],
-        engine_answer=_engine_view(studio, decided_on), amount_due=due, amount_cancelled=cancelled,
+        revocation=revocation,
+        studio=studio,
+        cycle_start=cycle_start,
+        cycle_end=cycle_end,
+        engine_amount=items["total"],
+        clauses=items["clauses"],
+        lines=items["lines"],
+        engine_answer=_engine_view(studio, decided_on),
+        amount_due=due,
+        amount_cancelled=cancelled,
         state=RecoveryState.SETTLED if settled else RecoveryState.OPEN,
-        settled_on=decided_on if settled else None)
-    record_event("recovery.opened", obj=recovery, actor=actor, clause="13", to_state=recovery.state, reason=reason,
-                 data={"cycle_start": cycle_start.isoformat(), "cycle_end": cycle_end.isoformat(),
-                       "total": f"{items['total']:.2f}", "due": f"{due:.2f}", "cancelled": f"{cancelled:.2f}",
-                       "clauses": items["clauses"],
-                       "items": [{k: line[k] for k in ("grant", "clause", "paid", "source", "action")}
-                                 for line in items["lines"]]})
+        settled_on=decided_on if settled else None,
+    )
+    record_event(
+        "recovery.opened",
+        obj=recovery,
+        actor=actor,
+        clause="13",
+        to_state=recovery.state,
+        reason=reason,
+        data={
+            "cycle_start": cycle_start.isoformat(),
+            "cycle_end": cycle_end.isoformat(),
+            "total": f"{items['total']:.2f}",
+            "due": f"{due:.2f}",
+            "cancelled": f"{cancelled:.2f}",
+            "clauses": items["clauses"],
+            "items": [{k: line[k] for k in ("grant", "clause", "paid", "source", "action")} for line in items["lines"]],
+        },
+    )
     return recovery
 
 
-def record_repayment(recovery: Recovery, *, amount, paid_on: date | None, voucher_no: str, actor,
-                     note: str = "") -> Repayment:
+def record_repayment(
+    recovery: Recovery, *, amount, paid_on: date | None, voucher_no: str, actor, note: str = ""
+) -> Repayment:
     """Finance records money paid back. Refused above what is still owed; the last repayment
     settles the recovery and closes each recovered grant."""
     if actor is None or not actor.has_duty("finance"):
@@ -273,41 +377,74 @@ def record_repayment(recovery: Recovery, *, amount, paid_on: date | None, vouche
     voucher_no = (voucher_no or "").strip()
     if not voucher_no:
         raise RecoveryError("请填写退回款的凭证号", field="voucher_no")
-    _dated(paid_on, field="paid_on", label="到账日期", earliest=recovery.revocation.decided_on,
-           earliest_label="撤销日期")
+    _dated(
+        paid_on, field="paid_on", label="到账日期", earliest=recovery.revocation.decided_on, earliest_label="撤销日期"
+    )
     with transaction.atomic():
         recovery = lock_row(Recovery, recovery.pk)
         duplicate = Repayment.objects.filter(voucher_no=voucher_no, reversal_of__isnull=True).first()
         if duplicate is not None:
-            raise RecoveryError(f"已登记：凭证号“{voucher_no}”的退回款已于 {duplicate.paid_on:%Y-%m-%d} 登记"
-                                f"（{duplicate.amount:,.2f} 元），未重复登记", field="voucher_no")
+            raise RecoveryError(
+                f"已登记：凭证号“{voucher_no}”的退回款已于 {duplicate.paid_on:%Y-%m-%d} 登记"
+                f"（{duplicate.amount:,.2f} 元），未重复登记",
+                field="voucher_no",
+            )
         if recovery.state == RecoveryState.SETTLED:
             raise RecoveryError(f"该追回已于 {recovery.settled_on:%Y-%m-%d} 结清，无需再登记退回款")
         repaid = repaid_total(recovery)
         owed = recovery.amount_due - repaid
         if amount > owed:
-            raise RecoveryError(f"退回金额 {amount:,.2f} 元超过尚欠金额 {owed:,.2f} 元（应追回 {recovery.amount_due:,.2f} 元，"
-                                f"已退回 {repaid:,.2f} 元），请核对", field="amount")
+            raise RecoveryError(
+                f"退回金额 {amount:,.2f} 元超过尚欠金额 {owed:,.2f} 元（应追回 {recovery.amount_due:,.2f} 元，"
+                f"已退回 {repaid:,.2f} 元），请核对",
+                field="amount",
+            )
         try:
             with transaction.atomic():
-                repayment = Repayment.objects.create(recovery=recovery, amount=amount, paid_on=paid_on,
-                                                     voucher_no=voucher_no, note=(note or "").strip(), recorded_by=actor)
+                repayment = Repayment.objects.create(
+                    recovery=recovery,
+                    amount=amount,
+                    paid_on=paid_on,
+                    voucher_no=voucher_no,
+                    note=(note or "").strip(),
+                    recorded_by=actor,
+                )
         except IntegrityError as exc:
             raise RecoveryError(f"凭证号“{voucher_no}”已登记过，请勿重复登记同一笔退回款", field="voucher_no") from exc
-        record_event("recovery.repayment", obj=recovery, actor=actor, clause="13",
-                     data={"amount": f"{amount:.2f}", "paid_on": paid_on, "voucher_no": voucher_no,
-                           "owed_after": f"{owed - amount:.2f}"})
+        record_event(
+            "recovery.repayment",
+            obj=recovery,
+            actor=actor,
+            clause="13",
+            data={
+                "amount": f"{amount:.2f}",
+                "paid_on": paid_on,
+                "voucher_no": voucher_no,
+                "owed_after": f"{owed - amount:.2f}",
+            },
+        )
         if amount == owed:
-            RECOVERY_MACHINE.apply(recovery, RecoveryState.SETTLED, actor=actor, clause="13",
-                                   reason=f"应追回 {recovery.amount_due:,.2f} 元已全部退回", extra_fields={"settled_on": paid_on})
+            RECOVERY_MACHINE.apply(
+                recovery,
+                RecoveryState.SETTLED,
+                actor=actor,
+                clause="13",
+                reason=f"应追回 {recovery.amount_due:,.2f} 元已全部退回",
+                extra_fields={"settled_on": paid_on},
+            )
             for line in recovery.lines:
                 if line.get("action") != "recover":
                     continue
                 grant = Grant.objects.get(pk=line["grant"])
                 if grant.state in (GrantState.DISBURSED, GrantState.FROZEN):
                     try:
-                        confirm_recovery(grant, actor=actor, on=paid_on, voucher_no=voucher_no,
-                                         reason=f"工作室撤销，资助周期内资金已退回（第13条），凭证号 {voucher_no}")
+                        confirm_recovery(
+                            grant,
+                            actor=actor,
+                            on=paid_on,
+                            voucher_no=voucher_no,
+                            reason=f"工作室撤销，资助周期内资金已退回（第13条），凭证号 {voucher_no}",
+                        )
                     except FundingError as exc:
                         raise RecoveryError(str(exc)) from exc
     return repayment
@@ -329,8 +466,13 @@ def reverse_repayment(repayment: Repayment, *, reason: str, on: date | None = No
     reason = (reason or "").strip()
     if not reason:
         raise RecoveryError("请填写冲正理由（哪里登记错了）", field="reason")
-    on = _dated(on or timezone.localdate(), field="on", label="冲正日期", earliest=repayment.paid_on,
-                earliest_label="原到账日期")
+    on = _dated(
+        on or timezone.localdate(),
+        field="on",
+        label="冲正日期",
+        earliest=repayment.paid_on,
+        earliest_label="原到账日期",
+    )
     with transaction.atomic():
         recovery = lock_row(Recovery, repayment.recovery_id)
         repayment = Repayment.objects.get(pk=repayment.pk)
@@ -341,12 +483,29 @@ def reverse_repayment(repayment: Repayment, *, reason: str, on: date | None = No
         if recovery.state == RecoveryState.SETTLED:
             raise RecoveryError(f"该追回已于 {recovery.settled_on:%Y-%m-%d} 结清，退回款记录不能再冲正")
         reversal = Repayment.objects.create(
-            recovery=recovery, amount=-repayment.amount, paid_on=on, voucher_no=repayment.voucher_no,
-            note=f"冲正 {repayment.paid_on:%Y-%m-%d} 的退回款", reversal_of=repayment, reason=reason,
-            recorded_by=actor)
-        record_event("recovery.repayment_reversed", obj=recovery, actor=actor, clause="13", reason=reason,
-                     data={"repayment": repayment.pk, "reversal": reversal.pk, "amount": f"{-repayment.amount:.2f}",
-                           "voucher_no": repayment.voucher_no, "on": on})
+            recovery=recovery,
+            amount=-repayment.amount,
+            paid_on=on,
+            voucher_no=repayment.voucher_no,
+            note=f"冲正 {repayment.paid_on:%Y-%m-%d} 的退回款",
+            reversal_of=repayment,
+            reason=reason,
+            recorded_by=actor,
+        )
+        record_event(
+            "recovery.repayment_reversed",
+            obj=recovery,
+            actor=actor,
+            clause="13",
+            reason=reason,
+            data={
+                "repayment": repayment.pk,
+                "reversal": reversal.pk,
+                "amount": f"{-repayment.amount:.2f}",
+                "voucher_no": repayment.voucher_no,
+                "on": on,
+            },
+        )
     return reversal
 
 
@@ -362,4 +521,3 @@ def outstanding_total() -> tuple[Decimal, int]:
 
 def open_recoveries():
     return Recovery.objects.filter(state=RecoveryState.OPEN).select_related("studio", "studio__unit", "revocation")
-

@@ -31,8 +31,10 @@ def index(request):
     from django.db.models import Sum
 
     recoveries = recoveries.annotate(repaid_sum=Sum("repayments__amount"))
-    rows = [{"r": r, "repaid": r.repaid_sum or services.ZERO, "owed": r.amount_due - (r.repaid_sum or services.ZERO)}
-            for r in recoveries]
+    rows = [
+        {"r": r, "repaid": r.repaid_sum or services.ZERO, "owed": r.amount_due - (r.repaid_sum or services.ZERO)}
+        for r in recoveries
+    ]
     return render(request, "recoveries/index.html", {"rows": rows, "show": show})
 
 
@@ -40,10 +42,18 @@ def _context(recovery, form, reverse_errors=None) -> dict:
     from django.db.models import Exists, OuterRef
 
     repayments = recovery.repayments.select_related("recorded_by").annotate(
-        reversed=Exists(Repayment.objects.filter(reversal_of=OuterRef("pk"))))
-    return {"recovery": recovery, "repaid": services.repaid_total(recovery), "owed": services.outstanding(recovery),
-            "form": form, "reverse_form": ReverseForm(), "reverse_errors": reverse_errors, "repayments": repayments,
-            "events": events_for(recovery)}
+        reversed=Exists(Repayment.objects.filter(reversal_of=OuterRef("pk")))
+    )
+    return {
+        "recovery": recovery,
+        "repaid": services.repaid_total(recovery),
+        "owed": services.outstanding(recovery),
+        "form": form,
+        "reverse_form": ReverseForm(),
+        "reverse_errors": reverse_errors,
+        "repayments": repayments,
+        "events": events_for(recovery),
+    }
 
 
 @staff_required
@@ -60,16 +70,23 @@ def repay(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_repayment(recovery, amount=data["amount"], paid_on=data["paid_on"],
-                                      voucher_no=data["voucher_no"], note=data["note"], actor=request.user)
+            services.record_repayment(
+                recovery,
+                amount=data["amount"],
+                paid_on=data["paid_on"],
+                voucher_no=data["voucher_no"],
+                note=data["note"],
+                actor=request.user,
+            )
         except services.RecoveryError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             recovery.refresh_from_db()
             messages.success(request, "已登记退回款" + ("，追回已结清" if recovery.state == "settled" else ""))
             return redirect("recoveries:detail", recovery.pk)
-    return render(request, "recoveries/detail.html", _context(recovery, form),
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request, "recoveries/detail.html", _context(recovery, form), status=400 if request.method == "POST" else 200
+    )
 
 
 @require_POST
@@ -90,8 +107,9 @@ def reverse_repayment(request, pk, repayment_pk):
         else:
             messages.success(request, f"已冲正凭证号“{repayment.voucher_no}”的退回款记录")
             return redirect("recoveries:detail", recovery.pk)
-    return render(request, "recoveries/detail.html", _context(recovery, RepaymentForm(), reverse_errors=form),
-                  status=400)
+    return render(
+        request, "recoveries/detail.html", _context(recovery, RepaymentForm(), reverse_errors=form), status=400
+    )
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Art. 10 review records: material review (材料审核) with its checklist and findings, site
 inspection (实地考察), and the comprehensive evaluation decision (综合评议)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -14,16 +15,18 @@ class ItemResult(models.TextChoices):
 
 
 class MaterialReview(models.Model):
-    application = models.OneToOneField("applications.Application", on_delete=models.PROTECT,
-                                       related_name="material_review")
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.PROTECT, related_name="material_review"
+    )
     rounds = models.PositiveSmallIntegerField("审核轮次", default=1)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     started_at = models.DateTimeField("开始时间", default=timezone.now)
     eligibility = models.JSONField("按审核认定事实重新预检的结果", default=dict, blank=True)
     conclusion = models.CharField("审核结论", max_length=12, choices=ItemResult.choices, blank=True)
     comment = models.TextField("审核意见", blank=True)
-    concluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                     null=True, blank=True)
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     concluded_at = models.DateTimeField("结论时间", null=True, blank=True)
 
     class Meta:
@@ -47,8 +50,9 @@ class ReviewItem(models.Model):
     engine_message = models.TextField("预检说明", blank=True)
     result = models.CharField("审核结果", max_length=12, choices=ItemResult.choices, blank=True)
     comment = models.TextField("意见", blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     updated_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -58,8 +62,10 @@ class ReviewItem(models.Model):
         verbose_name_plural = "审核项"
         constraints = [
             models.UniqueConstraint(fields=["review", "kind", "clause"], name="review_item_once"),
-            models.CheckConstraint(name="review_item_comment_when_not_pass",
-                                   condition=models.Q(result__in=["", "pass"]) | ~models.Q(comment="")),
+            models.CheckConstraint(
+                name="review_item_comment_when_not_pass",
+                condition=models.Q(result__in=["", "pass"]) | ~models.Q(comment=""),
+            ),
         ]
 
 
@@ -110,8 +116,9 @@ class SiteVisit(models.Model):
     findings = models.TextField("考察发现", blank=True)
     result = models.CharField("考察结论", max_length=12, choices=ItemResult.choices, blank=True)
     scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                     null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     completed_at = models.DateTimeField("记录时间", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

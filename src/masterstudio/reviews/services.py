@@ -1,6 +1,7 @@
 """Art. 10 review, step by step: material review, site inspection, expert review and the
 comprehensive evaluation. Every state change goes through ``APPLICATION_MACHINE``; the unit is
 notified at each step it can see."""
+
 from __future__ import annotations
 
 import secrets
@@ -10,7 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from masterstudio.applications.models import AppState, Application
+from masterstudio.applications.models import Application, AppState
 from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.core.events import appended_together, record_event, record_events
 from masterstudio.core.notify import notify, notify_many
@@ -32,6 +33,7 @@ class ReviewError(Exception):
 
 # ---------------------------------------------------------------- notifications
 
+
 def unit_recipients(application: Application):
     from masterstudio.accounts.models import User
 
@@ -42,9 +44,12 @@ def notify_unit(key: str, **context):
     """A ``then`` callback for ``APPLICATION_MACHINE.apply``: tells the unit (in the same transaction)."""
 
     def callback(application, event):
-        notify(unit_recipients(application), key,
-               {"application": application, "reason": event.reason, "clause": event.clause, **context},
-               url=f"/applications/{application.pk}/")
+        notify(
+            unit_recipients(application),
+            key,
+            {"application": application, "reason": event.reason, "clause": event.clause, **context},
+            url=f"/applications/{application.pk}/",
+        )
 
     return callback
 
@@ -57,11 +62,17 @@ def notify_units(key: str, **context):
         from masterstudio.accounts.models import User
 
         accounts = User.unit_recipients_by_unit({a.unit_id for a in applications})
-        notify_many([
-            (accounts.get(application.unit_id, []), key,
-             {"application": application, "reason": event.reason, "clause": event.clause, **context},
-             f"/applications/{application.pk}/")
-            for application, event in zip(applications, events)])
+        notify_many(
+            [
+                (
+                    accounts.get(application.unit_id, []),
+                    key,
+                    {"application": application, "reason": event.reason, "clause": event.clause, **context},
+                    f"/applications/{application.pk}/",
+                )
+                for application, event in zip(applications, events)
+            ]
+        )
 
     return callback
 
@@ -71,6 +82,7 @@ def _refresh(application: Application) -> Application:
 
 
 # ---------------------------------------------------------------- material review
+
 
 def findings_of(application: Application) -> dict[str, Any]:
     return {f.fact: f.value for f in application.findings.all()}
@@ -103,17 +115,38 @@ def _sync_items(review: MaterialReview, result: dict, *, new: bool = False) -> N
         lines.append(("material", material["clause"], material["title"], "", ""))
     for check in result.get("checks", []):
         if check["clause"].split(".")[0] in {"4", "5", "6", "7"}:
-            lines.append(("condition", check["clause"], _clause_title(check["clause"]),
-                          check.get("result", ""), check.get("message", "")))
+            lines.append(
+                (
+                    "condition",
+                    check["clause"],
+                    _clause_title(check["clause"]),
+                    check.get("result", ""),
+                    check.get("message", ""),
+                )
+            )
     existing = {} if new else {(i.kind, i.clause): i for i in review.items.all()}
     created, changed = [], []
     for position, (kind, clause, title, engine_result, message) in enumerate(lines):
         item = existing.get((kind, clause))
         if item is None:
-            created.append(ReviewItem(review=review, kind=kind, clause=clause, title=title[:300],
-                                      engine_result=engine_result, engine_message=message, position=position))
+            created.append(
+                ReviewItem(
+                    review=review,
+                    kind=kind,
+                    clause=clause,
+                    title=title[:300],
+                    engine_result=engine_result,
+                    engine_message=message,
+                    position=position,
+                )
+            )
         else:
-            item.title, item.engine_result, item.engine_message, item.position = title[:300], engine_result, message, position
+            item.title, item.engine_result, item.engine_message, item.position = (
+                title[:300],
+                engine_result,
+                message,
+                position,
+            )
             changed.append(item)
     if created:
         ReviewItem.objects.bulk_create(created)
@@ -133,8 +166,9 @@ def ensure_review(application: Application, *, actor=None) -> MaterialReview | N
     return review
 
 
-def _open_review(application: Application, review: MaterialReview | None, *, actor,
-                 locked: bool = False) -> MaterialReview:
+def _open_review(
+    application: Application, review: MaterialReview | None, *, actor, locked: bool = False
+) -> MaterialReview:
     """The review of :func:`ensure_review` opened (created, or reopened for another round), inside
     the caller's transaction. ``locked``: the caller holds the application's row lock, so no one
     else can be creating its review at the same moment."""
@@ -147,8 +181,9 @@ def _open_review(application: Application, review: MaterialReview | None, *, act
     elif review is None:
         try:
             with transaction.atomic():
-                review = MaterialReview.objects.create(application=application, started_by=actor,
-                                                       eligibility=eligibility)
+                review = MaterialReview.objects.create(
+                    application=application, started_by=actor, eligibility=eligibility
+                )
             created = True
         except IntegrityError:  # started by someone else a moment ago
             review = MaterialReview.objects.get(application=application)
@@ -212,14 +247,17 @@ def _checked_results(review: MaterialReview, results) -> list[tuple[ReviewItem, 
         if result not in ItemResult.values:
             raise ReviewError(f"“{item.title}”：请选择审核结果：通过、需补正或不通过")
         if result != ItemResult.PASS and not comment:
-            raise ReviewError(f"“{item.title}”选择“{ItemResult(result).label}”时须填写意见，告诉单位需要补正或不通过的原因")
+            raise ReviewError(
+                f"“{item.title}”选择“{ItemResult(result).label}”时须填写意见，告诉单位需要补正或不通过的原因"
+            )
     return results
 
 
 def _changed(results) -> list[tuple[ReviewItem, str, str]]:
     """The lines of ``results`` whose result or comment differs from the item as read."""
-    return [(item, result, comment) for item, result, comment in results
-            if (item.result, item.comment) != (result, comment)]
+    return [
+        (item, result, comment) for item, result, comment in results if (item.result, item.comment) != (result, comment)
+    ]
 
 
 def _write_results(review: MaterialReview, changed, actor) -> None:
@@ -234,9 +272,16 @@ def _write_results(review: MaterialReview, changed, actor) -> None:
         groups.setdefault((result, comment), []).append(item.pk)
     for (result, comment), pks in groups.items():  # all passed: one statement
         ReviewItem.objects.filter(pk__in=pks).update(result=result, comment=comment, updated_by=actor, updated_at=now)
-    record_events({"action": "review.item", "obj": review.application, "actor": actor, "clause": item.clause,
-                   "data": {"item": item.title, "result": item.result, "comment": item.comment}}
-                  for item, _, _ in changed)
+    record_events(
+        {
+            "action": "review.item",
+            "obj": review.application,
+            "actor": actor,
+            "clause": item.clause,
+            "data": {"item": item.title, "result": item.result, "comment": item.comment},
+        }
+        for item, _, _ in changed
+    )
 
 
 def parse_fact_value(text: str):
@@ -262,14 +307,20 @@ def record_finding(application: Application, *, fact: str, value, note: str, act
     if not fact or "." not in fact:
         raise ReviewError("请选择要认定的事实")
     with transaction.atomic(), appended_together():
-        Finding.objects.update_or_create(application=application, fact=fact,
-                                         defaults={"value": value, "note": note.strip(), "recorded_by": actor})
+        Finding.objects.update_or_create(
+            application=application, fact=fact, defaults={"value": value, "note": note.strip(), "recorded_by": actor}
+        )
         review.eligibility = reevaluate(application)
         review.save(update_fields=["eligibility"])
         _sync_items(review, review.eligibility)
-        record_event("review.finding", obj=application, actor=actor, clause=_fact_clause(review.eligibility, fact),
-                     reason=note.strip(), data={"fact": fact, "value": value,
-                                                "outcome": review.eligibility.get("outcome")})
+        record_event(
+            "review.finding",
+            obj=application,
+            actor=actor,
+            clause=_fact_clause(review.eligibility, fact),
+            reason=note.strip(),
+            data={"fact": fact, "value": value, "outcome": review.eligibility.get("outcome")},
+        )
     return review
 
 
@@ -280,8 +331,7 @@ def _fact_clause(result: dict, fact: str) -> str:
     return "10"
 
 
-def conclude_review(review: MaterialReview, *, conclusion: str, comment: str, actor,
-                    results=None) -> MaterialReview:
+def conclude_review(review: MaterialReview, *, conclusion: str, comment: str, actor, results=None) -> MaterialReview:
     """pass → site inspection; supplement → back to the unit; fail → rejected (with the reason).
     ``results``: checklist lines saved with the conclusion, in the same transaction (as
     :func:`set_items` takes them: the whole checklist and its conclusion in one submit); refused,
@@ -305,8 +355,9 @@ def conclude_review(review: MaterialReview, *, conclusion: str, comment: str, ac
         outcome = review.eligibility.get("outcome")
         if outcome != "eligible":
             unknown = "、".join(review.eligibility.get("unknown_clauses", [])) or "—"
-            raise ReviewError(f"引擎复核结论为“{outcome or '无法判断'}”（待认定条款：{unknown}），"
-                              "请先在“认定事实”中认定相关事实")
+            raise ReviewError(
+                f"引擎复核结论为“{outcome or '无法判断'}”（待认定条款：{unknown}），请先在“认定事实”中认定相关事实"
+            )
         target, reason, after = AppState.SITE_INSPECTION, comment or "材料审核通过", "application_review_passed"
     elif conclusion == ItemResult.SUPPLEMENT:
         asked = [i for i in items if i.result == ItemResult.SUPPLEMENT]
@@ -320,9 +371,15 @@ def conclude_review(review: MaterialReview, *, conclusion: str, comment: str, ac
         failed = [i for i in items if i.result == ItemResult.FAIL]
         if not failed and review.eligibility.get("outcome") != "ineligible":
             raise ReviewError("不通过须至少有一项审核为“不通过”，或引擎复核结论为不符合条件")
-        reason = "；".join([comment] * bool(comment) + [f"{i.title}：{i.comment}" for i in failed]
-                          + [f"第{c['clause']}条：{c['message']}" for c in review.eligibility.get("checks", [])
-                             if c.get("result") == "fail"])
+        reason = "；".join(
+            [comment] * bool(comment)
+            + [f"{i.title}：{i.comment}" for i in failed]
+            + [
+                f"第{c['clause']}条：{c['message']}"
+                for c in review.eligibility.get("checks", [])
+                if c.get("result") == "fail"
+            ]
+        )
         target, after = AppState.REJECTED, "application_rejected"
     else:
         raise ReviewError("请选择审核结论")
@@ -332,13 +389,23 @@ def conclude_review(review: MaterialReview, *, conclusion: str, comment: str, ac
             from masterstudio.applications.services import ApplyError, return_for_supplement
 
             try:  # the applications service records the request per item and tells the unit
-                return_for_supplement(application.pk, actor=actor, comment=comment,
-                                      items={i.clause: f"{i.title}：{i.comment}" for i in asked})
+                return_for_supplement(
+                    application.pk,
+                    actor=actor,
+                    comment=comment,
+                    items={i.clause: f"{i.title}：{i.comment}" for i in asked},
+                )
             except ApplyError as exc:
                 raise ReviewError(str(exc)) from exc
         else:
-            APPLICATION_MACHINE.apply(application, target, actor=actor, reason=reason,
-                                      data={"review_round": review.rounds}, then=[notify_unit(after)])
+            APPLICATION_MACHINE.apply(
+                application,
+                target,
+                actor=actor,
+                reason=reason,
+                data={"review_round": review.rounds},
+                then=[notify_unit(after)],
+            )
         review.conclusion, review.comment = conclusion, comment
         review.concluded_by, review.concluded_at = actor, timezone.now()
         review.save(update_fields=["conclusion", "comment", "concluded_by", "concluded_at"])
@@ -347,18 +414,33 @@ def conclude_review(review: MaterialReview, *, conclusion: str, comment: str, ac
 
 # ---------------------------------------------------------------- site inspection
 
+
 def schedule_visit(application: Application, *, scheduled_on: date, people: str, contact: str, actor) -> SiteVisit:
     if application.state != AppState.SITE_INSPECTION:
         raise ReviewError("只有处于“实地考察”阶段的申报才能安排考察")
     if not people.strip():
         raise ReviewError("请填写考察人员")
     with transaction.atomic(), appended_together():
-        visit = SiteVisit.objects.create(application=application, scheduled_on=scheduled_on, people=people.strip(),
-                                         contact=contact.strip(), scheduled_by=actor)
-        record_event("visit.scheduled", obj=application, actor=actor, clause="10",
-                     data={"visit": visit.pk, "date": scheduled_on.isoformat(), "people": visit.people})
-        notify(unit_recipients(application), "visit_scheduled", {"application": application, "visit": visit},
-               url=f"/applications/{application.pk}/")
+        visit = SiteVisit.objects.create(
+            application=application,
+            scheduled_on=scheduled_on,
+            people=people.strip(),
+            contact=contact.strip(),
+            scheduled_by=actor,
+        )
+        record_event(
+            "visit.scheduled",
+            obj=application,
+            actor=actor,
+            clause="10",
+            data={"visit": visit.pk, "date": scheduled_on.isoformat(), "people": visit.people},
+        )
+        notify(
+            unit_recipients(application),
+            "visit_scheduled",
+            {"application": application, "visit": visit},
+            url=f"/applications/{application.pk}/",
+        )
     return visit
 
 
@@ -379,15 +461,29 @@ def record_visit(visit: SiteVisit, *, checks: dict[str, str], findings: str, res
         visit.findings, visit.result = findings.strip(), result
         visit.completed_by, visit.completed_at = actor, timezone.now()
         visit.save()
-        record_event("visit.recorded", obj=application, actor=actor, clause="10",
-                     data={"visit": visit.pk, "checks": checks, "result": result})
+        record_event(
+            "visit.recorded",
+            obj=application,
+            actor=actor,
+            clause="10",
+            data={"visit": visit.pk, "checks": checks, "result": result},
+        )
         if result == "pass":
-            APPLICATION_MACHINE.apply(application, AppState.EXPERT_REVIEW, actor=actor, reason=visit.findings,
-                                      then=[notify_unit("application_site_passed")])
+            APPLICATION_MACHINE.apply(
+                application,
+                AppState.EXPERT_REVIEW,
+                actor=actor,
+                reason=visit.findings,
+                then=[notify_unit("application_site_passed")],
+            )
         elif result == "fail":
-            APPLICATION_MACHINE.apply(application, AppState.REJECTED, actor=actor,
-                                      reason=f"实地考察不通过：{visit.findings}",
-                                      then=[notify_unit("application_rejected")])
+            APPLICATION_MACHINE.apply(
+                application,
+                AppState.REJECTED,
+                actor=actor,
+                reason=f"实地考察不通过：{visit.findings}",
+                then=[notify_unit("application_rejected")],
+            )
     return visit
 
 
@@ -396,16 +492,19 @@ def add_photo(visit: SiteVisit, upload, *, caption: str, actor) -> SitePhoto:
 
     kind, _ = check_upload(upload, kinds=PHOTO_KINDS, label="考察照片")
     with transaction.atomic():
-        photo = SitePhoto(visit=visit, token=secrets.token_hex(16), kind=kind, caption=caption.strip()[:200],
-                          uploaded_by=actor)
+        photo = SitePhoto(
+            visit=visit, token=secrets.token_hex(16), kind=kind, caption=caption.strip()[:200], uploaded_by=actor
+        )
         photo.file.save(f"{photo.token}.{kind}", upload, save=False)
         photo.save()
-        record_event("visit.photo", obj=visit.application, actor=actor, clause="10",
-                     data={"visit": visit.pk, "photo": photo.pk})
+        record_event(
+            "visit.photo", obj=visit.application, actor=actor, clause="10", data={"visit": visit.pk, "photo": photo.pk}
+        )
     return photo
 
 
 # ---------------------------------------------------------------- expert review
+
 
 def _draw_rubric(applications: list[Application]):
     """The round's application rubric, after checking that ``applications`` may have experts drawn."""
@@ -421,30 +520,36 @@ def _draw_rubric(applications: list[Application]):
     for application in applications:
         if application.state != AppState.EXPERT_REVIEW:
             raise ReviewError(f"{application}：只有处于“专家评审”阶段的申报才能抽取专家")
-    rubric = (applications[0].round.rubrics.filter(purpose="application")
-              .annotate(scored=Exists(Criterion.objects.filter(rubric=OuterRef("pk")))).first())
+    rubric = (
+        applications[0]
+        .round.rubrics.filter(purpose="application")
+        .annotate(scored=Exists(Criterion.objects.filter(rubric=OuterRef("pk"))))
+        .first()
+    )
     if rubric is None or not rubric.scored:
         raise ReviewError("本批次尚未设置评分表，请先在“评分表”中设置评分项、权重和满分")
     return rubric
 
 
-def draw_for(applications: list[Application], *, size: int, seed: str, opens_at: datetime, closes_at: datetime,
-             actor):
+def draw_for(applications: list[Application], *, size: int, seed: str, opens_at: datetime, closes_at: datetime, actor):
     """Create the panels (the round's rubric) and draw the experts for one application or a group."""
     from masterstudio.experts import services as experts
 
     rubric = _draw_rubric(applications)
     try:
         with transaction.atomic():  # a refused draw leaves no empty panel behind (check before write)
-            panels = [experts.panel_for(a, rubric, opens_at=opens_at, closes_at=closes_at, year=a.round.year)
-                      for a in applications]
+            panels = [
+                experts.panel_for(a, rubric, opens_at=opens_at, closes_at=closes_at, year=a.round.year)
+                for a in applications
+            ]
             return experts.draw_experts(panels, size, seed=seed, actor=actor)
     except experts.ScoringError as exc:
         raise ReviewError(str(exc)) from exc
 
 
-def draw_each_for(applications: list[Application], *, size: int, seed: str, opens_at: datetime,
-                  closes_at: datetime, actor) -> tuple[list, list]:
+def draw_each_for(
+    applications: list[Application], *, size: int, seed: str, opens_at: datetime, closes_at: datetime, actor
+) -> tuple[list, list]:
     """Each application its own panel and its own ``size`` experts, drawn for all of them in one
     go (the bureau drawing for every application in expert review at once): the same draws,
     tasks, events and notices as drawing for each application in turn, in one transaction. Each
@@ -456,10 +561,12 @@ def draw_each_for(applications: list[Application], *, size: int, seed: str, open
     rubric = _draw_rubric(applications)
     seed = (seed or "").strip()
     try:
-        panels = experts.panels_for(applications, rubric, opens_at=opens_at, closes_at=closes_at,
-                                    year=applications[0].round.year)
-        draws, skipped = experts.draw_each(panels, size, seeds=[f"{seed}-{a.receipt_no or a.pk}" if seed else None
-                                                                for a in applications], actor=actor)
+        panels = experts.panels_for(
+            applications, rubric, opens_at=opens_at, closes_at=closes_at, year=applications[0].round.year
+        )
+        draws, skipped = experts.draw_each(
+            panels, size, seeds=[f"{seed}-{a.receipt_no or a.pk}" if seed else None for a in applications], actor=actor
+        )
     except experts.ScoringError as exc:
         raise ReviewError(str(exc)) from exc
     return draws, [(panel.subject, reason) for panel, reason in skipped]
@@ -487,12 +594,16 @@ def finish_expert_reviews(applications: list[Application], *, actor) -> tuple[li
     from masterstudio.experts.models import ScoringPanel
 
     waiting = [a for a in applications if a.state == AppState.EXPERT_REVIEW]
-    reasons = {a.pk: f"申报当前状态为“{a.get_state_display()}”，不在专家评审阶段"
-               for a in applications if a.state != AppState.EXPERT_REVIEW}
+    reasons = {
+        a.pk: f"申报当前状态为“{a.get_state_display()}”，不在专家评审阶段"
+        for a in applications
+        if a.state != AppState.EXPERT_REVIEW
+    }
     by_pk = {a.pk: a for a in waiting}
     panels: dict[int, list] = {}
-    for panel in ScoringPanel.objects.filter(content_type=ContentType.objects.get_for_model(Application),
-                                             object_id__in=list(by_pk)).order_by("pk"):
+    for panel in ScoringPanel.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application), object_id__in=list(by_pk)
+    ).order_by("pk"):
         panel.subject = by_pk[panel.object_id]
         panels.setdefault(panel.object_id, []).append(panel)
     for application in waiting:
@@ -505,12 +616,14 @@ def finish_expert_reviews(applications: list[Application], *, actor) -> tuple[li
             if panel.pk in refused:
                 reasons.setdefault(panel.object_id, refused[panel.pk])
         ready = [a for a in waiting if a.pk not in reasons]
-        APPLICATION_MACHINE.apply_many(ready, AppState.EVALUATION, actor=actor,
-                                       then=[notify_units("application_expert_done")])
+        APPLICATION_MACHINE.apply_many(
+            ready, AppState.EVALUATION, actor=actor, then=[notify_units("application_expert_done")]
+        )
     return ready, reasons
 
 
 # ---------------------------------------------------------------- comprehensive evaluation
+
 
 def decide(application: Application, *, outcome: str, reason: str, rank: int | None, version: int, actor) -> Decision:
     """Record (or change) the evaluation decision. ``version`` is the decision version the staff
@@ -527,14 +640,22 @@ def decide(application: Application, *, outcome: str, reason: str, rank: int | N
         if version == 0:
             try:  # no savepoint: the refusal undoes the whole transaction
                 with transaction.atomic(savepoint=False):
-                    decision = Decision.objects.create(application=application, outcome=outcome, rank=rank,
-                                                       reason=reason.strip(), decided_by=actor)
+                    decision = Decision.objects.create(
+                        application=application, outcome=outcome, rank=rank, reason=reason.strip(), decided_by=actor
+                    )
             except IntegrityError as exc:
                 raise ReviewError(stale) from exc
         else:
-            changed = Decision.objects.filter(application=application, version=version, published_at__isnull=True).update(
-                outcome=outcome, rank=rank, reason=reason.strip(), decided_by=actor, version=version + 1,
-                decided_at=timezone.now())
+            changed = Decision.objects.filter(
+                application=application, version=version, published_at__isnull=True
+            ).update(
+                outcome=outcome,
+                rank=rank,
+                reason=reason.strip(),
+                decided_by=actor,
+                version=version + 1,
+                decided_at=timezone.now(),
+            )
             if changed != 1:
                 raise ReviewError(stale)
             decision = Decision.objects.get(application=application)
@@ -542,6 +663,12 @@ def decide(application: Application, *, outcome: str, reason: str, rank: int | N
             APPLICATION_MACHINE.apply(application, AppState.PROPOSED, actor=actor, reason=reason.strip())
         elif outcome == Outcome.REJECT and application.state == AppState.PROPOSED:
             APPLICATION_MACHINE.apply(application, AppState.EVALUATION, actor=actor, reason=reason.strip())
-        record_event("decision.saved", obj=application, actor=actor, clause="10", reason=reason.strip(),
-                     data={"outcome": outcome, "rank": rank, "version": decision.version})
+        record_event(
+            "decision.saved",
+            obj=application,
+            actor=actor,
+            clause="10",
+            reason=reason.strip(),
+            data={"outcome": outcome, "rank": rank, "version": decision.version},
+        )
     return decision

@@ -38,10 +38,16 @@ def queue(request):
     filters = selectors.review_filters(request.GET)
     round_id, state = str(filters["round_id"] or ""), filters["state"]
     applications = selectors.review_queue(request.user, **filters)
-    return render(request, "reviews/queue.html", {
-        "rounds": rounds, "applications": applications, "states": [(s, s.label) for s in selectors.REVIEW_STATES],
-        "filters": {"round": round_id, "state": state},
-    })
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "rounds": rounds,
+            "applications": applications,
+            "states": [(s, s.label) for s in selectors.REVIEW_STATES],
+            "filters": {"round": round_id, "state": state},
+        },
+    )
 
 
 @business
@@ -82,13 +88,23 @@ def _detail_context(request, application, review, items) -> dict:
         "schedule_form": forms.ScheduleForm(),
         "editable": application.state == AppState.MATERIAL_REVIEW,
         "result_choices": ItemResult.choices,
-        "conclusion_choices": [(ItemResult.PASS, "通过，进入实地考察"), (ItemResult.SUPPLEMENT, "退回补正"),
-                               (ItemResult.FAIL, "不通过")],
+        "conclusion_choices": [
+            (ItemResult.PASS, "通过，进入实地考察"),
+            (ItemResult.SUPPLEMENT, "退回补正"),
+            (ItemResult.FAIL, "不通过"),
+        ],
         "outcome_choices": Outcome.choices,
         "photo_form": forms.PhotoForm(),
-        "draw_form": forms.DrawForm(initial={"size": 3, "opens_at": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M"),
-                                             "closes_at": timezone.localtime(now + timezone.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")}),
-        "decision_form": forms.DecisionForm(initial={"version": getattr(getattr(application, "decision", None), "version", 0)}),
+        "draw_form": forms.DrawForm(
+            initial={
+                "size": 3,
+                "opens_at": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M"),
+                "closes_at": timezone.localtime(now + timezone.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+            }
+        ),
+        "decision_form": forms.DecisionForm(
+            initial={"version": getattr(getattr(application, "decision", None), "version", 0)}
+        ),
         "S": AppState,
     }
     return context
@@ -140,15 +156,22 @@ def checklist(request, pk):
     # read once: the lines conclude_review judges are these objects
     prefetch_related_objects([review], Prefetch("items", queryset=ReviewItem.objects.select_related("updated_by")))
     items = list(review.items.all())
-    posted = {item.pk: (request.POST.get(f"result-{item.pk}", ""), request.POST.get(f"comment-{item.pk}", ""))
-              for item in items}
+    posted = {
+        item.pk: (request.POST.get(f"result-{item.pk}", ""), request.POST.get(f"comment-{item.pk}", ""))
+        for item in items
+    }
     only = request.POST.get("save", "")
     chosen = [item for item in items if str(item.pk) == only] if only else [i for i in items if posted[i.pk][0]]
     results = [(item, *posted[item.pk]) for item in chosen]
     try:
         if "conclude" in request.POST:
-            services.conclude_review(review, conclusion=request.POST.get("conclusion", ""),
-                                     comment=request.POST.get("comment", ""), actor=request.user, results=results)
+            services.conclude_review(
+                review,
+                conclusion=request.POST.get("conclusion", ""),
+                comment=request.POST.get("comment", ""),
+                actor=request.user,
+                results=results,
+            )
             messages.success(request, "已保存审核清单并作出材料审核结论，已通知申报单位")
             return _back(application)
         if not results:
@@ -161,8 +184,9 @@ def checklist(request, pk):
                 item.result, item.comment = result, text
         messages.error(request, str(exc))
         context = _detail_context(request, application, review, items)
-        context.update(typed_conclusion=request.POST.get("conclusion", ""),
-                       typed_comment=request.POST.get("comment", ""))
+        context.update(
+            typed_conclusion=request.POST.get("conclusion", ""), typed_comment=request.POST.get("comment", "")
+        )
         return render(request, "reviews/detail.html", context, status=400)
     if only:
         messages.success(request, f"已保存：{chosen[0].title}")
@@ -179,10 +203,16 @@ def finding(request, pk):
     if form.is_valid():
         try:
             value = services.parse_fact_value(form.cleaned_data["value"])
-            review = services.record_finding(application, fact=form.cleaned_data["fact"], value=value,
-                                             note=form.cleaned_data["note"], actor=request.user)
+            review = services.record_finding(
+                application,
+                fact=form.cleaned_data["fact"],
+                value=value,
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
             outcome = {"eligible": "符合条件", "ineligible": "不符合条件", "undetermined": "尚待认定"}.get(
-                review.eligibility.get("outcome"), "无法判断")
+                review.eligibility.get("outcome"), "无法判断"
+            )
             fact = factlabels.label(form.cleaned_data["fact"])
             messages.success(request, f"已认定“{fact}”，政策计算器复核结论：{outcome}")
         except REFUSALS as exc:
@@ -216,8 +246,13 @@ def record(request, pk):
     form = forms.VisitForm(request.POST)
     if form.is_valid():
         try:
-            services.record_visit(visit, checks=form.checks(), findings=form.cleaned_data["findings"],
-                                  result=form.cleaned_data["result"], actor=request.user)
+            services.record_visit(
+                visit,
+                checks=form.checks(),
+                findings=form.cleaned_data["findings"],
+                result=form.cleaned_data["result"],
+                actor=request.user,
+            )
             messages.success(request, "已保存考察记录")
         except REFUSALS as exc:
             _refuse(request, exc)
@@ -232,7 +267,9 @@ def photo(request, pk):
     form = forms.PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_photo(visit, form.cleaned_data["photo"], caption=form.cleaned_data["caption"], actor=request.user)
+            services.add_photo(
+                visit, form.cleaned_data["photo"], caption=form.cleaned_data["caption"], actor=request.user
+            )
             messages.success(request, "照片已上传")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
@@ -257,7 +294,9 @@ def draw(request, pk):
     if form.is_valid():
         try:
             result = services.draw_for([application], actor=request.user, **form.cleaned_data)
-            messages.success(request, f"已随机抽取 {result.size} 位专家（随机种子 {result.seed}），排除 {len(result.excluded)} 位")
+            messages.success(
+                request, f"已随机抽取 {result.size} 位专家（随机种子 {result.seed}），排除 {len(result.excluded)} 位"
+            )
         except REFUSALS as exc:
             _refuse(request, exc)
     else:
@@ -271,21 +310,27 @@ def group_draw(request, round_pk):
     round_ = get_object_or_404(Round, pk=round_pk)
     form = forms.DrawForm(request.POST)
     ids = request.POST.getlist("applications")
-    applications = list(Application.objects.filter(round=round_, pk__in=ids).select_related("round", "unit")
-                        .order_by("pk"))
+    applications = list(
+        Application.objects.filter(round=round_, pk__in=ids).select_related("round", "unit").order_by("pk")
+    )
     each = request.POST.get("mode") == "each"
     if form.is_valid():
         try:
             if each:
                 drawn, skipped = services.draw_each_for(applications, actor=request.user, **form.cleaned_data)
                 if drawn:
-                    messages.success(request, f"已为 {len(drawn)} 份申报各自抽取 {form.cleaned_data['size']} 位专家"
-                                              "（每份申报的随机种子记录在其抽取记录中）")
+                    messages.success(
+                        request,
+                        f"已为 {len(drawn)} 份申报各自抽取 {form.cleaned_data['size']} 位专家"
+                        "（每份申报的随机种子记录在其抽取记录中）",
+                    )
                 for application, reason in skipped:
                     messages.error(request, f"{application.receipt_no or application}未抽取：{reason}")
             else:
                 result = services.draw_for(applications, actor=request.user, **form.cleaned_data)
-                messages.success(request, f"已为 {len(applications)} 份申报共同抽取 {result.size} 位专家（随机种子 {result.seed}）")
+                messages.success(
+                    request, f"已为 {len(applications)} 份申报共同抽取 {result.size} 位专家（随机种子 {result.seed}）"
+                )
         except REFUSALS as exc:
             _refuse(request, exc)
     else:
@@ -311,8 +356,11 @@ def finish_all(request, round_pk):
     """Open the scores of every application of the round whose experts have all submitted (or
     whose window has closed with at least one score), and move them on to 综合评议."""
     round_ = get_object_or_404(Round, pk=round_pk)
-    waiting = list(Application.objects.filter(round=round_, state=AppState.EXPERT_REVIEW)
-                   .select_related("round", "unit").order_by("pk"))
+    waiting = list(
+        Application.objects.filter(round=round_, state=AppState.EXPERT_REVIEW)
+        .select_related("round", "unit")
+        .order_by("pk")
+    )
     if not waiting:
         messages.error(request, "本批次没有处于“专家评审”阶段的申报")
         return redirect("reviews:evaluation", round_.pk)
@@ -352,20 +400,33 @@ def decide(request, pk):
 def evaluation(request, round_pk):
     round_ = get_object_or_404(Round, pk=round_pk)
     rows = selectors.evaluation_rows(request.user, round_)
-    return render(request, "reviews/evaluation.html", {
-        "round": round_, "rows": rows, "draw_form": forms.DrawForm(initial={
-            "size": 3, "opens_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            "closes_at": timezone.localtime(timezone.now() + timezone.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")}),
-        "proposed": sum(1 for r in rows if r["application"].state == AppState.PROPOSED),
-        "notices": round_.notices.all(),
-    })
+    return render(
+        request,
+        "reviews/evaluation.html",
+        {
+            "round": round_,
+            "rows": rows,
+            "draw_form": forms.DrawForm(
+                initial={
+                    "size": 3,
+                    "opens_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                    "closes_at": timezone.localtime(timezone.now() + timezone.timedelta(days=7)).strftime(
+                        "%Y-%m-%dT%H:%M"
+                    ),
+                }
+            ),
+            "proposed": sum(1 for r in rows if r["application"].state == AppState.PROPOSED),
+            "notices": round_.notices.all(),
+        },
+    )
 
 
 @business
 def rubric(request, round_pk):
     round_ = get_object_or_404(Round, pk=round_pk)
     instance = round_.rubrics.filter(purpose="application").first() or Rubric(
-        round=round_, purpose="application", name=f"{round_.title} 专家评分表")
+        round=round_, purpose="application", name=f"{round_.title} 专家评分表"
+    )
     form = RubricForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
@@ -374,6 +435,9 @@ def rubric(request, round_pk):
             return redirect("reviews:evaluation", round_.pk)
         except ScoringError as exc:
             form.add_error(None, str(exc))
-    return render(request, "reviews/rubric.html", {"round": round_, "form": form,
-                                                   "locked": bool(instance.pk) and instance.is_locked()},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "reviews/rubric.html",
+        {"round": round_, "form": form, "locked": bool(instance.pk) and instance.is_locked()},
+        status=400 if request.method == "POST" else 200,
+    )

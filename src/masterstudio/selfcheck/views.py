@@ -11,8 +11,12 @@ from masterstudio.policy.errors import PolicyInputError
 from masterstudio.selfcheck.forms import SelfCheckForm
 
 # The engine's input paths whose form field has another name (the rest: the path's last part).
-FIELD_OF_PATH = {"team": "team_size", "unit.kind": "unit_kind", "existing_studios": "leader_has_studio",
-                 "leader.occupation_name": "occupation_name"}
+FIELD_OF_PATH = {
+    "team": "team_size",
+    "unit.kind": "unit_kind",
+    "existing_studios": "leader_has_studio",
+    "leader.occupation_name": "occupation_name",
+}
 
 
 def _field_for(form, path: str | None) -> str | None:
@@ -58,14 +62,27 @@ def selfcheck(request):
             error = factlabels.humanize(exc.message)
             field = _field_for(form, exc.field)
             form.add_error(field, error)  # beside its field, or above the form
-    errors = [(form.fields[name].label if name in form.fields else "", message)
-              for name, messages in form.errors.items() for message in messages] if form.is_bound else []
+    errors = (
+        [
+            (form.fields[name].label if name in form.fields else "", message)
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
+        if form.is_bound
+        else []
+    )
     funding, valid_until = _funding()
     context = {
-        "form": form, "result": result, "error": error, "round": current_round, "funding": funding,
+        "form": form,
+        "result": result,
+        "error": error,
+        "round": current_round,
+        "funding": funding,
         "valid_until": valid_until,
-        "checks": [dict(c, label=clauses.label(c["clause"]), message=factlabels.humanize(c.get("message", "")))
-                   for c in (result or {}).get("checks", [])],
+        "checks": [
+            dict(c, label=clauses.label(c["clause"]), message=factlabels.humanize(c.get("message", "")))
+            for c in (result or {}).get("checks", [])
+        ],
         "missing": factlabels.labels((result or {}).get("missing_facts", [])),
         "errors": errors,
     }

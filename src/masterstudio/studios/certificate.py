@@ -1,5 +1,6 @@
 """The printable certificate (证书) of a recognised studio: an A4 landscape PDF with the CJK font
 embedded, so it prints the same on every machine (architecture guide, "PDF documents")."""
+
 from __future__ import annotations
 
 import io
@@ -85,7 +86,9 @@ def render_certificate(studio) -> bytes:
     pdf.drawRightString(width - 100, 142, _chinese_date(studio.recognized_on))
     pdf.setFont(font, 10)
     pdf.setFillColor(HexColor("#5f6b7a"))
-    pdf.drawString(70, 64, "依据：《北京经济技术开发区技能大师工作室建设管理办法（试行）》第十条（认定）、第十四条（一次性资助）")
+    pdf.drawString(
+        70, 64, "依据：《北京经济技术开发区技能大师工作室建设管理办法（试行）》第十条（认定）、第十四条（一次性资助）"
+    )
     notice = revocation_notice(studio)
     if notice:
         _stamp_revoked(pdf, font, width, height, notice, red)
@@ -121,4 +124,4 @@ def _stamp_revoked(pdf, font, width, height, notice, red) -> None:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    return [text[i:i + width] for i in range(0, len(text), width)] or [""]
+    return [text[i : i + width] for i in range(0, len(text), width)] or [""]

@@ -8,6 +8,7 @@
 Every transition names its clause; revocation names the clause of its cause. Also the Django
 side's door to the policy engine for the studio apps (:func:`ask_engine`).
 """
+
 from __future__ import annotations
 
 from typing import Any

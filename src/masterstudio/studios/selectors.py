@@ -3,13 +3,14 @@ with a business duty all; a unit its own; a leader the studio they lead (or thei
 account is not linked to a person); a third-party evaluator the studios inside an evaluation whose
 access period is running (``evaluator_scope``, the hook the evaluations app provides); everyone
 else none — a refused studio answers 404."""
+
 from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.http import Http404
 
-from masterstudio.core.permissions import reads_business_records
 from masterstudio.core import params as query
+from masterstudio.core.permissions import reads_business_records
 from masterstudio.studios.models import Studio, StudioState
 
 
@@ -65,7 +66,8 @@ def studio_for(user, pk) -> Studio:
 
 def studio_list(user, params):
     queryset = studios_for(user).annotate(
-        open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True))
+        open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True)
+    )
     state = query.choice(params, "state", StudioState.values, label="状态")
     q = query.text(params, "q", label="工作室/单位/铭牌编号")
     if state:

@@ -1,5 +1,6 @@
 """The award (Art. 10, Art. 14): recognition creates the studio with its title and nameplate
 number and the initial grant, exactly once."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -8,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from masterstudio.applications.models import AppState, Application
+from masterstudio.applications.models import Application, AppState
 from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.core.events import appended_together, record_event, record_events
 from masterstudio.core.transitions import TransitionError
@@ -33,9 +34,13 @@ def _nameplate(year: int, number: int) -> str:
 def _next_number(year: int) -> int:
     """The number after the year's last nameplate (1 for the year's first)."""
     prefix = nameplate_prefix(year)
-    last = (Studio.objects.filter(nameplate_no__startswith=prefix).order_by("-nameplate_no")
-            .values_list("nameplate_no", flat=True).first())
-    return int(last[len(prefix):].rstrip("号")) + 1 if last else 1
+    last = (
+        Studio.objects.filter(nameplate_no__startswith=prefix)
+        .order_by("-nameplate_no")
+        .values_list("nameplate_no", flat=True)
+        .first()
+    )
+    return int(last[len(prefix) :].rstrip("号")) + 1 if last else 1
 
 
 def studio_name(application: Application) -> str:
@@ -61,10 +66,20 @@ def _refusal(app: Application, existing: Studio | None, entry, now: datetime) ->
 
 
 def _new_studio(app: Application, on: date, nameplate_no: str) -> Studio:
-    return Studio(application=app, unit=app.unit, branch=app.branch, leader=app.leader,
-                  occupation_code=app.occupation_code, occupation_name=app.occupation_name,
-                  name=studio_name(app), title=TITLE, nameplate_no=nameplate_no,
-                  recognized_on=on, leader_key=app.leader_key, scope_key=app.scope_key)
+    return Studio(
+        application=app,
+        unit=app.unit,
+        branch=app.branch,
+        leader=app.leader,
+        occupation_code=app.occupation_code,
+        occupation_name=app.occupation_name,
+        name=studio_name(app),
+        title=TITLE,
+        nameplate_no=nameplate_no,
+        recognized_on=on,
+        leader_key=app.leader_key,
+        scope_key=app.scope_key,
+    )
 
 
 def _hold_nameplates(year: int) -> None:
@@ -76,10 +91,22 @@ def _hold_nameplates(year: int) -> None:
 
 
 def _recognised_event(studio: Studio, grant, app: Application, on: date, actor) -> dict:
-    return dict(action="studio.recognised", obj=studio, actor=actor, clause="10", to_state=studio.state,
-                reason="公示期满无异议，授予“经开区技能大师工作室”称号和铭牌",
-                data={"application": app.pk, "nameplate_no": studio.nameplate_no, "recognized_on": on.isoformat(),
-                      "grant": grant.pk, "amount": str(grant.amount), "grant_clause": grant.clause})
+    return dict(
+        action="studio.recognised",
+        obj=studio,
+        actor=actor,
+        clause="10",
+        to_state=studio.state,
+        reason="公示期满无异议，授予“经开区技能大师工作室”称号和铭牌",
+        data={
+            "application": app.pk,
+            "nameplate_no": studio.nameplate_no,
+            "recognized_on": on.isoformat(),
+            "grant": grant.pk,
+            "amount": str(grant.amount),
+            "grant_clause": grant.clause,
+        },
+    )
 
 
 def _grant_basis(studio: Studio) -> str:
@@ -132,8 +159,12 @@ def recognise(application: Application, actor=None, *, now: datetime | None = No
         from masterstudio.core.notify import notify
         from masterstudio.reviews.services import unit_recipients
 
-        notify(unit_recipients(app), "application_recognised", {"application": app, "studio": studio, "grant": grant},
-               url=f"/studios/{studio.pk}/certificate.pdf")
+        notify(
+            unit_recipients(app),
+            "application_recognised",
+            {"application": app, "studio": studio, "grant": grant},
+            url=f"/studios/{studio.pk}/certificate.pdf",
+        )
     return studio
 
 
@@ -142,8 +173,9 @@ class Contended(Exception):
     constraint): nothing of the batch was kept; recognise its applications one by one."""
 
 
-def recognise_many(applications: list[Application], actor=None, *,
-                   now: datetime | None = None) -> tuple[list[Studio], dict[int, str]]:
+def recognise_many(
+    applications: list[Application], actor=None, *, now: datetime | None = None
+) -> tuple[list[Studio], dict[int, str]]:
     """:func:`recognise` for several applications at once (the entries of a notice whose period
     is over), in one transaction: the same checks, rows, events and notices, written together
     (the events grouped by kind: the applications, the studios' grants, the notice entries, the
@@ -163,10 +195,17 @@ def recognise_many(applications: list[Application], actor=None, *,
     ids = list(dict.fromkeys(a.pk for a in applications))
     refused: dict[int, str] = {}
     with transaction.atomic(), appended_together():
-        locked = {a.pk: a for a in Application.objects.select_for_update(of=("self",))
-                  .select_related("unit", "leader", "branch").filter(pk__in=ids).order_by("pk")}
+        locked = {
+            a.pk: a
+            for a in Application.objects.select_for_update(of=("self",))
+            .select_related("unit", "leader", "branch")
+            .filter(pk__in=ids)
+            .order_by("pk")
+        }
         existing = {s.application_id: s for s in Studio.objects.filter(application_id__in=ids)}
-        entries = {e.application_id: e for e in NoticeEntry.objects.select_related("notice").filter(application_id__in=ids)}
+        entries = {
+            e.application_id: e for e in NoticeEntry.objects.select_related("notice").filter(application_id__in=ids)
+        }
         ready = []
         for pk in ids:
             refusal = _refusal(locked[pk], existing.get(pk), entries.get(pk), now)
@@ -174,9 +213,10 @@ def recognise_many(applications: list[Application], actor=None, *,
                 refused[pk] = refusal
             else:
                 ready.append(locked[pk])
-        taken = (Studio.objects.filter(Q(leader_key__in=[a.leader_key for a in ready])
-                                       | Q(scope_key__in=[a.scope_key for a in ready]), state__in=LIVE_STATES)
-                 .values_list("leader_key", "scope_key"))
+        taken = Studio.objects.filter(
+            Q(leader_key__in=[a.leader_key for a in ready]) | Q(scope_key__in=[a.scope_key for a in ready]),
+            state__in=LIVE_STATES,
+        ).values_list("leader_key", "scope_key")
         leaders, scopes = {k for k, _ in taken}, {k for _, k in taken}
         apps = []
         for app in ready:  # Art. 7 against the live studios and the batch itself
@@ -204,9 +244,19 @@ def recognise_many(applications: list[Application], actor=None, *,
         except FundingError as exc:
             raise AwardError(str(exc)) from exc
         mark_recognised_many([entries[app.pk] for app in apps], actor=actor)
-        record_events(_recognised_event(studio, grant, app, on, actor) for studio, grant, app in zip(studios, grants, apps))
+        record_events(
+            _recognised_event(studio, grant, app, on, actor) for studio, grant, app in zip(studios, grants, apps)
+        )
         accounts = User.unit_recipients_by_unit({app.unit_id for app in apps})
-        notify_many([(accounts.get(app.unit_id, []), "application_recognised",
-                      {"application": app, "studio": studio, "grant": grant}, f"/studios/{studio.pk}/certificate.pdf")
-                     for studio, grant, app in zip(studios, grants, apps)])
+        notify_many(
+            [
+                (
+                    accounts.get(app.unit_id, []),
+                    "application_recognised",
+                    {"application": app, "studio": studio, "grant": grant},
+                    f"/studios/{studio.pk}/certificate.pdf",
+                )
+                for studio, grant, app in zip(studios, grants, apps)
+            ]
+        )
     return studios, refused

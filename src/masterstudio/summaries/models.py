@@ -1,5 +1,6 @@
 """The annual work summary (年度工作总结, Art. 11): drafted by the leader or the unit, confirmed by the
 unit (经所在单位确定), due by the engine's deadline (interpretation 5: 15 December)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -13,7 +14,9 @@ class SummaryState(models.TextChoices):
 
 
 class AnnualSummary(models.Model):
-    studio = models.ForeignKey("studios.Studio", verbose_name="工作室", on_delete=models.PROTECT, related_name="summaries")
+    studio = models.ForeignKey(
+        "studios.Studio", verbose_name="工作室", on_delete=models.PROTECT, related_name="summaries"
+    )
     year = models.PositiveSmallIntegerField("年度")
     state = models.CharField("状态", max_length=10, choices=SummaryState.choices, default=SummaryState.DRAFT)
     projects = models.TextField("引领技能研发：项目与技术突破", blank=True)
@@ -25,12 +28,24 @@ class AnnualSummary(models.Model):
     figures_checked = models.BooleanField("单位已核对平台数据", default=False)
     due_on = models.DateField("报送截止日期")
     late = models.BooleanField("逾期", default=False)
-    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="起草人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="起草人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     submitted_at = models.DateTimeField("提交单位确认时间", null=True, blank=True)
     confirmed_at = models.DateTimeField("单位确认时间", null=True, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     return_reason = models.TextField("退回意见", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -40,12 +55,17 @@ class AnnualSummary(models.Model):
         verbose_name = "年度工作总结"
         verbose_name_plural = "年度工作总结"
         constraints = [
-            models.UniqueConstraint(fields=["studio", "year"], name="summary_one_per_studio_year",
-                                    violation_error_message="该工作室该年度的工作总结已存在"),
+            models.UniqueConstraint(
+                fields=["studio", "year"],
+                name="summary_one_per_studio_year",
+                violation_error_message="该工作室该年度的工作总结已存在",
+            ),
             models.CheckConstraint(name="summary_state_valid", condition=models.Q(state__in=SummaryState.values)),
-            models.CheckConstraint(name="summary_confirmed_complete",
-                                   condition=~models.Q(state="confirmed")
-                                   | (models.Q(confirmed_at__isnull=False) & models.Q(figures_checked=True))),
+            models.CheckConstraint(
+                name="summary_confirmed_complete",
+                condition=~models.Q(state="confirmed")
+                | (models.Q(confirmed_at__isnull=False) & models.Q(figures_checked=True)),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -57,8 +77,9 @@ class AnnualSummary(models.Model):
 
 
 class SummaryAttachment(models.Model):
-    summary = models.ForeignKey(AnnualSummary, verbose_name="工作总结", on_delete=models.CASCADE,
-                                related_name="attachments")
+    summary = models.ForeignKey(
+        AnnualSummary, verbose_name="工作总结", on_delete=models.CASCADE, related_name="attachments"
+    )
     title = models.CharField("附件名称", max_length=200)
     file = models.FileField("文件", upload_to="summaries/%Y/")
     original_name = models.CharField("原文件名", max_length=255)

@@ -1,5 +1,6 @@
 """Who sees which annual summary (Art. 11) and its attachments: the studio's rule
 (``of_visible_studios``); a refused summary or file answers 404."""
+
 from __future__ import annotations
 
 from django.http import Http404
@@ -15,6 +16,7 @@ def summaries_for(user):
 def attachment_for(user, pk) -> SummaryAttachment:
     try:
         return SummaryAttachment.objects.select_related("summary").get(
-            pk=pk, summary__in=summaries_for(user).values("pk"))
+            pk=pk, summary__in=summaries_for(user).values("pk")
+        )
     except (SummaryAttachment.DoesNotExist, ValueError, TypeError):
         raise Http404("没有找到该附件，或您无权查看") from None

@@ -1,4 +1,5 @@
 """Writes for the annual work summary (Art. 11)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -50,14 +51,19 @@ def figures_for(studio, year: int) -> dict:
     activity = summary_for(studio, year)
     figures = {
         "year": year,
-        "activities": {kind: {"label": v["label"], "count": v["count"], "participants": v["participants"]}
-                       for kind, v in activity["by_kind"].items()},
+        "activities": {
+            kind: {"label": v["label"], "count": v["count"], "participants": v["participants"]}
+            for kind, v in activity["by_kind"].items()
+        },
         "activity_count": len(activity["reports"]),
         "apprentices": activity["apprentices"],
-        "joined": [{"title": s.activity.title, "headcount": s.headcount, "attended": s.attended}
-                   for s in activity["joined"]],
+        "joined": [
+            {"title": s.activity.title, "headcount": s.headcount, "attended": s.attended} for s in activity["joined"]
+        ],
         "joined_people": activity["joined_people"],
-        "income": "0.00", "expense": "0.00", "expense_by_category": {},
+        "income": "0.00",
+        "expense": "0.00",
+        "expense_by_category": {},
     }
     account = getattr(studio, "special_account", None) if _has_account(studio) else None
     if account is not None:
@@ -70,7 +76,8 @@ def figures_for(studio, year: int) -> dict:
         labels = dict(Category.choices)
         figures["expense_by_category"] = {
             labels.get(row["category"], row["category"]): f"{row['t']:.2f}"
-            for row in expenses.values("category").annotate(t=Sum("amount")).order_by("category")}
+            for row in expenses.values("category").annotate(t=Sum("amount")).order_by("category")
+        }
     return figures
 
 
@@ -100,18 +107,26 @@ def prefill(studio, year: int, figures: dict | None = None) -> dict[str, str]:
     apprentices = figures.get("apprentices") or []
     teaching = listed({"apprentice", "training"})
     if apprentices or teaching:
-        text["apprentices"] = (f"本年度带徒 {len(apprentices)} 人：{'；'.join(apprentices) or '（名单待补充）'}。"
-                               + (f"培训授课和带徒活动 {len(teaching)} 次：{'；'.join(teaching)}。" if teaching else "")
-                               + "徒弟达到的技能等级：")
+        text["apprentices"] = (
+            f"本年度带徒 {len(apprentices)} 人：{'；'.join(apprentices) or '（名单待补充）'}。"
+            + (f"培训授课和带徒活动 {len(teaching)} 次：{'；'.join(teaching)}。" if teaching else "")
+            + "徒弟达到的技能等级："
+        )
     exchanges = listed({"exchange"})
     joined = figures.get("joined") or []
     parts = []
     if exchanges:
         parts.append(f"举办技艺交流 {len(exchanges)} 次：{'；'.join(exchanges)}。")
     if joined:
-        parts.append(f"参加社会事业局组织的活动 {len(joined)} 次：" + "；".join(
-            f"{j['title']}（报名 {j['headcount']} 人" + (f"，实到 {j['attended']} 人）" if j.get("attended") is not None
-                                                       else "）") for j in joined) + "。")
+        parts.append(
+            f"参加社会事业局组织的活动 {len(joined)} 次："
+            + "；".join(
+                f"{j['title']}（报名 {j['headcount']} 人"
+                + (f"，实到 {j['attended']} 人）" if j.get("attended") is not None else "）")
+                for j in joined
+            )
+            + "。"
+        )
     text["exchanges"] = "".join(parts)
     social = listed({"social"})
     benefit = [f"开展社会服务 {len(social)} 次：{'；'.join(social)}。"] if social else []
@@ -120,8 +135,11 @@ def prefill(studio, year: int, figures: dict | None = None) -> dict[str, str]:
     grants = Grant.objects.filter(studio=studio, dated_on__year=year).exclude(state="cancelled")
     for grant in grants.order_by("dated_on"):
         benefit.append(f"获{grant.get_kind_display()} {grant.amount:,.2f} 元。")
-    last = (StudioAssessment.objects.filter(studio=studio, year=year - 1, published=True)
-            .order_by("-kind", "-created_at").first())
+    last = (
+        StudioAssessment.objects.filter(studio=studio, year=year - 1, published=True)
+        .order_by("-kind", "-created_at")
+        .first()
+    )
     if last is not None:
         benefit.append(f"{last.title}等次：{last.get_grade_display()}。")
     text["social_benefit"] = "".join(benefit)
@@ -190,8 +208,9 @@ def get_or_start(studio, year: int, *, actor) -> AnnualSummary:
         return existing
     try:
         with transaction.atomic():
-            summary = AnnualSummary.objects.create(studio=studio, year=year, due_on=deadline(year),
-                                                   figures=figures_for(studio, year), drafted_by=actor)
+            summary = AnnualSummary.objects.create(
+                studio=studio, year=year, due_on=deadline(year), figures=figures_for(studio, year), drafted_by=actor
+            )
             record_event("annualsummary.started", obj=summary, actor=actor, clause="11", to_state=summary.state)
     except IntegrityError:
         summary = AnnualSummary.objects.get(studio=studio, year=year)
@@ -235,10 +254,16 @@ def save_draft(summary: AnnualSummary, *, actor, data: dict, uploads=()) -> Annu
         summary.figures = figures_for(summary.studio, summary.year)
         summary.save()
         for title, upload in checked:
-            SummaryAttachment.objects.create(summary=summary, title=title, file=upload, original_name=upload.name,
-                                             uploaded_by=actor)
-        record_event("annualsummary.saved", obj=summary, actor=actor, clause="11",
-                     data={"attachments": [u.name for _, u in checked]})
+            SummaryAttachment.objects.create(
+                summary=summary, title=title, file=upload, original_name=upload.name, uploaded_by=actor
+            )
+        record_event(
+            "annualsummary.saved",
+            obj=summary,
+            actor=actor,
+            clause="11",
+            data={"attachments": [u.name for _, u in checked]},
+        )
     return summary
 
 
@@ -256,8 +281,9 @@ def submit(summary: AnnualSummary, *, actor) -> AnnualSummary:
         if missing:
             raise SummaryError(f"请先填写：{'、'.join(missing)}")
         try:
-            SUMMARY_MACHINE.apply(summary, SummaryState.SUBMITTED, actor=actor,
-                                  extra_fields={"submitted_at": timezone.now()})
+            SUMMARY_MACHINE.apply(
+                summary, SummaryState.SUBMITTED, actor=actor, extra_fields={"submitted_at": timezone.now()}
+            )
         except TransitionError as exc:
             raise SummaryError(str(exc)) from exc
     return summary
@@ -271,8 +297,9 @@ def return_to_leader(summary: AnnualSummary, *, actor, reason: str) -> AnnualSum
     with transaction.atomic():
         summary = lock_row(AnnualSummary, summary.pk)
         try:
-            SUMMARY_MACHINE.apply(summary, SummaryState.DRAFT, actor=actor, reason=reason,
-                                  extra_fields={"return_reason": reason.strip()})
+            SUMMARY_MACHINE.apply(
+                summary, SummaryState.DRAFT, actor=actor, reason=reason, extra_fields={"return_reason": reason.strip()}
+            )
         except TransitionError as exc:
             raise SummaryError(str(exc)) from exc
     return summary
@@ -286,8 +313,9 @@ def confirm(summary: AnnualSummary, *, actor, figures_checked: bool) -> AnnualSu
     with transaction.atomic():
         summary = lock_row(AnnualSummary, summary.pk)
         if summary.state == SummaryState.CONFIRMED:
-            raise SummaryError(f"该年度工作总结已于 {timezone.localtime(summary.confirmed_at):%Y-%m-%d %H:%M} 确认报送，"
-                               "不能重复确认")
+            raise SummaryError(
+                f"该年度工作总结已于 {timezone.localtime(summary.confirmed_at):%Y-%m-%d %H:%M} 确认报送，不能重复确认"
+            )
         missing = _missing(summary)
         if missing:
             raise SummaryError(f"确认前请先填写：{'、'.join(missing)}")
@@ -297,10 +325,18 @@ def confirm(summary: AnnualSummary, *, actor, figures_checked: bool) -> AnnualSu
         late = timezone.localdate(now) > summary.due_on
         try:
             SUMMARY_MACHINE.apply(
-                summary, SummaryState.CONFIRMED, actor=actor,
+                summary,
+                SummaryState.CONFIRMED,
+                actor=actor,
                 reason=f"逾期报送（截止 {summary.due_on:%Y-%m-%d}）" if late else "",
-                extra_fields={"confirmed_at": now, "confirmed_by": actor, "figures_checked": True, "late": late,
-                              "figures": figures_for(summary.studio, summary.year)})
+                extra_fields={
+                    "confirmed_at": now,
+                    "confirmed_by": actor,
+                    "figures_checked": True,
+                    "late": late,
+                    "figures": figures_for(summary.studio, summary.year),
+                },
+            )
         except TransitionError as exc:
             raise SummaryError(str(exc)) from exc
     return summary
@@ -313,7 +349,9 @@ def last_work_on(studio) -> date:
     from masterstudio.ledger.models import Expense, Income
 
     days = [studio.recognized_on]
-    confirmed = AnnualSummary.objects.filter(studio=studio, confirmed_at__isnull=False).aggregate(m=Max("confirmed_at"))["m"]
+    confirmed = AnnualSummary.objects.filter(studio=studio, confirmed_at__isnull=False).aggregate(
+        m=Max("confirmed_at")
+    )["m"]
     if confirmed:
         days.append(timezone.localdate(confirmed))
     for value in (

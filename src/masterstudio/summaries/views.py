@@ -26,9 +26,18 @@ def index(request):
     if year:
         summaries = summaries.filter(year=year)
     page = Paginator(summaries.order_by("-year", "studio__name"), 30).get_page(request.GET.get("page"))
-    return render(request, "summaries/index.html", {"page": page, "year": year or "", "this_year": timezone.localdate().year,
-                                                    "studios": studios_for(request.user).filter(state__in=["active", "rectification"])
-                                                    if request.user.role in ("unit", "leader") else []})
+    return render(
+        request,
+        "summaries/index.html",
+        {
+            "page": page,
+            "year": year or "",
+            "this_year": timezone.localdate().year,
+            "studios": studios_for(request.user).filter(state__in=["active", "rectification"])
+            if request.user.role in ("unit", "leader")
+            else [],
+        },
+    )
 
 
 @login_required
@@ -58,9 +67,13 @@ def edit(request, studio_pk, year):
         try:
             if action in ("save", "submit", "confirm"):
                 values = {name: request.POST.get(name, "") for name in TEXT_FIELDS}
-                if summary is None or (summary.state != SummaryState.CONFIRMED
-                                       and not (summary.state == SummaryState.SUBMITTED and user.role == "leader")):
-                    uploads = [(request.POST.get("attachment_title", ""), f) for f in request.FILES.getlist("attachment")]
+                if summary is None or (
+                    summary.state != SummaryState.CONFIRMED
+                    and not (summary.state == SummaryState.SUBMITTED and user.role == "leader")
+                ):
+                    uploads = [
+                        (request.POST.get("attachment_title", ""), f) for f in request.FILES.getlist("attachment")
+                    ]
                     summary = services.save_for(studio, year, actor=user, data=values, uploads=uploads)
             if summary is None:
                 raise SummaryError("请先保存总结")
@@ -82,24 +95,53 @@ def edit(request, studio_pk, year):
         summary = AnnualSummary.objects.filter(studio=studio, year=year).first()
         if summary is not None:
             figures = summary.figures
-    fields = [{"name": n, "label": AnnualSummary._meta.get_field(n).verbose_name, "value": values[n],
-               "error": error_field == n} for n in TEXT_FIELDS]
+    fields = [
+        {
+            "name": n,
+            "label": AnnualSummary._meta.get_field(n).verbose_name,
+            "value": values[n],
+            "error": error_field == n,
+        }
+        for n in TEXT_FIELDS
+    ]
     if summary is None:
         editable = can_write
     else:
-        editable = can_write and summary.state == SummaryState.DRAFT or (
-            can_write and summary.state == SummaryState.SUBMITTED and user.role == "unit")
-    return render(request, "summaries/edit.html", {
-        "studio": studio, "summary": summary, "year": year, "fields": fields, "editable": editable,
-        "error_field": error_field, "error_message": error_message,
-        "attachments": summary.attachments.all() if summary else [], "text_limit": services.TEXT_LIMIT,
-        "due_on": summary.due_on if summary else services.deadline(year),
-        "figures": figures, "events": events_for(summary) if summary else [], "today": timezone.localdate()})
+        editable = (
+            can_write
+            and summary.state == SummaryState.DRAFT
+            or (can_write and summary.state == SummaryState.SUBMITTED and user.role == "unit")
+        )
+    return render(
+        request,
+        "summaries/edit.html",
+        {
+            "studio": studio,
+            "summary": summary,
+            "year": year,
+            "fields": fields,
+            "editable": editable,
+            "error_field": error_field,
+            "error_message": error_message,
+            "attachments": summary.attachments.all() if summary else [],
+            "text_limit": services.TEXT_LIMIT,
+            "due_on": summary.due_on if summary else services.deadline(year),
+            "figures": figures,
+            "events": events_for(summary) if summary else [],
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
 def attachment(request, pk):
     item = selectors.attachment_for(request.user, pk)
-    record_read(request, "annualsummary.attachment_downloaded", obj=item.summary, key=item.pk, clause="11",
-                data={"attachment": item.pk})
+    record_read(
+        request,
+        "annualsummary.attachment_downloaded",
+        obj=item.summary,
+        key=item.pk,
+        clause="11",
+        data={"attachment": item.pk},
+    )
     return serve(item.file, item.original_name)

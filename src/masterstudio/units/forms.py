@@ -32,15 +32,29 @@ class BranchForm(forms.ModelForm):
 
 
 class PersonForm(forms.ModelForm):
-    id_number = forms.CharField(label="居民身份证号", max_length=18, min_length=18,
-                                validators=[validate_id_number],
-                                help_text="18 位；出生日期和性别由身份证号自动得出")
+    id_number = forms.CharField(
+        label="居民身份证号",
+        max_length=18,
+        min_length=18,
+        validators=[validate_id_number],
+        help_text="18 位；出生日期和性别由身份证号自动得出",
+    )
     phone = forms.CharField(label="手机号", max_length=20, required=False, validators=[validate_phone])
 
     class Meta:
         model = Person
-        fields = ["name", "id_number", "original_retirement_age", "phone", "position", "formal_employee",
-                  "frontline", "frontline_since", "employed", "left_on"]
+        fields = [
+            "name",
+            "id_number",
+            "original_retirement_age",
+            "phone",
+            "position",
+            "formal_employee",
+            "frontline",
+            "frontline_since",
+            "employed",
+            "left_on",
+        ]
         widgets = {
             "frontline_since": forms.DateInput(attrs={"type": "date"}),
             "left_on": forms.DateInput(attrs={"type": "date"}),
@@ -64,7 +78,9 @@ class PersonForm(forms.ModelForm):
         if number:
             facts = policy_identity.id_number_facts(number)
             if facts["gender"] == "female" and not data.get("original_retirement_age"):
-                self.add_error("original_retirement_age", "女职工请选择原法定退休年龄（50 或 55 周岁），用于计算延迟退休日期")
+                self.add_error(
+                    "original_retirement_age", "女职工请选择原法定退休年龄（50 或 55 周岁），用于计算延迟退休日期"
+                )
             if facts["gender"] == "male" and data.get("original_retirement_age"):
                 self.add_error("original_retirement_age", "男职工无需填写原法定退休年龄")
         if data.get("employed") is False and not data.get("left_on"):

@@ -4,14 +4,14 @@ A Person's 身份证号 is stored encrypted, with a blind index for look-ups (Ar
 per leader); birth date and gender are derived from it and stored in the clear, because the
 retirement rule (Art. 5(三), 6(三)) needs them and they are less sensitive than the number.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Upper
 
-from masterstudio.core.crypto import EncryptedTextField, blind_index, mask_phone
 from masterstudio.core import identifiers as policy_identity
+from masterstudio.core.crypto import EncryptedTextField, blind_index, mask_phone
 
 
 class UnitKind(models.TextChoices):
@@ -41,8 +41,12 @@ class Unit(models.Model):
     registered_at = models.DateTimeField("注册时间", auto_now_add=True)
     approved_at = models.DateTimeField("审核时间", null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -50,7 +54,9 @@ class Unit(models.Model):
         verbose_name = "单位"
         verbose_name_plural = "单位"
         constraints = [
-            models.CheckConstraint(name="unit_credit_code_len", condition=models.Q(credit_code__regex=r"^[0-9A-Z]{18}$")),
+            models.CheckConstraint(
+                name="unit_credit_code_len", condition=models.Q(credit_code__regex=r"^[0-9A-Z]{18}$")
+            ),
             models.CheckConstraint(name="unit_kind_valid", condition=models.Q(kind__in=UnitKind.values)),
         ]
 
@@ -96,7 +102,10 @@ class Person(models.Model):
     birth_date = models.DateField("出生日期", editable=False)
     gender = models.CharField("性别", max_length=6, choices=Gender.choices, editable=False)
     original_retirement_age = models.PositiveSmallIntegerField(
-        "原法定退休年龄（女职工）", null=True, blank=True, choices=[(50, "50 周岁"), (55, "55 周岁")],
+        "原法定退休年龄（女职工）",
+        null=True,
+        blank=True,
+        choices=[(50, "50 周岁"), (55, "55 周岁")],
         help_text="女职工按原法定退休年龄（50 或 55 周岁）计算延迟退休；男职工不填",
     )
     phone = EncryptedTextField("手机号", blank=True)

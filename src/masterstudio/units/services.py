@@ -23,6 +23,5 @@ def save_person(form, *, actor) -> Person:
     person.unit = form.unit
     person.save()
     changed = [] if creating else sorted(set(form.changed_data) - {"id_number", "phone"})
-    record_event("person.created" if creating else "person.updated", obj=person, actor=actor,
-                 data={"changed": changed})
+    record_event("person.created" if creating else "person.updated", obj=person, actor=actor, data={"changed": changed})
     return person

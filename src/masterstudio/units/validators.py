@@ -1,5 +1,6 @@
 """Form and model validators for identifiers, in Chinese, built on the policy engine's rules
 (GB 11643-1999 for 居民身份证号, GB 32100-2015 for 统一社会信用代码)."""
+
 from __future__ import annotations
 
 import re

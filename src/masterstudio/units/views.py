@@ -3,22 +3,26 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
+from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import approved_unit_required, role_required
 from masterstudio.units import services
 from masterstudio.units.forms import BranchForm, PersonForm
 from masterstudio.units.models import Person
-from masterstudio.core.pagecache import cached_page
 
 
 @role_required("unit", "leader")
 @cached_page
 def dashboard(request):
     unit = request.user.unit
-    return render(request, "units/dashboard.html", {
-        "unit": unit,
-        "branches": unit.branches.all(),
-        "people_count": unit.people.count(),
-    })
+    return render(
+        request,
+        "units/dashboard.html",
+        {
+            "unit": unit,
+            "branches": unit.branches.all(),
+            "people_count": unit.people.count(),
+        },
+    )
 
 
 @approved_unit_required

@@ -1,4 +1,5 @@
 """``{% load facts %}``: facts of the policy calculator's input in Chinese (core/factlabels.py)."""
+
 from django import template
 
 from masterstudio.core import factlabels

@@ -1,4 +1,5 @@
 """``{% expert_tasks user as rows %}`` for the expert workspace page (core/expert.html)."""
+
 from django import template
 
 from masterstudio.experts.views import _task_rows

@@ -1,5 +1,6 @@
 """``{% load scores %}``: scores as people write them — at most two decimals, no trailing zeros
 (20.08, 25.5, 80), and a total also out of 100 when the rubric's maximum is not 100."""
+
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template

@@ -15,6 +15,7 @@ What it does, so that the output can be checked against the source:
   occupations under it, or a 99 "其他" group) and ``occupation`` (a 细类, or a minor group listed
   as an occupation because it has no subdivision, e.g. ``2-03-01-00`` 土壤肥料技术人员).
 """
+
 from __future__ import annotations
 
 import csv

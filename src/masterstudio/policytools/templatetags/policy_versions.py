@@ -1,4 +1,5 @@
 """``{% policy_expiry_notice %}``: the Art. 20 countdown on the home page and the staff workbench."""
+
 from django import template
 
 from masterstudio.policytools.versions import expiry_notice

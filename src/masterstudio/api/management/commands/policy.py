@@ -4,6 +4,7 @@
 
 Prints one JSON object; exit 0 for a computed answer, 2 with the contract's error object for
 bad input. Never a stack trace for bad input."""
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, name, file, explain, **options):
         if name not in QUESTIONS:
-            self._fail(PolicyInputError(INVALID_INPUT, "name", f"问题名称“{name}”无效，应为 {' / '.join(QUESTIONS)} 之一"))
+            self._fail(
+                PolicyInputError(INVALID_INPUT, "name", f"问题名称“{name}”无效，应为 {' / '.join(QUESTIONS)} 之一")
+            )
         try:
             body = sys.stdin.buffer.read() if file == "-" else open(file, "rb").read()
         except OSError as exc:

@@ -1,5 +1,6 @@
 """Write an anchor of the audit chain's head (seq, hash, time) to AUDIT_ANCHOR_PATH and e-mail it to
 the auditors (core/audit.py). ``manage.py daily`` does this once a day."""
+
 from django.core.management.base import BaseCommand
 
 from masterstudio.core.audit import beijing, write_anchor
@@ -14,6 +15,9 @@ class Command(BaseCommand):
         from django.conf import settings
 
         line = write_anchor()
-        self.stdout.write(self.style.SUCCESS(
-            f"已写入锚点第 {line['n']} 行：链头第 {line['seq']} 条，{beijing(datetime.fromisoformat(line['at']))}，"
-            f"文件 {settings.AUDIT_ANCHOR_PATH}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已写入锚点第 {line['n']} 行：链头第 {line['seq']} 条，{beijing(datetime.fromisoformat(line['at']))}，"
+                f"文件 {settings.AUDIT_ANCHOR_PATH}"
+            )
+        )

@@ -16,5 +16,8 @@ class Command(BaseCommand):
             manifest = backup(Path(target))
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(
-            f"备份完成：{sum(manifest['rows'].values())} 行数据，{len(manifest['files'])} 个文件 → {target}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"备份完成：{sum(manifest['rows'].values())} 行数据，{len(manifest['files'])} 个文件 → {target}"
+            )
+        )

@@ -1,6 +1,7 @@
 """``manage.py clean_orphan_files``: remove uploaded files that no record names (left by a worker
 killed between writing the file and committing its row, or by an expired staged upload), older
 than a day by default. Also run by ``manage.py daily``. Each removal is recorded in the audit log."""
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand

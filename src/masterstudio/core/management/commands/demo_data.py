@@ -2,6 +2,7 @@
 
 Safe to run again: existing demo records are left as they are and the accounts are printed.
 """
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
@@ -55,15 +56,20 @@ class Command(BaseCommand):
         with transaction.atomic():
             units = {"A": self._unit(*UNIT_A), "B": self._unit(*UNIT_B)}
             self._people(units["A"])
-            Branch.objects.get_or_create(unit=units["A"], name="第二分厂",
-                                         defaults={"address": "北京经济技术开发区经海路 66 号"})
+            Branch.objects.get_or_create(
+                unit=units["A"], name="第二分厂", defaults={"address": "北京经济技术开发区经海路 66 号"}
+            )
             leader_person = Person.objects.filter(unit=units["A"], name="张建国").first()
             for username, role, duties, name, unit_key in ACCOUNTS:
                 user = User.objects.filter(username=username).first()
                 if user is None:
                     user = User.objects.create_user(
-                        username=username, password=DEMO_PASSWORD, role=role, duties=duties,
-                        display_name=name, unit=units.get(unit_key) if unit_key else None,
+                        username=username,
+                        password=DEMO_PASSWORD,
+                        role=role,
+                        duties=duties,
+                        display_name=name,
+                        unit=units.get(unit_key) if unit_key else None,
                         email=f"{username}@demo.etown.example",
                         organisation="北京示例高级技工学校" if role == Role.EXPERT else "",
                         password_changed_at=timezone.now(),
@@ -95,9 +101,14 @@ class Command(BaseCommand):
         unit, created = Unit.objects.get_or_create(
             credit_code=code,
             defaults={
-                "name": name, "kind": "enterprise", "address": address, "in_etown": True,
-                "contact_name": "人力资源部", "contact_phone": "13800138000",
-                "status": UnitStatus.APPROVED, "approved_at": timezone.now(),
+                "name": name,
+                "kind": "enterprise",
+                "address": address,
+                "in_etown": True,
+                "contact_name": "人力资源部",
+                "contact_phone": "13800138000",
+                "status": UnitStatus.APPROVED,
+                "approved_at": timezone.now(),
             },
         )
         if created:
@@ -107,8 +118,15 @@ class Command(BaseCommand):
     def _people(self, unit):
         for name, number, age, position, since in PEOPLE_A:
             if not Person.objects.filter(unit=unit, name=name).exists():
-                Person.objects.create(unit=unit, name=name, id_number=number, original_retirement_age=age,
-                                      position=position, frontline_since=since, phone="13900139000")
+                Person.objects.create(
+                    unit=unit,
+                    name=name,
+                    id_number=number,
+                    original_retirement_age=age,
+                    position=position,
+                    frontline_since=since,
+                    phone="13900139000",
+                )
 
 
 def sign_in_help() -> list[str]:

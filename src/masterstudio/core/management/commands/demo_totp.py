@@ -1,4 +1,5 @@
 """Demo only: print the current second-factor code of the demo staff, expert and evaluator accounts."""
+
 import time
 
 import pyotp
@@ -16,5 +17,7 @@ class Command(BaseCommand):
             raise CommandError("仅演示环境（DEBUG=true）可用")
         totp = pyotp.TOTP(DEMO_TOTP_SECRET)
         left = 30 - int(time.time()) % 30
-        self.stdout.write(f"当前动态口令：{totp.now()}（还可使用 {left} 秒；所有演示账号共用此口令，"
-                          "可分别登录几个不同的演示账号，每个账号只能使用一次）")
+        self.stdout.write(
+            f"当前动态口令：{totp.now()}（还可使用 {left} 秒；所有演示账号共用此口令，"
+            "可分别登录几个不同的演示账号，每个账号只能使用一次）"
+        )

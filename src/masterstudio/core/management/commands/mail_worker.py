@@ -8,6 +8,7 @@ not every few seconds: a bad address is not hammered). SIGTERM or SIGINT (system
 ends the loop after the batch being sent, so a stop never leaves claimed rows unsent. A database
 error (PostgreSQL restarting) is logged and the next round, on a fresh connection, tries again.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,12 +26,18 @@ log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = ("发送通知邮件的常驻进程（EMAIL_DELIVERY=worker 时使用）：每隔几秒发送待发的通知邮件；"
-            "收到 SIGTERM/SIGINT 时发完当前一批后退出。发送失败的邮件由每日任务（manage.py daily）每天重试")
+    help = (
+        "发送通知邮件的常驻进程（EMAIL_DELIVERY=worker 时使用）：每隔几秒发送待发的通知邮件；"
+        "收到 SIGTERM/SIGINT 时发完当前一批后退出。发送失败的邮件由每日任务（manage.py daily）每天重试"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=settings.MAIL_WORKER_INTERVAL,
-                            help="没有待发邮件时等待的秒数（默认 5，可用环境变量 MAIL_WORKER_INTERVAL 设置）")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=settings.MAIL_WORKER_INTERVAL,
+            help="没有待发邮件时等待的秒数（默认 5，可用环境变量 MAIL_WORKER_INTERVAL 设置）",
+        )
         parser.add_argument("--once", action="store_true", help="发送当前待发的邮件后退出")
 
     def handle(self, *args, interval, once, **options):

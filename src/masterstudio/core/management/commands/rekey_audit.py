@@ -1,5 +1,6 @@
 """Re-key an audit chain written before AUDIT_CHAIN_KEY (unkeyed SHA-256) with the key, after
 checking it, then anchor the new head. Run once after upgrading; safe to run again."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from masterstudio.core.audit import rekey, write_anchor

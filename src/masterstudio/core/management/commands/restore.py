@@ -18,5 +18,6 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         done = "校验通过" if verify_only else "恢复完成"
-        self.stdout.write(self.style.SUCCESS(
-            f"{done}：{sum(manifest['rows'].values())} 行数据，{len(manifest['files'])} 个文件"))
+        self.stdout.write(
+            self.style.SUCCESS(f"{done}：{sum(manifest['rows'].values())} 行数据，{len(manifest['files'])} 个文件")
+        )

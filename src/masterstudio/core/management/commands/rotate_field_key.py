@@ -7,6 +7,7 @@ again with the new one; rows already under the new key are left alone, so a seco
 interrupted and started again) changes nothing it need not. The event log is append-only and holds
 no personal information, so it is not touched. ``--check`` only counts what is left to rotate.
 """
+
 from __future__ import annotations
 
 from django.apps import apps
@@ -40,7 +41,7 @@ def _rotate_json(value):
             count += n
         return out, count
     if isinstance(value, str) and value.startswith(SEALED_PREFIX):
-        token = value[len(SEALED_PREFIX):]
+        token = value[len(SEALED_PREFIX) :]
         if not primary_key_wrote(token):
             return SEALED_PREFIX + rotate_token(token), 1
     return value, 0
@@ -77,8 +78,12 @@ class Command(BaseCommand):
             last_pk = raw_rows[-1][0]
             json_rows = {}
             if sealed:
-                json_rows = {row[0]: row[1:] for row in model._base_manager.filter(
-                    pk__in=[row[0] for row in raw_rows]).values_list("pk", *[f.attname for f in sealed])}
+                json_rows = {
+                    row[0]: row[1:]
+                    for row in model._base_manager.filter(pk__in=[row[0] for row in raw_rows]).values_list(
+                        "pk", *[f.attname for f in sealed]
+                    )
+                }
             with transaction.atomic():
                 for pk, *tokens in raw_rows:
                     changes = {}
@@ -101,6 +106,7 @@ class Command(BaseCommand):
         columns = "".join(f", {quote(f.column)}" for f in encrypted)
         where, params = (f" WHERE {pk_column} > %s", [last_pk]) if last_pk is not None else ("", [])
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {pk_column}{columns} FROM {table}{where} ORDER BY {pk_column} LIMIT {BATCH}",
-                           params)
+            cursor.execute(
+                f"SELECT {pk_column}{columns} FROM {table}{where} ORDER BY {pk_column} LIMIT {BATCH}", params
+            )
             return cursor.fetchall()

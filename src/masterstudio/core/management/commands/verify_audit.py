@@ -1,5 +1,6 @@
 """Verify the audit trail: the keyed hash chain, then every anchor of its head kept outside the
 database (core/audit.py), naming a rewritten record or a truncation. Times in Beijing time."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from masterstudio.core.audit import verify

@@ -3,6 +3,7 @@
 Run daily (e.g. cron at 00:10 Asia/Shanghai). Safe to run twice: recognised entries are skipped,
 and an entry is recognised at most once (the award is one transaction on a locked row).
 """
+
 from django.core.management.base import BaseCommand
 
 from masterstudio.notices.services import close_due

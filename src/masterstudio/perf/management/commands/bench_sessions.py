@@ -2,6 +2,7 @@
 Django's own session machinery (the same rows a sign-in writes), so that the benchmark does not
 drive the sign-in form (staff would need their second factor there). Prints JSON: for each role
 the session key, and the objects the key pages open."""
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,21 @@ class Command(BaseCommand):
             raise CommandError("数据库中没有生成的数据集：请先运行 manage.py generate_data")
         p = dataset.principals
         sessions = {}
-        for role, username in (("unit", p["bench_unit"]["username"]), ("staff", p["staff"]["username"]),
-                               ("expert", p["expert"]["username"])):
+        for role, username in (
+            ("unit", p["bench_unit"]["username"]),
+            ("staff", p["staff"]["username"]),
+            ("expert", p["expert"]["username"]),
+        ):
             sessions[role] = session_for(User.objects.get(username=username))
-        self.stdout.write(json.dumps({"sessions": sessions, "principals": p, "seed": dataset.seed,
-                                      "scale": dataset.scale, "counts": dataset.counts}, ensure_ascii=False))
+        self.stdout.write(
+            json.dumps(
+                {
+                    "sessions": sessions,
+                    "principals": p,
+                    "seed": dataset.seed,
+                    "scale": dataset.scale,
+                    "counts": dataset.counts,
+                },
+                ensure_ascii=False,
+            )
+        )

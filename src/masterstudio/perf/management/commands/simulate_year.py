@@ -1,23 +1,28 @@
 """``manage.py simulate_year --applications 1000 --studios 600``: one year through the services
 (``masterstudio.perf.simulate``), timed. Run it on an empty database of its own: it empties the
 database first (``--keep`` to refuse instead)."""
-from __future__ import annotations
 
-import json
+from __future__ import annotations
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "模拟一个完整年度（1,000 份申报从提交到认定、600 个工作室年度考核），全部经过业务服务，计时。会清空当前数据库"
+    help = (
+        "模拟一个完整年度（1,000 份申报从提交到认定、600 个工作室年度考核），全部经过业务服务，计时。会清空当前数据库"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--applications", type=int, default=1000)
         parser.add_argument("--studios", type=int, default=600)
         parser.add_argument("--seed", type=int, default=7)
-        parser.add_argument("--actors", type=int, default=1,
-                            help="同时办理的人数：每一步的事项分给这么多个进程并行办理（默认 1，逐件办理）")
+        parser.add_argument(
+            "--actors",
+            type=int,
+            default=1,
+            help="同时办理的人数：每一步的事项分给这么多个进程并行办理（默认 1，逐件办理）",
+        )
         parser.add_argument("--keep", action="store_true", help="数据库非空时拒绝运行，而不是清空")
         parser.add_argument("--json", action="store_true")
 

@@ -12,6 +12,7 @@ the row and skips the task. Each task is itself idempotent (unique reminder and 
 ``--force`` (run claimed tasks again) cannot send or flag twice either. A failed task releases its
 claim so the next run retries it; the command then exits non-zero so cron reports it.
 """
+
 from __future__ import annotations
 
 import socket
@@ -31,8 +32,11 @@ def _close_notices(today):
     except ImportError:
         return {"skipped": "notices app has no close_due"}
     result = close_due(now=timezone.now())
-    return {"recognised": result.get("recognised", []), "waiting": result.get("waiting", []),
-            "errors": result.get("errors", [])}
+    return {
+        "recognised": result.get("recognised", []),
+        "waiting": result.get("waiting", []),
+        "errors": result.get("errors", []),
+    }
 
 
 def _send_outbox(today):
@@ -58,10 +62,17 @@ TASKS = [
     ("close_notices", "公示期满处理（第10条）", _close_notices),
     ("summary_reminders", "年度工作总结提醒（第11条）", lambda d: {"reminded": monitoring.send_summary_reminders(d)}),
     ("late_summaries", "逾期总结提示（第11条）", lambda d: {"flagged": monitoring.flag_late_summaries(d)}),
-    ("inactive_studios", "超过一年未开展工作提示（第13条第（一）项）", lambda d: {"flagged": monitoring.flag_inactive(d)}),
+    (
+        "inactive_studios",
+        "超过一年未开展工作提示（第13条第（一）项）",
+        lambda d: {"flagged": monitoring.flag_inactive(d)},
+    ),
     ("leader_checks", "领办人退休、离职提示（第13条第（三）项）", lambda d: {"flagged": monitoring.flag_leaders(d)}),
-    ("overdue_rectifications", "限期整改逾期提示（第12条）",
-     lambda d: {"flagged": monitoring.flag_overdue_rectifications(d)}),
+    (
+        "overdue_rectifications",
+        "限期整改逾期提示（第12条）",
+        lambda d: {"flagged": monitoring.flag_overdue_rectifications(d)},
+    ),
     ("outbox", "补发通知邮件", _send_outbox),
     ("orphan_files", "清理无记录的上传文件（24 小时以前）", lambda d: {"removed": _remove_orphans()}),
     ("audit_anchor", "写入审计日志锚点（数据库之外，发送给安全审计员）", lambda d: _anchor_audit()),
@@ -72,10 +83,10 @@ class Command(BaseCommand):
     help = "每日任务：公示期满、总结提醒与逾期、未开展工作、领办人退休离职提示、补发邮件。可重复运行，多台服务器同时运行也只执行一次"
 
     def add_arguments(self, parser):
-        parser.add_argument("--only", action="append", choices=[t[0] for t in TASKS],
-                            help="只运行指定任务（可重复）")
-        parser.add_argument("--force", action="store_true",
-                            help="今天已运行过的任务也再运行一次（各任务本身不会重复提醒或提示）")
+        parser.add_argument("--only", action="append", choices=[t[0] for t in TASKS], help="只运行指定任务（可重复）")
+        parser.add_argument(
+            "--force", action="store_true", help="今天已运行过的任务也再运行一次（各任务本身不会重复提醒或提示）"
+        )
 
     def handle(self, *args, only=None, force=False, **options):
         today = timezone.localdate()
