@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "masterstudio.summaries",
     "masterstudio.assessments",
     "masterstudio.recoveries",
+    "masterstudio.workspaces",
     "masterstudio.perf",
 ]
 
