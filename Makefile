@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup test-postgres bench clean
+.PHONY: run test setup test-postgres lint bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ run: $(STAMP)
 test: $(STAMP)
 	scripts/system-deps.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# ruff: the format and the lint rules of pyproject.toml, zero findings (CI runs it before the tests).
+LINTED := src tests bench scripts
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/ruff check $(LINTED)
 
 test-postgres:
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(MAKE) test
