@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from masterstudio.accounts.permissions import duty_required
 from masterstudio.applications import exports, occupations, selectors, services
 from masterstudio.applications.forms import ApplicationForm, QuickPersonForm, RoundForm, StaffFilterForm
 from masterstudio.applications.models import Application, AppState, Round
@@ -25,8 +26,9 @@ from masterstudio.catalog import engine
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import record_event
 from masterstudio.core.pagecache import cached_page
-from masterstudio.core.permissions import approved_unit_required, duty_required, staff_required
+from masterstudio.core.permissions import staff_required
 from masterstudio.core.uploads import ACCEPT_ATTR, CONTENT_TYPES, serve
+from masterstudio.units.permissions import approved_unit_required
 
 
 def _is_htmx(request) -> bool:
