@@ -12,9 +12,9 @@ from masterstudio.activities.forms import ActivityForm, ReportForm, SignupForm
 from masterstudio.activities.models import ActivityState
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
+from masterstudio.core.excel import wants_xlsx, xlsx_response
 from masterstudio.core.permissions import role_required
 from masterstudio.core.uploads import serve
-from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.studios.models import LIVE_STATES
 from masterstudio.studios.selectors import studios_for
 

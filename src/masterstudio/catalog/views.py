@@ -11,9 +11,9 @@ from masterstudio.catalog.forms import ApplicationOccupationForm, CalendarYearFo
 from masterstudio.catalog.models import CalendarProposal, CalendarYear, Occupation, ProposalState
 from masterstudio.core import params, uploads
 from masterstudio.core.events import record_event
+from masterstudio.core.excel import XLSX
 from masterstudio.core.permissions import staff_required
 from masterstudio.core.transitions import TransitionError
-from masterstudio.dataio.excel import XLSX
 from masterstudio.policy import workdays as engine_workdays
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024

@@ -25,7 +25,7 @@ from masterstudio.assessments.models import Flag
 from masterstudio.core import clock
 from masterstudio.core import params as query
 from masterstudio.core.event_kinds import record_read
-from masterstudio.core.exports import xlsx_response
+from masterstudio.core.excel import xlsx_response
 from masterstudio.core.models import Event, Notification
 from masterstudio.core.permissions import reads_business_records, role_required, staff_required
 from masterstudio.funding.models import Grant, GrantState
@@ -201,10 +201,22 @@ def activity_log(request):
         )
         return xlsx_response(
             request,
-            "操作日志.xlsx",
-            ["序号", "时间", "操作人", "来源地址", "动作", "对象", "原状态", "新状态", "依据条款", "理由", "哈希"],
-            rows,
+            filename="操作日志.xlsx",
             title="操作日志",
+            headers=[
+                "序号",
+                "时间",
+                "操作人",
+                "来源地址",
+                "动作",
+                "对象",
+                "原状态",
+                "新状态",
+                "依据条款",
+                "理由",
+                "哈希",
+            ],
+            rows=rows,
             what="audit_log",
         )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
