@@ -147,7 +147,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "masterstudio.urls"
-CSRF_FAILURE_VIEW = "masterstudio.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "masterstudio.core.errorpages.csrf_failure"
 WSGI_APPLICATION = "masterstudio.wsgi.application"
 
 TEMPLATES = [
@@ -160,7 +160,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "masterstudio.core.context_processors.workspace",
+                "masterstudio.workspaces.context_processors.workspace",
                 "masterstudio.core.context_processors.csrf_placeholder",
                 "masterstudio.core.clock.context",
             ],

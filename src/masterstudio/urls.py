@@ -3,11 +3,11 @@ from django.urls import include, path
 
 from masterstudio.api.urls import api
 
-# Every include below has a prefix of its own and the two root-level ones ("" core, "" catalog) have
+# Every include below has a prefix of its own and the two root-level ones ("" workspaces, "" catalog) have
 # no pattern starting with another's prefix, so the order does not change what matches: the busiest
 # areas come first, because resolving walks the list in order.
 urlpatterns = [
-    path("", include("masterstudio.core.urls")),
+    path("", include("masterstudio.workspaces.urls")),
     path("dashboards/", include("masterstudio.dashboards.urls")),
     path("studios/", include("masterstudio.studios.urls")),
     path("applications/", include("masterstudio.applications.urls")),
@@ -33,7 +33,7 @@ urlpatterns = [
 if settings.BENCH_ENDPOINTS:  # the benchmark's floor (docs/performance.md); absent otherwise
     urlpatterns.append(path("bench/", include("masterstudio.perf.urls")))
 
-handler400 = "masterstudio.core.views.error_400"
-handler403 = "masterstudio.core.views.error_403"
-handler404 = "masterstudio.core.views.error_404"
-handler500 = "masterstudio.core.views.error_500"
+handler400 = "masterstudio.core.errorpages.error_400"
+handler403 = "masterstudio.core.errorpages.error_403"
+handler404 = "masterstudio.core.errorpages.error_404"
+handler500 = "masterstudio.core.errorpages.error_500"

@@ -330,7 +330,7 @@ def test_staff_list_filters_pages_and_exports(cast, unit_a, unit_b):
     assert rows[0][0] == "受理编号"
     second.refresh_from_db()
     assert [r[0] for r in rows[1:]] == [second.receipt_no]
-    assert Event.objects.filter(action="applications.exported").count() == 1
+    assert Event.objects.filter(action="export.xlsx", data__what="applications").count() == 1
     assert draft.state == AppState.DRAFT
 
 

@@ -4,7 +4,7 @@ own workspace; the screenshots go to test-artifacts/."""
 import pytest
 from django.core.management import call_command
 
-from masterstudio.core.management.commands.demo_data import ACCOUNTS, DEMO_PASSWORD
+from masterstudio.workspaces.management.commands.demo_data import ACCOUNTS, DEMO_PASSWORD
 from tests.e2e.conftest import login, screenshot
 
 EXPECTED = {

@@ -16,10 +16,10 @@ from playwright.sync_api import expect
 
 from masterstudio.applications.models import Application, AppState
 from masterstudio.core import clock
-from masterstudio.core.management.commands.demo_data import DEMO_PASSWORD
 from masterstudio.experts.models import Assignment
 from masterstudio.funding.models import Grant
 from masterstudio.studios.models import Studio
+from masterstudio.workspaces.management.commands.demo_data import DEMO_PASSWORD
 from tests.e2e.conftest import login, screenshot
 from tests.factories.applications import pdf_bytes
 

@@ -149,7 +149,7 @@ def test_one_demo_code_signs_in_several_demo_accounts_once_each(settings, tmp_pa
 
     from masterstudio.accounts.models import User
     from masterstudio.accounts.otp import verify_code
-    from masterstudio.core.management.commands.demo_data import DEMO_TOTP_SECRET
+    from masterstudio.workspaces.management.commands.demo_data import DEMO_TOTP_SECRET
 
     settings.MEDIA_ROOT = str(tmp_path)
     call_command("demo_data", stdout=io.StringIO())

@@ -11,7 +11,7 @@ from django.utils import timezone
 from masterstudio.assessments import services as assessments
 from masterstudio.assessments.models import Grade
 from masterstudio.catalog import engine
-from masterstudio.dataio.excel import XLSX
+from masterstudio.core.excel import XLSX
 from masterstudio.funding import services as funding
 from masterstudio.funding.models import Grant
 from masterstudio.policy import params as engine_params

@@ -9,6 +9,7 @@ from django.test import Client
 
 from masterstudio.applications.models import Application, AppState
 from masterstudio.core.models import Event
+from masterstudio.core.pdf import FONT_NAME
 from masterstudio.funding.models import Grant
 from masterstudio.studios import certificate
 from masterstudio.studios.models import Studio
@@ -62,7 +63,7 @@ def test_certificate_without_the_font_fails_clearly(studio, settings):
     from reportlab.pdfbase import pdfmetrics
 
     settings.CERTIFICATE_FONT = "/nonexistent/wqy.ttc"
-    pdfmetrics._fonts.pop(certificate.FONT_NAME, None)
+    pdfmetrics._fonts.pop(FONT_NAME, None)
     with pytest.raises(certificate.CertificateError, match="fonts-wqy-microhei"):
         certificate.render_certificate(studio)
 

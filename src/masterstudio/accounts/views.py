@@ -26,8 +26,8 @@ from masterstudio.accounts.forms import (
     UnitRegistrationForm,
 )
 from masterstudio.accounts.models import DutyGrant, Role, User
+from masterstudio.accounts.permissions import duty_required
 from masterstudio.core.events import events_for, record_event
-from masterstudio.core.permissions import duty_required
 from masterstudio.core.ratelimit import rate_limited
 from masterstudio.core.transitions import TransitionError
 from masterstudio.units.models import Unit, UnitStatus

@@ -6,14 +6,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.permissions import duty_required
 from masterstudio.activities import selectors, services
 from masterstudio.activities.forms import ActivityForm, ReportForm, SignupForm
 from masterstudio.activities.models import ActivityState
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
-from masterstudio.core.permissions import duty_required, role_required
+from masterstudio.core.excel import wants_xlsx, xlsx_response
+from masterstudio.core.permissions import role_required
 from masterstudio.core.uploads import serve
-from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.studios.models import LIVE_STATES
 from masterstudio.studios.selectors import studios_for
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from masterstudio.accounts.permissions import duty_required
 from masterstudio.applications import exports, occupations, selectors, services
 from masterstudio.applications.forms import ApplicationForm, QuickPersonForm, RoundForm, StaffFilterForm
 from masterstudio.applications.models import Application, AppState, Round
@@ -23,10 +24,11 @@ from masterstudio.applications.presenters import (
 from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.catalog import engine
 from masterstudio.core.event_kinds import record_read
-from masterstudio.core.events import record_event
+from masterstudio.core.excel import xlsx_response
 from masterstudio.core.pagecache import cached_page
-from masterstudio.core.permissions import approved_unit_required, duty_required, staff_required
-from masterstudio.core.uploads import ACCEPT_ATTR, CONTENT_TYPES, serve
+from masterstudio.core.permissions import staff_required
+from masterstudio.core.uploads import ACCEPT_ATTR, serve
+from masterstudio.units.permissions import approved_unit_required
 
 
 def _is_htmx(request) -> bool:
@@ -349,19 +351,16 @@ def staff_list(request):
 
 @staff_required
 def staff_export(request):
-    filters = StaffFilterForm(request.GET or None)
-    params = filters.params()
     qs = selectors.staff_application_list(request.user, request.GET)
-    content, count = exports.applications_xlsx(qs)
-    record_event(
-        "applications.exported",
-        actor=request.user,
-        data={"filters": {k: v for k, v in params.items() if v}, "rows": count},
-    )
-    response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.xlsx"'
-    return response
+    return xlsx_response(
+        request,
+        filename=f"applications-{stamp}.xlsx",
+        title="申报列表",
+        headers=exports.HEADERS,
+        rows=exports.application_rows(qs),
+        what="applications",
+    )
 
 
 @staff_required

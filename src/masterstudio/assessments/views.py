@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.permissions import duty_required
 from masterstudio.assessments import selectors, services
 from masterstudio.assessments.forms import (
     DrawForm,
@@ -20,7 +21,7 @@ from masterstudio.assessments.services import AssessmentError
 from masterstudio.core import params as query
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
-from masterstudio.core.permissions import duty_required, recent_auth_required, role_required
+from masterstudio.core.permissions import recent_auth_required, role_required
 from masterstudio.core.uploads import serve
 
 business = duty_required("reviewer", "approver")

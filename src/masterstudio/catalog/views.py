@@ -5,14 +5,15 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.permissions import duty_required
 from masterstudio.catalog import engine, imports, selectors, services
 from masterstudio.catalog.forms import ApplicationOccupationForm, CalendarYearForm, ImportForm, OccupationForm
 from masterstudio.catalog.models import CalendarProposal, CalendarYear, Occupation, ProposalState
 from masterstudio.core import params, uploads
 from masterstudio.core.events import record_event
-from masterstudio.core.permissions import duty_required, staff_required
+from masterstudio.core.excel import XLSX
+from masterstudio.core.permissions import staff_required
 from masterstudio.core.transitions import TransitionError
-from masterstudio.dataio.excel import XLSX
 from masterstudio.policy import workdays as engine_workdays
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024

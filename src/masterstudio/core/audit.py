@@ -90,11 +90,13 @@ def write_anchor(*, notify_auditors: bool = True) -> dict:
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
     if notify_auditors:
-        from masterstudio.accounts.models import User
+        from django.contrib.auth import get_user_model
+
         from masterstudio.core.notify import notify
 
+        # the installed user model (accounts.User) names the staff holding a duty
         notify(
-            User.staff_with("auditor"),
+            get_user_model().staff_with("auditor"),
             "audit_anchor",
             {"line": json.dumps(line, sort_keys=True), "seq": seq, "at": beijing(timezone.now())},
         )

@@ -1,21 +1,3 @@
-from masterstudio.core.permissions import WORKSPACES, reads_business_records
-
-
-def workspace(request):
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"workspace_name": "公开信息", "unread_count": 0}
-    url_name, label = WORKSPACES.get(user.role, ("core:home", "公开信息"))
-    return {
-        "workspace_name": label,
-        "workspace_url_name": url_name,
-        # the business menus are offered to those who read business records (not the system
-        # administrator, 三员分立); the action entries only to the duties that act
-        "reads_business": reads_business_records(user),
-        "unread_count": user.notifications.filter(read_at__isnull=True).count(),
-    }
-
-
 def csrf_placeholder(request):
     """While a page is rendered for the page cache, forms get a placeholder instead of this
     request's CSRF token; core.pagecache puts each request's own token in when it serves the page."""

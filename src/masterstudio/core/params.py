@@ -2,7 +2,7 @@
 these functions, so no value a browser can send — a NUL byte, a 5,000-digit number, a year 9999 —
 reaches the database as something it cannot hold. A value that cannot be what the parameter is
 answers 400 with a Chinese message naming the parameter (``BadParameter`` is Django's
-``BadRequest``, rendered by ``core.views.error_400``); an empty value is the default.
+``BadRequest``, rendered by ``core.errorpages.error_400``); an empty value is the default.
 
 ``RefuseNulMiddleware`` refuses NUL bytes (and other C0 control characters but tab and newlines)
 in the path, the query string and form fields of every request before any view runs: PostgreSQL
@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from django.core.exceptions import BadRequest
 from django.http import HttpResponse
+
+from masterstudio.core.errorpages import ShownBadRequest, error_400
 
 # PostgreSQL's integer; every id and count the platform filters by fits in it
 INT_MAX = 2_147_483_647
@@ -25,11 +26,10 @@ TEXT_MAX = 200
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class BadParameter(BadRequest):
+class BadParameter(ShownBadRequest):
     def __init__(self, name: str, message: str):
         super().__init__(message)
         self.name = name
-        self.message = message
 
 
 def _raw(params, name: str) -> str:
@@ -117,8 +117,6 @@ class RefuseNulMiddleware:
 
     def __call__(self, request):
         if self._refused(request):
-            from masterstudio.core.views import error_400
-
             if request.headers.get("HX-Request") or request.path.startswith("/api/"):
                 return HttpResponse(self.MESSAGE, status=400, content_type="text/plain; charset=utf-8")
             return error_400(request, BadParameter("", self.MESSAGE))

@@ -9,8 +9,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 
-def _require(check, message):
-    """``message``: the refusal's text, or a function of the user giving it."""
+def require(check, message):
+    """A view decorator: the signed-in user passes ``check`` or is refused with ``message`` (the
+    refusal's text, or a function of the user giving it); anonymous users are sent to sign in."""
 
     def decorator(view):
         @wraps(view)
@@ -28,62 +29,11 @@ def _require(check, message):
 
 
 def role_required(*roles: str):
-    return _require(lambda u: u.role in roles and u.is_active, "您的账号角色无权访问此页面")
-
-
-SEPARATED_DUTIES = ("sysadmin", "auditor")
-
-
-def duty_refusal(user, duties) -> str:
-    """Why ``user`` may not do what needs one of ``duties``: the separation of duties for the system
-    administrator and the auditor, else the duty the action needs (e.g. a reviewer deciding: 审批)."""
-    from masterstudio.accounts.models import Duty
-
-    if (
-        user.role == "staff"
-        and any(d in SEPARATED_DUTIES for d in user.duties or [])
-        and not any(d in SEPARATED_DUTIES for d in duties)
-    ):
-        return "您的岗位职责无权执行此操作（三员分立：系统管理员、审计员不办理业务）"
-    needed = "或".join(f"“{Duty(d).label}”" for d in duties)
-    if user.role != "staff":
-        return f"此操作仅限社会事业局具有{needed}职责的工作人员办理"
-    held = "、".join(user.duty_labels) or "无"
-    return f"此操作需要{needed}职责（您的岗位职责：{held}），请由具有该职责的工作人员办理"
-
-
-def duty_required(*duties: str):
-    """Bureau staff holding any of the duties."""
-    return _require(
-        lambda u: u.role == "staff" and any(u.has_duty(d) for d in duties),
-        lambda u: duty_refusal(u, duties),
-    )
+    return require(lambda u: u.role in roles and u.is_active, "您的账号角色无权访问此页面")
 
 
 def staff_required(view):
-    return _require(lambda u: u.role == "staff" and u.is_active, "仅社会事业局工作人员可访问")(view)
-
-
-def approved_unit_required(view):
-    """Unit and leader accounts whose unit registration has been approved."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if user.role not in ("unit", "leader") or user.unit_id is None:
-            raise PermissionDenied("仅申报单位账号可访问")
-        status = getattr(user, "unit_status", None)  # read with the user (accounts/backends.py)
-        if status is None:
-            from masterstudio.units.models import Unit
-
-            status = Unit.objects.filter(pk=user.unit_id).values_list("status", flat=True).first()
-        if status != "approved":
-            raise PermissionDenied("单位注册尚未通过社会事业局审核，审核通过后即可使用此功能")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+    return require(lambda u: u.role == "staff" and u.is_active, "仅社会事业局工作人员可访问")(view)
 
 
 READER_DUTIES = ("reviewer", "approver", "finance", "auditor")
@@ -127,12 +77,3 @@ def recent_auth_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-WORKSPACES = {
-    "unit": ("units:dashboard", "单位端"),
-    "leader": ("units:dashboard", "单位端（领办人）"),
-    "staff": ("core:manage", "管理端"),
-    "expert": ("core:expert", "专家端"),
-    "evaluator": ("core:evaluator", "评估端"),
-}

@@ -4,10 +4,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from masterstudio.accounts.permissions import duty_required
+from masterstudio.core.excel import wants_xlsx, xlsx_response
 from masterstudio.core.pagecache import cached_page
-from masterstudio.core.permissions import READER_DUTIES, duty_required
+from masterstudio.core.permissions import READER_DUTIES
 from masterstudio.dashboards import stats
-from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 
 
 def _charts() -> dict:

@@ -1,10 +1,11 @@
-"""The yearly recognition list (年度认定名单) as an A4 PDF with the CJK font embedded (reusing the
-certificate's font registration, studios.certificate)."""
+"""The yearly recognition list (年度认定名单) as an A4 PDF with the CJK font embedded (``core.pdf``,
+the font the certificate uses too)."""
 
 from __future__ import annotations
 
 import io
 
+from masterstudio.core.pdf import register_cjk_font
 from masterstudio.studios.models import Studio
 
 
@@ -15,9 +16,7 @@ def recognition_list_pdf(year: int) -> tuple[bytes, int]:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from masterstudio.studios.certificate import _register_font
-
-    font = _register_font()
+    font = register_cjk_font()
     studios = list(
         Studio.objects.filter(recognized_on__year=year)
         .select_related("unit", "branch", "leader")

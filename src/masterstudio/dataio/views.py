@@ -5,12 +5,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from masterstudio.accounts.permissions import duty_required
 from masterstudio.core import params as query
 from masterstudio.core import uploads
 from masterstudio.core.events import record_event
-from masterstudio.core.permissions import duty_required, staff_required
+from masterstudio.core.excel import XLSX
+from masterstudio.core.permissions import staff_required
 from masterstudio.dataio import imports
-from masterstudio.dataio.excel import XLSX
 from masterstudio.dataio.pdf import recognition_list_pdf
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024

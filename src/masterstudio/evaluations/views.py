@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 from masterstudio.activities.selectors import reports_for
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
+from masterstudio.core.excel import wants_xlsx, xlsx_response
 from masterstudio.core.permissions import role_required, staff_required
 from masterstudio.core.uploads import serve
-from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.evaluations import selectors, services
 from masterstudio.evaluations.forms import EvaluationForm, ReportForm
 from masterstudio.funding.selectors import grants_for

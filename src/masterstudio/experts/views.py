@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.permissions import duty_required
 from masterstudio.core.pagecache import cached_page
-from masterstudio.core.permissions import duty_required, role_required
+from masterstudio.core.permissions import role_required
 from masterstudio.core.transitions import TransitionError
 from masterstudio.experts import selectors, services
 from masterstudio.experts.forms import DeclarationForm, ExpertForm

@@ -5,11 +5,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.permissions import duty_required
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
-from masterstudio.core.permissions import duty_required, reauth_redirect, recent_auth_required, role_required
+from masterstudio.core.excel import wants_xlsx, xlsx_response
+from masterstudio.core.permissions import reauth_redirect, recent_auth_required, role_required
 from masterstudio.core.uploads import serve
-from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.funding import selectors, services
 from masterstudio.funding.forms import (
     AwardForm,

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from masterstudio.core import params as query
 from masterstudio.core import uploads
 from masterstudio.core.event_kinds import record_read
+from masterstudio.core.excel import wants_xlsx, xlsx_response
 from masterstudio.core.permissions import role_required
-from masterstudio.dataio.excel import wants_xlsx, xlsx_response
 from masterstudio.funding.forms import ReverseForm
 from masterstudio.ledger import selectors, services
 from masterstudio.ledger.forms import ExpenseForm, IncomeForm, OpenAccountForm

@@ -6,12 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.permissions import duty_required
 from masterstudio.applications.models import Round
 from masterstudio.core import params as query
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
 from masterstudio.core.pagecache import cached_page
-from masterstudio.core.permissions import duty_required
 from masterstudio.core.ratelimit import rate_limited
 from masterstudio.core.transitions import TransitionError
 from masterstudio.core.uploads import serve

@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.permissions import duty_required
 from masterstudio.catalog import engine
-from masterstudio.core.permissions import duty_required, staff_required
+from masterstudio.core.permissions import staff_required
 from masterstudio.core.transitions import TransitionError
 from masterstudio.policy import clauses
 from masterstudio.policy import params as engine_params

@@ -6,10 +6,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.permissions import duty_required
 from masterstudio.core import params as query
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
-from masterstudio.core.permissions import duty_required, recent_auth_required, staff_required
+from masterstudio.core.permissions import recent_auth_required, staff_required
 from masterstudio.core.uploads import serve
 from masterstudio.funding.forms import ReverseForm
 from masterstudio.recoveries import selectors, services

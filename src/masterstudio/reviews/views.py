@@ -7,13 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.permissions import duty_required
 from masterstudio.applications.models import Application, AppState, Round
 from masterstudio.applications.selectors import active_materials, application_for
 from masterstudio.core import factlabels
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
 from masterstudio.core.pagecache import cached_page
-from masterstudio.core.permissions import duty_required
 from masterstudio.core.transitions import TransitionError
 from masterstudio.core.uploads import serve
 from masterstudio.experts.forms import RubricForm

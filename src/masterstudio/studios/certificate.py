@@ -1,39 +1,15 @@
 """The printable certificate (证书) of a recognised studio: an A4 landscape PDF with the CJK font
-embedded, so it prints the same on every machine (architecture guide, "PDF documents")."""
+embedded (``core.pdf``), so it prints the same on every machine (architecture guide, "PDF documents")."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from django.conf import settings
-
-DEFAULT_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-FONT_NAME = "WenQuanYiMicroHei"
+from masterstudio.core.pdf import FontMissing, register_cjk_font
 
 
 class CertificateError(Exception):
     pass
-
-
-def font_path() -> Path:
-    return Path(getattr(settings, "CERTIFICATE_FONT", "") or DEFAULT_FONT)
-
-
-def _register_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if FONT_NAME in pdfmetrics.getRegisteredFontNames():
-        return FONT_NAME
-    path = font_path()
-    if not path.exists():
-        raise CertificateError(
-            f"找不到证书所需的中文字体文件 {path}：请以 root 运行 scripts/system-deps.sh"
-            "（安装 Debian 软件包 fonts-wqy-microhei）后再生成证书"
-        )
-    pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
-    return FONT_NAME
 
 
 def _chinese_date(value) -> str:
@@ -45,7 +21,10 @@ def render_certificate(studio) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfgen import canvas
 
-    font = _register_font()
+    try:
+        font = register_cjk_font()
+    except FontMissing as exc:
+        raise CertificateError(f"无法生成证书：{exc}") from exc
     buffer = io.BytesIO()
     width, height = landscape(A4)
     # initialFontName: the page never declares a font that is not embedded (no stray Helvetica).

@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.permissions import duty_required
 from masterstudio.core import params as query
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.pagecache import cached_page
-from masterstudio.core.permissions import duty_required, recent_auth_required
+from masterstudio.core.permissions import recent_auth_required
 from masterstudio.studios.certificate import render_certificate
 from masterstudio.studios.forms import ResolveFlagForm, RevocationForm
 from masterstudio.studios.models import StudioState

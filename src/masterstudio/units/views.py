@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
 from masterstudio.core.pagecache import cached_page
-from masterstudio.core.permissions import approved_unit_required, role_required
+from masterstudio.core.permissions import role_required
 from masterstudio.units import services
 from masterstudio.units.forms import BranchForm, PersonForm
 from masterstudio.units.models import Person
+from masterstudio.units.permissions import approved_unit_required
 
 
 @role_required("unit", "leader")

@@ -9,7 +9,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from masterstudio.dataio.excel import xlsx_bytes
+from masterstudio.core.excel import xlsx_bytes
 
 
 def _sheet(*args):
@@ -60,3 +60,25 @@ def test_a_reader_in_read_only_mode_knows_the_size():
 def test_no_rows_is_a_sheet_with_its_headers():
     sheet = _sheet("空", ["甲", "乙"], [])
     assert sheet.max_row == 1 and [c.value for c in sheet[1]] == ["甲", "乙"]
+
+
+def test_one_excel_writer():
+    """Exports are written by core.excel only (issue 19.3): no other module of the platform builds an
+    openpyxl workbook, except the import template (core.sheets) and the benchmark's generated files."""
+    import ast
+    from pathlib import Path
+
+    import masterstudio
+
+    root = Path(masterstudio.__file__).parent
+    allowed = {"core/sheets.py", "perf/files.py"}
+    writers = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if "migrations" in rel or rel in allowed:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module == "openpyxl":
+                if any(alias.name == "Workbook" for alias in node.names):
+                    writers.append(f"{rel}:{node.lineno}")
+    assert writers == []

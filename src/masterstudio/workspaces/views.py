@@ -1,16 +1,40 @@
+"""The pages every signed-in person starts from and the bureau's own pages: the front page sending
+each role to its workspace, the staff workbench (what waits across applications, objections, grants,
+recoveries and flags), the expert's and evaluator's start pages, the notifications, the event log and
+its export, the audit anchors, the demo clock. The workbench reads several business apps, which is
+why these pages live on the top floor (docs/ARCHITECTURE.md, "The floors")."""
+
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.permissions import duty_required
+from masterstudio.applications.models import Application, AppState
+from masterstudio.assessments.models import Flag
+from masterstudio.core import clock
 from masterstudio.core import params as query
-from masterstudio.core.exports import xlsx_response
+from masterstudio.core.event_kinds import record_read
+from masterstudio.core.excel import xlsx_response
 from masterstudio.core.models import Event, Notification
-from masterstudio.core.permissions import WORKSPACES, duty_required, role_required, staff_required
+from masterstudio.core.permissions import reads_business_records, role_required, staff_required
+from masterstudio.funding.models import Grant, GrantState
+from masterstudio.notices.models import Objection, ObjectionState
+from masterstudio.policy import clauses
+from masterstudio.recoveries.models import Recovery, RecoveryState
+from masterstudio.studios.models import LIVE_STATES, Studio
+from masterstudio.units.models import Unit, UnitStatus
+from masterstudio.workspaces.roles import WORKSPACES
 
 
 def home(request):
@@ -25,17 +49,6 @@ def home(request):
 @staff_required
 def manage(request):
     """The bureau's workbench: what is waiting for someone, across the whole programme."""
-    from django.urls import reverse
-
-    from masterstudio.applications.models import Application, AppState
-    from masterstudio.assessments.models import Flag
-    from masterstudio.core.permissions import reads_business_records
-    from masterstudio.funding.models import Grant, GrantState
-    from masterstudio.notices.models import Objection, ObjectionState
-    from masterstudio.recoveries.models import Recovery, RecoveryState
-    from masterstudio.studios.models import LIVE_STATES, Studio
-    from masterstudio.units.models import Unit, UnitStatus
-
     user = request.user
     rev_app = ("reviewer", "approver")
     # (label, count query, link, clause, duties that may open the link; None: every business reader)
@@ -105,8 +118,6 @@ def manage(request):
         for label, count, url, clause, duties in items
         if business and (duties is None or any(user.has_duty(d) for d in duties))
     ]
-    from masterstudio.policy import clauses
-
     context = {
         "waiting": [(label, count, url, clauses.label(clause)) for label, count, url, clause in waiting],
         "business": business,
@@ -190,10 +201,22 @@ def activity_log(request):
         )
         return xlsx_response(
             request,
-            "操作日志.xlsx",
-            ["序号", "时间", "操作人", "来源地址", "动作", "对象", "原状态", "新状态", "依据条款", "理由", "哈希"],
-            rows,
+            filename="操作日志.xlsx",
             title="操作日志",
+            headers=[
+                "序号",
+                "时间",
+                "操作人",
+                "来源地址",
+                "动作",
+                "对象",
+                "原状态",
+                "新状态",
+                "依据条款",
+                "理由",
+                "哈希",
+            ],
+            rows=rows,
             what="audit_log",
         )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
@@ -208,46 +231,10 @@ def activity_log(request):
     )
 
 
-def error_403(request, exception=None):
-    message = str(exception) if exception and str(exception) else "您无权访问此页面"
-    return render(request, "errors/403.html", {"message": message}, status=403)
-
-
-def error_404(request, exception=None):
-    response = render(request, "errors/404.html", status=404)
-    response.platform_page = True
-    return response
-
-
-def error_500(request):
-    return render(request, "errors/500.html", status=500)
-
-
-def error_400(request, exception=None):
-    from masterstudio.core.params import BadParameter
-
-    message = exception.message if isinstance(exception, BadParameter) else ""
-    return render(request, "errors/400.html", {"message": message}, status=400)
-
-
-def csrf_failure(request, reason=""):
-    return render(
-        request,
-        "errors/403.html",
-        {"message": "页面已过期或表单校验失败（CSRF）。请返回上一页，刷新后重新提交；您填写的内容可在刷新前复制保存。"},
-        status=403,
-    )
-
-
 @duty_required("auditor")
 def audit_anchors(request):
     """The auditor downloads the signed anchor file of the audit chain (core/audit.py) to keep a
     copy outside the platform; the download is itself recorded."""
-    from django.conf import settings
-    from django.http import HttpResponse
-
-    from masterstudio.core.event_kinds import record_read
-
     try:
         content = settings.AUDIT_ANCHOR_PATH.read_bytes()
     except FileNotFoundError:
@@ -261,11 +248,6 @@ def audit_anchors(request):
 @staff_required
 def demo_clock(request):
     """演示时钟 (demo mode only): staff move the server's date forward, or back to the real time."""
-    from django.contrib import messages
-    from django.http import Http404
-
-    from masterstudio.core import clock
-
     if not clock.installed():
         raise Http404("演示时钟仅在演示环境中提供")
     error = ""
@@ -274,8 +256,6 @@ def demo_clock(request):
             if "reset" in request.POST:
                 clock.reset(actor=request.user)
             elif request.POST.get("date"):
-                from datetime import datetime
-
                 try:
                     day = datetime.strptime(request.POST["date"], "%Y-%m-%d").date()
                 except ValueError:

@@ -86,7 +86,7 @@ class Command(BaseCommand):
                     user.totp_secret = DEMO_TOTP_SECRET
                     user.totp_confirmed_at = timezone.now()
                     user.save(update_fields=["totp_secret", "totp_confirmed_at"])
-        from masterstudio.core.demo import build
+        from masterstudio.workspaces.demo import build
 
         for line in build():
             self.stdout.write("演示情景 · " + line)

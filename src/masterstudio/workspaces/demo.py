@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,6 +17,9 @@ from masterstudio.accounts.models import User
 from masterstudio.applications import services as applying
 from masterstudio.applications.models import Application, Round, scope_key
 from masterstudio.core.crypto import blind_index
+from masterstudio.core.events import record_event
+from masterstudio.experts.models import Expert, Rubric
+from masterstudio.experts.services import save_rubric
 from masterstudio.funding import services as funding
 from masterstudio.studios.models import Studio
 from masterstudio.units.models import Person, Unit
@@ -169,9 +173,6 @@ EXPERTS = [
 def _expert_pool(actor) -> list[str]:
     """The expert pool (Art. 10): five experts whose fields cover the demo's occupations, so the
     random draw of three (with one to spare for a recusal) can be tried at once."""
-    from masterstudio.core.events import record_event
-    from masterstudio.experts.models import Expert
-
     made = []
     for username, name, employer, title, fields in EXPERTS:
         user = User.objects.filter(username=username).first()
@@ -195,11 +196,6 @@ RUBRIC = [
 
 def _rubric(round_, actor) -> list[str]:
     """The round's scoring rubric (four criteria, 100 points, the trimmed mean of the experts)."""
-    from decimal import Decimal
-
-    from masterstudio.experts.models import Rubric
-    from masterstudio.experts.services import save_rubric
-
     if round_.rubrics.filter(purpose="application").exists():
         return []
     rubric = Rubric(round=round_, purpose="application", name=f"{round_.title} 专家评分表", aggregation="trimmed")

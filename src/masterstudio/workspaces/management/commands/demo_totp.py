@@ -6,7 +6,7 @@ import pyotp
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from masterstudio.core.management.commands.demo_data import DEMO_TOTP_SECRET
+from masterstudio.workspaces.management.commands.demo_data import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):

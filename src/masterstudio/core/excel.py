@@ -1,5 +1,8 @@
-"""Excel exports with Chinese headers: every list page offers one, built from the same selector as
-the page, and every export is recorded in the event log."""
+"""The platform's one Excel writer. Every export — the list pages' (built from the same selector as
+the page), the staff's application list, the event log — is a one-sheet workbook with Chinese
+headers written by :func:`xlsx_bytes` and sent by :func:`xlsx_response`, which records it in the
+event log as ``export.xlsx`` with what was exported, the number of rows, the file name and the
+filters the list was read with. (Imports, the other direction, share ``core.sheets``.)"""
 
 from __future__ import annotations
 
@@ -118,13 +121,20 @@ def xlsx_bytes(title: str, headers: list[str], rows) -> bytes:
     return buffer.getvalue()
 
 
+# the query parameters that choose the file's format or the page, not which records it holds
+_NOT_FILTERS = ("format", "export", "page")
+
+
 def xlsx_response(request, *, filename: str, title: str, headers: list[str], rows, what: str) -> HttpResponse:
+    """The workbook of ``rows`` as a download named ``filename``, recorded as an ``export.xlsx``
+    event (``what`` names the list, e.g. "grants"; the filters are the request's query parameters)."""
     rows = list(rows)
     content = xlsx_bytes(title, headers, rows)
+    filters = {k: v for k, v in request.GET.items() if v and k not in _NOT_FILTERS}
     record_event(
         "export.xlsx",
         actor=request.user,
-        data={"what": what, "rows": len(rows), "file": filename},
+        data={"what": what, "rows": len(rows), "file": filename, "filters": filters},
         ip=request.META.get("REMOTE_ADDR"),
     )
     response = HttpResponse(content, content_type=XLSX)

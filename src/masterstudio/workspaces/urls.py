@@ -1,7 +1,8 @@
 from django.urls import path
 
-from masterstudio.core import views
+from masterstudio.workspaces import views
 
+# the URL namespace stays "core" (every template and test names these pages core:home, core:manage …)
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
