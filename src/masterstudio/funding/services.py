@@ -22,7 +22,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from masterstudio.core.events import record_event, record_events
-from masterstudio.core.transitions import Rule, StateMachine, TransitionError
+from masterstudio.core.transitions import TransitionError
 from masterstudio.core.uploads import VOUCHER_KINDS, check_upload
 from masterstudio.funding.models import (
     Disbursement,
@@ -32,6 +32,7 @@ from masterstudio.funding.models import (
     GrantState,
     StudioTitle,
 )
+from masterstudio.funding.states import GRANT_MACHINE
 
 
 class FundingError(Exception):
@@ -48,21 +49,6 @@ class AlreadyRecorded(FundingError):
     def __init__(self, message: str, field: str | None = None, existing=None):
         super().__init__(message, field)
         self.existing = existing
-
-
-GRANT_MACHINE = StateMachine(
-    model=Grant,
-    field="state",
-    labels=dict(GrantState.choices),
-    table={
-        (GrantState.APPROVED, GrantState.DISBURSED): Rule(clause="", label="拨付完毕"),
-        (GrantState.APPROVED, GrantState.CANCELLED): Rule(clause="", requires_reason=True, label="取消核定"),
-        (GrantState.DISBURSED, GrantState.RECOVERED): Rule(clause="13", requires_reason=True, label="追回"),
-        (GrantState.DISBURSED, GrantState.APPROVED): Rule(clause="", requires_reason=True, label="冲正拨付"),
-        (GrantState.APPROVED, GrantState.FROZEN): Rule(clause="13", requires_reason=True, label="撤销后冻结"),
-        (GrantState.FROZEN, GrantState.RECOVERED): Rule(clause="13", requires_reason=True, label="追回"),
-    },
-)
 
 
 # ---------------------------------------------------------------- the two guards of every money entry

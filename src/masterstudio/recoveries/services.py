@@ -22,10 +22,9 @@ from masterstudio.assessments.models import Grade, Kind, StudioAssessment
 from masterstudio.assessments.services import unit_users
 from masterstudio.core.events import record_event
 from masterstudio.core.notify import notify
-from masterstudio.core.transitions import Rule, StateMachine, TransitionError
+from masterstudio.core.transitions import TransitionError
 from masterstudio.funding.models import Grant, GrantKind, GrantState
 from masterstudio.funding.services import (
-    GRANT_MACHINE,
     FundingError,
     check_money_date,
     confirm_recovery,
@@ -33,18 +32,14 @@ from masterstudio.funding.services import (
     lock_row,
     parse_amount,
 )
+from masterstudio.funding.states import GRANT_MACHINE
 from masterstudio.recoveries.models import CAUSE_CLAUSE, Cause, Recovery, RecoveryState, Repayment, Revocation
-from masterstudio.studios.lifecycle import STUDIO_MACHINE, ask_engine, revoke_guard
+from masterstudio.recoveries.states import RECOVERY_MACHINE
+from masterstudio.studios.lifecycle import ask_engine, revoke_guard
 from masterstudio.studios.models import Studio, StudioState
+from masterstudio.studios.states import STUDIO_MACHINE
 
 ZERO = Decimal("0.00")
-
-RECOVERY_MACHINE = StateMachine(
-    model=Recovery,
-    field="state",
-    labels=dict(RecoveryState.choices),
-    table={(RecoveryState.OPEN, RecoveryState.SETTLED): Rule(clause="13", label="追回结清")},
-)
 
 
 class RecoveryError(Exception):

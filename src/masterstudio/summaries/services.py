@@ -10,26 +10,15 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from masterstudio.core.events import record_event
-from masterstudio.core.transitions import Rule, StateMachine, TransitionError
+from masterstudio.core.transitions import TransitionError
 from masterstudio.funding.services import lock_row
 from masterstudio.policytools.versions import require_in_force
 from masterstudio.studios.lifecycle import ask_engine
 from masterstudio.studios.models import LIVE_STATES
 from masterstudio.summaries.models import AnnualSummary, SummaryAttachment, SummaryState
+from masterstudio.summaries.states import SUMMARY_MACHINE
 
 TEXT_FIELDS = ("projects", "apprentices", "exchanges", "social_benefit", "spending")
-
-SUMMARY_MACHINE = StateMachine(
-    model=AnnualSummary,
-    field="state",
-    labels=dict(SummaryState.choices),
-    table={
-        (SummaryState.DRAFT, SummaryState.SUBMITTED): Rule(clause="11", label="领办人提交单位确认"),
-        (SummaryState.SUBMITTED, SummaryState.DRAFT): Rule(clause="11", requires_reason=True, label="单位退回修改"),
-        (SummaryState.DRAFT, SummaryState.CONFIRMED): Rule(clause="11", label="单位确认并报送"),
-        (SummaryState.SUBMITTED, SummaryState.CONFIRMED): Rule(clause="11", label="单位确认并报送"),
-    },
-)
 
 
 class SummaryError(Exception):
@@ -86,13 +75,23 @@ def figures_for(studio, year: int) -> dict:
 TEXT_LIMIT = 2000
 
 
+# Lines a higher app adds to the 发挥社会效益 section of the prefill: ``line(studio, year)`` → text or
+# "". The assessments app (a higher floor) registers last year's grade in its AppConfig.ready().
+PREFILL_BENEFIT_LINES: list = []
+
+
+def register_prefill_line(line) -> None:
+    if line not in PREFILL_BENEFIT_LINES:
+        PREFILL_BENEFIT_LINES.append(line)
+
+
 def prefill(studio, year: int, figures: dict | None = None) -> dict[str, str]:
     """Editable text for each section, written from the platform's own records of ``year``: the
     activities the studio reported (by kind), its apprentices, the bureau activities it joined
     (and attended), its special-account spending by category, its awards and titles, and last
     year's assessment. Reads only; the leader or the unit edits it before saving."""
+    # inside: activities (floor 12) and funding (10) models are read only by this prefill
     from masterstudio.activities.models import StudioActivity
-    from masterstudio.assessments.models import StudioAssessment
     from masterstudio.funding.models import Grant, StudioTitle
 
     figures = figures if figures is not None else figures_for(studio, year)
@@ -135,13 +134,10 @@ def prefill(studio, year: int, figures: dict | None = None) -> dict[str, str]:
     grants = Grant.objects.filter(studio=studio, dated_on__year=year).exclude(state="cancelled")
     for grant in grants.order_by("dated_on"):
         benefit.append(f"获{grant.get_kind_display()} {grant.amount:,.2f} 元。")
-    last = (
-        StudioAssessment.objects.filter(studio=studio, year=year - 1, published=True)
-        .order_by("-kind", "-created_at")
-        .first()
-    )
-    if last is not None:
-        benefit.append(f"{last.title}等次：{last.get_grade_display()}。")
+    for line in PREFILL_BENEFIT_LINES:  # e.g. last year's assessment grade (the assessments app)
+        text_line = line(studio, year)
+        if text_line:
+            benefit.append(text_line)
     text["social_benefit"] = "".join(benefit)
     income, expense = Decimal(figures.get("income", "0")), Decimal(figures.get("expense", "0"))
     spending = [f"本年度专账收入 {income:,.2f} 元，支出 {expense:,.2f} 元"]
