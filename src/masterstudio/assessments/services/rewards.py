@@ -11,6 +11,28 @@ from masterstudio.core.events import record_event
 from masterstudio.funding.services import FundingError, award_grant
 
 
+def excellent_grade_refusal(studio, year: int) -> str | None:
+    """Art. 14: the 优秀 reward of ``year`` needs that year's annual assessment published as 优秀
+    (registered with ``funding.services`` as the condition of the "excellent" award)."""
+    result = StudioAssessment.objects.filter(studio=studio, year=year, kind=Kind.ANNUAL).first()
+    if result is None or not result.published:
+        return f"{year} 年度考核结果尚未发布，不能核定该年度的优秀奖励（第14条：等次为优秀的给予奖励）"
+    if result.grade != Grade.EXCELLENT:
+        return f"{year} 年度考核等次为“{result.get_grade_display()}”，只有等次为优秀的年度才能核定奖励（第14条）"
+    return None
+
+
+def last_grade_line(studio, year: int) -> str:
+    """The summary prefill's line on the grade of the year before ``year`` (registered with
+    ``summaries.services``): "" when there is none published."""
+    last = (
+        StudioAssessment.objects.filter(studio=studio, year=year - 1, published=True)
+        .order_by("-kind", "-created_at")
+        .first()
+    )
+    return f"{last.title}等次：{last.get_grade_display()}。" if last is not None else ""
+
+
 def request_reward(result: StudioAssessment, *, actor):
     """The Art. 14 reward for a published 优秀 year (when publication could not create it).
     Refused for any other grade; never creates a second reward."""
