@@ -161,9 +161,11 @@ class StateGuarded(models.Model):
         attname = self._meta.get_field(self.state_field).attname
         self._stored_state = self.__dict__.get(attname, _UNKNOWN)
 
-    def refresh_from_db(self, *args, **kwargs):
-        super().refresh_from_db(*args, **kwargs)
-        self._remember_state()
+    def refresh_from_db(self, using=None, fields=None, **kwargs):
+        super().refresh_from_db(using=using, fields=fields, **kwargs)
+        attname = self._meta.get_field(self.state_field).attname
+        if fields is None or self.state_field in fields or attname in fields:  # the state was read again
+            self._remember_state()
 
     def save(self, *args, **kwargs):
         if not door_open():

@@ -335,8 +335,6 @@ def _open_recovery(studio: Studio, revocation: Revocation, *, actor) -> Recovery
         engine_answer=_engine_view(studio, decided_on),
         amount_due=due,
         amount_cancelled=cancelled,
-        state=RecoveryState.SETTLED if settled else RecoveryState.OPEN,
-        settled_on=decided_on if settled else None,
     )
     record_event(
         "recovery.opened",
@@ -355,6 +353,14 @@ def _open_recovery(studio: Studio, revocation: Revocation, *, actor) -> Recovery
             "items": [{k: line[k] for k in ("grant", "clause", "paid", "source", "action")} for line in items["lines"]],
         },
     )
+    if settled:  # nothing paid in the cycle: the recovery is settled as it opens
+        RECOVERY_MACHINE.apply(
+            recovery,
+            RecoveryState.SETTLED,
+            actor=actor,
+            reason="本资助周期内无已拨付资金，无需追回",
+            extra_fields={"settled_on": decided_on},
+        )
     return recovery
 
 

@@ -91,6 +91,15 @@ def disburse(grant: Grant, *, amount, paid_on: date, voucher_no: str, actor, not
             data={"amount": str(amount), "paid_on": paid_on, "voucher_no": voucher_no, "disbursement": payment.pk},
         )
         if paid + amount == grant.amount:
+
+            def tell_unit(grant, _event):  # the unit hears its grant is paid in full, with the change
+                notify(
+                    grant.studio.unit.accounts.filter(is_active=True),
+                    "grant_paid",
+                    {"grant": grant, "studio": grant.studio, "paid_on": paid_on},
+                    url=f"/studios/{grant.studio_id}/",
+                )
+
             GRANT_MACHINE.apply(
                 grant,
                 GrantState.DISBURSED,
@@ -98,13 +107,7 @@ def disburse(grant: Grant, *, amount, paid_on: date, voucher_no: str, actor, not
                 clause=grant.clause,
                 reason=f"拨付完毕，凭证号 {voucher_no}",
                 extra_fields={"disbursed_on": paid_on, "voucher_no": voucher_no, "disbursed_by": actor},
-            )
-
-            notify(
-                grant.studio.unit.accounts.filter(is_active=True),
-                "grant_paid",
-                {"grant": grant, "studio": grant.studio, "paid_on": paid_on},
-                url=f"/studios/{grant.studio_id}/",
+                then=[tell_unit],
             )
     return payment
 
