@@ -136,3 +136,14 @@ def test_fixtures_written_through_the_seed_door_are_ordinary_rows():
     assert unit.status == "approved"
     unit.contact_name = "人事部"
     unit.save()
+
+
+@pytest.mark.django_db
+def test_reading_other_fields_again_does_not_launder_a_changed_state():
+    unit = make_unit("刷新单位", "91110302MA01TEST7X")
+    unit.status = "rejected"
+    unit.refresh_from_db(fields=["address"])
+    with pytest.raises(StateWriteOutsideTransition):
+        unit.save()
+    unit.refresh_from_db()
+    unit.save()  # the state read again is the stored one

@@ -9,10 +9,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
+from masterstudio.activities.models import Signup, StudioActivity
+from masterstudio.activities.selectors import summary_for
 from masterstudio.core.events import record_event
 from masterstudio.core.transitions import TransitionError
+from masterstudio.core.uploads import check_upload
+from masterstudio.funding.models import Grant, StudioTitle
 from masterstudio.funding.services import lock_row
-from masterstudio.policytools.versions import require_in_force
+from masterstudio.ledger.models import Category, Expense, Income, SpecialAccount
+from masterstudio.policytools.versions import in_force, require_in_force
 from masterstudio.studios.lifecycle import ask_engine
 from masterstudio.studios.models import LIVE_STATES
 from masterstudio.summaries.models import AnnualSummary, SummaryAttachment, SummaryState
@@ -35,8 +40,6 @@ def deadline(year: int) -> date:
 def figures_for(studio, year: int) -> dict:
     """What the studio's own records say about ``year``: activities it reported and joined, the
     apprentices it named, and its special-account entries. Filled in for the unit to check."""
-    from masterstudio.activities.selectors import summary_for
-
     activity = summary_for(studio, year)
     figures = {
         "year": year,
@@ -60,8 +63,6 @@ def figures_for(studio, year: int) -> dict:
         expenses = account.expenses.filter(spent_on__year=year)
         figures["income"] = f"{income:.2f}"
         figures["expense"] = f"{(expenses.aggregate(t=Sum('amount'))['t'] or Decimal('0')):.2f}"
-        from masterstudio.ledger.models import Category
-
         labels = dict(Category.choices)
         figures["expense_by_category"] = {
             labels.get(row["category"], row["category"]): f"{row['t']:.2f}"
@@ -90,10 +91,6 @@ def prefill(studio, year: int, figures: dict | None = None) -> dict[str, str]:
     activities the studio reported (by kind), its apprentices, the bureau activities it joined
     (and attended), its special-account spending by category, its awards and titles, and last
     year's assessment. Reads only; the leader or the unit edits it before saving."""
-    # inside: activities (floor 12) and funding (10) models are read only by this prefill
-    from masterstudio.activities.models import StudioActivity
-    from masterstudio.funding.models import Grant, StudioTitle
-
     figures = figures if figures is not None else figures_for(studio, year)
     reports = list(StudioActivity.objects.filter(studio=studio, held_on__year=year).order_by("held_on", "pk"))
 
@@ -151,8 +148,6 @@ def prefill(studio, year: int, figures: dict | None = None) -> dict[str, str]:
 def policy_covers(day: date) -> bool:
     """Whether a version of the Measures is in force on ``day``: no summary is due under Measures
     that have expired, unless a successor is in force (``policytools.versions``, Art. 20)."""
-    from masterstudio.policytools.versions import in_force
-
     return in_force(day) is not None
 
 
@@ -179,8 +174,6 @@ def check_text(data: dict) -> None:
 
 
 def _has_account(studio) -> bool:
-    from masterstudio.ledger.models import SpecialAccount
-
     return SpecialAccount.objects.filter(studio=studio).exists()
 
 
@@ -224,8 +217,6 @@ def save_for(studio, year: int, *, actor, data: dict, uploads=()) -> AnnualSumma
 
 
 def _check_uploads(uploads) -> list:
-    from masterstudio.core.uploads import check_upload
-
     checked = []
     for title, upload in uploads:
         try:
@@ -341,9 +332,6 @@ def confirm(summary: AnnualSummary, *, actor, figures_checked: bool) -> AnnualSu
 def last_work_on(studio) -> date:
     """The last day the studio's own records show work: a confirmed summary, a reported or joined
     activity, a ledger entry — or its recognition."""
-    from masterstudio.activities.models import Signup, StudioActivity
-    from masterstudio.ledger.models import Expense, Income
-
     days = [studio.recognized_on]
     confirmed = AnnualSummary.objects.filter(studio=studio, confirmed_at__isnull=False).aggregate(
         m=Max("confirmed_at")
