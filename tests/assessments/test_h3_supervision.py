@@ -12,6 +12,7 @@ from django.utils import timezone
 from masterstudio.assessments import selectors, services
 from masterstudio.assessments.models import SupervisionVisit
 from masterstudio.assessments.services import AssessmentError
+from masterstudio.core import transitions
 from masterstudio.core.models import Event, Notification
 from tests.factories.money import pdf_upload
 from tests.factories.studio_life import make_expert, make_studio, open_year
@@ -105,9 +106,10 @@ def test_only_business_staff_record_and_not_for_a_revoked_studio(cast, unit_a):
     studio = make_studio(unit_a, approver=cast["approver"])
     with pytest.raises(AssessmentError, match="审核或审批职责"):
         _visit(studio, cast, actor=cast["finance"])
-    type(studio).objects.filter(pk=studio.pk).update(
-        state="revoked", revoked_on=timezone.localdate(), revocation_clause="13.2"
-    )
+    with transitions.seed("test fixture: a revoked studio"):
+        type(studio).objects.filter(pk=studio.pk).update(
+            state="revoked", revoked_on=timezone.localdate(), revocation_clause="13.2"
+        )
     studio.refresh_from_db()
     with pytest.raises(AssessmentError, match="已撤销"):
         _visit(studio, cast)

@@ -7,6 +7,7 @@ from django.db import connection
 
 from masterstudio.applications.models import Application, Round
 from masterstudio.applications.states import APPLICATION_MACHINE
+from masterstudio.core import transitions
 from masterstudio.core.events import events_for, verify_chain
 from masterstudio.core.transitions import ConcurrentTransition, TransitionError, TransitionNotAllowed
 from tests.factories import make_person
@@ -14,16 +15,17 @@ from tests.factories import make_person
 
 def _submitted_application(unit, round_):
     leader = make_person(unit, "张三")
-    return Application.objects.create(
-        round=round_,
-        unit=unit,
-        leader=leader,
-        occupation_code="6-18-01-01",
-        occupation_name="车工",
-        state="submitted",
-        leader_key="k1",
-        scope_key=f"unit:{unit.pk}|branch:0|occ:6-18-01-01",
-    )
+    with transitions.seed("test fixture: an application already submitted"):
+        return Application.objects.create(
+            round=round_,
+            unit=unit,
+            leader=leader,
+            occupation_code="6-18-01-01",
+            occupation_name="车工",
+            state="submitted",
+            leader_key="k1",
+            scope_key=f"unit:{unit.pk}|branch:0|occ:6-18-01-01",
+        )
 
 
 @pytest.fixture
@@ -155,19 +157,20 @@ def test_verify_audit_command_names_the_first_broken_record(cast):
 def test_apply_many_changes_all_with_the_same_events_as_one_by_one(cast, unit_a, unit_b, round_):
     from tests.factories import make_person
 
-    apps = [
-        _submitted_application(unit_a, round_),
-        Application.objects.create(
-            round=round_,
-            unit=unit_b,
-            leader=make_person(unit_b, "李四"),
-            occupation_code="6-18-01-01",
-            occupation_name="车工",
-            state="submitted",
-            leader_key="k2",
-            scope_key=f"unit:{unit_b.pk}|branch:0|occ:6-18-01-01",
-        ),
-    ]
+    with transitions.seed("test fixture: applications already submitted"):
+        apps = [
+            _submitted_application(unit_a, round_),
+            Application.objects.create(
+                round=round_,
+                unit=unit_b,
+                leader=make_person(unit_b, "李四"),
+                occupation_code="6-18-01-01",
+                occupation_name="车工",
+                state="submitted",
+                leader_key="k2",
+                scope_key=f"unit:{unit_b.pk}|branch:0|occ:6-18-01-01",
+            ),
+        ]
     events = APPLICATION_MACHINE.apply_many(
         apps, "material_review", actor=cast["reviewer"], reason=lambda app: f"受理 {app.pk}"
     )
@@ -186,16 +189,17 @@ def test_apply_many_with_one_stale_object_changes_none(cast, unit_a, unit_b, rou
     from tests.factories import make_person
 
     fresh = _submitted_application(unit_a, round_)
-    other = Application.objects.create(
-        round=round_,
-        unit=unit_b,
-        leader=make_person(unit_b, "李四"),
-        occupation_code="6-18-01-01",
-        occupation_name="车工",
-        state="submitted",
-        leader_key="k2",
-        scope_key=f"unit:{unit_b.pk}|branch:0|occ:6-18-01-01",
-    )
+    with transitions.seed("test fixture: an application already submitted"):
+        other = Application.objects.create(
+            round=round_,
+            unit=unit_b,
+            leader=make_person(unit_b, "李四"),
+            occupation_code="6-18-01-01",
+            occupation_name="车工",
+            state="submitted",
+            leader_key="k2",
+            scope_key=f"unit:{unit_b.pk}|branch:0|occ:6-18-01-01",
+        )
     stale = Application.objects.get(pk=other.pk)
     APPLICATION_MACHINE.apply(other, "material_review", actor=cast["reviewer"])
     with pytest.raises(ConcurrentTransition, match="已被其他人处理"), transaction.atomic():

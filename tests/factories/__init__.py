@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from masterstudio.accounts.models import User
+from masterstudio.core import transitions
 from masterstudio.units.models import Person, Unit
 
 PASSWORD = "Test@2026pass"
@@ -33,7 +34,8 @@ def make_unit(name: str, credit_code: str, **extra) -> Unit:
         approved_at=timezone.now(),
     )
     defaults.update(extra)
-    return Unit.objects.create(name=name, credit_code=credit_code, **defaults)
+    with transitions.seed("test fixture: a unit whose registration the bureau has already decided"):
+        return Unit.objects.create(name=name, credit_code=credit_code, **defaults)
 
 
 def make_user(username: str, role: str, *, unit=None, duties=None, **extra) -> User:

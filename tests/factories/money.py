@@ -7,6 +7,7 @@ from datetime import date
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from masterstudio.applications.models import scope_key
+from masterstudio.core import transitions
 from masterstudio.studios.models import Studio
 from tests.factories import make_person
 
@@ -29,18 +30,19 @@ def make_studio(
     _counter["n"] += 1
     n = _counter["n"]
     leader = leader or make_person(unit, name=f"领办人{n}", birth="1978-04-0%d" % (1 + n % 9), seq=100 + n)
-    return Studio.objects.create(
-        unit=unit,
-        leader=leader,
-        occupation_code=occupation_code,
-        occupation_name=occupation_name,
-        name=name or f"{leader.name}{occupation_name}技能大师工作室{n}",
-        nameplate_no=f"T-{n:05d}",
-        recognized_on=recognized_on,
-        leader_key=leader.id_index,
-        scope_key=scope_key(unit.pk, None, occupation_code, occupation_name),
-        **extra,
-    )
+    with transitions.seed("test fixture: a studio created in the state the test starts from"):
+        return Studio.objects.create(
+            unit=unit,
+            leader=leader,
+            occupation_code=occupation_code,
+            occupation_name=occupation_name,
+            name=name or f"{leader.name}{occupation_name}技能大师工作室{n}",
+            nameplate_no=f"T-{n:05d}",
+            recognized_on=recognized_on,
+            leader_key=leader.id_index,
+            scope_key=scope_key(unit.pk, None, occupation_code, occupation_name),
+            **extra,
+        )
 
 
 def pdf_upload(name="凭证.pdf") -> SimpleUploadedFile:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from masterstudio.assessments import services as assessments
 from masterstudio.assessments.models import Grade
+from masterstudio.core import transitions
 from masterstudio.experts import services as experts
 from masterstudio.experts.models import Expert
 from masterstudio.funding.services import award_grant, disburse
@@ -36,18 +37,19 @@ def make_studio(
     _counter["n"] += 1
     n = _counter["n"]
     leader = leader or make_person(unit, f"领办人{n}", leader_birth, seq=100 + n % 390)
-    studio = Studio.objects.create(
-        unit=unit,
-        leader=leader,
-        occupation_code=occupation_code,
-        occupation_name=occupation_name,
-        name=f"{leader.name}{occupation_name}技能大师工作室",
-        nameplate_no=f"经开技大〔{recognized_on.year}〕{n:03d}号",
-        recognized_on=recognized_on,
-        leader_key=leader.id_index,
-        scope_key=f"{unit.credit_code}|{n}|{occupation_code}",
-        **extra,
-    )
+    with transitions.seed("test fixture: a studio created in the state the test starts from"):
+        studio = Studio.objects.create(
+            unit=unit,
+            leader=leader,
+            occupation_code=occupation_code,
+            occupation_name=occupation_name,
+            name=f"{leader.name}{occupation_name}技能大师工作室",
+            nameplate_no=f"经开技大〔{recognized_on.year}〕{n:03d}号",
+            recognized_on=recognized_on,
+            leader_key=leader.id_index,
+            scope_key=f"{unit.credit_code}|{n}|{occupation_code}",
+            **extra,
+        )
     if grant:
         initial = award_grant(studio, "initial", on=recognized_on, actor=approver, basis="首次认定（第14条）")
         if paid:

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from masterstudio.core import transitions
 from masterstudio.core.models import Event
 from masterstudio.funding import services
 from masterstudio.funding.models import Disbursement, Grant, StudioTitle
@@ -75,7 +76,8 @@ def test_payment_refused_for_a_studio_revoked_after_approval_even_if_the_grant_i
     """The guard reads the studio's state, not the grant's: whatever path left the grant 已核定."""
     studio = make_studio(unit_a, recognized_on=date(2024, 6, 20))
     grant = services.award_grant(studio, "initial", on=studio.recognized_on, actor=cast["approver"])
-    type(studio).objects.filter(pk=studio.pk).update(state="revoked", revoked_on=date(2026, 1, 5))
+    with transitions.seed("test: a studio revoked by a path that left its grant approved"):
+        type(studio).objects.filter(pk=studio.pk).update(state="revoked", revoked_on=date(2026, 1, 5))
     with pytest.raises(services.FundingError, match="已于 2026-01-05 撤销"):
         services.disburse(grant, amount="1", paid_on=date(2026, 2, 1), voucher_no="CZ-9", actor=cast["finance"])
     assert not grant.disbursements.exists()

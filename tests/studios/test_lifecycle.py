@@ -6,8 +6,9 @@ import pytest
 
 from masterstudio.core.events import events_for
 from masterstudio.core.transitions import TransitionError, TransitionNotAllowed
-from masterstudio.studios.lifecycle import STUDIO_MACHINE, revoke_guard
+from masterstudio.studios.lifecycle import revoke_guard
 from masterstudio.studios.models import StudioState
+from masterstudio.studios.states import STUDIO_MACHINE
 from tests.factories.studio_life import make_studio
 
 pytestmark = pytest.mark.django_db

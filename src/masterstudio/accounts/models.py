@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from masterstudio.core.crypto import EncryptedTextField, mask_phone
+from masterstudio.core.transitions import StateGuarded
 
 
 class Role(models.TextChoices):
@@ -169,7 +170,7 @@ class GrantState(models.TextChoices):
     REFUSED = "refused", "已拒绝"
 
 
-class DutyGrant(models.Model):
+class DutyGrant(StateGuarded, models.Model):
     """A business duty (审核, 审批, 财务) asked for by the system administrator, held by the account
     only once a second person with a business duty or the auditor has confirmed it (三员分立)."""
 

@@ -21,11 +21,13 @@ from masterstudio.accounts.models import (
     SignInThrottle,
     User,
 )
+from masterstudio.accounts.states import DUTY_GRANT_MACHINE
 from masterstudio.core.clientaddr import client_address
 from masterstudio.core.events import record_event
 from masterstudio.core.notify import notify
-from masterstudio.core.transitions import Rule, StateMachine
+from masterstudio.core.transitions import ConcurrentTransition
 from masterstudio.units.models import Unit, UnitStatus
+from masterstudio.units.states import UNIT_MACHINE
 
 
 class AccountError(Exception):
@@ -153,23 +155,21 @@ def register_unit(data: dict, request=None) -> User:
 def decide_unit(unit: Unit, *, decision: str, reason: str, actor: User, request=None) -> Unit:
     if decision not in (UnitStatus.APPROVED, UnitStatus.REJECTED):
         raise AccountError("审核结果只能是通过或不通过")
-    changed = Unit.objects.filter(pk=unit.pk, status=UnitStatus.PENDING).update(
-        status=decision, status_reason=reason, approved_at=timezone.now(), approved_by=actor
-    )
-    if not changed:
-        raise AccountError("该单位注册已被审核（状态已变化），请刷新页面")
     unit.refresh_from_db()
-    record_event(
-        "unit." + decision,
-        obj=unit,
-        actor=actor,
-        from_state=UnitStatus.PENDING,
-        to_state=decision,
-        reason=reason,
-        clause="4.1",
-        ip=client_ip(request),
-    )
-    notify(unit.accounts.all(), "unit_decided", {"unit": unit}, url="/unit/")
+    if unit.status != UnitStatus.PENDING:
+        raise AccountError("该单位注册已被审核（状态已变化），请刷新页面")
+    try:
+        UNIT_MACHINE.apply(
+            unit,
+            decision,
+            actor=actor,
+            reason=reason,
+            ip=client_ip(request),
+            extra_fields={"status_reason": reason, "approved_at": timezone.now(), "approved_by": actor},
+            then=[lambda unit, _event: notify(unit.accounts.all(), "unit_decided", {"unit": unit}, url="/unit/")],
+        )
+    except ConcurrentTransition as exc:
+        raise AccountError("该单位注册已被审核（状态已变化），请刷新页面") from exc
     return unit
 
 
@@ -236,27 +236,6 @@ def request_duties(user: User, duties, *, actor: User, request=None) -> DutyGran
     )
     notify(_business_reviewers(), "duty_requested", {"grant": grant}, url="/accounts/manage/duties/")
     return grant
-
-
-def _second_person(grant: DutyGrant, actor) -> str | None:
-    if actor is None or not any(actor.has_duty(d) for d in (*BUSINESS_DUTIES, Duty.AUDITOR)):
-        return "职责授予须由另一位有业务职责的工作人员或安全审计员确认"
-    if actor.pk == grant.requested_by_id:
-        return "职责授予须由申请人以外的另一人确认"
-    if actor.pk == grant.user_id:
-        return "不能确认授予自己的职责"
-    return None
-
-
-DUTY_GRANT_MACHINE = StateMachine(
-    model=DutyGrant,
-    field="state",
-    labels=dict(GrantState.choices),
-    table={
-        (GrantState.PENDING, GrantState.APPROVED): Rule(guard=_second_person, label="确认授予"),
-        (GrantState.PENDING, GrantState.REFUSED): Rule(guard=_second_person, requires_reason=True, label="拒绝授予"),
-    },
-)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from masterstudio.core.crypto import EncryptedTextField
+from masterstudio.core.transitions import StateGuarded
 
 
 class ActivityKind(models.TextChoices):
@@ -22,7 +23,7 @@ class ActivityState(models.TextChoices):
     CANCELLED = "cancelled", "已取消"
 
 
-class Activity(models.Model):
+class Activity(StateGuarded, models.Model):
     title = models.CharField("活动名称", max_length=200)
     kind = models.CharField("活动类型", max_length=12, choices=ActivityKind.choices)
     description = models.TextField("活动内容")

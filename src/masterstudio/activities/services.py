@@ -6,26 +6,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from masterstudio.activities.models import Activity, ActivityPhoto, ActivityState, Signup, StudioActivity
+from masterstudio.activities.states import ACTIVITY_MACHINE
 from masterstudio.core.events import record_event
-from masterstudio.core.transitions import Rule, StateMachine, TransitionError
+from masterstudio.core.transitions import TransitionError
 from masterstudio.core.uploads import PHOTO_KINDS, check_upload
 from masterstudio.funding.services import FundingError, lock_row
 
 
 class ActivityError(FundingError):
     pass
-
-
-ACTIVITY_MACHINE = StateMachine(
-    model=Activity,
-    field="state",
-    labels=dict(ActivityState.choices),
-    table={
-        (ActivityState.DRAFT, ActivityState.PUBLISHED): Rule(clause="17", label="发布活动"),
-        (ActivityState.PUBLISHED, ActivityState.CANCELLED): Rule(clause="17", requires_reason=True, label="取消活动"),
-        (ActivityState.DRAFT, ActivityState.CANCELLED): Rule(clause="17", requires_reason=True, label="取消活动"),
-    },
-)
 
 
 def save_activity(form, *, actor) -> Activity:

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from masterstudio.core.transitions import StateGuarded
+
 
 class Round(models.Model):
     year = models.PositiveSmallIntegerField("年度")
@@ -69,7 +71,7 @@ class Route(models.TextChoices):
     UNLISTED = "unlisted", "新职业，未列入大典（第6条）"
 
 
-class Application(models.Model):
+class Application(StateGuarded, models.Model):
     round = models.ForeignKey(Round, verbose_name="申报批次", on_delete=models.PROTECT, related_name="applications")
     unit = models.ForeignKey(
         "units.Unit", verbose_name="申报单位", on_delete=models.PROTECT, related_name="applications"

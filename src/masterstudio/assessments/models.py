@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from masterstudio.core.transitions import StateGuarded
+
 ASPECTS = [
     ("引领技能研发", "技术攻关、技能革新、创新成果、专利"),
     ("实行传技带徒", "带徒人数、徒弟技能等级提升、培训课时"),
@@ -29,7 +31,7 @@ class YearState(models.TextChoices):
     PUBLISHED = "published", "已发布"
 
 
-class AssessmentYear(models.Model):
+class AssessmentYear(StateGuarded, models.Model):
     """One year's assessment: the rubric of the four aspects with weights, the grade thresholds
     (on a 100-point scale) and the optional cap on the share of 优秀."""
 
@@ -187,7 +189,7 @@ class RectificationState(models.TextChoices):
     FAILED = "failed", "复评仍不合格"
 
 
-class Rectification(models.Model):
+class Rectification(StateGuarded, models.Model):
     """限期整改 after a 不合格 year (Art. 12, 13(2))."""
 
     studio = models.ForeignKey(

@@ -53,10 +53,8 @@ def supervisions_for(user):
         return base if reads_business_records(user) else base.none()
     if user.role in ("unit", "leader"):
         return base.filter(studio__in=studios_for(user))
-    if user.role == "evaluator":
-        from masterstudio.evaluations.selectors import evaluator_scope
-
-        return base.filter(evaluator_scope(user).q("studio", "visited_on"))
+    if user.role == "evaluator":  # the studios' one rule: the studios and years of its open evaluations
+        return of_visible_studios(base, user, "studio", "visited_on")
     if user.role == "expert":
         return base.filter(studio__in=results_for(user).values("studio_id"))
     return base.none()

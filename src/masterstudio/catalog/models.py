@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from masterstudio.core.transitions import StateGuarded
+
 
 class Occupation(models.Model):
     """An occupation added by staff (e.g. the new occupations announced each July)."""
@@ -70,7 +72,7 @@ class ProposalState(models.TextChoices):
     WITHDRAWN = "withdrawn", "已退回"
 
 
-class CalendarProposal(models.Model):
+class CalendarProposal(StateGuarded, models.Model):
     """A year's arrangement as one staff member entered it from the State Council's notice. It
     takes effect (becomes the year's ``CalendarYear``) only when a second staff member has compared
     the preview with the notice and confirmed it (four eyes); until then the engine does not use it."""

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from masterstudio.catalog.models import CalendarProposal, CalendarYear, Occupation, ProposalState
+from masterstudio.catalog.states import PROPOSAL_MACHINE
 from masterstudio.core.events import record_event
-from masterstudio.core.transitions import Rule, StateMachine
 
 CODE = re.compile(r"^[1-8]-\d{2}-\d{2}-\d{2}$")
 MARKS = ("", "L", "S", "L/S")
@@ -150,23 +150,6 @@ def import_occupations(content: bytes, *, actor, filename: str = "") -> list[Occ
 
 
 # -- a year's holiday arrangement: entered, previewed, confirmed by a second person ---------------
-def _not_the_proposer(proposal: CalendarProposal, actor) -> str | None:
-    if actor is not None and proposal.proposed_by_id == actor.pk:
-        return "录入人不能复核自己录入的节假日安排：请由另一名工作人员对照国务院办公厅通知复核（双人复核）"
-    return None
-
-
-PROPOSAL_MACHINE = StateMachine(
-    model=CalendarProposal,
-    field="state",
-    labels=dict(ProposalState.choices),
-    table={
-        (ProposalState.PENDING, ProposalState.CONFIRMED): Rule(clause="10", guard=_not_the_proposer, label="复核生效"),
-        (ProposalState.PENDING, ProposalState.WITHDRAWN): Rule(clause="10", requires_reason=True, label="退回"),
-    },
-)
-
-
 def propose_calendar_year(
     *, year: int, holidays: list[str], workdays: list[str], source: str, actor
 ) -> CalendarProposal:

@@ -9,12 +9,25 @@ only way to change the state is :meth:`StateMachine.apply`, which
    concurrent change fails loudly instead of overwriting the first,
 4. appends an event (actor, time, from, to, reason, clause),
 5. and runs the caller's callbacks (notifications) in the same transaction: their rows commit or
-   roll back with the change; e-mail leaves after the commit (core/notify.py).
+   roll back with the change; e-mail leaves after the commit (core/notify.py). Notifications are
+   given this way only: ``then=[callback]`` with ``callback(obj, event)`` (``apply_many``:
+   ``callback(objs, events)``), never by a separate ``notify`` after the change.
+
+Every table is declared in its app's ``states.py`` and registered here (:func:`machines`). The state
+field itself is read-only outside the door: a model with a state field inherits
+:class:`StateGuarded`, whose ``save()``, ``QuerySet.update()``, ``bulk_update()`` and
+``bulk_create()`` raise :class:`StateWriteOutsideTransition` when they would write the state (other
+than creating a row in its initial state) outside :meth:`StateMachine.apply`. Fixtures, the
+data generator and imports that must write states directly say so, with their reason, in
+``with transitions.seed("why"):`` — explicit and greppable, never a silent hole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +46,153 @@ class TransitionNotAllowed(TransitionError):
 
 class ConcurrentTransition(TransitionError):
     pass
+
+
+class StateWriteOutsideTransition(RuntimeError):
+    """A programming error, not a refusal for the user: code wrote a state field (``save()``,
+    ``update()``, ``bulk_update()``, ``bulk_create()``) outside :meth:`StateMachine.apply`."""
+
+
+logger = logging.getLogger("masterstudio.transitions")
+
+# Why the door is open in this context: None (closed), "transition", or "seed: <reason>".
+_door: ContextVar[str | None] = ContextVar("masterstudio_transition_door", default=None)
+
+# Every declared table, by (model, field).
+_MACHINES: dict[tuple[type[models.Model], str], StateMachine] = {}
+
+
+def machines() -> dict[tuple[type[models.Model], str], StateMachine]:
+    """Every declared state machine, by (model, state field)."""
+    return dict(_MACHINES)
+
+
+def machine_for(model: type[models.Model], field_name: str) -> StateMachine | None:
+    return _MACHINES.get((model, field_name))
+
+
+@contextlib.contextmanager
+def _opened(why: str) -> Iterator[None]:
+    token = _door.set(why)
+    try:
+        yield
+    finally:
+        _door.reset(token)
+
+
+@contextlib.contextmanager
+def seed(reason: str) -> Iterator[None]:
+    """The documented door for code that must write states directly — test fixtures, the data
+    generator, imports of historical records — with the reason why (logged). Inside it, states
+    are written without a transition table, without an event and without notifications. Never
+    for a business operation: those go through :meth:`StateMachine.apply`."""
+    if not reason or not reason.strip():
+        raise ValueError("transitions.seed() needs the reason why states are written directly")
+    logger.info("state written outside the transition table: %s", reason)
+    with _opened(f"seed: {reason.strip()}"):
+        yield
+
+
+def door_open() -> bool:
+    return _door.get() is not None
+
+
+def _refuse(model: type[models.Model], how: str) -> None:
+    raise StateWriteOutsideTransition(
+        f"{model.__name__}.{model.state_field} is written only through its state machine "
+        f"(core.transitions.StateMachine.apply) or inside transitions.seed(reason): refused {how}"
+    )
+
+
+class StateGuardedQuerySet(models.QuerySet):
+    """Refuses ``update``/``bulk_update``/``bulk_create`` that would write the state outside the door."""
+
+    def update(self, **kwargs):
+        if self.model.state_field in kwargs and not door_open():
+            _refuse(self.model, "QuerySet.update()")
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        if self.model.state_field in fields and not door_open():
+            _refuse(self.model, "bulk_update()")
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    bulk_update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if not door_open():
+            initial = self.model._initial_state()
+            if any(getattr(obj, self.model.state_field) != initial for obj in objs):
+                _refuse(self.model, f"bulk_create() in a state other than the initial “{initial}”")
+        created = super().bulk_create(objs, *args, **kwargs)
+        for obj in created:
+            obj._remember_state()
+        return created
+
+    bulk_create.alters_data = True
+
+
+class StateGuarded(models.Model):
+    """Mixin for a model with a state field (``state_field``, "state" unless told): the field is
+    read-only outside :meth:`StateMachine.apply` (and :func:`seed`). A new row may be saved in the
+    field's initial state (its default)."""
+
+    state_field = "state"
+
+    objects = StateGuardedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _initial_state(cls):
+        return cls._meta.get_field(cls.state_field).get_default()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._remember_state()
+        return instance
+
+    def _remember_state(self) -> None:
+        attname = self._meta.get_field(self.state_field).attname
+        self._stored_state = self.__dict__.get(attname, _UNKNOWN)
+
+    def refresh_from_db(self, using=None, fields=None, **kwargs):
+        super().refresh_from_db(using=using, fields=fields, **kwargs)
+        attname = self._meta.get_field(self.state_field).attname
+        if fields is None or self.state_field in fields or attname in fields:  # the state was read again
+            self._remember_state()
+
+    def save(self, *args, **kwargs):
+        if not door_open():
+            self._check_state_write(kwargs.get("update_fields"), kwargs.get("force_insert", False))
+        super().save(*args, **kwargs)
+        self._remember_state()
+
+    def _check_state_write(self, update_fields, force_insert) -> None:
+        name = self.state_field
+        attname = self._meta.get_field(name).attname
+        if update_fields is not None and name not in update_fields and attname not in update_fields:
+            return
+        if attname not in self.__dict__:  # deferred and never set: not written
+            return
+        value = self.__dict__[attname]
+        if self._state.adding or force_insert:
+            if value != self._initial_state():
+                _refuse(type(self), f"creating a row in a state other than the initial “{self._initial_state()}”")
+            return
+        stored = getattr(self, "_stored_state", _UNKNOWN)
+        if stored is _UNKNOWN:
+            stored = type(self)._base_manager.filter(pk=self.pk).values_list(name, flat=True).first()
+        if value != stored:
+            _refuse(type(self), f"save() changing “{stored}” to “{value}”")
+
+
+_UNKNOWN = object()
 
 
 Guard = Callable[[models.Model, Any], str | None]
@@ -54,6 +214,9 @@ class StateMachine:
     field: str
     labels: dict[str, str]
     table: dict[tuple[str, str], Rule] = field(default_factory=dict)
+
+    def __post_init__(self):
+        _MACHINES[(self.model, self.field)] = self
 
     def allowed_targets(self, obj: models.Model, actor=None) -> list[str]:
         current = getattr(obj, self.field)
@@ -86,10 +249,12 @@ class StateMachine:
         # No savepoint of its own: nothing is written unless the compare-and-swap succeeds, and an
         # error after it (a database error) leaves the caller's transaction to be rolled back.
         with transaction.atomic(savepoint=False):
-            changed = _swap(type(obj), [obj.pk], self.field, source, updates)
+            with _opened("transition"):
+                changed = _swap(type(obj), [obj.pk], self.field, source, updates)
             if changed == 1:
                 for name, value in updates.items():
                     setattr(obj, name, value)
+                _remember(obj)
                 event = record_event(
                     f"{obj._meta.model_name}.{target}",
                     obj=obj,
@@ -134,11 +299,14 @@ class StateMachine:
         with transaction.atomic(savepoint=False):
             for source in dict.fromkeys(sources):
                 pks = [obj.pk for obj, s in zip(objs, sources) if s == source]
-                if _swap(manager.model, pks, self.field, source, updates) != len(set(pks)):
+                with _opened("transition"):
+                    changed = _swap(manager.model, pks, self.field, source, updates)
+                if changed != len(set(pks)):
                     raise ConcurrentTransition(_CONCURRENT)
             for obj in objs:
                 for name, value in updates.items():
                     setattr(obj, name, value)
+                _remember(obj)
             events = record_events(
                 [
                     dict(
@@ -171,6 +339,11 @@ class StateMachine:
             if refusal:
                 raise TransitionNotAllowed(refusal)
         return rule
+
+
+def _remember(obj: models.Model) -> None:
+    if isinstance(obj, StateGuarded):
+        obj._remember_state()
 
 
 _CONCURRENT = "该记录已被其他人处理（状态已变化），请刷新页面查看最新状态后再操作"

@@ -4,29 +4,12 @@ running now. When the period ends the scope is empty, without any job having to 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from django.db.models import Q
 from django.utils import timezone
 
 from masterstudio.evaluations.models import Evaluation, EvaluationReport
+from masterstudio.studios.selectors import StudioScope
 
-
-@dataclass
-class Scope:
-    # studio id → the set of years the evaluator may read for it
-    years_by_studio: dict[int, set[int]] = field(default_factory=dict)
-
-    @property
-    def studio_ids(self) -> list[int]:
-        return list(self.years_by_studio)
-
-    def q(self, studio_field: str, date_field: str) -> Q:
-        """A filter for rows whose studio and date fall inside the scope (empty scope → nothing)."""
-        condition = Q(pk__in=[])
-        for studio_id, years in self.years_by_studio.items():
-            condition |= Q(**{studio_field: studio_id, f"{date_field}__year__in": sorted(years)})
-        return condition
+Scope = StudioScope  # the evaluator's scope is a studio scope (registered in EvaluationsConfig.ready)
 
 
 def open_evaluations(user, now=None):

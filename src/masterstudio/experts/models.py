@@ -15,6 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from masterstudio.core.transitions import StateGuarded
+
 
 def _norm(text: str) -> str:
     return "".join((text or "").split()).upper()
@@ -263,7 +265,7 @@ class AssignmentState(models.TextChoices):
 ACTIVE_ASSIGNMENT_STATES = [AssignmentState.DECLARING, AssignmentState.SCORING, AssignmentState.SUBMITTED]
 
 
-class Assignment(models.Model):
+class Assignment(StateGuarded, models.Model):
     panel = models.ForeignKey(ScoringPanel, on_delete=models.CASCADE, related_name="assignments")
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="assignments")
     draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="assignments")

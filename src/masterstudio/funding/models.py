@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from masterstudio.core.transitions import StateGuarded
+
 
 class GrantKind(models.TextChoices):
     INITIAL = "initial", "首次认定一次性资助（第14条）"
@@ -28,7 +30,7 @@ class GrantState(models.TextChoices):
     FROZEN = "frozen", "已冻结"
 
 
-class Grant(models.Model):
+class Grant(StateGuarded, models.Model):
     studio = models.ForeignKey("studios.Studio", verbose_name="工作室", on_delete=models.PROTECT, related_name="grants")
     kind = models.CharField("类别", max_length=12, choices=GrantKind.choices)
     clause = models.CharField("依据条款", max_length=8)

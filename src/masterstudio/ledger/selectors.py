@@ -7,9 +7,8 @@ from __future__ import annotations
 from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from masterstudio.evaluations.selectors import evaluator_scope
 from masterstudio.ledger.models import Asset, Expense, Income, SpecialAccount
-from masterstudio.studios.selectors import of_visible_studios
+from masterstudio.studios.selectors import of_visible_studios, studios_for
 
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
 
@@ -51,7 +50,7 @@ def entries_for(user, account, model):
     date_field = {Income: "received_on", Expense: "spent_on", Asset: "acquired_on"}[model]
     rows = model.objects.filter(account=account)
     if user.role == "evaluator":
-        rows = rows.filter(evaluator_scope(user).q("account__studio", date_field))
+        rows = of_visible_studios(rows, user, "account__studio", date_field)
     return rows
 
 
@@ -60,14 +59,12 @@ def expenses_for(user):
     visible = accounts_for(user).values("pk")
     rows = rows.filter(account__in=visible)
     if user.is_authenticated and user.role == "evaluator":
-        rows = rows.filter(evaluator_scope(user).q("account__studio", "spent_on"))
+        rows = of_visible_studios(rows, user, "account__studio", "spent_on")
     return rows
 
 
 def own_studios_without_account(user):
     """The studios a unit may open a special account for (its own, none yet)."""
-    from masterstudio.studios.selectors import studios_for
-
     if user.role != "unit":
         return studios_for(None)
     return studios_for(user).filter(special_account__isnull=True).order_by("name")
@@ -77,5 +74,5 @@ def assets_for(user):
     rows = Asset.objects.select_related("account", "account__studio")
     rows = rows.filter(account__in=accounts_for(user).values("pk"))
     if user.is_authenticated and user.role == "evaluator":
-        rows = rows.filter(evaluator_scope(user).q("account__studio", "acquired_on"))
+        rows = of_visible_studios(rows, user, "account__studio", "acquired_on")
     return rows

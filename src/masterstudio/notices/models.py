@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from masterstudio.core.crypto import EncryptedTextField
+from masterstudio.core.transitions import StateGuarded
 
 
 class Notice(models.Model):
@@ -41,7 +42,7 @@ class EntryState(models.TextChoices):
     REMOVED = "removed", "异议成立，已撤出"
 
 
-class NoticeEntry(models.Model):
+class NoticeEntry(StateGuarded, models.Model):
     """One line of the notice: what the public sees (never an ID number)."""
 
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="entries")
@@ -77,7 +78,7 @@ class ObjectionState(models.TextChoices):
 OPEN_OBJECTION_STATES = [ObjectionState.RECEIVED, ObjectionState.INVESTIGATING]
 
 
-class Objection(models.Model):
+class Objection(StateGuarded, models.Model):
     entry = models.ForeignKey(NoticeEntry, verbose_name="异议对象", on_delete=models.PROTECT, related_name="objections")
     receipt = models.CharField("受理编号", max_length=32, unique=True)
     name = models.CharField("异议人姓名", max_length=50)

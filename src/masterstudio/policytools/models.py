@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from masterstudio.core.transitions import StateGuarded
+
 
 class VersionState(models.TextChoices):
     PROPOSED = "proposed", "待复核"
@@ -12,7 +14,7 @@ class VersionState(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
 
 
-class PolicyVersion(models.Model):
+class PolicyVersion(StateGuarded, models.Model):
     """Its text, its parameters (each citing a clause of that text), its dates. A second staff
     member confirms it (four eyes); from then it governs every fact dated on or after
     ``effective_from`` (``catalog.engine.versions``)."""

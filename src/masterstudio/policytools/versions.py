@@ -21,11 +21,11 @@ from django.db.utils import OperationalError, ProgrammingError
 from django.utils import timezone
 
 from masterstudio.core.events import record_event
-from masterstudio.core.transitions import Rule, StateMachine
 from masterstudio.policy import params as engine_params
 from masterstudio.policy import versions as engine_versions
 from masterstudio.policy.errors import PolicyInputError
 from masterstudio.policytools.models import PolicyVersion, VersionState
+from masterstudio.policytools.states import VERSION_MACHINE
 
 NOTICE_DAYS = 30
 EXPIRY_CONSEQUENCES = (
@@ -44,25 +44,6 @@ class VersionError(Exception):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
-
-
-VERSION_MACHINE = StateMachine(
-    model=PolicyVersion,
-    field="state",
-    labels=dict(VersionState.choices),
-    table={
-        (VersionState.PROPOSED, VersionState.SCHEDULED): Rule(clause="20", label="复核确认并排定施行"),
-        (VersionState.PROPOSED, VersionState.WITHDRAWN): Rule(clause="20", requires_reason=True, label="撤回"),
-        (VersionState.SCHEDULED, VersionState.WITHDRAWN): Rule(
-            clause="20",
-            requires_reason=True,
-            label="施行前撤回",
-            guard=lambda v, actor: (
-                None if v.effective_from > timezone.localdate() else "该版本已开始施行，不能撤回；请录入新的后续版本"
-            ),
-        ),
-    },
-)
 
 
 # ---------------------------------------------------------------- the chain

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from masterstudio.core.transitions import StateGuarded
+
 
 class Cause(models.TextChoices):
     INACTIVE = "inactive", "超过一年以上不开展工作（第13条第（一）项）"
@@ -82,7 +84,7 @@ class RecoveryState(models.TextChoices):
     SETTLED = "settled", "已结清"
 
 
-class Recovery(models.Model):
+class Recovery(StateGuarded, models.Model):
     """What the engine says must come back after a revocation: the funding cycle containing the
     revocation date, the amounts in it, which were paid (to recover) and which not (cancelled)."""
 

@@ -22,10 +22,9 @@ from masterstudio.assessments.models import Grade, Kind, StudioAssessment
 from masterstudio.assessments.services import unit_users
 from masterstudio.core.events import record_event
 from masterstudio.core.notify import notify
-from masterstudio.core.transitions import Rule, StateMachine, TransitionError
+from masterstudio.core.transitions import TransitionError
 from masterstudio.funding.models import Grant, GrantKind, GrantState
 from masterstudio.funding.services import (
-    GRANT_MACHINE,
     FundingError,
     check_money_date,
     confirm_recovery,
@@ -33,18 +32,14 @@ from masterstudio.funding.services import (
     lock_row,
     parse_amount,
 )
+from masterstudio.funding.states import GRANT_MACHINE
 from masterstudio.recoveries.models import CAUSE_CLAUSE, Cause, Recovery, RecoveryState, Repayment, Revocation
-from masterstudio.studios.lifecycle import STUDIO_MACHINE, ask_engine, revoke_guard
+from masterstudio.recoveries.states import RECOVERY_MACHINE
+from masterstudio.studios.lifecycle import ask_engine, revoke_guard
 from masterstudio.studios.models import Studio, StudioState
+from masterstudio.studios.states import STUDIO_MACHINE
 
 ZERO = Decimal("0.00")
-
-RECOVERY_MACHINE = StateMachine(
-    model=Recovery,
-    field="state",
-    labels=dict(RecoveryState.choices),
-    table={(RecoveryState.OPEN, RecoveryState.SETTLED): Rule(clause="13", label="追回结清")},
-)
 
 
 class RecoveryError(Exception):
@@ -340,8 +335,6 @@ def _open_recovery(studio: Studio, revocation: Revocation, *, actor) -> Recovery
         engine_answer=_engine_view(studio, decided_on),
         amount_due=due,
         amount_cancelled=cancelled,
-        state=RecoveryState.SETTLED if settled else RecoveryState.OPEN,
-        settled_on=decided_on if settled else None,
     )
     record_event(
         "recovery.opened",
@@ -360,6 +353,14 @@ def _open_recovery(studio: Studio, revocation: Revocation, *, actor) -> Recovery
             "items": [{k: line[k] for k in ("grant", "clause", "paid", "source", "action")} for line in items["lines"]],
         },
     )
+    if settled:  # nothing paid in the cycle: the recovery is settled as it opens
+        RECOVERY_MACHINE.apply(
+            recovery,
+            RecoveryState.SETTLED,
+            actor=actor,
+            reason="本资助周期内无已拨付资金，无需追回",
+            extra_fields={"settled_on": decided_on},
+        )
     return recovery
 
 

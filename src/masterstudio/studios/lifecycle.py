@@ -5,16 +5,15 @@
     限期整改 ──(13.2 / 13.1 / 13.3 / 13.4: 撤销)──▶ 已撤销 revoked
     运行中 ──(13.1 / 13.3 / 13.4: 撤销)──▶ 已撤销
 
-Every transition names its clause; revocation names the clause of its cause. Also the Django
-side's door to the policy engine for the studio apps (:func:`ask_engine`).
+The table is ``studios.states.STUDIO_MACHINE``; here the clause-specific refusal of a revocation
+and the Django side's door to the policy engine for the studio apps (:func:`ask_engine`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from masterstudio.core.transitions import Rule, StateMachine
-from masterstudio.studios.models import Studio, StudioState
+from masterstudio.studios.models import StudioState
 
 S = StudioState
 
@@ -26,18 +25,6 @@ def _needs_failed_reassessment(studio, actor) -> str | None:
         return "只有整改后复评仍不合格的工作室才能依第13条第（二）项撤销"
     return None
 
-
-STUDIO_MACHINE = StateMachine(
-    model=Studio,
-    field="state",
-    labels=dict(StudioState.choices),
-    table={
-        (S.ACTIVE, S.RECTIFICATION): Rule(clause="12", requires_reason=True, label="考核不合格，限期整改"),
-        (S.RECTIFICATION, S.ACTIVE): Rule(clause="12", requires_reason=True, label="整改后复评合格，恢复运行"),
-        (S.RECTIFICATION, S.REVOKED): Rule(clause="13", requires_reason=True, label="撤销工作室称号"),
-        (S.ACTIVE, S.REVOKED): Rule(clause="13", requires_reason=True, label="撤销工作室称号"),
-    },
-)
 
 REVOCATION_CLAUSES = ("13.1", "13.2", "13.3", "13.4")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from masterstudio.core.transitions import StateGuarded
+
 
 class StudioState(models.TextChoices):
     ACTIVE = "active", "运行中"
@@ -15,7 +17,7 @@ class StudioState(models.TextChoices):
 LIVE_STATES = [StudioState.ACTIVE, StudioState.RECTIFICATION]
 
 
-class Studio(models.Model):
+class Studio(StateGuarded, models.Model):
     application = models.OneToOneField(
         "applications.Application",
         verbose_name="认定申报",

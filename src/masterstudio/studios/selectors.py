@@ -1,10 +1,13 @@
 """Who sees which studio (habit 6: one rule for lists, pages, files and exports): bureau staff
 with a business duty all; a unit its own; a leader the studio they lead (or their unit's when the
 account is not linked to a person); a third-party evaluator the studios inside an evaluation whose
-access period is running (``evaluator_scope``, the hook the evaluations app provides); everyone
-else none — a refused studio answers 404."""
+access period is running (a scope provider the evaluations app registers, :func:`register_scope`);
+everyone else none — a refused studio answers 404."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.http import Http404
@@ -14,11 +17,44 @@ from masterstudio.core.permissions import reads_business_records
 from masterstudio.studios.models import Studio, StudioState
 
 
-def evaluator_studio_ids(user) -> list[int]:
-    """The hook for Art. 18: studio ids an evaluator may read now (empty when no evaluation is open)."""
-    from masterstudio.evaluations.selectors import evaluator_scope
+@dataclass
+class StudioScope:
+    """The studios a user may read, each with the years of its rows the user may read."""
 
-    return evaluator_scope(user).studio_ids
+    # studio id → the set of years the user may read for it
+    years_by_studio: dict[int, set[int]] = field(default_factory=dict)
+
+    @property
+    def studio_ids(self) -> list[int]:
+        return list(self.years_by_studio)
+
+    def q(self, studio_field: str, date_field: str) -> Q:
+        """A filter for rows whose studio and date fall inside the scope (empty scope → nothing)."""
+        condition = Q(pk__in=[])
+        for studio_id, years in self.years_by_studio.items():
+            condition |= Q(**{studio_field: studio_id, f"{date_field}__year__in": sorted(years)})
+        return condition
+
+
+# The scope of a role whose reach a higher app decides: role → provider(user) → StudioScope. The
+# evaluations app registers the evaluator's (Art. 18: the studios and years of its open evaluations)
+# in its AppConfig.ready(). A role with no provider reads nothing.
+_SCOPE_PROVIDERS: dict[str, Callable[..., StudioScope]] = {}
+
+
+def register_scope(role: str, provider: Callable[..., StudioScope]) -> None:
+    _SCOPE_PROVIDERS[role] = provider
+
+
+def scope_of(user) -> StudioScope:
+    """The registered scope of ``user``'s role (empty when none is registered)."""
+    provider = _SCOPE_PROVIDERS.get(getattr(user, "role", None))
+    return provider(user) if provider is not None else StudioScope()
+
+
+def evaluator_studio_ids(user) -> list[int]:
+    """Art. 18: studio ids an evaluator may read now (empty when no evaluation is open)."""
+    return scope_of(user).studio_ids
 
 
 def studios_for(user):
@@ -49,9 +85,7 @@ def of_visible_studios(queryset, user, studio_field: str = "studio", date_field:
     if user.role == "staff":
         return queryset if reads_business_records(user) else queryset.none()
     if user.role == "evaluator" and date_field:
-        from masterstudio.evaluations.selectors import evaluator_scope
-
-        return queryset.filter(evaluator_scope(user).q(studio_field, date_field))
+        return queryset.filter(scope_of(user).q(studio_field, date_field))
     if user.role in ("unit", "leader", "evaluator"):
         return queryset.filter(**{f"{studio_field}__in": studios_for(user).values("pk")})
     return queryset.none()

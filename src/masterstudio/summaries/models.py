@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from masterstudio.core.transitions import StateGuarded
+
 
 class SummaryState(models.TextChoices):
     DRAFT = "draft", "草稿"
@@ -13,7 +15,7 @@ class SummaryState(models.TextChoices):
     CONFIRMED = "confirmed", "单位已确认报送"
 
 
-class AnnualSummary(models.Model):
+class AnnualSummary(StateGuarded, models.Model):
     studio = models.ForeignKey(
         "studios.Studio", verbose_name="工作室", on_delete=models.PROTECT, related_name="summaries"
     )

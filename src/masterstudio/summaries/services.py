@@ -9,27 +9,21 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
+from masterstudio.activities.models import Signup, StudioActivity
+from masterstudio.activities.selectors import summary_for
 from masterstudio.core.events import record_event
-from masterstudio.core.transitions import Rule, StateMachine, TransitionError
+from masterstudio.core.transitions import TransitionError
+from masterstudio.core.uploads import check_upload
+from masterstudio.funding.models import Grant, StudioTitle
 from masterstudio.funding.services import lock_row
-from masterstudio.policytools.versions import require_in_force
+from masterstudio.ledger.models import Category, Expense, Income, SpecialAccount
+from masterstudio.policytools.versions import in_force, require_in_force
 from masterstudio.studios.lifecycle import ask_engine
 from masterstudio.studios.models import LIVE_STATES
 from masterstudio.summaries.models import AnnualSummary, SummaryAttachment, SummaryState
+from masterstudio.summaries.states import SUMMARY_MACHINE
 
 TEXT_FIELDS = ("projects", "apprentices", "exchanges", "social_benefit", "spending")
-
-SUMMARY_MACHINE = StateMachine(
-    model=AnnualSummary,
-    field="state",
-    labels=dict(SummaryState.choices),
-    table={
-        (SummaryState.DRAFT, SummaryState.SUBMITTED): Rule(clause="11", label="领办人提交单位确认"),
-        (SummaryState.SUBMITTED, SummaryState.DRAFT): Rule(clause="11", requires_reason=True, label="单位退回修改"),
-        (SummaryState.DRAFT, SummaryState.CONFIRMED): Rule(clause="11", label="单位确认并报送"),
-        (SummaryState.SUBMITTED, SummaryState.CONFIRMED): Rule(clause="11", label="单位确认并报送"),
-    },
-)
 
 
 class SummaryError(Exception):
@@ -46,8 +40,6 @@ def deadline(year: int) -> date:
 def figures_for(studio, year: int) -> dict:
     """What the studio's own records say about ``year``: activities it reported and joined, the
     apprentices it named, and its special-account entries. Filled in for the unit to check."""
-    from masterstudio.activities.selectors import summary_for
-
     activity = summary_for(studio, year)
     figures = {
         "year": year,
@@ -71,8 +63,6 @@ def figures_for(studio, year: int) -> dict:
         expenses = account.expenses.filter(spent_on__year=year)
         figures["income"] = f"{income:.2f}"
         figures["expense"] = f"{(expenses.aggregate(t=Sum('amount'))['t'] or Decimal('0')):.2f}"
-        from masterstudio.ledger.models import Category
-
         labels = dict(Category.choices)
         figures["expense_by_category"] = {
             labels.get(row["category"], row["category"]): f"{row['t']:.2f}"
@@ -86,15 +76,21 @@ def figures_for(studio, year: int) -> dict:
 TEXT_LIMIT = 2000
 
 
+# Lines a higher app adds to the 发挥社会效益 section of the prefill: ``line(studio, year)`` → text or
+# "". The assessments app (a higher floor) registers last year's grade in its AppConfig.ready().
+PREFILL_BENEFIT_LINES: list = []
+
+
+def register_prefill_line(line) -> None:
+    if line not in PREFILL_BENEFIT_LINES:
+        PREFILL_BENEFIT_LINES.append(line)
+
+
 def prefill(studio, year: int, figures: dict | None = None) -> dict[str, str]:
     """Editable text for each section, written from the platform's own records of ``year``: the
     activities the studio reported (by kind), its apprentices, the bureau activities it joined
     (and attended), its special-account spending by category, its awards and titles, and last
     year's assessment. Reads only; the leader or the unit edits it before saving."""
-    from masterstudio.activities.models import StudioActivity
-    from masterstudio.assessments.models import StudioAssessment
-    from masterstudio.funding.models import Grant, StudioTitle
-
     figures = figures if figures is not None else figures_for(studio, year)
     reports = list(StudioActivity.objects.filter(studio=studio, held_on__year=year).order_by("held_on", "pk"))
 
@@ -135,13 +131,10 @@ def prefill(studio, year: int, figures: dict | None = None) -> dict[str, str]:
     grants = Grant.objects.filter(studio=studio, dated_on__year=year).exclude(state="cancelled")
     for grant in grants.order_by("dated_on"):
         benefit.append(f"获{grant.get_kind_display()} {grant.amount:,.2f} 元。")
-    last = (
-        StudioAssessment.objects.filter(studio=studio, year=year - 1, published=True)
-        .order_by("-kind", "-created_at")
-        .first()
-    )
-    if last is not None:
-        benefit.append(f"{last.title}等次：{last.get_grade_display()}。")
+    for line in PREFILL_BENEFIT_LINES:  # e.g. last year's assessment grade (the assessments app)
+        text_line = line(studio, year)
+        if text_line:
+            benefit.append(text_line)
     text["social_benefit"] = "".join(benefit)
     income, expense = Decimal(figures.get("income", "0")), Decimal(figures.get("expense", "0"))
     spending = [f"本年度专账收入 {income:,.2f} 元，支出 {expense:,.2f} 元"]
@@ -155,8 +148,6 @@ def prefill(studio, year: int, figures: dict | None = None) -> dict[str, str]:
 def policy_covers(day: date) -> bool:
     """Whether a version of the Measures is in force on ``day``: no summary is due under Measures
     that have expired, unless a successor is in force (``policytools.versions``, Art. 20)."""
-    from masterstudio.policytools.versions import in_force
-
     return in_force(day) is not None
 
 
@@ -183,8 +174,6 @@ def check_text(data: dict) -> None:
 
 
 def _has_account(studio) -> bool:
-    from masterstudio.ledger.models import SpecialAccount
-
     return SpecialAccount.objects.filter(studio=studio).exists()
 
 
@@ -228,8 +217,6 @@ def save_for(studio, year: int, *, actor, data: dict, uploads=()) -> AnnualSumma
 
 
 def _check_uploads(uploads) -> list:
-    from masterstudio.core.uploads import check_upload
-
     checked = []
     for title, upload in uploads:
         try:
@@ -345,9 +332,6 @@ def confirm(summary: AnnualSummary, *, actor, figures_checked: bool) -> AnnualSu
 def last_work_on(studio) -> date:
     """The last day the studio's own records show work: a confirmed summary, a reported or joined
     activity, a ledger entry — or its recognition."""
-    from masterstudio.activities.models import Signup, StudioActivity
-    from masterstudio.ledger.models import Expense, Income
-
     days = [studio.recognized_on]
     confirmed = AnnualSummary.objects.filter(studio=studio, confirmed_at__isnull=False).aggregate(
         m=Max("confirmed_at")

@@ -12,6 +12,7 @@ from django.db import models
 
 from masterstudio.core import identifiers as policy_identity
 from masterstudio.core.crypto import EncryptedTextField, blind_index, mask_phone
+from masterstudio.core.transitions import StateGuarded
 
 
 class UnitKind(models.TextChoices):
@@ -28,7 +29,7 @@ class UnitStatus(models.TextChoices):
     REJECTED = "rejected", "未通过"
 
 
-class Unit(models.Model):
+class Unit(StateGuarded, models.Model):
     name = models.CharField("单位名称", max_length=200)
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
     kind = models.CharField("单位类型", max_length=20, choices=UnitKind.choices)
@@ -36,6 +37,7 @@ class Unit(models.Model):
     in_etown = models.BooleanField("在经开区（亦庄新城）范围内", default=True)
     contact_name = models.CharField("联系人", max_length=50)
     contact_phone = EncryptedTextField("联系电话")
+    state_field = "status"
     status = models.CharField("注册状态", max_length=16, choices=UnitStatus.choices, default=UnitStatus.PENDING)
     status_reason = models.TextField("审核意见", blank=True)
     registered_at = models.DateTimeField("注册时间", auto_now_add=True)

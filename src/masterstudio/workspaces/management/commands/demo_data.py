@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from masterstudio.accounts.models import SECOND_FACTOR_ROLES, Duty, Role, User
+from masterstudio.core import transitions
 from masterstudio.core.events import record_event
 from masterstudio.units.models import Branch, Person, Unit, UnitStatus
 
@@ -98,19 +99,20 @@ class Command(BaseCommand):
             self.stdout.write(line)
 
     def _unit(self, name, code, address):
-        unit, created = Unit.objects.get_or_create(
-            credit_code=code,
-            defaults={
-                "name": name,
-                "kind": "enterprise",
-                "address": address,
-                "in_etown": True,
-                "contact_name": "人力资源部",
-                "contact_phone": "13800138000",
-                "status": UnitStatus.APPROVED,
-                "approved_at": timezone.now(),
-            },
-        )
+        with transitions.seed("demo data: the demonstration units are registered already approved"):
+            unit, created = Unit.objects.get_or_create(
+                credit_code=code,
+                defaults={
+                    "name": name,
+                    "kind": "enterprise",
+                    "address": address,
+                    "in_etown": True,
+                    "contact_name": "人力资源部",
+                    "contact_phone": "13800138000",
+                    "status": UnitStatus.APPROVED,
+                    "approved_at": timezone.now(),
+                },
+            )
         if created:
             record_event("unit.registered", obj=unit, to_state=UnitStatus.APPROVED, data={"demo": True})
         return unit

@@ -1,7 +1,13 @@
+"""The money tags of the pages (a studio's grants and special account, yuan): in the ledger app,
+the higher of the two apps it reads (funding, floor 10; ledger, floor 11), so both imports point down."""
+
+from decimal import Decimal, InvalidOperation
+
 from django import template
 
 from masterstudio.funding.selectors import grants_for
 from masterstudio.ledger.selectors import accounts_for
+from masterstudio.ledger.services import balances
 
 register = template.Library()
 
@@ -10,7 +16,6 @@ register = template.Library()
 def studio_money(context, studio):
     """Grants and special-account balances of one studio, through the same selectors as the lists."""
     user = context["request"].user
-    from masterstudio.ledger.services import balances
 
     account = accounts_for(user).filter(studio=studio).first()
     return {
@@ -24,8 +29,6 @@ def studio_money(context, studio):
 @register.filter
 def yuan(value) -> str:
     """Yuan with thousands separators and two decimals: 200000 → 200,000.00."""
-    from decimal import Decimal, InvalidOperation
-
     try:
         return f"{Decimal(value or 0):,.2f}"
     except (InvalidOperation, TypeError, ValueError):
