@@ -78,6 +78,7 @@ def env_for(db: str, **extra) -> dict:
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "EMAIL_DELIVERY": "worker",  # as in production: manage.py mail_worker sends the e-mail
             "BENCH_ENDPOINTS": "true",
+            "PERF_TOOLS": "true",
             "UPLOAD_MAX_MB": "64",
             "LOG_LEVEL": "ERROR",
             "PYTHONPATH": str(ROOT / "src"),

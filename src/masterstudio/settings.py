@@ -123,8 +123,13 @@ INSTALLED_APPS = [
     "masterstudio.assessments",
     "masterstudio.recoveries",
     "masterstudio.workspaces",
-    "masterstudio.perf",
 ]
+# The benchmark's tools (generated data sets, simulated years, the /bench/ pages; docs/performance.md)
+# are installed only where PERF_TOOLS=true: the benchmark (bench/run.py) and the test suite, never
+# in production, whose database then has no perf tables either.
+PERF_TOOLS = env_bool("PERF_TOOLS", False)
+if PERF_TOOLS:
+    INSTALLED_APPS.append("masterstudio.perf")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -283,6 +288,8 @@ SECURE_HSTS_PRELOAD = not DEBUG
 
 # The benchmark's empty view (/bench/empty/): the framework's floor. Never set in production.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+if BENCH_ENDPOINTS and not PERF_TOOLS:
+    raise ImproperlyConfigured("环境变量 BENCH_ENDPOINTS=true 需要 PERF_TOOLS=true（/bench/ 页面属于性能测试工具）")
 
 # Sign-in protection.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)

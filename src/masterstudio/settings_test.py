@@ -15,6 +15,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("LOGIN_RATE_LIMIT", "100000")  # tests of the limit set their own
 os.environ.setdefault("PASSWORD_HASHERS", "django.contrib.auth.hashers.MD5PasswordHasher")
+os.environ.setdefault("PERF_TOOLS", "true")  # the benchmark's tools are tested too (tests/perf)
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="masterstudio-test-"))
 
 from masterstudio.settings import *  # noqa: E402,F401,F403

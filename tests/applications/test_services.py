@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from masterstudio.applications import facts, services
 from masterstudio.applications.models import Application, AppState, Material, TeamMember
+from masterstudio.core import transitions
 from masterstudio.core.models import Notification
 from tests.factories import make_person
 from tests.factories.applications import (
@@ -240,11 +241,11 @@ def test_art7_holds_in_the_database_itself(cast, unit_a):
     second = ready_application(
         unit_a, cast["unit_a"], first.round, leader=leader, team=team, occupation_code="6-18-01-02"
     )
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError), transaction.atomic(), transitions.seed("test: the database's own Art. 7 check"):
         Application.objects.filter(pk=second.pk).update(
             state=AppState.SUBMITTED, leader_key=first.leader_key, scope_key="unit:other|branch:0|occ:x"
         )
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError), transaction.atomic(), transitions.seed("test: the database's own Art. 7 check"):
         Application.objects.filter(pk=second.pk).update(
             state=AppState.SUBMITTED, leader_key="another", scope_key=first.scope_key
         )
@@ -267,7 +268,8 @@ def test_withdraw_releases_the_art7_keys(cast, unit_a):
 def test_withdraw_refused_after_review_ends(cast, unit_a):
     app = ready_application(unit_a, cast["unit_a"])
     services.submit(app.pk, actor=cast["unit_a"])
-    Application.objects.filter(pk=app.pk).update(state=AppState.EVALUATION)
+    with transitions.seed("test fixture: an application already past the expert review"):
+        Application.objects.filter(pk=app.pk).update(state=AppState.EVALUATION)
     with pytest.raises(services.ApplyError, match="不能撤回"):
         services.withdraw(app.pk, actor=cast["unit_a"])
     with pytest.raises(services.ApplyError, match="只有申报单位"):

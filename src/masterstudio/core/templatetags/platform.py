@@ -1,5 +1,7 @@
 from django import template
 
+from masterstudio.policy import clauses
+
 register = template.Library()
 
 # Chinese names of event actions; "<model>.<state>" actions fall back to the state's own label.
@@ -137,8 +139,6 @@ def clause_label(clause_id) -> str:
     """ "13.2" → "第十三条第（二）项" from the Measures as data; an id it does not know as "第…条"."""
     if not clause_id:
         return ""
-    from masterstudio.policy import clauses
-
     try:
         return clauses.label(str(clause_id))
     except KeyError:
