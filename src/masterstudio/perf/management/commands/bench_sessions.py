@@ -46,9 +46,10 @@ def _submits(application, user) -> bool:
         return False
 
 
-def writers(*, autosaves: int, submissions: int, checklists: int, scorers: int) -> dict:
+def writers(*, autosaves: int, submissions: int, checklists: int, scorers: int, keep: set[int] = frozenset()) -> dict:
     """The deadline day's writers (see the module's docstring); the drafts autosaved and the
-    drafts submitted are different applications."""
+    drafts submitted are different applications, and no draft in ``keep`` (the one whose wizard
+    the key pages load) is submitted."""
     from masterstudio.applications.models import Application
     from masterstudio.experts.models import Assignment
     from masterstudio.reviews.models import MaterialReview
@@ -62,7 +63,12 @@ def writers(*, autosaves: int, submissions: int, checklists: int, scorers: int) 
     submit, rest = [], []
     for application in drafts:
         user = application.created_by
-        if len(submit) < submissions and user.role == "unit" and _submits(application, user):
+        if (
+            application.pk not in keep
+            and len(submit) < submissions
+            and user.role == "unit"
+            and _submits(application, user)
+        ):
             submit.append(application)
         else:
             rest.append(application)
@@ -148,5 +154,6 @@ class Command(BaseCommand):
                 submissions=options["submissions"],
                 checklists=options["checklists"],
                 scorers=options["scorers"],
+                keep={p.get("draft_application")},
             )
         self.stdout.write(json.dumps(out, ensure_ascii=False))
