@@ -2,18 +2,25 @@
 
     .venv/bin/python bench/run.py [--seconds 6] [--concurrency 16] [--skip-journey]
 
-1. PostgreSQL database ``masterstudio_bench`` (created when missing), Redis db 15 as the cache,
-   shared storage under var/bench/media, production settings (DEBUG=false, collected static
-   files, persistent DB connections); ``manage.py generate_data --seed 1 --scale full`` (skipped
-   when the database already holds that data set).
-2. Two application servers (gunicorn, gthread) on 127.0.0.1:8101 and :8102 against that one
-   database, cache and storage. Every virtual user alternates its requests between them.
-3. Each key page and the calculator API at concurrency 16, and the empty view (/bench/empty/,
-   routed only with BENCH_ENDPOINTS=true) before and after them: throughput, p50/p95/p99.
-4. Excel export of 10,000 rows, a certificate PDF, the recognition (notice) list PDF, the daily
-   command (and the same command started twice at once: each task runs once), the peak memory of
-   a 50 MB upload, a simulated year through the services (its own database), eligibility
-   evaluations per second, and a browser journey that alternates between the two servers.
+1. PostgreSQL database ``masterstudio_bench`` (created when missing; ``BENCH_DB``), Redis db 15 as
+   the cache (``BENCH_REDIS_URL``), shared storage under var/bench/media, production settings
+   (DEBUG=false, collected static files, persistent DB connections); ``manage.py generate_data
+   --seed 1 --scale full`` (skipped when the database already holds that data set); the machine's
+   calibration (a fixed Python loop, a ``SELECT 1`` round trip).
+2. The deadline day, the figure held against the targets: two application servers (gunicorn,
+   gthread) on 127.0.0.1:8101 and :8102 (``BENCH_PORTS``) on a copy of the data set; each key page
+   and the calculator API at concurrency 16 while units autosave drafts (20/s in all) and submit
+   (1/s), reviewers save checklist lines (2/s) and experts save scores (2/s), through HTTP with
+   their own sessions (``bench_sessions --writers``); the empty view (/bench/empty/, routed only
+   with BENCH_ENDPOINTS=true) before and after, without writes. Pages: throughput, share of the
+   floor, p50/p95/p99; writes: p50/p95/p99 and errors per kind.
+3. The same pages read-only on servers on the bench database (a second table, not held against
+   the targets). Every virtual user alternates its requests between the two servers.
+4. Excel export of 10,000 rows, a certificate PDF, the recognition (notice) list PDF, the render
+   cost of each key page in-process, the daily command (and the same command started twice at
+   once: each task runs once), the peak memory of a 50 MB upload, a simulated year through the
+   services (its own database), eligibility evaluations per second, and a browser journey that
+   alternates between the two servers.
 
 Results: printed, and written to var/bench/results.json and var/bench/results.md. Exit status 1
 when a target of docs/performance.md is missed. Loopback only; every load phase is bounded in time.
