@@ -15,7 +15,11 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from masterstudio.accounts.models import User
+from masterstudio.applications import services
+from masterstudio.applications.models import Application
+from masterstudio.experts.models import Assignment
 from masterstudio.perf.models import GeneratedDataset
+from masterstudio.reviews.models import MaterialReview
 
 
 def session_for(user) -> str:
@@ -34,8 +38,6 @@ class _DryRun(Exception):
 def _submits(application, user) -> bool:
     """Whether a submission of ``application`` by ``user`` is accepted now: the real service,
     inside a transaction rolled back afterwards."""
-    from masterstudio.applications import services
-
     try:
         with transaction.atomic():
             services.submit(application.pk, actor=user)
@@ -50,10 +52,6 @@ def writers(*, autosaves: int, submissions: int, checklists: int, scorers: int, 
     """The deadline day's writers (see the module's docstring); the drafts autosaved and the
     drafts submitted are different applications, and no draft in ``keep`` (the one whose wizard
     the key pages load) is submitted."""
-    from masterstudio.applications.models import Application
-    from masterstudio.experts.models import Assignment
-    from masterstudio.reviews.models import MaterialReview
-
     now = timezone.now()
     drafts = list(
         Application.objects.filter(state="draft", round__opens_at__lte=now, round__closes_at__gt=now)
