@@ -41,8 +41,9 @@ test-postgres:
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(MAKE) test
 
 # The platform as in production (2 × gunicorn, PostgreSQL, Redis) on the large generated data set:
-# every key page against the empty view, exports, PDFs, the daily command, a 50 MB upload, a
-# simulated year and eligibility evaluations (bench/bench_eligibility.py). Targets: docs/performance.md.
+# every key page against the empty view on deadline day (while units autosave and submit, reviewers
+# and experts save) and read-only, exports, PDFs, the daily command, a 50 MB upload, a simulated
+# year and eligibility evaluations (bench/bench_eligibility.py). Targets: docs/performance.md.
 bench: $(STAMP)
 	bench/services.sh
 	$(PY) bench/run.py

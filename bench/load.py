@@ -8,6 +8,10 @@ Loopback only: the servers are given as 127.0.0.0/8 host:port pairs and anything
 A run is bounded by its duration. ``source_ips`` spreads the connections over several loopback
 source addresses (127.0.1.x–127.0.4.x), as many citizens would: the public calculator API limits requests
 per address, and one address would meet that limit within a second.
+
+``writers`` (``Writer``) send POST requests at fixed rates during a load, each on a connection of
+its own, alternating between the servers: the deadline day's autosaves, submissions, checklist
+lines and scores while the pages are read.
 """
 
 from __future__ import annotations
@@ -190,7 +194,7 @@ async def _user(
             conn.close()
 
 
-async def _run(target: Target, servers, concurrency: int, warmup: float, seconds: float) -> Result:
+async def _run(target: Target, servers, concurrency: int, warmup: float, seconds: float, writers=()) -> Result:
     for host, _ in servers:
         check_loopback(host)
     loop_start = time.perf_counter()
@@ -198,7 +202,8 @@ async def _run(target: Target, servers, concurrency: int, warmup: float, seconds
     out, statuses, errors = [], {}, []
     sources = itertools.cycle(target.source_ips or [None])
     await asyncio.gather(
-        *[_user(i, target, servers, start, stop, out, statuses, errors, sources) for i in range(concurrency)]
+        *[_user(i, target, servers, start, stop, out, statuses, errors, sources) for i in range(concurrency)],
+        *[_writes(writer, servers, loop_start, stop) for writer in writers],
     )
     measured = [latency for latency, status in out]
     bad = sum(1 for _, status in out if status != target.expect) + len(errors)
@@ -206,6 +211,104 @@ async def _run(target: Target, servers, concurrency: int, warmup: float, seconds
 
 
 def run(
-    target: Target, servers: list[tuple[str, int]], *, concurrency: int = 16, warmup: float = 1.0, seconds: float = 6.0
+    target: Target,
+    servers: list[tuple[str, int]],
+    *,
+    concurrency: int = 16,
+    warmup: float = 1.0,
+    seconds: float = 6.0,
+    writers: list[Writer] = (),
 ) -> Result:
-    return asyncio.run(_run(target, servers, concurrency, warmup, seconds))
+    """The page loaded by ``concurrency`` users for ``seconds`` after ``warmup``; the ``writers``
+    writing at their rates from the warm-up's start to the end (their requests still answered
+    afterwards are awaited and counted)."""
+    return asyncio.run(_run(target, servers, concurrency, warmup, seconds, writers))
+
+
+# ---------------------------------------------------------------------------------- writers
+
+
+@dataclass
+class Write:
+    """One write request: a POST with the writer's session, sent on a connection of its own."""
+
+    path: str
+    body: bytes
+    headers: dict
+    expect: int
+
+
+@dataclass
+class Writer:
+    """Writes of one kind sent at ``rate`` per second in all, open loop (each at its moment,
+    whether or not the earlier ones have been answered, as independent people do), while a page
+    is loaded. ``make(n)`` gives the n-th write (n counts on from one load to the next) or None
+    when nothing is left to write (e.g. every draft submitted). Latencies, statuses and errors
+    accumulate over every load the writer takes part in."""
+
+    name: str
+    rate: float
+    make: object  # callable: int -> Write | None
+    sent: int = 0
+    latencies: list = field(default_factory=list)
+    statuses: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)
+    exhausted: bool = False
+
+    def pct(self, p: float) -> float:
+        return Result(self.name, len(self.latencies), 0, 1.0, self.latencies, {}).pct(p)
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "rate": self.rate,
+            "sent": self.sent,
+            "answered": len(self.latencies),
+            "errors": len(self.errors),
+            "error_samples": self.errors[:5],
+            "exhausted": self.exhausted,
+            "p50_ms": round(self.pct(50), 1),
+            "p95_ms": round(self.pct(95), 1),
+            "p99_ms": round(self.pct(99), 1),
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+        }
+
+
+async def _write(writer: Writer, write: Write, server: tuple[str, int]) -> None:
+    conn = Connection(*server, None)
+    raw = raw_request(Target(writer.name, write.path, method="POST", body=write.body, headers=write.headers), *server)
+    began = time.perf_counter()
+    try:
+        status = await conn.request(raw)
+    except (ConnectionError, asyncio.IncompleteReadError, OSError) as exc:
+        writer.errors.append(f"{write.path}: {exc!r}")
+        return
+    finally:
+        conn.close()
+    writer.latencies.append(time.perf_counter() - began)
+    writer.statuses[status] = writer.statuses.get(status, 0) + 1
+    if status != write.expect:
+        writer.errors.append(f"{write.path}: HTTP {status}, expected {write.expect}")
+
+
+async def _writes(writer: Writer, servers, begin: float, stop: float) -> None:
+    pending = []
+    step = 1.0 / writer.rate
+    k = 0
+    while not writer.exhausted:
+        at = begin + k * step
+        if at >= stop:
+            break
+        delay = at - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        write = writer.make(writer.sent)
+        if write is None:
+            writer.exhausted = True
+            break
+        server = servers[writer.sent % len(servers)]
+        writer.sent += 1
+        k += 1
+        pending.append(asyncio.create_task(_write(writer, write, server)))
+    if pending:
+        await asyncio.gather(*pending)

@@ -94,6 +94,11 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict:
             options["prepare_threshold"] = int(threshold)
         else:
             raise ImproperlyConfigured(f"DATABASE_URL 的 prepare_threshold={threshold!r} 应为整数或 none")
+        # behind a transaction-pooling PgBouncer also ?disable_server_side_cursors=true: a named
+        # cursor (QuerySet.iterator()) cannot outlive the transaction its PostgreSQL connection is lent for
+        cursors = options.pop("disable_server_side_cursors", "false").strip().lower()
+        if cursors not in _TRUE | _FALSE:
+            raise ImproperlyConfigured(f"DATABASE_URL 的 disable_server_side_cursors={cursors!r} 应为 true 或 false")
         name = unquote(parsed.path.lstrip("/"))
         if not name:
             raise ImproperlyConfigured(f"DATABASE_URL={url!r} 缺少数据库名")
@@ -105,6 +110,7 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": int(options.pop("conn_max_age", 0)),
+            "DISABLE_SERVER_SIDE_CURSORS": cursors in _TRUE,
             "OPTIONS": options,
         }
     raise ImproperlyConfigured(f"DATABASE_URL={url!r} 的协议 {scheme!r} 不受支持（应为 sqlite:/// 或 postgres://）")

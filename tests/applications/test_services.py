@@ -11,6 +11,7 @@ from masterstudio.applications import facts, services
 from masterstudio.applications.models import Application, AppState, Material, TeamMember
 from masterstudio.core import transitions
 from masterstudio.core.models import Notification
+from tests.constraints import violates
 from tests.factories import make_person
 from tests.factories.applications import (
     make_people,
@@ -241,11 +242,19 @@ def test_art7_holds_in_the_database_itself(cast, unit_a):
     second = ready_application(
         unit_a, cast["unit_a"], first.round, leader=leader, team=team, occupation_code="6-18-01-02"
     )
-    with pytest.raises(IntegrityError), transaction.atomic(), transitions.seed("test: the database's own Art. 7 check"):
+    with (
+        pytest.raises(IntegrityError, match=violates(Application, "app_one_open_per_leader_per_round")),
+        transaction.atomic(),
+        transitions.seed("test: the database's own Art. 7 check"),
+    ):
         Application.objects.filter(pk=second.pk).update(
             state=AppState.SUBMITTED, leader_key=first.leader_key, scope_key="unit:other|branch:0|occ:x"
         )
-    with pytest.raises(IntegrityError), transaction.atomic(), transitions.seed("test: the database's own Art. 7 check"):
+    with (
+        pytest.raises(IntegrityError, match=violates(Application, "app_one_open_per_scope_per_round")),
+        transaction.atomic(),
+        transitions.seed("test: the database's own Art. 7 check"),
+    ):
         Application.objects.filter(pk=second.pk).update(
             state=AppState.SUBMITTED, leader_key="another", scope_key=first.scope_key
         )

@@ -89,6 +89,11 @@ def test_database_urls(tmp_path):
         "postgres://db/studios?server_side_binding=false&prepare_threshold=none", base_dir=tmp_path
     )
     assert (pooled["OPTIONS"]["server_side_binding"], pooled["OPTIONS"]["prepare_threshold"]) == (False, None)
+    assert not pooled["DISABLE_SERVER_SIDE_CURSORS"]
+    pooled = parse_database_url("postgres://db/studios?disable_server_side_cursors=true", base_dir=tmp_path)
+    assert pooled["DISABLE_SERVER_SIDE_CURSORS"] and "disable_server_side_cursors" not in pooled["OPTIONS"]
+    with pytest.raises(ImproperlyConfigured, match="disable_server_side_cursors"):
+        parse_database_url("postgres://db/studios?disable_server_side_cursors=sometimes", base_dir=tmp_path)
     with pytest.raises(ImproperlyConfigured, match="prepare_threshold"):
         parse_database_url("postgres://db/studios?prepare_threshold=often", base_dir=tmp_path)
     with pytest.raises(ImproperlyConfigured, match="server_side_binding"):

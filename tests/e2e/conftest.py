@@ -110,6 +110,12 @@ def _submit(page, selector: str = "form button[type=submit]") -> None:
         page.locator(selector).first.click()
 
 
+def flashed(page, text: str) -> None:
+    """Wait (Playwright's retrying ``expect``) until the page shows the message ``text`` that the
+    server flashes after an action: the answer to that action has loaded."""
+    expect(page.locator("ul.messages")).to_contain_text(text)
+
+
 def login(page, username: str, password: str, *, expect_success: bool = True) -> None:
     """Sign in through the real pages, second factor included for bureau staff, experts and
     evaluators (accounts.models.SECOND_FACTOR_ROLES).

@@ -36,8 +36,7 @@ def test_new_unit_fills_the_wizard_and_submits(page, tmp_path):
         page.fill("#id_person-id_number", id_number(birth, seq=index + 1))
         expect(page.get_by_test_id("id-facts")).to_contain_text(f"出生日期 {birth}")  # read from the ID number
         page.click("#new-person button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        assert page.is_visible(f"text=已登记人员：{name}")
+        expect(page.locator("ul.messages")).to_contain_text(f"已登记人员：{name}")
 
     page.check("input[name=scope][value=head]")
     page.select_option("#id_leader", label=page.locator("#id_leader option", has_text="王建国").inner_text())
@@ -54,21 +53,19 @@ def test_new_unit_fills_the_wizard_and_submits(page, tmp_path):
         select.select_option("yes")
     page.locator("#id_frontline_years").dispatch_event("change")
     expect(page.get_by_test_id("precheck-outcome")).to_have_text("符合条件")
-    assert page.is_visible("text=已选：6-18-01-01 车工")
+    expect(page.get_by_text("已选：6-18-01-01 车工")).to_be_visible()
     screenshot(page, "applying-wizard-eligible")
 
     # Make it fail: the leader listed in the team is refused at the field, then put right.
     page.locator("#id_team label", has_text="王建国").click()
-    page.wait_for_selector("#err-team li")
-    assert "不能同时列为团队成员" in page.inner_text("#err-team")
+    expect(page.locator("#err-team")).to_contain_text("不能同时列为团队成员")
     page.locator("#id_team label", has_text="王建国").click()
     page.wait_for_selector("#err-team li", state="detached")
 
     # Submitting without the materials says why and keeps everything typed.
     page.click("[data-testid=submit]")
-    page.wait_for_load_state("networkidle")
-    assert "第9.1.1条：请上传" in page.inner_text("[data-testid=submit-errors]")
-    assert page.input_value("#id_frontline_years") == "20"
+    expect(page.get_by_test_id("submit-errors")).to_contain_text("第9.1.1条：请上传")
+    expect(page.locator("#id_frontline_years")).to_have_value("20")
 
     for clause in ("9.1.1", "9.1.2", "9.1.3", "9.1.4"):
         page.set_input_files(f"input[id='file-{clause}']", str(certificate))
@@ -76,11 +73,10 @@ def test_new_unit_fills_the_wizard_and_submits(page, tmp_path):
         page.wait_for_selector(f"#item-{clause.replace('.', '')}-wrap >> text=技师证书.pdf")
 
     page.click("[data-testid=submit]")
-    page.wait_for_selector("[data-testid=receipt]")
+    expect(page.get_by_test_id("state")).to_have_text("已提交")
     application = Application.objects.get(unit=unit)
-    assert page.inner_text("[data-testid=receipt] .stat") == application.receipt_no
-    assert page.inner_text("[data-testid=state]") == "已提交"
-    assert "提交申报" in page.inner_text("[data-testid=timeline]")
+    expect(page.locator("[data-testid=receipt] .stat")).to_have_text(application.receipt_no)
+    expect(page.get_by_test_id("timeline")).to_contain_text("提交申报")
     screenshot(page, "applying-receipt")
 
 

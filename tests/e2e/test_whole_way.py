@@ -174,6 +174,7 @@ def test_the_whole_way_on_the_demo_data(demo, page, tmp_path):
     if page.locator("text=开始材料审核").count():
         page.click("text=开始材料审核")
     lines = page.locator(".item-line")
+    expect(lines.first).to_be_visible()  # the checklist has loaded before its lines are counted
     for index in range(lines.count()):
         lines.nth(index).locator("input[value=pass]").check()
     page.check("input[name=conclusion][value=pass]")

@@ -12,6 +12,7 @@ from masterstudio.core import transitions
 from masterstudio.core.models import Event
 from masterstudio.funding import services
 from masterstudio.funding.models import Grant, StudioTitle
+from tests.constraints import violates
 from tests.factories.money import make_studio, published_grade
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,7 @@ def test_database_refuses_second_initial_grant(unit_a):
     Grant.objects.create(
         studio=studio, kind="initial", clause="14.1", amount=Decimal("200000"), dated_on=date(2025, 6, 20)
     )
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match=violates(Grant, "grant_one_initial")), transaction.atomic():
         Grant.objects.create(
             studio=studio, kind="initial", clause="14.1", amount=Decimal("200000"), dated_on=date(2025, 6, 21)
         )
@@ -118,7 +119,7 @@ def test_database_refuses_second_title_reward_of_a_level(unit_a):
     Grant.objects.create(
         studio=studio, kind="beijing", clause="15.2", amount=Decimal("100000"), dated_on=date(2025, 9, 1)
     )
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match=violates(Grant, "grant_one_title_reward_per_level")), transaction.atomic():
         Grant.objects.create(
             studio=studio, kind="beijing", clause="15.2", amount=Decimal("100000"), dated_on=date(2025, 10, 1)
         )
@@ -126,7 +127,7 @@ def test_database_refuses_second_title_reward_of_a_level(unit_a):
 
 def test_database_refuses_non_positive_amount(unit_a):
     studio = make_studio(unit_a)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match=violates(Grant, "grant_amount_positive")), transaction.atomic():
         Grant.objects.create(
             studio=studio, kind="initial", clause="14.1", amount=Decimal("0"), dated_on=date(2025, 6, 20)
         )
@@ -134,7 +135,11 @@ def test_database_refuses_non_positive_amount(unit_a):
 
 def test_database_refuses_approver_confirming_payment(unit_a, cast):
     studio = make_studio(unit_a)
-    with pytest.raises(IntegrityError), transaction.atomic(), transitions.seed("test: the database's own check"):
+    with (
+        pytest.raises(IntegrityError, match=violates(Grant, "grant_four_eyes")),
+        transaction.atomic(),
+        transitions.seed("test: the database's own check"),
+    ):
         Grant.objects.create(
             studio=studio,
             kind="initial",

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from masterstudio.funding import services as funding
 from masterstudio.ledger import services
 from masterstudio.ledger.models import Asset, Expense
+from tests.constraints import violates
 from tests.factories.money import make_studio, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +85,7 @@ def test_negative_or_zero_amount_is_refused(account, cast, amount):
 
 
 def test_database_refuses_negative_expense(account, cast):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match=violates(Expense, "expense_amount_signed")), transaction.atomic():
         Expense.objects.create(
             account=account,
             spent_on=date(2025, 8, 1),

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from masterstudio.applications.models import Application, AppState
 from masterstudio.core.models import Notification
+from masterstudio.core.uploads import UploadRefused
 from masterstudio.funding.models import Grant
 from masterstudio.notices import services as notices
 from masterstudio.notices.models import EntryState, NoticeEntry, Objection
@@ -123,7 +124,7 @@ def test_objection_after_the_period_is_refused(two_proposed, cast):
 
 def test_objection_evidence_must_be_a_real_document(two_proposed, cast):
     notice = f.published(two_proposed[0].round, cast["approver"])
-    with pytest.raises(Exception, match="内容不是"):
+    with pytest.raises(UploadRefused, match="内容不是"):
         notices.file_objection(
             notice.entries.first(),
             name="张甲",

@@ -109,3 +109,31 @@ def test_the_empty_view_exists_only_with_bench_endpoints():
         assert Client().get("/bench/empty/").status_code == 404
     finally:
         _reload_urls()
+
+
+def test_bench_sessions_gives_the_deadline_day_writers_and_leaves_the_drafts_as_they_were():
+    import json
+
+    from masterstudio.applications.models import ApplicationSnapshot
+
+    call_command("generate_data", "--seed", "2", "--scale", "tiny", stdout=io.StringIO())
+    snapshots = ApplicationSnapshot.objects.count()
+    out = io.StringIO()
+    call_command("bench_sessions", "--writers", stdout=out)
+    info = json.loads(out.getvalue().strip().splitlines()[-1])
+    writers = info["writers"]
+    submitted = {w["application"] for w in writers["submit"]}
+    autosaved = {w["application"] for w in writers["autosave"]}
+    assert submitted and autosaved and not submitted & autosaved
+    assert info["principals"]["draft_application"] not in submitted  # the wizard the key pages load stays a draft
+    # each submission was tried and rolled back: still drafts, no snapshot written
+    assert set(Application.objects.filter(pk__in=submitted).values_list("state", flat=True)) == {"draft"}
+    assert ApplicationSnapshot.objects.count() == snapshots
+    assert all(w["items"] for w in writers["checklist"]) and all(w["criteria"] for w in writers["score"])
+    assert "writers" not in json.loads(_sessions_line())
+
+
+def _sessions_line() -> str:
+    out = io.StringIO()
+    call_command("bench_sessions", stdout=out)
+    return out.getvalue().strip().splitlines()[-1]
