@@ -27,9 +27,10 @@ from masterstudio.assessments.models import (
     YearState,
 )
 from masterstudio.core.events import appended_together, record_event
+from masterstudio.core.locks import lock_row
 from masterstudio.core.notify import notify, notify_many
 from masterstudio.core.transitions import TransitionError
-from masterstudio.funding.services import FundingError, award_grant, lock_row
+from masterstudio.funding.services import FundingError, award_grant
 from masterstudio.policytools.versions import expiry_warning, require_in_force
 from masterstudio.studios.lifecycle import STUDIO_MACHINE
 from masterstudio.studios.models import LIVE_STATES, Studio, StudioState

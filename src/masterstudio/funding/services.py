@@ -17,11 +17,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from masterstudio.core.events import record_event, record_events
+from masterstudio.core.locks import lock_row
 from masterstudio.core.transitions import Rule, StateMachine, TransitionError
 from masterstudio.core.uploads import VOUCHER_KINDS, check_upload
 from masterstudio.funding.models import (
@@ -129,20 +130,6 @@ def excellent_grade_refusal(studio, year: int) -> str | None:
     if result.grade != Grade.EXCELLENT:
         return f"{year} 年度考核等次为“{result.get_grade_display()}”，只有等次为优秀的年度才能核定奖励（第14条）"
     return None
-
-
-def lock_row(model, pk, *, related: tuple[str, ...] = ()):
-    """Lock one row for the rest of the transaction, on PostgreSQL and on SQLite alike, read with
-    the ``related`` rows it points at (not locked).
-
-    PostgreSQL: ``SELECT … FOR UPDATE``. SQLite has no row locks; a no-op UPDATE as the first
-    statement takes the database write lock, so a second writer waits instead of reading stale data.
-    """
-    rows = model._default_manager.select_related(*related) if related else model._default_manager.all()
-    if connection.features.has_select_for_update:
-        return rows.select_for_update(of=("self",) if related else ()).get(pk=pk)
-    model._default_manager.filter(pk=pk).update(**{model._meta.pk.attname: pk})
-    return rows.get(pk=pk)
 
 
 # ---------------------------------------------------------------- the engine

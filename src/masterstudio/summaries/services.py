@@ -10,8 +10,8 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from masterstudio.core.events import record_event
+from masterstudio.core.locks import lock_row
 from masterstudio.core.transitions import Rule, StateMachine, TransitionError
-from masterstudio.funding.services import lock_row
 from masterstudio.policytools.versions import require_in_force
 from masterstudio.studios.lifecycle import ask_engine
 from masterstudio.studios.models import LIVE_STATES
