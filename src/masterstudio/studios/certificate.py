@@ -21,6 +21,7 @@ def font_path() -> Path:
 
 
 def _register_font() -> str:
+    # reportlab (a large library) is loaded only by the processes that draw a PDF
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -41,6 +42,7 @@ def _chinese_date(value) -> str:
 
 
 def render_certificate(studio) -> bytes:
+    # reportlab is loaded only when a certificate is drawn (see _register_font)
     from reportlab.lib.colors import HexColor
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfgen import canvas
