@@ -9,7 +9,7 @@ from masterstudio.api.urls import api
 urlpatterns = [
     path("", include("masterstudio.workspaces.urls")),
     path("dashboards/", include("masterstudio.dashboards.urls")),
-    path("studios/", include("masterstudio.studios.urls")),
+    path("studios/", include("masterstudio.workspaces.studio_urls")),
     path("applications/", include("masterstudio.applications.urls")),
     path("review/", include("masterstudio.reviews.urls")),
     path("experts/", include("masterstudio.experts.urls")),

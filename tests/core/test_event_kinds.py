@@ -19,6 +19,7 @@ from masterstudio.applications.models import AppState
 from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.core import event_kinds
 from masterstudio.core.models import Event
+from masterstudio.notices import closing
 from masterstudio.notices import services as notices
 from masterstudio.notices.states import ENTRY_MACHINE, OBJECTION_MACHINE
 from masterstudio.reviews import services as reviews
@@ -205,7 +206,7 @@ def test_the_unit_sees_nothing_of_the_evaluation_before_the_notice_in_any_state(
     )
     body = _check_state(cast, application, published=True, secrets=["赵异议", "核实在岗记录丁"])
     assert "异议处理结果：异议不成立" in body and "异议不成立，恢复公示" in body
-    notices.close_due(now=f.day_after(notice))
+    closing.close_due(now=f.day_after(notice))
     application.refresh_from_db()
     assert application.state == AppState.RECOGNISED
     body = _check_state(cast, application, published=True)

@@ -12,6 +12,7 @@ from django.test import Client
 
 from masterstudio.applications.models import Application, AppState
 from masterstudio.core.models import Notification
+from masterstudio.notices import rules
 from masterstudio.notices import services as notices
 from masterstudio.notices.models import Notice, Objection
 from tests.factories import selecting as f
@@ -121,7 +122,7 @@ def test_the_objection_form_checks_the_rules_the_page_states(open_entry, field, 
     notice, entry = open_entry
     url = f"/notices/{notice.pk}/entries/{entry.pk}/object/"
     page = Client().get(url).content.decode()
-    for rule in notices.OBJECTION_RULES:  # the page states the rules from their one place
+    for rule in rules.OBJECTION_RULES:  # the page states the rules from their one place
         assert rule in page
     assert "至少 2 个字" in page and "不少于 15 字" in page
     data = {"name": "赵异议", "contact": "139 1111 2222", "content": FACTS, "pledge": "on", field: value}

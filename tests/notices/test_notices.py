@@ -11,11 +11,13 @@ from masterstudio.applications.models import Application, AppState
 from masterstudio.core.models import Notification
 from masterstudio.core.uploads import UploadRefused
 from masterstudio.funding.models import Grant
+from masterstudio.notices import closing
 from masterstudio.notices import services as notices
+from masterstudio.notices.closing import recognise
 from masterstudio.notices.models import EntryState, NoticeEntry, Objection
+from masterstudio.recognition.services import AwardError
 from masterstudio.reviews import services as reviews
 from masterstudio.studios.models import Studio
-from masterstudio.studios.services import AwardError, recognise
 from tests.factories import selecting as f
 from tests.factories.applications import pdf_bytes, zip_bytes
 
@@ -108,7 +110,7 @@ def test_objection_freezes_only_its_entry_and_upheld_removes_it(two_proposed, ca
         actor=cast["approver"],
         now=f.at("2026-10-09"),
     )
-    result = notices.close_due(now=f.day_after(notice))
+    result = closing.close_due(now=f.day_after(notice))
     assert len(result["recognised"]) == 1
     assert Application.objects.get(pk=a.pk).state == AppState.REJECTED
     assert Studio.objects.get().application_id == b.pk
@@ -140,7 +142,7 @@ def test_dismissed_after_the_period_recognises_at_once(two_proposed, cast):
     notice = f.published(two_proposed[0].round, cast["approver"])
     entry = notice.entries.first()
     objection = notices.file_objection(entry, name="张甲", contact="13900001111", content=FACTS, now=f.at("2026-10-08"))
-    result = notices.close_due(now=f.day_after(notice))
+    result = closing.close_due(now=f.day_after(notice))
     assert result["waiting"] == [notice.pk] and len(result["recognised"]) == 1
     notices.start_investigation(objection, actor=cast["reviewer"])
     notices.resolve(
@@ -157,8 +159,8 @@ def test_dismissed_after_the_period_recognises_at_once(two_proposed, cast):
 
 def test_closing_twice_pays_once_and_recognising_again_is_refused(two_proposed, cast):
     notice = f.published(two_proposed[0].round, cast["approver"])
-    first = notices.close_due(now=f.day_after(notice))
-    second = notices.close_due(now=f.day_after(notice))
+    first = closing.close_due(now=f.day_after(notice))
+    second = closing.close_due(now=f.day_after(notice))
     assert len(first["recognised"]) == 2 and second["recognised"] == []
     assert Grant.objects.filter(kind="initial").count() == 2
     with pytest.raises(AwardError, match="不能重复认定"):
@@ -173,7 +175,7 @@ def test_recognising_before_the_period_ends_is_refused(two_proposed, cast):
     notice = f.published(two_proposed[0].round, cast["approver"])
     with pytest.raises(AwardError, match="期满后才能认定"):
         recognise(two_proposed[0], now=f.at("2026-10-09", 23, 0))
-    assert notices.close_due(now=f.at("2026-10-09", 23, 0))["recognised"] == []
+    assert closing.close_due(now=f.at("2026-10-09", 23, 0))["recognised"] == []
     assert not Studio.objects.exists()
 
 

@@ -15,7 +15,7 @@ from masterstudio.core.models import Event
 from masterstudio.dataio import imports
 from masterstudio.funding import services as funding
 from masterstudio.funding.models import Grant
-from masterstudio.recoveries import services
+from masterstudio.recoveries import amounts, services
 from masterstudio.recoveries.models import Repayment
 from masterstudio.studios.models import Studio
 from tests.factories import PASSWORD
@@ -84,7 +84,7 @@ def test_recovery_does_not_fail_or_become_zero_when_the_engine_refuses(cast, mon
 
     studio = _import_studio(cast, recognized_on="2023-05-10", paid_on="2023-07-01")
     monkeypatch.setattr(engine, "funding_cycle", refuse)
-    monkeypatch.setattr(services, "ask_engine", refuse)
+    monkeypatch.setattr(amounts, "ask_engine", refuse)
     recovery = _revoke(studio, cast, on=date(2026, 1, 20)).recovery
     assert (recovery.cycle_start, recovery.cycle_end) == (date(2023, 5, 10), date(2026, 5, 9))
     assert recovery.amount_due == Decimal("200000.00")

@@ -27,9 +27,9 @@ from masterstudio.core.events import verify_chain
 from masterstudio.core.models import Event
 from masterstudio.core.uploads import orphan_files, referenced_names
 from masterstudio.funding.models import Grant
+from masterstudio.notices.closing import recognise
 from masterstudio.notices.models import EntryState, Evidence, Objection
 from masterstudio.studios.models import Studio
-from masterstudio.studios.services import recognise
 from tests.factories import selecting as f
 from tests.factories.applications import pdf_bytes, ready_application
 
@@ -86,7 +86,7 @@ def test_worker_killed_mid_recognition_leaves_no_studio_and_a_retry_succeeds(cas
         f"""
         from datetime import datetime
         from masterstudio.applications.models import Application
-        from masterstudio.studios.services import recognise
+        from masterstudio.notices.closing import recognise
         recognise(Application.objects.get(pk={application.pk}), now=datetime.fromisoformat("{after.isoformat()}"))
         print("NOT KILLED")
     """,

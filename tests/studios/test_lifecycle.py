@@ -6,7 +6,7 @@ import pytest
 
 from masterstudio.core.events import events_for
 from masterstudio.core.transitions import TransitionError, TransitionNotAllowed
-from masterstudio.studios.lifecycle import revoke_guard
+from masterstudio.recoveries.services import revoke_guard
 from masterstudio.studios.models import StudioState
 from masterstudio.studios.states import STUDIO_MACHINE
 from tests.factories.studio_life import make_studio
@@ -54,3 +54,19 @@ def test_revoke_guard_names_what_is_missing(cast, unit_a):
     assert revoke_guard(studio, "13.5") == "请选择第13条规定的撤销情形（第（一）至（四）项）"
     assert "整改后复评仍不合格" in revoke_guard(studio, "13.2")
     assert revoke_guard(studio, "13.3") is None
+
+
+def test_the_engine_door_honours_an_occupation_staff_added(cast):
+    """``ask_engine`` asks through ``catalog.engine.ask``: an occupation staff added is known
+    (the former fallback asked the engine without the staff-added occupations)."""
+    from masterstudio.catalog.models import Occupation
+    from masterstudio.studios.lifecycle import ask_engine
+    from tests.policy.helpers import application
+
+    payload = application(set_={"leader.occupation_code": "4-01-02-02", "leader.occupation_name": None})
+    assert ask_engine("eligibility", payload)["outcome"] == "undetermined"  # not in the data: to confirm
+    Occupation.objects.create(
+        code="4-01-02-02", name="补录职业", source="人社部 2026 年新职业", added_by=cast["sysadmin"]
+    )
+    answer = ask_engine("eligibility", payload)
+    assert answer["outcome"] == "eligible" and answer["occupation"]["name"] == "补录职业"

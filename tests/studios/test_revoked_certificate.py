@@ -8,8 +8,8 @@ import subprocess
 import pytest
 from django.test import Client
 
+from masterstudio.notices.closing import recognise
 from masterstudio.recoveries import services as recoveries
-from masterstudio.studios.services import recognise
 from tests.factories import selecting as f
 
 

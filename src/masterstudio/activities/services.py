@@ -8,9 +8,10 @@ from django.utils import timezone
 from masterstudio.activities.models import Activity, ActivityPhoto, ActivityState, Signup, StudioActivity
 from masterstudio.activities.states import ACTIVITY_MACHINE
 from masterstudio.core.events import record_event
+from masterstudio.core.locks import lock_row
 from masterstudio.core.transitions import TransitionError
 from masterstudio.core.uploads import PHOTO_KINDS, check_upload
-from masterstudio.funding.services import FundingError, lock_row
+from masterstudio.funding.services import FundingError
 
 
 class ActivityError(FundingError):

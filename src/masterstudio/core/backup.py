@@ -103,8 +103,7 @@ def inside(root: Path, relative: str) -> Path:
 def _fernet() -> MultiFernet:
     """Every key of FIELD_ENCRYPTION_KEY (the first encrypts): a backup made before a key rotation
     still restores while its key is listed (docs/deploy.md, rotating the key)."""
-    keys = getattr(settings, "FIELD_ENCRYPTION_KEYS", None) or [settings.FIELD_ENCRYPTION_KEY]
-    return MultiFernet([Fernet(key.encode()) for key in keys])
+    return MultiFernet([Fernet(key.encode()) for key in settings.FIELD_ENCRYPTION_KEYS])
 
 
 def _encrypt_stream(source: Path, target: Path) -> None:

@@ -174,7 +174,7 @@ def _model_defaults(old, new) -> None:
 
 def install() -> None:
     """Route the platform's now through the demo clock (demo mode only)."""
-    if not getattr(settings, "DEMO_CLOCK", False):
+    if not settings.DEMO_CLOCK:
         raise ClockError("演示时钟仅在演示环境（DEBUG=true）中可用")
     if installed():
         return

@@ -27,7 +27,7 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
 
 
 def _keys() -> tuple[str, ...]:
-    return tuple(getattr(settings, "FIELD_ENCRYPTION_KEYS", None) or [settings.FIELD_ENCRYPTION_KEY])
+    return tuple(settings.FIELD_ENCRYPTION_KEYS)
 
 
 def encrypt(value: str) -> str:
@@ -60,7 +60,7 @@ def primary_key_wrote(token: str) -> bool:
 
 def blind_index(value: str) -> str:
     """A keyed hash for equality look-ups; never reversible without the key."""
-    secret = getattr(settings, "BLIND_INDEX_KEY", None) or settings.FIELD_ENCRYPTION_KEY
+    secret = settings.BLIND_INDEX_KEY  # settings: the last encryption key when not set
     key = hashlib.sha256(("blind-index:" + secret).encode()).digest()
     return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
 

@@ -7,12 +7,18 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Count, F, Min, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from masterstudio.activities.models import Activity
+from masterstudio.applications.models import Application, AppState, Round
+from masterstudio.assessments.models import Grade, StudioAssessment
+from masterstudio.catalog.engine import params_on, versions
+from masterstudio.evaluations.models import Evaluation
 from masterstudio.funding.models import Disbursement, Grant, GrantState
+from masterstudio.notices.models import Notice, NoticeEntry
+from masterstudio.recoveries.services import outstanding_total
 from masterstudio.studios.models import LIVE_STATES, Studio, StudioState
 
 MAJOR_GROUPS = {
@@ -53,10 +59,6 @@ def studios_overview() -> dict:
 
 
 def applications_by_round() -> dict:
-    if not apps.is_installed("masterstudio.applications"):
-        return {"rounds": [], "states": {}}
-    from masterstudio.applications.models import Application, AppState
-
     rounds: dict[str, dict[str, int]] = {}
     for row in (
         Application.objects.values("round__year", "round__title", "state")
@@ -114,8 +116,6 @@ def grants_by_year() -> dict:
 def _to_recover() -> dict:
     """待追回 (Art. 13): what the open recoveries still wait for — computed from the payment records
     of each revoked studio's funding cycle, imported payments included — and how many they are."""
-    from masterstudio.recoveries.services import outstanding_total
-
     owed, count = outstanding_total()
     return {"to_recover": count, "to_recover_amount": _yuan(owed), "to_recover_label": f"{owed:,.2f}"}
 
@@ -128,14 +128,10 @@ def fulfilment_days() -> dict:
         .annotate(paid_on=Min("disbursements__paid_on"), recognised=F("studio__recognized_on"))
         .values("disbursed_on", "recognised", "studio__application_id")
     )
-    notice_end = {}
-    if apps.is_installed("masterstudio.notices"):
-        from masterstudio.notices.models import NoticeEntry
-
-        ids = [r["studio__application_id"] for r in rows if r["studio__application_id"]]
-        notice_end = dict(
-            NoticeEntry.objects.filter(application_id__in=ids).values_list("application_id", "notice__ends_on")
-        )
+    ids = [r["studio__application_id"] for r in rows if r["studio__application_id"]]
+    notice_end = dict(
+        NoticeEntry.objects.filter(application_id__in=ids).values_list("application_id", "notice__ends_on")
+    )
     days = []
     for row in rows:
         start = notice_end.get(row["studio__application_id"]) or row["recognised"]
@@ -148,13 +144,8 @@ def fulfilment_days() -> dict:
     }
 
 
-def assessment_grades() -> dict | None:
-    """Published grade distribution of the annual assessment (Art. 12) by year: {year: {等次: n}}.
-    None while the assessments app is not installed."""
-    if not apps.is_installed("masterstudio.assessments"):
-        return None
-    from masterstudio.assessments.models import Grade, StudioAssessment
-
+def assessment_grades() -> dict:
+    """Published grade distribution of the annual assessment (Art. 12) by year: {year: {等次: n}}."""
     counts: dict = defaultdict(dict)
     for row in (
         StudioAssessment.objects.filter(published=True)
@@ -172,26 +163,16 @@ def upcoming_deadlines(now=None) -> list[dict]:
     today = timezone.localdate(now)
     horizon = today + timedelta(days=60)
     items: list[dict] = []
-    if apps.is_installed("masterstudio.applications"):
-        from masterstudio.applications.models import Round
-
-        for r in Round.objects.filter(closes_at__gte=now, closes_at__date__lte=horizon).order_by("closes_at"):
-            items.append({"on": timezone.localdate(r.closes_at), "what": f"申报截止：{r.title}", "clause": "8"})
-    if apps.is_installed("masterstudio.notices"):
-        from masterstudio.notices.models import Notice
-
-        for n in Notice.objects.filter(ends_on__gte=today, ends_on__lte=horizon).order_by("ends_on"):
-            items.append({"on": n.ends_on, "what": f"公示期满：{n.title}", "clause": "10"})
-    from masterstudio.evaluations.models import Evaluation
-
+    for r in Round.objects.filter(closes_at__gte=now, closes_at__date__lte=horizon).order_by("closes_at"):
+        items.append({"on": timezone.localdate(r.closes_at), "what": f"申报截止：{r.title}", "clause": "8"})
+    for n in Notice.objects.filter(ends_on__gte=today, ends_on__lte=horizon).order_by("ends_on"):
+        items.append({"on": n.ends_on, "what": f"公示期满：{n.title}", "clause": "10"})
     for e in Evaluation.objects.filter(
         revoked_at__isnull=True, access_until__gte=now, access_until__date__lte=horizon
     ).select_related("evaluator"):
         items.append(
             {"on": timezone.localdate(e.access_until), "what": f"第三方评估授权到期：{e.title}", "clause": "18"}
         )
-    from masterstudio.activities.models import Activity
-
     for a in Activity.objects.filter(state="published", signup_deadline__gte=now, signup_deadline__date__lte=horizon):
         items.append({"on": timezone.localdate(a.signup_deadline), "what": f"活动报名截止：{a.title}", "clause": "17"})
     waiting = Grant.objects.filter(state=GrantState.APPROVED).aggregate(n=Count("id"), oldest=Min("dated_on"))
@@ -199,8 +180,6 @@ def upcoming_deadlines(now=None) -> list[dict]:
         items.append(
             {"on": waiting["oldest"], "what": f"{waiting['n']} 笔已核定资金待拨付（最早核定于该日）", "clause": "14"}
         )
-    from masterstudio.catalog.engine import params_on, versions
-
     pset = params_on(today)
     month, day = (int(part) for part in str(pset.get("annual_summary_deadline", today)).split("-"))
     due = today.replace(month=month, day=day)

@@ -12,9 +12,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from masterstudio.core.events import record_event
+from masterstudio.core.locks import lock_row
 from masterstudio.core.uploads import VOUCHER_KINDS, check_upload
 from masterstudio.funding.models import Grant, GrantKind
-from masterstudio.funding.services import FundingError, check_money_date, disbursed_total, lock_row, parse_amount
+from masterstudio.funding.services import FundingError, check_money_date, disbursed_total, parse_amount
 from masterstudio.ledger import rules
 from masterstudio.ledger.models import (
     Asset,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from masterstudio.notices import services as rules
+from masterstudio.notices import rules
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -24,7 +24,7 @@ class MultipleFileField(forms.FileField):
 
 
 class ObjectionForm(forms.Form):
-    """The rules are the service's (``notices.services.objection_problems``), stated from there."""
+    """The rules are the service's (``notices.rules.objection_problems``), stated from there."""
 
     name = forms.CharField(
         label="真实姓名",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Q
 from django.http import Http404
 
+from masterstudio.applications.models import Application, AppState
 from masterstudio.notices.models import OPEN_OBJECTION_STATES, Notice, NoticeEntry, Objection
 
 
@@ -66,8 +67,6 @@ IN_REVIEW_STATES = ["submitted", "material_review", "supplement", "site_inspecti
 def unfinished_applications(round_) -> list:
     """The round's applications that were never reviewed to the end or decided, oldest first: what
     publishing the round's notice warns about (and names)."""
-    from masterstudio.applications.models import Application, AppState
-
     return list(
         Application.objects.filter(round=round_)
         .filter(Q(state__in=IN_REVIEW_STATES) | Q(state=AppState.EVALUATION, decision__isnull=True))

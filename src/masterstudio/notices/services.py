@@ -1,21 +1,25 @@
-"""Publishing the proposed list (公示), objections (异议) and closing the notice (Art. 10)."""
+"""Publishing the proposed list (公示) and objections (异议) (Art. 10). The rules of an objection
+are in ``notices.rules``, the period in ``notices.period``, the end of the period (recognition of
+the entries) in ``notices.closing``."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from masterstudio.accounts.models import User
 from masterstudio.applications.models import Application, AppState, Round
 from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.core.events import appended_together, record_event
+from masterstudio.core.locks import lock_row
 from masterstudio.core.notify import notify
-from masterstudio.funding.services import lock_row
+from masterstudio.core.uploads import check_upload
+from masterstudio.notices.closing import recognise
 from masterstudio.notices.models import (
     OPEN_OBJECTION_STATES,
     EntryState,
@@ -25,62 +29,13 @@ from masterstudio.notices.models import (
     Objection,
     ObjectionState,
 )
-from masterstudio.notices.period import PeriodError, notice_days
+from masterstudio.notices.period import PeriodError, closes_at, is_open, notice_days
+from masterstudio.notices.rules import HOW_TO_OBJECT, MAX_EVIDENCE_FILES, objection_problems
+from masterstudio.notices.selectors import describe, unfinished_applications
 from masterstudio.notices.states import ENTRY_MACHINE, OBJECTION_MACHINE
 from masterstudio.policytools.versions import expiry_warning
 from masterstudio.reviews.models import Decision, Outcome
-from masterstudio.reviews.services import notify_unit, notify_units
-
-MAX_EVIDENCE_FILES = 5
-
-# The rules of an objection, in one place: the form checks them, the service refuses what breaks
-# them, and the pages state them from here (``OBJECTION_RULES``).
-OBJECTION_NAME_MIN = 2  # a real name: not one character
-OBJECTION_FACTS_MIN = 15  # characters of facts and reasons, blanks not counted
-PLACEHOLDER_NAMES = frozenset({"匿名", "无名", "无名氏", "佚名", "不详", "某某", "群众", "网友", "市民", "知情人"})
-_NAME = re.compile(r"^[\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z·•. '-]*$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-OBJECTION_RULES = [
-    f"以真实姓名提出（至少 {OBJECTION_NAME_MIN} 个字；匿名、化名不予受理）",
-    "留下可联系的手机号或电子邮箱，仅供社会事业局核实和答复使用",
-    f"写明异议的具体事实和理由（不少于 {OBJECTION_FACTS_MIN} 字），可上传证据材料（最多 {MAX_EVIDENCE_FILES} 个）",
-]
-
-HOW_TO_OBJECT = (
-    "公示期间，任何单位和个人对公示名单有异议的，可在本页面点击“提出异议”：" + "；".join(OBJECTION_RULES) + "。"
-    "匿名或无具体事实的异议不予受理。异议仅暂停所涉条目，其他条目不受影响。社会事业局调查核实后答复异议人。"
-)
-
-
-def objection_problems(*, name: str, contact: str, content: str) -> dict[str, str]:
-    """What breaks the rules of an objection, by field (empty when it follows them)."""
-    problems = {}
-    name = (name or "").strip()
-    if len(name) < OBJECTION_NAME_MIN or not _NAME.match(name) or name in PLACEHOLDER_NAMES:
-        problems["name"] = f"请填写真实姓名（至少 {OBJECTION_NAME_MIN} 个字，不含数字和符号）；匿名异议不予受理"
-    if not contact_kind(contact):
-        problems["contact"] = "请填写有效的手机号（11 位，如 13900001111）或电子邮箱（如 name@example.com），用于答复"
-    facts = re.sub(r"\s", "", content or "")
-    if len(facts) < OBJECTION_FACTS_MIN:
-        problems["content"] = f"请写明异议的具体事实和理由，不少于 {OBJECTION_FACTS_MIN} 字（现有 {len(facts)} 字）"
-    return problems
-
-
-def contact_kind(contact: str) -> str:
-    """ "mobile" or "email" when ``contact`` is a valid mobile number or e-mail address, else ""."""
-    from django.core.validators import validate_email
-
-    text = (contact or "").strip()
-    digits = re.sub(r"[\s-]", "", text)
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    if _MOBILE.match(digits):
-        return "mobile"
-    try:
-        validate_email(text)
-    except ValidationError:
-        return ""
-    return "email"
+from masterstudio.reviews.services import notify_unit, notify_units, unit_recipients
 
 
 class NoticeError(Exception):
@@ -96,19 +51,7 @@ class ObjectionInvalid(NoticeError):
 
 
 def _staff_handlers():
-    from masterstudio.accounts.models import User
-
     return User.staff_with("reviewer", "approver")
-
-
-def closes_at(notice: Notice) -> datetime:
-    """Interpretation 4: objections are accepted until 23:59:59 (Asia/Shanghai) of the last day."""
-    return timezone.make_aware(datetime.combine(notice.ends_on + timedelta(days=1), time.min))
-
-
-def is_open(notice: Notice, now=None) -> bool:
-    now = now or timezone.now()
-    return notice.published_at <= now < closes_at(notice)
 
 
 # ---------------------------------------------------------------- publishing
@@ -119,8 +62,6 @@ class UnfinishedApplications(NoticeError):
     ``applications`` names them; publish again acknowledging them (their ids) to go ahead."""
 
     def __init__(self, applications: list):
-        from masterstudio.notices.selectors import describe
-
         self.applications = applications
         super().__init__(
             f"本批次还有 {len(applications)} 份申报未完成评审，发布公示后它们不会列入本次名单："
@@ -137,8 +78,6 @@ def publish(
     its decision (named), and — :class:`UnfinishedApplications`, a warning — when applications of
     the round were never reviewed to the end, unless each of them is in ``acknowledged`` (the ids
     the approver was shown and confirmed)."""
-    from masterstudio.notices.selectors import describe, unfinished_applications
-
     now = now or timezone.now()
     acknowledged = {int(pk) for pk in acknowledged}
     with transaction.atomic(), appended_together():
@@ -235,8 +174,6 @@ def file_objection(
     entry: NoticeEntry, *, name: str, contact: str, content: str, uploads=(), now=None, ip: str | None = None
 ) -> Objection:
     """Anyone may object, with real name and contact, during the period. Freezes only ``entry``."""
-    from masterstudio.core.uploads import check_upload
-
     now = now or timezone.now()
     notice = entry.notice
     if not is_open(notice, now):
@@ -295,8 +232,6 @@ def file_objection(
 
 def _tell_unit(entry: NoticeEntry, key: str, context: dict) -> None:
     """Tell the applying unit about an objection against its entry (in the caller's transaction)."""
-    from masterstudio.reviews.services import unit_recipients
-
     application = Application.objects.select_related("unit").get(pk=entry.application_id)
     notify(
         unit_recipients(application),
@@ -350,7 +285,7 @@ def resolve(
             if not still_open:
                 ENTRY_MACHINE.apply(entry, EntryState.LISTED, actor=actor, reason=f"异议 {objection.receipt} 不成立")
                 if now >= closes_at(entry.notice):
-                    _recognise_entry(entry, actor=actor, now=now)
+                    recognise(entry.application, actor=actor, now=now)
         _tell_unit(
             entry,
             "objection_resolved_unit",
@@ -362,101 +297,3 @@ def resolve(
             },
         )
     return objection
-
-
-# ---------------------------------------------------------------- closing
-
-
-def _recognise_entry(entry: NoticeEntry, *, actor=None, now=None):
-    from masterstudio.studios.services import recognise
-
-    return recognise(entry.application, actor=actor, now=now)
-
-
-_UNREAD = object()
-
-
-def mark_recognised(application: Application, *, actor=None, entry=_UNREAD) -> None:
-    """Called by the award inside its transaction: the entry shows 已认定 on the public page
-    (``entry``: the application's entry, when the caller has just read it)."""
-    if entry is _UNREAD:
-        entry = NoticeEntry.objects.filter(application=application).first()
-    if entry is not None and entry.state == EntryState.LISTED:
-        ENTRY_MACHINE.apply(entry, EntryState.RECOGNISED, actor=actor, reason="公示期满无异议")
-
-
-def mark_recognised_many(entries: list[NoticeEntry], *, actor=None) -> None:
-    """:func:`mark_recognised` for the entries of several applications recognised together."""
-    ENTRY_MACHINE.apply_many(
-        [e for e in entries if e.state == EntryState.LISTED],
-        EntryState.RECOGNISED,
-        actor=actor,
-        reason="公示期满无异议",
-    )
-
-
-def recognition_block(application: Application, now=None, *, entry=_UNREAD) -> str | None:
-    """Why ``application`` may not be recognised yet (None when it may). ``entry``: the
-    application's entry with its notice, when the caller has just read it."""
-    if entry is _UNREAD:
-        entry = NoticeEntry.objects.select_related("notice").filter(application=application).first()
-    if entry is None:
-        return "该申报未经公示，不能认定（第10条：公示无异议的，授予称号和铭牌）"
-    if now is None:
-        now = timezone.now()
-    if now < closes_at(entry.notice):
-        return f"公示期至 {entry.notice.ends_on:%Y年%-m月%-d日} 结束，期满后才能认定"
-    if entry.state == EntryState.FROZEN:
-        return "该条目有尚未处理完毕的异议，处理完毕后才能认定"
-    if entry.state != EntryState.LISTED:
-        return f"公示条目状态为“{entry.get_state_display()}”，不能认定"
-    return None
-
-
-RECOGNISE_BATCH = 100  # entries recognised per transaction by close_due
-
-
-def close_due(*, now: datetime | None = None, actor=None) -> dict:
-    """Recognise every entry whose notice period has ended without objection, a batch of entries
-    at a time (:func:`~masterstudio.studios.services.recognise_many`; a batch that meets a
-    recognition made meanwhile elsewhere is done entry by entry). Safe to run twice (and at the
-    same time as another run): recognised entries are skipped."""
-    from masterstudio.studios.services import AwardError, Contended, recognise_many
-
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    done, waiting, errors = [], [], []
-    for notice in Notice.objects.filter(closed_at__isnull=True, ends_on__lt=today).order_by("pk"):
-        entries = list(
-            notice.entries.filter(state=EntryState.LISTED).select_related("application").order_by("position")
-        )
-        for start in range(0, len(entries), RECOGNISE_BATCH):
-            batch = entries[start : start + RECOGNISE_BATCH]
-            try:
-                studios, refused = recognise_many([entry.application for entry in batch], actor=actor, now=now)
-            except Contended:
-                studios, refused = _recognise_each(batch, actor=actor, now=now)
-            except AwardError as exc:
-                studios, refused = [], {entry.application_id: str(exc) for entry in batch}
-            done.extend(studio.nameplate_no for studio in studios)
-            errors.extend(
-                f"{entry}：{refused[entry.application_id]}" for entry in batch if entry.application_id in refused
-            )
-        if notice.entries.filter(state=EntryState.FROZEN).exists():
-            waiting.append(notice.pk)
-        elif not notice.entries.filter(state=EntryState.LISTED).exists():
-            Notice.objects.filter(pk=notice.pk, closed_at__isnull=True).update(closed_at=timezone.now())
-            record_event("notice.closed", obj=notice, actor=actor, clause="10")
-    return {"recognised": done, "waiting": waiting, "errors": errors}
-
-
-def _recognise_each(entries: list[NoticeEntry], *, actor, now) -> tuple[list, dict[int, str]]:
-    from masterstudio.studios.services import AwardError
-
-    studios, refused = [], {}
-    for entry in entries:
-        try:
-            studios.append(_recognise_entry(entry, actor=actor, now=now))
-        except AwardError as exc:
-            refused[entry.application_id] = str(exc)
-    return studios, refused

@@ -15,10 +15,10 @@ from masterstudio.core.pagecache import cached_page
 from masterstudio.core.ratelimit import rate_limited
 from masterstudio.core.transitions import TransitionError
 from masterstudio.core.uploads import serve
-from masterstudio.notices import selectors, services
+from masterstudio.notices import period, rules, selectors, services
 from masterstudio.notices.forms import ObjectionForm, ResolveForm
 from masterstudio.notices.models import OPEN_OBJECTION_STATES, Evidence, Objection
-from masterstudio.studios.services import AwardError
+from masterstudio.recognition.services import AwardError
 
 business = duty_required("reviewer", "approver")
 approver = duty_required("approver")
@@ -35,8 +35,8 @@ def _client_ip(request):
 def notice_list(request):
     notices = list(selectors.public_notices())
     now = timezone.now()
-    current = [n for n in notices if services.is_open(n, now)]
-    past = [n for n in notices if not services.is_open(n, now)]
+    current = [n for n in notices if period.is_open(n, now)]
+    past = [n for n in notices if not period.is_open(n, now)]
     return render(request, "notices/list.html", {"current": current, "past": past})
 
 
@@ -49,8 +49,8 @@ def notice_detail(request, pk):
         {
             "notice": notice,
             "entries": selectors.public_entries(notice),
-            "open": services.is_open(notice),
-            "closes_at": services.closes_at(notice),
+            "open": period.is_open(notice),
+            "closes_at": period.closes_at(notice),
         },
     )
 
@@ -85,8 +85,8 @@ def object_form(request, pk, entry_pk):
             "notice": notice,
             "entry": entry,
             "form": form,
-            "open": services.is_open(notice),
-            "rules": services.OBJECTION_RULES,
+            "open": period.is_open(notice),
+            "rules": rules.OBJECTION_RULES,
         },
     )
 

@@ -1836,7 +1836,7 @@ class Generator:
         ]
         from masterstudio.funding.models import GrantKind
         from masterstudio.policy.errors import PolicyInputError
-        from masterstudio.recoveries.services import engine_request
+        from masterstudio.recoveries.amounts import engine_request
         from masterstudio.studios.lifecycle import ask_engine
 
         revocations, recoveries, answers = [], [], {}

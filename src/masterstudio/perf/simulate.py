@@ -74,6 +74,7 @@ def setup(applications: int, *, seed: int = 7, log=print):
 
 def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=print, actors: int = 1) -> dict:
     from masterstudio.applications.models import Application
+    from masterstudio.notices import closing
     from masterstudio.notices import services as notices
 
     started = time.perf_counter()
@@ -120,7 +121,7 @@ def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=prin
         timezone.datetime.combine(notice.ends_on + timedelta(days=1), timezone.datetime.min.time())
     ) + timedelta(minutes=10)
     with clock_from(after):  # the platform's clock on the day of recognition: no grant is dated after "today"
-        closed = notices.close_due(now=after, actor=approver)
+        closed = closing.close_due(now=after, actor=approver)
     mark = phase("recognition and initial grants", mark)
     with clock_from(after + timedelta(days=1)):  # the year goes on after the notice: assessment at its end
         graded, published = _assess(studios, reviewer, approver, actors)

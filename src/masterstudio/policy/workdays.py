@@ -61,7 +61,7 @@ def package_years() -> tuple[int, int]:
 
 
 def package_version() -> str:
-    return getattr(chinese_calendar, "__version__", "unknown")
+    return chinese_calendar.__version__
 
 
 class WorkCalendar:

@@ -1,6 +1,6 @@
 """Revocation (Art. 13) and recovery of the district money of the current funding cycle.
 
-The recovery is computed from the platform's own payment records (:func:`recovery_items`): what
+The recovery is computed from the platform's own payment records (``recoveries.amounts``): what
 was actually paid of every grant dated in the funding cycle containing the revocation date
 (interpretation 6), whoever approved it, imported payments of the former Measures included. The
 engine's answer is kept beside it for reference, and its refusal (a recognition before these
@@ -11,35 +11,35 @@ staff record until the amount is settled, when each grant is closed through
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from masterstudio.assessments.models import Grade, Kind, StudioAssessment
 from masterstudio.assessments.services import unit_users
 from masterstudio.core.events import record_event
+from masterstudio.core.locks import lock_row
 from masterstudio.core.notify import notify
 from masterstudio.core.transitions import TransitionError
-from masterstudio.funding.models import Grant, GrantKind, GrantState
+from masterstudio.core.uploads import check_upload
+from masterstudio.funding.models import Grant, GrantState
 from masterstudio.funding.services import (
     FundingError,
     check_money_date,
     confirm_recovery,
     freeze_grant,
-    lock_row,
     parse_amount,
 )
 from masterstudio.funding.states import GRANT_MACHINE
+from masterstudio.policy.errors import PolicyInputError
+from masterstudio.recoveries.amounts import ZERO, engine_view, recovery_items
 from masterstudio.recoveries.models import CAUSE_CLAUSE, Cause, Recovery, RecoveryState, Repayment, Revocation
 from masterstudio.recoveries.states import RECOVERY_MACHINE
-from masterstudio.studios.lifecycle import ask_engine, revoke_guard
 from masterstudio.studios.models import Studio, StudioState
 from masterstudio.studios.states import STUDIO_MACHINE
-
-ZERO = Decimal("0.00")
 
 
 class RecoveryError(Exception):
@@ -56,28 +56,27 @@ def outstanding(recovery: Recovery) -> Decimal:
     return recovery.amount_due - repaid_total(recovery)
 
 
-def engine_request(studio, revoked_on: date) -> dict:
-    grants = [
-        g for g in studio.grants.exclude(state__in=[GrantState.CANCELLED, GrantState.RECOVERED]) if not g.imported
-    ]
-    initial = studio.grants.filter(kind=GrantKind.INITIAL).exclude(state=GrantState.CANCELLED).first()
-    return {
-        "as_of": revoked_on.isoformat(),
-        "recognized_on": studio.recognized_on.isoformat(),
-        "assessments": [
-            {"year": g.year, "grade": "excellent", "on": g.dated_on.isoformat()}
-            for g in grants
-            if g.kind == GrantKind.EXCELLENT
-        ],
-        "titles": [
-            {"level": g.kind, "on": g.dated_on.isoformat()}
-            for g in grants
-            if g.kind in (GrantKind.NATIONAL, GrantKind.BEIJING)
-        ],
-        "revoked_on": revoked_on.isoformat(),
-        # the imported record's figure, used by the engine where the version of the date has no amount
-        **({"initial_amount": f"{initial.amount:.2f}"} if initial else {}),
-    }
+REVOCATION_CLAUSES = ("13.1", "13.2", "13.3", "13.4")
+
+
+def _failed_reassessment(studio: Studio) -> StudioAssessment | None:
+    """The studio's latest reassessment after rectification that was still unqualified (Art. 13(2))."""
+    return (
+        StudioAssessment.objects.filter(studio=studio, kind=Kind.REASSESSMENT, grade=Grade.UNQUALIFIED)
+        .order_by("-assessed_on")
+        .first()
+    )
+
+
+def revoke_guard(studio: Studio, clause: str) -> str | None:
+    """Clause-specific refusal for a revocation, or None."""
+    if clause not in REVOCATION_CLAUSES:
+        return "请选择第13条规定的撤销情形（第（一）至（四）项）"
+    if studio.state == StudioState.REVOKED:
+        return f"该工作室已于 {studio.revoked_on:%Y-%m-%d} 撤销，不能重复撤销"
+    if clause == "13.2" and _failed_reassessment(studio) is None:
+        return "只有整改后复评仍不合格的工作室才能依第13条第（二）项撤销"
+    return None
 
 
 def revoke(
@@ -93,9 +92,6 @@ def revoke(
 ) -> Revocation:
     """Revoke a studio's title (Art. 13): record cause, evidence and decision; end the title and
     record the nameplate as withdrawn; compute and open the recovery of the cycle's money."""
-    from masterstudio.core.uploads import check_upload
-    from masterstudio.policy.errors import PolicyInputError
-
     if actor is None or not actor.has_duty("approver"):
         raise RecoveryError("只有具有审批职责的工作人员可以作出撤销决定")
     if cause not in Cause.values:
@@ -122,13 +118,7 @@ def revoke(
         refusal = revoke_guard(studio, clause)
         if refusal:
             raise RecoveryError(refusal, field="cause")
-        reassessment = None
-        if clause == "13.2":
-            reassessment = (
-                StudioAssessment.objects.filter(studio=studio, kind=Kind.REASSESSMENT, grade=Grade.UNQUALIFIED)
-                .order_by("-assessed_on")
-                .first()
-            )
+        reassessment = _failed_reassessment(studio) if clause == "13.2" else None
         try:
             with transaction.atomic():
                 revocation = Revocation.objects.create(
@@ -180,110 +170,6 @@ def revoke(
     return revocation
 
 
-def funding_cycle(studio: Studio, on: date) -> tuple[date, date]:
-    """The funding cycle (interpretation 6) containing ``on``: consecutive periods of
-    ``funding_cycle_years`` from the recognition date. The engine's answer where it gives one; for a
-    recognition it does not date (a studio of the former Measures, recognised before these
-    parameters took effect) the same rule with the cycle length in force on ``on``."""
-    from masterstudio.policy import funding as engine
-    from masterstudio.policy import params
-    from masterstudio.policy.dates import add_years
-    from masterstudio.policy.errors import PolicyInputError
-
-    try:
-        return engine.funding_cycle(studio.recognized_on, on)
-    except (PolicyInputError, KeyError, LookupError):
-        pset = params.load()
-        try:
-            years = int(pset.get("funding_cycle_years", on))
-        except (PolicyInputError, KeyError, LookupError):
-            years = int(pset.get("funding_cycle_years"))
-    index = 0
-    while add_years(studio.recognized_on, years * (index + 1)) <= on:
-        index += 1
-    return (
-        add_years(studio.recognized_on, years * index),
-        add_years(studio.recognized_on, years * (index + 1)) - timedelta(days=1),
-    )
-
-
-IMPORTED_SOURCE = "原办法认定，导入"
-PLATFORM_SOURCE = "本平台核定"
-
-
-def recovery_items(studio: Studio, revoked_on: date) -> dict:
-    """What Art. 13 takes back, from the platform's own money records: every grant of the studio
-    dated in the funding cycle containing ``revoked_on`` (or after it), whoever approved it,
-    imported payments of the former Measures included. Each item names its clause and source; its
-    ``paid`` is what was actually paid (payments net of their reversals). Paid → recover; approved
-    and unpaid → cancel; the unpaid rest of a partly paid grant, and any grant outside the cycle
-    still waiting for payment → frozen (never paid after the revocation)."""
-    cycle_start, cycle_end = funding_cycle(studio, revoked_on)
-    grants = list(
-        studio.grants.exclude(state__in=[GrantState.CANCELLED, GrantState.RECOVERED, GrantState.FROZEN])
-        .annotate(net_paid=Sum("disbursements__amount"))
-        .order_by("dated_on", "pk")
-    )
-    lines, due, cancelled, total = [], ZERO, ZERO, ZERO
-    for grant in grants:
-        paid = grant.net_paid or ZERO
-        inside = cycle_start <= grant.dated_on  # one dated after the revocation date was never due: back too
-        line = {
-            "grant": grant.pk,
-            "kind": grant.kind,
-            "label": GrantKind(grant.kind).label,
-            "clause": grant.clause,
-            "on": grant.dated_on.isoformat(),
-            "year": grant.year,
-            "amount": f"{grant.amount:.2f}",
-            "paid": f"{paid:.2f}",
-            "source": IMPORTED_SOURCE if grant.imported else PLATFORM_SOURCE,
-            "inside": inside,
-        }
-        if inside:
-            total += grant.amount
-            if paid > ZERO:
-                line["action"] = "recover"
-                due += paid
-                if grant.state == GrantState.APPROVED:
-                    line["note"] = f"已拨付 {paid:,.2f} 元，未拨付部分 {grant.amount - paid:,.2f} 元冻结，不再拨付"
-            elif grant.state == GrantState.APPROVED:
-                line["action"] = "cancel"
-                cancelled += grant.amount
-            else:
-                continue
-        elif grant.state == GrantState.APPROVED:
-            line["action"] = "freeze"
-            line["note"] = (
-                f"核定于资助周期（{cycle_start:%Y-%m-%d} 起）之前，未拨付部分 "
-                f"{grant.amount - paid:,.2f} 元冻结，不再拨付"
-            )
-        else:
-            continue
-        lines.append(line)
-    clauses = sorted({line["clause"] for line in lines if line["inside"]})
-    return {
-        "cycle_start": cycle_start,
-        "cycle_end": cycle_end,
-        "lines": lines,
-        "due": due,
-        "cancelled": cancelled,
-        "total": total,
-        "clauses": clauses,
-    }
-
-
-def _engine_view(studio: Studio, revoked_on: date) -> dict:
-    """The engine's own answer, kept beside the recovery for reference; a question it refuses
-    (e.g. a recognition before these Measures) is recorded as refused and changes nothing."""
-    from masterstudio.policy.errors import PolicyInputError
-
-    try:
-        return ask_engine("funding", engine_request(studio, revoked_on))
-    except PolicyInputError as exc:
-        return {"error": {"code": exc.code, "field": exc.field, "message": exc.message}}
-
-
 def _open_recovery(studio: Studio, revocation: Revocation, *, actor) -> Recovery:
     decided_on = revocation.decided_on
     items = recovery_items(studio, decided_on)
@@ -332,7 +218,7 @@ def _open_recovery(studio: Studio, revocation: Revocation, *, actor) -> Recovery
         engine_amount=items["total"],
         clauses=items["clauses"],
         lines=items["lines"],
-        engine_answer=_engine_view(studio, decided_on),
+        engine_answer=engine_view(studio, decided_on),
         amount_due=due,
         amount_cancelled=cancelled,
     )
@@ -513,8 +399,6 @@ def reverse_repayment(repayment: Repayment, *, reason: str, on: date | None = No
 def outstanding_total() -> tuple[Decimal, int]:
     """待追回 for the dashboards: what the open recoveries still wait for (due − repaid) and how
     many they are — one query."""
-    from django.db.models import Count
-
     due = Recovery.objects.filter(state=RecoveryState.OPEN).aggregate(due=Sum("amount_due"), n=Count("pk"))
     repaid = Repayment.objects.filter(recovery__state=RecoveryState.OPEN).aggregate(t=Sum("amount"))["t"] or ZERO
     return ((due["due"] or ZERO) - repaid).quantize(Decimal("0.01")), due["n"]

@@ -17,6 +17,7 @@ def _chinese_date(value) -> str:
 
 
 def render_certificate(studio) -> bytes:
+    # reportlab is loaded only when a certificate is drawn (see _register_font)
     from reportlab.lib.colors import HexColor
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfgen import canvas

@@ -1,13 +1,11 @@
+"""The studio app's own pages. Included under /studios/ (namespace ``studios``) by
+``workspaces.studio_urls``, with the studio page, the flags and the revocation."""
+
 from django.urls import path
 
 from masterstudio.studios import views
 
-app_name = "studios"
 urlpatterns = [
     path("", views.studio_index, name="list"),
-    path("flags/", views.flags, name="flags"),
-    path("flags/<int:pk>/resolve/", views.resolve_flag, name="resolve_flag"),
-    path("<int:pk>/", views.studio_detail, name="detail"),
-    path("<int:pk>/revoke/", views.revoke, name="revoke"),
     path("<int:pk>/certificate.pdf", views.certificate, name="certificate"),
 ]

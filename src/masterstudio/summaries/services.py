@@ -12,10 +12,10 @@ from django.utils import timezone
 from masterstudio.activities.models import Signup, StudioActivity
 from masterstudio.activities.selectors import summary_for
 from masterstudio.core.events import record_event
+from masterstudio.core.locks import lock_row
 from masterstudio.core.transitions import TransitionError
 from masterstudio.core.uploads import check_upload
 from masterstudio.funding.models import Grant, StudioTitle
-from masterstudio.funding.services import lock_row
 from masterstudio.ledger.models import Category, Expense, Income, SpecialAccount
 from masterstudio.policytools.versions import in_force, require_in_force
 from masterstudio.studios.lifecycle import ask_engine

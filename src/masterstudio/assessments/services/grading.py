@@ -16,10 +16,10 @@ from masterstudio.assessments.models import AssessmentYear, Grade, Kind, StudioA
 from masterstudio.assessments.services.base import HUNDRED, TWO, AssessmentError, deadline_warning
 from masterstudio.assessments.states import YEAR_MACHINE
 from masterstudio.core.events import appended_together, record_event
+from masterstudio.core.locks import lock_row
 from masterstudio.experts.aggregate import aggregate
 from masterstudio.experts.models import Aggregation, Assignment, AssignmentState, Rubric, Score, ScoringPanel
 from masterstudio.experts.services import open_panels
-from masterstudio.funding.services import lock_row
 
 
 def grade_for(score: Decimal, ay: AssessmentYear) -> str:

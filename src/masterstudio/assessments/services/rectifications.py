@@ -10,10 +10,10 @@ from masterstudio.assessments.models import Grade, Kind, Rectification, Rectific
 from masterstudio.assessments.services.base import AssessmentError, unit_users
 from masterstudio.assessments.states import RECTIFICATION_MACHINE
 from masterstudio.core.events import record_event
+from masterstudio.core.locks import lock_row
 from masterstudio.core.notify import notify
 from masterstudio.core.transitions import TransitionError
 from masterstudio.core.uploads import check_upload
-from masterstudio.funding.services import lock_row
 from masterstudio.studios.models import Studio, StudioState
 from masterstudio.studios.states import STUDIO_MACHINE
 

@@ -16,10 +16,11 @@ from masterstudio.assessments.services.grading import _panels_of
 from masterstudio.assessments.services.rectifications import _open_rectification
 from masterstudio.assessments.states import YEAR_MACHINE
 from masterstudio.core.events import appended_together, record_event
+from masterstudio.core.locks import lock_row
 from masterstudio.core.notify import notify_many
 from masterstudio.experts.models import Assignment, Rubric
 from masterstudio.experts.services import ScoringError, draw_each, panels_for, panels_of, save_rubric
-from masterstudio.funding.services import FundingError, award_grant, lock_row
+from masterstudio.funding.services import FundingError, award_grant
 from masterstudio.policytools.versions import require_in_force
 from masterstudio.studios.models import LIVE_STATES, Studio
 

@@ -54,8 +54,8 @@ def stage(upload, user, *, kinds=DOCUMENT_KINDS, label: str = "文件") -> str:
     it for the next submission; returns the token. Raises UploadRefused and writes nothing."""
     kind, _ = check_upload(upload, kinds=kinds, label=label)
     files, size = staging_usage(user)
-    max_files = int(getattr(settings, "UPLOAD_STAGING_MAX_FILES", 20))
-    max_bytes = int(getattr(settings, "UPLOAD_STAGING_QUOTA_BYTES", 100 * 1024 * 1024))
+    max_files = int(settings.UPLOAD_STAGING_MAX_FILES)
+    max_bytes = int(settings.UPLOAD_STAGING_QUOTA_BYTES)
     if files + 1 > max_files or size + upload.size > max_bytes:
         raise UploadRefused(
             f"{label}“{upload.name}”未能暂存：您一天内暂存的文件已有 {files} 个、{human_size(size)}，"

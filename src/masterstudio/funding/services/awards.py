@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from masterstudio.core.events import record_event, record_events
+from masterstudio.core.locks import lock_row
 from masterstudio.funding.models import Grant, GrantKind, GrantState, StudioTitle, TitleLevel
 from masterstudio.funding.services.guards import (
     AlreadyRecorded,
@@ -17,7 +18,6 @@ from masterstudio.funding.services.guards import (
     award_condition_refusal,
     check_money_date,
     ensure_may_earn,
-    lock_row,
     policy_valid_until,
 )
 from masterstudio.studios.models import Studio

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from django.db import connection
 from django.utils import timezone
 
 from masterstudio.funding.models import GrantKind
@@ -100,20 +99,6 @@ def award_condition_refusal(studio, kind: str, year: int | None) -> str | None:
     if condition is None:
         return _NEEDS_CONDITION.get(kind)
     return condition(studio, year)
-
-
-def lock_row(model, pk, *, related: tuple[str, ...] = ()):
-    """Lock one row for the rest of the transaction, on PostgreSQL and on SQLite alike, read with
-    the ``related`` rows it points at (not locked).
-
-    PostgreSQL: ``SELECT … FOR UPDATE``. SQLite has no row locks; a no-op UPDATE as the first
-    statement takes the database write lock, so a second writer waits instead of reading stale data.
-    """
-    rows = model._default_manager.select_related(*related) if related else model._default_manager.all()
-    if connection.features.has_select_for_update:
-        return rows.select_for_update(of=("self",) if related else ()).get(pk=pk)
-    model._default_manager.filter(pk=pk).update(**{model._meta.pk.attname: pk})
-    return rows.get(pk=pk)
 
 
 def policy_valid_until() -> date:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from masterstudio.core.events import record_event
+from masterstudio.core.locks import lock_row
 from masterstudio.core.notify import notify
 from masterstudio.core.transitions import TransitionError
 from masterstudio.core.uploads import VOUCHER_KINDS, check_upload
@@ -20,7 +21,6 @@ from masterstudio.funding.services.guards import (
     FundingError,
     check_money_date,
     ensure_may_earn,
-    lock_row,
     today,
 )
 from masterstudio.funding.states import GRANT_MACHINE

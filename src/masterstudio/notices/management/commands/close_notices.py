@@ -6,7 +6,7 @@ and an entry is recognised at most once (the award is one transaction on a locke
 
 from django.core.management.base import BaseCommand
 
-from masterstudio.notices.services import close_due
+from masterstudio.notices.closing import close_due
 
 
 class Command(BaseCommand):

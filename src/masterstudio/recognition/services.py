@@ -1,50 +1,40 @@
 """The award (Art. 10, Art. 14): recognition creates the studio with its title and nameplate
-number and the initial grant, exactly once."""
+number and the initial grant, exactly once.
+
+The caller (the notices app) says why it holds an application back — its notice period not over,
+an objection open — as a value (``held``); recognition refuses with its own reasons first (already
+recognised, not on notice), then with the caller's, and returns what it recognised and what it
+refused. Marking the notice's entries is the caller's business."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from masterstudio.accounts.models import User
 from masterstudio.applications.models import Application, AppState
 from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.core.events import appended_together, record_event, record_events
+from masterstudio.core.locks import lock_row
+from masterstudio.core.notify import notify, notify_many
 from masterstudio.core.transitions import TransitionError
-from masterstudio.funding.services import FundingError, award_grant, lock_row
+from masterstudio.funding.services import FundingError, award_grant, award_initial_grants
+from masterstudio.recognition.nameplates import TITLE, hold_nameplates, nameplate, next_number, studio_name
+from masterstudio.reviews.services import unit_recipients
 from masterstudio.studios.models import LIVE_STATES, Studio
-
-TITLE = "经开区技能大师工作室"
 
 
 class AwardError(Exception):
     """A refused recognition; ``str(exc)`` says in Chinese why."""
 
 
-def nameplate_prefix(year: int) -> str:
-    return f"经开技大〔{year}〕"
-
-
-def _nameplate(year: int, number: int) -> str:
-    return f"{nameplate_prefix(year)}{number:03d}号"
-
-
-def _next_number(year: int) -> int:
-    """The number after the year's last nameplate (1 for the year's first)."""
-    prefix = nameplate_prefix(year)
-    last = (
-        Studio.objects.filter(nameplate_no__startswith=prefix)
-        .order_by("-nameplate_no")
-        .values_list("nameplate_no", flat=True)
-        .first()
-    )
-    return int(last[len(prefix) :].rstrip("号")) + 1 if last else 1
-
-
-def studio_name(application: Application) -> str:
-    return f"{application.leader.name}{application.occupation_name}技能大师工作室"
+class Contended(Exception):
+    """:func:`recognise_many` met a studio written meanwhile by another recognition (a unique
+    constraint): nothing of the batch was kept; recognise its applications one by one."""
 
 
 _ALREADY = "该申报已于 {:%Y-%m-%d} 认定为工作室（铭牌编号 {}），不能重复认定"
@@ -53,16 +43,14 @@ _SCOPE_TAKEN = "同一单位（分厂/分公司）相同职业已有工作室（
 _REASON = "公示期满无异议，授予称号和铭牌"
 
 
-def _refusal(app: Application, existing: Studio | None, entry, now: datetime) -> str | None:
+def _refusal(app: Application, existing: Studio | None, held: str | None) -> str | None:
     """Why the locked application ``app`` may not be recognised now (None when it may), given its
-    studio if one exists and its notice entry (with the notice)."""
-    from masterstudio.notices.services import recognition_block
-
+    studio if one exists and the caller's reason for holding it back."""
     if existing is not None:
         return _ALREADY.format(existing.recognized_on, existing.nameplate_no)
     if app.state != AppState.ON_NOTICE:
         return f"申报当前状态为“{app.get_state_display()}”，只有公示期满且无异议的申报才能认定"
-    return recognition_block(app, now, entry=entry)
+    return held
 
 
 def _new_studio(app: Application, on: date, nameplate_no: str) -> Studio:
@@ -80,14 +68,6 @@ def _new_studio(app: Application, on: date, nameplate_no: str) -> Studio:
         leader_key=app.leader_key,
         scope_key=app.scope_key,
     )
-
-
-def _hold_nameplates(year: int) -> None:
-    """Recognitions number their nameplates one after another within a year (PostgreSQL: a named
-    lock until the commit; SQLite writes one at a time anyway)."""
-    from masterstudio.core.locks import serialise
-
-    serialise(f"nameplate:{year}")
 
 
 def _recognised_event(studio: Studio, grant, app: Application, on: date, actor) -> dict:
@@ -113,32 +93,33 @@ def _grant_basis(studio: Studio) -> str:
     return f"首次认定为{TITLE}（第14条），铭牌编号 {studio.nameplate_no}"
 
 
-def recognise(application: Application, actor=None, *, now: datetime | None = None) -> Studio:
-    """Recognise an application whose public notice ended without a standing objection: the
-    application becomes 已认定, the Studio is created with title 经开区技能大师工作室 and the next
-    nameplate number, and the Art. 14 initial grant is approved through the funding service.
-    All of it in one transaction; a second call is refused and pays nothing."""
-    from masterstudio.notices.models import NoticeEntry
-    from masterstudio.notices.services import mark_recognised
+def _certificate_url(studio: Studio) -> str:
+    return f"/studios/{studio.pk}/certificate.pdf"
 
+
+def recognise(application: Application, actor=None, *, now: datetime | None = None, held: str | None = None) -> Studio:
+    """Recognise an application on notice: the application becomes 已认定, the Studio is created
+    with title 经开区技能大师工作室 and the next nameplate number, and the Art. 14 initial grant is
+    approved through the funding service. All of it in one transaction (the caller's, when it has
+    one); a second call is refused and pays nothing. ``held``: why the caller holds the application
+    back (its notice), refused with after recognition's own reasons; None when it does not."""
     now = now or timezone.now()
     on: date = timezone.localdate(now)
     with transaction.atomic(), appended_together():
         app = lock_row(Application, application.pk, related=("unit", "leader", "branch"))
-        entry = NoticeEntry.objects.select_related("notice").filter(application=app).first()
-        refusal = _refusal(app, Studio.objects.filter(application=app).first(), entry, now)
+        refusal = _refusal(app, Studio.objects.filter(application=app).first(), held)
         if refusal:
             raise AwardError(refusal)
         try:
             APPLICATION_MACHINE.apply(app, AppState.RECOGNISED, actor=actor, reason=_REASON)
         except TransitionError as exc:
             raise AwardError(str(exc)) from exc
-        _hold_nameplates(on.year)
+        hold_nameplates(on.year)
         studio = None
         for _ in range(5):  # two recognitions at once may reach for the same number: take the next
             try:
                 with transaction.atomic():
-                    studio = _new_studio(app, on, _nameplate(on.year, _next_number(on.year)))
+                    studio = _new_studio(app, on, nameplate(on.year, next_number(on.year)))
                     studio.save()
                 break
             except IntegrityError as exc:
@@ -154,44 +135,35 @@ def recognise(application: Application, actor=None, *, now: datetime | None = No
             grant = award_grant(studio, "initial", on=on, actor=actor, basis=_grant_basis(studio))
         except FundingError as exc:
             raise AwardError(str(exc)) from exc
-        mark_recognised(app, actor=actor, entry=entry)
         record_event(**_recognised_event(studio, grant, app, on, actor))
-        from masterstudio.core.notify import notify
-        from masterstudio.reviews.services import unit_recipients
-
         notify(
             unit_recipients(app),
             "application_recognised",
             {"application": app, "studio": studio, "grant": grant},
-            url=f"/studios/{studio.pk}/certificate.pdf",
+            url=_certificate_url(studio),
         )
     return studio
 
 
-class Contended(Exception):
-    """:func:`recognise_many` met a studio written meanwhile by another recognition (a unique
-    constraint): nothing of the batch was kept; recognise its applications one by one."""
-
-
 def recognise_many(
-    applications: list[Application], actor=None, *, now: datetime | None = None
+    applications: list[Application],
+    actor=None,
+    *,
+    now: datetime | None = None,
+    held: Mapping[int, str | None] | None = None,
 ) -> tuple[list[Studio], dict[int, str]]:
     """:func:`recognise` for several applications at once (the entries of a notice whose period
     is over), in one transaction: the same checks, rows, events and notices, written together
-    (the events grouped by kind: the applications, the studios' grants, the notice entries, the
-    studios). Returns the studios, in the order given, and why each other application was not
-    recognised (by id), with the message :func:`recognise` would give. The nameplates are numbered
-    in the order given. Raises :class:`Contended` (and keeps nothing) when another recognition
-    wrote a colliding studio meanwhile; :class:`AwardError` (keeping nothing) when the engine
-    refuses the initial grant, which it then refuses to every studio of that day."""
-    from masterstudio.accounts.models import User
-    from masterstudio.core.notify import notify_many
-    from masterstudio.funding.services import award_initial_grants
-    from masterstudio.notices.models import NoticeEntry
-    from masterstudio.notices.services import mark_recognised_many
-
+    (the events grouped by kind: the applications, the studios' grants, the studios). ``held``:
+    the caller's reason for holding back each application (by id; None or absent: none). Returns
+    the studios, in the order given, and why each other application was not recognised (by id),
+    with the message :func:`recognise` would give. The nameplates are numbered in the order given.
+    Raises :class:`Contended` (and keeps nothing) when another recognition wrote a colliding
+    studio meanwhile; :class:`AwardError` (keeping nothing) when the engine refuses the initial
+    grant, which it then refuses to every studio of that day."""
     now = now or timezone.now()
     on: date = timezone.localdate(now)
+    held = held or {}
     ids = list(dict.fromkeys(a.pk for a in applications))
     refused: dict[int, str] = {}
     with transaction.atomic(), appended_together():
@@ -203,12 +175,9 @@ def recognise_many(
             .order_by("pk")
         }
         existing = {s.application_id: s for s in Studio.objects.filter(application_id__in=ids)}
-        entries = {
-            e.application_id: e for e in NoticeEntry.objects.select_related("notice").filter(application_id__in=ids)
-        }
         ready = []
         for pk in ids:
-            refusal = _refusal(locked[pk], existing.get(pk), entries.get(pk), now)
+            refusal = _refusal(locked[pk], existing.get(pk), held.get(pk))
             if refusal:
                 refused[pk] = refusal
             else:
@@ -231,9 +200,9 @@ def recognise_many(
         if not apps:
             return [], refused
         APPLICATION_MACHINE.apply_many(apps, AppState.RECOGNISED, actor=actor, reason=_REASON)
-        _hold_nameplates(on.year)
-        first = _next_number(on.year)
-        studios = [_new_studio(app, on, _nameplate(on.year, first + k)) for k, app in enumerate(apps)]
+        hold_nameplates(on.year)
+        first = next_number(on.year)
+        studios = [_new_studio(app, on, nameplate(on.year, first + k)) for k, app in enumerate(apps)]
         try:
             with transaction.atomic():
                 Studio.objects.bulk_create(studios)
@@ -243,10 +212,8 @@ def recognise_many(
             grants = award_initial_grants(studios, on=on, actor=actor, basis=_grant_basis)
         except FundingError as exc:
             raise AwardError(str(exc)) from exc
-        mark_recognised_many([entries[app.pk] for app in apps], actor=actor)
-        record_events(
-            _recognised_event(studio, grant, app, on, actor) for studio, grant, app in zip(studios, grants, apps)
-        )
+        recognised = list(zip(studios, grants, apps, strict=True))
+        record_events(_recognised_event(studio, grant, app, on, actor) for studio, grant, app in recognised)
         accounts = User.unit_recipients_by_unit({app.unit_id for app in apps})
         notify_many(
             [
@@ -254,9 +221,9 @@ def recognise_many(
                     accounts.get(app.unit_id, []),
                     "application_recognised",
                     {"application": app, "studio": studio, "grant": grant},
-                    f"/studios/{studio.pk}/certificate.pdf",
+                    _certificate_url(studio),
                 )
-                for studio, grant, app in zip(studios, grants, apps)
+                for studio, grant, app in recognised
             ]
         )
     return studios, refused

@@ -12,10 +12,12 @@ from masterstudio.applications.models import Application, AppState
 from masterstudio.core.events import verify_chain
 from masterstudio.core.models import Event, Notification
 from masterstudio.funding.models import Grant
+from masterstudio.notices import closing
 from masterstudio.notices import services as notices
+from masterstudio.notices.closing import recognise, recognise_many
 from masterstudio.notices.models import EntryState, NoticeEntry
+from masterstudio.recognition.services import AwardError
 from masterstudio.studios.models import Studio
-from masterstudio.studios.services import AwardError, recognise, recognise_many
 from tests.factories import selecting as f
 
 FACTS = "领办人不在一线岗位，申报材料所述工作年限与事实不符"  # an objection's facts, as long as the rules ask
@@ -151,7 +153,7 @@ def test_a_batch_that_meets_another_recognition_is_done_one_by_one_and_pays_once
         raise IntegrityError('duplicate key value violates unique constraint "studio_nameplate"')
 
     with mock.patch.object(Studio.objects, "bulk_create", side_effect=clash):
-        result = notices.close_due(now=f.day_after(notice), actor=cast["approver"])
+        result = closing.close_due(now=f.day_after(notice), actor=cast["approver"])
     assert calls == [2] and Studio.objects.bulk_create == real
     assert result["errors"] == [] and sorted(result["recognised"]) == ["经开技大〔2026〕001号", "经开技大〔2026〕002号"]
     assert Grant.objects.filter(kind="initial").count() == 2
@@ -161,7 +163,7 @@ def test_a_batch_that_meets_another_recognition_is_done_one_by_one_and_pays_once
 
 
 def test_close_due_recognises_in_batches(notice, cast, monkeypatch):
-    monkeypatch.setattr(notices, "RECOGNISE_BATCH", 1)
+    monkeypatch.setattr(closing, "RECOGNISE_BATCH", 1)
     seen = []
     real = recognise_many
 
@@ -169,8 +171,8 @@ def test_close_due_recognises_in_batches(notice, cast, monkeypatch):
         seen.append(len(applications))
         return real(applications, **kwargs)
 
-    monkeypatch.setattr("masterstudio.studios.services.recognise_many", counted)
-    result = notices.close_due(now=f.day_after(notice))
+    monkeypatch.setattr("masterstudio.notices.closing.recognise_many", counted)
+    result = closing.close_due(now=f.day_after(notice))
     assert seen == [1, 1] and len(result["recognised"]) == 2
     notice.refresh_from_db()
     assert notice.closed_at is not None

@@ -11,9 +11,10 @@ from masterstudio.applications.models import Application, AppState
 from masterstudio.core.models import Event
 from masterstudio.core.pdf import FONT_NAME
 from masterstudio.funding.models import Grant
+from masterstudio.notices.closing import recognise
+from masterstudio.recognition.services import AwardError
 from masterstudio.studios import certificate
 from masterstudio.studios.models import Studio
-from masterstudio.studios.services import AwardError, recognise
 from tests.factories import PASSWORD
 from tests.factories import selecting as f
 

@@ -1,4 +1,6 @@
-"""The daily scheduled command: ``manage.py daily`` (cron, e.g. ``10 0 * * *`` Asia/Shanghai).
+"""The daily scheduled command: ``manage.py daily`` (cron, e.g. ``10 0 * * *`` Asia/Shanghai). It
+drives several apps (notices, assessments' monitoring, the outbox, uploads, the audit log), so it
+lives on the top floor.
 
 Tasks, each at most once per day across all servers: close public-notice periods (Art. 10),
 remind units of the annual summary 30, 7 and 1 days before the deadline (Art. 11), flag late
@@ -24,36 +26,25 @@ from django.utils import timezone
 
 from masterstudio.assessments import monitoring
 from masterstudio.assessments.models import DailyRun
+from masterstudio.core.audit import write_anchor
+from masterstudio.core.notify import send_pending
+from masterstudio.core.uploads import remove_orphans
+from masterstudio.notices.closing import close_due
 
 
 def _close_notices(today):
-    try:
-        from masterstudio.notices.services import close_due
-    except ImportError:
-        return {"skipped": "notices app has no close_due"}
-    result = close_due(now=timezone.now())
-    return {
-        "recognised": result.get("recognised", []),
-        "waiting": result.get("waiting", []),
-        "errors": result.get("errors", []),
-    }
+    return close_due(now=timezone.now())  # recognised, waiting, errors
 
 
 def _send_outbox(today):
-    from masterstudio.core.notify import send_pending
-
     return {"sent": send_pending()}
 
 
 def _remove_orphans():
-    from masterstudio.core.uploads import remove_orphans
-
     return len(remove_orphans())
 
 
 def _anchor_audit():
-    from masterstudio.core.audit import write_anchor
-
     line = write_anchor()
     return {"seq": line["seq"], "line": line["n"]}
 
@@ -80,7 +71,10 @@ TASKS = [
 
 
 class Command(BaseCommand):
-    help = "每日任务：公示期满、总结提醒与逾期、未开展工作、领办人退休离职提示、补发邮件。可重复运行，多台服务器同时运行也只执行一次"
+    help = (
+        "每日任务：公示期满、总结提醒与逾期、未开展工作、领办人退休离职提示、补发邮件。"
+        "可重复运行，多台服务器同时运行也只执行一次"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--only", action="append", choices=[t[0] for t in TASKS], help="只运行指定任务（可重复）")
