@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from masterstudio.applications import services as applying
 from masterstudio.applications.models import Application, AppState
-from masterstudio.experts import services as scoring
 from masterstudio.experts.models import Assignment, Expert, Rubric
+from masterstudio.experts.services.panels import save_rubric
+from masterstudio.experts.services.tasks import declare, save_scores
 from masterstudio.notices import services as notices
 from masterstudio.reviews import services as reviews
 from tests.factories import make_user
@@ -62,7 +63,7 @@ def make_expert(
 
 def make_rubric(round_, *, aggregation: str = "trimmed") -> Rubric:
     rubric = Rubric(round=round_, purpose="application", name=f"{round_.title} 评分表", aggregation=aggregation)
-    return scoring.save_rubric(
+    return save_rubric(
         rubric,
         [
             {
@@ -161,10 +162,10 @@ def score_all(application, points=("25", "20", "20", "15")):
     results = []
     for assignment in Assignment.objects.filter(panel__object_id=application.pk).select_related("expert__user"):
         if assignment.state == "declaring":
-            scoring.declare(assignment, assignment.expert.user, conflict=False)
+            declare(assignment, assignment.expert.user, conflict=False)
         if assignment.state == "scoring":
             raw = {c.pk: (p, "") for c, p in zip(assignment.panel.rubric.criteria.all(), points)}
-            scoring.save_scores(assignment, assignment.expert.user, raw, final=True)
+            save_scores(assignment, assignment.expert.user, raw, final=True)
         results.append(assignment)
     return results
 

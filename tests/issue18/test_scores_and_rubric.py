@@ -93,7 +93,7 @@ def test_a_bad_row_is_named_and_nothing_typed_is_lost(client, cast):
 
 
 def test_the_review_page_shows_totals_with_two_decimals_at_most(client, cast, unit_a):
-    from masterstudio.experts import services as scoring
+    from masterstudio.experts.services.panels import save_rubric
     from masterstudio.reviews import services as reviews
     from tests.factories.selecting import (
         draw_panel,
@@ -106,7 +106,7 @@ def test_the_review_page_shows_totals_with_two_decimals_at_most(client, cast, un
 
     application = submitted_application(unit_a, cast["unit_a"])
     rubric = Rubric(round=application.round, purpose="application", name="加权评分表")
-    scoring.save_rubric(
+    save_rubric(
         rubric,
         [
             {

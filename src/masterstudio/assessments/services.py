@@ -100,7 +100,8 @@ def open_year(
     the grade thresholds and the cap on 优秀; one result row (and one sealed panel) per live studio
     recognised by the end of the year."""
     from masterstudio.experts.models import Rubric
-    from masterstudio.experts.services import ScoringError, panels_for, save_rubric
+    from masterstudio.experts.services import ScoringError
+    from masterstudio.experts.services.panels import panels_for, save_rubric
 
     if AssessmentYear.objects.filter(year=year).exists():
         raise AssessmentError(f"{year} 年度的绩效考核已开启，不能重复开启", field="year")
@@ -173,7 +174,7 @@ def open_year(
 
 
 def panel_of(result: StudioAssessment):
-    from masterstudio.experts.services import panels_of
+    from masterstudio.experts.services.panels import panels_of
 
     return panels_of(result).select_related("rubric").first()
 
@@ -182,7 +183,7 @@ def draw(ay: AssessmentYear, *, size: int, seed: str = "", actor) -> dict:
     """Draw ``size`` experts for every studio of the year that has none yet (conflicts with the
     studio's unit and experts outside its occupation are excluded by the experts app)."""
     from masterstudio.experts.models import Assignment
-    from masterstudio.experts.services import draw_each
+    from masterstudio.experts.services.draws import draw_each
 
     if ay.state != YearState.OPEN:
         raise AssessmentError("考核已计算或发布，不能再抽取专家")
@@ -262,7 +263,7 @@ def compute(ay: AssessmentYear, *, actor) -> dict:
     until the results are published."""
     from masterstudio.experts.aggregate import aggregate
     from masterstudio.experts.models import Aggregation, Assignment, AssignmentState, Score
-    from masterstudio.experts.services import open_panels
+    from masterstudio.experts.services.results import open_panels
 
     with transaction.atomic(), appended_together():
         ay = lock_row(AssessmentYear, ay.pk)

@@ -198,7 +198,7 @@ def _rubric(round_, actor) -> list[str]:
     from decimal import Decimal
 
     from masterstudio.experts.models import Rubric
-    from masterstudio.experts.services import save_rubric
+    from masterstudio.experts.services.panels import save_rubric
 
     if round_.rubrics.filter(purpose="application").exists():
         return []

@@ -331,8 +331,8 @@ def _score_applications(chunk):
     from django.contrib.contenttypes.prefetch import GenericPrefetch
 
     from masterstudio.applications.models import Application
-    from masterstudio.experts import services as experts
     from masterstudio.experts.models import Assignment
+    from masterstudio.experts.services.tasks import save_scores
 
     subjects = GenericPrefetch("panel__subject", [Application.objects.select_related("unit")])
     assignments = list(
@@ -348,20 +348,20 @@ def _score_applications(chunk):
         criteria = list(assignment.panel.rubric.criteria.all())
         salt = (assignment.panel.object_id * 7 + assignment.expert_id) % 20
         raw = {c.pk: (str((c.max_points * Decimal(70 + salt) / 100).quantize(Decimal("0.5"))), "") for c in criteria}
-        experts.save_scores(assignment, user, raw, final=True)
+        save_scores(assignment, user, raw, final=True)
         totals.append((assignment.panel.object_id, float(assignment.total)))
     return totals
 
 
 def _declare_by_expert(assignments) -> None:
     """Each expert's one declaration of no conflict for their tasks on the tasks page."""
-    from masterstudio.experts import services as experts
+    from masterstudio.experts.services.tasks import declare_many
 
     mine: dict[int, list] = {}
     for assignment in assignments:
         mine.setdefault(assignment.expert_id, []).append(assignment)
     for tasks in mine.values():
-        experts.declare_many(tasks, tasks[0].expert.user)
+        declare_many(tasks, tasks[0].expert.user)
 
 
 def _finish(application_ids, reviewer):
@@ -434,8 +434,8 @@ def _score_assessments(chunk):
     from django.contrib.contenttypes.prefetch import GenericPrefetch
 
     from masterstudio.assessments.models import StudioAssessment
-    from masterstudio.experts import services as experts
     from masterstudio.experts.models import Assignment
+    from masterstudio.experts.services.tasks import save_scores
 
     if not chunk:
         return []
@@ -457,7 +457,7 @@ def _score_assessments(chunk):
             user = assignment.expert.user
             base = [23, 20, 16, 12][result_id % 4]  # 优秀, 合格, 合格, 不合格
             raw = {c.pk: (str(base), "" if base >= 15 else "扣分理由：带徒与交流活动不足") for c in criteria}
-            experts.save_scores(assignment, user, raw, final=True)
+            save_scores(assignment, user, raw, final=True)
     return results
 
 

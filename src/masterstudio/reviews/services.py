@@ -533,17 +533,18 @@ def _draw_rubric(applications: list[Application]):
 
 def draw_for(applications: list[Application], *, size: int, seed: str, opens_at: datetime, closes_at: datetime, actor):
     """Create the panels (the round's rubric) and draw the experts for one application or a group."""
-    from masterstudio.experts import services as experts
+    from masterstudio.experts.services import ScoringError
+    from masterstudio.experts.services.draws import draw_experts
+    from masterstudio.experts.services.panels import panel_for
 
     rubric = _draw_rubric(applications)
     try:
         with transaction.atomic():  # a refused draw leaves no empty panel behind (check before write)
             panels = [
-                experts.panel_for(a, rubric, opens_at=opens_at, closes_at=closes_at, year=a.round.year)
-                for a in applications
+                panel_for(a, rubric, opens_at=opens_at, closes_at=closes_at, year=a.round.year) for a in applications
             ]
-            return experts.draw_experts(panels, size, seed=seed, actor=actor)
-    except experts.ScoringError as exc:
+            return draw_experts(panels, size, seed=seed, actor=actor)
+    except ScoringError as exc:
         raise ReviewError(str(exc)) from exc
 
 
@@ -556,18 +557,20 @@ def draw_each_for(
     draw's seed is ``seed`` followed by the receipt number (``seed`` left blank: each its own
     random seed), so every draw can be replayed. Returns (the draws made, (application, reason)
     for each application that could not be drawn, e.g. too few experts without a conflict)."""
-    from masterstudio.experts import services as experts
+    from masterstudio.experts.services import ScoringError
+    from masterstudio.experts.services.draws import draw_each
+    from masterstudio.experts.services.panels import panels_for
 
     rubric = _draw_rubric(applications)
     seed = (seed or "").strip()
     try:
-        panels = experts.panels_for(
+        panels = panels_for(
             applications, rubric, opens_at=opens_at, closes_at=closes_at, year=applications[0].round.year
         )
-        draws, skipped = experts.draw_each(
+        draws, skipped = draw_each(
             panels, size, seeds=[f"{seed}-{a.receipt_no or a.pk}" if seed else None for a in applications], actor=actor
         )
-    except experts.ScoringError as exc:
+    except ScoringError as exc:
         raise ReviewError(str(exc)) from exc
     return draws, [(panel.subject, reason) for panel, reason in skipped]
 
@@ -590,8 +593,8 @@ def finish_expert_reviews(applications: list[Application], *, actor) -> tuple[li
     not, by application id)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from masterstudio.experts import services as experts
     from masterstudio.experts.models import ScoringPanel
+    from masterstudio.experts.services.results import open_panels
 
     waiting = [a for a in applications if a.state == AppState.EXPERT_REVIEW]
     reasons = {
@@ -611,7 +614,7 @@ def finish_expert_reviews(applications: list[Application], *, actor) -> tuple[li
             reasons[application.pk] = "尚未抽取评审专家"
     with transaction.atomic(), appended_together():
         sealed = [p for pk in by_pk if pk in panels for p in panels[pk] if p.is_sealed]
-        _opened, refused = experts.open_panels(sealed, actor=actor)
+        _opened, refused = open_panels(sealed, actor=actor)
         for panel in sealed:
             if panel.pk in refused:
                 reasons.setdefault(panel.object_id, refused[panel.pk])

@@ -19,7 +19,8 @@ from masterstudio.core.uploads import serve
 from masterstudio.experts.forms import RubricForm
 from masterstudio.experts.models import Rubric
 from masterstudio.experts.selectors import panel_results
-from masterstudio.experts.services import ScoringError, panels_of, save_rubric
+from masterstudio.experts.services import ScoringError
+from masterstudio.experts.services.panels import panels_of, save_rubric
 from masterstudio.reviews import forms, selectors, services
 from masterstudio.reviews.models import ItemResult, Outcome, ReviewItem, SitePhoto, SiteVisit
 
