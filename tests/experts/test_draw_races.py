@@ -9,7 +9,7 @@ import pytest
 from django.db import connections
 
 from masterstudio.experts.models import Assignment
-from masterstudio.reviews import services as reviews
+from masterstudio.reviews.services import ReviewError
 from tests.factories import selecting as f
 
 
@@ -26,7 +26,7 @@ def test_two_draws_at_once_never_push_an_expert_past_the_yearly_cap(cast, unit_a
             barrier.wait(timeout=10)
             f.draw_panel([application], cast["reviewer"], size=3, seed=f"race-{index}")
             outcomes[index] = "ok"
-        except reviews.ReviewError as exc:
+        except ReviewError as exc:
             outcomes[index] = str(exc)
         finally:
             connections.close_all()

@@ -16,7 +16,8 @@ from masterstudio.experts.services.draws import draw_replacement, replay_draw
 from masterstudio.experts.services.panels import panel_counts
 from masterstudio.experts.services.results import accept_short
 from masterstudio.experts.services.tasks import declare, save_scores
-from masterstudio.reviews import services as reviews
+from masterstudio.reviews.services import ReviewError
+from masterstudio.reviews.services.scoring import finish_expert_review
 from tests.factories import selecting as f
 from tests.factories.studio_life import make_expert, make_studio, open_year
 
@@ -96,8 +97,8 @@ def test_a_short_panel_is_not_opened_until_staff_choose_it_with_a_reason(panel, 
     _recuse(panel)
     f.score_all(panel.subject)
     application = panel.subject
-    with pytest.raises(reviews.ReviewError, match="评审组应有 3 位专家评分，仅 2 位提交（1 位回避）"):
-        reviews.finish_expert_review(application, actor=cast["reviewer"])
+    with pytest.raises(ReviewError, match="评审组应有 3 位专家评分，仅 2 位提交（1 位回避）"):
+        finish_expert_review(application, actor=cast["reviewer"])
     with pytest.raises(ScoringError, match="请填写按现有人数计算的理由"):
         accept_short(panel, reason=" ", actor=cast["reviewer"])
     response = _client(cast["reviewer"]).post(
@@ -107,7 +108,7 @@ def test_a_short_panel_is_not_opened_until_staff_choose_it_with_a_reason(panel, 
     panel.refresh_from_db()
     assert panel.short_reason == "专家库中同专业专家均已参评" and panel.short_accepted_by == cast["reviewer"]
     assert Event.objects.filter(action="panel.short_accepted").get().reason == "专家库中同专业专家均已参评"
-    reviews.finish_expert_review(application, actor=cast["reviewer"])
+    finish_expert_review(application, actor=cast["reviewer"])
     panel.refresh_from_db()
     assert panel.opened_at is not None
 

@@ -12,7 +12,8 @@ from masterstudio.experts.services import ScoringError, ScoringValidation
 from masterstudio.experts.services.draws import replay_draw
 from masterstudio.experts.services.panels import save_rubric
 from masterstudio.experts.services.tasks import NO_CONFLICT, declare, save_scores
-from masterstudio.reviews import services as reviews
+from masterstudio.reviews.services import ReviewError
+from masterstudio.reviews.services.scoring import finish_expert_review
 from tests.factories import selecting as f
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_draw_is_reproducible_from_its_record(expert_stage, cast):
 
 
 def test_draw_refuses_when_too_few_experts_qualify(expert_stage, cast):
-    with pytest.raises(reviews.ReviewError, match="仅 4 人，不足 5 人"):
+    with pytest.raises(ReviewError, match="仅 4 人，不足 5 人"):
         f.draw_panel([expert_stage["application"]], cast["reviewer"], size=5)
     assert not Assignment.objects.exists()
 
@@ -155,7 +156,7 @@ def test_scores_stay_sealed_until_opened(expert_stage, cast):
     assert selectors.panel_results(panel) is None
     mine = selectors.assignments_for(assignments[0].expert.user)
     assert list(mine.values_list("pk", flat=True)) == [assignments[0].pk]
-    reviews.finish_expert_review(expert_stage["application"], actor=cast["reviewer"])
+    finish_expert_review(expert_stage["application"], actor=cast["reviewer"])
     panel.refresh_from_db()
     results = selectors.panel_results(panel)
     assert str(results["summary"].value) == "80.00" and results["summary"].count == 3
@@ -167,8 +168,8 @@ def test_panel_cannot_open_while_experts_are_still_scoring(expert_stage, cast):
     declare(a, a.expert.user, conflict=False)
     raw = {c.pk: ("20", "") for c in a.panel.rubric.criteria.all()}
     save_scores(a, a.expert.user, raw, final=True)
-    with pytest.raises(reviews.ReviewError, match="还有 2 位专家未提交评分"):
-        reviews.finish_expert_review(expert_stage["application"], actor=cast["reviewer"])
+    with pytest.raises(ReviewError, match="还有 2 位专家未提交评分"):
+        finish_expert_review(expert_stage["application"], actor=cast["reviewer"])
     assert Application.objects.get(pk=expert_stage["application"].pk).state == "expert_review"
 
 

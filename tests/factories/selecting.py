@@ -14,7 +14,10 @@ from masterstudio.experts.models import Assignment, Expert, Rubric
 from masterstudio.experts.services.panels import save_rubric
 from masterstudio.experts.services.tasks import declare, save_scores
 from masterstudio.notices import services as notices
-from masterstudio.reviews import services as reviews
+from masterstudio.reviews.services.decisions import decide
+from masterstudio.reviews.services.materials import conclude_review, record_finding, set_item, start_review
+from masterstudio.reviews.services.scoring import draw_for, finish_expert_review
+from masterstudio.reviews.services.visits import record_visit, schedule_visit
 from tests.factories import make_user
 from tests.factories.applications import make_people, make_round, ready_application
 
@@ -99,24 +102,24 @@ def make_rubric(round_, *, aggregation: str = "trimmed") -> Rubric:
 
 
 def pass_material_review(application, staff):
-    review = reviews.start_review(application, actor=staff)
+    review = start_review(application, actor=staff)
     for item in review.items.all():
-        reviews.set_item(item, result="pass", comment="", actor=staff)
+        set_item(item, result="pass", comment="", actor=staff)
     review.refresh_from_db()
     if review.eligibility.get("outcome") != "eligible":
         for fact in review.eligibility.get("missing_facts", []):
-            reviews.record_finding(application, fact=fact, value=True, note="材料第3页，现场核实", actor=staff)
+            record_finding(application, fact=fact, value=True, note="材料第3页，现场核实", actor=staff)
         review.refresh_from_db()
-    reviews.conclude_review(review, conclusion="pass", comment="材料齐全", actor=staff)
+    conclude_review(review, conclusion="pass", comment="材料齐全", actor=staff)
     application.refresh_from_db()
     return review
 
 
 def pass_site_inspection(application, staff):
-    visit = reviews.schedule_visit(
+    visit = schedule_visit(
         application, scheduled_on=timezone.localdate(), people="王审核、李专家", contact="联系人", actor=staff
     )
-    reviews.record_visit(
+    record_visit(
         visit,
         checks={"site": "yes", "equipment": "yes", "team_present": "yes", "systems_displayed": "yes"},
         findings="场所独立，设备齐全，团队在岗",
@@ -147,7 +150,7 @@ def ready_for_experts(cast, unit_a, unit_b, *, third: bool = False) -> list[Appl
 
 def draw_panel(applications, staff, *, size: int = 3, seed: str = "audit-seed"):
     now = timezone.now()
-    return reviews.draw_for(
+    return draw_for(
         list(applications),
         size=size,
         seed=seed,
@@ -180,14 +183,14 @@ def to_evaluation(application, staff, *, experts_needed: int = 3):
         make_expert(f"auto_expert_{i}", name=f"专家{i}")
     draw_panel([application], staff, size=experts_needed)
     score_all(application)
-    reviews.finish_expert_review(application, actor=staff)
+    finish_expert_review(application, actor=staff)
     application.refresh_from_db()
     return application
 
 
 def to_proposed(application, staff, approver, *, rank: int = 1):
     to_evaluation(application, staff)
-    reviews.decide(application, outcome="propose", reason="综合评议排名靠前", rank=rank, version=0, actor=approver)
+    decide(application, outcome="propose", reason="综合评议排名靠前", rank=rank, version=0, actor=approver)
     application.refresh_from_db()
     return application
 

@@ -22,7 +22,7 @@ from masterstudio.funding import services as funding
 from masterstudio.ledger import services as ledger
 from masterstudio.notices import services as notices
 from masterstudio.recoveries import services as recoveries
-from masterstudio.reviews import services as reviews
+from masterstudio.reviews.services.visits import add_photo
 from masterstudio.summaries import services as summaries
 from tests.factories import make_user
 from tests.factories import selecting as sel
@@ -220,7 +220,7 @@ def build(cast: dict, unit_a, unit_b) -> dict:
     )
     review = sel.pass_material_review(application, reviewer)
     visit = sel.pass_site_inspection(application, reviewer)
-    photo = reviews.add_photo(visit, png_upload("现场.png"), caption="车间", actor=reviewer)
+    photo = add_photo(visit, png_upload("现场.png"), caption="车间", actor=reviewer)
     sel.make_rubric(round_)
     draw = sel.draw_panel([application], reviewer, size=3)
     assignment = Assignment.objects.get(panel__object_id=application.pk, expert=expert_in)

@@ -29,7 +29,7 @@ from masterstudio.notices.period import PeriodError, notice_days
 from masterstudio.notices.states import ENTRY_MACHINE, OBJECTION_MACHINE
 from masterstudio.policytools.versions import expiry_warning
 from masterstudio.reviews.models import Decision, Outcome
-from masterstudio.reviews.services import notify_unit, notify_units
+from masterstudio.reviews.services.notifying import notify_unit, notify_units
 
 MAX_EVIDENCE_FILES = 5
 
@@ -295,7 +295,7 @@ def file_objection(
 
 def _tell_unit(entry: NoticeEntry, key: str, context: dict) -> None:
     """Tell the applying unit about an objection against its entry (in the caller's transaction)."""
-    from masterstudio.reviews.services import unit_recipients
+    from masterstudio.reviews.services.notifying import unit_recipients
 
     application = Application.objects.select_related("unit").get(pk=entry.application_id)
     notify(

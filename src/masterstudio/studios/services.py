@@ -157,7 +157,7 @@ def recognise(application: Application, actor=None, *, now: datetime | None = No
         mark_recognised(app, actor=actor, entry=entry)
         record_event(**_recognised_event(studio, grant, app, on, actor))
         from masterstudio.core.notify import notify
-        from masterstudio.reviews.services import unit_recipients
+        from masterstudio.reviews.services.notifying import unit_recipients
 
         notify(
             unit_recipients(app),
