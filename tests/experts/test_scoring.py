@@ -106,11 +106,11 @@ def test_scoring_refusals(expert_stage, cast):
     declare(first, first.expert.user, conflict=False)
     with pytest.raises(ScoringError, match="不是分配给您的"):
         save_scores(first, second.expert.user, {}, final=False)
-    with pytest.raises(ScoringValidation) as above:
+    with pytest.raises(ScoringValidation, match="评分有误") as above:
         save_scores(first, first.expert.user, {criteria[0].pk: ("31", "")}, final=False)
     assert above.value.errors[criteria[0].pk] == "得分应在 0 到 30 之间"
     raw = {c.pk: (p, "") for c, p in zip(criteria, ["10", "20", "20", "15"])}
-    with pytest.raises(ScoringValidation) as low:
+    with pytest.raises(ScoringValidation, match="评分有误") as low:
         save_scores(first, first.expert.user, raw, final=True)
     assert "须填写评语" in low.value.errors[criteria[0].pk]
     raw[criteria[0].pk] = ("10", "示范作用不足")
