@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from masterstudio.core.models import Event
-from masterstudio.reviews import services as reviews
+from masterstudio.reviews.services.decisions import decide
+from masterstudio.reviews.services.visits import add_photo, schedule_visit
 from tests.factories import PASSWORD
 from tests.factories import selecting as f
 from tests.factories.applications import png_bytes
@@ -34,7 +35,7 @@ def _unit(username="unit_a") -> Client:
 def test_the_evaluation_does_not_reach_the_unit_before_the_notice(cast, unit_a):
     application = f.submitted_application(unit_a, cast["unit_a"])
     f.to_evaluation(application, cast["reviewer"])
-    reviews.decide(
+    decide(
         application,
         outcome="propose",
         reason="专家评分 85.3，排名第一，拟认定",
@@ -54,7 +55,7 @@ def test_the_evaluation_does_not_reach_the_unit_before_the_notice(cast, unit_a):
 def test_each_step_in_words_grouped_by_stage_with_the_next_step_and_its_date(cast, unit_a):
     application = f.submitted_application(unit_a, cast["unit_a"])
     f.pass_material_review(application, cast["reviewer"])
-    reviews.schedule_visit(
+    schedule_visit(
         application, scheduled_on=date(2026, 12, 9), people="王审核、李专家", contact="联系人", actor=cast["reviewer"]
     )
     body = _unit().get(f"/applications/{application.pk}/").content.decode()
@@ -73,12 +74,10 @@ def test_each_step_in_words_grouped_by_stage_with_the_next_step_and_its_date(cas
 def test_reading_a_photo_is_never_on_the_unit_timeline_and_once_per_staff_session(cast, unit_a):
     application = f.submitted_application(unit_a, cast["unit_a"])
     f.pass_material_review(application, cast["reviewer"])
-    visit = reviews.schedule_visit(
+    visit = schedule_visit(
         application, scheduled_on=date(2026, 12, 9), people="王审核", contact="联系人", actor=cast["reviewer"]
     )
-    photo = reviews.add_photo(
-        visit, SimpleUploadedFile("现场.png", png_bytes()), caption="车间", actor=cast["reviewer"]
-    )
+    photo = add_photo(visit, SimpleUploadedFile("现场.png", png_bytes()), caption="车间", actor=cast["reviewer"])
     staff = Client()
     staff.force_login(cast["reviewer"])
     for _ in range(4):

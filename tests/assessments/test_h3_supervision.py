@@ -79,9 +79,9 @@ def test_the_assessment_pages_show_the_years_visits(cast, unit_a):
     expert = assignment.expert.user
     # an expert reads nothing of the studio before declaring no conflict of interest (issue 18.2)
     assert not selectors.supervisions_for(expert).exists()
-    from masterstudio.experts import services as experts
+    from masterstudio.experts.services.tasks import declare
 
-    experts.declare(assignment, expert, conflict=False)
+    declare(assignment, expert, conflict=False)
     assert list(selectors.supervisions_for(expert).values_list("studio_id", flat=True)) == [studio.pk]
 
 

@@ -22,7 +22,9 @@ from masterstudio.core.models import Event
 from masterstudio.notices import closing
 from masterstudio.notices import services as notices
 from masterstudio.notices.states import ENTRY_MACHINE, OBJECTION_MACHINE
-from masterstudio.reviews import services as reviews
+from masterstudio.reviews.services.decisions import decide
+from masterstudio.reviews.services.scoring import finish_expert_review
+from masterstudio.reviews.services.visits import add_photo, record_visit, schedule_visit
 from tests.factories import PASSWORD
 from tests.factories import selecting as f
 from tests.factories.applications import png_bytes
@@ -137,14 +139,14 @@ def test_the_unit_sees_nothing_of_the_evaluation_before_the_notice_in_any_state(
     applying.submit(application.pk, actor=cast["unit_a"])
     application.refresh_from_db()
     f.pass_material_review(application, staff)
-    visit = reviews.schedule_visit(
+    visit = schedule_visit(
         application, scheduled_on=f.date(2026, 12, 8), people="王审核、李专家", contact="联系人", actor=staff
     )
-    reviews.add_photo(visit, SimpleUploadedFile("现场.png", png_bytes()), caption="车间", actor=staff)
+    add_photo(visit, SimpleUploadedFile("现场.png", png_bytes()), caption="车间", actor=staff)
     application.refresh_from_db()
     body = _check_state(cast, application, published=False)
     assert "考察日期 2026-12-08" in body and "2026年12月8日" in body  # the next step, by when
-    reviews.record_visit(
+    record_visit(
         visit,
         checks={"site": "yes", "equipment": "yes", "team_present": "yes", "systems_displayed": "yes"},
         findings="车间内部考察意见甲",
@@ -159,18 +161,18 @@ def test_the_unit_sees_nothing_of_the_evaluation_before_the_notice_in_any_state(
         f.make_expert(f"walk_expert_{i}", name=f"专家{i}")
     f.draw_panel([application], staff)
     f.score_all(application, points=("27.5", "21", "22", "17"))
-    reviews.finish_expert_review(application, actor=staff)
+    finish_expert_review(application, actor=staff)
     application.refresh_from_db()
     _check_state(cast, application, published=False, secrets=["87.5", "27.5", "专家评分"])
 
-    reviews.decide(application, outcome="propose", reason="初评理由甲", rank=1, version=0, actor=approver)
+    decide(application, outcome="propose", reason="初评理由甲", rank=1, version=0, actor=approver)
     application.refresh_from_db()
     assert application.state == AppState.PROPOSED
     secrets = ["拟认定", "初评理由甲", "87.5", "专家评分"]
     body = _check_state(cast, application, published=False, secrets=secrets)
     assert '<span class="tag" data-testid="state">综合评议</span>' in body
-    reviews.decide(application, outcome="reject", reason="复议理由乙", rank=None, version=1, actor=approver)
-    reviews.decide(application, outcome="propose", reason="最终评议理由丙", rank=1, version=2, actor=approver)
+    decide(application, outcome="reject", reason="复议理由乙", rank=None, version=1, actor=approver)
+    decide(application, outcome="propose", reason="最终评议理由丙", rank=1, version=2, actor=approver)
     application.refresh_from_db()
     _check_state(cast, application, published=False, secrets=[*secrets, "复议理由乙", "最终评议理由丙"])
     mine = Client()
@@ -178,7 +180,7 @@ def test_the_unit_sees_nothing_of_the_evaluation_before_the_notice_in_any_state(
     assert "拟认定" not in mine.get("/applications/").content.decode()
 
     f.to_evaluation(other, staff)
-    reviews.decide(other, outcome="reject", reason="乙单位评议理由", rank=None, version=0, actor=approver)
+    decide(other, outcome="reject", reason="乙单位评议理由", rank=None, version=0, actor=approver)
     notice = f.published(application.round, approver)
     application.refresh_from_db()
     body = _check_state(cast, application, published=True, secrets=["初评理由甲", "复议理由乙", "87.5"])

@@ -13,7 +13,9 @@ from playwright.sync_api import expect
 
 from masterstudio.core.models import Event
 from masterstudio.experts.models import Assignment
-from masterstudio.reviews import services as reviews
+from masterstudio.reviews.services.decisions import decide
+from masterstudio.reviews.services.scoring import finish_expert_review
+from masterstudio.reviews.services.visits import add_photo, record_visit, schedule_visit
 from tests.e2e.conftest import login, screenshot
 from tests.factories import PASSWORD, make_unit, make_user
 from tests.factories import selecting as f
@@ -40,12 +42,10 @@ def test_the_unit_reads_its_progress_in_words_and_nothing_of_the_evaluation_befo
     unit, other, cast = _cast()
     application = f.submitted_application(unit, cast["unit"])
     f.pass_material_review(application, cast["reviewer"])
-    visit = reviews.schedule_visit(
+    visit = schedule_visit(
         application, scheduled_on=date(2026, 12, 9), people="王审核、李专家", contact="联系人", actor=cast["reviewer"]
     )
-    photo = reviews.add_photo(
-        visit, SimpleUploadedFile("现场.png", png_bytes()), caption="车间", actor=cast["reviewer"]
-    )
+    photo = add_photo(visit, SimpleUploadedFile("现场.png", png_bytes()), caption="车间", actor=cast["reviewer"])
 
     # The site inspection is arranged: the unit reads when and what to prepare.
     login(page, "jinggong", PASSWORD)
@@ -67,7 +67,7 @@ def test_the_unit_reads_its_progress_in_words_and_nothing_of_the_evaluation_befo
     assert Event.objects.filter(action="visit.photo_downloaded").count() == 1
     page.context.clear_cookies()
 
-    reviews.record_visit(
+    record_visit(
         visit,
         checks={"site": "yes", "equipment": "yes", "team_present": "yes", "systems_displayed": "yes"},
         findings="内部考察意见",
@@ -79,13 +79,11 @@ def test_the_unit_reads_its_progress_in_words_and_nothing_of_the_evaluation_befo
         f.make_expert(f"e2e_expert_{i}", name=f"专家{i}")
     f.draw_panel([application], cast["reviewer"])
     f.score_all(application, points=("27.5", "21", "22", "17"))
-    reviews.finish_expert_review(application, actor=cast["reviewer"])
-    reviews.decide(
-        application, outcome="propose", reason="专家评分 87.5，排名第一", rank=1, version=0, actor=cast["approver"]
-    )
+    finish_expert_review(application, actor=cast["reviewer"])
+    decide(application, outcome="propose", reason="专家评分 87.5，排名第一", rank=1, version=0, actor=cast["approver"])
     second = f.submitted_application(other, cast["other"], application.round, prefix="乙", seq_base=50)
     f.to_evaluation(second, cast["reviewer"])
-    reviews.decide(second, outcome="reject", reason="评分低于拟认定线", rank=None, version=0, actor=cast["approver"])
+    decide(second, outcome="reject", reason="评分低于拟认定线", rank=None, version=0, actor=cast["approver"])
 
     # Proposed: the unit still reads 综合评议, no decision, no score, no code — on a phone too.
     for screen in (page, phone_page):

@@ -9,7 +9,7 @@ import pytest
 from django.db import connections
 
 from masterstudio.experts.models import Assignment
-from masterstudio.reviews import services as reviews
+from masterstudio.reviews.services import ReviewError
 from tests.factories import selecting as f
 
 
@@ -26,7 +26,7 @@ def test_two_draws_at_once_never_push_an_expert_past_the_yearly_cap(cast, unit_a
             barrier.wait(timeout=10)
             f.draw_panel([application], cast["reviewer"], size=3, seed=f"race-{index}")
             outcomes[index] = "ok"
-        except reviews.ReviewError as exc:
+        except ReviewError as exc:
             outcomes[index] = str(exc)
         finally:
             connections.close_all()
@@ -47,7 +47,7 @@ def test_two_draws_at_once_never_push_an_expert_past_the_yearly_cap(cast, unit_a
 def test_a_draw_whose_chosen_expert_was_filled_meanwhile_is_made_again(cast, unit_a, unit_b, monkeypatch):
     """The screening saw room that a draw committing in between took: the chosen expert's load is
     counted again under its lock, and the draw is made afresh without them."""
-    from masterstudio.experts import services as scoring
+    from masterstudio.experts.services import draws
 
     first, second = f.ready_for_experts(cast, unit_a, unit_b)
     busy = f.make_expert("busy", name="已满专家", max_per_year=1)
@@ -55,7 +55,7 @@ def test_a_draw_whose_chosen_expert_was_filled_meanwhile_is_made_again(cast, uni
     f.draw_panel([first], cast["reviewer"], size=1, seed="x")  # one of the two takes its only task
     taken = Assignment.objects.get().expert
     other = free if taken == busy else busy
-    real_screen, calls = scoring._screen, []
+    real_screen, calls = draws._screen, []
 
     def stale_screen(panels):  # the first screening as it was before that draw committed
         rows = real_screen(panels)
@@ -67,7 +67,7 @@ def test_a_draw_whose_chosen_expert_was_filled_meanwhile_is_made_again(cast, uni
             ]
         return rows
 
-    monkeypatch.setattr(scoring, "_screen", stale_screen)
+    monkeypatch.setattr(draws, "_screen", stale_screen)
     draw = f.draw_panel([second], cast["reviewer"], size=1, seed="y")
     assert len(calls) == 2  # drawn again after the re-count
     assert draw.chosen == [other.pk]

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from masterstudio.experts.models import Draw, ScoringPanel
-from masterstudio.reviews import services as reviews
+from masterstudio.reviews.services import ReviewError
+from masterstudio.reviews.services.scoring import draw_each_for, draw_for
 from tests.factories import selecting as f
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +30,8 @@ def test_a_supplementary_draw_refused_for_lack_of_experts_leaves_the_window(draw
     panel = ScoringPanel.objects.get(object_id=first.pk)
     before = (panel.opens_at, panel.closes_at)
     now = timezone.now()
-    with pytest.raises(reviews.ReviewError, match="符合条件.*仅 0 人，不足 2 人"):
-        reviews.draw_for(
+    with pytest.raises(ReviewError, match="符合条件.*仅 0 人，不足 2 人"):
+        draw_for(
             [first],
             size=2,
             seed="again",
@@ -47,7 +48,7 @@ def test_a_draw_that_goes_ahead_moves_the_window(drawn, cast):
     first, _ = drawn
     f.make_expert("e9", name="专家9")
     now = timezone.now().replace(microsecond=0)
-    reviews.draw_for(
+    draw_for(
         [first],
         size=1,
         seed="again",
@@ -64,7 +65,7 @@ def test_a_group_draw_moves_only_the_windows_of_the_panels_it_drew(drawn, cast):
     panel = ScoringPanel.objects.get(object_id=first.pk)
     before = (panel.opens_at, panel.closes_at)
     now = timezone.now().replace(microsecond=0)
-    drawn_now, skipped = reviews.draw_each_for(
+    drawn_now, skipped = draw_each_for(
         [first, second], size=3, seed="g", opens_at=now, closes_at=now + timedelta(days=5), actor=cast["reviewer"]
     )
     assert [a.pk for a, _ in skipped] == [first.pk] and len(drawn_now) == 1
@@ -77,8 +78,6 @@ def test_a_group_draw_moves_only_the_windows_of_the_panels_it_drew(drawn, cast):
 def test_a_first_draw_refused_leaves_no_empty_panel(cast, unit_a, unit_b):
     first, _ = f.ready_for_experts(cast, unit_a, unit_b)
     now = timezone.now()
-    with pytest.raises(reviews.ReviewError, match="仅 0 人，不足 3 人"):
-        reviews.draw_for(
-            [first], size=3, seed="x", opens_at=now, closes_at=now + timedelta(days=3), actor=cast["reviewer"]
-        )
+    with pytest.raises(ReviewError, match="仅 0 人，不足 3 人"):
+        draw_for([first], size=3, seed="x", opens_at=now, closes_at=now + timedelta(days=3), actor=cast["reviewer"])
     assert not ScoringPanel.objects.exists()

@@ -10,9 +10,14 @@ from django.test import Client
 from masterstudio.assessments import services as assessments
 from masterstudio.assessments.services import AssessmentError
 from masterstudio.core.models import Event, Notification
-from masterstudio.experts import services as scoring
 from masterstudio.experts.models import Assignment, Draw, ScoringPanel
-from masterstudio.reviews import services as reviews
+from masterstudio.experts.services import ScoringError
+from masterstudio.experts.services.draws import draw_replacement, replay_draw
+from masterstudio.experts.services.panels import panel_counts
+from masterstudio.experts.services.results import accept_short
+from masterstudio.experts.services.tasks import declare, save_scores
+from masterstudio.reviews.services import ReviewError
+from masterstudio.reviews.services.scoring import finish_expert_review
 from tests.factories import selecting as f
 from tests.factories.studio_life import make_expert, make_studio, open_year
 
@@ -36,7 +41,7 @@ def panel(cast, unit_a, unit_b):
 
 def _recuse(panel):
     a = Assignment.objects.filter(panel=panel).select_related("expert__user").order_by("pk").first()
-    scoring.declare(a, a.expert.user, conflict=True, text="本人曾在该单位兼职")
+    declare(a, a.expert.user, conflict=True, text="本人曾在该单位兼职")
     return a
 
 
@@ -45,7 +50,7 @@ def test_a_recusal_tells_staff_and_the_panel_shows_it_is_short(panel, cast):
     note = Notification.objects.get(key="expert_recused", recipient=cast["reviewer"])
     assert "缺 1 人" in note.title and "本人曾在该单位兼职" in note.body
     assert Notification.objects.filter(key="expert_recused", recipient=cast["approver"]).exists()
-    assert scoring.panel_counts([panel.pk])[panel.pk] == {
+    assert panel_counts([panel.pk])[panel.pk] == {
         "size": 3,
         "seated": 2,
         "recused": 1,
@@ -69,11 +74,11 @@ def test_the_replacement_comes_from_the_same_screening_and_replays(panel, cast):
     assert not set(replacement.chosen) & chosen
     by_id = {c["id"]: c for c in replacement.candidates}
     assert "已申请回避" in by_id[recused.expert_id]["reasons"]
-    assert scoring.replay_draw(replacement)
-    assert scoring.panel_counts([panel.pk])[panel.pk]["short"] == 0
+    assert replay_draw(replacement)
+    assert panel_counts([panel.pk])[panel.pk]["short"] == 0
     assert Event.objects.filter(action="panel.replacement_drawn").get().data["replaces"] == original.pk
-    with pytest.raises(scoring.ScoringError, match="无需补抽"):
-        scoring.draw_replacement(panel, actor=cast["reviewer"])
+    with pytest.raises(ScoringError, match="无需补抽"):
+        draw_replacement(panel, actor=cast["reviewer"])
 
 
 def test_a_replacement_refused_for_lack_of_experts_writes_nothing(panel, cast):
@@ -81,21 +86,21 @@ def test_a_replacement_refused_for_lack_of_experts_writes_nothing(panel, cast):
 
     _recuse(panel)
     Expert.objects.exclude(pk__in=Assignment.objects.filter(panel=panel).values("expert_id")).update(active=False)
-    with pytest.raises(scoring.ScoringError, match="可补抽的仅 0 人，不足 1 人"):
-        scoring.draw_replacement(panel, actor=cast["reviewer"])
+    with pytest.raises(ScoringError, match="可补抽的仅 0 人，不足 1 人"):
+        draw_replacement(panel, actor=cast["reviewer"])
     assert Draw.objects.count() == 1 and not Event.objects.filter(action="panel.replacement_drawn").exists()
-    with pytest.raises(scoring.ScoringError, match="审核或审批职责"):
-        scoring.draw_replacement(panel, actor=cast["finance"])
+    with pytest.raises(ScoringError, match="审核或审批职责"):
+        draw_replacement(panel, actor=cast["finance"])
 
 
 def test_a_short_panel_is_not_opened_until_staff_choose_it_with_a_reason(panel, cast):
     _recuse(panel)
     f.score_all(panel.subject)
     application = panel.subject
-    with pytest.raises(reviews.ReviewError, match="评审组应有 3 位专家评分，仅 2 位提交（1 位回避）"):
-        reviews.finish_expert_review(application, actor=cast["reviewer"])
-    with pytest.raises(scoring.ScoringError, match="请填写按现有人数计算的理由"):
-        scoring.accept_short(panel, reason=" ", actor=cast["reviewer"])
+    with pytest.raises(ReviewError, match="评审组应有 3 位专家评分，仅 2 位提交（1 位回避）"):
+        finish_expert_review(application, actor=cast["reviewer"])
+    with pytest.raises(ScoringError, match="请填写按现有人数计算的理由"):
+        accept_short(panel, reason=" ", actor=cast["reviewer"])
     response = _client(cast["reviewer"]).post(
         f"/experts/panels/{panel.pk}/accept-short/", {"reason": "专家库中同专业专家均已参评"}
     )
@@ -103,7 +108,7 @@ def test_a_short_panel_is_not_opened_until_staff_choose_it_with_a_reason(panel, 
     panel.refresh_from_db()
     assert panel.short_reason == "专家库中同专业专家均已参评" and panel.short_accepted_by == cast["reviewer"]
     assert Event.objects.filter(action="panel.short_accepted").get().reason == "专家库中同专业专家均已参评"
-    reviews.finish_expert_review(application, actor=cast["reviewer"])
+    finish_expert_review(application, actor=cast["reviewer"])
     panel.refresh_from_db()
     assert panel.opened_at is not None
 
@@ -117,16 +122,16 @@ def test_an_assessment_grade_is_not_computed_on_a_short_panel(cast, unit_a):
     result = ay.results.get(studio=studio)
     panel = assessments.panel_of(result)
     first, second = panel.assignments.select_related("expert__user").order_by("pk")
-    scoring.declare(first, first.expert.user, conflict=True, text="与该单位有合作项目")
-    scoring.declare(second, second.expert.user, conflict=False)
+    declare(first, first.expert.user, conflict=True, text="与该单位有合作项目")
+    declare(second, second.expert.user, conflict=False)
     criteria = list(panel.rubric.criteria.all())
-    scoring.save_scores(second, second.expert.user, {c.pk: ("20", "") for c in criteria}, final=True)
+    save_scores(second, second.expert.user, {c.pk: ("20", "") for c in criteria}, final=True)
     page = _client(cast["reviewer"]).get(f"/assessments/{ay.pk}/").content.decode()
     assert f'data-testid="short-{studio.pk}"' in page
     with pytest.raises(AssessmentError, match="评审组应有 2 位专家评分，仅 1 位提交"):
         assessments.compute(ay, actor=cast["reviewer"])
-    draw = scoring.draw_replacement(panel, seed="x", actor=cast["reviewer"])
+    draw = draw_replacement(panel, seed="x", actor=cast["reviewer"])
     third = Assignment.objects.get(draw=draw)
-    scoring.declare(third, third.expert.user, conflict=False)
-    scoring.save_scores(third, third.expert.user, {c.pk: ("22", "") for c in criteria}, final=True)
+    declare(third, third.expert.user, conflict=False)
+    save_scores(third, third.expert.user, {c.pk: ("22", "") for c in criteria}, final=True)
     assert assessments.compute(ay, actor=cast["reviewer"])["graded"] == 1

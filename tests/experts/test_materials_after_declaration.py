@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from masterstudio.experts import services as scoring
 from masterstudio.experts.models import Assignment
+from masterstudio.experts.services.tasks import declare
 from tests.factories import PASSWORD
 from tests.factories import selecting as f
 
@@ -43,12 +43,12 @@ def test_no_material_before_the_declaration(drawn):
     assert client.get(f"/applications/materials/{material.pk}/?inline=1").status_code == 404
     assert client.get(f"/applications/{application.pk}/versions/1/").status_code == 404
 
-    scoring.declare(first, first.expert.user, conflict=False)
+    declare(first, first.expert.user, conflict=False)
     task = client.get(f"/experts/tasks/{first.pk}/").content.decode()
     assert f"/applications/materials/{material.pk}/" in task
     assert client.get(f"/applications/materials/{material.pk}/?inline=1").status_code == 200
     assert client.get(f"/applications/{application.pk}/versions/1/").status_code == 200
 
-    scoring.declare(second, second.expert.user, conflict=True, text="曾在申报单位任职")
+    declare(second, second.expert.user, conflict=True, text="曾在申报单位任职")
     other = _client(second.expert.user)
     assert other.get(f"/applications/materials/{material.pk}/").status_code == 404

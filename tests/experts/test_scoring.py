@@ -7,9 +7,13 @@ from django.utils import timezone
 
 from masterstudio.applications.models import Application
 from masterstudio.experts import selectors
-from masterstudio.experts import services as scoring
 from masterstudio.experts.models import Assignment, Expert
-from masterstudio.reviews import services as reviews
+from masterstudio.experts.services import ScoringError, ScoringValidation
+from masterstudio.experts.services.draws import replay_draw
+from masterstudio.experts.services.panels import save_rubric
+from masterstudio.experts.services.tasks import NO_CONFLICT, declare, save_scores
+from masterstudio.reviews.services import ReviewError
+from masterstudio.reviews.services.scoring import finish_expert_review
 from tests.factories import selecting as f
 
 pytestmark = pytest.mark.django_db
@@ -49,17 +53,17 @@ def test_draw_excludes_conflicts_and_other_fields_with_reasons(expert_stage, cas
 
 def test_draw_is_reproducible_from_its_record(expert_stage, cast):
     draw = f.draw_panel([expert_stage["application"]], cast["reviewer"], size=3, seed="fixed-seed")
-    assert scoring.replay_draw(draw)
+    assert replay_draw(draw)
     draw.chosen = (
         [e.pk for e in expert_stage["experts"][:3]]
         if sorted(draw.chosen) != sorted(e.pk for e in expert_stage["experts"][:3])
         else [e.pk for e in expert_stage["experts"][1:]]
     )
-    assert not scoring.replay_draw(draw)
+    assert not replay_draw(draw)
 
 
 def test_draw_refuses_when_too_few_experts_qualify(expert_stage, cast):
-    with pytest.raises(reviews.ReviewError, match="仅 4 人，不足 5 人"):
+    with pytest.raises(ReviewError, match="仅 4 人，不足 5 人"):
         f.draw_panel([expert_stage["application"]], cast["reviewer"], size=5)
     assert not Assignment.objects.exists()
 
@@ -87,34 +91,34 @@ def _seat(stage, cast):
 def test_expert_must_declare_before_scoring_and_conflict_recuses(expert_stage, cast):
     first, second, _ = _seat(expert_stage, cast)
     criteria = list(first.panel.rubric.criteria.all())
-    with pytest.raises(scoring.ScoringError, match="请先声明"):
-        scoring.save_scores(first, first.expert.user, {criteria[0].pk: ("20", "")}, final=False)
-    scoring.declare(second, second.expert.user, conflict=True, text="申报单位负责人是本人亲属")
+    with pytest.raises(ScoringError, match="请先声明"):
+        save_scores(first, first.expert.user, {criteria[0].pk: ("20", "")}, final=False)
+    declare(second, second.expert.user, conflict=True, text="申报单位负责人是本人亲属")
     second.refresh_from_db()
     assert second.state == "recused"
-    with pytest.raises(scoring.ScoringError, match="已回避"):
-        scoring.save_scores(second, second.expert.user, {}, final=True)
+    with pytest.raises(ScoringError, match="已回避"):
+        save_scores(second, second.expert.user, {}, final=True)
 
 
 def test_scoring_refusals(expert_stage, cast):
     first, second, _ = _seat(expert_stage, cast)
     criteria = list(first.panel.rubric.criteria.all())
-    scoring.declare(first, first.expert.user, conflict=False)
-    with pytest.raises(scoring.ScoringError, match="不是分配给您的"):
-        scoring.save_scores(first, second.expert.user, {}, final=False)
-    with pytest.raises(scoring.ScoringValidation) as above:
-        scoring.save_scores(first, first.expert.user, {criteria[0].pk: ("31", "")}, final=False)
+    declare(first, first.expert.user, conflict=False)
+    with pytest.raises(ScoringError, match="不是分配给您的"):
+        save_scores(first, second.expert.user, {}, final=False)
+    with pytest.raises(ScoringValidation, match="评分有误") as above:
+        save_scores(first, first.expert.user, {criteria[0].pk: ("31", "")}, final=False)
     assert above.value.errors[criteria[0].pk] == "得分应在 0 到 30 之间"
     raw = {c.pk: (p, "") for c, p in zip(criteria, ["10", "20", "20", "15"])}
-    with pytest.raises(scoring.ScoringValidation) as low:
-        scoring.save_scores(first, first.expert.user, raw, final=True)
+    with pytest.raises(ScoringValidation, match="评分有误") as low:
+        save_scores(first, first.expert.user, raw, final=True)
     assert "须填写评语" in low.value.errors[criteria[0].pk]
     raw[criteria[0].pk] = ("10", "示范作用不足")
-    scoring.save_scores(first, first.expert.user, raw, final=True)
+    save_scores(first, first.expert.user, raw, final=True)
     first.refresh_from_db()
     assert first.state == "submitted" and str(first.total) == "65.00"
-    with pytest.raises(scoring.ScoringError, match="已提交"):
-        scoring.save_scores(first, first.expert.user, raw, final=True)
+    with pytest.raises(ScoringError, match="已提交"):
+        save_scores(first, first.expert.user, raw, final=True)
 
 
 def test_a_submission_from_a_stale_tab_changes_nothing(expert_stage, cast):
@@ -124,11 +128,11 @@ def test_a_submission_from_a_stale_tab_changes_nothing(expert_stage, cast):
 
     first, *_ = _seat(expert_stage, cast)
     criteria = list(first.panel.rubric.criteria.all())
-    scoring.declare(first, first.expert.user, conflict=False)
+    declare(first, first.expert.user, conflict=False)
     other_tab = Assignment.objects.select_related("expert__user", "panel__rubric").get(pk=first.pk)
-    scoring.save_scores(first, first.expert.user, {c.pk: ("20", "") for c in criteria}, final=True)
-    with pytest.raises(scoring.ScoringError, match="已提交"):
-        scoring.save_scores(other_tab, other_tab.expert.user, {c.pk: ("15", "扣分理由") for c in criteria}, final=True)
+    save_scores(first, first.expert.user, {c.pk: ("20", "") for c in criteria}, final=True)
+    with pytest.raises(ScoringError, match="已提交"):
+        save_scores(other_tab, other_tab.expert.user, {c.pk: ("15", "扣分理由") for c in criteria}, final=True)
     first.refresh_from_db()
     assert str(first.total) == "80.00" and set(Score.objects.values_list("points", flat=True)) == {20}
     assert other_tab.state == "scoring"  # the refused object is left as it was read
@@ -136,13 +140,13 @@ def test_a_submission_from_a_stale_tab_changes_nothing(expert_stage, cast):
 
 def test_scoring_after_the_window_is_refused(expert_stage, cast):
     first, *_ = _seat(expert_stage, cast)
-    scoring.declare(first, first.expert.user, conflict=False)
+    declare(first, first.expert.user, conflict=False)
     first.panel.__class__.objects.filter(pk=first.panel_id).update(
         opens_at=timezone.now() - timedelta(days=5), closes_at=timezone.now() - timedelta(minutes=1)
     )
     first.panel.refresh_from_db()
-    with pytest.raises(scoring.ScoringError, match="已于 .* 截止"):
-        scoring.save_scores(first, first.expert.user, {}, final=False)
+    with pytest.raises(ScoringError, match="已于 .* 截止"):
+        save_scores(first, first.expert.user, {}, final=False)
 
 
 def test_scores_stay_sealed_until_opened(expert_stage, cast):
@@ -152,7 +156,7 @@ def test_scores_stay_sealed_until_opened(expert_stage, cast):
     assert selectors.panel_results(panel) is None
     mine = selectors.assignments_for(assignments[0].expert.user)
     assert list(mine.values_list("pk", flat=True)) == [assignments[0].pk]
-    reviews.finish_expert_review(expert_stage["application"], actor=cast["reviewer"])
+    finish_expert_review(expert_stage["application"], actor=cast["reviewer"])
     panel.refresh_from_db()
     results = selectors.panel_results(panel)
     assert str(results["summary"].value) == "80.00" and results["summary"].count == 3
@@ -161,11 +165,11 @@ def test_scores_stay_sealed_until_opened(expert_stage, cast):
 def test_panel_cannot_open_while_experts_are_still_scoring(expert_stage, cast):
     assignments = _seat(expert_stage, cast)
     a = assignments[0]
-    scoring.declare(a, a.expert.user, conflict=False)
+    declare(a, a.expert.user, conflict=False)
     raw = {c.pk: ("20", "") for c in a.panel.rubric.criteria.all()}
-    scoring.save_scores(a, a.expert.user, raw, final=True)
-    with pytest.raises(reviews.ReviewError, match="还有 2 位专家未提交评分"):
-        reviews.finish_expert_review(expert_stage["application"], actor=cast["reviewer"])
+    save_scores(a, a.expert.user, raw, final=True)
+    with pytest.raises(ReviewError, match="还有 2 位专家未提交评分"):
+        finish_expert_review(expert_stage["application"], actor=cast["reviewer"])
     assert Application.objects.get(pk=expert_stage["application"].pk).state == "expert_review"
 
 
@@ -214,7 +218,7 @@ def test_drawing_for_each_application_seats_each_its_own_experts(expert_stage, c
     first.refresh_from_db()
     other.refresh_from_db()
     assert draws[first.pk].seed == f"batch-{first.receipt_no}" and draws[other.pk].seed == f"batch-{other.receipt_no}"
-    assert draws[first.pk].pk != draws[other.pk].pk and all(scoring.replay_draw(d) for d in draws.values())
+    assert draws[first.pk].pk != draws[other.pk].pk and all(replay_draw(d) for d in draws.values())
     # each screened against its own unit: the same-unit expert is out for the first, not for the other
     out_first = {row["name"] for row in draws[first.pk].excluded}
     out_other = {row["name"] for row in draws[other.pk].excluded}
@@ -288,7 +292,7 @@ def test_an_expert_declares_no_conflict_for_several_tasks_at_once(expert_stage, 
     done = client.post("/experts/tasks/declare/", {"tasks": [a.pk for a in mine], "confirm": "yes"}, follow=True)
     assert "已对 2 项评审任务声明无利益冲突" in done.content.decode()
     stored = list(Assignment.objects.filter(expert=expert).order_by("pk"))
-    assert {(a.state, a.declaration) for a in stored} == {("scoring", scoring.NO_CONFLICT)}
+    assert {(a.state, a.declaration) for a in stored} == {("scoring", NO_CONFLICT)}
     assert all(a.declared_at for a in stored)
     assert Event.objects.filter(action="assignment.scoring", object_id__in=[str(a.pk) for a in mine]).count() == 2
     # someone else's task, or one already declared, is refused as a whole
@@ -303,8 +307,8 @@ def test_rubric_is_locked_once_scored(expert_stage, cast):
     assignments = _seat(expert_stage, cast)
     f.score_all(expert_stage["application"])
     rubric = assignments[0].panel.rubric
-    with pytest.raises(scoring.ScoringError, match="不能再修改"):
-        scoring.save_rubric(
+    with pytest.raises(ScoringError, match="不能再修改"):
+        save_rubric(
             rubric, [{"title": "新项", "max_points": 10, "weight": 1, "comment_below": None, "description": ""}]
         )
 

@@ -10,10 +10,14 @@ from django.utils import timezone
 
 from masterstudio.applications import services as applying
 from masterstudio.applications.models import Application, AppState
-from masterstudio.experts import services as scoring
 from masterstudio.experts.models import Assignment, Expert, Rubric
+from masterstudio.experts.services.panels import save_rubric
+from masterstudio.experts.services.tasks import declare, save_scores
 from masterstudio.notices import services as notices
-from masterstudio.reviews import services as reviews
+from masterstudio.reviews.services.decisions import decide
+from masterstudio.reviews.services.materials import conclude_review, record_finding, set_item, start_review
+from masterstudio.reviews.services.scoring import draw_for, finish_expert_review
+from masterstudio.reviews.services.visits import record_visit, schedule_visit
 from tests.factories import make_user
 from tests.factories.applications import make_people, make_round, ready_application
 
@@ -62,7 +66,7 @@ def make_expert(
 
 def make_rubric(round_, *, aggregation: str = "trimmed") -> Rubric:
     rubric = Rubric(round=round_, purpose="application", name=f"{round_.title} 评分表", aggregation=aggregation)
-    return scoring.save_rubric(
+    return save_rubric(
         rubric,
         [
             {
@@ -98,24 +102,24 @@ def make_rubric(round_, *, aggregation: str = "trimmed") -> Rubric:
 
 
 def pass_material_review(application, staff):
-    review = reviews.start_review(application, actor=staff)
+    review = start_review(application, actor=staff)
     for item in review.items.all():
-        reviews.set_item(item, result="pass", comment="", actor=staff)
+        set_item(item, result="pass", comment="", actor=staff)
     review.refresh_from_db()
     if review.eligibility.get("outcome") != "eligible":
         for fact in review.eligibility.get("missing_facts", []):
-            reviews.record_finding(application, fact=fact, value=True, note="材料第3页，现场核实", actor=staff)
+            record_finding(application, fact=fact, value=True, note="材料第3页，现场核实", actor=staff)
         review.refresh_from_db()
-    reviews.conclude_review(review, conclusion="pass", comment="材料齐全", actor=staff)
+    conclude_review(review, conclusion="pass", comment="材料齐全", actor=staff)
     application.refresh_from_db()
     return review
 
 
 def pass_site_inspection(application, staff):
-    visit = reviews.schedule_visit(
+    visit = schedule_visit(
         application, scheduled_on=timezone.localdate(), people="王审核、李专家", contact="联系人", actor=staff
     )
-    reviews.record_visit(
+    record_visit(
         visit,
         checks={"site": "yes", "equipment": "yes", "team_present": "yes", "systems_displayed": "yes"},
         findings="场所独立，设备齐全，团队在岗",
@@ -146,7 +150,7 @@ def ready_for_experts(cast, unit_a, unit_b, *, third: bool = False) -> list[Appl
 
 def draw_panel(applications, staff, *, size: int = 3, seed: str = "audit-seed"):
     now = timezone.now()
-    return reviews.draw_for(
+    return draw_for(
         list(applications),
         size=size,
         seed=seed,
@@ -161,10 +165,10 @@ def score_all(application, points=("25", "20", "20", "15")):
     results = []
     for assignment in Assignment.objects.filter(panel__object_id=application.pk).select_related("expert__user"):
         if assignment.state == "declaring":
-            scoring.declare(assignment, assignment.expert.user, conflict=False)
+            declare(assignment, assignment.expert.user, conflict=False)
         if assignment.state == "scoring":
             raw = {c.pk: (p, "") for c, p in zip(assignment.panel.rubric.criteria.all(), points)}
-            scoring.save_scores(assignment, assignment.expert.user, raw, final=True)
+            save_scores(assignment, assignment.expert.user, raw, final=True)
         results.append(assignment)
     return results
 
@@ -179,14 +183,14 @@ def to_evaluation(application, staff, *, experts_needed: int = 3):
         make_expert(f"auto_expert_{i}", name=f"专家{i}")
     draw_panel([application], staff, size=experts_needed)
     score_all(application)
-    reviews.finish_expert_review(application, actor=staff)
+    finish_expert_review(application, actor=staff)
     application.refresh_from_db()
     return application
 
 
 def to_proposed(application, staff, approver, *, rank: int = 1):
     to_evaluation(application, staff)
-    reviews.decide(application, outcome="propose", reason="综合评议排名靠前", rank=rank, version=0, actor=approver)
+    decide(application, outcome="propose", reason="综合评议排名靠前", rank=rank, version=0, actor=approver)
     application.refresh_from_db()
     return application
 

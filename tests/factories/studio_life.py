@@ -11,8 +11,8 @@ from django.utils import timezone
 from masterstudio.assessments import services as assessments
 from masterstudio.assessments.models import Grade
 from masterstudio.core import transitions
-from masterstudio.experts import services as experts
 from masterstudio.experts.models import Expert
+from masterstudio.experts.services.tasks import declare, save_scores
 from masterstudio.funding.services import award_grant, disburse
 from masterstudio.studios.models import Studio
 from tests.factories import make_person, make_user
@@ -90,9 +90,9 @@ def score_all(ay, points_by_studio: dict, *, experts_size: int = 1):
         criteria = list(panel.rubric.criteria.all())
         for assignment in panel.assignments.select_related("expert__user"):
             user = assignment.expert.user
-            experts.declare(assignment, user, conflict=False)
+            declare(assignment, user, conflict=False)
             raw = {c.pk: (str(p), "" if p >= 15 else "扣分理由：成果不足") for c, p in zip(criteria, points)}
-            experts.save_scores(assignment, user, raw, final=True)
+            save_scores(assignment, user, raw, final=True)
 
 
 def run_year(year: int, points_by_studio: dict, *, reviewer, approver, rectify_days: int = 90, **extra):

@@ -93,8 +93,8 @@ def test_a_bad_row_is_named_and_nothing_typed_is_lost(client, cast):
 
 
 def test_the_review_page_shows_totals_with_two_decimals_at_most(client, cast, unit_a):
-    from masterstudio.experts import services as scoring
-    from masterstudio.reviews import services as reviews
+    from masterstudio.experts.services.panels import save_rubric
+    from masterstudio.reviews.services.scoring import finish_expert_review
     from tests.factories.selecting import (
         draw_panel,
         make_expert,
@@ -106,7 +106,7 @@ def test_the_review_page_shows_totals_with_two_decimals_at_most(client, cast, un
 
     application = submitted_application(unit_a, cast["unit_a"])
     rubric = Rubric(round=application.round, purpose="application", name="加权评分表")
-    scoring.save_rubric(
+    save_rubric(
         rubric,
         [
             {
@@ -131,7 +131,7 @@ def test_the_review_page_shows_totals_with_two_decimals_at_most(client, cast, un
         make_expert(f"weighted_expert_{i}", name=f"专家{i}")
     draw_panel([application], cast["reviewer"], size=3)
     score_all(application, points=("8.4", "7"))  # 8.4 × 1.55 + 7 = 20.02 of 25.5
-    reviews.finish_expert_review(application, actor=cast["reviewer"])
+    finish_expert_review(application, actor=cast["reviewer"])
     client.force_login(cast["reviewer"])
     page = client.get(reverse("reviews:detail", args=[application.pk])).content.decode()
     aggregate = page[page.index('data-testid="aggregate"') :][:400]

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from masterstudio.applications import services
-from masterstudio.reviews import services as reviewing
+from masterstudio.reviews.services.materials import record_finding, start_review
 from tests.factories.applications import make_people, ready_application
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +113,7 @@ def test_each_checklist_row_opens_its_files(client, cast, unit_a):
     app = ready_application(unit_a, cast["unit_a"])
     services.submit(app.pk, actor=cast["unit_a"])
     app.refresh_from_db()
-    reviewing.start_review(app, actor=cast["reviewer"])
+    start_review(app, actor=cast["reviewer"])
     client.force_login(cast["reviewer"])
     page = client.get(reverse("reviews:detail", args=[app.pk])).content.decode()
     materials = list(app.materials.filter(removed_at__isnull=True))
@@ -129,10 +129,8 @@ def test_the_finding_form_and_the_findings_speak_chinese(client, cast, unit_a):
     app = ready_application(unit_a, cast["unit_a"])
     services.submit(app.pk, actor=cast["unit_a"])
     app.refresh_from_db()
-    reviewing.start_review(app, actor=cast["reviewer"])
-    reviewing.record_finding(
-        app, fact="unit.has_facilities", value=True, note="现场照片第 3 页", actor=cast["reviewer"]
-    )
+    start_review(app, actor=cast["reviewer"])
+    record_finding(app, fact="unit.has_facilities", value=True, note="现场照片第 3 页", actor=cast["reviewer"])
     client.force_login(cast["reviewer"])
     page = client.get(reverse("reviews:detail", args=[app.pk])).content.decode()
     for key in ("leader.practical_mastery", "unit.has_facilities", "unit.in_etown"):

@@ -16,7 +16,7 @@ from masterstudio.notices import services as notices
 from masterstudio.notices.closing import recognise
 from masterstudio.notices.models import EntryState, NoticeEntry, Objection
 from masterstudio.recognition.services import AwardError
-from masterstudio.reviews import services as reviews
+from masterstudio.reviews.services.decisions import decide
 from masterstudio.studios.models import Studio
 from tests.factories import selecting as f
 from tests.factories.applications import pdf_bytes, zip_bytes
@@ -72,7 +72,7 @@ def test_rejection_is_published_with_its_reason(cast, unit_a, unit_b, django_cap
     b = f.submitted_application(unit_b, cast["unit_b"], a.round, prefix="乙", seq_base=50)
     f.to_proposed(a, cast["reviewer"], cast["approver"])
     f.to_evaluation(b, cast["reviewer"])
-    reviews.decide(b, outcome="reject", reason="专家评分低于拟认定分数线", rank=None, version=0, actor=cast["approver"])
+    decide(b, outcome="reject", reason="专家评分低于拟认定分数线", rank=None, version=0, actor=cast["approver"])
     assert not Notification.objects.filter(recipient=cast["unit_b"], key="application_rejected").exists()
     with django_capture_on_commit_callbacks(execute=True):
         f.published(a.round, cast["approver"])

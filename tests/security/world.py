@@ -16,13 +16,13 @@ from masterstudio.activities.models import Activity, ActivityPhoto
 from masterstudio.assessments import services as assessments
 from masterstudio.assessments.models import Flag, Rectification
 from masterstudio.evaluations import services as evaluations
-from masterstudio.experts import services as scoring
 from masterstudio.experts.models import Assignment
+from masterstudio.experts.services.tasks import declare
 from masterstudio.funding import services as funding
 from masterstudio.ledger import services as ledger
 from masterstudio.notices import services as notices
 from masterstudio.recoveries import services as recoveries
-from masterstudio.reviews import services as reviews
+from masterstudio.reviews.services.visits import add_photo
 from masterstudio.summaries import services as summaries
 from tests.factories import make_user
 from tests.factories import selecting as sel
@@ -220,13 +220,13 @@ def build(cast: dict, unit_a, unit_b) -> dict:
     )
     review = sel.pass_material_review(application, reviewer)
     visit = sel.pass_site_inspection(application, reviewer)
-    photo = reviews.add_photo(visit, png_upload("现场.png"), caption="车间", actor=reviewer)
+    photo = add_photo(visit, png_upload("现场.png"), caption="车间", actor=reviewer)
     sel.make_rubric(round_)
     draw = sel.draw_panel([application], reviewer, size=3)
     assignment = Assignment.objects.get(panel__object_id=application.pk, expert=expert_in)
-    scoring.declare(assignment, expert_in.user, conflict=False)
+    declare(assignment, expert_in.user, conflict=False)
     conflicted = Assignment.objects.get(panel__object_id=application.pk, expert=expert_conflict)
-    scoring.declare(conflicted, expert_conflict.user, conflict=True, text="曾在该单位任职")
+    declare(conflicted, expert_conflict.user, conflict=True, text="曾在该单位任职")
     application.refresh_from_db()
     o.update(
         application=application,

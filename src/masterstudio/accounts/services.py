@@ -22,7 +22,6 @@ from masterstudio.accounts.models import (
     User,
 )
 from masterstudio.accounts.states import DUTY_GRANT_MACHINE
-from masterstudio.core.clientaddr import client_address
 from masterstudio.core.events import record_event
 from masterstudio.core.notify import notify
 from masterstudio.core.transitions import ConcurrentTransition
@@ -34,19 +33,15 @@ class AccountError(Exception):
     pass
 
 
-def client_ip(request) -> str | None:
-    return client_address(request)
+def _throttle_key(username: str, ip: str | None) -> tuple[str, str]:
+    return (username or "").strip().lower()[:150], (ip or "unknown")[:64]
 
 
-def _throttle_key(username: str, request) -> tuple[str, str]:
-    return (username or "").strip().lower()[:150], (client_ip(request) or "unknown")[:64]
-
-
-def sign_in_wait(username: str, request, now=None):
-    """Until when sign-in as ``username`` from this request's address must wait (None: it may go
+def sign_in_wait(username: str, ip: str | None, now=None):
+    """Until when sign-in as ``username`` from the address ``ip`` must wait (None: it may go
     on): the account+address back-off, or the address's failures over all accounts."""
     now = now or timezone.now()
-    name, address = _throttle_key(username, request)
+    name, address = _throttle_key(username, ip)
     waits = []
     row = SignInThrottle.objects.filter(username=name, address=address).first()
     if row is not None and row.blocked_until and row.blocked_until > now:
@@ -60,7 +55,7 @@ def sign_in_wait(username: str, request, now=None):
     return max(waits) if waits else None
 
 
-def record_login_failure(username: str, request) -> tuple[User | None, object]:
+def record_login_failure(username: str, ip: str | None) -> tuple[User | None, object]:
     """Count a failed sign-in (password or second factor) of ``username`` from this address.
 
     After LOGIN_FAILURE_LIMIT failures the pair account+address waits LOGIN_BACKOFF_SECONDS, the
@@ -70,7 +65,7 @@ def record_login_failure(username: str, request) -> tuple[User | None, object]:
     holder is told when a back-off starts and when the account is locked. Returns the account (or
     None) and until when this address waits (or None)."""
     now = timezone.now()
-    name, address = _throttle_key(username, request)
+    name, address = _throttle_key(username, ip)
     with transaction.atomic():
         row, _ = SignInThrottle.objects.select_for_update().get_or_create(username=name, address=address)
         row.failures += 1
@@ -106,19 +101,19 @@ def record_login_failure(username: str, request) -> tuple[User | None, object]:
                     {"address": address, "count": row.failures, "until": timezone.localtime(row.blocked_until)},
                 )
             user.save(update_fields=["failed_logins", "locked_until"])
-        record_event("auth.login_failed", obj=user, data=data, ip=client_ip(request))
+        record_event("auth.login_failed", obj=user, data=data, ip=ip)
     return user, (row.blocked_until if row.failures >= limit else None)
 
 
-def record_login_success(user: User, request) -> None:
-    name, address = _throttle_key(user.username, request)
+def record_login_success(user: User, ip: str | None) -> None:
+    name, address = _throttle_key(user.username, ip)
     SignInThrottle.objects.filter(username=name, address=address).delete()
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-    record_event("auth.login", obj=user, actor=user, ip=client_ip(request))
+    record_event("auth.login", obj=user, actor=user, ip=ip)
 
 
 @transaction.atomic
-def register_unit(data: dict, request=None) -> User:
+def register_unit(data: dict, ip: str | None = None) -> User:
     unit = Unit.objects.create(
         name=data["unit_name"].strip(),
         credit_code=data["credit_code"],
@@ -143,7 +138,7 @@ def register_unit(data: dict, request=None) -> User:
         obj=unit,
         actor=user,
         to_state=UnitStatus.PENDING,
-        ip=client_ip(request),
+        ip=ip,
         data={"privacy_consent": True},
     )
     reviewers = [u for u in User.objects.filter(role=Role.STAFF, is_active=True) if u.has_duty("reviewer")]
@@ -152,7 +147,7 @@ def register_unit(data: dict, request=None) -> User:
 
 
 @transaction.atomic
-def decide_unit(unit: Unit, *, decision: str, reason: str, actor: User, request=None) -> Unit:
+def decide_unit(unit: Unit, *, decision: str, reason: str, actor: User, ip: str | None = None) -> Unit:
     if decision not in (UnitStatus.APPROVED, UnitStatus.REJECTED):
         raise AccountError("审核结果只能是通过或不通过")
     unit.refresh_from_db()
@@ -164,7 +159,7 @@ def decide_unit(unit: Unit, *, decision: str, reason: str, actor: User, request=
             decision,
             actor=actor,
             reason=reason,
-            ip=client_ip(request),
+            ip=ip,
             extra_fields={"status_reason": reason, "approved_at": timezone.now(), "approved_by": actor},
             then=[lambda unit, _event: notify(unit.accounts.all(), "unit_decided", {"unit": unit}, url="/unit/")],
         )
@@ -209,7 +204,7 @@ def _business_reviewers() -> list[User]:
     ]
 
 
-def request_duties(user: User, duties, *, actor: User, request=None) -> DutyGrant | None:
+def request_duties(user: User, duties, *, actor: User, ip: str | None = None) -> DutyGrant | None:
     """Ask for business duties (审核, 审批, 财务) for a staff account. They are held only once a second
     person with a business duty, or the auditor, confirms (:func:`decide_duty_grant`)."""
     duties = sorted(set(duties or []))
@@ -231,7 +226,7 @@ def request_duties(user: User, duties, *, actor: User, request=None) -> DutyGran
         obj=grant,
         actor=actor,
         to_state=GrantState.PENDING,
-        ip=client_ip(request),
+        ip=ip,
         data={"user": user.pk, "duties": duties},
     )
     notify(_business_reviewers(), "duty_requested", {"grant": grant}, url="/accounts/manage/duties/")
@@ -239,7 +234,9 @@ def request_duties(user: User, duties, *, actor: User, request=None) -> DutyGran
 
 
 @transaction.atomic
-def decide_duty_grant(grant: DutyGrant, *, approve: bool, actor: User, reason: str = "", request=None) -> DutyGrant:
+def decide_duty_grant(
+    grant: DutyGrant, *, approve: bool, actor: User, reason: str = "", ip: str | None = None
+) -> DutyGrant:
     """The second person's decision on a duty request; an approval gives the account its duties."""
     user = User.objects.select_for_update().get(pk=grant.user_id)
     if approve and set(user.duties or []) & SEPARATED_DUTIES:
@@ -250,7 +247,7 @@ def decide_duty_grant(grant: DutyGrant, *, approve: bool, actor: User, reason: s
         target,
         actor=actor,
         reason=reason,
-        ip=client_ip(request),
+        ip=ip,
         data={"user": user.pk, "duties": grant.duties},
         extra_fields={"decided_by": actor, "decided_at": timezone.now(), "reason": reason[:200]},
     )
@@ -261,14 +258,14 @@ def decide_duty_grant(grant: DutyGrant, *, approve: bool, actor: User, reason: s
             "account.duties_changed",
             obj=user,
             actor=actor,
-            ip=client_ip(request),
+            ip=ip,
             data={"duties": user.duties, "grant": grant.pk},
         )
     return grant
 
 
 @transaction.atomic
-def create_account(data: dict, *, actor: User, request=None) -> User:
+def create_account(data: dict, *, actor: User, ip: str | None = None) -> User:
     """An account for an expert, an evaluator or a staff member. Nobody types its password: a random
     one goes to the holder's e-mail (:func:`issue_initial_password`). Staff duties: the system
     administrator and auditor duties at once; business duties wait for a second person."""
@@ -287,31 +284,31 @@ def create_account(data: dict, *, actor: User, request=None) -> User:
         "account.created",
         obj=user,
         actor=actor,
-        ip=client_ip(request),
+        ip=ip,
         data={"role": user.role, "duties": user.duties, "requested_duties": sorted(duties & BUSINESS_DUTIES)},
     )
     issue_initial_password(user, actor=actor, reason="新开账号")
-    request_duties(user, duties & BUSINESS_DUTIES, actor=actor, request=request)
+    request_duties(user, duties & BUSINESS_DUTIES, actor=actor, ip=ip)
     return user
 
 
 @transaction.atomic
-def reset_password(user: User, *, actor: User, request=None) -> None:
+def reset_password(user: User, *, actor: User, ip: str | None = None) -> None:
     """The administrator's reset: a new random password to the holder's e-mail, the second factor
     cleared; the holder sets a password and enrols again at the next sign-in."""
     if user.pk == actor.pk:
         raise AccountError("不能重置自己的密码，请在“我的账号”中修改密码")
     user = User.objects.select_for_update().get(pk=user.pk)
     issue_initial_password(user, actor=actor, reason="系统管理员重置了密码")
-    record_event("account.password_reset", obj=user, actor=actor, ip=client_ip(request))
+    record_event("account.password_reset", obj=user, actor=actor, ip=ip)
 
 
-def set_own_password(user: User, raw_password: str, *, request=None, first: bool = False) -> None:
+def set_own_password(user: User, raw_password: str, *, ip: str | None = None, first: bool = False) -> None:
     """The holder sets a password (validated by the caller's form): the one replaced joins the
     history, the must-change mark is cleared."""
     user.set_password(raw_password)
     user.save(update_fields=["password", "password_history", "password_changed_at", "must_change_password"])
-    record_event("auth.password_set" if first else "auth.password_changed", obj=user, actor=user, ip=client_ip(request))
+    record_event("auth.password_set" if first else "auth.password_changed", obj=user, actor=user, ip=ip)
 
 
 def initial_password_expired(user: User, now=None) -> bool:
@@ -321,8 +318,8 @@ def initial_password_expired(user: User, now=None) -> bool:
 
 
 @transaction.atomic
-def set_active(user: User, active: bool, *, actor: User, request=None) -> None:
+def set_active(user: User, active: bool, *, actor: User, ip: str | None = None) -> None:
     if user.pk == actor.pk:
         raise AccountError("不能停用自己的账号")
     User.objects.filter(pk=user.pk).update(is_active=active)
-    record_event("account.activated" if active else "account.deactivated", obj=user, actor=actor, ip=client_ip(request))
+    record_event("account.activated" if active else "account.deactivated", obj=user, actor=actor, ip=ip)

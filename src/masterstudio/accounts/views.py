@@ -27,6 +27,7 @@ from masterstudio.accounts.forms import (
 )
 from masterstudio.accounts.models import DutyGrant, Role, User
 from masterstudio.accounts.permissions import duty_required
+from masterstudio.core.clientaddr import client_address
 from masterstudio.core.events import events_for, record_event
 from masterstudio.core.ratelimit import rate_limited
 from masterstudio.core.transitions import TransitionError
@@ -52,23 +53,23 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip()
         candidate = User.objects.filter(username__iexact=username).first()
-        wait = services.sign_in_wait(username, request)
+        wait = services.sign_in_wait(username, client_address(request))
         if wait is not None:
             form.add_error(None, _throttled(wait))
             record_event(
-                "auth.login_throttled", obj=candidate, data={"username": username[:150]}, ip=services.client_ip(request)
+                "auth.login_throttled", obj=candidate, data={"username": username[:150]}, ip=client_address(request)
             )
         elif candidate is not None and candidate.is_locked():
             form.add_error(
                 None, f"连续登录失败次数过多，账号已锁定至{_until(candidate.locked_until)}，请稍后再试或联系系统管理员"
             )
-            record_event("auth.login_locked", obj=candidate, ip=services.client_ip(request))
+            record_event("auth.login_locked", obj=candidate, ip=client_address(request))
         else:
             user = authenticate(
                 request, username=candidate.username if candidate else username, password=form.cleaned_data["password"]
             )
             if user is None:
-                failed, wait = services.record_login_failure(username, request)
+                failed, wait = services.record_login_failure(username, client_address(request))
                 if failed is not None and failed.is_locked():
                     form.add_error(None, f"连续登录失败次数过多，账号已锁定至{_until(failed.locked_until)}")
                 elif wait is not None:
@@ -105,7 +106,7 @@ def _complete_login(request, user, next_url: str = ""):
     request.session.pop("enrol_secret", None)
     login(request, user, backend="masterstudio.accounts.backends.AccountBackend")
     request.session[REAUTH] = time.time()
-    services.record_login_success(user, request)
+    services.record_login_success(user, client_address(request))
     if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
         return redirect(next_url)
     return redirect("core:home")
@@ -135,10 +136,10 @@ def login_verify(request):
             form.add_error(None, "连续验证失败次数过多，账号已锁定，请稍后再试")
         elif otp.verify_code(user, code) or otp.use_recovery_code(user, code):
             return _complete_login(request, user, next_url)
-        elif services.sign_in_wait(user.username, request) is not None:
-            form.add_error(None, _throttled(services.sign_in_wait(user.username, request)))
+        elif services.sign_in_wait(user.username, client_address(request)) is not None:
+            form.add_error(None, _throttled(services.sign_in_wait(user.username, client_address(request))))
         else:
-            services.record_login_failure(user.username, request)
+            services.record_login_failure(user.username, client_address(request))
             form.add_error("code", "动态口令不正确或已使用过。请输入验证器中当前显示的 6 位数字，或一个恢复码")
     return render(request, "accounts/login_verify.html", {"form": form, "pending_user": user})
 
@@ -157,7 +158,7 @@ def login_enrol(request):
     if request.method == "POST" and form.is_valid():
         if otp.verify_code(user, form.cleaned_data["code"], secret=secret):
             codes = otp.confirm_enrolment(user, secret)
-            record_event("auth.second_factor_enrolled", obj=user, actor=user, ip=services.client_ip(request))
+            record_event("auth.second_factor_enrolled", obj=user, actor=user, ip=client_address(request))
             _complete_login(request, user, next_url)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url or "/"})
         form.add_error("code", "验证码不正确。请确认手机时间准确，并输入验证器中当前显示的 6 位数字")
@@ -180,7 +181,7 @@ def login_password(request):
         return _next_step(request, user, next_url)
     form = FirstPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.set_own_password(user, form.cleaned_data["new_password1"], request=request, first=True)
+        services.set_own_password(user, form.cleaned_data["new_password1"], ip=client_address(request), first=True)
         request.session[PENDING] = {**request.session[PENDING], "at": time.time()}
         return _next_step(request, user, next_url)
     return render(request, "accounts/login_password.html", {"form": form, "pending_user": user})
@@ -201,11 +202,11 @@ def reauth(request):
             ok = otp.verify_code(user, form.cleaned_data.get("code", ""))
         if ok:
             request.session[REAUTH] = time.time()
-            record_event("auth.reauthenticated", obj=user, actor=user, ip=services.client_ip(request))
+            record_event("auth.reauthenticated", obj=user, actor=user, ip=client_address(request))
             if url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
                 return redirect(next_url)
             return redirect("core:home")
-        services.record_login_failure(user.username, request)
+        services.record_login_failure(user.username, client_address(request))
         form.add_error(None, "密码或动态口令不正确")
     return render(request, "accounts/reauth.html", {"form": form, "next": next_url})
 
@@ -213,7 +214,7 @@ def reauth(request):
 @require_POST
 def logout_view(request):
     if request.user.is_authenticated:
-        record_event("auth.logout", obj=request.user, actor=request.user, ip=services.client_ip(request))
+        record_event("auth.logout", obj=request.user, actor=request.user, ip=client_address(request))
     logout(request)
     messages.info(request, "您已安全退出")
     return redirect("core:home")
@@ -229,7 +230,7 @@ def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
-        services.set_own_password(user, form.cleaned_data["new_password1"], request=request)
+        services.set_own_password(user, form.cleaned_data["new_password1"], ip=client_address(request))
         update_session_auth_hash(request, user)
         messages.success(request, "密码已修改")
         return redirect("accounts:account")
@@ -240,7 +241,7 @@ def password_change(request):
 def register(request):
     form = UnitRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.register_unit(form.cleaned_data, request)
+        user = services.register_unit(form.cleaned_data, client_address(request))
         login(request, user, backend="masterstudio.accounts.backends.AccountBackend")
         messages.success(request, "注册成功。社会事业局审核通过后，即可填报申报材料")
         return redirect("units:dashboard")
@@ -262,7 +263,7 @@ def user_create(request):
     form = AccountCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.create_account(form.cleaned_data, actor=request.user, request=request)
+            user = services.create_account(form.cleaned_data, actor=request.user, ip=client_address(request))
         except services.AccountError as exc:
             form.add_error(None, str(exc))
         else:
@@ -281,7 +282,7 @@ def user_create(request):
 def user_toggle(request, pk: int):
     user = get_object_or_404(User, pk=pk)
     try:
-        services.set_active(user, not user.is_active, actor=request.user, request=request)
+        services.set_active(user, not user.is_active, actor=request.user, ip=client_address(request))
         messages.success(request, f"账号 {user.username} 已{'停用' if user.is_active else '启用'}")
     except services.AccountError as exc:
         messages.error(request, str(exc))
@@ -311,7 +312,7 @@ def unit_registration_detail(request, pk: int):
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
-                request=request,
+                ip=client_address(request),
             )
             messages.success(request, f"已审核：{unit.name}")
             return redirect("accounts:unit_registrations")
@@ -327,7 +328,7 @@ def unit_registration_detail(request, pk: int):
 def user_reset(request, pk: int):
     user = get_object_or_404(User, pk=pk)
     try:
-        services.reset_password(user, actor=request.user, request=request)
+        services.reset_password(user, actor=request.user, ip=client_address(request))
         messages.success(
             request,
             f"已重置 {user.username} 的密码：新的初始密码已发送到本人邮箱，本人登录时须设置新密码并重新绑定动态口令",
@@ -344,7 +345,7 @@ def duty_request(request, pk: int):
     form = DutyRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_duties(user, form.cleaned_data["duties"], actor=request.user, request=request)
+            services.request_duties(user, form.cleaned_data["duties"], actor=request.user, ip=client_address(request))
         except services.AccountError as exc:
             form.add_error("duties", str(exc))
         else:
@@ -375,7 +376,7 @@ def duty_grant_decide(request, pk: int):
             approve=form.cleaned_data["decision"] == "approve",
             actor=request.user,
             reason=form.cleaned_data["reason"],
-            request=request,
+            ip=client_address(request),
         )
         messages.success(request, f"已处理 {grant.user.username} 的职责申请")
     except (services.AccountError, TransitionError) as exc:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from masterstudio.activities.models import Activity, ActivityPhoto, ActivityState, Signup, StudioActivity
 from masterstudio.activities.states import ACTIVITY_MACHINE
 from masterstudio.core.events import record_event
+from masterstudio.core.formvalues import set_values
 from masterstudio.core.locks import lock_row
 from masterstudio.core.transitions import TransitionError
 from masterstudio.core.uploads import PHOTO_KINDS, check_upload
@@ -18,10 +19,16 @@ class ActivityError(FundingError):
     pass
 
 
-def save_activity(form, *, actor) -> Activity:
+#: what the bureau fills in for an activity (the form's fields)
+ACTIVITY_FIELDS = ("title", "kind", "description", "location", "starts_at", "ends_at", "signup_deadline", "capacity")
+
+
+def save_activity(activity: Activity | None, *, values: dict, actor) -> Activity:
+    """Create an activity (``activity`` None) or change a draft, with the checked ``values``."""
     with transaction.atomic():
-        created = form.instance.pk is None
-        activity = form.save(commit=False)
+        created = activity is None or activity.pk is None
+        activity = Activity() if created else lock_row(Activity, activity.pk)
+        set_values(activity, values, ACTIVITY_FIELDS)
         if created:
             activity.created_by = actor
         activity.save()

@@ -13,6 +13,7 @@ from masterstudio.activities.models import ActivityState
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
 from masterstudio.core.excel import wants_xlsx, xlsx_response
+from masterstudio.core.formvalues import model_values
 from masterstudio.core.permissions import role_required
 from masterstudio.core.uploads import serve
 from masterstudio.studios.models import LIVE_STATES
@@ -67,7 +68,7 @@ def activity_edit(request, pk: int | None = None):
         return redirect("activities:activity_detail", pk=instance.pk)
     form = ActivityForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        activity = services.save_activity(form, actor=request.user)
+        activity = services.save_activity(instance, values=model_values(form), actor=request.user)
         messages.success(request, "已保存活动（草稿）；发布后各工作室可报名")
         return redirect("activities:activity_detail", pk=activity.pk)
     return render(request, "activities/activity_form.html", {"form": form, "activity": instance})

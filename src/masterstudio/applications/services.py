@@ -27,6 +27,7 @@ from masterstudio.applications.models import (
 from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.core.crypto import seal_personal
 from masterstudio.core.events import appended_together, record_event
+from masterstudio.core.formvalues import set_values
 from masterstudio.core.notify import notify, notify_many
 from masterstudio.core.uploads import check_upload
 from masterstudio.policytools.versions import require_in_force
@@ -61,10 +62,16 @@ class ApplyError(Exception):
 # ---------------------------------------------------------------- rounds
 
 
+#: what the bureau fills in for a round (the round form's fields)
+ROUND_FIELDS = ("year", "title", "opens_at", "closes_at", "guide", "policy_version")
+
+
 @transaction.atomic
-def save_round(form, *, actor) -> Round:
-    creating = form.instance.pk is None
-    round_ = form.save(commit=False)
+def save_round(round_: Round | None, *, values: dict, actor) -> Round:
+    """Create a round (``round_`` None) or change one, with the checked ``values``."""
+    creating = round_ is None or round_.pk is None
+    round_ = Round() if creating else Round.objects.select_for_update().get(pk=round_.pk)
+    set_values(round_, values, ROUND_FIELDS)
     require_in_force(timezone.localdate(round_.closes_at), "申报批次截止日", ApplyError)  # Art. 20: no round opens
     if creating:
         round_.created_by = actor
@@ -245,17 +252,27 @@ def save_draft(application_id: int, post: QueryDict, *, actor) -> tuple[Applicat
 
 
 @transaction.atomic
-def add_person(form, *, application: Application, actor) -> Person:
+def add_person(
+    application: Application,
+    *,
+    name: str,
+    id_number: str,
+    original_retirement_age: int | None = None,
+    position: str = "",
+    formal_employee: bool = False,
+    frontline: bool = False,
+    actor,
+) -> Person:
+    """A person of the applying unit registered from the wizard (the checked values of its form)."""
     _editable(application, actor)
-    data = form.cleaned_data
     person = Person.objects.create(
         unit=application.unit,
-        name=data["name"].strip(),
-        id_number=data["id_number"],
-        original_retirement_age=data.get("original_retirement_age"),
-        position=data.get("position", ""),
-        formal_employee=data.get("formal_employee", False),
-        frontline=data.get("frontline", False),
+        name=name.strip(),
+        id_number=id_number,
+        original_retirement_age=original_retirement_age,
+        position=position,
+        formal_employee=formal_employee,
+        frontline=frontline,
     )
     record_event("person.created", obj=person, actor=actor, data={"from": f"application:{application.pk}"})
     return person

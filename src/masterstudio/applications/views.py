@@ -25,6 +25,7 @@ from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.catalog import engine
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.excel import xlsx_response
+from masterstudio.core.formvalues import model_values
 from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import staff_required
 from masterstudio.core.uploads import ACCEPT_ATTR, serve
@@ -148,7 +149,17 @@ def add_person(request, pk: int):
     form = QuickPersonForm(request.POST, unit=application.unit)
     if form.is_valid():
         try:
-            person = services.add_person(form, application=application, actor=request.user)
+            data = form.cleaned_data
+            person = services.add_person(
+                application,
+                name=data["name"],
+                id_number=data["id_number"],
+                original_retirement_age=data.get("original_retirement_age"),
+                position=data.get("position", ""),
+                formal_employee=data.get("formal_employee", False),
+                frontline=data.get("frontline", False),
+                actor=request.user,
+            )
         except services.ApplyError as exc:
             for text in exc.messages:
                 messages.error(request, text)
@@ -326,7 +337,7 @@ def round_edit(request, pk: int | None = None):
     form = RoundForm(request.POST or None, instance=instance, policy_versions=_policy_versions())
     if request.method == "POST" and form.is_valid():
         try:
-            round_ = services.save_round(form, actor=request.user)
+            round_ = services.save_round(instance, values=model_values(form), actor=request.user)
         except services.ApplyError as exc:
             form.add_error("closes_at", str(exc))
         else:

@@ -84,7 +84,7 @@ def year_detail(request, pk):
         kind="excellent", year=ay.year, studio__in=[r.studio_id for r in results]
     ).order_by("-pk"):
         grants[grant.studio_id] = grant
-    from masterstudio.experts.services import panel_counts
+    from masterstudio.experts.services.panels import panel_counts
 
     counts = panel_counts([p.pk for p in panels.values()])
     for result in results:

@@ -83,18 +83,6 @@ def add_occupation_values(
     return occupation
 
 
-def add_occupation(form, *, actor) -> Occupation:
-    data = form.cleaned_data
-    return add_occupation_values(
-        code=data["code"],
-        name=data["name"],
-        marks=data.get("marks", ""),
-        aliases=data.get("aliases", ""),
-        source=data["source"],
-        actor=actor,
-    )
-
-
 def rerun_prechecks(codes: list[str]) -> int:
     """Ask the engine again about every draft or open application of the listed route whose code
     is among ``codes`` (they were waiting for staff to confirm it). Returns how many."""
@@ -235,13 +223,6 @@ def withdraw_calendar_year(proposal_id: int, *, actor, reason: str) -> CalendarP
             extra_fields={"decided_by": actor, "decided_at": timezone.now(), "reason": reason[:200]},
         )
     return proposal
-
-
-def save_calendar_year(form, *, actor) -> CalendarProposal:
-    data = form.cleaned_data
-    return propose_calendar_year(
-        year=data["year"], holidays=data["holidays"], workdays=data["workdays"], source=data["source"], actor=actor
-    )
 
 
 def preview(year: int, holidays: list[str], workdays: list[str]) -> dict:

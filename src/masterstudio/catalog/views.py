@@ -52,7 +52,15 @@ def occupations(request):
             return render(request, "errors/403.html", {"message": "新增职业须由业务审核岗办理"}, status=403)
         if form.is_valid():
             try:
-                occupation = services.add_occupation(form, actor=request.user)
+                data = form.cleaned_data
+                occupation = services.add_occupation_values(
+                    code=data["code"],
+                    name=data["name"],
+                    marks=data.get("marks", ""),
+                    aliases=data.get("aliases", ""),
+                    source=data["source"],
+                    actor=request.user,
+                )
             except services.CatalogRefused as exc:
                 for name, message in exc.errors.items():
                     form.add_error(name if name in form.fields else None, message)
@@ -174,7 +182,14 @@ def calendar(request):
             return render(request, "errors/403.html", {"message": "录入节假日安排须由业务审核岗办理"}, status=403)
         if form.is_valid():
             try:
-                proposal = services.save_calendar_year(form, actor=request.user)
+                data = form.cleaned_data
+                proposal = services.propose_calendar_year(
+                    year=data["year"],
+                    holidays=data["holidays"],
+                    workdays=data["workdays"],
+                    source=data["source"],
+                    actor=request.user,
+                )
             except services.CatalogRefused as exc:
                 for name, message in exc.errors.items():
                     form.add_error(name if name in form.fields else None, message)

@@ -5,3 +5,10 @@ class ExpertsConfig(AppConfig):
     name = "masterstudio.experts"
     label = "experts"
     verbose_name = "专家库与专家评审"
+
+    def ready(self) -> None:
+        # inside ready(): the models can be imported only once the app registry is loaded
+        from masterstudio.applications.models import Application
+        from masterstudio.experts.subjects import register_subject
+
+        register_subject(Application, queryset=lambda: Application.objects.select_related("unit"))

@@ -49,11 +49,15 @@ class ExpertForm(forms.ModelForm):
                 raise forms.ValidationError(f"“{value}”不是有效的职业编码前缀，应如 6-18 或 6-18-01-01")
         return values
 
-    def save(self, commit=True):
-        self.instance.fields = self.cleaned_data["fields_text"]
-        self.instance.past_employers = _split(self.cleaned_data.get("past_text"))
-        self.instance.relations = _split(self.cleaned_data.get("relations_text"))
-        return super().save(commit)
+    def values(self) -> dict:
+        """The checked values, as :func:`masterstudio.experts.services.pool.save_expert` takes them."""
+        data = self.cleaned_data
+        return {
+            **{name: data[name] for name in self._meta.fields},
+            "fields": data["fields_text"],
+            "past_employers": _split(data.get("past_text")),
+            "relations": _split(data.get("relations_text")),
+        }
 
 
 def _points_field(label: str, **extra) -> forms.DecimalField:

@@ -165,7 +165,7 @@ class Criterion(models.Model):
 
 class Draw(models.Model):
     """A recorded random draw (随机抽取): inputs, seed, who was excluded and why, and who was drawn.
-    :func:`masterstudio.experts.services.replay_draw` recomputes it from the record."""
+    :func:`masterstudio.experts.services.draws.replay_draw` recomputes it from the record."""
 
     seed = models.CharField("随机种子", max_length=64)
     size = models.PositiveSmallIntegerField("抽取人数")

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from masterstudio.experts.aggregate import Summary
 from masterstudio.experts.models import Assignment, AssignmentState, ScoringPanel
+from masterstudio.experts.services.results import panel_summary
 
 
 def assignments_for(user) -> QuerySet[Assignment]:
@@ -67,8 +68,6 @@ def panels_for_subjects(model, ids) -> dict[int, ScoringPanel]:
 
 def panel_results(panel: ScoringPanel) -> dict | None:
     """The unsealed results for staff, or None while the panel is sealed."""
-    from masterstudio.experts.services import panel_summary
-
     if panel.is_sealed:
         return None
     assignments = list(panel.assignments.select_related("expert").prefetch_related("scores__criterion"))

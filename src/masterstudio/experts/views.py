@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -8,9 +9,16 @@ from masterstudio.accounts.permissions import duty_required
 from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import role_required
 from masterstudio.core.transitions import TransitionError
-from masterstudio.experts import selectors, services
+from masterstudio.experts import selectors
 from masterstudio.experts.forms import DeclarationForm, ExpertForm
 from masterstudio.experts.models import AssignmentState, Draw, Expert, ScoringPanel
+from masterstudio.experts.services import ScoringError, ScoringValidation
+from masterstudio.experts.services.draws import draw_replacement, replay_draw
+from masterstudio.experts.services.panels import panel_counts
+from masterstudio.experts.services.pool import save_expert
+from masterstudio.experts.services.results import accept_short
+from masterstudio.experts.services.tasks import declare, declare_many, save_scores
+from masterstudio.experts.subjects import dossier_url, subject_querysets
 
 business = duty_required("reviewer", "approver")
 
@@ -26,15 +34,7 @@ def expert_edit(request, pk=None):
     instance = get_object_or_404(Expert, pk=pk) if pk else None
     form = ExpertForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        expert = form.save()
-        from masterstudio.core.events import record_event
-
-        record_event(
-            "expert.saved",
-            obj=expert,
-            actor=request.user,
-            data={"fields": expert.fields, "employer": expert.employer, "active": expert.active},
-        )
+        expert = save_expert(instance, actor=request.user, **form.values())
         messages.success(request, f"已保存专家：{expert.name}")
         return redirect("experts:pool")
     return render(request, "experts/expert_form.html", {"form": form, "expert": instance})
@@ -48,7 +48,7 @@ def draw_record(request, pk):
         "experts/draw.html",
         {
             "draw": draw,
-            "replayed": services.replay_draw(draw),
+            "replayed": replay_draw(draw),
             "assignments": draw.assignments.select_related("expert", "panel"),
         },
     )
@@ -78,18 +78,18 @@ def declare_all(request):
     ids = request.POST.getlist("tasks")
     try:
         if not ids:
-            raise services.ScoringError("请勾选要声明的评审任务")
+            raise ScoringError("请勾选要声明的评审任务")
         if request.POST.get("confirm") != "yes":
-            raise services.ScoringError(
+            raise ScoringError(
                 "请勾选承诺“本人与所选评审对象均无利害关系，承诺公正评审”；"
                 "与其中某项存在利害关系的，请打开该任务单独申请回避"
             )
         wanted = {int(pk) for pk in ids if pk.isdigit()}
         assignments = list(selectors.assignments_for(request.user).filter(pk__in=wanted).order_by("pk"))
         if len(assignments) != len(wanted):
-            raise services.ScoringError("所选任务有的不属于您，请刷新页面后重试")
-        services.declare_many(assignments, request.user)
-    except (services.ScoringError, TransitionError) as exc:
+            raise ScoringError("所选任务有的不属于您，请刷新页面后重试")
+        declare_many(assignments, request.user)
+    except (ScoringError, TransitionError) as exc:
         messages.error(request, str(exc))
         return _tasks_page(request, checked=ids, status=400)
     messages.success(request, f"已对 {len(assignments)} 项评审任务声明无利益冲突，可以开始评分")
@@ -97,16 +97,9 @@ def declare_all(request):
 
 
 def _task_rows(user):
-    # perf (issue 9): fetch every subject and its unit in one query per kind, not one per task
-    from django.contrib.contenttypes.prefetch import GenericPrefetch
-
-    from masterstudio.applications.models import Application
-    from masterstudio.assessments.models import StudioAssessment
-
-    subjects = GenericPrefetch(
-        "panel__subject",
-        [Application.objects.select_related("unit"), StudioAssessment.objects.select_related("studio__unit")],
-    )
+    # perf (issue 9): fetch every subject and its unit in one query per kind, not one per task;
+    # the kinds are contributed by the apps that own them (experts.subjects)
+    subjects = GenericPrefetch("panel__subject", subject_querysets())
     rows = []
     for assignment in selectors.assignments_for(user).order_by("panel__closes_at").prefetch_related(subjects):
         rows.append({"assignment": assignment, "subject": assignment.panel.subject})
@@ -126,8 +119,8 @@ def task(request, pk):
             if action == "declare":
                 form = DeclarationForm(request.POST)
                 if not form.is_valid():
-                    raise services.ScoringError("；".join(e for errs in form.errors.values() for e in errs))
-                services.declare(
+                    raise ScoringError("；".join(e for errs in form.errors.values() for e in errs))
+                declare(
                     assignment,
                     request.user,
                     conflict=form.cleaned_data["conflict"] == "yes",
@@ -145,13 +138,13 @@ def task(request, pk):
                 for c in criteria
             }
             final = action == "submit"
-            services.save_scores(assignment, request.user, raw, final=final)
+            save_scores(assignment, request.user, raw, final=final)
             messages.success(request, "评分已提交，感谢您的评审" if final else "评分已暂存，提交前可继续修改")
             return redirect("experts:task", assignment.pk)
-        except services.ScoringValidation as exc:
+        except ScoringValidation as exc:
             errors = exc.errors
             messages.error(request, str(exc))
-        except (services.ScoringError, TransitionError) as exc:
+        except (ScoringError, TransitionError) as exc:
             messages.error(request, str(exc))
     saved = {s.criterion_id: s for s in assignment.scores.all()}
     lines = []
@@ -171,11 +164,6 @@ def task(request, pk):
     readable = selectors.may_read_subject(assignment)  # nothing before the declaration of (no) conflict
     if readable and hasattr(subject, "materials"):
         materials = subject.materials.filter(removed_at__isnull=True).order_by("item", "pk")
-    dossier_url = ""
-    if readable and subject._meta.label_lower == "assessments.studioassessment":
-        from django.urls import reverse
-
-        dossier_url = reverse("assessments:dossier", args=[subject.pk])
     return render(
         request,
         "experts/task.html",
@@ -185,7 +173,7 @@ def task(request, pk):
             "subject": subject,
             "lines": lines,
             "materials": materials,
-            "dossier_url": dossier_url,
+            "dossier_url": dossier_url(subject) if readable else "",
             "rubric_max": sum(c.weight * c.max_points for c in criteria),
             "declaration_form": DeclarationForm(),
             "window_open": panel.window_open(),
@@ -197,7 +185,7 @@ def task(request, pk):
 
 
 def _panel_page(request, panel, *, status=200, reason=""):
-    counts = services.panel_counts([panel.pk])[panel.pk]
+    counts = panel_counts([panel.pk])[panel.pk]
     assignments = list(panel.assignments.select_related("expert", "draw").order_by("draw__drawn_at", "expert__name"))
     draws = sorted({a.draw for a in assignments}, key=lambda d: (d.drawn_at, d.pk))
     return render(
@@ -229,8 +217,8 @@ def panel_detail(request, pk):
 def panel_replace(request, pk):
     panel = get_object_or_404(ScoringPanel, pk=pk)
     try:
-        draw = services.draw_replacement(panel, seed=request.POST.get("seed", ""), actor=request.user)
-    except services.ScoringError as exc:
+        draw = draw_replacement(panel, seed=request.POST.get("seed", ""), actor=request.user)
+    except ScoringError as exc:
         messages.error(request, str(exc))
         return _panel_page(request, panel, status=400)
     messages.success(request, f"已补抽 {len(draw.chosen)} 位专家（抽取记录 #{draw.pk}）")
@@ -243,8 +231,8 @@ def panel_accept_short(request, pk):
     panel = get_object_or_404(ScoringPanel, pk=pk)
     reason = request.POST.get("reason", "")
     try:
-        services.accept_short(panel, reason=reason, actor=request.user)
-    except services.ScoringError as exc:
+        accept_short(panel, reason=reason, actor=request.user)
+    except ScoringError as exc:
         messages.error(request, str(exc))
         return _panel_page(request, panel, status=400, reason=reason)
     messages.success(request, "已确认按现有人数计算，理由已记录")

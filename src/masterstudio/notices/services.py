@@ -35,7 +35,7 @@ from masterstudio.notices.selectors import describe, unfinished_applications
 from masterstudio.notices.states import ENTRY_MACHINE, OBJECTION_MACHINE
 from masterstudio.policytools.versions import expiry_warning
 from masterstudio.reviews.models import Decision, Outcome
-from masterstudio.reviews.services import notify_unit, notify_units, unit_recipients
+from masterstudio.reviews.services.notifying import notify_unit, notify_units, unit_recipients
 
 
 class NoticeError(Exception):

@@ -231,7 +231,7 @@ def _review(chunk):
     """Material review: 10% fail on the first checklist line; unknowns settled by findings."""
     from django.db.models import prefetch_related_objects
 
-    from masterstudio.reviews import services as reviews
+    from masterstudio.reviews.services.materials import conclude_review, record_finding, start_review
 
     apps = _apps(pk for _i, pk, _r in chunk)
     passed = []
@@ -239,15 +239,15 @@ def _review(chunk):
         app = apps[pk]
         failing = index % 10 == 0
         # the application as each service leaves it (state, round and unit loaded) goes on to the next step
-        review = reviews.start_review(app, actor=reviewer)
+        review = start_review(app, actor=reviewer)
         app = review.application
         if not failing and review.eligibility.get("outcome") != "eligible":
             for fact in review.eligibility.get("missing_facts", []):
-                review = reviews.record_finding(app, fact=fact, value=True, note="材料第3页，现场核实", actor=reviewer)
+                review = record_finding(app, fact=fact, value=True, note="材料第3页，现场核实", actor=reviewer)
         prefetch_related_objects([review], "items")  # the review page's checklist
         # the checklist and the conclusion in one submit (the page's "提交审核结论"), one result per line
         conclusion = "fail" if failing else "pass"
-        reviews.conclude_review(
+        conclude_review(
             review,
             conclusion=conclusion,
             comment="材料审核结论",
@@ -264,18 +264,16 @@ def _review(chunk):
 
 def _visit(chunk):
     """Site inspection: 5% fail (team not present)."""
-    from masterstudio.reviews import services as reviews
+    from masterstudio.reviews.services.visits import record_visit, schedule_visit
 
     apps = _apps(pk for _i, pk, _r in chunk)
     today = timezone.localdate()
     passing = []
     for index, pk, reviewer in chunk:
         app = apps[pk]
-        visit = reviews.schedule_visit(
-            app, scheduled_on=today, people="王审核、李专家", contact="联系人", actor=reviewer
-        )
+        visit = schedule_visit(app, scheduled_on=today, people="王审核、李专家", contact="联系人", actor=reviewer)
         failed = index % 20 == 5
-        reviews.record_visit(
+        record_visit(
             visit,
             checks={
                 "site": "yes",
@@ -297,13 +295,13 @@ DRAW_PAGE = 50  # applications ticked on one page of the evaluation list for "�
 
 def _draw(chunk):
     """Each application its own three experts, drawn a page of ticked applications at a time."""
-    from masterstudio.reviews import services as reviews
+    from masterstudio.reviews.services.scoring import draw_each_for
 
     apps = _apps(pk for pk, _r, _n in chunk)
     for start in range(0, len(chunk), DRAW_PAGE):
         page = chunk[start : start + DRAW_PAGE]
         _pk, reviewer, now = page[0]
-        drawn, skipped = reviews.draw_each_for(
+        drawn, skipped = draw_each_for(
             [apps[pk] for pk, _r, _n in page],
             size=3,
             seed="sim",
@@ -332,8 +330,8 @@ def _score_applications(chunk):
     from django.contrib.contenttypes.prefetch import GenericPrefetch
 
     from masterstudio.applications.models import Application
-    from masterstudio.experts import services as experts
     from masterstudio.experts.models import Assignment
+    from masterstudio.experts.services.tasks import save_scores
 
     subjects = GenericPrefetch("panel__subject", [Application.objects.select_related("unit")])
     assignments = list(
@@ -349,41 +347,41 @@ def _score_applications(chunk):
         criteria = list(assignment.panel.rubric.criteria.all())
         salt = (assignment.panel.object_id * 7 + assignment.expert_id) % 20
         raw = {c.pk: (str((c.max_points * Decimal(70 + salt) / 100).quantize(Decimal("0.5"))), "") for c in criteria}
-        experts.save_scores(assignment, user, raw, final=True)
+        save_scores(assignment, user, raw, final=True)
         totals.append((assignment.panel.object_id, float(assignment.total)))
     return totals
 
 
 def _declare_by_expert(assignments) -> None:
     """Each expert's one declaration of no conflict for their tasks on the tasks page."""
-    from masterstudio.experts import services as experts
+    from masterstudio.experts.services.tasks import declare_many
 
     mine: dict[int, list] = {}
     for assignment in assignments:
         mine.setdefault(assignment.expert_id, []).append(assignment)
     for tasks in mine.values():
-        experts.declare_many(tasks, tasks[0].expert.user)
+        declare_many(tasks, tasks[0].expert.user)
 
 
 def _finish(application_ids, reviewer):
     """The evaluation page's "开封全部已评完的申报": every application scored, one click."""
-    from masterstudio.reviews import services as reviews
+    from masterstudio.reviews.services.scoring import finish_expert_reviews
 
     apps = _apps(application_ids)
-    ready, reasons = reviews.finish_expert_reviews([apps[pk] for pk in application_ids], actor=reviewer)
+    ready, reasons = finish_expert_reviews([apps[pk] for pk in application_ids], actor=reviewer)
     if reasons:
         raise RuntimeError(f"开封专家评分未完成：{list(reasons.items())[:3]}")
 
 
 def _decide(chunk):
-    from masterstudio.reviews import services as reviews
+    from masterstudio.reviews.services.decisions import decide
 
     apps = _apps(pk for pk, *_rest in chunk)
     for pk, rank, approver, studios in chunk:
         if rank <= studios:
-            reviews.decide(apps[pk], outcome="propose", reason="综合评议排名靠前", rank=rank, version=0, actor=approver)
+            decide(apps[pk], outcome="propose", reason="综合评议排名靠前", rank=rank, version=0, actor=approver)
         else:
-            reviews.decide(
+            decide(
                 apps[pk], outcome="reject", reason="综合评议排名未进入拟认定名单", rank=None, version=0, actor=approver
             )
     return []
@@ -435,8 +433,8 @@ def _score_assessments(chunk):
     from django.contrib.contenttypes.prefetch import GenericPrefetch
 
     from masterstudio.assessments.models import StudioAssessment
-    from masterstudio.experts import services as experts
     from masterstudio.experts.models import Assignment
+    from masterstudio.experts.services.tasks import save_scores
 
     if not chunk:
         return []
@@ -458,7 +456,7 @@ def _score_assessments(chunk):
             user = assignment.expert.user
             base = [23, 20, 16, 12][result_id % 4]  # 优秀, 合格, 合格, 不合格
             raw = {c.pk: (str(base), "" if base >= 15 else "扣分理由：带徒与交流活动不足") for c in criteria}
-            experts.save_scores(assignment, user, raw, final=True)
+            save_scores(assignment, user, raw, final=True)
     return results
 
 

@@ -24,7 +24,7 @@ from masterstudio.core.notify import notify, notify_many
 from masterstudio.core.transitions import TransitionError
 from masterstudio.funding.services import FundingError, award_grant, award_initial_grants
 from masterstudio.recognition.nameplates import TITLE, hold_nameplates, nameplate, next_number, studio_name
-from masterstudio.reviews.services import unit_recipients
+from masterstudio.reviews.services.notifying import unit_recipients
 from masterstudio.studios.models import LIVE_STATES, Studio
 
 

@@ -10,7 +10,7 @@ from masterstudio.applications.models import Application, AppState
 from masterstudio.applications.selectors import applications_for
 from masterstudio.core import params as query
 from masterstudio.experts.selectors import panels_for_subjects
-from masterstudio.experts.services import panel_summary
+from masterstudio.experts.services.results import panel_summary
 from masterstudio.reviews.models import SiteVisit
 
 REVIEW_STATES = [

@@ -19,13 +19,25 @@ from masterstudio.core.uploads import serve
 from masterstudio.experts.forms import RubricForm
 from masterstudio.experts.models import Rubric
 from masterstudio.experts.selectors import panel_results
-from masterstudio.experts.services import ScoringError, panels_of, save_rubric
-from masterstudio.reviews import forms, selectors, services
+from masterstudio.experts.services import ScoringError
+from masterstudio.experts.services.panels import panels_of, save_rubric
+from masterstudio.reviews import forms, selectors
 from masterstudio.reviews.models import ItemResult, Outcome, ReviewItem, SitePhoto, SiteVisit
+from masterstudio.reviews.services import ReviewError, decisions
+from masterstudio.reviews.services.materials import (
+    conclude_review,
+    ensure_review,
+    parse_fact_value,
+    record_finding,
+    set_items,
+    start_review,
+)
+from masterstudio.reviews.services.scoring import draw_each_for, draw_for, finish_expert_review, finish_expert_reviews
+from masterstudio.reviews.services.visits import add_photo, record_visit, schedule_visit
 
 business = duty_required("reviewer", "approver")
 approver = duty_required("approver")
-REFUSALS = (services.ReviewError, TransitionError, ScoringError)
+REFUSALS = (ReviewError, TransitionError, ScoringError)
 
 
 def _back(application):
@@ -54,7 +66,7 @@ def queue(request):
 @cached_page
 def detail(request, pk):
     application = application_for(request.user, pk)
-    review = services.ensure_review(application, actor=request.user)
+    review = ensure_review(application, actor=request.user)
     items = list(review.items.select_related("updated_by")) if review else []
     return render(request, "reviews/detail.html", _detail_context(request, application, review, items))
 
@@ -134,7 +146,7 @@ def _refuse(request, exc):
 def start(request, pk):
     application = application_for(request.user, pk)
     try:
-        services.start_review(application, actor=request.user)
+        start_review(application, actor=request.user)
         messages.success(request, "已开始材料审核，审核清单已按预检结果生成")
     except REFUSALS as exc:
         _refuse(request, exc)
@@ -165,7 +177,7 @@ def checklist(request, pk):
     results = [(item, *posted[item.pk]) for item in chosen]
     try:
         if "conclude" in request.POST:
-            services.conclude_review(
+            conclude_review(
                 review,
                 conclusion=request.POST.get("conclusion", ""),
                 comment=request.POST.get("comment", ""),
@@ -175,8 +187,8 @@ def checklist(request, pk):
             messages.success(request, "已保存审核清单并作出材料审核结论，已通知申报单位")
             return _back(application)
         if not results:
-            raise services.ReviewError("请至少为一项选择审核结果（通过、需补正或不通过）")
-        services.set_items(review, results, actor=request.user)
+            raise ReviewError("请至少为一项选择审核结果（通过、需补正或不通过）")
+        set_items(review, results, actor=request.user)
     except REFUSALS as exc:
         for item in items:  # everything as typed, nothing saved
             result, text = posted[item.pk]
@@ -202,8 +214,8 @@ def finding(request, pk):
     form = forms.FindingForm(request.POST)
     if form.is_valid():
         try:
-            value = services.parse_fact_value(form.cleaned_data["value"])
-            review = services.record_finding(
+            value = parse_fact_value(form.cleaned_data["value"])
+            review = record_finding(
                 application,
                 fact=form.cleaned_data["fact"],
                 value=value,
@@ -229,7 +241,7 @@ def schedule(request, pk):
     form = forms.ScheduleForm(request.POST)
     if form.is_valid():
         try:
-            services.schedule_visit(application, actor=request.user, **form.cleaned_data)
+            schedule_visit(application, actor=request.user, **form.cleaned_data)
             messages.success(request, "已安排实地考察，并已通知申报单位")
         except REFUSALS as exc:
             _refuse(request, exc)
@@ -246,7 +258,7 @@ def record(request, pk):
     form = forms.VisitForm(request.POST)
     if form.is_valid():
         try:
-            services.record_visit(
+            record_visit(
                 visit,
                 checks=form.checks(),
                 findings=form.cleaned_data["findings"],
@@ -267,9 +279,7 @@ def photo(request, pk):
     form = forms.PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_photo(
-                visit, form.cleaned_data["photo"], caption=form.cleaned_data["caption"], actor=request.user
-            )
+            add_photo(visit, form.cleaned_data["photo"], caption=form.cleaned_data["caption"], actor=request.user)
             messages.success(request, "照片已上传")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
@@ -293,7 +303,7 @@ def draw(request, pk):
     form = forms.DrawForm(request.POST)
     if form.is_valid():
         try:
-            result = services.draw_for([application], actor=request.user, **form.cleaned_data)
+            result = draw_for([application], actor=request.user, **form.cleaned_data)
             messages.success(
                 request, f"已随机抽取 {result.size} 位专家（随机种子 {result.seed}），排除 {len(result.excluded)} 位"
             )
@@ -317,7 +327,7 @@ def group_draw(request, round_pk):
     if form.is_valid():
         try:
             if each:
-                drawn, skipped = services.draw_each_for(applications, actor=request.user, **form.cleaned_data)
+                drawn, skipped = draw_each_for(applications, actor=request.user, **form.cleaned_data)
                 if drawn:
                     messages.success(
                         request,
@@ -327,7 +337,7 @@ def group_draw(request, round_pk):
                 for application, reason in skipped:
                     messages.error(request, f"{application.receipt_no or application}未抽取：{reason}")
             else:
-                result = services.draw_for(applications, actor=request.user, **form.cleaned_data)
+                result = draw_for(applications, actor=request.user, **form.cleaned_data)
                 messages.success(
                     request, f"已为 {len(applications)} 份申报共同抽取 {result.size} 位专家（随机种子 {result.seed}）"
                 )
@@ -343,7 +353,7 @@ def group_draw(request, round_pk):
 def finish_experts(request, pk):
     application = application_for(request.user, pk)
     try:
-        services.finish_expert_review(application, actor=request.user)
+        finish_expert_review(application, actor=request.user)
         messages.success(request, "已开封专家评分，申报进入综合评议")
     except REFUSALS as exc:
         _refuse(request, exc)
@@ -365,7 +375,7 @@ def finish_all(request, round_pk):
         messages.error(request, "本批次没有处于“专家评审”阶段的申报")
         return redirect("reviews:evaluation", round_.pk)
     try:
-        ready, reasons = services.finish_expert_reviews(waiting, actor=request.user)
+        ready, reasons = finish_expert_reviews(waiting, actor=request.user)
     except REFUSALS as exc:
         _refuse(request, exc)
         return redirect("reviews:evaluation", round_.pk)
@@ -386,7 +396,7 @@ def decide(request, pk):
     form = forms.DecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.decide(application, actor=request.user, **form.cleaned_data)
+            decisions.decide(application, actor=request.user, **form.cleaned_data)
             messages.success(request, "已保存评议决定（公布前不通知单位）")
         except REFUSALS as exc:
             _refuse(request, exc)

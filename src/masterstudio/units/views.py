@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
+from masterstudio.core.formvalues import model_values
 from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import role_required
 from masterstudio.units import services
@@ -41,7 +42,7 @@ def person_edit(request, pk: int | None = None):
     initial = {"id_number": instance.id_number, "phone": instance.phone} if instance else None
     form = PersonForm(request.POST or None, instance=instance, initial=initial, unit=unit)
     if request.method == "POST" and form.is_valid():
-        person = services.save_person(form, actor=request.user)
+        person = services.save_person(instance, unit=unit, values=model_values(form), actor=request.user)
         messages.success(request, f"已保存人员：{person.name}")
         return redirect("units:people")
     return render(request, "units/person_form.html", {"form": form, "person": instance})
@@ -55,7 +56,7 @@ def branches(request):
         if request.user.role != "unit":
             return render(request, "errors/403.html", {"message": "分支机构由单位账号维护"}, status=403)
         if form.is_valid():
-            branch = services.save_branch(form, actor=request.user)
+            branch = services.save_branch(None, unit=unit, values=model_values(form), actor=request.user)
             messages.success(request, f"已登记：{branch.name}")
             return redirect("units:branches")
     return render(request, "units/branches.html", {"unit": unit, "branches": unit.branches.all(), "form": form})

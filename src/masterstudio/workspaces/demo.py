@@ -19,7 +19,7 @@ from masterstudio.applications.models import Application, Round, scope_key
 from masterstudio.core.crypto import blind_index
 from masterstudio.core.events import record_event
 from masterstudio.experts.models import Expert, Rubric
-from masterstudio.experts.services import save_rubric
+from masterstudio.experts.services.panels import save_rubric
 from masterstudio.funding import services as funding
 from masterstudio.studios.models import Studio
 from masterstudio.units.models import Person, Unit

@@ -19,7 +19,7 @@ from masterstudio.core.events import appended_together, record_event
 from masterstudio.core.locks import lock_row
 from masterstudio.experts.aggregate import aggregate
 from masterstudio.experts.models import Aggregation, Assignment, AssignmentState, Rubric, Score, ScoringPanel
-from masterstudio.experts.services import open_panels
+from masterstudio.experts.services.results import open_panels
 
 
 def grade_for(score: Decimal, ay: AssessmentYear) -> str:

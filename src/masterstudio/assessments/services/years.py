@@ -19,7 +19,9 @@ from masterstudio.core.events import appended_together, record_event
 from masterstudio.core.locks import lock_row
 from masterstudio.core.notify import notify_many
 from masterstudio.experts.models import Assignment, Rubric
-from masterstudio.experts.services import ScoringError, draw_each, panels_for, panels_of, save_rubric
+from masterstudio.experts.services import ScoringError
+from masterstudio.experts.services.draws import draw_each
+from masterstudio.experts.services.panels import panels_for, panels_of, save_rubric
 from masterstudio.funding.services import FundingError, award_grant
 from masterstudio.policytools.versions import require_in_force
 from masterstudio.studios.models import LIVE_STATES, Studio
