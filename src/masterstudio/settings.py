@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "masterstudio.assessments",
     "masterstudio.recoveries",
     "masterstudio.workspaces",
+    "masterstudio.whatif",
     "masterstudio.perf",
 ]
 

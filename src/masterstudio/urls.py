@@ -18,7 +18,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("masterstudio.accounts.urls")),
     path("policy/check/", include("masterstudio.selfcheck.urls")),
-    path("manage/policy/", include("masterstudio.policytools.urls")),
+    path("manage/policy/", include("masterstudio.whatif.urls")),
     path("", include("masterstudio.catalog.urls")),
     path("summaries/", include("masterstudio.summaries.urls")),
     path("assessments/", include("masterstudio.assessments.urls")),
