@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from masterstudio.applications import extensions
 from masterstudio.applications import facts as app_facts
 from masterstudio.applications.models import AppState
 from masterstudio.core import event_kinds, factlabels
@@ -121,8 +122,6 @@ def _unit_actor(event) -> str:
 
 
 def _unit_row(event) -> dict:
-    from masterstudio.reviews.models import Outcome
-
     kind = event_kinds.kind_of_event(event)
     data = event.data or {}
     title, detail = kind.label, ""
@@ -135,7 +134,7 @@ def _unit_row(event) -> dict:
     elif kind.detail == "visit":
         detail = f"考察日期 {data.get('date', '')}，考察人员：{data.get('people', '')}"
     elif kind.detail == "decision":
-        title = f"{kind.label}：{dict(Outcome.choices).get(data.get('outcome'), '')}"
+        title = f"{kind.label}：{extensions.decision_labels.get(data.get('outcome'), '')}"
         detail = event.reason
     elif kind.detail == "objection":
         detail = event.object_repr
@@ -208,11 +207,10 @@ def unit_progress(application) -> dict:
     """The unit's progress page: what it may see (``selectors.unit_progress_events``) grouped by
     stage in order, the stage it is in, and what it must do next and by when."""
     from masterstudio.applications.selectors import unit_progress_events
-    from masterstudio.notices.models import NoticeEntry
 
     rows = [_unit_row(event) for event in unit_progress_events(application)]
     current = STATE_STAGE.get(unit_state(application), "apply")
-    entry = NoticeEntry.objects.select_related("notice").filter(application=application).first()
+    entry = extensions.notice_entry(application)  # its line of the public notice (notices registers it)
     visit = None
     if application.state == AppState.SITE_INSPECTION:
         visit = application.site_visits.order_by("-pk").first()

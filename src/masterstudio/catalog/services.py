@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from masterstudio.catalog.models import CalendarProposal, CalendarYear, Occupation, ProposalState
+from masterstudio.catalog.signals import occupations_added
 from masterstudio.core.events import record_event
 from masterstudio.core.transitions import Rule, StateMachine
 
@@ -83,32 +84,11 @@ def add_occupation_values(
     return occupation
 
 
-def add_occupation(form, *, actor) -> Occupation:
-    data = form.cleaned_data
-    return add_occupation_values(
-        code=data["code"],
-        name=data["name"],
-        marks=data.get("marks", ""),
-        aliases=data.get("aliases", ""),
-        source=data["source"],
-        actor=actor,
-    )
-
-
 def rerun_prechecks(codes: list[str]) -> int:
-    """Ask the engine again about every draft or open application of the listed route whose code
-    is among ``codes`` (they were waiting for staff to confirm it). Returns how many."""
-    from masterstudio.applications.models import OPEN_STATES, Application, AppState
-    from masterstudio.applications.services import _store_precheck
-
-    waiting = Application.objects.filter(
-        occupation_code__in=codes, route="listed", state__in=[AppState.DRAFT, *OPEN_STATES]
-    )
-    count = 0
-    for application in waiting.select_related("round", "unit", "leader", "branch"):
-        _store_precheck(application)
-        count += 1
-    return count
+    """Tell the apps above (``signals.occupations_added``) that ``codes`` joined the catalogue: the
+    applications app asks the engine again about every application waiting on them. Returns how many
+    records the receivers brought up to date."""
+    return sum(count or 0 for _receiver, count in occupations_added.send(sender=Occupation, codes=list(codes)))
 
 
 def import_occupations(content: bytes, *, actor, filename: str = "") -> list[Occupation]:
@@ -252,13 +232,6 @@ def withdraw_calendar_year(proposal_id: int, *, actor, reason: str) -> CalendarP
             extra_fields={"decided_by": actor, "decided_at": timezone.now(), "reason": reason[:200]},
         )
     return proposal
-
-
-def save_calendar_year(form, *, actor) -> CalendarProposal:
-    data = form.cleaned_data
-    return propose_calendar_year(
-        year=data["year"], holidays=data["holidays"], workdays=data["workdays"], source=data["source"], actor=actor
-    )
 
 
 def preview(year: int, holidays: list[str], workdays: list[str]) -> dict:

@@ -201,7 +201,8 @@ def _open_review(
 def start_review(application: Application, *, actor) -> MaterialReview:
     """submitted → material review (through the applications service, which notifies the unit);
     the checklist comes from the engine's answer."""
-    from masterstudio.applications.services import ApplyError, start_material_review_within
+    from masterstudio.applications.services.base import ApplyError
+    from masterstudio.applications.services.staff import start_material_review_within
 
     with transaction.atomic(), appended_together():  # one transaction for both steps (no savepoint of their own)
         try:
@@ -386,7 +387,8 @@ def conclude_review(review: MaterialReview, *, conclusion: str, comment: str, ac
     with transaction.atomic(), appended_together():
         _write_results(review, changed, actor)
         if target == AppState.SUPPLEMENT:
-            from masterstudio.applications.services import ApplyError, return_for_supplement
+            from masterstudio.applications.services.base import ApplyError
+            from masterstudio.applications.services.staff import return_for_supplement
 
             try:  # the applications service records the request per item and tells the unit
                 return_for_supplement(
