@@ -169,7 +169,7 @@ def decide_unit(unit: Unit, *, decision: str, reason: str, actor: User, request=
         clause="4.1",
         ip=client_ip(request),
     )
-    notify(unit.accounts.all(), "unit_decided", {"unit": unit}, url="/unit/")
+    notify(User.unit_recipients([unit.pk]), "unit_decided", {"unit": unit}, url="/unit/")
     return unit
 
 

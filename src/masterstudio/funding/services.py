@@ -21,6 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from masterstudio.accounts.models import User
 from masterstudio.core.events import record_event, record_events
 from masterstudio.core.transitions import Rule, StateMachine, TransitionError
 from masterstudio.core.uploads import VOUCHER_KINDS, check_upload
@@ -435,7 +436,7 @@ def disburse(grant: Grant, *, amount, paid_on: date, voucher_no: str, actor, not
             from masterstudio.core.notify import notify
 
             notify(
-                grant.studio.unit.accounts.filter(is_active=True),
+                User.unit_recipients([grant.studio.unit_id]),  # the one rule of a notice to a unit
                 "grant_paid",
                 {"grant": grant, "studio": grant.studio, "paid_on": paid_on},
                 url=f"/studios/{grant.studio_id}/",
