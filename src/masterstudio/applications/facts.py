@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from masterstudio.applications import extensions
 from masterstudio.applications.models import OPEN_STATES, Application, Round
+from masterstudio.catalog.engine import ask
+from masterstudio.policy.errors import PolicyInputError
 
 CONDITION_FIELDS = [
     # (fact name in the contract, clause, Chinese label)
@@ -192,9 +194,6 @@ def evaluate(engine_input: dict, *, policy_version: str | None = None) -> dict:
     """Ask the engine under the round's policy version. Returns its answer, or
     ``{"error": {...}}`` when the question cannot be answered as asked (the contract's error
     object, e.g. an unknown occupation code)."""
-    from masterstudio.catalog.engine import ask
-    from masterstudio.policy.errors import PolicyInputError
-
     try:
         return ask("eligibility", engine_input, params=policy_version or None)
     except PolicyInputError as exc:

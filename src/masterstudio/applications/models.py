@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from masterstudio.policy import skills
+
 
 class Round(models.Model):
     year = models.PositiveSmallIntegerField("年度")
@@ -147,8 +149,6 @@ class Application(models.Model):
 
     @property
     def skill_level_label(self) -> str:
-        from masterstudio.policy import skills
-
         code = (self.facts or {}).get("skill_level")
         return skills.level(code).full_label if skills.is_level(code) else ""
 

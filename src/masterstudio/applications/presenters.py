@@ -7,6 +7,7 @@ from masterstudio.applications import facts as app_facts
 from masterstudio.applications.models import AppState
 from masterstudio.core import event_kinds, factlabels
 from masterstudio.core.templatetags.platform import action_label
+from masterstudio.policy import clauses
 
 OUTCOMES = {"eligible": "符合条件", "undetermined": "待定（需审核或补充）", "ineligible": "不符合条件"}
 RESULTS = {"pass": "符合", "fail": "不符合", "unknown": "待定", "waived": "免于审查"}
@@ -14,8 +15,6 @@ FACT_LABELS = factlabels.FACT_LABELS  # the one label map of every page (core/fa
 
 
 def _clause_label(clause_id: str) -> str:
-    from masterstudio.policy import clauses
-
     try:
         return clauses.label(clause_id)
     except KeyError:

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from masterstudio.applications import extensions
 from masterstudio.applications.models import Application, AppState, Material, Round
+from masterstudio.core import event_kinds
 from masterstudio.core import params as query
+from masterstudio.core.models import Event
 from masterstudio.core.permissions import reads_business_records
 
 
@@ -100,8 +102,6 @@ def _history_objects(application: Application) -> Q:
 
 def history_events(application: Application):
     """Every event of the application's history, oldest first (the bureau's records)."""
-    from masterstudio.core.models import Event
-
     return Event.objects.filter(_history_objects(application)).select_related("actor").order_by("seq")
 
 
@@ -114,8 +114,6 @@ def evaluation_published(application: Application) -> tuple[bool, int | None]:
 def unit_progress_events(application: Application) -> list:
     """The events of the application the applying unit may see, oldest first: one rule,
     ``core.event_kinds`` (each kind's audience and the condition from which the unit sees it)."""
-    from masterstudio.core import event_kinds
-
     published, version = evaluation_published(application)
     events = history_events(application).filter(event_kinds.unit_candidates())
     return [e for e in events if event_kinds.visible_to_unit(e, published=published, published_version=version)]

@@ -13,6 +13,7 @@ from masterstudio.catalog.models import CalendarProposal, CalendarYear, Occupati
 from masterstudio.catalog.signals import occupations_added
 from masterstudio.core.events import record_event
 from masterstudio.core.transitions import Rule, StateMachine
+from masterstudio.policy import workdays as engine_workdays
 
 CODE = re.compile(r"^[1-8]-\d{2}-\d{2}-\d{2}$")
 MARKS = ("", "L", "S", "L/S")
@@ -151,8 +152,6 @@ def propose_calendar_year(
     *, year: int, holidays: list[str], workdays: list[str], source: str, actor
 ) -> CalendarProposal:
     """Record a year's arrangement as entered; it waits for a second staff member's confirmation."""
-    from masterstudio.policy import workdays as engine_workdays
-
     first, last = engine_workdays.package_years()
     if first <= year <= last:
         raise CatalogRefused({"year": f"{year} 年的安排已由内置日历数据提供（{first}–{last} 年），无需录入"})

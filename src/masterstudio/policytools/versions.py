@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.utils import OperationalError, ProgrammingError
 from django.utils import timezone
 
+from masterstudio.core import pagecache
 from masterstudio.core.events import record_event
 from masterstudio.core.transitions import Rule, StateMachine
 from masterstudio.policy import params as engine_params
@@ -94,8 +95,6 @@ def chain() -> engine_versions.Chain:
     outside the database, as ``catalog.engine.staff_facts`` does: a version confirmed on one server is
     used by every server within a second; otherwise read each time."""
     global _cached
-    from masterstudio.core import pagecache
-
     if not pagecache.shared_cache_outside_database() or pagecache.has_uncommitted_writes("policytools"):
         return _read_chain()
     now = time.monotonic()
@@ -132,8 +131,6 @@ def _read_chain() -> engine_versions.Chain:
 
 
 def _listen() -> None:
-    from masterstudio.core import pagecache
-
     pagecache.on_local_bump("policytools", _forget)
 
 

@@ -11,6 +11,7 @@ class WhatifConfig(AppConfig):
     verbose_name = "政策影响分析"
 
     def ready(self):
+        # inside ready(): the services read models, loaded only once every app is
         from masterstudio.policytools.versions import register_impact
         from masterstudio.whatif import services
 
