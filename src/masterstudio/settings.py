@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "masterstudio.assessments",
     "masterstudio.recoveries",
     "masterstudio.workspaces",
+    "masterstudio.whatif",
 ]
 # The benchmark's tools (generated data sets, simulated years, the /bench/ pages; docs/performance.md)
 # are installed only where PERF_TOOLS=true: the benchmark (bench/run.py) and the test suite, never

@@ -3,7 +3,6 @@ from django.urls import include, path
 
 from masterstudio.api.urls import api
 
-# Every include below has a prefix of its own and the two root-level ones ("" workspaces, "" catalog) have
 # no pattern starting with another's prefix, so the order does not change what matches: the busiest
 # areas come first, because resolving walks the list in order.
 urlpatterns = [
@@ -18,8 +17,9 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("masterstudio.accounts.urls")),
     path("policy/check/", include("masterstudio.selfcheck.urls")),
-    path("manage/policy/", include("masterstudio.policytools.urls")),
+    path("manage/policy/", include("masterstudio.whatif.urls")),
     path("", include("masterstudio.catalog.urls")),
+    path("", include("masterstudio.workspaces.occupation_urls")),
     path("summaries/", include("masterstudio.summaries.urls")),
     path("assessments/", include("masterstudio.assessments.urls")),
     path("recoveries/", include("masterstudio.recoveries.urls")),

@@ -357,3 +357,17 @@ def test_reuse_drops_a_leader_who_left(cast, unit_a):
     app = services.start_application(unit=unit_a, round_=last.round, actor=cast["unit_a"])
     assert app.leader_id is None
     assert "leader" not in app.draft
+
+
+def test_the_leaders_account_hears_what_is_told_to_the_unit(cast, unit_a):
+    """Issue 19.3: every notice to the applying unit goes to ``User.unit_recipients`` — its unit and
+    leader accounts — the submission and the withdrawal as much as review's steps."""
+    app = ready_application(unit_a, cast["unit_a"])
+    services.submit(app.pk, actor=cast["unit_a"])
+    app.refresh_from_db()
+    for who in ("unit_a", "leader"):
+        titles = list(Notification.objects.filter(recipient=cast[who]).values_list("title", flat=True))
+        assert titles == [f"申报已提交，受理编号 {app.receipt_no}"], who
+    services.withdraw(app.pk, actor=cast["unit_a"], reason="材料需重新准备")
+    assert Notification.objects.filter(recipient=cast["leader"], key="application_withdrawn").count() == 1
+    assert not Notification.objects.filter(recipient=cast["unit_b"]).exists()

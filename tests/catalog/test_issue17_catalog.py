@@ -51,7 +51,7 @@ def test_staff_add_it_from_the_application_page_in_one_step_and_the_pre_check_re
     page = client.get(reverse("applications:staff_detail", args=[app.pk])).content.decode()
     assert 'data-testid="add-occupation"' in page and "补录到职业目录并重新预审" in page
     response = client.post(
-        reverse("catalog:add_from_application", args=[app.pk]),
+        reverse("workspaces:add_occupation_from_application", args=[app.pk]),
         {"code": "4-01-02-02", "name": "电话销售员", "marks": "", "source": "《职业分类大典（2022年版）》"},
     )
     assert response.status_code == 302
@@ -69,7 +69,7 @@ def test_adding_from_the_page_refuses_a_missing_source_beside_the_field(client, 
     application_services.submit(app.pk, actor=cast["unit_a"])
     client.force_login(cast["reviewer"])
     response = client.post(
-        reverse("catalog:add_from_application", args=[app.pk]),
+        reverse("workspaces:add_occupation_from_application", args=[app.pk]),
         {"code": "4-01-02-02", "name": "某大典职业", "marks": "", "source": ""},
     )
     assert response.status_code == 400 and "请填写发布依据" in response.content.decode()
@@ -82,7 +82,8 @@ def test_only_a_reviewer_adds_from_the_page(client, cast, unit_a):
     application_services.submit(app.pk, actor=cast["unit_a"])
     client.force_login(cast["finance"])
     response = client.post(
-        reverse("catalog:add_from_application", args=[app.pk]), {"code": "4-01-02-02", "name": "x", "source": "y"}
+        reverse("workspaces:add_occupation_from_application", args=[app.pk]),
+        {"code": "4-01-02-02", "name": "x", "source": "y"},
     )
     assert response.status_code == 403 and not Occupation.objects.exists()
 

@@ -174,7 +174,7 @@ def test_no_round_opens_after_the_validity(cast):
     )
     assert form.is_valid(), form.errors
     with pytest.raises(applications.ApplyError, match="第20条"):
-        applications.save_round(None, values=form.cleaned_data, actor=cast["approver"])
+        applications.save_round(form.save(commit=False), actor=cast["approver"])
     assert not Round.objects.exists()
     inside = RoundForm(
         {
@@ -188,7 +188,7 @@ def test_no_round_opens_after_the_validity(cast):
         policy_versions={"measures-2026-draft": "2027-01-10"},
     )
     assert inside.is_valid(), inside.errors
-    round_ = applications.save_round(None, values=inside.cleaned_data, actor=cast["approver"])
+    round_ = applications.save_round(inside.save(commit=False), actor=cast["approver"])
     assert timezone.localtime(round_.closes_at, tz).date() == date(2027, 1, 8)
 
 

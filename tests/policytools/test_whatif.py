@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from masterstudio.applications import services
-from masterstudio.policytools.services import parse_overrides
+from masterstudio.whatif.services import parse_overrides
 from tests.factories.applications import make_people, make_round, ready_application
 
 

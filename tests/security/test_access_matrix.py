@@ -141,7 +141,7 @@ EXPECT: dict[str, tuple[str, str | None]] = {
     "catalog:calendar_proposal": ("anon=login staff=200 *=403", None),
     "catalog:occupations_import": ("anon=login reviewer=200 *=403", None),
     "catalog:occupations_template": ("anon=login staff=200 *=403", None),
-    "catalog:add_from_application": ("anon=login reviewer=405 *=403", "anon=login *=403 reviewer=skip"),
+    "workspaces:add_occupation_from_application": ("anon=login reviewer=405 *=403", "anon=login *=403 reviewer=skip"),
     # ------------------------------------------------------------------ unit workspace
     "units:dashboard": ("anon=login units=200 *=403", None),
     "units:people": ("anon=login units=200 *=403", None),
@@ -400,8 +400,9 @@ def kwargs_for(name: str, pattern, o: dict) -> dict:
         },
         "catalog": {
             "year": o["today"].year,
-            "pk": o["application"].pk if view == "add_from_application" else o["calendar_proposal"].pk,
+            "pk": o["calendar_proposal"].pk,
         },
+        "workspaces": {"pk": o["application"].pk},  # add_occupation_from_application
         "policytools": {"pk": o["policy_version"].pk},
         "units": {"pk": o["studio"].leader_id},
         "applications": {
@@ -498,6 +499,7 @@ AREAS = {
         "selfcheck",
         "policytools",
         "catalog",
+        "workspaces",
         "units",
         "dashboards",
         "dataio",

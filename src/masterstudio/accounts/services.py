@@ -161,7 +161,7 @@ def decide_unit(unit: Unit, *, decision: str, reason: str, actor: User, ip: str 
             reason=reason,
             ip=ip,
             extra_fields={"status_reason": reason, "approved_at": timezone.now(), "approved_by": actor},
-            then=[lambda unit, _event: notify(unit.accounts.all(), "unit_decided", {"unit": unit}, url="/unit/")],
+            then=[lambda unit, _event: notify(User.unit_recipients([unit.pk]), "unit_decided", {"unit": unit}, url="/unit/")],
         )
     except ConcurrentTransition as exc:
         raise AccountError("该单位注册已被审核（状态已变化），请刷新页面") from exc

@@ -13,7 +13,10 @@ from typing import Any
 from django.db.models import Q, Value
 from django.utils import timezone
 
+from masterstudio.applications import extensions
 from masterstudio.applications.models import OPEN_STATES, Application, Round
+from masterstudio.catalog.engine import ask
+from masterstudio.policy.errors import PolicyInputError
 
 CONDITION_FIELDS = [
     # (fact name in the contract, clause, Chinese label)
@@ -66,8 +69,8 @@ def _leader_facts(application: Application, declared: dict) -> dict:
 def existing_studios(application: Application, *, with_sources: bool = False):
     """Live studios and the round's other open applications that could collide with this one
     under Art. 7: the same leader (by ID number) or the same unit. ``with_sources``: also the
-    list saying, entry by entry, which is an application (its receipt number) and which a studio."""
-    from masterstudio.studios.models import LIVE_STATES, Studio
+    list saying, entry by entry, which is an application (its receipt number) and which a studio.
+    The live studios are the Art. 7 holders the studios app registers (``extensions``)."""
 
     leader_index = application.leader.id_index if application.leader_id else None
     near = Q(unit_id=application.unit_id)
@@ -83,20 +86,19 @@ def existing_studios(application: Application, *, with_sources: bool = False):
         "occupation_code",
         "occupation_name",
     )
-    studios = (
-        Studio.objects.filter(near, state__in=LIVE_STATES)
-        .order_by()
-        .annotate(source=Value(""))
-        .values_list(*columns, "source")
-    )
+    studios = [
+        holders.order_by().annotate(source=Value("")).values_list(*columns, "source")
+        for holders in extensions.art7_holders(near)
+    ]
     others = (
         Application.objects.filter(near, round_id=application.round_id, state__in=OPEN_STATES)
         .exclude(pk=application.pk)
         .order_by()
         .values_list(*columns, "receipt_no")
     )
+    rows = studios[0].union(*studios[1:], others, all=True) if studios else others
     entries, sources = [], []
-    for id_number, name, credit_code, branch, code, occupation, source in studios.union(others, all=True):
+    for id_number, name, credit_code, branch, code, occupation, source in rows:
         entries.append(
             {
                 "leader_id_number": id_number,
@@ -192,9 +194,6 @@ def evaluate(engine_input: dict, *, policy_version: str | None = None) -> dict:
     """Ask the engine under the round's policy version. Returns its answer, or
     ``{"error": {...}}`` when the question cannot be answered as asked (the contract's error
     object, e.g. an unknown occupation code)."""
-    from masterstudio.catalog.engine import ask
-    from masterstudio.policy.errors import PolicyInputError
-
     try:
         return ask("eligibility", engine_input, params=policy_version or None)
     except PolicyInputError as exc:

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from masterstudio.core.transitions import StateGuarded
+from masterstudio.policy import skills
 
 
 class Round(models.Model):
@@ -149,8 +150,6 @@ class Application(StateGuarded, models.Model):
 
     @property
     def skill_level_label(self) -> str:
-        from masterstudio.policy import skills
-
         code = (self.facts or {}).get("skill_level")
         return skills.level(code).full_label if skills.is_level(code) else ""
 

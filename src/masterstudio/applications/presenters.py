@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from masterstudio.applications import extensions
 from masterstudio.applications import facts as app_facts
 from masterstudio.applications.models import AppState
 from masterstudio.core import event_kinds, factlabels
 from masterstudio.core.templatetags.platform import action_label
+from masterstudio.policy import clauses
 
 OUTCOMES = {"eligible": "符合条件", "undetermined": "待定（需审核或补充）", "ineligible": "不符合条件"}
 RESULTS = {"pass": "符合", "fail": "不符合", "unknown": "待定", "waived": "免于审查"}
@@ -13,8 +15,6 @@ FACT_LABELS = factlabels.FACT_LABELS  # the one label map of every page (core/fa
 
 
 def _clause_label(clause_id: str) -> str:
-    from masterstudio.policy import clauses
-
     try:
         return clauses.label(clause_id)
     except KeyError:
@@ -121,8 +121,6 @@ def _unit_actor(event) -> str:
 
 
 def _unit_row(event) -> dict:
-    from masterstudio.reviews.models import Outcome
-
     kind = event_kinds.kind_of_event(event)
     data = event.data or {}
     title, detail = kind.label, ""
@@ -135,7 +133,7 @@ def _unit_row(event) -> dict:
     elif kind.detail == "visit":
         detail = f"考察日期 {data.get('date', '')}，考察人员：{data.get('people', '')}"
     elif kind.detail == "decision":
-        title = f"{kind.label}：{dict(Outcome.choices).get(data.get('outcome'), '')}"
+        title = f"{kind.label}：{extensions.decision_labels.get(data.get('outcome'), '')}"
         detail = event.reason
     elif kind.detail == "objection":
         detail = event.object_repr
@@ -208,11 +206,10 @@ def unit_progress(application) -> dict:
     """The unit's progress page: what it may see (``selectors.unit_progress_events``) grouped by
     stage in order, the stage it is in, and what it must do next and by when."""
     from masterstudio.applications.selectors import unit_progress_events
-    from masterstudio.notices.models import NoticeEntry
 
     rows = [_unit_row(event) for event in unit_progress_events(application)]
     current = STATE_STAGE.get(unit_state(application), "apply")
-    entry = NoticeEntry.objects.select_related("notice").filter(application=application).first()
+    entry = extensions.notice_entry(application)  # its line of the public notice (notices registers it)
     visit = None
     if application.state == AppState.SITE_INSPECTION:
         visit = application.site_visits.order_by("-pk").first()

@@ -1,19 +1,21 @@
 """Who sees which application: one rule for pages, files, exports and the API (habit 6).
 
-unit / leader accounts: their own unit's applications; staff: all; experts: the applications
-assigned to them (``experts.Assignment``, issue 5; none until that model exists); everyone else:
-none. A refused object answers 404.
+unit / leader accounts: their own unit's applications; staff: all; any other role: the scope a
+higher app registered for it (``extensions.register_visibility_scope``; experts: the applications
+they judge, from ``ExpertsConfig.ready``), none without one. A refused object answers 404.
 """
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from masterstudio.applications import extensions
 from masterstudio.applications.models import Application, AppState, Material, Round
+from masterstudio.core import event_kinds
 from masterstudio.core import params as query
+from masterstudio.core.models import Event
 from masterstudio.core.permissions import reads_business_records
 
 
@@ -25,10 +27,9 @@ def applications_for(user) -> QuerySet[Application]:
         return base.filter(unit_id=user.unit_id)
     if user.role == "staff":  # the system administrator reads no applications (三员分立)
         return base if reads_business_records(user) else base.none()
-    if user.role == "expert" and apps.is_installed("masterstudio.experts"):
-        from masterstudio.experts.selectors import subject_ids_for_expert
-
-        return base.filter(pk__in=subject_ids_for_expert(user, Application))
+    scope = extensions.visibility_scope(user.role)
+    if scope is not None:
+        return base.filter(pk__in=scope(user))
     return base.none()
 
 
@@ -91,47 +92,28 @@ def staff_application_list(user, params) -> QuerySet[Application]:
 
 
 def _history_objects(application: Application) -> Q:
-    """The objects whose events make up an application's history: the application, its line of
-    the public notice and the objections against that line."""
+    """The objects whose events make up an application's history: the application, and what the
+    apps above register (notices: its line of the public notice and the objections against it)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from masterstudio.notices.models import NoticeEntry, Objection
-
-    types = ContentType.objects.get_for_models(Application, NoticeEntry, Objection)
-    objects = Q(content_type=types[Application], object_id=str(application.pk))
-    entry = NoticeEntry.objects.filter(application=application).values_list("pk", flat=True).first()
-    if entry is not None:
-        objections = [str(pk) for pk in Objection.objects.filter(entry_id=entry).values_list("pk", flat=True)]
-        objects |= Q(content_type=types[NoticeEntry], object_id=str(entry))
-        objects |= Q(content_type=types[Objection], object_id__in=objections)
-    return objects
+    objects = Q(content_type=ContentType.objects.get_for_model(Application), object_id=str(application.pk))
+    return objects | extensions.history_objects(application)
 
 
 def history_events(application: Application):
     """Every event of the application's history, oldest first (the bureau's records)."""
-    from masterstudio.core.models import Event
-
     return Event.objects.filter(_history_objects(application)).select_related("actor").order_by("seq")
 
 
 def evaluation_published(application: Application) -> tuple[bool, int | None]:
     """Whether the application's comprehensive evaluation result has been published with the
-    notice, and the version of the decision published then."""
-    from masterstudio.reviews.models import Decision
-
-    row = (
-        Decision.objects.filter(application=application, published_at__isnull=False)
-        .values_list("version", flat=True)
-        .first()
-    )
-    return row is not None, row
+    notice, and the version of the decision published then (registered by reviews)."""
+    return extensions.publication(application)
 
 
 def unit_progress_events(application: Application) -> list:
     """The events of the application the applying unit may see, oldest first: one rule,
     ``core.event_kinds`` (each kind's audience and the condition from which the unit sees it)."""
-    from masterstudio.core import event_kinds
-
     published, version = evaluation_published(application)
     events = history_events(application).filter(event_kinds.unit_candidates())
     return [e for e in events if event_kinds.visible_to_unit(e, published=published, published_version=version)]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from masterstudio.accounts.permissions import duty_required
-from masterstudio.applications import exports, occupations, selectors, services
+from masterstudio.applications import exports, occupations, selectors
 from masterstudio.applications.forms import ApplicationForm, QuickPersonForm, RoundForm, StaffFilterForm
 from masterstudio.applications.models import Application, AppState, Round
 from masterstudio.applications.presenters import (
@@ -21,11 +21,31 @@ from masterstudio.applications.presenters import (
     unit_progress,
     unit_state_label,
 )
+from masterstudio.applications.services import (
+    base as app_base,
+)
+from masterstudio.applications.services import (
+    copies as app_copies,
+)
+from masterstudio.applications.services import (
+    drafts as app_drafts,
+)
+from masterstudio.applications.services import (
+    materials as app_materials,
+)
+from masterstudio.applications.services import (
+    rounds as app_rounds,
+)
+from masterstudio.applications.services import (
+    staff as app_staff,
+)
+from masterstudio.applications.services import (
+    submission as app_submission,
+)
 from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.catalog import engine
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.excel import xlsx_response
-from masterstudio.core.formvalues import model_values
 from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import staff_required
 from masterstudio.core.uploads import ACCEPT_ATTR, serve
@@ -66,8 +86,8 @@ def mine(request):
 def start(request, round_id: int):
     round_ = get_object_or_404(Round, pk=round_id)
     try:
-        application = services.start_application(unit=request.user.unit, round_=round_, actor=request.user)
-    except services.ApplyError as exc:
+        application = app_copies.start_application(unit=request.user.unit, round_=round_, actor=request.user)
+    except app_base.ApplyError as exc:
         for text in exc.messages:
             messages.error(request, text)
         return redirect("applications:mine")
@@ -76,10 +96,10 @@ def start(request, round_id: int):
 
 def _wizard_context(request, application: Application, form=None, person_form=None, submit_errors=None):
     if form is None:
-        form = ApplicationForm(services.draft_querydict(application), unit=application.unit)
+        form = ApplicationForm(app_drafts.draft_querydict(application), unit=application.unit)
         form.is_valid()
     materials = list(selectors.active_materials(application))
-    items = services.material_items(application)
+    items = app_base.material_items(application)
     open_request = application.supplement_requests.filter(resolved_at__isnull=True).first()
     flagged = {i["item"]: i["comment"] for i in (open_request.items if open_request else [])}
     for item in items:
@@ -94,9 +114,9 @@ def _wizard_context(request, application: Application, form=None, person_form=No
         "open_request": open_request,
         "precheck": precheck_view(application.precheck),
         "accept": ACCEPT_ATTR,
-        "max_mb": services.settings_max_mb(),
+        "max_mb": app_base.settings_max_mb(),
         "submit_errors": submit_errors or [],
-        "editable": application.state in services.EDITABLE_STATES,
+        "editable": application.state in app_base.EDITABLE_STATES,
     }
 
 
@@ -104,12 +124,12 @@ def _wizard_context(request, application: Application, form=None, person_form=No
 @cached_page
 def edit(request, pk: int):
     application = selectors.application_for(request.user, pk)
-    if application.state not in services.EDITABLE_STATES or request.user.role != "unit":
+    if application.state not in app_base.EDITABLE_STATES or request.user.role != "unit":
         return redirect("applications:detail", pk=pk)
     if request.method == "POST":  # the no-script path of autosave: "保存草稿"
         try:
-            application, form = services.save_draft(application.pk, request.POST, actor=request.user)
-        except services.ApplyError as exc:
+            application, form = app_drafts.save_draft(application.pk, request.POST, actor=request.user)
+        except app_base.ApplyError as exc:
             for text in exc.messages:
                 messages.error(request, text)
             return redirect("applications:detail", pk=pk)
@@ -134,8 +154,8 @@ def autosave(request, pk: int):
         return HttpResponse("只有申报单位账号可以填报申报", status=403, content_type="text/plain; charset=utf-8")
     application = selectors.application_for(request.user, pk)
     try:
-        application, form = services.save_draft(application.pk, request.POST, actor=request.user)
-    except services.ApplyError as exc:
+        application, form = app_drafts.save_draft(application.pk, request.POST, actor=request.user)
+    except app_base.ApplyError as exc:
         return HttpResponse("；".join(exc.messages), status=409, content_type="text/plain; charset=utf-8")
     context = _wizard_context(request, application, form)
     context["saved_at"] = timezone.localtime()
@@ -150,17 +170,17 @@ def add_person(request, pk: int):
     if form.is_valid():
         try:
             data = form.cleaned_data
-            person = services.add_person(
-                application,
+            person = app_drafts.add_person(
+                application=application,
+                actor=request.user,
                 name=data["name"],
                 id_number=data["id_number"],
                 original_retirement_age=data.get("original_retirement_age"),
                 position=data.get("position", ""),
                 formal_employee=data.get("formal_employee", False),
                 frontline=data.get("frontline", False),
-                actor=request.user,
             )
-        except services.ApplyError as exc:
+        except app_base.ApplyError as exc:
             for text in exc.messages:
                 messages.error(request, text)
             return redirect("applications:detail", pk=pk)
@@ -177,10 +197,10 @@ def add_person(request, pk: int):
 def upload(request, pk: int, item: str):
     application = selectors.application_for(request.user, pk)
     try:
-        stored, errors = services.upload_materials(
+        stored, errors = app_materials.upload_materials(
             application.pk, item, request.FILES.getlist("files"), actor=request.user
         )
-    except services.ApplyError as exc:
+    except app_base.ApplyError as exc:
         stored, errors = [], exc.messages
     if _is_htmx(request):
         application.refresh_from_db()
@@ -203,8 +223,8 @@ def upload(request, pk: int, item: str):
 def remove_material(request, pk: int):
     material = selectors.material_file_for(request.user, pk)
     try:
-        services.remove_material(material.pk, actor=request.user)
-    except services.ApplyError as exc:
+        app_materials.remove_material(material.pk, actor=request.user)
+    except app_base.ApplyError as exc:
         for text in exc.messages:
             messages.error(request, text)
     else:
@@ -234,14 +254,14 @@ def download(request, pk: int):
 def submit(request, pk: int):
     application = selectors.application_for(request.user, pk)
     try:
-        snapshot = services.submit(application.pk, actor=request.user)
-    except services.ApplyError as exc:
+        snapshot = app_submission.submit(application.pk, actor=request.user)
+    except app_base.ApplyError as exc:
         application.refresh_from_db()
-        if application.state not in services.EDITABLE_STATES:  # e.g. sent again from the back button
+        if application.state not in app_base.EDITABLE_STATES:  # e.g. sent again from the back button
             for text in exc.messages:
                 messages.error(request, text)
             return redirect("applications:detail", pk=pk)
-        form = ApplicationForm(services.draft_querydict(application), unit=application.unit, final=True)
+        form = ApplicationForm(app_drafts.draft_querydict(application), unit=application.unit, final=True)
         form.is_valid()
         return render(
             request,
@@ -258,7 +278,7 @@ def submit(request, pk: int):
 def withdraw(request, pk: int):
     application = selectors.application_for(request.user, pk)
     try:
-        services.withdraw(application.pk, actor=request.user, reason=request.POST.get("reason", ""))
+        app_submission.withdraw(application.pk, actor=request.user, reason=request.POST.get("reason", ""))
     except Exception as exc:  # ApplyError or a refused transition: both carry a Chinese message
         messages.error(request, str(exc))
     else:
@@ -281,7 +301,7 @@ def _detail_context(application: Application, user) -> dict:
         "team": [m.person for m in application.team_members.select_related("person")],
         "conditions": conditions_view(application),
         "can_withdraw": user.role == "unit" and (application.state, AppState.WITHDRAWN) in APPLICATION_MACHINE.table,
-        "editable": user.role == "unit" and application.state in services.EDITABLE_STATES,
+        "editable": user.role == "unit" and application.state in app_base.EDITABLE_STATES,
     }
 
 
@@ -337,8 +357,8 @@ def round_edit(request, pk: int | None = None):
     form = RoundForm(request.POST or None, instance=instance, policy_versions=_policy_versions())
     if request.method == "POST" and form.is_valid():
         try:
-            round_ = services.save_round(instance, values=model_values(form), actor=request.user)
-        except services.ApplyError as exc:
+            round_ = app_rounds.save_round(form.save(commit=False), actor=request.user)
+        except app_base.ApplyError as exc:
             form.add_error("closes_at", str(exc))
         else:
             messages.success(request, f"已保存申报批次：{round_.title}")
@@ -380,8 +400,8 @@ def staff_detail(request, pk: int):
     if application.state == AppState.DRAFT:
         raise Http404("草稿未提交，社会事业局不可见")
     context = _detail_context(application, request.user)
-    context["items"] = services.material_items(application)
-    context["sections"] = services.SECTION_ITEMS
+    context["items"] = app_base.material_items(application)
+    context["sections"] = app_base.SECTION_ITEMS
     context["can_review"] = request.user.has_duty("reviewer")
     return render(request, "applications/staff_detail.html", context)
 
@@ -391,7 +411,7 @@ def staff_detail(request, pk: int):
 def staff_start_review(request, pk: int):
     application = selectors.application_for(request.user, pk)
     try:
-        services.start_material_review(application.pk, actor=request.user)
+        app_staff.start_material_review(application.pk, actor=request.user)
     except Exception as exc:  # a refused transition carries a Chinese message
         messages.error(request, str(exc))
     else:
@@ -403,18 +423,18 @@ def staff_start_review(request, pk: int):
 @require_POST
 def staff_supplement(request, pk: int):
     application = selectors.application_for(request.user, pk)
-    keys = list(services.SECTION_ITEMS) + [i["clause"] for i in services.material_items(application)]
+    keys = list(app_base.SECTION_ITEMS) + [i["clause"] for i in app_base.material_items(application)]
     items = {key: request.POST.get(f"item_{key}", "") for key in keys}
     try:
-        services.return_for_supplement(
+        app_staff.return_for_supplement(
             application.pk, actor=request.user, comment=request.POST.get("comment", ""), items=items
         )
     except Exception as exc:  # ApplyError or a refused transition
         messages.error(request, str(exc))
         context = _detail_context(application, request.user)
         context.update(
-            items=services.material_items(application),
-            sections=services.SECTION_ITEMS,
+            items=app_base.material_items(application),
+            sections=app_base.SECTION_ITEMS,
             can_review=True,
             posted=request.POST,
         )

@@ -15,9 +15,11 @@ from django.db import transaction
 from django.db.utils import OperationalError, ProgrammingError
 
 from masterstudio.catalog.models import CalendarYear, Occupation
+from masterstudio.core import pagecache
 from masterstudio.policy import occupations as engine_occupations
 from masterstudio.policy import run as policy_run
 from masterstudio.policy import workdays as engine_workdays
+from masterstudio.policytools.versions import chain
 
 
 def calendar_overrides() -> dict[int, dict[str, list[str]]]:
@@ -77,8 +79,6 @@ def staff_facts() -> tuple[dict, list]:
     version in the shared cache (core.pagecache), looked at once a second at most — a holiday
     arrangement or occupation saved on one server is used by every server within a second."""
     global _facts
-    from masterstudio.core import pagecache
-
     if not pagecache.shared_cache_outside_database() or pagecache.has_uncommitted_writes("catalog"):
         return calendar_overrides(), extra_occupations()
     cached = _facts
@@ -98,8 +98,6 @@ def staff_facts() -> tuple[dict, list]:
 
 
 def _listen() -> None:
-    from masterstudio.core import pagecache
-
     pagecache.on_local_bump("catalog", _forget_facts)
 
 
@@ -110,8 +108,6 @@ def versions():
     """The policy versions: the shipped ones (former Measures, the draft) plus the successors staff
     have entered and a second person confirmed (``policytools.PolicyVersion``). Which one governs a
     fact is decided by the fact's date (``versions().governing(on)``), never by a constant."""
-    from masterstudio.policytools.versions import chain
-
     return chain()
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from django.utils import timezone
 
 from masterstudio.catalog.models import CalendarProposal, CalendarYear, ProposalState
+from masterstudio.policy import workdays as engine_workdays
 
 WARN_FROM = (11, 1)  # the State Council publishes the next year's arrangement in the autumn
 
@@ -33,8 +34,6 @@ class CalendarWarning:
 def calendar_warnings(today: date | None = None) -> list[CalendarWarning]:
     """The years the staff dashboard warns about: from 1 November of the prior year (and for the
     current year too, if it is still missing) until a confirmed arrangement exists."""
-    from masterstudio.policy import workdays as engine_workdays
-
     today = today or timezone.localdate()
     years = [today.year]
     if (today.month, today.day) >= WARN_FROM:

@@ -10,8 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from masterstudio.catalog.models import CalendarProposal, CalendarYear, Occupation, ProposalState
+from masterstudio.catalog.signals import occupations_added
 from masterstudio.catalog.states import PROPOSAL_MACHINE
 from masterstudio.core.events import record_event
+from masterstudio.policy import workdays as engine_workdays
 
 CODE = re.compile(r"^[1-8]-\d{2}-\d{2}-\d{2}$")
 MARKS = ("", "L", "S", "L/S")
@@ -84,19 +86,10 @@ def add_occupation_values(
 
 
 def rerun_prechecks(codes: list[str]) -> int:
-    """Ask the engine again about every draft or open application of the listed route whose code
-    is among ``codes`` (they were waiting for staff to confirm it). Returns how many."""
-    from masterstudio.applications.models import OPEN_STATES, Application, AppState
-    from masterstudio.applications.services import _store_precheck
-
-    waiting = Application.objects.filter(
-        occupation_code__in=codes, route="listed", state__in=[AppState.DRAFT, *OPEN_STATES]
-    )
-    count = 0
-    for application in waiting.select_related("round", "unit", "leader", "branch"):
-        _store_precheck(application)
-        count += 1
-    return count
+    """Tell the apps above (``signals.occupations_added``) that ``codes`` joined the catalogue: the
+    applications app asks the engine again about every application waiting on them. Returns how many
+    records the receivers brought up to date."""
+    return sum(count or 0 for _receiver, count in occupations_added.send(sender=Occupation, codes=list(codes)))
 
 
 def import_occupations(content: bytes, *, actor, filename: str = "") -> list[Occupation]:
@@ -142,8 +135,6 @@ def propose_calendar_year(
     *, year: int, holidays: list[str], workdays: list[str], source: str, actor
 ) -> CalendarProposal:
     """Record a year's arrangement as entered; it waits for a second staff member's confirmation."""
-    from masterstudio.policy import workdays as engine_workdays
-
     first, last = engine_workdays.package_years()
     if first <= year <= last:
         raise CatalogRefused({"year": f"{year} 年的安排已由内置日历数据提供（{first}–{last} 年），无需录入"})

@@ -8,9 +8,6 @@ urlpatterns = [
     path("manage/catalog/occupations/", views.occupations, name="occupations"),
     path("manage/catalog/occupations/import/", views.occupations_import, name="occupations_import"),
     path("manage/catalog/occupations/template/", views.occupations_template, name="occupations_template"),
-    path(
-        "manage/catalog/occupations/from-application/<int:pk>/", views.add_from_application, name="add_from_application"
-    ),
     path("manage/catalog/calendar/", views.calendar, name="calendar"),
     path("manage/catalog/calendar/<int:year>/", views.calendar_edit, name="calendar_edit"),
     path("manage/catalog/calendar/entries/<int:pk>/", views.calendar_proposal, name="calendar_proposal"),

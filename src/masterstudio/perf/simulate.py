@@ -214,13 +214,13 @@ def _apps(pks) -> dict:
     """The applications as a staff page reads them: without the wizard's draft, the copy report and
     the stored pre-check, which no staff step reads (each service reads what it changes again)."""
     from masterstudio.applications.models import Application
-    from masterstudio.applications.services import STAFF_UNREAD
+    from masterstudio.applications.services.base import STAFF_UNREAD
 
     return Application.objects.select_related("round", "unit").defer(*STAFF_UNREAD).in_bulk(list(pks))
 
 
 def _submit(chunk):
-    from masterstudio.applications import services as applying
+    from masterstudio.applications.services import submission as applying
 
     for pk, user in chunk:
         applying.submit(pk, actor=user)

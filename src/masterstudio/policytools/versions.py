@@ -14,12 +14,15 @@ confirms it, and it governs from its effective date; and the one Art. 20 guard e
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.utils import OperationalError, ProgrammingError
 from django.utils import timezone
 
+from masterstudio.core import pagecache
 from masterstudio.core.events import record_event
 from masterstudio.policy import params as engine_params
 from masterstudio.policy import versions as engine_versions
@@ -73,8 +76,6 @@ def chain() -> engine_versions.Chain:
     outside the database, as ``catalog.engine.staff_facts`` does: a version confirmed on one server is
     used by every server within a second; otherwise read each time."""
     global _cached
-    from masterstudio.core import pagecache
-
     if not pagecache.shared_cache_outside_database() or pagecache.has_uncommitted_writes("policytools"):
         return _read_chain()
     now = time.monotonic()
@@ -111,8 +112,6 @@ def _read_chain() -> engine_versions.Chain:
 
 
 def _listen() -> None:
-    from masterstudio.core import pagecache
-
     pagecache.on_local_bump("policytools", _forget)
 
 
@@ -291,15 +290,33 @@ def withdraw(version: PolicyVersion, *, actor, reason: str) -> PolicyVersion:
 # ---------------------------------------------------------------- preview
 
 
-def preview(pset: engine_params.ParameterSet, *, year: int | None = None) -> dict:
-    """What changes under ``pset`` compared with the version in force today: its parameters, this
-    year's applications (the what-if tool, clause by clause) and this year's studios' amounts."""
-    from masterstudio.applications.facts import build_input
-    from masterstudio.catalog.engine import catalogue
-    from masterstudio.policy import whatif
-    from masterstudio.policytools.services import applications_for_whatif
-    from masterstudio.studios.models import Studio
+@dataclass(frozen=True)
+class Proposal:
+    """What a version's preview compares: the set in force today (``base``) and the proposed one with
+    its values re-dated to the base's start (``alternative``: the rules of the new text applied to
+    this year's facts), with both sets' entries (``before``/``after``: name → value, citation)."""
 
+    year: int
+    base: engine_params.ParameterSet
+    alternative: engine_params.ParameterSet
+    before: dict
+    after: dict
+
+
+# name → estimate(Proposal) → dict: the preview's impact sections, contributed by the apps that hold
+# the records (the what-if app: this year's applications and studios) from their AppConfig.ready().
+_IMPACTS: dict[str, Callable[[Proposal], dict]] = {}
+
+
+def register_impact(name: str, estimate: Callable[[Proposal], dict]) -> None:
+    """Add a section ``name`` to every preview: ``estimate(proposal)``'s answer."""
+    _IMPACTS[name] = estimate
+
+
+def preview(pset: engine_params.ParameterSet, *, year: int | None = None) -> dict:
+    """What changes under ``pset`` compared with the version in force today: its parameters, then each
+    registered impact (the what-if app: this year's applications clause by clause, and this year's
+    studios' amounts)."""
     today = timezone.localdate()
     year = year or today.year
     base = chain().params_on(today)
@@ -315,39 +332,9 @@ def preview(pset: engine_params.ParameterSet, *, year: int | None = None) -> dic
         for n in base.names()
         if old[n]["value"] != new[n]["value"]
     ]
-    # The rules of the new text applied to this year's facts: its values re-dated to the base's start.
     start = base.param("valid_until").values[0].effective_from
-    redated = engine_params.redated(pset, start)
-    items = list(applications_for_whatif().filter(round__year=year))
-    report = whatif.compare(
-        [build_input(a) for a in items],
-        base,
-        redated,
-        catalogue=catalogue(),
-        labels=[f"{a.receipt_no or a.pk} {a.unit.name} {a.occupation_name}" for a in items],
-    )
-    studios = Studio.objects.filter(recognized_on__year=year).count()
-    money = {}
-    for name in (
-        "initial_grant_amount",
-        "excellent_reward_amount",
-        "national_title_reward_amount",
-        "beijing_title_reward_amount",
-    ):
-        if old[name]["value"] != new[name]["value"]:
-            money[name] = {"before": old[name]["value"], "after": new[name]["value"]}
-    return {
-        "year": year,
-        "base": base.version,
-        "alternative": pset.version,
-        "parameter_changes": changes,
-        "applications": {
-            "evaluated": report["evaluated"],
-            "outcome_changes": report["outcome_changes"],
-            "outcomes_before": report["outcomes_before"],
-            "outcomes_after": report["outcomes_after"],
-            "changes": report["changes"],
-            "errors": report["errors"],
-        },
-        "studios": {"recognised_this_year": studios, "amount_changes": money},
-    }
+    proposal = Proposal(year=year, base=base, alternative=engine_params.redated(pset, start), before=old, after=new)
+    report = {"year": year, "base": base.version, "alternative": pset.version, "parameter_changes": changes}
+    for name, estimate in _IMPACTS.items():
+        report[name] = estimate(proposal)
+    return report

@@ -1,4 +1,5 @@
-"""Staff pages for the Measures as code: the parameters in force, and what-if analysis."""
+"""Staff pages for the policy versions (issue 17): the chain, entering a successor with its preview, the
+second person's confirmation. The parameters page with the what-if form is the what-if app's (whatif.views)."""
 
 from __future__ import annotations
 
@@ -10,80 +11,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from masterstudio.accounts.permissions import duty_required
-from masterstudio.catalog import engine
 from masterstudio.core.permissions import staff_required
 from masterstudio.core.transitions import TransitionError
-from masterstudio.policy import clauses
 from masterstudio.policy import params as engine_params
-from masterstudio.policy.errors import PolicyInputError
-from masterstudio.policytools import services
 from masterstudio.policytools import versions as policy_versions
 from masterstudio.policytools.models import PolicyVersion, VersionState
-
-
-class WhatIfForm(forms.Form):
-    round = forms.ModelChoiceField(label="申报批次", queryset=None, required=False, empty_label="全部批次")
-    overrides = forms.CharField(
-        label="修改的参数",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="每行一个：参数名=新值，如 team_min_size=4；参数名见上表",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from masterstudio.applications.models import Round
-
-        self.fields["round"].queryset = Round.objects.all()
-
-    def clean_overrides(self):
-        lines = [line.strip() for line in self.cleaned_data["overrides"].splitlines() if line.strip()]
-        try:
-            return services.parse_overrides(lines)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
-
-
-@staff_required
-def parameters(request):
-    pset = engine.params_on(timezone.localdate())  # the version in force today
-    rows = []
-    for name in pset.names():
-        parameter = pset.param(name)
-        current = parameter.values[-1]
-        rows.append(
-            {
-                "name": name,
-                "description": parameter.description,
-                "value": current.value,
-                "unit": parameter.unit or "",
-                "effective_from": current.effective_from,
-                "clause": clauses.label(current.citation),
-                "note": current.note,
-                "interpretation": parameter.interpretation,
-            }
-        )
-    form = WhatIfForm(request.POST or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        selected = form.cleaned_data["round"]
-        try:
-            report = services.compare(
-                services.applications_for_whatif(selected.pk if selected else None), form.cleaned_data["overrides"]
-            )
-        except PolicyInputError as exc:
-            form.add_error("overrides", exc.message)
-    return render(
-        request,
-        "policytools/parameters.html",
-        {
-            "pset": pset,
-            "rows": rows,
-            "form": form,
-            "report": report,
-            "report_text": services.render(report) if report else "",
-        },
-    )
-
 
 # ---------------------------------------------------------------- policy versions (issue 17)
 
@@ -128,14 +60,14 @@ class VersionForm(forms.Form):
 
 def _initial_parameters() -> str:
     today = timezone.localdate()
-    current = engine.params_on(today)
+    current = policy_versions.chain().params_on(today)
     entries = engine_params.entries_of(current, min(today, current.valid_until))
     return yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=200)
 
 
 @staff_required
 def versions(request):
-    chain = engine.versions()
+    chain = policy_versions.chain()
     rows = PolicyVersion.objects.select_related("proposed_by", "confirmed_by").order_by("-proposed_at")
     return render(
         request,

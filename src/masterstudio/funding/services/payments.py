@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Sum
 
+from masterstudio.accounts.models import User
 from masterstudio.core.events import record_event
 from masterstudio.core.locks import lock_row
 from masterstudio.core.notify import notify
@@ -94,7 +95,7 @@ def disburse(grant: Grant, *, amount, paid_on: date, voucher_no: str, actor, not
 
             def tell_unit(grant, _event):  # the unit hears its grant is paid in full, with the change
                 notify(
-                    grant.studio.unit.accounts.filter(is_active=True),
+                    User.unit_recipients([grant.studio.unit_id]),  # the one rule of a notice to a unit
                     "grant_paid",
                     {"grant": grant, "studio": grant.studio, "paid_on": paid_on},
                     url=f"/studios/{grant.studio_id}/",

@@ -8,7 +8,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from masterstudio.policy.errors import PolicyInputError
-from masterstudio.policytools import services
+from masterstudio.whatif import services
 
 
 class Command(BaseCommand):
