@@ -216,7 +216,9 @@ class StateMachine:
     table: dict[tuple[str, str], Rule] = field(default_factory=dict)
 
     def __post_init__(self):
-        _MACHINES[(self.model, self.field)] = self
+        # the first table declared for a model stays its table (the one in its app's states.py, imported
+        # with the app); a machine built later for the same field (a test's) does not replace it
+        _MACHINES.setdefault((self.model, self.field), self)
 
     def allowed_targets(self, obj: models.Model, actor=None) -> list[str]:
         current = getattr(obj, self.field)
