@@ -4,7 +4,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import READER_DUTIES, duty_required
 from masterstudio.dashboards import stats
 from masterstudio.dataio.excel import wants_xlsx, xlsx_response
@@ -25,7 +24,6 @@ business_readers = duty_required(*READER_DUTIES)
 
 
 @business_readers
-@cached_page
 def dashboard(request):
     charts = _charts()
     deadlines = stats.upcoming_deadlines()

@@ -10,7 +10,6 @@ from masterstudio.applications.models import Round
 from masterstudio.core import params as query
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
-from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import duty_required
 from masterstudio.core.ratelimit import rate_limited
 from masterstudio.core.transitions import TransitionError
@@ -31,7 +30,6 @@ def _client_ip(request):
 # ---------------------------------------------------------------- public (no login)
 
 
-@cached_page
 def notice_list(request):
     notices = list(selectors.public_notices())
     now = timezone.now()
@@ -40,7 +38,6 @@ def notice_list(request):
     return render(request, "notices/list.html", {"current": current, "past": past})
 
 
-@cached_page
 def notice_detail(request, pk):
     notice = selectors.public_notice(pk)
     return render(

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
-from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import approved_unit_required, role_required
 from masterstudio.units import services
 from masterstudio.units.forms import BranchForm, PersonForm
@@ -11,7 +10,6 @@ from masterstudio.units.models import Person
 
 
 @role_required("unit", "leader")
-@cached_page
 def dashboard(request):
     unit = request.user.unit
     return render(
