@@ -15,6 +15,7 @@ from django.utils import timezone
 from masterstudio.applications.models import Application, AppState, Material, Round
 from masterstudio.core import params as query
 from masterstudio.core.permissions import reads_business_records
+from masterstudio.units.models import Person, Unit
 
 
 def applications_for(user) -> QuerySet[Application]:
@@ -80,12 +81,13 @@ def staff_application_list(user, params) -> QuerySet[Application]:
     if occupation:
         qs = qs.filter(Q(occupation_code__icontains=occupation) | Q(occupation_name__icontains=occupation))
     if term:
+        # the unit and leader matches as subqueries on their own tables (each answered by its
+        # trigram index on PostgreSQL, units 0002_h7_trigram_search), not a filter over the join
         qs = qs.filter(
             Q(receipt_no__icontains=term)
-            | Q(unit__name__icontains=term)
-            | Q(leader__name__icontains=term)
             | Q(occupation_name__icontains=term)
-            | Q(unit__credit_code__icontains=term)
+            | Q(unit_id__in=Unit.objects.filter(Q(name__icontains=term) | Q(credit_code__icontains=term)).values("pk"))
+            | Q(leader_id__in=Person.objects.filter(name__icontains=term).values("pk"))
         )
     return qs.order_by("-submitted_at", "-pk")
 
