@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,6 @@ from django.views.decorators.http import require_POST
 from masterstudio.core import params as query
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for, record_event
-from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import duty_required, recent_auth_required
 from masterstudio.studios.certificate import render_certificate
 from masterstudio.studios.forms import ResolveFlagForm, RevocationForm
@@ -38,7 +38,6 @@ def certificate(request, pk):
 
 
 @login_required
-@cached_page
 def studio_index(request):
     studios = studio_list(request.user, request.GET)
     if request.user.role not in ("unit", "leader", "staff", "evaluator"):
@@ -51,52 +50,66 @@ def studio_index(request):
     )
 
 
-def _documents(studio):
+def _documents(studio, summaries, rectifications, revocation):
     docs = []
     revoked = "（已撤销，证书加盖撤销标记）" if studio.state == StudioState.REVOKED else ""
     docs.append(
         {"title": f"认定证书（{studio.nameplate_no}）{revoked}", "url": f"/studios/{studio.pk}/certificate.pdf"}
     )
-    for summary in studio.summaries.prefetch_related("attachments"):
+    for summary in summaries:  # newest year first, as the summaries' own order
         for item in summary.attachments.all():
             docs.append(
                 {"title": f"{summary.year}年度总结附件：{item.title}", "url": f"/summaries/attachments/{item.pk}/"}
             )
-    for rect in studio.rectifications.all():
+    for rect in rectifications:
         if rect.report_file:
             docs.append(
                 {"title": f"{rect.assessment.year}年度整改材料", "url": f"/assessments/rectifications/{rect.pk}/file/"}
             )
-    revocation = getattr(studio, "revocation", None) if hasattr(studio, "revocation") else None
     if revocation is not None and revocation.evidence_file:
         docs.append({"title": "撤销证据材料", "url": f"/recoveries/revocations/{revocation.pk}/file/"})
     return docs
 
 
+def _one_to_one(obj, name):
+    """The reverse one-to-one row read with ``obj`` (select_related), or None."""
+    try:
+        return getattr(obj, name)
+    except ObjectDoesNotExist:
+        return None
+
+
 @login_required
-@cached_page
 def studio_detail(request, pk):
-    studio = studio_for(request.user, pk)
+    # the revocation and its recovery are reverse one-to-ones of the studio: read in its query
+    studio = studio_for(request.user, pk, related=("revocation", "recovery"))
     user = request.user
     is_staff = user.role == "staff"
     team = []
     if studio.application_id:
-        team = [m.person for m in studio.application.team_members.select_related("person")]
-    from masterstudio.recoveries.models import Recovery, Revocation
+        from masterstudio.applications.models import TeamMember  # applications sits below studios
 
+        team = [
+            m.person for m in TeamMember.objects.filter(application_id=studio.application_id).select_related("person")
+        ]
+    revocation = _one_to_one(studio, "revocation")
+    recovery = _one_to_one(studio, "recovery")
+    # each list read once, for its table and for the documents
+    summaries = list(studio.summaries.prefetch_related("attachments").order_by("-year"))
+    rectifications = list(studio.rectifications.select_related("assessment"))
     context = {
         "studio": studio,
         "team": team,
         "is_staff": is_staff,
         "flags": studio.flags.all() if is_staff else [],
-        "summaries": studio.summaries.order_by("-year"),
+        "summaries": summaries,
         "assessments": studio.assessments.filter(published=True).order_by("-year", "-created_at")
         if not is_staff
         else studio.assessments.order_by("-year", "-created_at"),
-        "rectifications": studio.rectifications.select_related("assessment"),
-        "revocation": Revocation.objects.filter(studio=studio).first(),
-        "recovery": Recovery.objects.filter(studio=studio).first(),
-        "documents": _documents(studio),
+        "rectifications": rectifications,
+        "revocation": revocation,
+        "recovery": recovery,
+        "documents": _documents(studio, summaries, rectifications, revocation),
         "events": events_for(studio),
         "year": timezone.localdate().year,
         "can_revoke": user.has_duty("approver") and studio.state != StudioState.REVOKED,

@@ -12,7 +12,7 @@ def studio_money(context, studio):
     user = context["request"].user
     from masterstudio.ledger.services import balances
 
-    account = accounts_for(user).filter(studio=studio).first()
+    account = accounts_for(user, by_source=True).filter(studio=studio).first()  # the balances in its query
     return {
         "grants": list(grants_for(user).filter(studio=studio).order_by("dated_on", "id")),
         "account": account,
