@@ -149,6 +149,9 @@ ROOT_URLCONF = "masterstudio.urls"
 CSRF_FAILURE_VIEW = "masterstudio.core.views.csrf_failure"
 WSGI_APPLICATION = "masterstudio.wsgi.application"
 
+# Plain widgets written in Python, the same text as Django's widget templates (core/formrender.py)
+FORM_RENDERER = "masterstudio.core.formrender.Renderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -38,13 +39,20 @@ def notice_list(request):
     return render(request, "notices/list.html", {"current": current, "past": past})
 
 
+_ANY_PK = 987654321
+
+
 def notice_detail(request, pk):
     notice = selectors.public_notice(pk)
+    # each line's objection link: the URL reversed once, the line's id put in (hundreds of lines)
+    object_head, object_tail = reverse("notices:object", args=[notice.pk, _ANY_PK]).split(str(_ANY_PK))
     return render(
         request,
         "notices/detail.html",
         {
             "notice": notice,
+            "object_head": object_head,
+            "object_tail": object_tail,
             "entries": selectors.public_entries(notice),
             "open": services.is_open(notice),
             "closes_at": services.closes_at(notice),
