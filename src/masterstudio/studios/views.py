@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from masterstudio.applications.models import TeamMember
 from masterstudio.core import params as query
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for, record_event
@@ -87,8 +88,6 @@ def studio_detail(request, pk):
     is_staff = user.role == "staff"
     team = []
     if studio.application_id:
-        from masterstudio.applications.models import TeamMember  # applications sits below studios
-
         team = [
             m.person for m in TeamMember.objects.filter(application_id=studio.application_id).select_related("person")
         ]
