@@ -147,7 +147,6 @@ MIDDLEWARE = [
     "masterstudio.core.middleware.SecurityHeadersMiddleware",
     "masterstudio.core.middleware.DatabaseUnavailableMiddleware",
     "masterstudio.core.middleware.RequestAddressMiddleware",
-    "masterstudio.core.pagecache.PrefetchMiddleware",
     "masterstudio.core.clock.DemoClockMiddleware",
     "masterstudio.core.errorpages.DemoErrorPagesMiddleware",
 ]
@@ -155,6 +154,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "masterstudio.urls"
 CSRF_FAILURE_VIEW = "masterstudio.core.errorpages.csrf_failure"
 WSGI_APPLICATION = "masterstudio.wsgi.application"
+
+# Plain widgets written in Python, the same text as Django's widget templates (core/formrender.py)
+FORM_RENDERER = "masterstudio.core.formrender.Renderer"
 
 TEMPLATES = [
     {
@@ -167,7 +169,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "masterstudio.workspaces.context_processors.workspace",
-                "masterstudio.core.context_processors.csrf_placeholder",
                 "masterstudio.core.clock.context",
             ],
         },
@@ -258,9 +259,6 @@ EMAIL_DELIVERY = env_str("EMAIL_DELIVERY", "after_commit")
 if EMAIL_DELIVERY not in ("after_commit", "worker"):
     raise ImproperlyConfigured(f"环境变量 EMAIL_DELIVERY={EMAIL_DELIVERY!r} 无效（应为 after_commit 或 worker）")
 MAIL_WORKER_INTERVAL = env_int("MAIL_WORKER_INTERVAL", 5, minimum=1)  # seconds between the worker's looks
-
-# Rendered pages kept until any business table is written (core/pagecache.py); 0 turns it off.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0)
 
 _redis = env_str("REDIS_URL", "")
 CACHES = {

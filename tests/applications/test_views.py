@@ -324,6 +324,13 @@ def test_staff_list_filters_pages_and_exports(cast, unit_a, unit_b):
     assert unit_b.name in body and unit_a.name not in body
     body = client.get("/applications/manage/", {"q": "车工"}).content.decode()
     assert unit_a.name in body and unit_b.name not in body
+    # the unit and the leader are matched on their own tables (subqueries, trigram-indexed on PostgreSQL)
+    for term in ("测试乙", leader_b.name, unit_b.credit_code[-8:].lower()):
+        body = client.get("/applications/manage/", {"q": term}).content.decode()
+        assert unit_b.name in body and unit_a.name not in body, term
+    second.refresh_from_db()
+    body = client.get("/applications/manage/", {"q": second.receipt_no[-6:]}).content.decode()
+    assert unit_b.name in body and unit_a.name not in body
     response = client.get("/applications/manage/export.xlsx", {"outcome": "undetermined"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -355,3 +362,24 @@ def test_unit_pages_render(cast, unit_a):
     assert "实时预检" in body
     assert "领办人国家职业资格或技能等级证书等证明材料" in body
     assert 'data-testid="precheck-outcome">符合条件' in body
+
+
+def test_the_search_indexes_are_trigram_indexes_on_postgresql_and_absent_on_sqlite(db):
+    from django.db import connection
+
+    names = {
+        "units_unit": {"units_unit_name_trgm", "units_unit_credit_code_trgm"},
+        "units_person": {"units_person_name_trgm"},
+        "applications_application": {"applications_receipt_no_trgm", "applications_occupation_name_trgm"},
+    }
+    with connection.cursor() as cursor:
+        for table, wanted in names.items():
+            found = set(connection.introspection.get_constraints(cursor, table))
+            if connection.vendor == "postgresql":
+                assert wanted <= found, table
+            else:
+                assert not wanted & found, table
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'units_unit_name_trgm'")
+            assert "gin_trgm_ops" in cursor.fetchone()[0]

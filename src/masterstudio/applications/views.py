@@ -46,7 +46,6 @@ from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.catalog import engine
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.excel import xlsx_response
-from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import staff_required
 from masterstudio.core.uploads import ACCEPT_ATTR, serve
 from masterstudio.units.permissions import approved_unit_required
@@ -121,7 +120,6 @@ def _wizard_context(request, application: Application, form=None, person_form=No
 
 
 @approved_unit_required
-@cached_page
 def edit(request, pk: int):
     application = selectors.application_for(request.user, pk)
     if application.state not in app_base.EDITABLE_STATES or request.user.role != "unit":
@@ -367,7 +365,6 @@ def round_edit(request, pk: int | None = None):
 
 
 @staff_required
-@cached_page
 def staff_list(request):
     filters = StaffFilterForm(request.GET or None)
     qs = selectors.staff_application_list(request.user, request.GET)

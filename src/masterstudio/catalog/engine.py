@@ -8,14 +8,13 @@ engine through :func:`ask` (or the helpers below), so they all answer alike.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.db import transaction
 from django.db.utils import OperationalError, ProgrammingError
 
 from masterstudio.catalog.models import CalendarYear, Occupation
-from masterstudio.core import pagecache
+from masterstudio.core import versions as versions_copies
 from masterstudio.policy import occupations as engine_occupations
 from masterstudio.policy import run as policy_run
 from masterstudio.policy import workdays as engine_workdays
@@ -62,46 +61,21 @@ def calendar():
     return engine_workdays.calendar_for(staff_facts()[0])
 
 
-_facts: tuple[Any, dict, list, float] | None = None
-FACTS_RECHECK_SECONDS = 1.0
+def _read_facts() -> tuple[dict, list]:
+    return calendar_overrides(), extra_occupations()
 
 
-def _forget_facts() -> None:
-    global _facts
-    _facts = None
+_facts = versions_copies.ProcessCopy("catalog", _read_facts)
 
 
 def staff_facts() -> tuple[dict, list]:
     """(calendar overrides, extra occupations) as staff last saved them.
 
-    Read once per process, and again when a catalog table has been written since: this process's
-    own writes drop the copy at once; another server's are seen through the ``catalog`` data
-    version in the shared cache (core.pagecache), looked at once a second at most — a holiday
+    Kept per process (core.versions): the catalog services (catalog/services.py) drop the copy when
+    they change an occupation or a calendar year, and move the shared ``catalog`` version when the
+    change commits; other servers look at that version once a second at most — a holiday
     arrangement or occupation saved on one server is used by every server within a second."""
-    global _facts
-    if not pagecache.shared_cache_outside_database() or pagecache.has_uncommitted_writes("catalog"):
-        return calendar_overrides(), extra_occupations()
-    cached = _facts
-    now = time.monotonic()
-    if cached is not None and now - cached[3] < FACTS_RECHECK_SECONDS:
-        return cached[1], cached[2]
-    try:
-        version = pagecache.current_version("catalog")
-    except Exception:  # the cache is down: read the tables every time
-        return calendar_overrides(), extra_occupations()
-    if cached is not None and cached[0] == version:
-        _facts = (version, cached[1], cached[2], now)
-        return cached[1], cached[2]
-    overrides, extra = calendar_overrides(), extra_occupations()
-    _facts = (version, overrides, extra, now)
-    return overrides, extra
-
-
-def _listen() -> None:
-    pagecache.on_local_bump("catalog", _forget_facts)
-
-
-_listen()
+    return _facts.get()
 
 
 def versions():

@@ -13,6 +13,7 @@ from masterstudio.catalog.models import CalendarProposal, CalendarYear, Occupati
 from masterstudio.catalog.signals import occupations_added
 from masterstudio.catalog.states import PROPOSAL_MACHINE
 from masterstudio.core.events import record_event
+from masterstudio.core.versions import changed
 from masterstudio.policy import workdays as engine_workdays
 
 CODE = re.compile(r"^[1-8]-\d{2}-\d{2}-\d{2}$")
@@ -69,6 +70,7 @@ def add_occupation_values(
         raise CatalogRefused(errors)
     try:
         with transaction.atomic():
+            changed("catalog")  # the staff catalogue kept per process (catalog.engine.staff_facts)
             occupation = Occupation.objects.create(
                 code=code, name=name, marks=marks, aliases=aliases[:300], source=source, added_by=actor
             )
@@ -102,6 +104,7 @@ def import_occupations(content: bytes, *, actor, filename: str = "") -> list[Occ
         raise CatalogRefused({"file": f"文件中有 {result.error_count} 处错误，未导入任何职业；请改正后重新上传"})
     try:
         with transaction.atomic():
+            changed("catalog")
             created = Occupation.objects.bulk_create(
                 [
                     Occupation(
@@ -176,6 +179,7 @@ def confirm_calendar_year(proposal_id: int, *, actor) -> CalendarYear:
             actor=actor,
             extra_fields={"decided_by": actor, "decided_at": timezone.now()},
         )
+        changed("catalog")
         row, created = CalendarYear.objects.update_or_create(
             year=proposal.year,
             defaults={

@@ -2,14 +2,20 @@
 
 Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` object for every cache
 operation, and building one fills its table of about 170 response callbacks: on this machine about
-a third of a millisecond per operation, paid for each session read, page-cache lookup and
+a third of a millisecond per operation, paid for each session read and
 rate-limit count. A ``redis.Redis`` client is safe to share between threads (each command borrows a
-connection from the pool), so one per pool is kept and reused."""
+connection from the pool), so one per pool is kept and reused.
+
+This reads private parts of Django's Redis backend (``_get_connection_pool_index``,
+``_get_connection_pool``, ``_client``, the backend's ``_cache``): ``CHECKED_WITH`` is the Django
+version they were read from, and tests/core/test_oncommit.py fails on any other."""
 
 from __future__ import annotations
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+
+CHECKED_WITH = (5, 2)
 
 
 class ReusingRedisCacheClient(RedisCacheClient):

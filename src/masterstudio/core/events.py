@@ -13,6 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
 from masterstudio.core.models import ChainHead, Event
+from masterstudio.core.oncommit import alive_callbacks
 
 
 def _actor_label(actor) -> str:
@@ -136,7 +137,7 @@ def appended_together():
             setattr(connection, _DEFER_ATTR, None)
         # a rollback to a savepoint drops the on-commit callbacks registered inside it: the
         # events recorded there are gone with their marker
-        alive = {id(func) for _sids, func, _robust in connection.run_on_commit}
+        alive = {id(func) for func in alive_callbacks(connection)}
         rows = [event for marker, batch in pending if id(marker) in alive for event in batch]
         if rows:
             _append(connection, rows)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Min, Sum
+from django.db.models import Count, F, Min, OuterRef, Subquery, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -40,22 +40,25 @@ def _group(code: str) -> str:
 
 
 def studios_overview() -> dict:
+    """By state, by major group (live studios) and by year of recognition: one grouped query."""
     by_state = {label: 0 for _, label in StudioState.choices}
-    for row in Studio.objects.values("state").annotate(n=Count("id")).order_by():
-        by_state[StudioState(row["state"]).label] = row["n"]
     by_group: dict[str, int] = defaultdict(int)
+    by_year: dict[int, int] = defaultdict(int)
     for row in (
-        Studio.objects.filter(state__in=LIVE_STATES).values("occupation_code").annotate(n=Count("id")).order_by()
-    ):
-        by_group[_group(row["occupation_code"])] += row["n"]
-    by_year = {
-        row["y"]: row["n"]
-        for row in Studio.objects.annotate(y=ExtractYear("recognized_on"))
-        .values("y")
+        Studio.objects.annotate(y=ExtractYear("recognized_on"))
+        .values("state", "occupation_code", "y")
         .annotate(n=Count("id"))
-        .order_by("y")
+        .order_by()
+    ):
+        by_state[StudioState(row["state"]).label] += row["n"]
+        if row["state"] in LIVE_STATES:
+            by_group[_group(row["occupation_code"])] += row["n"]
+        by_year[row["y"]] += row["n"]
+    return {
+        "by_state": by_state,
+        "by_group": dict(sorted(by_group.items())),
+        "by_year": dict(sorted(by_year.items(), key=lambda item: (item[0] is None, item[0] or 0))),
     }
-    return {"by_state": by_state, "by_group": dict(sorted(by_group.items())), "by_year": by_year}
 
 
 def applications_by_round() -> dict:
@@ -76,15 +79,24 @@ def _yuan(value) -> str:
 
 
 def grants_by_year() -> dict:
+    """Approved by year and clause, disbursed and recovered by year, totals by state: the grants in
+    one grouped query, the disbursements in another."""
     approved: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    recovered: dict[int, Decimal] = defaultdict(Decimal)
+    by_state: dict[str, dict] = {}
     for row in (
-        Grant.objects.exclude(state=GrantState.CANCELLED)
-        .annotate(y=ExtractYear("dated_on"))
-        .values("y", "clause")
-        .annotate(total=Sum("amount"))
+        Grant.objects.annotate(y=ExtractYear("dated_on"), closed_y=ExtractYear("closed_on"))
+        .values("state", "clause", "y", "closed_y")
+        .annotate(total=Sum("amount"), n=Count("id"))
         .order_by()
     ):
-        approved[row["y"]][row["clause"]] += row["total"]
+        if row["state"] != GrantState.CANCELLED:
+            approved[row["y"]][row["clause"]] += row["total"]
+        if row["state"] == GrantState.RECOVERED:
+            recovered[row["closed_y"]] += row["total"]
+        totals = by_state.setdefault(row["state"], {"total": Decimal(0), "n": 0})
+        totals["total"] += row["total"] or 0
+        totals["n"] += row["n"]
     disbursed = {
         row["y"]: row["total"]
         for row in Disbursement.objects.annotate(y=ExtractYear("paid_on"))
@@ -92,23 +104,16 @@ def grants_by_year() -> dict:
         .annotate(total=Sum("amount"))
         .order_by()
     }
-    recovered = {
-        row["y"]: row["total"]
-        for row in Grant.objects.filter(state=GrantState.RECOVERED)
-        .annotate(y=ExtractYear("closed_on"))
-        .values("y")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    }
     years = sorted(set(approved) | set(disbursed) | set(recovered))
     clauses = sorted({c for per in approved.values() for c in per})
-    totals = Grant.objects.values("state").annotate(total=Sum("amount"), n=Count("id")).order_by()
     return {
         "years": years,
         "approved_by_clause": {c: [_yuan(approved[y].get(c)) for y in years] for c in clauses},
         "disbursed": [_yuan(disbursed.get(y)) for y in years],
         "recovered": [_yuan(recovered.get(y)) for y in years],
-        "by_state": {GrantState(r["state"]).label: {"amount": _yuan(r["total"]), "count": r["n"]} for r in totals},
+        "by_state": {
+            GrantState(state).label: {"amount": _yuan(t["total"]), "count": t["n"]} for state, t in by_state.items()
+        },
         **_to_recover(),
     }
 
@@ -123,18 +128,20 @@ def _to_recover() -> dict:
 def fulfilment_days() -> dict:
     """兑现周期: days from the end of the public notice (or, for a studio without one, its recognition
     date) to the day its initial grant was paid in full."""
-    rows = (
-        Grant.objects.filter(kind="initial", state__in=[GrantState.DISBURSED, GrantState.RECOVERED], imported=False)
-        .annotate(paid_on=Min("disbursements__paid_on"), recognised=F("studio__recognized_on"))
-        .values("disbursed_on", "recognised", "studio__application_id")
-    )
-    ids = [r["studio__application_id"] for r in rows if r["studio__application_id"]]
-    notice_end = dict(
-        NoticeEntry.objects.filter(application_id__in=ids).values_list("application_id", "notice__ends_on")
+    rows = Grant.objects.filter(
+        kind="initial", state__in=[GrantState.DISBURSED, GrantState.RECOVERED], imported=False
+    ).annotate(recognised=F("studio__recognized_on"))
+    # the end of the notice the studio's application was on, read in the same query
+    rows = rows.annotate(
+        notice_end=Subquery(
+            NoticeEntry.objects.filter(application_id=OuterRef("studio__application_id")).values("notice__ends_on")[
+                :1
+            ]
+        )
     )
     days = []
-    for row in rows:
-        start = notice_end.get(row["studio__application_id"]) or row["recognised"]
+    for row in rows.values("disbursed_on", "recognised", "notice_end"):
+        start = row["notice_end"] or row["recognised"]
         if row["disbursed_on"] and start:
             days.append((row["disbursed_on"] - start).days)
     return {

@@ -6,7 +6,6 @@ from django.shortcuts import render
 
 from masterstudio.accounts.permissions import duty_required
 from masterstudio.core.excel import wants_xlsx, xlsx_response
-from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import READER_DUTIES
 from masterstudio.dashboards import stats
 
@@ -26,7 +25,6 @@ business_readers = duty_required(*READER_DUTIES)
 
 
 @business_readers
-@cached_page
 def dashboard(request):
     charts = _charts()
     deadlines = stats.upcoming_deadlines()

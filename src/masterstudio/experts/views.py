@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from masterstudio.accounts.permissions import duty_required
-from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import role_required
 from masterstudio.core.transitions import TransitionError
 from masterstudio.experts import selectors
@@ -107,7 +106,6 @@ def _task_rows(user):
 
 
 @role_required("expert")
-@cached_page
 def task(request, pk):
     assignment = selectors.assignment_for(request.user, pk)
     panel = assignment.panel

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from masterstudio.ledger.models import Asset, Expense, Income, SpecialAccount
+from masterstudio.ledger.models import Asset, Expense, Income, Source, SpecialAccount
 from masterstudio.studios.selectors import of_visible_studios, studios_for
 
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -29,7 +29,9 @@ def _warnings():
     return Coalesce(Subquery(rows.values("account").annotate(n=Count("pk")).values("n")[:1]), Value(0))
 
 
-def accounts_for(user):
+def accounts_for(user, *, by_source: bool = False):
+    """With ``by_source``, also each source's income and expense totals (``income_<source>``,
+    ``expense_<source>``, read by ``ledger.services.balances``) in the same query."""
     # every figure is a subquery: a COUNT over a join with the expenses would group the account by
     # its subqueries and run them once per expense
     queryset = (
@@ -41,6 +43,11 @@ def accounts_for(user):
         )
         .annotate(balance=F("income_total") - F("expense_total"))
     )
+    if by_source:
+        queryset = queryset.annotate(
+            **{f"income_{source}": _sum(Income, source) for source in Source.values},
+            **{f"expense_{source}": _sum(Expense, source) for source in Source.values},
+        )
     return of_visible_studios(queryset, user)
 
 

@@ -104,8 +104,12 @@ class SourceBalance:
 
 
 def balances(account: SpecialAccount) -> dict[str, SourceBalance]:
-    incomes = dict(account.incomes.values_list("source").annotate(total=Sum("amount")).order_by())
-    expenses = dict(account.expenses.values_list("source").annotate(total=Sum("amount")).order_by())
+    if hasattr(account, f"income_{Source.GRANT}"):  # read with the account (accounts_for(by_source=True))
+        incomes = {value: getattr(account, f"income_{value}") for value in Source.values}
+        expenses = {value: getattr(account, f"expense_{value}") for value in Source.values}
+    else:
+        incomes = dict(account.incomes.values_list("source").annotate(total=Sum("amount")).order_by())
+        expenses = dict(account.expenses.values_list("source").annotate(total=Sum("amount")).order_by())
     return {
         value: SourceBalance(value, label, incomes.get(value) or ZERO, expenses.get(value) or ZERO)
         for value, label in Source.choices

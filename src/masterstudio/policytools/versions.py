@@ -13,7 +13,6 @@ confirms it, and it governs from its effective date; and the one Art. 20 guard e
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,8 +21,8 @@ from django.db import IntegrityError, transaction
 from django.db.utils import OperationalError, ProgrammingError
 from django.utils import timezone
 
-from masterstudio.core import pagecache
 from masterstudio.core.events import record_event
+from masterstudio.core.versions import ProcessCopy, changed
 from masterstudio.policy import params as engine_params
 from masterstudio.policy import versions as engine_versions
 from masterstudio.policy.errors import PolicyInputError
@@ -65,37 +64,13 @@ def _version_of(row: PolicyVersion, base) -> engine_versions.Version:
     )
 
 
-_cached: tuple | None = None  # (data version, chain, monotonic time checked)
-RECHECK_SECONDS = 1.0
-
-
 def chain() -> engine_versions.Chain:
     """The shipped versions plus every confirmed (scheduled) successor.
 
-    Kept per process under the ``policytools`` data version (core.pagecache) when the shared cache is
-    outside the database, as ``catalog.engine.staff_facts`` does: a version confirmed on one server is
-    used by every server within a second; otherwise read each time."""
-    global _cached
-    if not pagecache.shared_cache_outside_database() or pagecache.has_uncommitted_writes("policytools"):
-        return _read_chain()
-    now = time.monotonic()
-    if _cached is not None and now - _cached[2] < RECHECK_SECONDS:
-        return _cached[1]
-    try:
-        version = pagecache.current_version("policytools")
-    except Exception:  # the cache is down: read the table every time
-        return _read_chain()
-    if _cached is not None and _cached[0] == version:
-        _cached = (version, _cached[1], now)
-        return _cached[1]
-    result = _read_chain()
-    _cached = (version, result, now)
-    return result
-
-
-def _forget() -> None:
-    global _cached
-    _cached = None
+    Kept per process (core.versions), as ``catalog.engine.staff_facts`` is: :func:`confirm` and
+    :func:`withdraw` drop the copy and move the shared ``policytools`` version when they commit; a
+    version confirmed on one server is used by every server within a second."""
+    return _chain.get()
 
 
 def _read_chain() -> engine_versions.Chain:
@@ -111,11 +86,7 @@ def _read_chain() -> engine_versions.Chain:
     return builtin.plus(_version_of(row, base) for row in rows)
 
 
-def _listen() -> None:
-    pagecache.on_local_bump("policytools", _forget)
-
-
-_listen()
+_chain = ProcessCopy("policytools", _read_chain)
 
 
 def in_force(on: date) -> engine_versions.Version | None:
@@ -270,6 +241,7 @@ def confirm(version: PolicyVersion, *, actor) -> PolicyVersion:
     except VersionError as exc:
         raise VersionError(f"该版本的参数已不能通过校验：{exc}") from exc
     with transaction.atomic():
+        changed("policytools")
         return VERSION_MACHINE.apply(
             version,
             VersionState.SCHEDULED,
@@ -284,6 +256,7 @@ def withdraw(version: PolicyVersion, *, actor, reason: str) -> PolicyVersion:
     if not actor.has_duty("approver"):
         raise VersionError("只有承担审批职责的工作人员可以撤回政策版本")
     with transaction.atomic():
+        changed("policytools")
         return VERSION_MACHINE.apply(version, VersionState.WITHDRAWN, actor=actor, reason=reason, clause="20")
 
 

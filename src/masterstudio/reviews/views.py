@@ -13,7 +13,6 @@ from masterstudio.applications.selectors import active_materials, application_fo
 from masterstudio.core import factlabels
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
-from masterstudio.core.pagecache import cached_page
 from masterstudio.core.transitions import TransitionError
 from masterstudio.core.uploads import serve
 from masterstudio.experts.forms import RubricForm
@@ -63,7 +62,6 @@ def queue(request):
 
 
 @business
-@cached_page
 def detail(request, pk):
     application = application_for(request.user, pk)
     review = ensure_review(application, actor=request.user)

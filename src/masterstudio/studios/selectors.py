@@ -91,9 +91,9 @@ def of_visible_studios(queryset, user, studio_field: str = "studio", date_field:
     return queryset.none()
 
 
-def studio_for(user, pk) -> Studio:
+def studio_for(user, pk, *, related: tuple[str, ...] = ()) -> Studio:
     try:
-        return studios_for(user).get(pk=pk)
+        return studios_for(user).select_related(*related).get(pk=pk)
     except (Studio.DoesNotExist, ValueError, TypeError):
         raise Http404("没有找到该工作室，或您无权查看") from None
 

@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from masterstudio.core.event_kinds import record_read
-from masterstudio.core.pagecache import cached_page
 from masterstudio.studios.certificate import render_certificate
 from masterstudio.studios.models import StudioState
 from masterstudio.studios.selectors import studio_for, studio_list
@@ -34,7 +33,6 @@ def certificate(request, pk):
 
 
 @login_required
-@cached_page
 def studio_index(request):
     studios = studio_list(request.user, request.GET)
     if request.user.role not in ("unit", "leader", "staff", "evaluator"):

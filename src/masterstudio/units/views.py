@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
 from masterstudio.core.formvalues import model_values
-from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import role_required
 from masterstudio.units import services
 from masterstudio.units.forms import BranchForm, PersonForm
@@ -13,7 +12,6 @@ from masterstudio.units.permissions import approved_unit_required
 
 
 @role_required("unit", "leader")
-@cached_page
 def dashboard(request):
     unit = request.user.unit
     return render(

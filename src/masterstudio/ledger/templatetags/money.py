@@ -17,7 +17,7 @@ def studio_money(context, studio):
     """Grants and special-account balances of one studio, through the same selectors as the lists."""
     user = context["request"].user
 
-    account = accounts_for(user).filter(studio=studio).first()
+    account = accounts_for(user, by_source=True).filter(studio=studio).first()  # the balances in its query
     return {
         "grants": list(grants_for(user).filter(studio=studio).order_by("dated_on", "id")),
         "account": account,
