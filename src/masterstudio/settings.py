@@ -162,6 +162,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "masterstudio.core.context_processors.workspace",
                 "masterstudio.core.context_processors.csrf_placeholder",
+                "masterstudio.core.context_processors.roles",
                 "masterstudio.core.clock.context",
             ],
         },

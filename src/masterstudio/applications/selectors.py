@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from masterstudio.accounts.models import Role
 from masterstudio.applications.models import Application, AppState, Material, Round
 from masterstudio.core import params as query
 from masterstudio.core.permissions import reads_business_records
@@ -21,11 +22,11 @@ def applications_for(user) -> QuerySet[Application]:
     base = Application.objects.select_related("round", "unit", "branch", "leader")
     if user is None or not user.is_authenticated or not user.is_active:
         return base.none()
-    if user.role in ("unit", "leader") and user.unit_id:
+    if user.role in (Role.UNIT, Role.LEADER) and user.unit_id:
         return base.filter(unit_id=user.unit_id)
-    if user.role == "staff":  # the system administrator reads no applications (三员分立)
+    if user.role == Role.STAFF:  # the system administrator reads no applications (三员分立)
         return base if reads_business_records(user) else base.none()
-    if user.role == "expert" and apps.is_installed("masterstudio.experts"):
+    if user.role == Role.EXPERT and apps.is_installed("masterstudio.experts"):
         from masterstudio.experts.selectors import subject_ids_for_expert
 
         return base.filter(pk__in=subject_ids_for_expert(user, Application))

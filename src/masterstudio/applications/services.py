@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
 
+from masterstudio.accounts.models import Role
 from masterstudio.applications import facts as app_facts
 from masterstudio.applications.forms import ApplicationForm
 from masterstudio.applications.models import (
@@ -200,7 +201,7 @@ def _serialise_art7(leader_key: str, scope: str) -> None:
 
 
 def _editable(application: Application, actor) -> None:
-    if actor.role != "unit" or actor.unit_id != application.unit_id:
+    if actor.role != Role.UNIT or actor.unit_id != application.unit_id:
         raise ApplyError("申报由单位账号填报")
     if application.state not in EDITABLE_STATES:
         raise ApplyError(f"申报当前为“{application.get_state_display()}”，内容已冻结，不能修改")
@@ -279,7 +280,7 @@ def _still_valid(material: Material) -> tuple[bool, str]:
 
 @transaction.atomic
 def start_application(*, unit, round_: Round, actor) -> Application:
-    if actor.role != "unit" or actor.unit_id != unit.pk:
+    if actor.role != Role.UNIT or actor.unit_id != unit.pk:
         raise ApplyError("申报由单位账号填报")
     if unit.status != "approved":
         raise ApplyError("单位注册尚未通过审核，审核通过后才能申报")
@@ -425,7 +426,7 @@ def unit_accounts(application: Application):
     written from it without reading it first)."""
     from masterstudio.accounts.models import User
 
-    return User.objects.filter(unit_id=application.unit_id, is_active=True, role="unit")
+    return User.objects.filter(unit_id=application.unit_id, is_active=True, role=Role.UNIT)
 
 
 def reviewers():
@@ -571,7 +572,7 @@ def _snapshot_facts(application: Application, team: list | None = None) -> dict:
 @transaction.atomic
 def withdraw(application_id: int, *, actor, reason: str = "") -> Application:
     application = _locked(application_id)
-    if actor.role != "unit" or actor.unit_id != application.unit_id:
+    if actor.role != Role.UNIT or actor.unit_id != application.unit_id:
         raise ApplyError("只有申报单位可以撤回申报")
     if (application.state, AppState.WITHDRAWN) not in APPLICATION_MACHINE.table:
         raise ApplyError(f"申报当前为“{application.get_state_display()}”，评审已结束，不能撤回")

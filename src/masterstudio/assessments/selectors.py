@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 
+from masterstudio.accounts.models import Role
 from masterstudio.assessments.models import Rectification, StudioAssessment
 from masterstudio.studios.selectors import of_visible_studios, studios_for
 
@@ -15,11 +16,11 @@ def results_for(user):
     base = StudioAssessment.objects.select_related("studio", "studio__unit", "assessment_year")
     if user is None or not user.is_authenticated or not user.is_active:
         return base.none()
-    if user.role == "expert":
+    if user.role == Role.EXPERT:
         from masterstudio.experts.selectors import subject_ids_for_expert
 
         return base.filter(pk__in=subject_ids_for_expert(user, StudioAssessment))
-    if user.role == "staff":
+    if user.role == Role.STAFF:
         return base.filter(studio__in=studios_for(user))
     return base.filter(studio__in=studios_for(user), published=True)
 
@@ -49,15 +50,15 @@ def supervisions_for(user):
     base = SupervisionVisit.objects.select_related("studio", "studio__unit", "recorded_by")
     if user is None or not user.is_authenticated or not user.is_active:
         return base.none()
-    if user.role == "staff":
+    if user.role == Role.STAFF:
         return base if reads_business_records(user) else base.none()
-    if user.role in ("unit", "leader"):
+    if user.role in (Role.UNIT, Role.LEADER):
         return base.filter(studio__in=studios_for(user))
-    if user.role == "evaluator":
+    if user.role == Role.EVALUATOR:
         from masterstudio.evaluations.selectors import evaluator_scope
 
         return base.filter(evaluator_scope(user).q("studio", "visited_on"))
-    if user.role == "expert":
+    if user.role == Role.EXPERT:
         return base.filter(studio__in=results_for(user).values("studio_id"))
     return base.none()
 

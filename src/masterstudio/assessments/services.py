@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from masterstudio.accounts.models import User
+from masterstudio.accounts.models import Role, User
 from masterstudio.assessments.models import (
     ASPECTS,
     AssessmentYear,
@@ -576,7 +576,7 @@ def recommend_leader(result: StudioAssessment, *, note: str, actor) -> LeaderRec
 def report_rectification(rectification: Rectification, *, report: str, upload=None, actor) -> Rectification:
     from masterstudio.core.uploads import check_upload
 
-    if actor.role not in ("unit", "leader") or actor.unit_id != rectification.studio.unit_id:
+    if actor.role not in (Role.UNIT, Role.LEADER) or actor.unit_id != rectification.studio.unit_id:
         raise AssessmentError("只有工作室所在单位可以报送整改情况")
     if not report.strip():
         raise AssessmentError("请填写整改情况报告，逐项说明整改要求的落实情况", field="report")

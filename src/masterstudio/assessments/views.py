@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.models import Role
 from masterstudio.assessments import selectors, services
 from masterstudio.assessments.forms import (
     DrawForm,
@@ -30,10 +31,10 @@ def _field_error(form, exc):
     form.add_error(exc.field if getattr(exc, "field", None) in form.fields else None, str(exc))
 
 
-@role_required("staff", "unit", "leader")
+@role_required(Role.STAFF, Role.UNIT, Role.LEADER)
 def index(request):
     user = request.user
-    if user.role == "staff" and (user.has_duty("reviewer") or user.has_duty("approver")):
+    if user.role == Role.STAFF and (user.has_duty("reviewer") or user.has_duty("approver")):
         return render(request, "assessments/index.html", {"years": AssessmentYear.objects.all()})
     # units, leaders and the read-only staff (finance, the auditor): the results they may see
     results = selectors.results_for(user).order_by("-year", "-created_at")
@@ -250,7 +251,7 @@ def recommend(request, pk):
     return render(request, "assessments/recommend.html", {"result": result, "form": form})
 
 
-@role_required("staff")
+@role_required(Role.STAFF)
 def recommendations(request):
     items = LeaderRecommendation.objects.select_related("studio", "studio__unit", "person", "recommended_by")
     return render(request, "assessments/recommendations.html", {"items": items})
@@ -260,7 +261,7 @@ def recommendations(request):
 def rectification(request, pk):
     rect = selectors.rectification_for(request.user, pk)
     user = request.user
-    report_form = ReportForm(prefix="r") if user.role in ("unit", "leader") else None
+    report_form = ReportForm(prefix="r") if user.role in (Role.UNIT, Role.LEADER) else None
     reassess_form = ReassessmentForm(prefix="a") if any(user.has_duty(d) for d in ("reviewer", "approver")) else None
     if request.method == "POST":
         try:
@@ -318,7 +319,7 @@ def rectification_file(request, pk):
     return serve(rect.report_file, rect.report_file_name)
 
 
-@role_required("staff", "expert")
+@role_required(Role.STAFF, Role.EXPERT)
 def dossier(request, pk):
     """What an expert (or staff) reads to score a studio: its summary, activities and records."""
     result = selectors.result_for(request.user, pk)
@@ -350,7 +351,7 @@ def _visits_of(user, result):
 # ---------------------------------------------------------------- supervision (督导检查, Art. 11)
 
 
-@role_required("staff", "unit", "leader", "evaluator")
+@role_required(Role.STAFF, Role.UNIT, Role.LEADER, Role.EVALUATOR)
 def supervision_list(request):
     from django.core.paginator import Paginator
 
@@ -394,7 +395,7 @@ def supervision_new(request):
     return render(request, "assessments/supervision_form.html", {"form": form})
 
 
-@role_required("staff", "unit", "leader", "evaluator", "expert")
+@role_required(Role.STAFF, Role.UNIT, Role.LEADER, Role.EVALUATOR, Role.EXPERT)
 def supervision_detail(request, pk):
     visit = selectors.supervision_for(request.user, pk)
     return render(
@@ -403,12 +404,12 @@ def supervision_detail(request, pk):
         {
             "visit": visit,
             "files": visit.files.all(),
-            "events": events_for(visit) if request.user.role == "staff" else [],
+            "events": events_for(visit) if request.user.role == Role.STAFF else [],
         },
     )
 
 
-@role_required("staff", "unit", "leader", "evaluator", "expert")
+@role_required(Role.STAFF, Role.UNIT, Role.LEADER, Role.EVALUATOR, Role.EXPERT)
 def supervision_file(request, pk, file_pk):
     from django.http import Http404
 

@@ -1,4 +1,5 @@
 from masterstudio.core.permissions import WORKSPACES, reads_business_records
+from masterstudio.core.roles import Role
 
 
 def workspace(request):
@@ -24,3 +25,8 @@ def csrf_placeholder(request):
 
         return {"csrf_token": CSRF_PLACEHOLDER}
     return {}
+
+
+def roles(request):
+    """``Role`` for templates: ``{% if user.role == Role.UNIT %}``, never a role typed as a string."""
+    return {"Role": Role}

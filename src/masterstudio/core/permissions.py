@@ -8,6 +8,8 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from masterstudio.core.roles import Role
+
 
 def _require(check, message):
     """``message``: the refusal's text, or a function of the user giving it."""
@@ -27,7 +29,8 @@ def _require(check, message):
     return decorator
 
 
-def role_required(*roles: str):
+def role_required(*roles: Role):
+    roles = tuple(Role(role) for role in roles)  # an unknown role is a programming error, caught at import
     return _require(lambda u: u.role in roles and u.is_active, "您的账号角色无权访问此页面")
 
 
@@ -40,13 +43,13 @@ def duty_refusal(user, duties) -> str:
     from masterstudio.accounts.models import Duty
 
     if (
-        user.role == "staff"
+        user.role == Role.STAFF
         and any(d in SEPARATED_DUTIES for d in user.duties or [])
         and not any(d in SEPARATED_DUTIES for d in duties)
     ):
         return "您的岗位职责无权执行此操作（三员分立：系统管理员、审计员不办理业务）"
     needed = "或".join(f"“{Duty(d).label}”" for d in duties)
-    if user.role != "staff":
+    if user.role != Role.STAFF:
         return f"此操作仅限社会事业局具有{needed}职责的工作人员办理"
     held = "、".join(user.duty_labels) or "无"
     return f"此操作需要{needed}职责（您的岗位职责：{held}），请由具有该职责的工作人员办理"
@@ -55,13 +58,13 @@ def duty_refusal(user, duties) -> str:
 def duty_required(*duties: str):
     """Bureau staff holding any of the duties."""
     return _require(
-        lambda u: u.role == "staff" and any(u.has_duty(d) for d in duties),
+        lambda u: u.role == Role.STAFF and any(u.has_duty(d) for d in duties),
         lambda u: duty_refusal(u, duties),
     )
 
 
 def staff_required(view):
-    return _require(lambda u: u.role == "staff" and u.is_active, "仅社会事业局工作人员可访问")(view)
+    return _require(lambda u: u.role == Role.STAFF and u.is_active, "仅社会事业局工作人员可访问")(view)
 
 
 def approved_unit_required(view):
@@ -72,7 +75,7 @@ def approved_unit_required(view):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if user.role not in ("unit", "leader") or user.unit_id is None:
+        if user.role not in (Role.UNIT, Role.LEADER) or user.unit_id is None:
             raise PermissionDenied("仅申报单位账号可访问")
         status = getattr(user, "unit_status", None)  # read with the user (accounts/backends.py)
         if status is None:
@@ -92,7 +95,7 @@ READER_DUTIES = ("reviewer", "approver", "finance", "auditor")
 def reads_business_records(user) -> bool:
     """Bureau staff who may read applications, studios and money records: the business duties and
     the audit administrator (read-only). The system administrator manages accounts only (三员分立)."""
-    return user.role == "staff" and any(user.has_duty(d) for d in READER_DUTIES)
+    return user.role == Role.STAFF and any(user.has_duty(d) for d in READER_DUTIES)
 
 
 REAUTH_SECONDS = 10 * 60
@@ -130,9 +133,9 @@ def recent_auth_required(view):
 
 
 WORKSPACES = {
-    "unit": ("units:dashboard", "单位端"),
-    "leader": ("units:dashboard", "单位端（领办人）"),
-    "staff": ("core:manage", "管理端"),
-    "expert": ("core:expert", "专家端"),
-    "evaluator": ("core:evaluator", "评估端"),
+    Role.UNIT: ("units:dashboard", "单位端"),
+    Role.LEADER: ("units:dashboard", "单位端（领办人）"),
+    Role.STAFF: ("core:manage", "管理端"),
+    Role.EXPERT: ("core:expert", "专家端"),
+    Role.EVALUATOR: ("core:evaluator", "评估端"),
 }

@@ -11,6 +11,7 @@ from masterstudio.core import params as query
 from masterstudio.core.exports import xlsx_response
 from masterstudio.core.models import Event, Notification
 from masterstudio.core.permissions import WORKSPACES, duty_required, role_required, staff_required
+from masterstudio.core.roles import Role
 
 
 def home(request):
@@ -117,12 +118,12 @@ def manage(request):
     return render(request, "core/manage.html", context)
 
 
-@role_required("expert")
+@role_required(Role.EXPERT)
 def expert(request):
     return render(request, "core/expert.html")
 
 
-@role_required("evaluator")
+@role_required(Role.EVALUATOR)
 def evaluator(request):
     return render(request, "core/evaluator.html")
 

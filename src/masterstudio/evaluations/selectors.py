@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from masterstudio.accounts.models import Role
 from masterstudio.evaluations.models import Evaluation, EvaluationReport
 
 
@@ -31,7 +32,7 @@ class Scope:
 
 def open_evaluations(user, now=None):
     now = now or timezone.now()
-    if user is None or not user.is_authenticated or user.role != "evaluator" or not user.is_active:
+    if user is None or not user.is_authenticated or user.role != Role.EVALUATOR or not user.is_active:
         return Evaluation.objects.none()
     return Evaluation.objects.filter(
         evaluator=user, revoked_at__isnull=True, access_from__lte=now, access_until__gt=now
@@ -53,9 +54,9 @@ def evaluations_for(user):
 
     if user is None or not user.is_authenticated or not user.is_active:
         return Evaluation.objects.none()
-    if user.role == "staff":
+    if user.role == Role.STAFF:
         return Evaluation.objects.all() if reads_business_records(user) else Evaluation.objects.none()
-    if user.role == "evaluator":
+    if user.role == Role.EVALUATOR:
         return Evaluation.objects.filter(evaluator=user)
     return Evaluation.objects.none()
 
@@ -71,6 +72,6 @@ def report_file_for(user, pk, now=None) -> EvaluationReport:
         )
     except (EvaluationReport.DoesNotExist, ValueError, TypeError):
         raise Http404("没有找到该评估报告，或您无权查看") from None
-    if user.role == "evaluator" and not report.evaluation.is_open(now or timezone.now()):
+    if user.role == Role.EVALUATOR and not report.evaluation.is_open(now or timezone.now()):
         raise Http404("评估访问期已结束")
     return report

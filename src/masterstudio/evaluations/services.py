@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from masterstudio.accounts.models import Role
 from masterstudio.core.events import record_event
 from masterstudio.core.notify import notify
 from masterstudio.core.uploads import check_upload
@@ -22,7 +23,7 @@ class EvaluationError(FundingError):
 def open_evaluation(
     *, title, purpose, evaluator, studios, year_from, year_to, access_from, access_until, actor
 ) -> Evaluation:
-    if evaluator.role != "evaluator" or not evaluator.is_active:
+    if evaluator.role != Role.EVALUATOR or not evaluator.is_active:
         raise EvaluationError("请选择有效的第三方评估机构账号", field="evaluator")
     if not studios:
         raise EvaluationError("请至少选择一个工作室作为评估范围", field="studios")

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.models import Role
 from masterstudio.core.pagecache import cached_page
 from masterstudio.core.permissions import duty_required, role_required
 from masterstudio.core.transitions import TransitionError
@@ -53,7 +54,7 @@ def draw_record(request, pk):
     )
 
 
-@role_required("expert")
+@role_required(Role.EXPERT)
 def tasks(request):
     return _tasks_page(request)
 
@@ -69,7 +70,7 @@ def _tasks_page(request, *, checked=(), status=200):
     )
 
 
-@role_required("expert")
+@role_required(Role.EXPERT)
 @require_POST
 def declare_all(request):
     """One declaration of no conflict for the tasks ticked on the tasks page (a conflict is declared
@@ -112,7 +113,7 @@ def _task_rows(user):
     return rows
 
 
-@role_required("expert")
+@role_required(Role.EXPERT)
 @cached_page
 def task(request, pk):
     assignment = selectors.assignment_for(request.user, pk)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.models import Role
 from masterstudio.core import params as query
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for, record_event
@@ -41,7 +42,7 @@ def certificate(request, pk):
 @cached_page
 def studio_index(request):
     studios = studio_list(request.user, request.GET)
-    if request.user.role not in ("unit", "leader", "staff", "evaluator"):
+    if request.user.role not in (Role.UNIT, Role.LEADER, Role.STAFF, Role.EVALUATOR):
         raise Http404("没有可查看的工作室")
     page = Paginator(studios, 30).get_page(request.GET.get("page"))
     return render(
@@ -78,7 +79,7 @@ def _documents(studio):
 def studio_detail(request, pk):
     studio = studio_for(request.user, pk)
     user = request.user
-    is_staff = user.role == "staff"
+    is_staff = user.role == Role.STAFF
     team = []
     if studio.application_id:
         team = [m.person for m in studio.application.team_members.select_related("person")]
