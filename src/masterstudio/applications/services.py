@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.accounts.models import Role
@@ -538,13 +539,18 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
         )
         if resubmission:
             application.supplement_requests.filter(resolved_at__isnull=True).update(resolved_at=now)
-        url = f"/applications/{application.pk}/"
+        url = reverse("applications:detail", args=[application.pk])
         context = {"application": application, "receipt_no": receipt, "version": version}
         told = "application_resubmitted" if resubmission else "application_submitted"
         notify_many(
             [
                 (unit_accounts(application), told, context, url),
-                (reviewers(), "application_received", context, f"/applications/manage/{application.pk}/"),
+                (
+                    reviewers(),
+                    "application_received",
+                    context,
+                    reverse("applications:staff_detail", args=[application.pk]),
+                ),
             ]
         )
     return snapshot
@@ -579,8 +585,15 @@ def withdraw(application_id: int, *, actor, reason: str = "") -> Application:
     APPLICATION_MACHINE.apply(application, AppState.WITHDRAWN, actor=actor, reason=reason.strip())
     if application.receipt_no:
         context = {"application": application, "reason": reason}
-        notify(unit_accounts(application), "application_withdrawn", context, f"/applications/{application.pk}/")
-        notify(reviewers(), "application_withdrawn", context, f"/applications/manage/{application.pk}/")
+        notify(
+            unit_accounts(application),
+            "application_withdrawn",
+            context,
+            reverse("applications:detail", args=[application.pk]),
+        )
+        notify(
+            reviewers(), "application_withdrawn", context, reverse("applications:staff_detail", args=[application.pk])
+        )
     return application
 
 
@@ -593,7 +606,7 @@ def notify_state_change(application: Application, event) -> None:
         unit_accounts(application),
         "application_state_changed",
         {"application": application, "event": event, "state": application.get_state_display()},
-        f"/applications/{application.pk}/",
+        reverse("applications:detail", args=[application.pk]),
     )
 
 
@@ -630,7 +643,7 @@ def return_for_supplement(application_id: int, *, actor, comment: str, items: di
         unit_accounts(application),
         "application_supplement",
         {"application": application, "request": request},
-        f"/applications/{application.pk}/",
+        reverse("applications:detail", args=[application.pk]),
     )
     return request
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from masterstudio.assessments.models import FLAG_CLAUSE, Flag, FlagKind
 from masterstudio.assessments.services import staff_with, unit_users
@@ -44,7 +45,7 @@ def raise_flag(studio, kind: str, key: str, detail: str, today: date) -> Flag | 
         staff_with("reviewer", "approver"),
         "studio_flag",
         {"flag": flag, "studio": studio},
-        url=f"/studios/{studio.pk}/",
+        url=reverse("studios:detail", args=[studio.pk]),
     )
     return flag
 
@@ -75,7 +76,7 @@ def send_summary_reminders(today: date) -> list[str]:
             unit_users(studio),
             "summary_reminder",
             {"studio": studio, "year": year, "due": due, "days_left": left},
-            url=f"/summaries/studio/{studio.pk}/{year}/",
+            url=reverse("summaries:edit", args=[studio.pk, year]),
         )
         record_event(
             "annualsummary.reminded", obj=studio, clause="11", data={"year": year, "days_before": lead, "due": due}

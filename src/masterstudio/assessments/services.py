@@ -12,6 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.accounts.models import Role, User
@@ -464,7 +465,7 @@ def publish(ay: AssessmentYear, *, actor) -> dict:
                 users.get(r.studio.unit_id, []),
                 "assessment_result",
                 {"result": r, "studio": r.studio},
-                f"/studios/{r.studio.pk}/",
+                reverse("studios:detail", args=[r.studio.pk]),
             )
             for r in results
         )
@@ -491,7 +492,12 @@ def publish(ay: AssessmentYear, *, actor) -> dict:
 
 def _notify_result(result: StudioAssessment) -> None:
     studio = result.studio
-    notify(unit_users(studio), "assessment_result", {"result": result, "studio": studio}, url=f"/studios/{studio.pk}/")
+    notify(
+        unit_users(studio),
+        "assessment_result",
+        {"result": result, "studio": studio},
+        url=reverse("studios:detail", args=[studio.pk]),
+    )
 
 
 def _open_rectification(result: StudioAssessment, *, actor) -> Rectification:
@@ -743,7 +749,7 @@ def record_supervision(
             unit_users(studio),
             "supervision_recorded",
             {"visit": visit, "studio": studio},
-            url=f"/assessments/supervision/{visit.pk}/",
+            url=reverse("assessments:supervision", args=[visit.pk]),
         )
     return visit
 

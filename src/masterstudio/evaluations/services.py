@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.accounts.models import Role
@@ -65,7 +66,12 @@ def open_evaluation(
                 "access_until": access_until,
             },
         )
-        notify([evaluator], "evaluation_granted", {"evaluation": evaluation}, url=f"/evaluations/{evaluation.pk}/")
+        notify(
+            [evaluator],
+            "evaluation_granted",
+            {"evaluation": evaluation},
+            url=reverse("evaluations:evaluation_detail", args=[evaluation.pk]),
+        )
     return evaluation
 
 
@@ -105,6 +111,6 @@ def upload_report(evaluation: Evaluation, *, title: str, upload, actor) -> Evalu
             [evaluation.created_by],
             "evaluation_report",
             {"evaluation": evaluation, "report": report},
-            url=f"/evaluations/{evaluation.pk}/",
+            url=reverse("evaluations:evaluation_detail", args=[evaluation.pk]),
         )
     return report

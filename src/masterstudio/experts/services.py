@@ -12,6 +12,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.core.events import appended_together, record_event, record_events
@@ -312,7 +313,7 @@ def _draw_once(panels: list[ScoringPanel], size: int, seed: str, actor) -> Draw:
             [experts[i].user for i in chosen],
             "expert_assigned",
             {"count": len(locked), "closes_at": locked[0].closes_at},
-            url="/experts/tasks/",
+            url=reverse("experts:tasks"),
         )
     return draw
 
@@ -417,7 +418,7 @@ def _draw_each_once(panels: list[ScoringPanel], size: int, seeds: list[str | Non
                     [by_id[i].user for i in draw.chosen],
                     "expert_assigned",
                     {"count": 1, "closes_at": panel.closes_at},
-                    "/experts/tasks/",
+                    reverse("experts:tasks"),
                 )
                 for panel, draw in zip(plans, draws)
             ]
@@ -477,7 +478,7 @@ def _tell_staff_of_recusal(assignment: Assignment, statement: str) -> None:
         User.staff_with(*BUSINESS_DUTIES),
         "expert_recused",
         {"assignment": assignment, "panel": panel, "subject": panel.subject, "statement": statement, "counts": counts},
-        url=f"/experts/panels/{panel.pk}/",
+        url=reverse("experts:panel", args=[panel.pk]),
     )
 
 
@@ -748,7 +749,7 @@ def _replace_once(panel: ScoringPanel, seed: str, actor) -> Draw:
             [experts[i].user for i in chosen],
             "expert_assigned",
             {"count": 1, "closes_at": locked.closes_at},
-            url="/experts/tasks/",
+            url=reverse("experts:tasks"),
         )
     return draw
 

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.core.events import record_event, record_events
@@ -438,7 +439,7 @@ def disburse(grant: Grant, *, amount, paid_on: date, voucher_no: str, actor, not
                 grant.studio.unit.accounts.filter(is_active=True),
                 "grant_paid",
                 {"grant": grant, "studio": grant.studio, "paid_on": paid_on},
-                url=f"/studios/{grant.studio_id}/",
+                url=reverse("studios:detail", args=[grant.studio_id]),
             )
     return payment
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.applications.models import Application, AppState
@@ -48,7 +49,7 @@ def notify_unit(key: str, **context):
             unit_recipients(application),
             key,
             {"application": application, "reason": event.reason, "clause": event.clause, **context},
-            url=f"/applications/{application.pk}/",
+            url=reverse("applications:detail", args=[application.pk]),
         )
 
     return callback
@@ -68,7 +69,7 @@ def notify_units(key: str, **context):
                     accounts.get(application.unit_id, []),
                     key,
                     {"application": application, "reason": event.reason, "clause": event.clause, **context},
-                    f"/applications/{application.pk}/",
+                    reverse("applications:detail", args=[application.pk]),
                 )
                 for application, event in zip(applications, events)
             ]
@@ -439,7 +440,7 @@ def schedule_visit(application: Application, *, scheduled_on: date, people: str,
             unit_recipients(application),
             "visit_scheduled",
             {"application": application, "visit": visit},
-            url=f"/applications/{application.pk}/",
+            url=reverse("applications:detail", args=[application.pk]),
         )
     return visit
 

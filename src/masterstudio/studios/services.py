@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.applications.models import Application, AppState
@@ -163,7 +164,7 @@ def recognise(application: Application, actor=None, *, now: datetime | None = No
             unit_recipients(app),
             "application_recognised",
             {"application": app, "studio": studio, "grant": grant},
-            url=f"/studios/{studio.pk}/certificate.pdf",
+            url=reverse("studios:certificate", args=[studio.pk]),
         )
     return studio
 
@@ -254,7 +255,7 @@ def recognise_many(
                     accounts.get(app.unit_id, []),
                     "application_recognised",
                     {"application": app, "studio": studio, "grant": grant},
-                    f"/studios/{studio.pk}/certificate.pdf",
+                    reverse("studios:certificate", args=[studio.pk]),
                 )
                 for studio, grant, app in zip(studios, grants, apps)
             ]
