@@ -177,7 +177,8 @@ def check_unit_scope(app: Application, params: ParameterSet, catalogue: Catalogu
         return _check(
             clause,
             UNKNOWN,
-            f"已有工作室第 {'、'.join(str(i) for i in undecided)} 项缺少统一社会信用代码或职业，无法判断是否与本申报同一范围、"
+            f"已有工作室第 {'、'.join(str(i) for i in undecided)} 项缺少统一社会信用代码或职业，"
+            f"无法判断是否与本申报同一范围、"
             f"同一职业（{'、'.join(missing)}）；{requirement}（第七条）",
             facts,
             missing,

@@ -221,7 +221,8 @@ def _parse_leader(raw: Mapping | None, as_of: date, catalogue: Catalogue, notes:
             raise PolicyInputError(
                 IDENTITY_MISMATCH,
                 "leader.birth_date",
-                f"身份证号中的出生日期为 {facts['birth_date'].isoformat()}，与填写的出生日期 {birth_date.isoformat()} 不一致；"
+                f"身份证号中的出生日期为 {facts['birth_date'].isoformat()}，"
+                f"与填写的出生日期 {birth_date.isoformat()} 不一致；"
                 f"请核对身份证号或出生日期",
             )
         if gender is not None and gender != facts["gender"]:
@@ -276,7 +277,8 @@ def _parse_leader(raw: Mapping | None, as_of: date, catalogue: Catalogue, notes:
         if same_name:
             listed = "、".join(entry.label for entry in same_name)
             notes.append(
-                f"职业名称“{occupation_name}”与职业目录中的 {listed} 同名；如属该职业，应填写编码并按第五条（大典内职业）申报"
+                f"职业名称“{occupation_name}”与职业目录中的 {listed} 同名；"
+                f"如属该职业，应填写编码并按第五条（大典内职业）申报"
             )
 
     skill_level = inputs.opt_enum(raw, "skill_level", path, SKILL_LEVELS)
