@@ -169,6 +169,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "masterstudio.workspaces.context_processors.workspace",
+                "masterstudio.workspaces.context_processors.roles",
                 "masterstudio.core.clock.context",
             ],
         },

@@ -5,8 +5,8 @@ module or inside a function — is held against the order in ``masterstudio/floo
 * an app imports only apps on lower floors (never one on its own floor or above);
 * no cycle among apps;
 * ``core``, the ground floor, imports no business app (only ``policy``, ``env``, ``formats``);
-* an import inside a function of another app says why it is there, in a comment on its line or the
-  line above.
+* an import inside a function of another app says why it is there, in a comment on its line, the line
+  above it, or the line above the block of imports it belongs to.
 
 A failure names the file and line of each import at fault."""
 
@@ -33,7 +33,7 @@ class Import:
     target: str  # the imported app
     where: str  # file:line, relative to the package
     in_function: bool
-    explained: bool  # a comment on the import's line(s) or the line above
+    explained: bool  # a comment on the import's line(s) or on the line above it or above its block of imports
 
     def __str__(self):
         kind = "inside a function" if self.in_function else "at module level"
@@ -76,10 +76,21 @@ def collect(root: Path) -> list[Import]:
         tree = ast.parse(text, filename=str(path))
         functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
         inside = {id(n) for f in functions for n in ast.walk(f) if n is not f}
+        import_lines = {
+            line
+            for n in ast.walk(tree)
+            if isinstance(n, (ast.Import, ast.ImportFrom))
+            for line in range(n.lineno, (n.end_lineno or n.lineno) + 1)
+        }
         for node in ast.walk(tree):
             if not isinstance(node, (ast.Import, ast.ImportFrom)):
                 continue
-            lines = set(range(node.lineno - 1, (node.end_lineno or node.lineno) + 1))
+            above = node.lineno - 1
+            text_lines = text.split("\n")
+            # one comment may explain a block of imports (its groups apart by blank lines), on the line above it
+            while above in import_lines or (not text_lines[above - 1].strip() and above - 1 in import_lines):
+                above -= 1
+            lines = set(range(node.lineno, (node.end_lineno or node.lineno) + 1)) | {above}
             for target in dict.fromkeys(_targets(node, package)):
                 if target != source:
                     found.append(
@@ -218,6 +229,8 @@ def test_the_checker_finds_upward_imports_cycles_and_silent_function_imports(tmp
                 "    from masterstudio.policy import (\n"
                 "        clauses,  # why: the clause labels are loaded lazily\n"
                 "    )\n"
+                "    from masterstudio.core import events as again  # a block of imports shares the comment above it\n"
+                "    key = None\n"
                 "    from masterstudio.core import crypto\n"
             ),
             "accounts/models.py": "from masterstudio.units.models import Unit\n",
@@ -235,6 +248,7 @@ def test_the_checker_finds_upward_imports_cycles_and_silent_function_imports(tmp
         "units/models.py:1",
         "units/models.py:10",
         "units/models.py:13",
+        "units/models.py:15",
         "units/models.py:3",
         "units/models.py:8",
         "urls.py:1",
@@ -253,7 +267,7 @@ def test_the_checker_finds_upward_imports_cycles_and_silent_function_imports(tmp
     ]
     assert unexplained(imports) == [
         "core/audit.py:2: core imports accounts (inside a function)",
-        "units/models.py:13: units imports core (inside a function)",
+        "units/models.py:15: units imports core (inside a function)",
     ]
 
 

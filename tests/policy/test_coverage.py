@@ -23,7 +23,7 @@ def test_cases_only_name_existing_clauses():
 def test_every_computable_contract_clause_has_a_rule_and_a_case():
     report = {e.id: e for e in collect(CASES_DIR)}
     assert report["5.3"].rules and report["5.3"].tests
-    assert "masterstudio.policy.eligibility.check_employment_and_retirement" in report["6.3"].rules
+    assert "masterstudio.policy.eligibility.art5_6.check_employment_and_retirement" in report["6.3"].rules
     assert report["19"].status == "not_computable"
 
 

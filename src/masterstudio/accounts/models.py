@@ -15,15 +15,8 @@ from django.db import models
 from django.utils import timezone
 
 from masterstudio.core.crypto import EncryptedTextField, mask_phone
+from masterstudio.core.roles import Role  # defined on the core floor so core and units compare roles through it
 from masterstudio.core.transitions import StateGuarded
-
-
-class Role(models.TextChoices):
-    UNIT = "unit", "申报单位"
-    LEADER = "leader", "领办人"
-    STAFF = "staff", "社会事业局工作人员"
-    EXPERT = "expert", "评审专家"
-    EVALUATOR = "evaluator", "第三方评估机构"
 
 
 class Duty(models.TextChoices):

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.accounts.models import (
@@ -142,7 +143,9 @@ def register_unit(data: dict, ip: str | None = None) -> User:
         data={"privacy_consent": True},
     )
     reviewers = [u for u in User.objects.filter(role=Role.STAFF, is_active=True) if u.has_duty("reviewer")]
-    notify(reviewers, "unit_registered", {"unit": unit}, url=f"/accounts/manage/units/{unit.pk}/")
+    notify(
+        reviewers, "unit_registered", {"unit": unit}, url=reverse("accounts:unit_registration_detail", args=[unit.pk])
+    )
     return user
 
 
@@ -161,7 +164,11 @@ def decide_unit(unit: Unit, *, decision: str, reason: str, actor: User, ip: str 
             reason=reason,
             ip=ip,
             extra_fields={"status_reason": reason, "approved_at": timezone.now(), "approved_by": actor},
-            then=[lambda unit, _event: notify(User.unit_recipients([unit.pk]), "unit_decided", {"unit": unit}, url="/unit/")],
+            then=[
+                lambda unit, _event: notify(
+                    User.unit_recipients([unit.pk]), "unit_decided", {"unit": unit}, url=reverse("units:dashboard")
+                )
+            ],
         )
     except ConcurrentTransition as exc:
         raise AccountError("该单位注册已被审核（状态已变化），请刷新页面") from exc
@@ -193,7 +200,12 @@ def issue_initial_password(user: User, *, actor: User | None, reason: str) -> No
     user.totp_secret, user.totp_confirmed_at, user.recovery_codes, user.totp_last_step = "", None, [], 0
     user.save()
     expires = timezone.localtime(user.password_changed_at + timedelta(hours=settings.INITIAL_PASSWORD_HOURS))
-    notify([user], "account_password", {"password": raw, "expires": expires, "reason": reason}, url="/accounts/login/")
+    notify(
+        [user],
+        "account_password",
+        {"password": raw, "expires": expires, "reason": reason},
+        url=reverse("accounts:login"),
+    )
 
 
 def _business_reviewers() -> list[User]:
@@ -229,7 +241,7 @@ def request_duties(user: User, duties, *, actor: User, ip: str | None = None) ->
         ip=ip,
         data={"user": user.pk, "duties": duties},
     )
-    notify(_business_reviewers(), "duty_requested", {"grant": grant}, url="/accounts/manage/duties/")
+    notify(_business_reviewers(), "duty_requested", {"grant": grant}, url=reverse("accounts:duty_grants"))
     return grant
 
 

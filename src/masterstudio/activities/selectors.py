@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Sum
 
+from masterstudio.accounts.models import Role
 from masterstudio.activities.models import Activity, ActivityPhoto, ActivityState, Signup, StudioActivity
 from masterstudio.core.permissions import reads_business_records
 from masterstudio.studios.selectors import of_visible_studios
@@ -16,9 +17,9 @@ def activities_for(user):
     queryset = Activity.objects.annotate(
         signup_count=Count("signups"), signup_people=Sum("signups__headcount")
     ).order_by("-starts_at", "-pk")
-    if user.role == "staff":  # the system administrator reads no business records (三员分立)
+    if user.role == Role.STAFF:  # the system administrator reads no business records (三员分立)
         return queryset if reads_business_records(user) else queryset.none()
-    if user.role in ("unit", "leader", "evaluator"):
+    if user.role in (Role.UNIT, Role.LEADER, Role.EVALUATOR):
         return queryset.filter(state=ActivityState.PUBLISHED)
     return queryset.none()
 
@@ -36,7 +37,7 @@ def signups_for(user, activity):
     """The sign-up list (names and phone numbers): staff with a business duty all, a unit or leader
     the sign-ups of the studios it may see; the system administrator and evaluators none."""
     queryset = Signup.objects.filter(activity=activity).select_related("studio", "studio__unit")
-    if user.role == "evaluator":
+    if user.role == Role.EVALUATOR:
         return queryset.none()
     return of_visible_studios(queryset, user)
 

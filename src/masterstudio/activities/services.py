@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from masterstudio.accounts.models import Role
 from masterstudio.activities.models import Activity, ActivityPhoto, ActivityState, Signup, StudioActivity
 from masterstudio.activities.states import ACTIVITY_MACHINE
 from masterstudio.core.events import record_event
@@ -117,7 +118,7 @@ def report_activity(studio, *, data: dict, photos, actor) -> StudioActivity:
 def withdraw_signup(signup: Signup, *, actor) -> None:
     """The unit takes back its studio's sign-up, up to the sign-up deadline; the event keeps what
     was withdrawn (the row goes, so the places are free again and the studio may sign up anew)."""
-    if actor.role != "unit" or actor.unit_id != signup.studio.unit_id:
+    if actor.role != Role.UNIT or actor.unit_id != signup.studio.unit_id:
         raise ActivityError("只有报名的工作室所在单位可以撤回报名")
     with transaction.atomic():
         activity = lock_row(Activity, signup.activity_id)

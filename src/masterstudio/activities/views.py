@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.models import Role
 from masterstudio.accounts.permissions import duty_required
 from masterstudio.activities import selectors, services
 from masterstudio.activities.forms import ActivityForm, ReportForm, SignupForm
@@ -79,7 +80,7 @@ def activity_detail(request, pk: int):
     activity = get_object_or_404(selectors.activities_for(request.user), pk=pk)
     signups = selectors.signups_for(request.user, activity)
     form = None
-    if request.user.role == "unit" and activity.state == ActivityState.PUBLISHED:
+    if request.user.role == Role.UNIT and activity.state == ActivityState.PUBLISHED:
         form = SignupForm(request.POST or None, studios=_own_studios(request.user))
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -96,7 +97,7 @@ def activity_detail(request, pk: int):
             else:
                 messages.success(request, "报名成功")
                 return redirect("activities:activity_detail", pk=activity.pk)
-    if wants_xlsx(request) and request.user.role == "staff":
+    if wants_xlsx(request) and request.user.role == Role.STAFF:
         return xlsx_response(
             request,
             filename=f"{activity.title}报名名单.xlsx",
@@ -126,18 +127,18 @@ def activity_detail(request, pk: int):
             "activity": activity,
             "signups": signups,
             "form": form,
-            "can_withdraw": request.user.role == "unit"
+            "can_withdraw": request.user.role == Role.UNIT
             and activity.state == ActivityState.PUBLISHED
             and now <= activity.signup_deadline,
             "can_mark": staff and activity.state == ActivityState.PUBLISHED and now >= activity.starts_at,
             "attendance_marked": any(s.attendance_marked_at for s in signups),
-            "events": events_for(activity) if request.user.role == "staff" else [],
+            "events": events_for(activity) if request.user.role == Role.STAFF else [],
         },
     )
 
 
 @require_POST
-@role_required("unit")
+@role_required(Role.UNIT)
 def signup_withdraw(request, pk: int, signup_pk: int):
     activity = get_object_or_404(selectors.activities_for(request.user), pk=pk)
     signup = get_object_or_404(selectors.signups_for(request.user, activity), pk=signup_pk)
@@ -209,7 +210,7 @@ def report_list(request):
     return render(request, "activities/report_list.html", {"page": page})
 
 
-@role_required("unit")
+@role_required(Role.UNIT)
 def report_create(request):
     studios = _own_studios(request.user)
     form = ReportForm(request.POST or None, request.FILES or None, studios=studios)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from masterstudio.accounts.models import Role
 from masterstudio.applications import extensions
 from masterstudio.applications import facts as app_facts
 from masterstudio.applications.models import AppState
@@ -115,7 +116,7 @@ def unit_state_label(application) -> str:
 def _unit_actor(event) -> str:
     if event.actor is None:
         return "公众" if event.action == "objection.filed" else "系统"
-    if event.actor.role == "staff":
+    if event.actor.role == Role.STAFF:
         return "社会事业局"
     return event.actor_label
 

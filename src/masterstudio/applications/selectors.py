@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from masterstudio.accounts.models import Role
 from masterstudio.applications import extensions
 from masterstudio.applications.models import Application, AppState, Material, Round
 from masterstudio.core import event_kinds
@@ -24,9 +25,9 @@ def applications_for(user) -> QuerySet[Application]:
     base = Application.objects.select_related("round", "unit", "branch", "leader")
     if user is None or not user.is_authenticated or not user.is_active:
         return base.none()
-    if user.role in ("unit", "leader") and user.unit_id:
+    if user.role in (Role.UNIT, Role.LEADER) and user.unit_id:
         return base.filter(unit_id=user.unit_id)
-    if user.role == "staff":  # the system administrator reads no applications (三员分立)
+    if user.role == Role.STAFF:  # the system administrator reads no applications (三员分立)
         return base if reads_business_records(user) else base.none()
     scope = extensions.visibility_scope(user.role)
     if scope is not None:

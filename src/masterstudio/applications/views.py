@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from masterstudio.accounts.models import Role
 from masterstudio.accounts.permissions import duty_required
 from masterstudio.applications import exports, occupations, selectors
 from masterstudio.applications.forms import ApplicationForm, QuickPersonForm, RoundForm, StaffFilterForm
@@ -122,7 +123,7 @@ def _wizard_context(request, application: Application, form=None, person_form=No
 @approved_unit_required
 def edit(request, pk: int):
     application = selectors.application_for(request.user, pk)
-    if application.state not in app_base.EDITABLE_STATES or request.user.role != "unit":
+    if application.state not in app_base.EDITABLE_STATES or request.user.role != Role.UNIT:
         return redirect("applications:detail", pk=pk)
     if request.method == "POST":  # the no-script path of autosave: "保存草稿"
         try:
@@ -148,7 +149,7 @@ def autosave(request, pk: int):
             status=401,
             content_type="text/plain; charset=utf-8",
         )
-    if request.user.role != "unit":
+    if request.user.role != Role.UNIT:
         return HttpResponse("只有申报单位账号可以填报申报", status=403, content_type="text/plain; charset=utf-8")
     application = selectors.application_for(request.user, pk)
     try:
@@ -286,7 +287,7 @@ def withdraw(request, pk: int):
 
 def _detail_context(application: Application, user) -> dict:
     snapshots = list(application.snapshots.all())
-    unit_side = user.role != "staff"  # the unit's progress page: what core.event_kinds lets it see
+    unit_side = user.role != Role.STAFF  # the unit's progress page: what core.event_kinds lets it see
     return {
         "application": application,
         "snapshots": snapshots,
@@ -298,8 +299,8 @@ def _detail_context(application: Application, user) -> dict:
         "materials": list(selectors.active_materials(application)),
         "team": [m.person for m in application.team_members.select_related("person")],
         "conditions": conditions_view(application),
-        "can_withdraw": user.role == "unit" and (application.state, AppState.WITHDRAWN) in APPLICATION_MACHINE.table,
-        "editable": user.role == "unit" and application.state in app_base.EDITABLE_STATES,
+        "can_withdraw": user.role == Role.UNIT and (application.state, AppState.WITHDRAWN) in APPLICATION_MACHINE.table,
+        "editable": user.role == Role.UNIT and application.state in app_base.EDITABLE_STATES,
     }
 
 

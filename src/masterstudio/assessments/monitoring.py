@@ -7,13 +7,19 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
-from masterstudio.assessments.models import FLAG_CLAUSE, Flag, FlagKind
+from masterstudio.assessments.models import FLAG_CLAUSE, Flag, FlagKind, Rectification, RectificationState
 from masterstudio.assessments.services import staff_with, unit_users
+from masterstudio.catalog.engine import params_on
 from masterstudio.core.events import record_event
 from masterstudio.core.notify import notify
+from masterstudio.policy.dates import add_years
+from masterstudio.policy.retirement import retirement_for
 from masterstudio.studios.lifecycle import ask_engine
 from masterstudio.studios.models import LIVE_STATES, Studio
+from masterstudio.summaries.models import AnnualSummary, SummaryReminder
+from masterstudio.summaries.services import deadline, last_work_on
 
 REMINDER_DAYS = (30, 7, 1)
 
@@ -44,14 +50,12 @@ def raise_flag(studio, kind: str, key: str, detail: str, today: date) -> Flag | 
         staff_with("reviewer", "approver"),
         "studio_flag",
         {"flag": flag, "studio": studio},
-        url=f"/studios/{studio.pk}/",
+        url=reverse("studios:detail", args=[studio.pk]),
     )
     return flag
 
 
 def send_summary_reminders(today: date) -> list[str]:
-    from masterstudio.summaries.models import AnnualSummary, SummaryReminder
-    from masterstudio.summaries.services import deadline
 
     year = today.year
     due = deadline(year)
@@ -75,7 +79,7 @@ def send_summary_reminders(today: date) -> list[str]:
             unit_users(studio),
             "summary_reminder",
             {"studio": studio, "year": year, "due": due, "days_left": left},
-            url=f"/summaries/studio/{studio.pk}/{year}/",
+            url=reverse("summaries:edit", args=[studio.pk, year]),
         )
         record_event(
             "annualsummary.reminded", obj=studio, clause="11", data={"year": year, "days_before": lead, "due": due}
@@ -85,8 +89,6 @@ def send_summary_reminders(today: date) -> list[str]:
 
 
 def flag_late_summaries(today: date) -> list[str]:
-    from masterstudio.summaries.models import AnnualSummary
-    from masterstudio.summaries.services import deadline
 
     raised = []
     for year in (today.year - 1, today.year):
@@ -111,7 +113,6 @@ def flag_late_summaries(today: date) -> list[str]:
 
 
 def flag_inactive(today: date) -> list[str]:
-    from masterstudio.summaries.services import last_work_on
 
     raised = []
     for studio in live_studios():
@@ -137,9 +138,6 @@ def flag_inactive(today: date) -> list[str]:
 
 
 def flag_leaders(today: date) -> list[str]:
-    from masterstudio.catalog.engine import params_on
-    from masterstudio.policy.dates import add_years
-    from masterstudio.policy.retirement import retirement_for
 
     years = params_on(today).get("retirement_min_years", today)
     raised = []
@@ -182,7 +180,6 @@ def flag_overdue_rectifications(today: date) -> list[str]:
     """Rectifications (限期整改) whose deadline has passed without the unit's report (Art. 12).
 
     Staff then decide: re-assess, or treat it as non-cooperation (Art. 13(1))."""
-    from masterstudio.assessments.models import Rectification, RectificationState
 
     raised = []
     overdue = (

@@ -7,7 +7,10 @@ from __future__ import annotations
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 
-from masterstudio.assessments.models import Rectification, StudioAssessment
+from masterstudio.accounts.models import Role
+from masterstudio.assessments.models import Rectification, StudioAssessment, SupervisionVisit
+from masterstudio.core.permissions import reads_business_records
+from masterstudio.experts.selectors import subject_ids_for_expert
 from masterstudio.studios.selectors import of_visible_studios, studios_for
 
 
@@ -15,11 +18,9 @@ def results_for(user):
     base = StudioAssessment.objects.select_related("studio", "studio__unit", "assessment_year")
     if user is None or not user.is_authenticated or not user.is_active:
         return base.none()
-    if user.role == "expert":
-        from masterstudio.experts.selectors import subject_ids_for_expert
-
+    if user.role == Role.EXPERT:
         return base.filter(pk__in=subject_ids_for_expert(user, StudioAssessment))
-    if user.role == "staff":
+    if user.role == Role.STAFF:
         return base.filter(studio__in=studios_for(user))
     return base.filter(studio__in=studios_for(user), published=True)
 
@@ -43,19 +44,17 @@ def supervisions_for(user):
     the assessment pages and the downloads: staff who read business records all; a unit (leader)
     the visits of the studios it may see; an evaluator those of its scope (studios × years); an
     expert those of the studios whose assessment they score (not recused); anyone else none."""
-    from masterstudio.assessments.models import SupervisionVisit
-    from masterstudio.core.permissions import reads_business_records
 
     base = SupervisionVisit.objects.select_related("studio", "studio__unit", "recorded_by")
     if user is None or not user.is_authenticated or not user.is_active:
         return base.none()
-    if user.role == "staff":
+    if user.role == Role.STAFF:
         return base if reads_business_records(user) else base.none()
-    if user.role in ("unit", "leader"):
+    if user.role in (Role.UNIT, Role.LEADER):
         return base.filter(studio__in=studios_for(user))
-    if user.role == "evaluator":  # the studios' one rule: the studios and years of its open evaluations
+    if user.role == Role.EVALUATOR:  # the studios' one rule: the studios and years of its open evaluations
         return of_visible_studios(base, user, "studio", "visited_on")
-    if user.role == "expert":
+    if user.role == Role.EXPERT:
         return base.filter(studio__in=results_for(user).values("studio_id"))
     return base.none()
 

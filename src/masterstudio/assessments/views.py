@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.models import Role
 from masterstudio.accounts.permissions import duty_required
 from masterstudio.assessments import selectors, services
 from masterstudio.assessments.forms import (
@@ -16,13 +17,24 @@ from masterstudio.assessments.forms import (
     ReviewForm,
     SupervisionForm,
 )
-from masterstudio.assessments.models import ASPECTS, AssessmentYear, LeaderRecommendation, RectificationState
+from masterstudio.assessments.models import (
+    ASPECTS,
+    AssessmentYear,
+    LeaderRecommendation,
+    RectificationState,
+    StudioAssessment,
+)
 from masterstudio.assessments.services import AssessmentError
 from masterstudio.core import params as query
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
 from masterstudio.core.permissions import recent_auth_required, role_required
 from masterstudio.core.uploads import serve
+from masterstudio.experts.selectors import panels_for_subjects
+from masterstudio.experts.services.panels import panel_counts
+from masterstudio.funding.models import Grant
+from masterstudio.studios.models import LIVE_STATES, Studio
+from masterstudio.summaries.services import figures_for
 
 business = duty_required("reviewer", "approver")
 
@@ -31,10 +43,10 @@ def _field_error(form, exc):
     form.add_error(exc.field if getattr(exc, "field", None) in form.fields else None, str(exc))
 
 
-@role_required("staff", "unit", "leader")
+@role_required(Role.STAFF, Role.UNIT, Role.LEADER)
 def index(request):
     user = request.user
-    if user.role == "staff" and (user.has_duty("reviewer") or user.has_duty("approver")):
+    if user.role == Role.STAFF and (user.has_duty("reviewer") or user.has_duty("approver")):
         return render(request, "assessments/index.html", {"years": AssessmentYear.objects.all()})
     # units, leaders and the read-only staff (finance, the auditor): the results they may see
     results = selectors.results_for(user).order_by("-year", "-created_at")
@@ -73,9 +85,6 @@ def year_detail(request, pk):
     ay = get_object_or_404(AssessmentYear.objects.select_related("rubric"), pk=pk)
     rows = []
     # perf (issue 9): panels with their assignments, and the year's rewards, fetched once for all rows
-    from masterstudio.assessments.models import StudioAssessment
-    from masterstudio.experts.selectors import panels_for_subjects
-    from masterstudio.funding.models import Grant
 
     results = list(ay.results.select_related("studio", "studio__unit", "recommendation").order_by("studio__name"))
     panels = panels_for_subjects(StudioAssessment, [r.pk for r in results])
@@ -84,7 +93,6 @@ def year_detail(request, pk):
         kind="excellent", year=ay.year, studio__in=[r.studio_id for r in results]
     ).order_by("-pk"):
         grants[grant.studio_id] = grant
-    from masterstudio.experts.services.panels import panel_counts
 
     counts = panel_counts([p.pk for p in panels.values()])
     for result in results:
@@ -251,7 +259,7 @@ def recommend(request, pk):
     return render(request, "assessments/recommend.html", {"result": result, "form": form})
 
 
-@role_required("staff")
+@role_required(Role.STAFF)
 def recommendations(request):
     items = LeaderRecommendation.objects.select_related("studio", "studio__unit", "person", "recommended_by")
     return render(request, "assessments/recommendations.html", {"items": items})
@@ -261,7 +269,7 @@ def recommendations(request):
 def rectification(request, pk):
     rect = selectors.rectification_for(request.user, pk)
     user = request.user
-    report_form = ReportForm(prefix="r") if user.role in ("unit", "leader") else None
+    report_form = ReportForm(prefix="r") if user.role in (Role.UNIT, Role.LEADER) else None
     reassess_form = ReassessmentForm(prefix="a") if any(user.has_duty(d) for d in ("reviewer", "approver")) else None
     if request.method == "POST":
         try:
@@ -319,12 +327,11 @@ def rectification_file(request, pk):
     return serve(rect.report_file, rect.report_file_name)
 
 
-@role_required("staff", "expert")
+@role_required(Role.STAFF, Role.EXPERT)
 def dossier(request, pk):
     """What an expert (or staff) reads to score a studio: its summary, activities and records."""
     result = selectors.result_for(request.user, pk)
     summary = result.studio.summaries.filter(year=result.year).first()
-    from masterstudio.summaries.services import figures_for
 
     return render(
         request,
@@ -351,7 +358,7 @@ def _visits_of(user, result):
 # ---------------------------------------------------------------- supervision (督导检查, Art. 11)
 
 
-@role_required("staff", "unit", "leader", "evaluator")
+@role_required(Role.STAFF, Role.UNIT, Role.LEADER, Role.EVALUATOR)
 def supervision_list(request):
     from django.core.paginator import Paginator
 
@@ -369,7 +376,6 @@ def supervision_list(request):
 
 @business
 def supervision_new(request):
-    from masterstudio.studios.models import LIVE_STATES, Studio
 
     studios = Studio.objects.filter(state__in=LIVE_STATES).select_related("unit").order_by("name")
     initial = {"studio": request.GET.get("studio")} if request.GET.get("studio", "").isdigit() else {}
@@ -395,7 +401,7 @@ def supervision_new(request):
     return render(request, "assessments/supervision_form.html", {"form": form})
 
 
-@role_required("staff", "unit", "leader", "evaluator", "expert")
+@role_required(Role.STAFF, Role.UNIT, Role.LEADER, Role.EVALUATOR, Role.EXPERT)
 def supervision_detail(request, pk):
     visit = selectors.supervision_for(request.user, pk)
     return render(
@@ -404,12 +410,12 @@ def supervision_detail(request, pk):
         {
             "visit": visit,
             "files": visit.files.all(),
-            "events": events_for(visit) if request.user.role == "staff" else [],
+            "events": events_for(visit) if request.user.role == Role.STAFF else [],
         },
     )
 
 
-@role_required("staff", "unit", "leader", "evaluator", "expert")
+@role_required(Role.STAFF, Role.UNIT, Role.LEADER, Role.EVALUATOR, Role.EXPERT)
 def supervision_file(request, pk, file_pk):
     from django.http import Http404
 

@@ -8,6 +8,8 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from masterstudio.core.roles import Role
+
 
 def require(check, message):
     """A view decorator: the signed-in user passes ``check`` or is refused with ``message`` (the
@@ -28,12 +30,13 @@ def require(check, message):
     return decorator
 
 
-def role_required(*roles: str):
+def role_required(*roles: Role):
+    roles = tuple(Role(role) for role in roles)  # an unknown role is a programming error, caught at import
     return require(lambda u: u.role in roles and u.is_active, "您的账号角色无权访问此页面")
 
 
 def staff_required(view):
-    return require(lambda u: u.role == "staff" and u.is_active, "仅社会事业局工作人员可访问")(view)
+    return require(lambda u: u.role == Role.STAFF and u.is_active, "仅社会事业局工作人员可访问")(view)
 
 
 READER_DUTIES = ("reviewer", "approver", "finance", "auditor")
@@ -42,7 +45,7 @@ READER_DUTIES = ("reviewer", "approver", "finance", "auditor")
 def reads_business_records(user) -> bool:
     """Bureau staff who may read applications, studios and money records: the business duties and
     the audit administrator (read-only). The system administrator manages accounts only (三员分立)."""
-    return user.role == "staff" and any(user.has_duty(d) for d in READER_DUTIES)
+    return user.role == Role.STAFF and any(user.has_duty(d) for d in READER_DUTIES)
 
 
 REAUTH_SECONDS = 10 * 60

@@ -134,9 +134,7 @@ def fulfilment_days() -> dict:
     # the end of the notice the studio's application was on, read in the same query
     rows = rows.annotate(
         notice_end=Subquery(
-            NoticeEntry.objects.filter(application_id=OuterRef("studio__application_id")).values("notice__ends_on")[
-                :1
-            ]
+            NoticeEntry.objects.filter(application_id=OuterRef("studio__application_id")).values("notice__ends_on")[:1]
         )
     )
     days = []

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from masterstudio.accounts.models import User
+from masterstudio.accounts.models import Role, User
 from masterstudio.core.fieldmessages import NamedFieldsMixin
 from masterstudio.studios.models import Studio
 
@@ -19,7 +19,7 @@ class EvaluationForm(NamedFieldsMixin, forms.Form):
     )
     evaluator = forms.ModelChoiceField(
         label="第三方评估机构账号",
-        queryset=User.objects.filter(role="evaluator", is_active=True),
+        queryset=User.objects.filter(role=Role.EVALUATOR, is_active=True),
         error_messages={"required": "请选择第三方评估机构账号"},
     )
     studios = forms.ModelMultipleChoiceField(

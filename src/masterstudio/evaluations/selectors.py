@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from masterstudio.accounts.models import Role
+from masterstudio.core.permissions import reads_business_records
 from masterstudio.evaluations.models import Evaluation, EvaluationReport
 from masterstudio.studios.selectors import StudioScope
 
@@ -14,7 +16,7 @@ Scope = StudioScope  # the evaluator's scope is a studio scope (registered in Ev
 
 def open_evaluations(user, now=None):
     now = now or timezone.now()
-    if user is None or not user.is_authenticated or user.role != "evaluator" or not user.is_active:
+    if user is None or not user.is_authenticated or user.role != Role.EVALUATOR or not user.is_active:
         return Evaluation.objects.none()
     return Evaluation.objects.filter(
         evaluator=user, revoked_at__isnull=True, access_from__lte=now, access_until__gt=now
@@ -32,13 +34,12 @@ def evaluator_scope(user, now=None) -> Scope:
 def evaluations_for(user):
     """Evaluations a user may open — their scopes and reports: staff with a business duty all (the
     system administrator none, 三员分立), an evaluator its own (open or not, for the list)."""
-    from masterstudio.core.permissions import reads_business_records
 
     if user is None or not user.is_authenticated or not user.is_active:
         return Evaluation.objects.none()
-    if user.role == "staff":
+    if user.role == Role.STAFF:
         return Evaluation.objects.all() if reads_business_records(user) else Evaluation.objects.none()
-    if user.role == "evaluator":
+    if user.role == Role.EVALUATOR:
         return Evaluation.objects.filter(evaluator=user)
     return Evaluation.objects.none()
 
@@ -54,6 +55,6 @@ def report_file_for(user, pk, now=None) -> EvaluationReport:
         )
     except (EvaluationReport.DoesNotExist, ValueError, TypeError):
         raise Http404("没有找到该评估报告，或您无权查看") from None
-    if user.role == "evaluator" and not report.evaluation.is_open(now or timezone.now()):
+    if user.role == Role.EVALUATOR and not report.evaluation.is_open(now or timezone.now()):
         raise Http404("评估访问期已结束")
     return report

@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from masterstudio.accounts.models import Role
 from masterstudio.core.events import record_event
 from masterstudio.core.notify import notify
 from masterstudio.core.uploads import check_upload
@@ -22,7 +24,7 @@ class EvaluationError(FundingError):
 def open_evaluation(
     *, title, purpose, evaluator, studios, year_from, year_to, access_from, access_until, actor
 ) -> Evaluation:
-    if evaluator.role != "evaluator" or not evaluator.is_active:
+    if evaluator.role != Role.EVALUATOR or not evaluator.is_active:
         raise EvaluationError("请选择有效的第三方评估机构账号", field="evaluator")
     if not studios:
         raise EvaluationError("请至少选择一个工作室作为评估范围", field="studios")
@@ -64,7 +66,12 @@ def open_evaluation(
                 "access_until": access_until,
             },
         )
-        notify([evaluator], "evaluation_granted", {"evaluation": evaluation}, url=f"/evaluations/{evaluation.pk}/")
+        notify(
+            [evaluator],
+            "evaluation_granted",
+            {"evaluation": evaluation},
+            url=reverse("evaluations:evaluation_detail", args=[evaluation.pk]),
+        )
     return evaluation
 
 
@@ -104,6 +111,6 @@ def upload_report(evaluation: Evaluation, *, title: str, upload, actor) -> Evalu
             [evaluation.created_by],
             "evaluation_report",
             {"evaluation": evaluation, "report": report},
-            url=f"/evaluations/{evaluation.pk}/",
+            url=reverse("evaluations:evaluation_detail", args=[evaluation.pk]),
         )
     return report

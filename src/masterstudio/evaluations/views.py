@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.models import Role
 from masterstudio.activities.selectors import reports_for
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
@@ -22,7 +23,7 @@ def _error(form, exc):
     form.add_error(field if field in form.fields else None, str(exc))
 
 
-@role_required("staff", "evaluator")
+@role_required(Role.STAFF, Role.EVALUATOR)
 def evaluation_list(request):
     rows = selectors.evaluations_for(request.user).select_related("evaluator").prefetch_related("studios")
     if wants_xlsx(request):
@@ -65,12 +66,12 @@ def evaluation_create(request):
     return render(request, "evaluations/evaluation_form.html", {"form": form})
 
 
-@role_required("staff", "evaluator")
+@role_required(Role.STAFF, Role.EVALUATOR)
 def evaluation_detail(request, pk: int):
     evaluation = get_object_or_404(selectors.evaluations_for(request.user).select_related("evaluator"), pk=pk)
     user, now = request.user, timezone.now()
     is_open = evaluation.is_open(now)
-    if user.role == "evaluator" and not is_open:
+    if user.role == Role.EVALUATOR and not is_open:
         return render(request, "evaluations/closed.html", {"evaluation": evaluation}, status=403)
     context = {
         "evaluation": evaluation,
@@ -78,7 +79,7 @@ def evaluation_detail(request, pk: int):
         "reports": evaluation.reports.all(),
         "studios": evaluation.studios.select_related("unit").order_by("name"),
     }
-    if user.role == "evaluator":
+    if user.role == Role.EVALUATOR:
         form = ReportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -113,7 +114,7 @@ def evaluation_end(request, pk: int):
     return redirect("evaluations:evaluation_detail", pk=evaluation.pk)
 
 
-@role_required("staff", "evaluator")
+@role_required(Role.STAFF, Role.EVALUATOR)
 def report_download(request, pk: int):
     report = selectors.report_file_for(request.user, pk)
     record_read(request, "evaluation.report_download", obj=report.evaluation, key=report.pk, data={"report": report.pk})

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
-from masterstudio.accounts.models import User
+from masterstudio.accounts.models import Role, User
 from masterstudio.experts.models import Aggregation, Expert, Rubric
 
 
@@ -33,7 +33,7 @@ class ExpertForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         taken = Expert.objects.exclude(pk=self.instance.pk).values("user_id")
-        self.fields["user"].queryset = User.objects.filter(role="expert", is_active=True).exclude(pk__in=taken)
+        self.fields["user"].queryset = User.objects.filter(role=Role.EXPERT, is_active=True).exclude(pk__in=taken)
         self.fields["user"].error_messages["required"] = "请选择专家账号（由系统管理员创建，角色为评审专家）"
         if self.instance.pk:
             self.initial.update(

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import Http404
 
+from masterstudio.accounts.models import Role
 from masterstudio.experts.aggregate import Summary
 from masterstudio.experts.models import Assignment, AssignmentState, ScoringPanel
 from masterstudio.experts.services.results import panel_summary
@@ -19,7 +20,7 @@ from masterstudio.experts.services.results import panel_summary
 
 def assignments_for(user) -> QuerySet[Assignment]:
     base = Assignment.objects.select_related("panel", "panel__rubric", "panel__content_type", "expert")
-    if user is None or not user.is_authenticated or not user.is_active or user.role != "expert":
+    if user is None or not user.is_authenticated or not user.is_active or user.role != Role.EXPERT:
         return base.none()
     return base.filter(expert__user=user)
 

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.models import Role
 from masterstudio.accounts.permissions import duty_required
 from masterstudio.core.permissions import role_required
 from masterstudio.core.transitions import TransitionError
@@ -53,7 +54,7 @@ def draw_record(request, pk):
     )
 
 
-@role_required("expert")
+@role_required(Role.EXPERT)
 def tasks(request):
     return _tasks_page(request)
 
@@ -69,7 +70,7 @@ def _tasks_page(request, *, checked=(), status=200):
     )
 
 
-@role_required("expert")
+@role_required(Role.EXPERT)
 @require_POST
 def declare_all(request):
     """One declaration of no conflict for the tasks ticked on the tasks page (a conflict is declared
@@ -105,7 +106,7 @@ def _task_rows(user):
     return rows
 
 
-@role_required("expert")
+@role_required(Role.EXPERT)
 def task(request, pk):
     assignment = selectors.assignment_for(request.user, pk)
     panel = assignment.panel

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.models import Role
 from masterstudio.accounts.permissions import duty_required
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
@@ -111,7 +112,7 @@ def grant_detail(request, pk: int):
         "grant": grant,
         "disbursements": _payments(grant),
         "documents": grant.documents.select_related("uploaded_by"),
-        "events": events_for(grant) if user.role == "staff" else [],
+        "events": events_for(grant) if user.role == Role.STAFF else [],
         "remaining": grant.amount - grant.paid,
     }
     if user.has_duty("finance") and grant.state == GrantState.APPROVED:
@@ -120,7 +121,7 @@ def grant_detail(request, pk: int):
         context["cancel_form"] = CancelForm()
     if user.has_duty("finance") and grant.state == GrantState.DISBURSED and grant.recovery_required:
         context["recovery_form"] = RecoveryForm()
-    if user.role == "staff" and any(user.has_duty(d) for d in ("reviewer", "approver", "finance")):
+    if user.role == Role.STAFF and any(user.has_duty(d) for d in ("reviewer", "approver", "finance")):
         context["document_form"] = DocumentForm()
     if (
         user.has_duty("finance")

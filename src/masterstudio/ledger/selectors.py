@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from masterstudio.accounts.models import Role
 from masterstudio.ledger.models import Asset, Expense, Income, Source, SpecialAccount
 from masterstudio.studios.selectors import of_visible_studios, studios_for
 
@@ -56,7 +57,7 @@ def entries_for(user, account, model):
     sees its years."""
     date_field = {Income: "received_on", Expense: "spent_on", Asset: "acquired_on"}[model]
     rows = model.objects.filter(account=account)
-    if user.role == "evaluator":
+    if user.role == Role.EVALUATOR:
         rows = of_visible_studios(rows, user, "account__studio", date_field)
     return rows
 
@@ -65,14 +66,14 @@ def expenses_for(user):
     rows = Expense.objects.select_related("account", "account__studio", "account__studio__unit")
     visible = accounts_for(user).values("pk")
     rows = rows.filter(account__in=visible)
-    if user.is_authenticated and user.role == "evaluator":
+    if user.is_authenticated and user.role == Role.EVALUATOR:
         rows = of_visible_studios(rows, user, "account__studio", "spent_on")
     return rows
 
 
 def own_studios_without_account(user):
     """The studios a unit may open a special account for (its own, none yet)."""
-    if user.role != "unit":
+    if user.role != Role.UNIT:
         return studios_for(None)
     return studios_for(user).filter(special_account__isnull=True).order_by("name")
 
@@ -80,6 +81,6 @@ def own_studios_without_account(user):
 def assets_for(user):
     rows = Asset.objects.select_related("account", "account__studio")
     rows = rows.filter(account__in=accounts_for(user).values("pk"))
-    if user.is_authenticated and user.role == "evaluator":
+    if user.is_authenticated and user.role == Role.EVALUATOR:
         rows = of_visible_studios(rows, user, "account__studio", "acquired_on")
     return rows

@@ -14,7 +14,7 @@ from django.db.models import Sum
 from masterstudio.core.events import record_event
 from masterstudio.core.locks import lock_row
 from masterstudio.core.uploads import VOUCHER_KINDS, check_upload
-from masterstudio.funding.models import Grant, GrantKind
+from masterstudio.funding.models import Disbursement, Grant, GrantKind
 from masterstudio.funding.services import FundingError, check_money_date, disbursed_total, parse_amount
 from masterstudio.ledger import rules
 from masterstudio.ledger.models import (
@@ -59,7 +59,6 @@ def _ensure_keeper(account_or_studio, actor) -> None:
 def district_paid(studio) -> dict[str, Decimal]:
     """District money the platform records as paid to ``studio`` (payments net of reversals, imported
     payments of the former Measures included), by ledger source: the one-time grant, rewards."""
-    from masterstudio.funding.models import Disbursement
 
     paid = {Source.GRANT: ZERO, Source.REWARD: ZERO}
     for kind, total in (

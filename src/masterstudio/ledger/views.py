@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from masterstudio.accounts.models import Role
 from masterstudio.core import params as query
 from masterstudio.core import uploads
 from masterstudio.core.event_kinds import record_read
@@ -27,7 +28,7 @@ def _error(form, exc):
 
 
 def _own_account(request, pk):
-    if request.user.role != "unit":
+    if request.user.role != Role.UNIT:
         raise Http404
     return get_object_or_404(selectors.accounts_for(request.user), pk=pk)
 
@@ -74,7 +75,7 @@ def account_list(request):
             ),
         )
     without = []
-    if request.user.role == "unit":
+    if request.user.role == Role.UNIT:
         without = selectors.own_studios_without_account(request.user)
     page = Paginator(accounts, 30).get_page(request.GET.get("page"))
     return render(
@@ -82,7 +83,7 @@ def account_list(request):
     )
 
 
-@role_required("unit")
+@role_required(Role.UNIT)
 def account_open(request, studio_pk: int):
     studio = studio_for(request.user, studio_pk)
     if hasattr(studio, "special_account"):
@@ -175,14 +176,14 @@ def _detail_context(account, expenses, incomes, assets, user, reverse_errors=Non
         "expenses": expenses.annotate(reversed=Exists(Expense.objects.filter(reversal_of=OuterRef("pk")))),
         "incomes": incomes.annotate(reversed=Exists(Income.objects.filter(reversal_of=OuterRef("pk")))),
         "assets": assets,
-        "can_write": user.role == "unit",
+        "can_write": user.role == Role.UNIT,
         "reverse_form": ReverseForm(),
         "reverse_errors": reverse_errors,
     }
 
 
 @require_POST
-@role_required("unit")
+@role_required(Role.UNIT)
 def entry_reverse(request, pk: int, what: str, entry_pk: int):
     """Correct a wrong income or expense by a reversing entry (冲正), never by editing it."""
     account = _own_account(request, pk)
@@ -212,7 +213,7 @@ def entry_reverse(request, pk: int, what: str, entry_pk: int):
     return render(request, "ledger/account_detail.html", context, status=400)
 
 
-@role_required("unit")
+@role_required(Role.UNIT)
 def income_create(request, pk: int):
     account = _own_account(request, pk)
     form = IncomeForm(request.POST or None, studio=account.studio)
@@ -237,7 +238,7 @@ def income_create(request, pk: int):
     return render(request, "ledger/entry_form.html", {"form": form, "account": account, "title": "登记收入"})
 
 
-@role_required("unit")
+@role_required(Role.UNIT)
 def expense_create(request, pk: int):
     account = _own_account(request, pk)
     form = ExpenseForm(request.POST or None, request.FILES or None)
@@ -298,7 +299,7 @@ def expense_create(request, pk: int):
     )
 
 
-@role_required("unit")
+@role_required(Role.UNIT)
 def expense_check(request, pk: int):
     """htmx: the Art. 16 warning for the chosen source and category, shown before saving."""
     _own_account(request, pk)

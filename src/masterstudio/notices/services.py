@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.accounts.models import User
@@ -224,7 +225,7 @@ def file_objection(
             _staff_handlers(),
             "objection_filed",
             {"objection": objection, "entry": entry},
-            url=f"/notices/manage/objections/{objection.pk}/",
+            url=reverse("notices:objection", args=[objection.pk]),
         )
         _tell_unit(entry, "objection_against_unit", {"objection": objection})  # never who objected, nor what
     return objection
@@ -237,7 +238,7 @@ def _tell_unit(entry: NoticeEntry, key: str, context: dict) -> None:
         unit_recipients(application),
         key,
         {"application": application, "entry": entry, **context},
-        url=f"/applications/{application.pk}/",
+        url=reverse("applications:detail", args=[application.pk]),
     )
 
 

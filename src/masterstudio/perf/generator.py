@@ -34,8 +34,38 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
+from masterstudio.accounts.models import User
+from masterstudio.activities.models import Activity, Signup, StudioActivity
+from masterstudio.applications.models import (
+    Application,
+    ApplicationSnapshot,
+    Material,
+    Round,
+    SupplementRequest,
+    TeamMember,
+    scope_key,
+)
+from masterstudio.assessments.models import AssessmentYear, Flag, LeaderRecommendation, Rectification, StudioAssessment
 from masterstudio.core import transitions
+from masterstudio.core.crypto import blind_index
+from masterstudio.core.events import _actor_label
+from masterstudio.core.models import ChainHead, Event, Notification
+from masterstudio.experts.models import Assignment, Criterion, Draw, Expert, Rubric, Score, ScoringPanel
+from masterstudio.funding.models import Disbursement, Grant, GrantKind
+from masterstudio.ledger.models import Asset, Expense, Income, SpecialAccount
+from masterstudio.notices.models import Evidence, Notice, NoticeEntry, Objection
+from masterstudio.notices.period import notice_days
 from masterstudio.perf import files
+from masterstudio.policy import load_catalogue, run
+from masterstudio.policy.errors import PolicyInputError
+from masterstudio.policy.identity import credit_check_char
+from masterstudio.recoveries.amounts import engine_request
+from masterstudio.recoveries.models import Recovery, Revocation
+from masterstudio.reviews.models import Decision, MaterialReview, ReviewItem, SiteVisit
+from masterstudio.studios.lifecycle import ask_engine
+from masterstudio.studios.models import Studio
+from masterstudio.summaries.models import AnnualSummary
+from masterstudio.units.models import Branch, Person, Unit
 
 BATCH = 2000
 # Bumped whenever the generator's output changes: a data set of an older version is not reused.
@@ -192,7 +222,6 @@ def id_number(birth: date, serial: int, male: bool) -> str:
 
 
 def credit_code(n: int) -> str:
-    from masterstudio.policy.identity import credit_check_char
 
     body8 = f"{n:08d}"
     remainder = 11 - sum(int(c) * w for c, w in zip(body8, ORG_WEIGHTS)) % 11
@@ -312,8 +341,6 @@ class Generator:
     # ------------------------------------------------------------------ accounts, units, people
 
     def accounts_and_units(self):
-        from masterstudio.accounts.models import User
-        from masterstudio.units.models import Branch, Unit
 
         c = self.c
         password = make_password(BENCH_PASSWORD)
@@ -383,8 +410,6 @@ class Generator:
         c.counts["units"] = len(units)
 
     def people(self):
-        from masterstudio.core.crypto import blind_index
-        from masterstudio.units.models import Person
 
         c = self.c
         rows = []
@@ -405,8 +430,6 @@ class Generator:
     def _person(self, unit, male: bool, *, position: str, since: date):
         """A person with an ID number no other person of this run has: the serial number picks
         the birth date (1975–1994, a bijection on 7,300 days) and the order code."""
-        from masterstudio.core.crypto import blind_index
-        from masterstudio.units.models import Person
 
         s = self.serial() + self.c.seed * 7919
         birth = date(1975, 1, 1) + timedelta(days=(s * 2741) % 7300)
@@ -430,8 +453,6 @@ class Generator:
     # ------------------------------------------------------------------ rounds, rubrics, experts
 
     def rounds(self):
-        from masterstudio.applications.models import Round
-        from masterstudio.experts.models import Criterion, Rubric
 
         c = self.c
         version = "measures-2026-draft"
@@ -511,8 +532,6 @@ class Generator:
         self.criteria = {rb.pk: list(rb.criteria.order_by("order")) for rb in rubrics}
 
     def experts(self):
-        from masterstudio.accounts.models import User
-        from masterstudio.experts.models import Expert
 
         c = self.c
         password = make_password(BENCH_PASSWORD)
@@ -548,7 +567,6 @@ class Generator:
     # ------------------------------------------------------------------ applications
 
     def _occupations(self):
-        from masterstudio.policy import load_catalogue
 
         catalogue = load_catalogue()
         skill = [o for o in catalogue.occupations() if catalogue.is_skill_type(o.code)]
@@ -611,9 +629,6 @@ class Generator:
         return plans
 
     def applications(self):
-        from masterstudio.applications.models import Application, TeamMember, scope_key
-        from masterstudio.policy import run
-        from masterstudio.units.models import Person
 
         c = self.c
         occupations = self._occupations()
@@ -839,7 +854,6 @@ class Generator:
     # ------------------------------------------------------------------ materials
 
     def materials(self):
-        from masterstudio.applications.models import Material
 
         c = self.c
         items = [
@@ -883,8 +897,6 @@ class Generator:
     # ------------------------------------------------------------------ snapshots, reviews, visits
 
     def reviews(self):
-        from masterstudio.applications.models import ApplicationSnapshot, SupplementRequest
-        from masterstudio.reviews.models import MaterialReview, ReviewItem, SiteVisit
 
         c = self.c
         snapshots, reviews, visits, supplements = [], [], [], []
@@ -1052,8 +1064,6 @@ class Generator:
         return sum(per_year * (i + 1) for i in range(4))
 
     def application_panels(self):
-        from masterstudio.applications.models import Application
-        from masterstudio.experts.models import Assignment, Draw, ScoringPanel
 
         c = self.c
         size = self._panel_size()
@@ -1137,7 +1147,6 @@ class Generator:
         return self.c.rng.sample(self.c.experts, min(size, len(self.c.experts)))
 
     def _write_scores(self, assignments, states):
-        from masterstudio.experts.models import Assignment, Score
 
         c = self.c
         scores = []
@@ -1168,8 +1177,6 @@ class Generator:
     # ------------------------------------------------------------------ decisions, notices, objections
 
     def notices(self):
-        from masterstudio.notices.models import Evidence, Notice, NoticeEntry, Objection
-        from masterstudio.reviews.models import Decision
 
         c = self.c
         decisions, entries_by_key = [], {}
@@ -1199,7 +1206,6 @@ class Generator:
             if "on_notice" in path:
                 entries_by_key.setdefault(plan["key"], []).append(application)
         Decision.objects.bulk_create(decisions, batch_size=BATCH)
-        from masterstudio.notices.period import notice_days
 
         notices, entries = [], []
         c.notice_at = {}
@@ -1307,8 +1313,6 @@ class Generator:
     # ------------------------------------------------------------------ studios and grants
 
     def studios(self):
-        from masterstudio.funding.models import Disbursement, Grant
-        from masterstudio.studios.models import Studio
 
         c = self.c
         studios, per_year = [], {}
@@ -1406,14 +1410,6 @@ class Generator:
     # ------------------------------------------------------------------ assessments
 
     def assessments(self):
-        from masterstudio.assessments.models import (
-            AssessmentYear,
-            LeaderRecommendation,
-            Rectification,
-            StudioAssessment,
-        )
-        from masterstudio.experts.models import Criterion, Draw, Rubric, ScoringPanel
-        from masterstudio.funding.models import Disbursement, Grant
 
         c = self.c
         size = self.panel_size
@@ -1500,7 +1496,6 @@ class Generator:
             for p in panels
         ]
         Draw.objects.bulk_create(draws, batch_size=BATCH)
-        from masterstudio.experts.models import Assignment
 
         assignments, states = [], []
         for panel, draw in zip(panels, draws):
@@ -1594,7 +1589,6 @@ class Generator:
             kept.append(rect)
         Rectification.objects.bulk_create(kept, batch_size=BATCH)
         open_rect = {r.studio_id for r in kept if r.state == "open"}
-        from masterstudio.studios.models import Studio
 
         Studio.objects.filter(pk__in=open_rect).update(state="rectification")
         for studio in c.studios:
@@ -1619,7 +1613,6 @@ class Generator:
     # ------------------------------------------------------------------ ledger
 
     def ledger(self):
-        from masterstudio.ledger.models import Asset, Expense, Income, SpecialAccount
 
         c = self.c
         accounts = [
@@ -1735,8 +1728,6 @@ class Generator:
     # ------------------------------------------------------------------ summaries, activities
 
     def summaries_and_activities(self):
-        from masterstudio.activities.models import Activity, Signup, StudioActivity
-        from masterstudio.summaries.models import AnnualSummary
 
         c = self.c
         summaries = []
@@ -1824,20 +1815,12 @@ class Generator:
     # ------------------------------------------------------------------ revocations, flags
 
     def revocations(self):
-        from masterstudio.assessments.models import Flag
-        from masterstudio.funding.models import Grant
-        from masterstudio.recoveries.models import Recovery, Revocation
-        from masterstudio.studios.models import Studio
 
         c = self.c
         bench_studio = c.principals.get("studio")
         candidates = [
             s for s in c.studios if s.state == "active" and s.pk != bench_studio and s.recognized_on.year <= c.year - 1
         ]
-        from masterstudio.funding.models import GrantKind
-        from masterstudio.policy.errors import PolicyInputError
-        from masterstudio.recoveries.amounts import engine_request
-        from masterstudio.studios.lifecycle import ask_engine
 
         revocations, recoveries, answers = [], [], {}
         for studio in candidates:
@@ -1946,7 +1929,6 @@ class Generator:
     # ------------------------------------------------------------------ notifications
 
     def notifications(self):
-        from masterstudio.core.models import Notification
 
         c = self.c
         rows = []
@@ -1985,8 +1967,6 @@ class Generator:
     def audit_trail(self):
         """Append the events, in time order, to the hash chain (continuing from its head), topped
         up with sign-ins and downloads to the scale's count."""
-        from masterstudio.core.events import _actor_label
-        from masterstudio.core.models import ChainHead, Event
 
         c = self.c
         units = list(c.unit_users.values())

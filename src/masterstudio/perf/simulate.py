@@ -38,7 +38,22 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils import timezone
 
+from masterstudio.applications.models import Application
+from masterstudio.applications.services import submission as applying
+from masterstudio.applications.services.base import STAFF_UNREAD
+from masterstudio.assessments import services as assessments
+from masterstudio.assessments.models import Grade, StudioAssessment
+from masterstudio.experts.models import Assignment
+from masterstudio.experts.services.tasks import declare_many, save_scores
+from masterstudio.notices import closing
+from masterstudio.notices import services as notices
+from masterstudio.notices.selectors import unfinished_applications
 from masterstudio.perf.generator import Generator, Scale
+from masterstudio.reviews.services.decisions import decide
+from masterstudio.reviews.services.materials import conclude_review, record_finding, start_review
+from masterstudio.reviews.services.scoring import draw_each_for, finish_expert_reviews
+from masterstudio.reviews.services.visits import record_visit, schedule_visit
+from masterstudio.studios.models import Studio
 
 
 def setup(applications: int, *, seed: int = 7, log=print):
@@ -73,9 +88,6 @@ def setup(applications: int, *, seed: int = 7, log=print):
 
 
 def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=print, actors: int = 1) -> dict:
-    from masterstudio.applications.models import Application
-    from masterstudio.notices import closing
-    from masterstudio.notices import services as notices
 
     started = time.perf_counter()
     ctx = setup(applications, seed=seed, log=log)
@@ -113,7 +125,6 @@ def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=prin
     ranked = sorted(to_experts, key=lambda pk: (-totals.get(pk, 0), pk))
     in_parallel(_decide, [(pk, rank, approver, studios) for rank, pk in enumerate(ranked, start=1)], actors)
     mark = phase("evaluation", mark)
-    from masterstudio.notices.selectors import unfinished_applications
 
     notice = notices.publish(round_, actor=approver, acknowledged=[a.pk for a in unfinished_applications(round_)])
     mark = phase("public notice", mark)
@@ -213,14 +224,11 @@ def in_parallel(work, items: list, actors: int) -> list:
 def _apps(pks) -> dict:
     """The applications as a staff page reads them: without the wizard's draft, the copy report and
     the stored pre-check, which no staff step reads (each service reads what it changes again)."""
-    from masterstudio.applications.models import Application
-    from masterstudio.applications.services.base import STAFF_UNREAD
 
     return Application.objects.select_related("round", "unit").defer(*STAFF_UNREAD).in_bulk(list(pks))
 
 
 def _submit(chunk):
-    from masterstudio.applications.services import submission as applying
 
     for pk, user in chunk:
         applying.submit(pk, actor=user)
@@ -230,8 +238,6 @@ def _submit(chunk):
 def _review(chunk):
     """Material review: 10% fail on the first checklist line; unknowns settled by findings."""
     from django.db.models import prefetch_related_objects
-
-    from masterstudio.reviews.services.materials import conclude_review, record_finding, start_review
 
     apps = _apps(pk for _i, pk, _r in chunk)
     passed = []
@@ -264,7 +270,6 @@ def _review(chunk):
 
 def _visit(chunk):
     """Site inspection: 5% fail (team not present)."""
-    from masterstudio.reviews.services.visits import record_visit, schedule_visit
 
     apps = _apps(pk for _i, pk, _r in chunk)
     today = timezone.localdate()
@@ -295,7 +300,6 @@ DRAW_PAGE = 50  # applications ticked on one page of the evaluation list for "�
 
 def _draw(chunk):
     """Each application its own three experts, drawn a page of ticked applications at a time."""
-    from masterstudio.reviews.services.scoring import draw_each_for
 
     apps = _apps(pk for pk, _r, _n in chunk)
     for start in range(0, len(chunk), DRAW_PAGE):
@@ -315,7 +319,6 @@ def _draw(chunk):
 
 
 def _assignment_ids(application_ids) -> list[int]:
-    from masterstudio.experts.models import Assignment
 
     return list(
         Assignment.objects.filter(panel__object_id__in=list(application_ids), panel__rubric__purpose="application")
@@ -328,10 +331,6 @@ def _score_applications(chunk):
     """Each expert's tasks page (the tasks with their panels, rubrics and subjects), one declaration
     of no conflict for their tasks, then each task's sealed scores; (application id, total) per task."""
     from django.contrib.contenttypes.prefetch import GenericPrefetch
-
-    from masterstudio.applications.models import Application
-    from masterstudio.experts.models import Assignment
-    from masterstudio.experts.services.tasks import save_scores
 
     subjects = GenericPrefetch("panel__subject", [Application.objects.select_related("unit")])
     assignments = list(
@@ -354,7 +353,6 @@ def _score_applications(chunk):
 
 def _declare_by_expert(assignments) -> None:
     """Each expert's one declaration of no conflict for their tasks on the tasks page."""
-    from masterstudio.experts.services.tasks import declare_many
 
     mine: dict[int, list] = {}
     for assignment in assignments:
@@ -365,7 +363,6 @@ def _declare_by_expert(assignments) -> None:
 
 def _finish(application_ids, reviewer):
     """The evaluation page's "开封全部已评完的申报": every application scored, one click."""
-    from masterstudio.reviews.services.scoring import finish_expert_reviews
 
     apps = _apps(application_ids)
     ready, reasons = finish_expert_reviews([apps[pk] for pk in application_ids], actor=reviewer)
@@ -374,7 +371,6 @@ def _finish(application_ids, reviewer):
 
 
 def _decide(chunk):
-    from masterstudio.reviews.services.decisions import decide
 
     apps = _apps(pk for pk, *_rest in chunk)
     for pk, rank, approver, studios in chunk:
@@ -400,9 +396,6 @@ def clock_from(start):
 
 
 def _assess(studios, reviewer, approver, actors=1):
-    from masterstudio.assessments import services as assessments
-    from masterstudio.assessments.models import Grade
-    from masterstudio.studios.models import Studio
 
     years = sorted(set(Studio.objects.values_list("recognized_on__year", flat=True)))
     year = years[-1]
@@ -432,10 +425,6 @@ def _score_assessments(chunk):
     合格, 不合格 in turn); one item per studio assessed."""
     from django.contrib.contenttypes.prefetch import GenericPrefetch
 
-    from masterstudio.assessments.models import StudioAssessment
-    from masterstudio.experts.models import Assignment
-    from masterstudio.experts.services.tasks import save_scores
-
     if not chunk:
         return []
     rubric_id = chunk[0][0]
@@ -461,8 +450,6 @@ def _score_assessments(chunk):
 
 
 def _rectify(chunk):
-    from masterstudio.assessments import services as assessments
-    from masterstudio.assessments.models import Grade, StudioAssessment
 
     found = StudioAssessment.objects.in_bulk([pk for pk, _r in chunk])
     for pk, reviewer in chunk:

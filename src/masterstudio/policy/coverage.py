@@ -17,8 +17,12 @@ from pathlib import Path
 
 import yaml
 
+from . import deadlines, eligibility, funding, revocation, spending  # noqa: F401  (importing them registers their rules)
 from .clauses import measures
+from .params import load
 from .registry import rules_by_clause
+from .skills import CODES
+from .versions import builtin
 
 
 def default_cases_dir() -> Path:
@@ -152,8 +156,6 @@ CHOICE_TEXT = {
 
 def interpretation_lines() -> list[str]:
     """The interpretations section: every named reading of an open point, its choices and default."""
-    from .params import load
-
     pset = load()
     lines = [
         "",
@@ -171,8 +173,6 @@ def interpretation_lines() -> list[str]:
             kind = CHOICE_TEXT.get(parameter.type, "one of")
             choices = f"{kind}: " + ", ".join(f"`{c}`" for c in parameter.choices)
         elif parameter.type == "skill_level":
-            from .skills import CODES
-
             choices = "a skill level: " + ", ".join(f"`{c}`" for c in CODES)
         else:
             choices = CHOICE_TEXT.get(parameter.type, parameter.type)
@@ -188,8 +188,6 @@ def interpretation_lines() -> list[str]:
 
 def versions_section() -> list[str]:
     """The policy versions with their dates (issue 17)."""
-    from .versions import builtin
-
     chain = builtin()
     lines = [
         "",

@@ -19,14 +19,16 @@ A version ends on its ``valid_until`` or the day before its successor starts, wh
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
 import yaml
 
 from .dates import parse_date
-from .params import PARAMETERS_DIR, ParameterSet, load
+from .paramfiles import PARAMETERS_DIR
+from .paramfiles import load_set as load
+from .paramset import ParameterSet
 
 FORMER = "measures-2024-former"
 DRAFT = "measures-2026-draft"
@@ -197,6 +199,4 @@ def builtin() -> Chain:
 def with_issue_date(chain: Chain, name: str, issued_on: date) -> Chain:
     """``chain`` with the real issue date of version ``name`` recorded (ends the assumption)."""
     version = chain.get(name)
-    from dataclasses import replace
-
     return chain.plus([replace(version, effective_from=issued_on)])

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.accounts.models import User
@@ -94,7 +95,7 @@ def _grant_basis(studio: Studio) -> str:
 
 
 def _certificate_url(studio: Studio) -> str:
-    return f"/studios/{studio.pk}/certificate.pdf"
+    return reverse("studios:certificate", args=[studio.pk])
 
 
 def recognise(application: Application, actor=None, *, now: datetime | None = None, held: str | None = None) -> Studio:

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.assessments.models import Grade, Kind, StudioAssessment
@@ -165,7 +166,7 @@ def revoke(
             unit_users(studio),
             "studio_revoked",
             {"studio": studio, "revocation": revocation, "recovery": recovery},
-            url=f"/studios/{studio.pk}/",
+            url=reverse("studios:detail", args=[studio.pk]),
         )
     return revocation
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils import timezone
 
+from masterstudio.applications.models import Round
 from masterstudio.catalog import engine
 from masterstudio.core import factlabels
 from masterstudio.core.ratelimit import rate_limited
@@ -31,7 +32,6 @@ def _field_for(form, path: str | None) -> str | None:
 
 
 def _initial():
-    from masterstudio.applications.models import Round
 
     now = timezone.now()
     current = Round.objects.filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at").first()

@@ -21,8 +21,6 @@ from masterstudio.studios.models import StudioState
 S = StudioState
 
 
-
-
 def ask_engine(name: str, payload: Any) -> dict:
     """Ask the policy engine one of the contract's questions through the catalog's one door
     (``catalog.engine.ask``: the staff calendar, staff-added occupations and policy versions

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.http import Http404
 
+from masterstudio.accounts.models import Role
 from masterstudio.core import params as query
 from masterstudio.core.permissions import reads_business_records
 from masterstudio.studios.models import Studio, StudioState
@@ -61,15 +62,15 @@ def studios_for(user):
     base = Studio.objects.select_related("unit", "leader", "branch")
     if user is None or not user.is_authenticated or not user.is_active:
         return base.none()
-    if user.role == "staff":  # the system administrator reads no studio (三员分立)
+    if user.role == Role.STAFF:  # the system administrator reads no studio (三员分立)
         return base if reads_business_records(user) else base.none()
-    if user.role == "unit" and user.unit_id:
+    if user.role == Role.UNIT and user.unit_id:
         return base.filter(unit_id=user.unit_id)
-    if user.role == "leader" and user.unit_id:
+    if user.role == Role.LEADER and user.unit_id:
         if user.person_id:
             return base.filter(unit_id=user.unit_id, leader_id=user.person_id)
         return base.filter(unit_id=user.unit_id)
-    if user.role == "evaluator":
+    if user.role == Role.EVALUATOR:
         return base.filter(pk__in=evaluator_studio_ids(user))
     return base.none()
 
@@ -82,11 +83,11 @@ def of_visible_studios(queryset, user, studio_field: str = "studio", date_field:
     open evaluations (when the row has a date). Everyone else: nothing (the page answers 404)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
-    if user.role == "staff":
+    if user.role == Role.STAFF:
         return queryset if reads_business_records(user) else queryset.none()
-    if user.role == "evaluator" and date_field:
+    if user.role == Role.EVALUATOR and date_field:
         return queryset.filter(scope_of(user).q(studio_field, date_field))
-    if user.role in ("unit", "leader", "evaluator"):
+    if user.role in (Role.UNIT, Role.LEADER, Role.EVALUATOR):
         return queryset.filter(**{f"{studio_field}__in": studios_for(user).values("pk")})
     return queryset.none()
 

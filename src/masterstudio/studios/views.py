@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from masterstudio.accounts.models import Role
 from masterstudio.core.event_kinds import record_read
 from masterstudio.studios.certificate import render_certificate
 from masterstudio.studios.models import StudioState
@@ -35,7 +36,7 @@ def certificate(request, pk):
 @login_required
 def studio_index(request):
     studios = studio_list(request.user, request.GET)
-    if request.user.role not in ("unit", "leader", "staff", "evaluator"):
+    if request.user.role not in (Role.UNIT, Role.LEADER, Role.STAFF, Role.EVALUATOR):
         raise Http404("没有可查看的工作室")
     page = Paginator(studios, 30).get_page(request.GET.get("page"))
     return render(

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
+from masterstudio.accounts.models import Role
 from masterstudio.activities.models import Signup, StudioActivity
 from masterstudio.activities.selectors import summary_for
 from masterstudio.core.events import record_event
@@ -178,11 +179,11 @@ def _has_account(studio) -> bool:
 
 
 def _can_edit(summary: AnnualSummary, actor) -> None:
-    if actor.role not in ("unit", "leader") or actor.unit_id != summary.studio.unit_id:
+    if actor.role not in (Role.UNIT, Role.LEADER) or actor.unit_id != summary.studio.unit_id:
         raise SummaryError("只有工作室所在单位或领办人可以填写年度工作总结")
     if summary.state == SummaryState.CONFIRMED:
         raise SummaryError("该年度工作总结已由单位确认报送，不能再修改")
-    if summary.state == SummaryState.SUBMITTED and actor.role == "leader":
+    if summary.state == SummaryState.SUBMITTED and actor.role == Role.LEADER:
         raise SummaryError("总结已提交单位确认；如需修改，请单位退回后再改")
 
 
@@ -190,7 +191,7 @@ def get_or_start(studio, year: int, *, actor) -> AnnualSummary:
     """The studio's summary of ``year``, created (as a draft with the records' figures) when there
     is none. Called only by a write (the first save): viewing a year's page creates nothing."""
     check_year(studio, year)
-    if actor.role not in ("unit", "leader") or actor.unit_id != studio.unit_id:
+    if actor.role not in (Role.UNIT, Role.LEADER) or actor.unit_id != studio.unit_id:
         raise SummaryError("只有工作室所在单位或领办人可以填写年度工作总结")
     existing = AnnualSummary.objects.filter(studio=studio, year=year).first()
     if existing:
@@ -277,7 +278,7 @@ def submit(summary: AnnualSummary, *, actor) -> AnnualSummary:
 
 
 def return_to_leader(summary: AnnualSummary, *, actor, reason: str) -> AnnualSummary:
-    if actor.role != "unit" or actor.unit_id != summary.studio.unit_id:
+    if actor.role != Role.UNIT or actor.unit_id != summary.studio.unit_id:
         raise SummaryError("只有工作室所在单位可以退回总结")
     if not reason.strip():
         raise SummaryError("请填写退回意见，说明需要修改的内容", field="reason")
@@ -295,7 +296,7 @@ def return_to_leader(summary: AnnualSummary, *, actor, reason: str) -> AnnualSum
 def confirm(summary: AnnualSummary, *, actor, figures_checked: bool) -> AnnualSummary:
     """The unit confirms the summary (经所在单位确定) and so reports it to the bureau. Refused a
     second time; marked late when confirmed after the deadline."""
-    if actor.role != "unit" or actor.unit_id != summary.studio.unit_id:
+    if actor.role != Role.UNIT or actor.unit_id != summary.studio.unit_id:
         raise SummaryError("年度工作总结须经工作室所在单位确认（第11条），请使用单位账号确认")
     with transaction.atomic():
         summary = lock_row(AnnualSummary, summary.pk)

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from masterstudio.accounts.models import Role
 from masterstudio.core import params as query
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
@@ -34,7 +35,7 @@ def index(request):
             "year": year or "",
             "this_year": timezone.localdate().year,
             "studios": studios_for(request.user).filter(state__in=["active", "rectification"])
-            if request.user.role in ("unit", "leader")
+            if request.user.role in (Role.UNIT, Role.LEADER)
             else [],
         },
     )
@@ -47,7 +48,7 @@ def edit(request, studio_pk, year):
     studio = studio_for(request.user, studio_pk)
     user = request.user
     summary = summaries_for(user).filter(studio=studio, year=year).first()
-    can_write = user.role in ("unit", "leader") and studio.state in ("active", "rectification")
+    can_write = user.role in (Role.UNIT, Role.LEADER) and studio.state in ("active", "rectification")
     if summary is None:
         if not can_write:
             raise Http404("该年度尚无工作总结")
@@ -69,7 +70,7 @@ def edit(request, studio_pk, year):
                 values = {name: request.POST.get(name, "") for name in TEXT_FIELDS}
                 if summary is None or (
                     summary.state != SummaryState.CONFIRMED
-                    and not (summary.state == SummaryState.SUBMITTED and user.role == "leader")
+                    and not (summary.state == SummaryState.SUBMITTED and user.role == Role.LEADER)
                 ):
                     uploads = [
                         (request.POST.get("attachment_title", ""), f) for f in request.FILES.getlist("attachment")
@@ -110,7 +111,7 @@ def edit(request, studio_pk, year):
         editable = (
             can_write
             and summary.state == SummaryState.DRAFT
-            or (can_write and summary.state == SummaryState.SUBMITTED and user.role == "unit")
+            or (can_write and summary.state == SummaryState.SUBMITTED and user.role == Role.UNIT)
         )
     return render(
         request,

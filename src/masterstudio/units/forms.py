@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from masterstudio.core import identifiers as policy_identity
+from masterstudio.core.crypto import blind_index
 from masterstudio.units.models import Branch, Person
 from masterstudio.units.validators import validate_id_number, validate_phone
 
@@ -66,7 +67,6 @@ class PersonForm(forms.ModelForm):
 
     def clean_id_number(self):
         value = self.cleaned_data["id_number"].strip().upper()
-        from masterstudio.core.crypto import blind_index
 
         if Person.objects.filter(unit=self.unit, id_index=blind_index(value)).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("本单位已登记此身份证号的人员，请勿重复登记")

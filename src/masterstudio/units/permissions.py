@@ -8,6 +8,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from masterstudio.core.roles import Role
 from masterstudio.units.models import Unit, UnitStatus
 
 
@@ -19,7 +20,7 @@ def approved_unit_required(view):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if user.role not in ("unit", "leader") or user.unit_id is None:
+        if user.role not in (Role.UNIT, Role.LEADER) or user.unit_id is None:
             raise PermissionDenied("仅申报单位账号可访问")
         status = getattr(user, "unit_status", None)  # read with the user (accounts/backends.py)
         if status is None:

@@ -1,4 +1,5 @@
 from masterstudio.core.permissions import reads_business_records
+from masterstudio.core.roles import Role
 from masterstudio.workspaces.roles import WORKSPACES
 
 
@@ -15,3 +16,8 @@ def workspace(request):
         "reads_business": reads_business_records(user),
         "unread_count": user.notifications.filter(read_at__isnull=True).count(),
     }
+
+
+def roles(request):
+    """``Role`` for templates: ``{% if user.role == Role.UNIT %}``, never a role typed as a string."""
+    return {"Role": Role}

@@ -19,6 +19,7 @@ from masterstudio.assessments.flags import resolve_flag as do_resolve_flag
 from masterstudio.assessments.models import Flag
 from masterstudio.core import params as query
 from masterstudio.core.events import events_for
+from masterstudio.core.roles import Role
 from masterstudio.studios.models import StudioState
 from masterstudio.studios.selectors import studio_for
 from masterstudio.workspaces.studio_forms import ResolveFlagForm
@@ -58,7 +59,7 @@ def studio_detail(request, pk):
     # the revocation and its recovery are reverse one-to-ones of the studio: read in its query
     studio = studio_for(request.user, pk, related=("revocation", "recovery"))
     user = request.user
-    is_staff = user.role == "staff"
+    is_staff = user.role == Role.STAFF
     team = []
     if studio.application_id:
         team = [

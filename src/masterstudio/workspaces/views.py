@@ -28,6 +28,7 @@ from masterstudio.core.event_kinds import record_read
 from masterstudio.core.excel import xlsx_response
 from masterstudio.core.models import Event, Notification
 from masterstudio.core.permissions import reads_business_records, role_required, staff_required
+from masterstudio.core.roles import Role
 from masterstudio.funding.models import Grant, GrantState
 from masterstudio.notices.models import Objection, ObjectionState
 from masterstudio.policy import clauses
@@ -128,12 +129,12 @@ def manage(request):
     return render(request, "core/manage.html", context)
 
 
-@role_required("expert")
+@role_required(Role.EXPERT)
 def expert(request):
     return render(request, "core/expert.html")
 
 
-@role_required("evaluator")
+@role_required(Role.EVALUATOR)
 def evaluator(request):
     return render(request, "core/evaluator.html")
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from masterstudio.accounts.models import User
 from masterstudio.applications.models import Application, AppState
+from masterstudio.core.roles import Role
 from masterstudio.policy.eligibility import required_materials
 
 EDITABLE_STATES = (AppState.DRAFT, AppState.SUPPLEMENT)
@@ -60,7 +61,7 @@ def locked(application_id: int, *, unread: tuple[str, ...] = (), also: tuple[str
 
 
 def ensure_editable(application: Application, actor) -> None:
-    if actor.role != "unit" or actor.unit_id != application.unit_id:
+    if actor.role != Role.UNIT or actor.unit_id != application.unit_id:
         raise ApplyError("申报由单位账号填报")
     if application.state not in EDITABLE_STATES:
         raise ApplyError(f"申报当前为“{application.get_state_display()}”，内容已冻结，不能修改")

@@ -11,6 +11,7 @@ from masterstudio.applications.models import Application, Material, Round, TeamM
 from masterstudio.applications.services.base import ApplyError
 from masterstudio.applications.services.prechecks import store_precheck
 from masterstudio.core.events import record_event
+from masterstudio.core.roles import Role
 
 
 def _still_valid(material: Material) -> tuple[bool, str]:
@@ -28,7 +29,7 @@ def _still_valid(material: Material) -> tuple[bool, str]:
 
 @transaction.atomic
 def start_application(*, unit, round_: Round, actor) -> Application:
-    if actor.role != "unit" or actor.unit_id != unit.pk:
+    if actor.role != Role.UNIT or actor.unit_id != unit.pk:
         raise ApplyError("申报由单位账号填报")
     if unit.status != "approved":
         raise ApplyError("单位注册尚未通过审核，审核通过后才能申报")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 
 from masterstudio.applications.models import Application, AppState, SupplementRequest
 from masterstudio.applications.services.base import STAFF_UNREAD, ApplyError, locked, unit_recipients
@@ -16,7 +17,7 @@ def notify_state_change(application: Application, event) -> None:
         unit_recipients(application),
         "application_state_changed",
         {"application": application, "event": event, "state": application.get_state_display()},
-        f"/applications/{application.pk}/",
+        reverse("applications:detail", args=[application.pk]),
     )
 
 
@@ -53,6 +54,6 @@ def return_for_supplement(application_id: int, *, actor, comment: str, items: di
         unit_recipients(application),
         "application_supplement",
         {"application": application, "request": request},
-        f"/applications/{application.pk}/",
+        reverse("applications:detail", args=[application.pk]),
     )
     return request

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.applications import extensions
@@ -26,6 +27,7 @@ from masterstudio.core.crypto import seal_personal
 from masterstudio.core.events import appended_together
 from masterstudio.core.locks import serialise
 from masterstudio.core.notify import notify, notify_many
+from masterstudio.core.roles import Role
 
 
 def _serialise_art7(leader_key: str, scope: str) -> None:
@@ -138,13 +140,18 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
         )
         if resubmission:
             application.supplement_requests.filter(resolved_at__isnull=True).update(resolved_at=now)
-        url = f"/applications/{application.pk}/"
+        url = reverse("applications:detail", args=[application.pk])
         context = {"application": application, "receipt_no": receipt, "version": version}
         told = "application_resubmitted" if resubmission else "application_submitted"
         notify_many(
             [
                 (unit_recipients(application), told, context, url),
-                (reviewers(), "application_received", context, f"/applications/manage/{application.pk}/"),
+                (
+                    reviewers(),
+                    "application_received",
+                    context,
+                    reverse("applications:staff_detail", args=[application.pk]),
+                ),
             ]
         )
     return snapshot
@@ -172,13 +179,20 @@ def _snapshot_facts(application: Application, team: list | None = None) -> dict:
 @transaction.atomic
 def withdraw(application_id: int, *, actor, reason: str = "") -> Application:
     application = locked(application_id)
-    if actor.role != "unit" or actor.unit_id != application.unit_id:
+    if actor.role != Role.UNIT or actor.unit_id != application.unit_id:
         raise ApplyError("只有申报单位可以撤回申报")
     if (application.state, AppState.WITHDRAWN) not in APPLICATION_MACHINE.table:
         raise ApplyError(f"申报当前为“{application.get_state_display()}”，评审已结束，不能撤回")
     APPLICATION_MACHINE.apply(application, AppState.WITHDRAWN, actor=actor, reason=reason.strip())
     if application.receipt_no:
         context = {"application": application, "reason": reason}
-        notify(unit_recipients(application), "application_withdrawn", context, f"/applications/{application.pk}/")
-        notify(reviewers(), "application_withdrawn", context, f"/applications/manage/{application.pk}/")
+        notify(
+            unit_recipients(application),
+            "application_withdrawn",
+            context,
+            reverse("applications:detail", args=[application.pk]),
+        )
+        notify(
+            reviewers(), "application_withdrawn", context, reverse("applications:staff_detail", args=[application.pk])
+        )
     return application

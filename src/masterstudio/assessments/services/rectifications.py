@@ -4,6 +4,7 @@ re-assessment — through ``RECTIFICATION_MACHINE``; the studio follows through 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.assessments.models import Grade, Kind, Rectification, RectificationState, StudioAssessment
@@ -12,6 +13,7 @@ from masterstudio.assessments.states import RECTIFICATION_MACHINE
 from masterstudio.core.events import record_event
 from masterstudio.core.locks import lock_row
 from masterstudio.core.notify import notify
+from masterstudio.core.roles import Role
 from masterstudio.core.transitions import TransitionError
 from masterstudio.core.uploads import check_upload
 from masterstudio.studios.models import Studio, StudioState
@@ -20,7 +22,12 @@ from masterstudio.studios.states import STUDIO_MACHINE
 
 def _notify_result(result: StudioAssessment) -> None:
     studio = result.studio
-    notify(unit_users(studio), "assessment_result", {"result": result, "studio": studio}, url=f"/studios/{studio.pk}/")
+    notify(
+        unit_users(studio),
+        "assessment_result",
+        {"result": result, "studio": studio},
+        url=reverse("studios:detail", args=[studio.pk]),
+    )
 
 
 def _open_rectification(result: StudioAssessment, *, actor) -> Rectification:
@@ -45,7 +52,7 @@ def _open_rectification(result: StudioAssessment, *, actor) -> Rectification:
 
 def report_rectification(rectification: Rectification, *, report: str, upload=None, actor) -> Rectification:
 
-    if actor.role not in ("unit", "leader") or actor.unit_id != rectification.studio.unit_id:
+    if actor.role not in (Role.UNIT, Role.LEADER) or actor.unit_id != rectification.studio.unit_id:
         raise AssessmentError("只有工作室所在单位可以报送整改情况")
     if not report.strip():
         raise AssessmentError("请填写整改情况报告，逐项说明整改要求的落实情况", field="report")

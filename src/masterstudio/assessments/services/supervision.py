@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.assessments.models import SupervisionFile, SupervisionVisit
@@ -88,6 +89,6 @@ def record_supervision(
             unit_users(studio),
             "supervision_recorded",
             {"visit": visit, "studio": studio},
-            url=f"/assessments/supervision/{visit.pk}/",
+            url=reverse("assessments:supervision", args=[visit.pk]),
         )
     return visit

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.accounts.models import User
@@ -206,7 +207,7 @@ def publish(ay: AssessmentYear, *, actor) -> dict:
                     users.get(r.studio.unit_id, []),
                     "assessment_result",
                     {"result": r, "studio": r.studio},
-                    f"/studios/{r.studio.pk}/",
+                    reverse("studios:detail", args=[r.studio.pk]),
                 )
                 for r in results
             )

@@ -8,6 +8,7 @@ import secrets
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.urls import reverse
 
 from masterstudio.core.events import appended_together, record_event, record_events
 from masterstudio.core.notify import notify, notify_many
@@ -189,7 +190,7 @@ def _draw_once(panels: list[ScoringPanel], size: int, seed: str, actor) -> Draw:
             [experts[i].user for i in chosen],
             "expert_assigned",
             {"count": len(locked), "closes_at": locked[0].closes_at},
-            url="/experts/tasks/",
+            url=reverse("experts:tasks"),
         )
     return draw
 
@@ -294,7 +295,7 @@ def _draw_each_once(panels: list[ScoringPanel], size: int, seeds: list[str | Non
                     [by_id[i].user for i in draw.chosen],
                     "expert_assigned",
                     {"count": 1, "closes_at": panel.closes_at},
-                    "/experts/tasks/",
+                    reverse("experts:tasks"),
                 )
                 for panel, draw in zip(plans, draws)
             ]
@@ -395,6 +396,6 @@ def _replace_once(panel: ScoringPanel, seed: str, actor) -> Draw:
             [experts[i].user for i in chosen],
             "expert_assigned",
             {"count": 1, "closes_at": locked.closes_at},
-            url="/experts/tasks/",
+            url=reverse("experts:tasks"),
         )
     return draw

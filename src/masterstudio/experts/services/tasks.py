@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.accounts.models import User
@@ -57,7 +58,7 @@ def _tell_staff_of_recusal(assignment: Assignment, statement: str) -> None:
         User.staff_with(*BUSINESS_DUTIES),
         "expert_recused",
         {"assignment": assignment, "panel": panel, "subject": panel.subject, "statement": statement, "counts": counts},
-        url=f"/experts/panels/{panel.pk}/",
+        url=reverse("experts:panel", args=[panel.pk]),
     )
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 
 from masterstudio.accounts.models import User
 from masterstudio.core.events import record_event
@@ -98,7 +99,7 @@ def disburse(grant: Grant, *, amount, paid_on: date, voucher_no: str, actor, not
                     User.unit_recipients([grant.studio.unit_id]),  # the one rule of a notice to a unit
                     "grant_paid",
                     {"grant": grant, "studio": grant.studio, "paid_on": paid_on},
-                    url=f"/studios/{grant.studio_id}/",
+                    url=reverse("studios:detail", args=[grant.studio_id]),
                 )
 
             GRANT_MACHINE.apply(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from masterstudio.accounts.models import User
 from masterstudio.applications.models import Application
 from masterstudio.core.notify import notify, notify_many
@@ -19,7 +21,7 @@ def notify_unit(key: str, **context):
             unit_recipients(application),
             key,
             {"application": application, "reason": event.reason, "clause": event.clause, **context},
-            url=f"/applications/{application.pk}/",
+            url=reverse("applications:detail", args=[application.pk]),
         )
 
     return callback
@@ -37,7 +39,7 @@ def notify_units(key: str, **context):
                     accounts.get(application.unit_id, []),
                     key,
                     {"application": application, "reason": event.reason, "clause": event.clause, **context},
-                    f"/applications/{application.pk}/",
+                    reverse("applications:detail", args=[application.pk]),
                 )
                 for application, event in zip(applications, events)
             ]

@@ -7,6 +7,7 @@ import secrets
 from datetime import date
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from masterstudio.applications.models import Application, AppState
@@ -43,7 +44,7 @@ def schedule_visit(application: Application, *, scheduled_on: date, people: str,
             unit_recipients(application),
             "visit_scheduled",
             {"application": application, "visit": visit},
-            url=f"/applications/{application.pk}/",
+            url=reverse("applications:detail", args=[application.pk]),
         )
     return visit
 

@@ -13,6 +13,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from masterstudio.api.policy import QUESTIONS, answer
+from masterstudio.policy import explain as explainer
 from masterstudio.policy.errors import INVALID_INPUT, PolicyInputError
 
 
@@ -39,8 +40,6 @@ class Command(BaseCommand):
         if status != 200:
             raise SystemExit(2)
         if explain and name == "eligibility":
-            from masterstudio.policy import explain as explainer
-
             sys.stderr.write(explainer.render("eligibility", data) + "\n")
 
     def _fail(self, error: PolicyInputError):

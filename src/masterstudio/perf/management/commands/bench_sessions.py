@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 from masterstudio.accounts.models import User
 from masterstudio.applications import services
 from masterstudio.applications.models import Application
+from masterstudio.core.roles import Role
 from masterstudio.experts.models import Assignment
 from masterstudio.perf.models import GeneratedDataset
 from masterstudio.reviews.models import MaterialReview
@@ -64,7 +65,7 @@ def writers(*, autosaves: int, submissions: int, checklists: int, scorers: int, 
         if (
             application.pk not in keep
             and len(submit) < submissions
-            and user.role == "unit"
+            and user.role == Role.UNIT
             and _submits(application, user)
         ):
             submit.append(application)
@@ -94,7 +95,7 @@ def writers(*, autosaves: int, submissions: int, checklists: int, scorers: int, 
         "autosave": [
             {"session": key(a.created_by), "application": a.pk, "draft": a.draft or {}}
             for a in rest[:autosaves]
-            if a.created_by.role == "unit"
+            if a.created_by.role == Role.UNIT
         ],
         "submit": [{"session": key(a.created_by), "application": a.pk} for a in submit],
         "checklist": [

@@ -7,6 +7,9 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from masterstudio.applications.models import Application
+from masterstudio.perf import simulate
+
 
 class Command(BaseCommand):
     help = (
@@ -27,8 +30,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, applications, studios, seed, actors, keep, json: bool, **options):
-        from masterstudio.applications.models import Application
-        from masterstudio.perf import simulate
 
         if actors < 1:
             raise CommandError("--actors 至少为 1")
