@@ -52,7 +52,8 @@ def main() -> None:
         client.generic(args.method, args.path)
     slow = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:8]
     print(
-        f"{len(queries.captured_queries)} queries, {sum(float(q['time']) for q in queries.captured_queries) * 1000:.1f} ms in the database"
+        f"{len(queries.captured_queries)} queries, "
+        f"{sum(float(q['time']) for q in queries.captured_queries) * 1000:.1f} ms in the database"
     )
     for q in slow:
         print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:220]}")

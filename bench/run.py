@@ -579,7 +579,8 @@ def measure_upload(info, servers: Servers) -> dict:
 def cleanup_upload(info) -> str:
     code = (
         "from masterstudio.applications.models import Material\n"
-        f"for m in Material.objects.filter(application_id={info['principals']['draft_application']}, size__gt=40*1024*1024):\n"
+        f"for m in Material.objects.filter(application_id={info['principals']['draft_application']}, "
+        "size__gt=40*1024*1024):\n"
         "    m.file.storage.delete(m.file.name); m.delete()\n"
     )
     return manage("shell", "-c", code, capture=True)
@@ -637,7 +638,7 @@ def measure_daily() -> dict:
         "ok": sum(done) == int(check[0])
         and all(c == 0 for c in codes)
         and int(check[1]) == 0
-        and all(d + k == done[0] + skipped[0] for d, k in zip(done, skipped)),
+        and all(d + k == done[0] + skipped[0] for d, k in zip(done, skipped, strict=False)),
     }
 
 
@@ -655,8 +656,8 @@ def fresh_database(name: str) -> None:
 def calibrate() -> dict:
     """How fast this machine is right now, to compare figures taken on different days (the same
     virtual machine type has measured up to 1.6× apart within an hour): the CPU time of a fixed
-    pure-Python loop (wall and CPU: a wall far above the CPU means the
-    virtual machine's host gave this process less than a core), and the round trip of ``SELECT 1`` to this PostgreSQL."""
+    pure-Python loop (wall and CPU: a wall far above the CPU means the virtual machine's host gave
+    this process less than a core), and the round trip of ``SELECT 1`` to this PostgreSQL."""
     import psycopg
 
     started, cpu = time.perf_counter(), time.process_time()
@@ -805,7 +806,8 @@ def main() -> int:
         upload["ok"] = upload["stored"] and upload["growth_mb"] < TARGETS["upload_growth_mb"]
         results["upload"] = upload
         print(
-            f"   50 MB upload: HTTP {upload['status']} in {upload['seconds']} s, {'stored' if upload['stored'] else 'NOT STORED'}, "
+            f"   50 MB upload: HTTP {upload['status']} in {upload['seconds']} s, "
+            f"{'stored' if upload['stored'] else 'NOT STORED'}, "
             f"worker memory growth {upload['growth_mb']} MB"
         )
         cleanup_upload(info)
@@ -824,13 +826,15 @@ def main() -> int:
     results["daily"] = daily
     print(
         f"   daily command: {daily['seconds']} s; started twice at once: done {daily['concurrent_done']}, "
-        f"skipped {daily['concurrent_skipped']}, {daily['claimed_rows']} tasks claimed once — {'ok' if daily['ok'] else 'FAILED'}"
+        f"skipped {daily['concurrent_skipped']}, {daily['claimed_rows']} tasks claimed once — "
+        f"{'ok' if daily['ok'] else 'FAILED'}"
     )
     # one clerk doing everything in turn, then units, reviewers and experts acting side by side
     # (three processes: on this machine's two cores more only wait for each other)
     sequential = measure_year(1)
     print(
-        f"   simulated year, one actor: {sequential['seconds']} s {sequential['phases']} (machine {sequential['machine']})"
+        f"   simulated year, one actor: {sequential['seconds']} s {sequential['phases']} (machine "
+        f"{sequential['machine']})"
     )
     year = measure_year(YEAR_ACTORS)
     year["ok"] = year["seconds"] < TARGETS["year_s"]
@@ -846,9 +850,8 @@ def main() -> int:
     print(f"   {eligibility['line']}")
     for key in ("export", "certificate", "upload", "year", "eligibility", "daily"):
         if not results[key].get("ok"):
-            failures.append(
-                f"{key}: {json.dumps({k: v for k, v in results[key].items() if k != 'summary'}, ensure_ascii=False)[:300]}"
-            )
+            detail = {k: v for k, v in results[key].items() if k != "summary"}
+            failures.append(f"{key}: {json.dumps(detail, ensure_ascii=False)[:300]}")
     results["failures"] = failures
     results["seconds"] = round(time.perf_counter() - began, 1)
     (VAR / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))
@@ -923,18 +926,25 @@ def markdown(r: dict) -> str:
         "",
         "| measurement | figure | target | met |",
         "| --- | --- | --- | --- |",
-        f"| Excel export ({r['export']['rows']} rows) | {r['export']['median_s']} s | < 3 s | {'yes' if r['export']['ok'] else 'NO'} |",
+        f"| Excel export ({r['export']['rows']} rows) | {r['export']['median_s']} s | < 3 s | "
+        f"{'yes' if r['export']['ok'] else 'NO'} |",
         f"| certificate PDF | {r['certificate']['median_s']} s | < 1 s | {'yes' if r['certificate']['ok'] else 'NO'} |",
         f"| recognition (notice) list PDF | {r['notice_pdf']['median_s']} s | — | — |",
-        f"| simulated year, {r['year'].get('actors', 1)} acting at once | {r['year']['seconds']} s | < 60 s | {'yes' if r['year']['ok'] else 'NO'} |",
+        f"| simulated year, {r['year'].get('actors', 1)} acting at once | {r['year']['seconds']} s | < 60 s | "
+        f"{'yes' if r['year']['ok'] else 'NO'} |",
         f"| simulated year, one actor | {r['year'].get('sequential', {}).get('seconds', '—')} s | — | — |",
         f"| machine just before the year, 3 actors: 10⁷-step Python loop, wall (CPU) / `SELECT 1` round trip | "
-        f"{r['year'].get('machine', {}).get('python_loop_s', '—')} s ({r['year'].get('machine', {}).get('python_loop_cpu_s', '—')} s)"
+        f"{r['year'].get('machine', {}).get('python_loop_s', '—')} s "
+        f"({r['year'].get('machine', {}).get('python_loop_cpu_s', '—')} s)"
         f" / {r['year'].get('machine', {}).get('select1_ms', '—')} ms | — | — |",
-        f"| its e-mail, sent by the mail worker afterwards | {r['year'].get('mail', {}).get('seconds', '—')} s | — | — |",
-        f"| daily command (full data) | {r['daily']['seconds']} s | — | {'yes' if r['daily']['ok'] else 'NO'} (twice at once: each task once) |",
-        f"| 50 MB upload, worker memory growth | {r['upload']['growth_mb']} MB | < 20 MB | {'yes' if r['upload']['ok'] else 'NO'} |",
-        f"| eligibility evaluations | {r['eligibility']['per_s']:,}/s | ≥ 5,000/s | {'yes' if r['eligibility']['ok'] else 'NO'} |",
+        f"| its e-mail, sent by the mail worker afterwards | {r['year'].get('mail', {}).get('seconds', '—')} s | — "
+        "| — |",
+        f"| daily command (full data) | {r['daily']['seconds']} s | — | {'yes' if r['daily']['ok'] else 'NO'} "
+        "(twice at once: each task once) |",
+        f"| 50 MB upload, worker memory growth | {r['upload']['growth_mb']} MB | < 20 MB | "
+        f"{'yes' if r['upload']['ok'] else 'NO'} |",
+        f"| eligibility evaluations | {r['eligibility']['per_s']:,}/s | ≥ 5,000/s | "
+        f"{'yes' if r['eligibility']['ok'] else 'NO'} |",
     ]
     if "journey" in r:
         lines.append(

@@ -311,10 +311,10 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 for _proxy in TRUSTED_PROXIES:
     try:
         ipaddress.ip_network(_proxy, strict=False)
-    except ValueError:
+    except ValueError as _error:
         raise ImproperlyConfigured(
             f"环境变量 TRUSTED_PROXIES 中的 {_proxy!r} 不是 IP 地址或 CIDR 网段（如 10.0.0.5 或 10.0.0.0/24）"
-        )
+        ) from _error
 # Anonymous writes: objections (per address per hour) and unit registrations (per address per hour).
 OBJECTION_RATE_LIMIT = env_int("OBJECTION_RATE_LIMIT", 10, minimum=1)
 REGISTER_RATE_LIMIT = env_int("REGISTER_RATE_LIMIT", 20, minimum=1)

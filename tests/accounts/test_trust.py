@@ -177,7 +177,7 @@ def test_the_last_five_passwords_cannot_be_used_again(client, cast):
     user = cast["unit_a"]
     client.force_login(user)
     used = [PASSWORD] + [f"Brand#New{n}x2026" for n in range(5)]
-    for old, new in zip(used, used[1:]):
+    for old, new in zip(used, used[1:], strict=False):
         response = client.post(
             reverse("accounts:password_change"), {"old_password": old, "new_password1": new, "new_password2": new}
         )

@@ -103,7 +103,7 @@ def test_submit_refused_without_required_materials(cast, unit_a):
 
 def test_submit_refused_when_a_clause_fails(cast, unit_a):
     leader, _ = make_people(unit_a)
-    two = [make_person(unit_a, f"成员{i}", "1990-01-0%d" % (i + 1), seq=50 + i) for i in range(2)]
+    two = [make_person(unit_a, f"成员{i}", f"1990-01-0{i + 1}", seq=50 + i) for i in range(2)]
     app = ready_application(unit_a, cast["unit_a"], leader=leader, team=two)
     assert app.precheck_outcome == "ineligible"
     with pytest.raises(services.ApplyError) as exc:

@@ -52,7 +52,7 @@ def test_backup_then_restore_into_an_empty_installation(media, tmp_path):
 
     after = _snapshot()
     for label in before:
-        for a, b in zip(before[label], after[label]):
+        for a, b in zip(before[label], after[label], strict=False):
             for k in a["fields"]:
                 assert a["fields"][k] == b["fields"][k], (label, k, a["fields"][k], b["fields"][k])
     assert after == before

@@ -138,7 +138,7 @@ def login(page, username: str, password: str, *, expect_success: bool = True) ->
     page.fill("#id_password", password)
     _submit(page, "main form button[type=submit]")
     if "/accounts/login/verify/" in page.url:
-        for attempt in range(2):  # a code typed across a 30-second boundary is retried once, as a person would
+        for _attempt in range(2):  # a code typed across a 30-second boundary is retried once, as a person would
             page.fill("#id_code", totp_now(username))
             _submit(page, "main form button[type=submit]")
             if "/accounts/login/verify/" not in page.url:

@@ -97,7 +97,10 @@ def test_a_draft_then_the_final_scores_update_in_place(two_panels):
     declare(a, a.expert.user, conflict=False)
     save_scores(a, a.expert.user, {criteria[0].pk: ("12", "初评")}, final=False)
     draft = Score.objects.get(assignment=a, criterion=criteria[0])
-    raw = {c.pk: (p, "示范作用不足" if c == criteria[0] else "") for c, p in zip(criteria, ["14", "20", "20", "15"])}
+    raw = {
+        c.pk: (p, "示范作用不足" if c == criteria[0] else "")
+        for c, p in zip(criteria, ["14", "20", "20", "15"], strict=False)
+    }
     save_scores(a, a.expert.user, raw, final=True)
     scores = {s.criterion_id: s for s in Score.objects.filter(assignment=a)}
     assert len(scores) == 4 and scores[criteria[0].pk].pk == draft.pk
@@ -138,7 +141,9 @@ def test_drawing_each_panel_in_one_go_is_drawing_them_one_by_one(cast, unit_a, u
     events_before, notes_before = Event.objects.count(), Notification.objects.count()
     try:
         with transaction.atomic():
-            one_by_one = outcome([draw_experts([p], 2, seed=s, actor=cast["reviewer"]) for p, s in zip(panels, seeds)])
+            one_by_one = outcome(
+                [draw_experts([p], 2, seed=s, actor=cast["reviewer"]) for p, s in zip(panels, seeds, strict=False)]
+            )
             events_one = [
                 (e.action, e.object_id, e.data["chosen"]) for e in Event.objects.order_by("seq")[events_before:]
             ]

@@ -109,7 +109,7 @@ def test_scoring_refusals(expert_stage, cast):
     with pytest.raises(ScoringValidation, match="评分有误") as above:
         save_scores(first, first.expert.user, {criteria[0].pk: ("31", "")}, final=False)
     assert above.value.errors[criteria[0].pk] == "得分应在 0 到 30 之间"
-    raw = {c.pk: (p, "") for c, p in zip(criteria, ["10", "20", "20", "15"])}
+    raw = {c.pk: (p, "") for c, p in zip(criteria, ["10", "20", "20", "15"], strict=False)}
     with pytest.raises(ScoringValidation, match="评分有误") as low:
         save_scores(first, first.expert.user, raw, final=True)
     assert "须填写评语" in low.value.errors[criteria[0].pk]

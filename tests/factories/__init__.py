@@ -19,7 +19,7 @@ def id_number(birth: str, *, male: bool = True, area: str = "110105", seq: int =
     if order % 2 != (1 if male else 0):
         order += 1
     body = f"{area}{birth.replace('-', '')}{order:03d}"[:17]
-    total = sum(int(c) * w for c, w in zip(body, _WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(body, _WEIGHTS, strict=False))
     return body + "10X98765432"[total % 11]
 
 

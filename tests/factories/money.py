@@ -29,7 +29,7 @@ def make_studio(
 ) -> Studio:
     _counter["n"] += 1
     n = _counter["n"]
-    leader = leader or make_person(unit, name=f"领办人{n}", birth="1978-04-0%d" % (1 + n % 9), seq=100 + n)
+    leader = leader or make_person(unit, name=f"领办人{n}", birth=f"1978-04-0{1 + n % 9}", seq=100 + n)
     with transitions.seed("test fixture: a studio created in the state the test starts from"):
         return Studio.objects.create(
             unit=unit,

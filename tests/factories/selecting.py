@@ -167,7 +167,7 @@ def score_all(application, points=("25", "20", "20", "15")):
         if assignment.state == "declaring":
             declare(assignment, assignment.expert.user, conflict=False)
         if assignment.state == "scoring":
-            raw = {c.pk: (p, "") for c, p in zip(assignment.panel.rubric.criteria.all(), points)}
+            raw = {c.pk: (p, "") for c, p in zip(assignment.panel.rubric.criteria.all(), points, strict=False)}
             save_scores(assignment, assignment.expert.user, raw, final=True)
         results.append(assignment)
     return results

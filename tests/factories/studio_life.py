@@ -91,7 +91,9 @@ def score_all(ay, points_by_studio: dict, *, experts_size: int = 1):
         for assignment in panel.assignments.select_related("expert__user"):
             user = assignment.expert.user
             declare(assignment, user, conflict=False)
-            raw = {c.pk: (str(p), "" if p >= 15 else "扣分理由：成果不足") for c, p in zip(criteria, points)}
+            raw = {
+                c.pk: (str(p), "" if p >= 15 else "扣分理由：成果不足") for c, p in zip(criteria, points, strict=False)
+            }
             save_scores(assignment, user, raw, final=True)
 
 

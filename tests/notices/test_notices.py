@@ -172,7 +172,7 @@ def test_closing_twice_pays_once_and_recognising_again_is_refused(two_proposed, 
 
 
 def test_recognising_before_the_period_ends_is_refused(two_proposed, cast):
-    notice = f.published(two_proposed[0].round, cast["approver"])
+    f.published(two_proposed[0].round, cast["approver"])
     with pytest.raises(AwardError, match="期满后才能认定"):
         recognise(two_proposed[0], now=f.at("2026-10-09", 23, 0))
     assert closing.close_due(now=f.at("2026-10-09", 23, 0))["recognised"] == []

@@ -20,13 +20,13 @@ def id_number(birth: str, *, male: bool, area: str = "110115", order: int = 12) 
     sequence = order * 10 + (1 if male else 2)
     body = f"{area}{birth.replace('-', '')}{sequence:03d}"
     assert len(body) == 17
-    total = sum(int(d) * w for d, w in zip(body, ID_WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=False))
     return body + "10X98765432"[total % 11]
 
 
 def credit_code(body17: str) -> str:
     """A valid 统一社会信用代码 for 17 characters of the GB 32100 charset."""
-    total = sum(CREDIT_CHARSET.index(c) * w for c, w in zip(body17, CREDIT_WEIGHTS))
+    total = sum(CREDIT_CHARSET.index(c) * w for c, w in zip(body17, CREDIT_WEIGHTS, strict=False))
     return body17 + CREDIT_CHARSET[(31 - total % 31) % 31]
 
 

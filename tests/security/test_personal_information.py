@@ -34,7 +34,7 @@ def _plain_values(person_numbers: set[str]):
             pk = model._meta.pk.column
             cursor.execute(f'SELECT "{pk}", ' + ", ".join(f'"{c}"' for c in columns) + f' FROM "{table}"')
             for row in cursor.fetchall():
-                for column, value in zip(columns, row[1:]):
+                for column, value in zip(columns, row[1:], strict=False):
                     text = value if isinstance(value, str) else str(value or "")
                     for number in person_numbers:
                         if number and number in text:

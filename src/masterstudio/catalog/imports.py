@@ -51,7 +51,7 @@ def parse(content: bytes) -> ParseResult:
         return ParseResult([], ["文件中没有数据行：请从第二行起填写职业"])
     return check_rows(
         [
-            {"number": number, **{key: sheets.cell_text(v) for (key, _, _), v in zip(COLUMNS, raw)}}
+            {"number": number, **{key: sheets.cell_text(v) for (key, _, _), v in zip(COLUMNS, raw, strict=False)}}
             for number, raw in lines
         ]
     )

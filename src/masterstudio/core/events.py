@@ -298,7 +298,7 @@ def _values(connection, rows: list[Event], fields) -> list:
 
 def _saved(connection, rows: list[Event], ids) -> None:
     """The events as the ORM leaves saved rows: their ids set, no longer adding."""
-    for event, (pk,) in zip(rows, ids):
+    for event, (pk,) in zip(rows, ids, strict=False):
         event.pk = pk
         event._state.adding, event._state.db = False, connection.alias
 

@@ -295,12 +295,12 @@ class StateMachine:
             return []
         reasons = [reason(obj) if callable(reason) else reason for obj in objs]
         sources = [getattr(obj, self.field) for obj in objs]
-        rules = [self._rule(obj, target, actor, text) for obj, text in zip(objs, reasons)]
+        rules = [self._rule(obj, target, actor, text) for obj, text in zip(objs, reasons, strict=False)]
         manager = type(objs[0])._default_manager
         updates = {self.field: target, **(extra_fields or {})}
         with transaction.atomic(savepoint=False):
             for source in dict.fromkeys(sources):
-                pks = [obj.pk for obj, s in zip(objs, sources) if s == source]
+                pks = [obj.pk for obj, s in zip(objs, sources, strict=False) if s == source]
                 with _opened("transition"):
                     changed = _swap(manager.model, pks, self.field, source, updates)
                 if changed != len(set(pks)):
@@ -320,7 +320,7 @@ class StateMachine:
                         reason=text,
                         clause=rule.clause,
                     )
-                    for obj, source, text, rule in zip(objs, sources, reasons, rules)
+                    for obj, source, text, rule in zip(objs, sources, reasons, rules, strict=False)
                 ]
             )
             for callback in then:

@@ -122,7 +122,7 @@ def parse(content: bytes) -> ParseResult:
     rows: list[Row] = []
     for number, raw in lines:
         row = Row(number, {})
-        for (key, label, required), value in zip(COLUMNS, raw):
+        for (key, label, required), value in zip(COLUMNS, raw, strict=False):
             row.values[key] = value
             if required and cell_text(value) == "":
                 row.errors.append(f"“{label}”未填写")

@@ -165,7 +165,7 @@ class RubricForm(forms.ModelForm):
         """Each row's errors as one line ("第 2 行：请填写满分"), for the top of the page."""
         lines = []
         for number, row in enumerate(self.rows, start=1):
-            for name, messages in row.errors.items():
+            for messages in row.errors.values():
                 for message in messages:
                     lines.append(f"第 {number} 行：{message}")
         return lines

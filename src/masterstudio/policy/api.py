@@ -102,7 +102,8 @@ def _decode(payload: Any) -> Any:
             raise PolicyInputError(
                 INVALID_JSON,
                 None,
-                f"请求内容不是有效的 JSON（第 {error.lineno} 行第 {error.colno} 列：{error.msg}），请检查括号、引号和逗号",
+                f"请求内容不是有效的 JSON（第 {error.lineno} 行第 {error.colno} 列：{error.msg}），请检查括号、"
+                "引号和逗号",
             ) from None
     return payload
 
@@ -145,7 +146,8 @@ def retirement_answer(data: Any) -> dict:
             raise PolicyInputError(
                 IDENTITY_MISMATCH,
                 "birth_date",
-                f"身份证号中的出生日期为 {facts['birth_date'].isoformat()}，与填写的 {birth.isoformat()} 不一致，请核对",
+                f"身份证号中的出生日期为 {facts['birth_date'].isoformat()}，与填写的 {birth.isoformat()} "
+                "不一致，请核对",
             )
         if gender is not None and gender != facts["gender"]:
             raise PolicyInputError(IDENTITY_MISMATCH, "gender", "身份证号中的性别与填写的性别不一致，请核对")

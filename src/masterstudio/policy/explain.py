@@ -109,7 +109,10 @@ def render_deadline(result: Mapping) -> str:
 def render_retirement(result: Mapping) -> str:
     age = result["retirement_age"]
     months = f"{age['months']}个月" if age["months"] else ""
-    return f"法定退休年龄 {age['years']}周岁{months}（延迟 {result['delay_months']} 个月），法定退休日期 {result['retirement_date']}"
+    return (
+        f"法定退休年龄 {age['years']}周岁{months}（延迟 {result['delay_months']} 个月），法定退休日期 "
+        f"{result['retirement_date']}"
+    )
 
 
 def render_identity(result: Mapping) -> str:

@@ -198,7 +198,7 @@ def _organisation_code_ok(code9: str) -> bool:
     body, check = code9[:8], code9[8]
     if not all(c.isdigit() or "A" <= c <= "Z" for c in body):
         return False
-    remainder = 11 - sum(value(c) * w for c, w in zip(body, _ORG_WEIGHTS)) % 11
+    remainder = 11 - sum(value(c) * w for c, w in zip(body, _ORG_WEIGHTS, strict=False)) % 11
     expected = {10: "X", 11: "0"}.get(remainder, str(remainder))
     return check == expected
 

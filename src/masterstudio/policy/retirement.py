@@ -71,7 +71,10 @@ class Retirement:
 
     def describe(self) -> str:
         months = f"{self.age_months}个月" if self.age_months else ""
-        return f"{self.category.label}，法定退休年龄 {self.age_years}周岁{months}，法定退休日期 {self.retirement_date.isoformat()}"
+        return (
+            f"{self.category.label}，法定退休年龄 {self.age_years}周岁{months}，法定退休日期 "
+            f"{self.retirement_date.isoformat()}"
+        )
 
 
 def category_for(gender: str, original_retirement_age: int | None) -> Category | None:

@@ -79,7 +79,10 @@ def ground_13_1(root: dict, as_of, params: ParameterSet) -> dict:
     elif result == UNKNOWN:
         message = f"尚未记录{'、'.join(unknown)}（{'、'.join(missing)}），无法判断第十三条第（一）项"
     else:
-        message = f"最后一次开展工作在 {last.isoformat()}，未超过{years}年；无不配合管理考核、违规违纪记录（第十三条第（一）项）"
+        message = (
+            f"最后一次开展工作在 {last.isoformat()}，未超过{years}年；无不配合管理考核、违规违纪记录（"
+            "第十三条第（一）项）"
+        )
     return _ground("13.1", result, message, facts, missing if result == UNKNOWN else [])
 
 
@@ -114,7 +117,8 @@ def ground_13_2(root: dict, as_of, params: ParameterSet) -> dict:
         return _ground(
             "13.2",
             UNKNOWN,
-            f"{'、'.join(pending)} 年度绩效考核不合格，整改后尚未复评（{'、'.join(missing)}）；复评仍不合格的属第十三条第（二）项情形",
+            f"{'、'.join(pending)} 年度绩效考核不合格，整改后尚未复评（{'、'.join(missing)}）；"
+            "复评仍不合格的属第十三条第（二）项情形",
             facts,
             missing,
         )
@@ -216,7 +220,8 @@ def revocation_grounds(payload: Any, params: ParameterSet | str | None = None) -
         "present_clauses": present,
         "unknown_clauses": unknown,
         "missing_facts": list(dict.fromkeys(p for g in grounds for p in g["missing_facts"])),
-        "consequence": "取消工作室称号；涉及资金的，追回当年所在资助周期内的全部区级补助资金（第十三条，见 funding.recovery）"
+        "consequence": "取消工作室称号；涉及资金的，追回当年所在资助周期内的全部区级补助资金（第十三条，见 "
+        "funding.recovery）"
         if present
         else None,
         "policy": pset.policy_info(),

@@ -42,7 +42,7 @@ def compare(
     counts_before: Counter = Counter()
     counts_after: Counter = Counter()
     changes, errors = [], []
-    for name, payload in zip(names, items):
+    for name, payload in zip(names, items, strict=False):
         try:
             app = parse_application(payload, cat)
             before = evaluate_application(app, before_set, cat)

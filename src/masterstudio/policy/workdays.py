@@ -90,7 +90,8 @@ class WorkCalendar:
             raise PolicyInputError(
                 CALENDAR_YEAR_UNKNOWN,
                 field,
-                f"平台尚不知道 {year} 年的法定节假日和调休安排（内置数据为 {first}–{last} 年，工作人员也未录入 {year} 年），"
+                f"平台尚不知道 {year} 年的法定节假日和调休安排（内置数据为 {first}–{last} 年，工作人员也未录入 "
+                f"{year} 年），"
                 f"无法计算涉及 {year} 年的工作日；请工作人员先在平台录入 {year} 年的放假和调休日期后再计算",
             ) from None
 

@@ -154,7 +154,7 @@ def build(stdout=None) -> list[str]:
                 )
                 applying.upload_materials(application.pk, item["clause"], [upload], actor=unit_b_user)
         if not form.errors:
-            snapshot = applying.submit(application.pk, actor=unit_b_user)
+            applying.submit(application.pk, actor=unit_b_user)
             application.refresh_from_db()
             done.append(f"申报：{unit_b.name} 已提交，受理编号 {application.receipt_no}（待材料审核）")
     return done

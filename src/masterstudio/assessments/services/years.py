@@ -51,7 +51,7 @@ def open_year(
     if len(weights) != len(ASPECTS) or len(max_points) != len(ASPECTS):
         raise AssessmentError("请为四个考核方面分别填写权重和满分")
     criteria = []
-    for index, ((title, description), weight, points) in enumerate(zip(ASPECTS, weights, max_points)):
+    for index, ((title, description), weight, points) in enumerate(zip(ASPECTS, weights, max_points, strict=False)):
         weight = _decimal(weight, f"weight_{index}", f"“{title}”的权重")
         points = _decimal(points, f"max_{index}", f"“{title}”的满分")
         if weight <= 0 or points <= 0:

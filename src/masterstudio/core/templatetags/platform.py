@@ -73,7 +73,6 @@ ACTION_LABELS = {
     "objection.filed": "提出异议",
     "panel.drawn": "随机抽取专家",
     "panel.opened": "开启评分结果",
-    "person.created": "登记人员",
     "recovery.opened": "开始追回",
     "recovery.repayment": "登记退回款",
     "rectification.file_downloaded": "下载整改材料",

@@ -226,7 +226,7 @@ def _draw_each_once(panels: list[ScoringPanel], size: int, seeds: list[str | Non
         ):
             seated.setdefault(panel_id, set()).add(expert_id)
         draws, skipped, plans = [], [], []
-        for given, seed in zip(panels, seeds):
+        for given, seed in zip(panels, seeds, strict=False):
             panel = locked[given.pk]
             keep_loaded(given, panel)
             if not panel.is_sealed:
@@ -267,7 +267,7 @@ def _draw_each_once(panels: list[ScoringPanel], size: int, seeds: list[str | Non
                 Assignment.objects.bulk_create(
                     [
                         Assignment(panel=panel, expert=by_id[expert_id], draw=draw, year=panel.year)
-                        for panel, draw in zip(plans, draws)
+                        for panel, draw in zip(plans, draws, strict=False)
                         for expert_id in draw.chosen
                     ]
                 )
@@ -287,7 +287,7 @@ def _draw_each_once(panels: list[ScoringPanel], size: int, seeds: list[str | Non
                     "excluded": draw.excluded,
                 },
             }
-            for panel, draw in zip(plans, draws)
+            for panel, draw in zip(plans, draws, strict=False)
         )
         notify_many(
             [
@@ -297,7 +297,7 @@ def _draw_each_once(panels: list[ScoringPanel], size: int, seeds: list[str | Non
                     {"count": 1, "closes_at": panel.closes_at},
                     reverse("experts:tasks"),
                 )
-                for panel, draw in zip(plans, draws)
+                for panel, draw in zip(plans, draws, strict=False)
             ]
         )
     return draws, skipped

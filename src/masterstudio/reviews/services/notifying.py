@@ -41,7 +41,7 @@ def notify_units(key: str, **context):
                     {"application": application, "reason": event.reason, "clause": event.clause, **context},
                     reverse("applications:detail", args=[application.pk]),
                 )
-                for application, event in zip(applications, events)
+                for application, event in zip(applications, events, strict=False)
             ]
         )
 

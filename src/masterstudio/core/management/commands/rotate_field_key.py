@@ -87,10 +87,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 for pk, *tokens in raw_rows:
                     changes = {}
-                    for field, token in zip(encrypted, tokens):
+                    for field, token in zip(encrypted, tokens, strict=False):
                         if token and not primary_key_wrote(token):
                             changes[field.attname] = decrypt(token)  # the field encrypts it under the new key
-                    for field, value in zip(sealed, json_rows.get(pk, ())):
+                    for field, value in zip(sealed, json_rows.get(pk, ()), strict=False):
                         rotated, n = _rotate_json(value)
                         if n:
                             changes[field.attname] = rotated

@@ -15,7 +15,8 @@ from masterstudio.core.events import record_event
 from masterstudio.units.models import Branch, Person, Unit, UnitStatus
 
 DEMO_PASSWORD = "Demo@2026yz"
-# Demo only: the authenticator secret of the staff, expert and evaluator accounts, so that `manage.py demo_totp` can show a code.
+# Demo only: the authenticator secret of the staff, expert and evaluator accounts, so that
+# `manage.py demo_totp` can show a code.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
@@ -91,7 +92,7 @@ class Command(BaseCommand):
 
         for line in build():
             self.stdout.write("演示情景 · " + line)
-        self.stdout.write(self.style.SUCCESS("演示账号（密码均为 %s）：" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {DEMO_PASSWORD}）："))
         for username, role, duties, name, _ in ACCOUNTS:
             extra = "、".join(Duty(d).label for d in duties)
             self.stdout.write(f"  {username:<14} {Role(role).label}{'（' + extra + '）' if extra else ''} — {name}")
@@ -136,7 +137,8 @@ def sign_in_help() -> list[str]:
     return [
         "登录第二因素（动态口令）：管理端账号（staff_review、staff_approve、staff_finance、sysadmin、auditor）"
         "登录时在密码之后还要输入 6 位动态口令；专家、评估机构账号（expert1–expert5、evaluator）同样要输入。",
-        f"  取得口令：另开一个终端运行 .venv/bin/python manage.py demo_totp，或在手机验证器中添加密钥 {DEMO_TOTP_SECRET}。",
+        "  取得口令：另开一个终端运行 .venv/bin/python manage.py demo_totp，或在手机验证器中添加密钥 "
+        f"{DEMO_TOTP_SECRET}。",
         "  所有演示账号共用这一密钥：同一个口令在它有效的 30 秒内，可以分别用于登录几个不同的演示账号"
         "（每个账号各用一次）；同一账号再次登录请等下一个 30 秒的新口令。",
         "演示时钟：以工作人员身份打开 /manage/demo-clock/，可把平台日期向前拨（如公示 5 个工作日期满），"
