@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from masterstudio.core import versions
+from masterstudio.core import transitions, versions
 
 
 @pytest.fixture
@@ -102,5 +102,6 @@ def test_role_changes_and_unit_status_reach_the_next_request(transactional_db, m
     unit = Client()
     unit.force_login(cast["unit_a"])
     assert unit.get("/applications/").status_code == 200
-    Unit.objects.filter(pk=unit_a.pk).update(status="pending")
+    with transitions.seed("test: a unit's registration put back to pending, as a fixture"):
+        Unit.objects.filter(pk=unit_a.pk).update(status="pending")
     assert unit.get("/applications/").status_code == 403
