@@ -201,3 +201,30 @@ def test_preview_refuses_a_payment_dated_after_today_and_a_voucher_imported_twic
     errors = {r.number: r.errors for r in result.rows}
     assert any("拨付日期" in e and "晚于今天" in e for e in errors[2])
     assert "拨付凭证号与第 2 行重复（同一笔拨付只能导入一次）" in errors[3]
+
+
+@pytest.mark.parametrize(
+    ("amount", "said"),
+    [
+        ("1e+26", "金额过大"),
+        ("10000000000", "金额过大"),
+        ("NaN", "不是有效的数字"),
+        ("Infinity", "不是有效的数字"),
+        ("-Infinity", "不是有效的数字"),
+        ("12.345", "最多保留两位小数"),
+        ("0", "必须大于 0"),
+    ],
+)
+def test_an_amount_the_money_column_cannot_hold_is_a_row_error_not_a_crash(amount, said):
+    """1e+26 used to raise decimal.InvalidOperation from quantize (28-digit context); the column
+    (max_digits=12, decimal_places=2) holds at most 9,999,999,999.99."""
+    result = imports.parse(workbook([row(paid_amount=amount)]))
+    assert not result.ok
+    (only,) = result.rows
+    assert any(said in message for message in only.errors), only.errors
+
+
+def test_the_largest_amount_the_column_holds_is_read():
+    result = imports.parse(workbook([row(paid_amount="9999999999.99")]))
+    assert all("金额" not in message for message in result.rows[0].errors), result.rows[0].errors
+    assert result.rows[0].values["paid_amount"] == Decimal("9999999999.99")

@@ -11,13 +11,13 @@ unit/branch × occupation (Art. 7) or the same nameplate number.
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from masterstudio.applications.models import scope_key
-from masterstudio.core import identifiers, sheets, transitions
+from masterstudio.core import identifiers, money, sheets, transitions
 from masterstudio.core.crypto import blind_index
 from masterstudio.core.events import record_event
 from masterstudio.core.sheets import ParseResult, Row, cell_text
@@ -100,17 +100,18 @@ def _money(value, label: str, errors: list[str]) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        amount = Decimal(cell_text(value).replace(",", ""))
-    except InvalidOperation:
-        errors.append(f"“{label}”的金额“{cell_text(value)}”不是数字")
+        return money.parse_money(cell_text(value))
+    except money.MoneyError as refused:
+        errors.append(
+            {
+                "not_number": f"“{label}”的金额“{cell_text(value)}”不是数字",
+                "not_finite": f"“{label}”的金额“{cell_text(value)}”不是有效的数字（不能为 NaN 或无穷大）",
+                "not_positive": f"“{label}”必须大于 0",
+                "too_large": f"“{label}”金额过大：“{cell_text(value)}”超过 {money.too_large_text()} 元",
+                "too_precise": f"“{label}”最多保留两位小数",
+            }[refused.reason]
+        )
         return None
-    if amount <= 0:
-        errors.append(f"“{label}”必须大于 0")
-        return None
-    if amount != amount.quantize(Decimal("0.01")):
-        errors.append(f"“{label}”最多保留两位小数")
-        return None
-    return amount
 
 
 def parse(content: bytes) -> ParseResult:

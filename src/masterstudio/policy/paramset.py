@@ -22,6 +22,8 @@ from .dates import parse_date
 from .errors import INVALID_INPUT, PolicyInputError
 
 CENT = Decimal("0.01")
+# what a money column holds (DecimalField(max_digits=12, decimal_places=2), as core.money says)
+MAX_MONEY_PARAMETER = Decimal("9999999999.99")
 
 TYPES = ("money", "integer", "date", "month_day", "time", "skill_level", "list_int", "list_str", "enum", "string")
 
@@ -263,8 +265,9 @@ def _coerce(parameter: Parameter, raw: Any, path: str) -> Any:
             amount = Decimal(str(raw).strip())
         except InvalidOperation:
             raise bad('以元为单位的金额字符串（如 "200000"）') from None
-        if not amount.is_finite() or amount < 0 or amount != amount.quantize(CENT):
-            raise bad("不小于 0、最多两位小数的金额")
+        # the bound first: quantize beyond the context's 28 digits raises InvalidOperation (1e+26)
+        if not amount.is_finite() or amount < 0 or amount > MAX_MONEY_PARAMETER or amount != amount.quantize(CENT):
+            raise bad(f"不小于 0、不超过 {MAX_MONEY_PARAMETER:,.2f} 元、最多两位小数的金额")
         return amount.quantize(CENT)
     if ptype == "integer":
         if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:

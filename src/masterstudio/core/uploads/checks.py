@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from django.conf import settings
@@ -176,50 +177,153 @@ _PDF_ACTIVE = {
     b"xfa": "XFA 动态表单",
 }
 _PDF_NAME = re.compile(rb"/([A-Za-z0-9#]+)")
+_PDF_NAME_CHARS = re.compile(rb"[A-Za-z0-9#]*")
 _PDF_STREAM = re.compile(rb"stream\r?\n")
+_PDF_END = b"endstream"
+_PDF_END_MARK = re.compile(re.escape(_PDF_END))
 _PDF_MAX_INFLATED = 50 * 1024 * 1024
+
+# The PDF is read, and its streams inflated, piece by piece: no more than a chunk of the file and a
+# step of inflated text is held at once, whatever the file's size (issue 20: a 50 MB upload held
+# 150 MB). A name cut by a chunk's end is held back and read with the next chunk; a name longer
+# than any refused name written all in #xx escapes cannot be one of them and is skipped.
+_PDF_CHUNK = 64 * 1024
+_PDF_INFLATE_STEP = 256 * 1024
+_PDF_NAME_LONGEST = 3 * max(len(key) for key in _PDF_ACTIVE)
+
+
+def _pdf_name(raw: bytes) -> bytes:
+    """A name as the reader sees it: #xx escapes undone, lower case."""
+    if b"#" in raw:
+        raw = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
+    return raw.lower()
 
 
 def _pdf_names(data: bytes):
     for match in _PDF_NAME.finditer(data):
-        raw = match.group(1)
-        if b"#" in raw:
+        yield _pdf_name(match.group(1))
+
+
+class _PdfNames:
+    """The first refused name in text fed piece by piece: the one :func:`_pdf_names` finds first
+    in the whole text."""
+
+    def __init__(self):
+        self.found: bytes | None = None
+        self._held = b""  # "/" and the name characters after it at the end of the last piece
+        self._skipping = False  # inside a name too long to be refused
+
+    def feed(self, piece: bytes) -> None:
+        if self.found is not None or not piece:
+            return
+        if self._skipping:
+            rest = _PDF_NAME_CHARS.match(piece).end()
+            if rest == len(piece):
+                return
+            piece, self._skipping = piece[rest:], False
+        text, self._held = self._held + piece, b""
+        cut = text.rfind(b"/")
+        if cut < 0 or _PDF_NAME_CHARS.match(text, cut + 1).end() != len(text):
+            cut = len(text)  # the text ends outside a name
+        self._scan(text[:cut] if cut < len(text) else text)
+        if len(text) - cut > _PDF_NAME_LONGEST + 1:
+            self._skipping = True
+        else:
+            self._held = text[cut:]
+
+    def finish(self) -> bytes | None:
+        if self._held and self.found is None:
+            self._scan(self._held)
+        self._held = b""
+        return self.found
+
+    def _scan(self, text: bytes) -> None:
+        for found in _pdf_names(text):
+            if found in _PDF_ACTIVE:
+                self.found = found
+                return
+
+
+def _pdf_find(upload, pos: int, pattern: re.Pattern, keep: int) -> tuple[int, int] | None:
+    """(start, end) of the first match of ``pattern`` at or after ``pos``; ``keep`` bytes of each
+    chunk are read again with the next, so a match cut by a chunk's end is found."""
+    base, held = pos, b""
+    upload.seek(pos)
+    while chunk := upload.read(_PDF_CHUNK):
+        held += chunk
+        match = pattern.search(held)
+        if match:
+            return base + match.start(), base + match.end()
+        drop = max(0, len(held) - keep)
+        base, held = base + drop, held[drop:]
+    return None
+
+
+_BROKEN, _BOMB = "broken", "bomb"
+
+
+def _pdf_inflate(upload, start: int, end: int, budget: int):
+    """The stream ``data[start:end]`` inflated step by step and its names scanned: ``(refused name
+    or None, inflated size)``; ``_BROKEN`` when it is not zlib data, ``_BOMB`` when it inflates to
+    ``budget`` or more — the answers of ``zlib.decompressobj().decompress(data[start:end], budget)``."""
+    decompressor, names = zlib.decompressobj(), _PdfNames()
+    inflated = 0
+    upload.seek(start)
+    left = end - start
+    while not decompressor.eof:
+        data = upload.read(min(_PDF_CHUNK, left)) if left > 0 else b""
+        left -= len(data)
+        while True:  # the chunk, in steps of inflated text; b"" once more at the end for what is pending
+            step = min(_PDF_INFLATE_STEP, budget - inflated)
             try:
-                raw = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
-            except ValueError:
-                pass
-        yield raw.lower()
+                text = decompressor.decompress(data, step)
+            except zlib.error:
+                return _BROKEN
+            inflated += len(text)
+            if inflated >= budget:
+                return _BOMB
+            names.feed(text)
+            data = decompressor.unconsumed_tail
+            if decompressor.eof or (not data and len(text) < step):
+                break
+        if left <= 0:
+            break
+    return names.finish(), inflated
 
 
 def _check_pdf(upload, name: str) -> None:
-    import zlib
-
+    """Refuse a PDF that runs something or carries files. The names of the file and of each inflated
+    stream are read; a size bomb is refused first, then the first refused name of the file, then
+    the first of the streams."""
     upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
-    parts, inflated = [data], 0
-    for match in _PDF_STREAM.finditer(data):
-        start = match.end()
-        end = data.find(b"endstream", start)
-        if end < 0:
-            break
-        try:
-            decompressor = zlib.decompressobj()
-            text = decompressor.decompress(data[start:end], _PDF_MAX_INFLATED - inflated)
-        except zlib.error:
-            continue
-        inflated += len(text)
-        parts.append(text)
-        if inflated >= _PDF_MAX_INFLATED:
-            raise UploadRefused(f"文件“{name}”解压后体积异常（疑似压缩炸弹），已拒收", code="zip_bomb")
-    for part in parts:
-        for found in _pdf_names(part):
-            if found in _PDF_ACTIVE:
-                raise UploadRefused(
-                    f"PDF 文件“{name}”含{_PDF_ACTIVE[found]}（/{found.decode(errors='replace')}），打开时可能执行代码，"
-                    "已拒收。请用“打印为 PDF”或扫描件重新生成后上传",
-                    code="pdf_active",
-                )
+    raw = _PdfNames()
+    while raw.found is None and (chunk := upload.read(_PDF_CHUNK)):
+        raw.feed(chunk)
+    found = raw.finish()
+    in_streams, inflated, pos, end = None, 0, 0, -1
+    try:
+        while (match := _pdf_find(upload, pos, _PDF_STREAM, keep=len(b"stream\r\n") - 1)) is not None:
+            pos = match[1]
+            if end < pos:  # no endstream lies between the last one found and this stream
+                after = _pdf_find(upload, pos, _PDF_END_MARK, keep=len(_PDF_END) - 1)
+                if after is None:
+                    break
+                end = after[0]
+            answer = _pdf_inflate(upload, pos, end, _PDF_MAX_INFLATED - inflated)
+            if answer == _BOMB:
+                raise UploadRefused(f"文件“{name}”解压后体积异常（疑似压缩炸弹），已拒收", code="zip_bomb")
+            if answer != _BROKEN:
+                in_streams = in_streams or answer[0]
+                inflated += answer[1]
+    finally:
+        upload.seek(0)
+    found = found or in_streams
+    if found is not None:
+        raise UploadRefused(
+            f"PDF 文件“{name}”含{_PDF_ACTIVE[found]}（/{found.decode(errors='replace')}），打开时可能执行代码，"
+            "已拒收。请用“打印为 PDF”或扫描件重新生成后上传",
+            code="pdf_active",
+        )
 
 
 def _check_package(upload, name: str) -> str | None:

@@ -5,13 +5,14 @@ goes through ``GRANT_MACHINE.apply``."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 
 from masterstudio.accounts.models import User
+from masterstudio.core import money
 from masterstudio.core.events import record_event
 from masterstudio.core.locks import lock_row
 from masterstudio.core.notify import notify
@@ -30,14 +31,18 @@ from masterstudio.funding.states import GRANT_MACHINE
 
 def parse_amount(value, field: str = "amount") -> Decimal:
     try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, ValueError):
-        raise FundingError(f"金额“{value}”不是有效的数字，请填写如 50000.00", field=field) from None
-    if not amount.is_finite() or amount <= 0:
-        raise FundingError("金额必须大于 0", field=field)
-    if amount != amount.quantize(Decimal("0.01")):
-        raise FundingError("金额最多保留两位小数（分）", field=field)
-    return amount.quantize(Decimal("0.01"))
+        return money.parse_money(value)
+    except money.MoneyError as refused:
+        raise FundingError(
+            {
+                "not_number": f"金额“{value}”不是有效的数字，请填写如 50000.00",
+                "not_finite": f"金额“{value}”不是有效的数字，请填写如 50000.00",
+                "not_positive": "金额必须大于 0",
+                "too_large": f"金额过大：不能超过 {money.too_large_text()} 元",
+                "too_precise": "金额最多保留两位小数（分）",
+            }[refused.reason],
+            field=field,
+        ) from None
 
 
 def disbursed_total(grant: Grant) -> Decimal:
