@@ -25,8 +25,9 @@ HONORS, ROUTES = wizard.HONORS, wizard.ROUTES
 
 
 class ApplicationForm(forms.Form):
-    """The whole wizard. ``final=False`` (autosave) checks formats only; ``final=True``
-    (submission) also requires what the bureau needs to accept the application."""
+    """The whole wizard, as a page shows it. ``final=False`` (autosave) checks formats only;
+    ``final=True`` (submission) also requires what the bureau needs to accept the application. The
+    rules are ``wizard.read_draft``'s (see ``full_clean``); the fields here are for the page."""
 
     scope = forms.ChoiceField(
         label="申报主体",
