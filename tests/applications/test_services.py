@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from masterstudio.applications import facts, services
 from masterstudio.applications.models import Application, AppState, Material, TeamMember
+from masterstudio.applications.wizard import read_draft
 from masterstudio.core import transitions
 from masterstudio.core.models import Notification
 from tests.constraints import violates
@@ -84,7 +85,7 @@ def test_frozen_after_submission(cast, unit_a):
     app = ready_application(unit_a, cast["unit_a"])
     services.submit(app.pk, actor=cast["unit_a"])
     with pytest.raises(services.ApplyError, match="已冻结"):
-        services.save_draft(app.pk, wizard_data(), actor=cast["unit_a"])
+        services.save_draft(app.pk, read_draft(wizard_data(), unit=unit_a), actor=cast["unit_a"])
     with pytest.raises(services.ApplyError, match="已冻结"):
         services.upload_materials(app.pk, "9.1.1", [upload("a.pdf", pdf_bytes())], actor=cast["unit_a"])
     material = app.materials.first()
@@ -144,7 +145,7 @@ def test_closed_round_refuses_new_applications_and_edits(cast, unit_a):
     app.round.closes_at = timezone.now() - timedelta(minutes=1)
     app.round.save()
     with pytest.raises(services.ApplyError, match="已于 .* 截止"):
-        services.save_draft(app.pk, wizard_data(), actor=cast["unit_a"])
+        services.save_draft(app.pk, read_draft(wizard_data(), unit=unit_a), actor=cast["unit_a"])
     with pytest.raises(services.ApplyError, match="截止"):
         services.submit(app.pk, actor=cast["unit_a"])
 
@@ -153,7 +154,7 @@ def test_only_the_units_own_account_edits(cast, unit_a):
     app = ready_application(unit_a, cast["unit_a"])
     for who in ("unit_b", "leader", "reviewer"):
         with pytest.raises(services.ApplyError, match="单位账号"):
-            services.save_draft(app.pk, wizard_data(), actor=cast[who])
+            services.save_draft(app.pk, read_draft(wizard_data(), unit=unit_a), actor=cast[who])
 
 
 # ---------------------------------------------------------------- Art. 7

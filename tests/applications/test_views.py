@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from masterstudio.applications import services
 from masterstudio.applications.models import AppState, Round
+from masterstudio.applications.wizard import read_draft
 from masterstudio.core.models import Event
 from tests.factories import PASSWORD, make_person
 from tests.factories.applications import (
@@ -122,7 +123,7 @@ def test_team_member_listed_twice(cast, unit_a):
     app = services.start_application(unit=unit_a, round_=make_round(), actor=cast["unit_a"])
     data = wizard_data(leader=leader, team=team)
     data.appendlist("team", str(team[0].pk))
-    app, form = services.save_draft(app.pk, data, actor=cast["unit_a"])
+    app, form = services.save_draft(app.pk, read_draft(data, unit=unit_a), actor=cast["unit_a"])
     assert form.errors["team"] == [f"团队成员“{team[0].name}”重复列出，每人只能列一次"]
 
 
@@ -130,7 +131,9 @@ def test_unknown_occupation_code_is_refused_at_the_field(cast, unit_a):
     leader, team = make_people(unit_a)
     app = services.start_application(unit=unit_a, round_=make_round(), actor=cast["unit_a"])
     app, form = services.save_draft(
-        app.pk, wizard_data(leader=leader, team=team, occupation_code="6-99-99-99"), actor=cast["unit_a"]
+        app.pk,
+        read_draft(wizard_data(leader=leader, team=team, occupation_code="6-99-99-99"), unit=unit_a),
+        actor=cast["unit_a"],
     )
     assert "《职业分类大典》中没有编码 6-99-99-99" in form.errors["occupation_code"][0]
 

@@ -18,20 +18,10 @@ HTTP_NAMES = {"request", "querydict", "query_dict", "post", "files", "form", "fo
 HTTP_TYPES = ("HttpRequest", "QueryDict", "MultiValueDict", "Form", "FormSet")
 
 
-#: the one service still reading a form, with why, as the check reports it (line numbers aside): the wizard's
-#: draft (what the unit typed, valid or not) is interpreted by ApplicationForm under the
-#: application's row lock, at each autosave and at submission. Moving that interpretation out of the
-#: form is the applications split's work (issue 19); until then the findings must stay exactly these,
-#: so a new one fails and a fixed one asks to be struck off.
-KNOWN = {
-    "applications/services/drafts.py": [
-        "imports masterstudio.applications.forms",
-        "apply_form(form: ApplicationForm)",
-        "_stale_autosave(post: QueryDict)",
-        "save_draft(post: QueryDict)",
-    ],
-    "applications/services/submission.py": ["imports masterstudio.applications.forms"],
-}
+#: services still taking HTTP or a form, with why, as the check reports it (line numbers aside): none since
+#: the wizard's draft is read by ``applications.wizard.read_draft`` (values in, values out). Kept so a
+#: new finding fails here with the reason it would have to give.
+KNOWN: dict[str, list[str]] = {}
 
 
 def service_modules() -> list[Path]:

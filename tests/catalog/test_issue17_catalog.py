@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from masterstudio.applications import services as application_services
+from masterstudio.applications.wizard import read_draft
 from masterstudio.catalog import engine, imports, selectors, services
 from masterstudio.catalog.models import CalendarProposal, CalendarYear, Occupation, ProposalState
 from masterstudio.core.events import verify_chain
@@ -30,7 +31,9 @@ def _draft_with(cast, unit, code, name="某大典职业"):
     leader, team = make_people(unit)
     app = application_services.start_application(unit=unit, round_=make_round(), actor=cast["unit_a"])
     app, form = application_services.save_draft(
-        app.pk, wizard_data(leader=leader, team=team, occupation_code=code, occupation_name=name), actor=cast["unit_a"]
+        app.pk,
+        read_draft(wizard_data(leader=leader, team=team, occupation_code=code, occupation_name=name), unit=unit),
+        actor=cast["unit_a"],
     )
     return app, form
 

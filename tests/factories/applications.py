@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from masterstudio.applications import services
 from masterstudio.applications.models import Round
+from masterstudio.applications.wizard import read_draft
 from tests.factories import make_person
 
 SHANGHAI_CLOSE = datetime(2026, 6, 30, 17, 0)
@@ -151,10 +152,10 @@ def ready_application(unit, user, round_=None, *, leader=None, team=None, materi
     if leader is None:
         leader, team = make_people(unit)
     application = services.start_application(unit=unit, round_=round_, actor=user)
-    application, form = services.save_draft(
-        application.pk, wizard_data(leader=leader, team=team or [], **data), actor=user
+    application, draft = services.save_draft(
+        application.pk, read_draft(wizard_data(leader=leader, team=team or [], **data), unit=unit), actor=user
     )
-    assert not form.errors, form.errors.as_text()
+    assert not draft.errors, draft.errors
     if materials:
         for item in services.material_items(application):
             if item["required"]:

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from masterstudio.applications import services
+from masterstudio.applications.wizard import read_draft
 from masterstudio.reviews.services.materials import record_finding, start_review
 from tests.factories.applications import make_people, ready_application
 
@@ -139,16 +140,12 @@ def test_the_finding_form_and_the_findings_speak_chinese(client, cast, unit_a):
 
 
 def test_an_autosave_answered_after_a_later_one_changes_nothing(cast, unit_a):
-    from django.http import QueryDict
-
     app = ready_application(unit_a, cast["unit_a"])
-    later = services.draft_querydict(app)
-    later.setlist("autosave_seq", ["2000"])
-    later.setlist("frontline_years", ["23"])
-    services.save_draft(app.pk, later, actor=cast["unit_a"])
-    earlier = QueryDict(mutable=True)
-    earlier.update({"autosave_seq": "1000", "frontline_years": "5"})
-    services.save_draft(app.pk, earlier, actor=cast["unit_a"])
+    later = {**app.draft, "autosave_seq": ["2000"], "frontline_years": ["23"]}
+    services.save_draft(app.pk, read_draft(later, unit=unit_a), actor=cast["unit_a"])
+    earlier = {"autosave_seq": ["1000"], "frontline_years": ["5"]}
+    app, kept = services.save_draft(app.pk, read_draft(earlier, unit=unit_a), actor=cast["unit_a"])
+    assert kept.typed["frontline_years"] == ["23"]  # the answer shows the draft as it stands
     app.refresh_from_db()
     assert app.facts["frontline_years"] == 23 and app.draft["frontline_years"] == ["23"]
     assert app.facts["conditions"]["has_facilities"] is True  # the earlier, emptier request wrote nothing

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django import forms
+from django.forms.utils import ErrorDict
+from django.http import QueryDict
 from django.utils import timezone
 
-from masterstudio.applications import occupations
+from masterstudio.applications import wizard
 from masterstudio.applications.facts import CONDITION_FIELDS
 from masterstudio.applications.models import AppState, Round
 from masterstudio.core import identifiers
@@ -18,26 +20,14 @@ from masterstudio.units.models import Person
 from masterstudio.units.validators import validate_id_number
 
 SKILL_LEVELS = [("", "请选择")] + [(level.code, level.full_label) for level in skills.LEVELS]
-HONORS = [
-    ("china_skill_award", "中华技能大奖（第5条直接认定(1)）"),
-    ("national_technical_expert", "全国技术能手（第5条直接认定(1)）"),
-    ("state_council_allowance", "享受国务院政府特殊津贴（第5条直接认定(1)）"),
-    ("beijing_outstanding_contribution", "北京市有突出贡献的高技能人才（第5条直接认定(1)）"),
-    ("beijing_technician_allowance", "享受北京市政府技师特殊津贴（第5条直接认定(1)）"),
-    (
-        "worldskills_beijing_expert_or_coach",
-        "代表北京市在世界技能大赛获奖的专家组长、教练组长、主教练（第5条直接认定(2)）",
-    ),
-    ("intangible_heritage_inheritor", "非物质遗产传承人（第5条直接认定(3)）"),
-    ("time_honored_craftsman", "老字号工匠（第5条直接认定(3)）"),
-]
 YES_NO = [("", "未填写"), ("yes", "是"), ("no", "否")]
-ROUTES = [("listed", "职业列入《职业分类大典》（第5条）"), ("unlisted", "新职业，未列入大典（第6条）")]
+HONORS, ROUTES = wizard.HONORS, wizard.ROUTES
 
 
 class ApplicationForm(forms.Form):
-    """The whole wizard. ``final=False`` (autosave) checks formats only; ``final=True``
-    (submission) also requires what the bureau needs to accept the application."""
+    """The whole wizard, as a page shows it. ``final=False`` (autosave) checks formats only;
+    ``final=True`` (submission) also requires what the bureau needs to accept the application. The
+    rules are ``wizard.read_draft``'s (see ``full_clean``); the fields here are for the page."""
 
     scope = forms.ChoiceField(
         label="申报主体",
@@ -97,99 +87,27 @@ class ApplicationForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
-    def clean_scope(self):
-        value = self.cleaned_data.get("scope") or ""
-        if not value and self.final:
-            raise forms.ValidationError("请选择以总部还是分厂/分公司名义申报")
-        return value
+    def full_clean(self):
+        """The wizard's rules are values-level (``wizard.read_draft``, the same rules submission
+        applies to the stored draft under the row lock): the form only shows them. ``self.draft``:
+        what was read, for the view to hand to the draft service."""
+        self._errors = ErrorDict()
+        if not self.is_bound:
+            return
+        self.draft = wizard.read_draft(
+            self.data, unit=self.unit, final=self.final, people=self.people, branches=self.branches
+        )
+        self.cleaned_data = dict(self.draft.values)
+        for name, texts in self.draft.errors.items():
+            self.add_error(name, list(texts))
 
-    def clean_leader(self):
-        value = self.cleaned_data.get("leader") or ""
-        if not value:
-            if self.final:
-                raise forms.ValidationError("请选择领办人；名单中没有时，先在下方“登记新人员”中登记")
-            return None
-        return self.people[value]
-
-    def clean_frontline_years(self):
-        value = self.cleaned_data.get("frontline_years")
-        if value is None and self.final:
-            raise forms.ValidationError("请填写领办人在生产服务一线岗位工作的年限（第5条第1项、第6条第1项）")
-        return value
-
-    def clean_team(self):
-        raw = self.data.getlist(self.add_prefix("team")) if hasattr(self.data, "getlist") else self.data.get("team", [])
-        seen, duplicates = set(), []
-        for pk in raw:
-            if pk in seen and pk in self.people:
-                duplicates.append(self.people[pk].name)
-            seen.add(pk)
-        if duplicates:
-            raise forms.ValidationError(f"团队成员“{'、'.join(duplicates)}”重复列出，每人只能列一次")
-        return [self.people[pk] for pk in self.cleaned_data.get("team", [])]
-
-    def clean(self):
-        data = super().clean()
-        route = data.get("route") or ""
-        code = (data.get("occupation_code") or "").strip().upper()
-        name = (data.get("occupation_name") or "").strip()
-        if self.final and not route:
-            self.add_error("route", "请选择职业是否列入《职业分类大典》")
-        if route == "listed" and code:
-            entry = occupations.lookup(code)
-            if entry is None and occupations.to_confirm(code):
-                data["occupation_code"] = code  # kept: staff confirm it and add it to the catalogue
-                if self.final and not name:
-                    self.add_error(
-                        "occupation_name",
-                        f"职业编码 {code} 尚未收录在平台目录中：请填写该职业的名称，工作人员将据此核实并补录",
-                    )
-            elif entry is None:
-                self.add_error(
-                    "occupation_code",
-                    f"《职业分类大典》中没有编码 {code}；请按名称搜索选择，或改选“新职业，未列入大典”",
-                )
-            else:
-                data["occupation_code"], data["occupation_name"] = entry["code"], entry["name"]
-        elif route == "listed" and self.final:
-            self.add_error("occupation_code", "请搜索并选择领办人从事的职业（工种）")
-        elif route == "unlisted":
-            data["occupation_code"] = ""
-            if self.final and not name:
-                self.add_error("occupation_name", "请填写新职业（工种）的名称")
-        if self.final and route == "listed" and not data.get("honors") and not data.get("skill_level"):
-            self.add_error("skill_level", "请选择领办人的技能等级（第5条第2项），或勾选直接认定荣誉")
-        if data.get("skill_level") and self.final and not (data.get("certificate_no") or "").strip():
-            self.add_error("certificate_no", "请填写证书编号，与上传的证书一致（第9条）")
-        leader = data.get("leader")
-        team = data.get("team") or []
-        if leader is not None and any(p.pk == leader.pk for p in team):
-            self.add_error("team", f"领办人“{leader.name}”不能同时列为团队成员（团队为领办人以外的人员）")
-        if self.final:
-            for name_, clause, _ in CONDITION_FIELDS:
-                if not data.get(f"cond_{name_}"):
-                    self.add_error(f"cond_{name_}", f"请回答此项单位条件（第{clause}条）")
-        return data
-
-    def declared_facts(self) -> dict:
-        """The valid part of what was typed, in the shape stored on Application.facts."""
-        data = self.cleaned_data
-        conditions = {}
-        notes = {}
-        for name, _, _ in CONDITION_FIELDS:
-            answer = data.get(f"cond_{name}")
-            conditions[name] = {"yes": True, "no": False}.get(answer)
-            notes[name] = data.get(f"note_{name}", "")
-        return {
-            "scope": data.get("scope", ""),
-            "route": data.get("route", ""),
-            "skill_level": data.get("skill_level") or None,
-            "certificate_no": (data.get("certificate_no") or "").strip(),
-            "honors": data.get("honors", []),
-            "frontline_years": data.get("frontline_years"),
-            "conditions": conditions,
-            "condition_notes": notes,
-        }
+    @classmethod
+    def from_draft(cls, draft: dict, *, unit, final: bool = False) -> ApplicationForm:
+        """The form bound to a stored draft (field name → the strings typed)."""
+        data = QueryDict(mutable=True)
+        for key, values in (draft or {}).items():
+            data.setlist(key, values if isinstance(values, list) else [values])
+        return cls(data, unit=unit, final=final)
 
 
 class QuickPersonForm(forms.Form):

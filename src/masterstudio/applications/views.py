@@ -96,7 +96,7 @@ def start(request, round_id: int):
 
 def _wizard_context(request, application: Application, form=None, person_form=None, submit_errors=None):
     if form is None:
-        form = ApplicationForm(app_drafts.draft_querydict(application), unit=application.unit)
+        form = ApplicationForm.from_draft(application.draft, unit=application.unit)
         form.is_valid()
     materials = list(selectors.active_materials(application))
     items = app_base.material_items(application)
@@ -120,6 +120,18 @@ def _wizard_context(request, application: Application, form=None, person_form=No
     }
 
 
+def _save_draft(request, application: Application) -> tuple[Application, ApplicationForm]:
+    """Read what was typed with the wizard's form, hand the draft read to the service, and return
+    the form to show: this one, or the stored draft's when this autosave came in after a later one."""
+    form = ApplicationForm(request.POST, unit=application.unit)
+    form.is_valid()
+    application, draft = app_drafts.save_draft(application.pk, form.draft, actor=request.user)
+    if draft is not form.draft:
+        form = ApplicationForm.from_draft(application.draft, unit=application.unit)
+        form.is_valid()
+    return application, form
+
+
 @approved_unit_required
 def edit(request, pk: int):
     application = selectors.application_for(request.user, pk)
@@ -127,7 +139,7 @@ def edit(request, pk: int):
         return redirect("applications:detail", pk=pk)
     if request.method == "POST":  # the no-script path of autosave: "保存草稿"
         try:
-            application, form = app_drafts.save_draft(application.pk, request.POST, actor=request.user)
+            application, form = _save_draft(request, application)
         except app_base.ApplyError as exc:
             for text in exc.messages:
                 messages.error(request, text)
@@ -153,7 +165,7 @@ def autosave(request, pk: int):
         return HttpResponse("只有申报单位账号可以填报申报", status=403, content_type="text/plain; charset=utf-8")
     application = selectors.application_for(request.user, pk)
     try:
-        application, form = app_drafts.save_draft(application.pk, request.POST, actor=request.user)
+        application, form = _save_draft(request, application)
     except app_base.ApplyError as exc:
         return HttpResponse("；".join(exc.messages), status=409, content_type="text/plain; charset=utf-8")
     context = _wizard_context(request, application, form)
@@ -260,7 +272,7 @@ def submit(request, pk: int):
             for text in exc.messages:
                 messages.error(request, text)
             return redirect("applications:detail", pk=pk)
-        form = ApplicationForm(app_drafts.draft_querydict(application), unit=application.unit, final=True)
+        form = ApplicationForm.from_draft(application.draft, unit=application.unit, final=True)
         form.is_valid()
         return render(
             request,

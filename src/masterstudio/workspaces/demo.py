@@ -10,12 +10,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import QueryDict
 from django.utils import timezone
 
 from masterstudio.accounts.models import User
 from masterstudio.applications import services as applying
 from masterstudio.applications.models import Application, Round, scope_key
+from masterstudio.applications.wizard import read_draft
 from masterstudio.core.crypto import blind_index
 from masterstudio.core.events import record_event
 from masterstudio.experts.models import Expert, Rubric
@@ -121,7 +121,6 @@ def build(stdout=None) -> list[str]:
             )
             people.append(person)
         application = applying.start_application(unit=unit_b, round_=round_, actor=unit_b_user)
-        data = QueryDict(mutable=True)
         values = {
             "scope": "head",
             "leader": str(people[0].pk),
@@ -142,18 +141,17 @@ def build(stdout=None) -> list[str]:
         ):
             values[f"cond_{name}"] = "yes"
             values[f"note_{name}"] = "已建立，见申报材料"
-        for key, value in values.items():
-            data.setlist(key, [value])
-        data.setlist("team", [str(p.pk) for p in people[1:]])
-        data.setlist("honors", [])
-        application, form = applying.save_draft(application.pk, data, actor=unit_b_user)
+        data = {key: [value] for key, value in values.items()}
+        data["team"] = [str(p.pk) for p in people[1:]]
+        data["honors"] = []
+        application, draft = applying.save_draft(application.pk, read_draft(data, unit=unit_b), actor=unit_b_user)
         for item in applying.material_items(application):
             if item["required"]:
                 upload = SimpleUploadedFile(
                     f"{item['title'][:20]}.pdf", pdf(item["title"]), content_type="application/pdf"
                 )
                 applying.upload_materials(application.pk, item["clause"], [upload], actor=unit_b_user)
-        if not form.errors:
+        if not draft.errors:
             applying.submit(application.pk, actor=unit_b_user)
             application.refresh_from_db()
             done.append(f"申报：{unit_b.name} 已提交，受理编号 {application.receipt_no}（待材料审核）")

@@ -28,7 +28,7 @@ from masterstudio.applications.services.base import (
     unit_recipients,
 )
 from masterstudio.applications.services.copies import start_application
-from masterstudio.applications.services.drafts import add_person, draft_querydict, save_draft
+from masterstudio.applications.services.drafts import add_person, save_draft, stored_draft
 from masterstudio.applications.services.materials import remove_material, upload_materials
 from masterstudio.applications.services.prechecks import rerun_for_codes, store_precheck
 from masterstudio.applications.services.rounds import save_round
@@ -47,7 +47,6 @@ __all__ = [
     "STAFF_UNREAD",
     "ApplyError",
     "add_person",
-    "draft_querydict",
     "material_items",
     "notify_state_change",
     "remove_material",
@@ -58,6 +57,7 @@ __all__ = [
     "save_round",
     "settings_max_mb",
     "start_application",
+    "stored_draft",
     "start_material_review",
     "start_material_review_within",
     "store_precheck",

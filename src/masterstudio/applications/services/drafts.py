@@ -3,52 +3,42 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import QueryDict
 
-from masterstudio.applications.forms import ApplicationForm
 from masterstudio.applications.models import Application, TeamMember
 from masterstudio.applications.services.base import ensure_editable, locked
 from masterstudio.applications.services.prechecks import store_precheck
+from masterstudio.applications.wizard import Draft, declared_facts, read_draft, sequence
 from masterstudio.core.events import record_event
 from masterstudio.units.models import Person
-
-
-def draft_querydict(application: Application) -> QueryDict:
-    data = QueryDict(mutable=True)
-    for key, values in (application.draft or {}).items():
-        data.setlist(key, values if isinstance(values, list) else [values])
-    return data
-
 
 _FORM_FIELDS = ["facts", "branch", "leader", "route", "occupation_code", "occupation_name"]
 
 
 def _form_values(application: Application) -> dict:
-    """What the wizard's form sets on the application (relations by id)."""
+    """What the wizard sets on the application (relations by id)."""
     return {name: getattr(application, Application._meta.get_field(name).attname) for name in _FORM_FIELDS}
 
 
-def apply_form(application: Application, form: ApplicationForm, *, only_changed: bool = False) -> list | None:
-    """Copy the valid part of the form onto the application (invalid fields keep old values).
+def stored_draft(application: Application, *, final: bool = False) -> Draft:
+    """The application's stored draft, read by the wizard's rules."""
+    return read_draft(application.draft or {}, unit=application.unit, final=final)
+
+
+def apply_draft(application: Application, draft: Draft, *, only_changed: bool = False) -> list | None:
+    """Copy the valid part of the draft onto the application (fields to fix keep old values).
     Returns the team (people, in order) as it now stands, or None when the team field was not
     valid (the team kept is then whatever is saved). ``only_changed``: write only what differs from
     the application as loaded (at submission the draft is usually saved already)."""
-    data = form.cleaned_data
+    data, errors = draft.values, draft.errors
     before = _form_values(application)
-    previous = application.facts or {}
-    declared = form.declared_facts()
-    for name in declared:
-        if name in form.errors and name in previous:
-            declared[name] = previous[name]
-    application.facts = {**previous, **declared}
-    if "scope" not in form.errors:
-        scope = data.get("scope") or "head"
-        application.branch = form.branches.get(scope) if scope != "head" else None
-    if "leader" not in form.errors:
+    application.facts = declared_facts(draft, application.facts or {})
+    if "scope" not in errors:
+        application.branch = data.get("branch")
+    if "leader" not in errors:
         application.leader = data.get("leader")
-    if "route" not in form.errors and data.get("route"):
+    if "route" not in errors and data.get("route"):
         application.route = data["route"]
-    if not {"occupation_code", "occupation_name", "route"} & set(form.errors):
+    if not {"occupation_code", "occupation_name", "route"} & set(errors):
         application.occupation_code = data.get("occupation_code") or ""
         application.occupation_name = (data.get("occupation_name") or "").strip()
     if only_changed:
@@ -58,7 +48,7 @@ def apply_form(application: Application, form: ApplicationForm, *, only_changed:
             application.save(update_fields=[*changed, "updated_at"])
     else:
         application.save(update_fields=[*_FORM_FIELDS, "draft", "updated_at"])
-    if "team" in form.errors:
+    if "team" in errors:
         return None
     team = list(data.get("team", []))
     saved = (
@@ -76,37 +66,27 @@ def apply_form(application: Application, form: ApplicationForm, *, only_changed:
     return team
 
 
-def _sequence(value) -> int:
-    value = value[0] if isinstance(value, list) and value else value
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _stale_autosave(application: Application, post: QueryDict) -> bool:
+def _stale_autosave(application: Application, autosave_seq: int) -> bool:
     """The wizard numbers its autosaves (``autosave_seq``, rising in the browser). The requests of
     quick changes run side by side and may commit out of order; one older than the draft's last is
     dropped, so an earlier state never overwrites a later one. The no-script "保存草稿" sends none."""
-    seq = _sequence(post.get("autosave_seq"))
-    return bool(seq) and seq < _sequence((application.draft or {}).get("autosave_seq"))
+    return bool(autosave_seq) and autosave_seq < sequence((application.draft or {}).get("autosave_seq"))
 
 
-def save_draft(application_id: int, post: QueryDict, *, actor) -> tuple[Application, ApplicationForm]:
-    """Autosave: keep everything as typed, apply the valid part, re-run the pre-check."""
+def save_draft(application_id: int, draft: Draft, *, actor) -> tuple[Application, Draft]:
+    """Autosave: keep everything as typed, apply the valid part, re-run the pre-check. ``draft``:
+    what the unit typed, read by the view (``wizard.read_draft``, through the wizard's form).
+    Returns the application and the draft it now holds: ``draft`` itself, or, when ``draft`` was an
+    earlier keystroke's autosave answered after a later one, the stored draft, read again."""
     with transaction.atomic():
         application = locked(application_id)
         ensure_editable(application, actor)
-        if _stale_autosave(application, post):  # an earlier keystroke's request, answered after a later one
-            form = ApplicationForm(draft_querydict(application), unit=application.unit)
-            form.is_valid()
-            return application, form
-        application.draft = {k: v for k, v in post.lists() if k != "csrfmiddlewaretoken"}
-        form = ApplicationForm(post, unit=application.unit)
-        form.is_valid()
-        apply_form(application, form)
+        if _stale_autosave(application, draft.autosave_seq):
+            return application, stored_draft(application)
+        application.draft = draft.typed
+        apply_draft(application, draft)
         store_precheck(application)
-    return application, form
+    return application, draft
 
 
 @transaction.atomic

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from masterstudio.applications import extensions
 from masterstudio.applications import facts as app_facts
-from masterstudio.applications.forms import ApplicationForm
 from masterstudio.applications.models import OPEN_STATES, Application, ApplicationSnapshot, AppState, scope_key
 from masterstudio.applications.services.base import (
     SUBMIT_UNREAD,
@@ -21,7 +20,7 @@ from masterstudio.applications.services.base import (
     reviewers,
     unit_recipients,
 )
-from masterstudio.applications.services.drafts import apply_form, draft_querydict
+from masterstudio.applications.services.drafts import apply_draft, stored_draft
 from masterstudio.applications.states import APPLICATION_MACHINE
 from masterstudio.core.crypto import seal_personal
 from masterstudio.core.events import appended_together
@@ -79,11 +78,11 @@ def submit(application_id: int, *, actor) -> ApplicationSnapshot:
     with transaction.atomic(), appended_together():
         application = locked(application_id, unread=SUBMIT_UNREAD)
         ensure_editable(application, actor)
-        form = ApplicationForm(draft_querydict(application), unit=application.unit, final=True)
-        if not form.is_valid():
-            apply_form(application, form)
+        draft = stored_draft(application, final=True)  # the wizard's rules, on the draft as it now stands
+        if draft.errors:
+            apply_draft(application, draft)
             raise ApplyError(["填报内容尚不完整或有误，请按页面上各栏的提示修改后再提交"])
-        team = apply_form(application, form, only_changed=True)
+        team = apply_draft(application, draft, only_changed=True)
         # the pre-check of the application as submitted, stored with the state change below
         engine_input, result = app_facts.precheck(application, team=team)
         application.precheck, application.precheck_outcome = result, result.get("outcome", "")
