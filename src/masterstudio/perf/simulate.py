@@ -152,7 +152,8 @@ def run(applications: int = 1000, studios: int = 600, *, seed: int = 7, log=prin
         "rewards": len(published["rewards"]),
         "rectifications": len(published["rectifications"]),
         "reward_errors": published["reward_errors"][:5],
-        "detail": f"{n} applications → {len(closed['recognised'])} studios with initial grants; {graded} studio assessments, "
+        "detail": f"{n} applications → {len(closed['recognised'])} studios with initial grants; "
+        f"{graded} studio assessments, "
         f"{len(published['rewards'])} 优秀 rewards, {len(published['rectifications'])} rectifications; "
         f"{actors} acting at once",
     }
