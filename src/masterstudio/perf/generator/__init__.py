@@ -12,7 +12,7 @@ Volumes are written with ``bulk_create`` (the services would take hours for five
 every row still passes the database's constraints, and the values follow the same rules the
 services apply: Art. 7 keys are unique among open applications and live studios, states follow
 the transition table, disbursed grants carry a voucher and a second person, excellent rewards
-exist only for 优秀 years. The simulated year (``perf/simulate.py``) drives the services
+exist only for 优秀 years. The simulated year (``masterstudio.perf.simulate``) drives the services
 themselves. The random choices come from ``random.Random(seed)``; dates are laid out around the
 day of generation so that the current round is open and the current notice is running.
 """
