@@ -47,7 +47,8 @@ class Command(BaseCommand):
             )
         elif existing is not None:
             raise CommandError(
-                f"数据库中已有另一数据集（seed={existing.seed} scale={existing.scale}，生成器版本 {existing.version}）；"
+                f"数据库中已有另一数据集（seed={existing.seed} scale={existing.scale}，"
+                f"生成器版本 {existing.version}）；"
                 "请使用新的空数据库（例如 createdb 一个新库并设置 DATABASE_URL）"
             )
         else:
