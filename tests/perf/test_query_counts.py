@@ -56,7 +56,8 @@ PAGES = [
         "unit application detail",
         "unit",
         lambda p: (
-            f"/applications/{_first('applications.Application', unit=p['bench_unit']['unit'], receipt_no__isnull=False)}/"
+            "/applications/"
+            f"{_first('applications.Application', unit=p['bench_unit']['unit'], receipt_no__isnull=False)}/"
         ),
     ),
     Page("application wizard", "unit", lambda p: f"/applications/{p['draft_application']}/edit/"),

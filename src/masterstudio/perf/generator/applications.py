@@ -136,7 +136,7 @@ class ApplicationSteps:
         Person.objects.bulk_create(leaders, batch_size=BATCH)
         c.counts["people_leaders"] = len(leaders)
         skill_cycle = SKILLS
-        for index, (application, leader) in enumerate(zip(apps, leaders)):
+        for index, (application, leader) in enumerate(zip(apps, leaders, strict=False)):
             plan = c.plans[index]
             round_ = application.round
             application.leader = leader
@@ -254,7 +254,7 @@ class ApplicationSteps:
             moments = self._moments(plan)
             plan["moments"] = moments
             previous = "draft"
-            for state, at in zip(plan["path"], moments):
+            for state, at in zip(plan["path"], moments, strict=False):
                 actor = unit_user if state in ("submitted", "withdrawn") else c.staff["reviewer"]
                 if state in ("proposed", "rejected", "recognised", "on_notice"):
                     actor = c.staff["approver"]

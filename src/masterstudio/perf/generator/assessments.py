@@ -104,7 +104,7 @@ class AssessmentSteps:
         Draw.objects.bulk_create(draws, batch_size=BATCH)
 
         assignments, states = [], []
-        for panel, draw in zip(panels, draws):
+        for panel, draw in zip(panels, draws, strict=False):
             for expert_id in draw.chosen:
                 assignments.append(
                     Assignment(

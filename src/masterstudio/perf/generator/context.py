@@ -163,14 +163,14 @@ CONDITIONS = [
 def id_number(birth: date, serial: int, male: bool) -> str:
     order = (serial % 499) * 2 + (1 if male else 0)  # 000–999: odd for men (GB 11643)
     body = f"110115{birth:%Y%m%d}{order:03d}"
-    total = sum(int(c) * w for c, w in zip(body, ID_WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=False))
     return body + "10X98765432"[total % 11]
 
 
 def credit_code(n: int) -> str:
 
     body8 = f"{n:08d}"
-    remainder = 11 - sum(int(c) * w for c, w in zip(body8, ORG_WEIGHTS)) % 11
+    remainder = 11 - sum(int(c) * w for c, w in zip(body8, ORG_WEIGHTS, strict=False)) % 11
     org = body8 + {10: "X", 11: "0"}.get(remainder, str(remainder))
     body17 = "91110302" + org
     return body17 + credit_check_char(body17)

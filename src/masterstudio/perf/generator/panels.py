@@ -62,7 +62,7 @@ class PanelSteps:
             meta.append((application, done, at))
         ScoringPanel.objects.bulk_create(panels, batch_size=BATCH)
         assignments = []
-        for panel, (_application, _done, at) in zip(panels, meta):
+        for panel, (_application, _done, at) in zip(panels, meta, strict=False):
             chosen = self._choose_experts(size)
             draws.append(
                 Draw(
@@ -77,7 +77,7 @@ class PanelSteps:
             )
         Draw.objects.bulk_create(draws, batch_size=BATCH)
         states = []
-        for panel, draw, (_application, done, at) in zip(panels, draws, meta):
+        for panel, draw, (_application, done, at) in zip(panels, draws, meta, strict=False):
             for n, expert_id in enumerate(draw.chosen):
                 state = "submitted" if done else ("scoring" if n % 3 else "declaring")
                 if not done and n == 0:
@@ -117,7 +117,7 @@ class PanelSteps:
 
         c = self.c
         scores = []
-        for assignment, (state, panel) in zip(assignments, states):
+        for assignment, (state, panel) in zip(assignments, states, strict=False):
             if state not in ("submitted", "scoring"):
                 continue
             criteria = self.criteria[panel.rubric_id]

@@ -64,7 +64,7 @@ class RoundSteps:
             for _, y, t, o, cl in specs
         ]
         Round.objects.bulk_create(rounds)
-        c.rounds = {key: r for (key, *_), r in zip(specs, rounds)}
+        c.rounds = {key: r for (key, *_), r in zip(specs, rounds, strict=False)}
         for r in rounds:
             self.event(
                 "round.created",
