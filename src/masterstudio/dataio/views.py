@@ -23,7 +23,8 @@ def import_template(request):
     response = HttpResponse(imports.template_bytes(), content_type=XLSX)
     response["Content-Disposition"] = (
         "attachment; "
-        "filename*=UTF-8''%E5%8E%9F%E5%8A%9E%E6%B3%95%E5%B7%A5%E4%BD%9C%E5%AE%A4%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+        "filename*=UTF-8''%E5%8E%9F%E5%8A%9E%E6%B3%95%E5%B7%A5%E4%BD%9C%E5%AE%A4"
+        "%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
     )
     return response
 

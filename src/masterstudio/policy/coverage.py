@@ -17,7 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from . import deadlines, eligibility, funding, revocation, spending  # noqa: F401  (importing them registers their rules)
+# importing the rule modules registers their rules
+from . import deadlines, eligibility, funding, revocation, spending  # noqa: F401
 from .clauses import measures
 from .params import load
 from .registry import rules_by_clause
