@@ -1,21 +1,16 @@
-"""Writes for the special account (专账, Art. 16). The unit keeps its studio's account; every entry
-records an event. The spending rules (which source pays which category, the fixed-asset threshold)
-are policy parameters read from the engine (clause 16), never restated here."""
+"""Opening an account and recording its incomes and expenses, each with its event."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 
 from masterstudio.core.events import record_event
 from masterstudio.core.locks import lock_row
 from masterstudio.core.uploads import VOUCHER_KINDS, check_upload
-from masterstudio.funding.models import Disbursement, Grant, GrantKind
-from masterstudio.funding.services import FundingError, check_money_date, disbursed_total, parse_amount
+from masterstudio.funding.models import Grant
+from masterstudio.funding.services import disbursed_total
 from masterstudio.ledger import rules
 from masterstudio.ledger.models import (
     Asset,
@@ -26,107 +21,17 @@ from masterstudio.ledger.models import (
     Source,
     SpecialAccount,
 )
-
-
-class LedgerError(FundingError):
-    """A refused ledger entry; carries the form field it belongs to."""
-
-
-ZERO = Decimal("0.00")
-
-
-def _amount(value, field: str = "amount") -> Decimal:
-    try:
-        return parse_amount(value, field)
-    except FundingError as exc:
-        raise LedgerError(str(exc), field=exc.field) from None
-
-
-def _dated(value, **kwargs) -> date:
-    try:
-        return check_money_date(value, **kwargs)
-    except FundingError as exc:
-        raise LedgerError(str(exc), field=exc.field) from None
-
-
-def _ensure_keeper(account_or_studio, actor) -> None:
-    """Art. 16: the studio's unit keeps its special account; nobody else writes in it."""
-    studio = getattr(account_or_studio, "studio", account_or_studio)
-    if actor is None or getattr(actor, "role", None) != "unit" or actor.unit_id != studio.unit_id:
-        raise LedgerError("专账由工作室所在单位记账，只有该单位的账号可以登记")
-
-
-def district_paid(studio) -> dict[str, Decimal]:
-    """District money the platform records as paid to ``studio`` (payments net of reversals, imported
-    payments of the former Measures included), by ledger source: the one-time grant, rewards."""
-
-    paid = {Source.GRANT: ZERO, Source.REWARD: ZERO}
-    for kind, total in (
-        Disbursement.objects.filter(grant__studio=studio)
-        .values_list("grant__kind")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    ):
-        source = Source.GRANT if kind == GrantKind.INITIAL else Source.REWARD
-        paid[source] += total or ZERO
-    return paid
-
-
-def _booked_district(account: SpecialAccount, source: str) -> Decimal:
-    """District money of ``source`` already in the account: its opening and the grant incomes."""
-    return (
-        account.incomes.filter(source=source, kind__in=[IncomeKind.OPENING, IncomeKind.GRANT]).aggregate(
-            t=Sum("amount")
-        )["t"]
-        or ZERO
-    )
-
-
-def source_of_grant(grant: Grant) -> str:
-    """Art. 16 separates the one-time grant (Art. 14 first part) from rewards (优秀, Art. 15)."""
-    return Source.GRANT if grant.kind == GrantKind.INITIAL else Source.REWARD
-
-
-# ---------------------------------------------------------------- balances
-
-
-@dataclass
-class SourceBalance:
-    source: str
-    label: str
-    income: Decimal
-    expense: Decimal
-
-    @property
-    def balance(self) -> Decimal:
-        return self.income - self.expense
-
-
-def balances(account: SpecialAccount) -> dict[str, SourceBalance]:
-    if hasattr(account, f"income_{Source.GRANT}"):  # read with the account (accounts_for(by_source=True))
-        incomes = {value: getattr(account, f"income_{value}") for value in Source.values}
-        expenses = {value: getattr(account, f"expense_{value}") for value in Source.values}
-    else:
-        incomes = dict(account.incomes.values_list("source").annotate(total=Sum("amount")).order_by())
-        expenses = dict(account.expenses.values_list("source").annotate(total=Sum("amount")).order_by())
-    return {
-        value: SourceBalance(value, label, incomes.get(value) or ZERO, expenses.get(value) or ZERO)
-        for value, label in Source.choices
-    }
-
-
-def spending_warning(source: str, category: str, on: date) -> str:
-    """The Art. 16 warning for spending ``source`` on ``category`` (the engine's sentence), or ''."""
-    answer = rules.check(source, category, Decimal("0.00"), on)
-    if answer["allowed"]:
-        return ""
-    extra = "团队激励只能从奖励费用中列支。" if category == Category.INCENTIVE else ""
-    return f"{answer['message']}{extra}"
-
-
-def asset_required(category: str, amount: Decimal, on: date, *, special_equipment: bool = False) -> bool:
-    return rules.check(Source.GRANT, category, amount, on, special=special_equipment)["register_as_fixed_asset"]
-
+from masterstudio.ledger.services.balances import asset_required, balances, spending_warning
+from masterstudio.ledger.services.base import (
+    ZERO,
+    LedgerError,
+    _amount,
+    _booked_district,
+    _dated,
+    _ensure_keeper,
+    district_paid,
+    source_of_grant,
+)
 
 # ---------------------------------------------------------------- writes
 
@@ -406,116 +311,3 @@ def record_expense(
             },
         )
     return expense
-
-
-# ---------------------------------------------------------------- corrections
-
-
-def _reason_and_date(reason: str, on, earliest: date, earliest_label: str) -> tuple[str, date]:
-    from django.utils import timezone
-
-    reason = (reason or "").strip()
-    if not reason:
-        raise LedgerError("请填写冲正理由（哪里登记错了）", field="reason")
-    return reason, _dated(
-        on or timezone.localdate(), field="on", label="冲正日期", earliest=earliest, earliest_label=earliest_label
-    )
-
-
-def reverse_income(income: Income, *, reason: str, actor, on: date | None = None) -> Income:
-    """Correct a wrong income by a reversing entry (冲正): a row with the negative amount, its reason
-    and an event; the income itself is never edited. Refused when its source's balance would fall
-    below zero (the money was spent: reverse those expenses first)."""
-    account = income.account
-    _ensure_keeper(account, actor)
-    reason, on = _reason_and_date(reason, on, income.received_on, "原到账日期")
-    with transaction.atomic():
-        lock_row(SpecialAccount, account.pk)
-        income = Income.objects.get(pk=income.pk)
-        if income.reversal_of_id is not None:
-            raise LedgerError("这是一笔冲正记录，不能再冲正")
-        if Income.objects.filter(reversal_of=income).exists():
-            raise LedgerError("已登记：这笔收入已冲正，未重复冲正")
-        available = balances(account)[income.source].balance
-        if income.amount > available:
-            raise LedgerError(
-                f"{Source(income.source).label}余额 {available:,.2f} 元，"
-                f"少于要冲正的 {income.amount:,.2f} 元"
-                "（已有支出用了这笔钱）；请先冲正相应支出"
-            )
-        reversal = Income.objects.create(
-            account=account,
-            kind=income.kind,
-            source=income.source,
-            amount=-income.amount,
-            received_on=on,
-            grant=income.grant,
-            voucher_no=income.voucher_no,
-            note=f"冲正 {income.received_on:%Y-%m-%d} 的收入",
-            reversal_of=income,
-            reason=reason,
-            recorded_by=actor,
-        )
-        record_event(
-            "ledger.income_reversed",
-            obj=account,
-            actor=actor,
-            clause="16",
-            reason=reason,
-            data={
-                "income": income.pk,
-                "reversal": reversal.pk,
-                "amount": str(-income.amount),
-                "source": income.source,
-                "on": on,
-            },
-        )
-    return reversal
-
-
-def reverse_expense(expense: Expense, *, reason: str, actor, on: date | None = None) -> Expense:
-    """Correct a wrong expense by a reversing entry (冲正, negative amount, same voucher, reason,
-    event); never edited in place. An expense registered as a fixed asset is not reversed here."""
-    account = expense.account
-    _ensure_keeper(account, actor)
-    reason, on = _reason_and_date(reason, on, expense.spent_on, "原支出日期")
-    with transaction.atomic():
-        lock_row(SpecialAccount, account.pk)
-        expense = Expense.objects.get(pk=expense.pk)
-        if expense.reversal_of_id is not None:
-            raise LedgerError("这是一笔冲正记录，不能再冲正")
-        if Expense.objects.filter(reversal_of=expense).exists():
-            raise LedgerError("已登记：这笔支出已冲正，未重复冲正")
-        if Asset.objects.filter(expense=expense).exists():
-            raise LedgerError(
-                "这笔支出已登记为固定资产（第16条），资产登记册中的记录须先由社会事业局核销，不能直接冲正"
-            )
-        reversal = Expense.objects.create(
-            account=account,
-            spent_on=on,
-            amount=-expense.amount,
-            source=expense.source,
-            category=expense.category,
-            description=f"冲正：{expense.description}"[:300],
-            voucher_no=expense.voucher_no,
-            voucher=expense.voucher.name,
-            voucher_name=expense.voucher_name,
-            reversal_of=expense,
-            reason=reason,
-            recorded_by=actor,
-        )
-        record_event(
-            "ledger.expense_reversed",
-            obj=account,
-            actor=actor,
-            clause="16",
-            reason=reason,
-            data={
-                "expense": expense.pk,
-                "reversal": reversal.pk,
-                "amount": str(-expense.amount),
-                "voucher_no": expense.voucher_no,
-                "on": on,
-            },
-        )
-    return reversal
