@@ -773,7 +773,7 @@ def main() -> int:
     results["deadline"] = deadline_day(info, spec, args, failures)
     with Servers() as servers:
         targets = key_targets(info)
-        problems = sanity(targets, cached=False)  # no page is kept rendered (core.pagecache removed)
+        problems = sanity(targets)
         if problems:
             print("!! pages that do not answer as expected:\n  " + "\n  ".join(problems))
             failures += problems
