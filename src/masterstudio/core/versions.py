@@ -77,6 +77,19 @@ def bump(topic: str) -> None:
         log.exception("版本未能更新（缓存不可用）：%s", topic)
 
 
+def topics_now() -> tuple[tuple[str, int], ...]:
+    """Every topic kept by a process copy with the version of what this process reads of it now
+    (the copy's, rechecked as :meth:`ProcessCopy.get` does; the shared one when no copy is kept):
+    what the staff-maintained tables read through them (the catalogue, the policy versions) are."""
+    if cache_in_database():
+        return tuple((topic, current(topic)) for topic in sorted(_copies))
+    now = []
+    for topic in sorted(_copies):
+        for copy in _copies[topic]:
+            now.append((topic, copy.version()))
+    return tuple(now)
+
+
 def changed(topic: str, *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Called by a service that writes the topic's rows, inside its transaction (or after an
     autocommitted write): the copies go now, the shared version moves when the change commits."""
@@ -111,6 +124,12 @@ class ProcessCopy:
 
     def forget(self) -> None:
         self._kept = None
+
+    def version(self) -> int | None:
+        """The version of the value :meth:`get` returns now."""
+        self.get()
+        kept = self._kept
+        return kept[0] if kept is not None else None
 
     def get(self) -> Any:
         if cache_in_database() or changed_in_transaction(self.topic):

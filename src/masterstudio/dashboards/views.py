@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from masterstudio.accounts.permissions import duty_required
+from masterstudio.core import httpcache
 from masterstudio.core.excel import wants_xlsx, xlsx_response
 from masterstudio.core.permissions import READER_DUTIES
 from masterstudio.dashboards import stats
@@ -59,4 +60,4 @@ def data(request):
 
 
 def public(request):
-    return render(request, "dashboards/public.html", {"figures": stats.public_figures()})
+    return httpcache.render_public(request, "dashboards/public.html", {"figures": stats.public_figures()})

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from masterstudio.accounts.permissions import duty_required
 from masterstudio.applications.models import Round
+from masterstudio.core import httpcache
 from masterstudio.core import params as query
 from masterstudio.core.event_kinds import record_read
 from masterstudio.core.events import events_for
@@ -17,7 +18,7 @@ from masterstudio.core.transitions import TransitionError
 from masterstudio.core.uploads import serve
 from masterstudio.notices import period, rules, selectors, services
 from masterstudio.notices.forms import ObjectionForm, ResolveForm
-from masterstudio.notices.models import OPEN_OBJECTION_STATES, Evidence, Objection
+from masterstudio.notices.models import OPEN_OBJECTION_STATES, EntryState, Evidence, Objection
 from masterstudio.recognition.services import AwardError
 
 business = duty_required("reviewer", "approver")
@@ -31,12 +32,25 @@ def _client_ip(request):
 # ---------------------------------------------------------------- public (no login)
 
 
+def _notice_values(notice) -> dict:
+    """What the public pages show of a notice, as values (``core.httpcache``)."""
+    return {
+        "pk": notice.pk,
+        "title": notice.title,
+        "starts_on": notice.starts_on,
+        "ends_on": notice.ends_on,
+        "days": list(notice.days),
+        "published_at": notice.published_at,
+        "how_to_object": notice.how_to_object,
+    }
+
+
 def notice_list(request):
     notices = list(selectors.public_notices())
     now = timezone.now()
-    current = [n for n in notices if period.is_open(n, now)]
-    past = [n for n in notices if not period.is_open(n, now)]
-    return render(request, "notices/list.html", {"current": current, "past": past})
+    current = [{**_notice_values(n), "entry_count": n.entry_count} for n in notices if period.is_open(n, now)]
+    past = [{**_notice_values(n), "entry_count": n.entry_count} for n in notices if not period.is_open(n, now)]
+    return httpcache.render_public(request, "notices/list.html", {"current": current, "past": past})
 
 
 _ANY_PK = 987654321
@@ -46,21 +60,29 @@ def notice_detail(request, pk):
     notice = selectors.public_notice(pk)
     # each line's objection link: the URL reversed once, the line's id put in (hundreds of lines)
     object_head, object_tail = reverse("notices:object", args=[notice.pk, _ANY_PK]).split(str(_ANY_PK))
-    return render(
+    labels = dict(EntryState.choices)
+    fields = ("pk", "position", "unit_name", "occupation", "leader_name", "state")
+    entries = [
+        {**dict(zip(fields, row[:6], strict=True)), "state_label": labels.get(row[5], row[5])}
+        | {"studio_revoked_on": row[6], "studio_revocation_clause": row[7]}
+        for row in selectors.public_entries(notice).values_list(
+            *fields, "studio_revoked_on", "studio_revocation_clause"
+        )
+    ]
+    return httpcache.render_public(
         request,
         "notices/detail.html",
         {
-            "notice": notice,
+            "notice": _notice_values(notice),
             "object_head": object_head,
             "object_tail": object_tail,
-            "entries": selectors.public_entries(notice),
+            "entries": entries,
             "open": period.is_open(notice),
             "closes_at": period.closes_at(notice),
         },
     )
 
 
-@rate_limited("objection", limit="OBJECTION_RATE_LIMIT", window=3600)
 def object_form(request, pk, entry_pk):
     notice = selectors.public_notice(pk)
     entry = selectors.entry_of(notice, entry_pk)
