@@ -270,3 +270,23 @@ def test_login_posts_are_rate_limited_per_address(client, db, settings):
     response = client.post(reverse("accounts:login"), {"username": "x", "password": "y"})
     assert response.status_code == 429 and "操作过于频繁" in response.content.decode()
     assert int(response["Retry-After"]) > 0
+
+
+def test_the_bell_counts_ones_own_unread_notifications_read_with_the_user(cast, client, django_assert_num_queries):
+    from masterstudio.core.notify import notify
+
+    notify([cast["unit_a"]], "unit_decided", {"unit": cast["unit_a"].unit}, url="/unit/")
+    notify([cast["unit_a"]], "unit_decided", {"unit": cast["unit_a"].unit}, url="/unit/")
+    notify([cast["unit_b"]], "unit_decided", {"unit": cast["unit_b"].unit}, url="/unit/")
+    client.force_login(cast["unit_a"])
+    assert 'data-testid="unread">2<' in client.get("/unit/").content.decode()
+    # the count comes with the user's own query: no query of its own
+    from masterstudio.accounts.backends import AccountBackend
+
+    with django_assert_num_queries(1):
+        user = AccountBackend().get_user(cast["unit_a"].pk)
+        assert user.unread_count == 2
+    client.post(reverse("core:notifications_read_all"))
+    assert 'data-testid="unread"' not in client.get("/unit/").content.decode()
+    client.force_login(cast["unit_b"])
+    assert 'data-testid="unread">1<' in client.get("/unit/").content.decode()

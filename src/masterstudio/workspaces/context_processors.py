@@ -14,8 +14,16 @@ def workspace(request):
         # the business menus are offered to those who read business records (not the system
         # administrator, 三员分立); the action entries only to the duties that act
         "reads_business": reads_business_records(user),
-        "unread_count": user.notifications.filter(read_at__isnull=True).count(),
+        # read with the user in one query at the start of the request (accounts.backends)
+        "unread_count": _unread(user),
     }
+
+
+def _unread(user) -> int:
+    count = getattr(user, "unread_count", None)
+    if count is None:
+        count = user.notifications.filter(read_at__isnull=True).count()
+    return count
 
 
 def roles(request):
