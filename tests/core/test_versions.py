@@ -105,3 +105,23 @@ def test_role_changes_and_unit_status_reach_the_next_request(transactional_db, m
     with transitions.seed("test: a unit's registration put back to pending, as a fixture"):
         Unit.objects.filter(pk=unit_a.pk).update(status="pending")
     assert unit.get("/applications/").status_code == 403
+
+
+def test_a_rolled_back_change_leaves_no_mark_on_the_next_transaction(transactional_db, memory_cache):
+    # the mark once stayed beside the connection after a rollback: every later transaction on it
+    # read the rows itself and the process's copy never held a version (public pages never kept)
+    with pytest.raises(RuntimeError, match="撤销"):
+        with transaction.atomic():
+            versions.changed("catalog")
+            assert versions.changed_in_transaction("catalog")
+            raise RuntimeError("撤销")
+    with transaction.atomic():
+        assert not versions.changed_in_transaction("catalog")
+        _codes()
+        assert dict(versions.topics_now())["catalog"] is not None
+    with transaction.atomic():  # a savepoint rolled back takes its mark with it
+        with pytest.raises(RuntimeError, match="撤销"):
+            with transaction.atomic():
+                versions.changed("catalog")
+                raise RuntimeError("撤销")
+        assert not versions.changed_in_transaction("catalog")

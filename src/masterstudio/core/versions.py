@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 RECHECK_SECONDS = 1.0
 _KEY = "tv:{}"
 _copies: dict[str, list[ProcessCopy]] = {}
-_DIRTY_ATTR = "_masterstudio_changed_topics"
 
 
 def _initial() -> int:
@@ -90,27 +89,35 @@ def topics_now() -> tuple[tuple[str, int], ...]:
     return tuple(now)
 
 
+class _Bump:
+    """The on-commit callback that moves a topic's shared version; while it waits in the open
+    transaction's list, that transaction has changed the topic."""
+
+    def __init__(self, topic: str):
+        self.topic = topic
+
+    def __call__(self) -> None:
+        bump(self.topic)
+
+
 def changed(topic: str, *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Called by a service that writes the topic's rows, inside its transaction (or after an
     autocommitted write): the copies go now, the shared version moves when the change commits."""
     for copy in _copies.get(topic, ()):
         copy.forget()
-    connection = connections[using]
-    if connection.in_atomic_block:
-        connection.__dict__.setdefault(_DIRTY_ATTR, set()).add(topic)
-    transaction.on_commit(lambda: bump(topic), using=using)
+    transaction.on_commit(_Bump(topic), using=using)
 
 
 def changed_in_transaction(topic: str, *, using: str = DEFAULT_DB_ALIAS) -> bool:
-    """Whether the open transaction has changed the topic (it then reads the rows itself)."""
+    """Whether the open transaction has changed the topic (it then reads the rows itself).
+
+    The mark is the transaction's own waiting :class:`_Bump`: Django drops it with the transaction
+    when it commits or rolls back, and with a savepoint rolled back, so no mark outlives the change
+    it stands for (a mark kept beside the connection would, into the next transaction)."""
     connection = connections[using]
-    dirty = connection.__dict__.get(_DIRTY_ATTR)
-    if not dirty:
+    if not connection.in_atomic_block:
         return False
-    if not connection.in_atomic_block:  # the transaction that changed it has ended
-        dirty.clear()
-        return False
-    return topic in dirty
+    return any(isinstance(entry[1], _Bump) and entry[1].topic == topic for entry in connection.run_on_commit)
 
 
 class ProcessCopy:

@@ -83,6 +83,7 @@ def notice_detail(request, pk):
     )
 
 
+@rate_limited("objection", limit="OBJECTION_RATE_LIMIT", window=3600)
 def object_form(request, pk, entry_pk):
     notice = selectors.public_notice(pk)
     entry = selectors.entry_of(notice, entry_pk)
