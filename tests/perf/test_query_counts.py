@@ -185,20 +185,20 @@ def test_same_number_of_queries_with_small_and_large_data(measured, page):
 # 20.4). Counted with the test settings: the session read from the database (one query more than
 # with Redis) and no process copies of the staff catalogue and policy versions (read each time, in
 # their own atomic blocks: the wizard's pre-check and the dashboard's deadlines pay for them). On
-# the bench (PostgreSQL, Redis) the same pages make 2, 5, 7, 5, 13, 9, 4, 12 and 15 queries
+# the bench (PostgreSQL, Redis) the same pages make 2, 4, 6, 4, 12, 8, 3, 11 and 14 queries
 # (docs/performance.md). Lowered as pages get cheaper, never raised quietly.
 KEY_PAGE_QUERIES = {
     "public notice": 2,
-    "unit dashboard": 6,
-    # 14 + 3: the policy-version chain read (in its own atomic block) for the team size the page
+    "unit dashboard": 5,
+    # 13 + 3: the policy-version chain read (in its own atomic block) for the team size the page
     # states from the parameters ({% param %}, issue 19.3); production keeps the chain per process
-    "application wizard": 17,
-    "staff application list": 6,
-    "review page": 14,
-    "expert scoring": 10,
-    "studio list": 5,
-    "studio page": 13,
-    "dashboard": 25,
+    "application wizard": 16,
+    "staff application list": 5,
+    "review page": 13,
+    "expert scoring": 9,
+    "studio list": 4,
+    "studio page": 12,
+    "dashboard": 24,
 }
 
 
